@@ -1,0 +1,7 @@
+import { CAS_MAILBOX_VIEW } from '../../output/mailbox-record.js';
+import type { CommandContext } from '../context.js';
+import { listMailboxes, type ListOptions } from '../list-mailboxes.js';
+
+export function run(context: CommandContext, options: ListOptions, args: string[]): Promise<number> {
+  return listMailboxes(context, options, args, CAS_MAILBOX_VIEW);
+}

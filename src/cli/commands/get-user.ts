@@ -1,0 +1,7 @@
+import { USER_VIEW } from '../../output/mailbox-record.js';
+import type { CommandContext } from '../context.js';
+import { listMailboxes, type ListOptions } from '../list-mailboxes.js';
+
+export function run(context: CommandContext, options: ListOptions, args: string[]): Promise<number> {
+  return listMailboxes(context, options, args, USER_VIEW);
+}

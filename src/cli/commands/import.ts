@@ -1,0 +1,19 @@
+import { ExitCode } from '../../core/errors.js';
+import { readMailboxCsv } from '../../input/mailbox-csv.js';
+import { hashPassword } from '../../input/password-hash.js';
+import type { ImportSummary } from '../../store/directory-store.js';
+import type { CommandContext } from '../context.js';
+import { withStore, type GlobalOptions } from '../open.js';
+
+export function describeImport(file: string, summary: ImportSummary): string {
+  return `Imported '${file}': ${summary.created} mailboxes created, ${summary.updated} updated, ${summary.organizationalUnitsCreated} organizational units created.`;
+}
+
+export async function run(context: CommandContext, options: GlobalOptions, args: string[]): Promise<number> {
+  const [file = ''] = args;
+  // Validate the whole file before touching the store: a bad row imports nothing.
+  const records = await readMailboxCsv(file, hashPassword);
+  const summary = await withStore(context, options, (store) => store.importMailboxes(records, context.now()));
+  context.stderr.write(`${describeImport(file, summary)}\n`);
+  return ExitCode.Ok;
+}

@@ -1,0 +1,35 @@
+import { fileURLToPath } from 'node:url';
+import { UsageError, ExitCode } from '../../core/errors.js';
+import { readMailboxCsv } from '../../input/mailbox-csv.js';
+import { hashPassword } from '../../input/password-hash.js';
+import type { CommandContext } from '../context.js';
+import { withStore, type GlobalOptions } from '../open.js';
+import { describeImport } from './import.js';
+
+const SAMPLE = fileURLToPath(new URL('../../../fixtures/sample-directory.csv', import.meta.url));
+
+interface InitOptions extends GlobalOptions {
+  sample?: boolean;
+}
+
+/** Creates the store, or brings an existing one up to the current schema; never replaces one. */
+export async function run(context: CommandContext, options: InitOptions): Promise<number> {
+  const records = options.sample === true ? await readMailboxCsv(SAMPLE, hashPassword) : [];
+  await withStore(
+    context,
+    options,
+    async (store) => {
+      if (options.sample === true) {
+        const existing = await store.countMailboxes({});
+        if (existing > 0) {
+          throw new UsageError(`The store ${store.url} already holds ${existing} mailboxes; --sample loads only into an empty store.`);
+        }
+        const summary = await store.importMailboxes(records, context.now());
+        context.stderr.write(`${describeImport('sample directory (Tailspin Toys)', summary)}\n`);
+      }
+      context.stderr.write(`Directory store ready: ${store.url}\n`);
+    },
+    true,
+  );
+  return ExitCode.Ok;
+}

@@ -1,0 +1,58 @@
+import { ExitCode } from '../core/errors.js';
+import { selectMailboxes, type SelectionProblem } from '../core/select.js';
+import { chooseProperties, parseOutputFormat, render, type View } from '../output/formats.js';
+import { mailboxRecord } from '../output/mailbox-record.js';
+import { Messages } from '../output/messages.js';
+import type { OutputRecord } from '../output/values.js';
+import { useColour, type CommandContext } from './context.js';
+import { withStore, type GlobalOptions } from './open.js';
+import { parseResultSize, selectionFromOptions, type SelectionOptions } from './selection-options.js';
+
+export interface ListOptions extends GlobalOptions, SelectionOptions {
+  output: string;
+  property?: string[];
+}
+
+export function reportProblem(messages: Messages, problem: SelectionProblem): void {
+  if (problem.kind === 'duplicate') messages.warning(problem.message);
+  else messages.error(`${problem.identity.source === 'argument' ? '' : `${problem.identity.source}: `}${problem.message}`);
+}
+
+/** get-mailbox, get-user and get-casmailbox: select, then render one view of the same mailboxes. */
+export async function listMailboxes(context: CommandContext, options: ListOptions, args: string[], view: View): Promise<number> {
+  const format = parseOutputFormat(options.output);
+  const properties = chooseProperties(view, format, options.property);
+  const resultSize = parseResultSize(options.resultSize);
+  const selection = selectionFromOptions(context, options, args, true);
+  const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
+  return withStore(context, options, async (store) => {
+    let truncated = false;
+    // One more than asked for tells whether the limit cut anything off.
+    const selected = selectMailboxes(
+      store,
+      { ...selection, ...(resultSize === undefined ? {} : { resultSize: resultSize + 1 }) },
+      (problem) => reportProblem(messages, problem),
+    );
+    async function* records(): AsyncGenerator<OutputRecord> {
+      let count = 0;
+      for await (const { mailbox } of selected) {
+        if (resultSize !== undefined && count >= resultSize) {
+          truncated = true;
+          return;
+        }
+        count++;
+        yield mailboxRecord(mailbox);
+      }
+    }
+    await render(records(), context.stdout, {
+      format,
+      view,
+      properties,
+      colour: useColour(context.stdout, context.env),
+    });
+    if (truncated) {
+      messages.warning(`Only the first ${resultSize} items are shown; more match. Use --result-size Unlimited to see them all.`);
+    }
+    return messages.errors > 0 ? ExitCode.PartialFailure : ExitCode.Ok;
+  });
+}

@@ -1,0 +1,40 @@
+import { CasctlError, ExitCode } from '../core/errors.js';
+import type { CommandContext } from './context.js';
+import { normaliseArgv } from './normalise-argv.js';
+import { buildProgram } from './program.js';
+
+/** The only place that ends the process: every error becomes one message and a documented exit code. */
+async function main(): Promise<void> {
+  const context: CommandContext = {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    now: () => new Date(),
+    argv: process.argv.slice(2),
+  };
+  const cli = buildProgram(context);
+  try {
+    await cli.program.parseAsync(normaliseArgv(context.argv, cli.vocabulary), { from: 'user' });
+    process.exitCode = cli.exitCode();
+  } catch (error) {
+    process.exitCode = report(error, context);
+  }
+}
+
+function report(error: unknown, context: CommandContext): number {
+  if (error instanceof CasctlError) {
+    context.stderr.write(`casctl: ${error.message}\n`);
+    return error.exitCode;
+  }
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code.startsWith('commander.')) {
+    // commander has printed its own message; asking for help or the version is not an error.
+    return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(code) ? ExitCode.Ok : ExitCode.Usage;
+  }
+  context.stderr.write(`casctl: internal error (please report it): ${(error as Error).stack ?? String(error)}\n`);
+  return ExitCode.Internal;
+}
+
+await main();

@@ -1,0 +1,56 @@
+/**
+ * Turns the Exchange Management Shell's spellings into casctl's, in one place:
+ *   Set-CASMailbox            → set-casmailbox        (command names are case-insensitive)
+ *   -Identity x, -identity x  → --identity x          (PowerShell parameters, any case)
+ *   -PopEnabled:$false        → --pop-enabled=$false
+ *   -Confirm:$false           → --yes                 (-Confirm / -Confirm:$true are the default)
+ *   -WhatIf                   → --what-if
+ * Only words that name a known option are rewritten; everything after `--` is left alone.
+ */
+export interface ArgvVocabulary {
+  commands: readonly string[];
+  /** Long option names without dashes: `pop-enabled`, `organizational-unit`, ... */
+  options: readonly string[];
+}
+
+const squash = (name: string): string => name.replace(/-/g, '').toLowerCase();
+
+export function normaliseArgv(argv: readonly string[], vocabulary: ArgvVocabulary): string[] {
+  const commands = new Map(vocabulary.commands.map((c) => [c.toLowerCase(), c]));
+  const options = new Map(vocabulary.options.map((o) => [squash(o), o]));
+  const result: string[] = [];
+  let commandSeen = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      result.push(...argv.slice(i));
+      break;
+    }
+    if (!commandSeen && !arg.startsWith('-')) {
+      const command = commands.get(arg.toLowerCase());
+      if (command !== undefined) {
+        commandSeen = true;
+        result.push(command);
+        continue;
+      }
+    }
+    result.push(...rewriteParameter(arg, options));
+  }
+  return result;
+}
+
+function rewriteParameter(arg: string, options: Map<string, string>): string[] {
+  // PowerShell parameters: one dash, a name of two or more characters, an optional `:value`.
+  const match = /^-([A-Za-z][A-Za-z0-9]+)(?::(.*))?$/s.exec(arg);
+  if (match === null) return [arg];
+  const [, name = '', value] = match;
+  if (squash(name) === 'confirm') {
+    if (value === undefined) return [];
+    const answer = value.trim().toLowerCase();
+    if (answer === '$false' || answer === 'false' || answer === '0') return ['--yes'];
+    if (answer === '$true' || answer === 'true' || answer === '1') return [];
+  }
+  const option = options.get(squash(name));
+  if (option === undefined) return [arg];
+  return value === undefined ? [`--${option}`] : [`--${option}=${value}`];
+}

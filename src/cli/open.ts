@@ -1,0 +1,34 @@
+import type { DirectoryStore } from '../store/directory-store.js';
+import { openStore } from '../store/open-store.js';
+import { loadConfig, storeUrl } from './config.js';
+import type { CommandContext } from './context.js';
+
+export interface GlobalOptions {
+  store?: string;
+  config?: string;
+}
+
+/** The store the command line, the environment or the config file names. */
+export async function openConfiguredStore(
+  context: CommandContext,
+  options: GlobalOptions,
+  create = false,
+): Promise<DirectoryStore> {
+  const config = loadConfig({ configOption: options.config, env: context.env, cwd: context.cwd });
+  return openStore(storeUrl(options.store, config, context.env), context.cwd, { create });
+}
+
+/** Runs `work` with the store open and always closes it. */
+export async function withStore<T>(
+  context: CommandContext,
+  options: GlobalOptions,
+  work: (store: DirectoryStore) => Promise<T>,
+  create = false,
+): Promise<T> {
+  const store = await openConfiguredStore(context, options, create);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { ExitCode } from '../core/errors.js';
+import type { CommandContext } from './context.js';
+import type { ArgvVocabulary } from './normalise-argv.js';
+
+/**
+ * Every command and option, in one place. Actions import their module only when they run,
+ * so `--help` and `--version` load nothing but commander.
+ */
+export interface Cli {
+  program: Command;
+  vocabulary: ArgvVocabulary;
+  /** The exit code the action that ran asked for. */
+  exitCode(): number;
+}
+
+interface CommandModule<O> {
+  run(context: CommandContext, options: O, args: string[]): Promise<number>;
+}
+
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const commaList = (value: string, previous: string[] = []): string[] => [
+  ...previous,
+  ...value.split(',').map((v) => v.trim()).filter(Boolean),
+];
+
+function selectionOptions(command: Command, verb: 'get' | 'set'): Command {
+  const identityHelp =
+    verb === 'get'
+      ? 'mailboxes by Name, Alias, address, Guid, DN, canonical name, DOMAIN\\user or UPN (* wildcards allowed); "-" reads them from stdin'
+      : 'mailboxes by Name, Alias, address, Guid, DN, canonical name, DOMAIN\\user or UPN; "-" reads them from stdin';
+  return command
+    .argument('[identity...]', identityHelp)
+    .option('--identity <identity>', 'a mailbox identity (repeatable)', collect)
+    .option('--organizational-unit <ou>', 'mailboxes in this OU and its children (name, canonical name, North America\\Finance, DN or Guid)')
+    .option('--filter <opath>', `an OPATH filter, e.g. "Department -like 'Engineering*' -and StateOrProvince -eq 'WA'"`)
+    .option('--file <path>', 'one identity per line (UTF-8 or UTF-16 with BOM, # comments); "-" is stdin');
+}
+
+function outputOptions(command: Command): Command {
+  return command
+    .option('-o, --output <format>', 'table, list, json, csv or id (one Guid per line, for pipelines)', 'table')
+    .option('--property <names>', 'properties to show, comma-separated or repeated; * for all', commaList);
+}
+
+export function buildProgram(context: CommandContext): Cli {
+  let exitCode: number = ExitCode.Ok;
+  const run =
+    <O>(load: () => Promise<CommandModule<O>>) =>
+    async (...parameters: unknown[]): Promise<void> => {
+      // commander passes the Command last; its option values are untyped, each module declares their shape.
+      const command = parameters.at(-1) as Command;
+      const module = await load();
+      exitCode = await module.run(context, command.optsWithGlobals() as O, command.args);
+    };
+
+  const program = new Command('casctl')
+    .description('Exchange-style POP3/IMAP4 access administration for self-hosted mail (Get-CASMailbox / Set-CASMailbox).')
+    .version(version(), '-V, --version')
+    .option('--store <url>', 'directory store: sqlite:<path> or a path (default: CASCTL_STORE, the config file, ./casctl.db)')
+    .option('--config <path>', 'casctl configuration file (default: CASCTL_CONFIG, ./casctl.config.json, /etc/casctl/config.json)')
+    .showHelpAfterError('(run casctl <command> --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => context.stdout.write(s), writeErr: (s) => context.stderr.write(s) });
+
+  program
+    .command('init')
+    .description('create a directory store (and its directory); --sample loads the Tailspin Toys sample directory')
+    .option('--sample', 'load the sample directory from fixtures/')
+    .action(run(() => import('./commands/init.js')));
+
+  program
+    .command('import')
+    .description('load or update mailboxes from a CSV file whose columns are Exchange property names (all or nothing)')
+    .argument('<file>', 'CSV file')
+    .action(run(() => import('./commands/import.js')));
+
+  outputOptions(selectionOptions(program.command('get-mailbox'), 'get'))
+    .description('list mailboxes (Get-Mailbox)')
+    .option('--result-size <n>', 'at most n mailboxes, or Unlimited (the default)')
+    .action(run(() => import('./commands/get-mailbox.js')));
+
+  outputOptions(selectionOptions(program.command('get-user'), 'get'))
+    .description('list the users behind mailboxes: Department, Title, StateOrProvince, ... (Get-User)')
+    .option('--result-size <n>', 'at most n users, or Unlimited (the default)')
+    .action(run(() => import('./commands/get-user.js')));
+
+  outputOptions(selectionOptions(program.command('get-casmailbox'), 'get'))
+    .description('show POP3/IMAP4 access settings (Get-CASMailbox)')
+    .option('--result-size <n>', 'at most n mailboxes, or Unlimited (the default)')
+    .action(run(() => import('./commands/get-casmailbox.js')));
+
+  selectionOptions(program.command('set-casmailbox'), 'set')
+    .description('turn POP3/IMAP4 on or off (Set-CASMailbox)')
+    .option('--pop-enabled <bool>', 'true/false, $true/$false, 1/0, yes/no')
+    .option('--imap-enabled <bool>', 'true/false, $true/$false, 1/0, yes/no')
+    .option('-y, --yes', 'change several mailboxes without asking (-Confirm:$false)')
+    .action(run(() => import('./commands/set-casmailbox.js')));
+
+  const commands = program.commands.map((c) => c.name());
+  const options = new Set<string>();
+  for (const command of [program, ...program.commands]) {
+    for (const option of command.options) if (option.long !== undefined) options.add(option.long.replace(/^--/, ''));
+  }
+  return { program, vocabulary: { commands, options: [...options] }, exitCode: () => exitCode };
+}

@@ -1,0 +1,52 @@
+/** The Exchange vocabulary of DESIGN.md §2: a mailbox as casctl reads and writes it. */
+
+export const RECIPIENT_TYPE_DETAILS = ['UserMailbox', 'SharedMailbox', 'RoomMailbox', 'EquipmentMailbox'] as const;
+export type RecipientTypeDetails = (typeof RECIPIENT_TYPE_DETAILS)[number];
+
+export const CUSTOM_ATTRIBUTE_NUMBERS = Array.from({ length: 15 }, (_, i) => i + 1);
+
+export interface Mailbox {
+  Guid: string;
+  DistinguishedName: string;
+  Name: string;
+  DisplayName: string;
+  Alias: string;
+  SamAccountName: string;
+  UserPrincipalName: string;
+  PrimarySmtpAddress: string;
+  /** Every proxy address, the primary one included, without the `SMTP:` prefix. */
+  EmailAddresses: string[];
+  /** Canonical name of the containing OU, e.g. `tailspintoys.com/North America/Finance`. */
+  OrganizationalUnit: string;
+  Department: string | null;
+  Title: string | null;
+  Company: string | null;
+  Office: string | null;
+  City: string | null;
+  StateOrProvince: string | null;
+  CountryOrRegion: string | null;
+  /** CustomAttribute1..15, index 0 is CustomAttribute1. */
+  CustomAttributes: (string | null)[];
+  RecipientTypeDetails: RecipientTypeDetails;
+  IsAdministrator: boolean;
+  /** Effective values: always false for the Administrator mailbox, whatever is stored. */
+  PopEnabled: boolean;
+  ImapEnabled: boolean;
+  PopUseProtocolDefaults: boolean;
+  ImapUseProtocolDefaults: boolean;
+  /** ISO 8601 UTC. */
+  WhenCreated: string;
+  WhenChanged: string;
+}
+
+/** Exchange shows proxy addresses with their type prefix; upper case marks the primary one. */
+export function proxyAddresses(mailbox: Pick<Mailbox, 'EmailAddresses' | 'PrimarySmtpAddress'>): string[] {
+  return mailbox.EmailAddresses.map((address) =>
+    address.toLowerCase() === mailbox.PrimarySmtpAddress.toLowerCase() ? `SMTP:${address}` : `smtp:${address}`,
+  );
+}
+
+/** Case folding used for every case-insensitive comparison casctl makes (identities, filters, OUs). */
+export function fold(text: string): string {
+  return text.toLowerCase();
+}

@@ -1,0 +1,36 @@
+/**
+ * The mail access protocols casctl controls. Adding one (ManageSieve, SMTP AUTH) is one entry here:
+ * the property it is shown and set as, the store column, the Dovecot service names (%s) it covers
+ * and the Exchange-named services that must refresh before a change is seen.
+ */
+export interface Protocol {
+  /** Lower-case protocol name, also the LDAP `casEnabledService` value. */
+  name: string;
+  property: 'PopEnabled' | 'ImapEnabled';
+  useDefaultsProperty: 'PopUseProtocolDefaults' | 'ImapUseProtocolDefaults';
+  /** Column of the SQLite `mailboxes` table. */
+  column: 'pop_enabled' | 'imap_enabled';
+  /** Values of Dovecot's %s that this protocol covers (plain and TLS listeners share the service name). */
+  dovecotServices: string[];
+  /** Exchange service names whose caches hold this setting. */
+  services: string[];
+}
+
+export const PROTOCOLS: readonly Protocol[] = [
+  {
+    name: 'pop3',
+    property: 'PopEnabled',
+    useDefaultsProperty: 'PopUseProtocolDefaults',
+    column: 'pop_enabled',
+    dovecotServices: ['pop3'],
+    services: ['MSExchangePOP3', 'MSExchangePOP3BE'],
+  },
+  {
+    name: 'imap',
+    property: 'ImapEnabled',
+    useDefaultsProperty: 'ImapUseProtocolDefaults',
+    column: 'imap_enabled',
+    dovecotServices: ['imap'],
+    services: ['MSExchangeIMAP4', 'MSExchangeIMAP4BE'],
+  },
+];

@@ -1,0 +1,62 @@
+import { UsageError } from '../core/errors.js';
+
+/**
+ * A filter the parser rejected, located in the text so the user sees where (graphql-js's
+ * printLocation idea, on one line since filters are one line).
+ *
+ *   Invalid filter: unknown property 'Departmnet' at column 1. Did you mean 'Department'? ...
+ *     Departmnet -eq 'Sales'
+ *     ^^^^^^^^^^
+ *
+ * Columns count code points, not UTF-16 units, so the caret sits under the right character
+ * when the filter holds letters outside the BMP. It is a UsageError: exit code 2, nothing changed.
+ */
+export class FilterSyntaxError extends UsageError {
+  /** UTF-16 offset of the offending text in the filter. */
+  readonly offset: number;
+  /** 1-based column (in code points) of `offset`. */
+  readonly column: number;
+  /** End offset (exclusive) of the offending text. */
+  readonly end: number;
+  readonly reason: string;
+  readonly filter: string;
+
+  constructor(reason: string, filter: string, start: number, end: number = start + 1, hint?: string) {
+    const offset = clamp(start, 0, filter.length);
+    const stop = clamp(end, offset, filter.length);
+    const column = codePointLength(filter.slice(0, offset)) + 1;
+    const width = Math.max(1, codePointLength(filter.slice(offset, stop)));
+    const lines = [
+      `Invalid filter: ${reason} at column ${column}.${hint ? ` ${hint}` : ''}`,
+      `  ${displayable(filter)}`,
+      `  ${' '.repeat(column - 1)}${'^'.repeat(width)}`,
+    ];
+    super(lines.join('\n'));
+    this.offset = offset;
+    this.column = column;
+    this.end = stop;
+    this.reason = reason;
+    this.filter = filter;
+  }
+}
+
+/**
+ * User text quoted inside a message. Control characters are escaped so that a filter cannot
+ * smuggle terminal escape sequences or line breaks into the error output.
+ */
+export function quote(text: string): string {
+  return `'${text.replace(/\p{Cc}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`;
+}
+
+/** One code point per code point, so columns computed on the filter stay valid on this line. */
+function displayable(filter: string): string {
+  return filter.replace(/\p{Cc}/gu, ' ');
+}
+
+function codePointLength(text: string): number {
+  return Array.from(text).length;
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(Math.max(value, min), max);
+}

@@ -1,0 +1,323 @@
+import { findProperty, PROPERTIES, type PropertyDefinition } from '../core/properties.js';
+import type { ComparisonNode, ComparisonOperator, FilterAst, FilterValue } from './ast.js';
+import { normaliseDate } from './dates.js';
+import { FilterSyntaxError, quote } from './errors.js';
+import { tokenize, type OperatorName, type Token, type TokenKind } from './lexer.js';
+import { orList, suggest } from './suggest.js';
+
+/**
+ * Parses an OPATH filter (`-Filter`) into a FilterAst, checking every value against its
+ * property's type so the back-ends never meet a nonsensical comparison. Recursive descent in
+ * the style of graphql-js: one method per grammar rule, with the rule above it.
+ *
+ * Precedence, loosest first: -or, -and, -not (prefix), comparison or parenthesised filter.
+ */
+export function parseFilter(text: string): FilterAst {
+  return new Parser(text).parseFilter();
+}
+
+const COMPARISON_OPERATORS: readonly ComparisonOperator[] = ['eq', 'ne', 'lt', 'gt', 'le', 'ge', 'like', 'notlike'];
+const ORDERING_OPERATORS: readonly ComparisonOperator[] = ['lt', 'gt', 'le', 'ge'];
+
+/** Deep enough for any real filter, shallow enough that no back-end (or SQLite's expression depth limit) runs out of stack. */
+const MAX_NESTING = 50;
+/** Keeps the SQL under SQLite's limit on bound parameters, with room to spare. */
+const MAX_COMPARISONS = 1000;
+
+/** Properties holding proxy addresses, stored bare: `smtp:a@b` in a filter means `a@b`. */
+const PROXY_ADDRESS_PROPERTIES = new Set(['EmailAddresses']);
+
+const EXAMPLE = `e.g. Department -eq 'Sales' -and PopEnabled -eq $true`;
+
+class Parser {
+  private readonly tokens: Token[];
+  private index = 0;
+  private nesting = 0;
+  private comparisons = 0;
+
+  constructor(private readonly source: string) {
+    this.tokens = tokenize(source);
+  }
+
+  /**
+   * Filter : '{' Expression '}' EOF
+   *        | Expression EOF
+   */
+  parseFilter(): FilterAst {
+    if (this.peek('eof')) throw this.error('the filter is empty', this.token, `Write a comparison, ${EXAMPLE}.`);
+    if (this.peek('{')) {
+      this.advance();
+      const expression = this.parseExpression();
+      if (!this.peek('}')) throw this.unexpected(this.token, `-and, -or or '}'`);
+      this.advance();
+      this.expectEnd('the end of the filter after the closing }');
+      return expression;
+    }
+    const expression = this.parseExpression();
+    this.expectEnd('-and, -or or the end of the filter');
+    return expression;
+  }
+
+  /**
+   * Expression : AndExpression ( '-or' AndExpression )*
+   */
+  private parseExpression(): FilterAst {
+    const operands = [this.parseAndExpression()];
+    while (this.peekOperator('or')) {
+      this.advance();
+      operands.push(this.parseAndExpression());
+    }
+    return operands.length === 1 ? (operands[0] as FilterAst) : { kind: 'or', operands, ...spanOf(operands) };
+  }
+
+  /**
+   * AndExpression : UnaryExpression ( '-and' UnaryExpression )*
+   */
+  private parseAndExpression(): FilterAst {
+    const operands = [this.parseUnaryExpression()];
+    while (this.peekOperator('and')) {
+      this.advance();
+      operands.push(this.parseUnaryExpression());
+    }
+    return operands.length === 1 ? (operands[0] as FilterAst) : { kind: 'and', operands, ...spanOf(operands) };
+  }
+
+  /**
+   * UnaryExpression : '-not' UnaryExpression
+   *                 | Primary
+   */
+  private parseUnaryExpression(): FilterAst {
+    if (!this.peekOperator('not')) return this.parsePrimary();
+    const not = this.advance();
+    const operand = this.nested(not, () => this.parseUnaryExpression());
+    return { kind: 'not', operand, start: not.start, end: operand.end };
+  }
+
+  /**
+   * Primary : '(' Expression ')'
+   *         | Comparison
+   */
+  private parsePrimary(): FilterAst {
+    if (!this.peek('(')) return this.parseComparison();
+    const open = this.advance();
+    const expression = this.nested(open, () => this.parseExpression());
+    if (!this.peek(')')) {
+      throw this.unexpected(this.token, `-and, -or or ')'`, `The '(' at column ${this.columnOf(open)} is not closed.`);
+    }
+    const close = this.advance();
+    // The span widens to the parentheses so that errors about the group point at all of it.
+    return { ...expression, start: open.start, end: close.end };
+  }
+
+  /**
+   * Comparison : Property ComparisonOperator Value
+   */
+  private parseComparison(): ComparisonNode {
+    const propertyToken = this.token;
+    const property = this.parseProperty();
+    const operator = this.parseComparisonOperator(property);
+    const valueToken = this.token;
+    const checked = this.parseValue(property, operator);
+    this.comparisons++;
+    if (this.comparisons > MAX_COMPARISONS) {
+      throw this.error(`the filter has more than ${MAX_COMPARISONS} comparisons`, propertyToken, 'Split it into several runs.');
+    }
+    return { kind: 'comparison', property, ...checked, start: propertyToken.start, end: valueToken.end };
+  }
+
+  /**
+   * Property : Word
+   */
+  private parseProperty(): PropertyDefinition {
+    const token = this.token;
+    if (token.kind !== 'word') {
+      throw this.unexpected(token, 'a property name', `A comparison is written Property -operator Value, ${EXAMPLE}.`);
+    }
+    this.advance();
+    const property = findProperty(token.text);
+    if (property) return property;
+    const names = PROPERTIES.map((p) => p.name);
+    const guesses = suggest(token.text, names);
+    throw this.error(
+      `unknown property ${quote(token.text)}`,
+      token,
+      `${guesses.length > 0 ? `Did you mean ${orList(guesses)}? ` : ''}Filterable properties: ${names.join(', ')}.`,
+    );
+  }
+
+  /**
+   * ComparisonOperator : '-eq' | '-ne' | '-lt' | '-gt' | '-le' | '-ge' | '-like' | '-notlike'
+   */
+  private parseComparisonOperator(property: PropertyDefinition): ComparisonOperator {
+    const token = this.token;
+    const operator = token.kind === 'operator' ? COMPARISON_OPERATORS.find((o) => o === token.name) : undefined;
+    if (!operator) {
+      throw this.unexpected(
+        token,
+        `a comparison operator after ${property.name}`,
+        `Operators: ${COMPARISON_OPERATORS.map((o) => `-${o}`).join(' ')}.`,
+      );
+    }
+    if (property.type !== 'string' && (operator === 'like' || operator === 'notlike')) {
+      throw this.error(`-${operator} cannot compare ${property.name} (a ${property.type})`, token, `-${operator} only applies to text. ${this.typeHint(property)}`);
+    }
+    if (property.type === 'boolean' && ORDERING_OPERATORS.includes(operator)) {
+      throw this.error(`-${operator} cannot compare ${property.name} (a boolean)`, token, this.typeHint(property));
+    }
+    this.advance();
+    return operator;
+  }
+
+  /**
+   * Value : String | Number | '$true' | '$false' | '$null'
+   *
+   * The literal is checked against the property's type here and normalised (dates to ISO,
+   * `''` to $null, `smtp:` prefixes dropped), so all back-ends see one meaning.
+   */
+  private parseValue(property: PropertyDefinition, operator: ComparisonOperator): { operator: ComparisonOperator; value: FilterValue } {
+    const token = this.token;
+    if (token.kind !== 'string' && token.kind !== 'number' && token.kind !== 'constant') {
+      const hint = token.kind === 'word' ? `Quote text values: '${token.text.replaceAll("'", "''")}'.` : this.typeHint(property);
+      throw this.unexpected(token, `a value after -${operator}`, hint);
+    }
+    this.advance();
+    const value = this.literalFor(property, token);
+    const ordering = ORDERING_OPERATORS.includes(operator);
+    if (value.type === 'null') {
+      if (ordering) throw this.error(`-${operator} needs a value, not $null or ''`, token, `Use -eq $null or -ne $null to test for a missing value.`);
+      // `-like ''` can only match an empty value, which counts as missing: it is `-eq $null`.
+      if (operator === 'like') return { operator: 'eq', value };
+      if (operator === 'notlike') return { operator: 'ne', value };
+      return { operator, value };
+    }
+    return { operator, value };
+  }
+
+  /** The literal as the property's type reads it; `''` becomes $null (empty counts as missing). */
+  private literalFor(property: PropertyDefinition, token: Extract<Token, { kind: 'string' | 'number' | 'constant' }>): FilterValue {
+    if (token.kind === 'constant' && token.value === null) return { type: 'null' };
+    switch (property.type) {
+      case 'boolean':
+        if (token.kind === 'constant') return { type: 'boolean', value: token.value as boolean };
+        throw this.error(`${property.name} is $true or $false, not ${describe(token)}`, token, this.typeHint(property));
+      case 'date': {
+        if (token.kind !== 'string') throw this.error(`${property.name} is a date, not ${describe(token)}`, token, this.typeHint(property));
+        if (token.value.trim() === '') return { type: 'null' };
+        const date = normaliseDate(token.value);
+        if (date === null) throw this.error(`invalid date ${quote(token.value)} for ${property.name}`, token, this.typeHint(property));
+        return { type: 'date', value: date };
+      }
+      case 'string': {
+        if (token.kind === 'constant') {
+          throw this.error(`${property.name} is text, not ${describe(token)}`, token, `$true and $false only compare with boolean properties; quote text.`);
+        }
+        if (token.kind === 'number') {
+          const text = canonicalDecimal(token.text);
+          return { type: 'number', value: Number(text), text };
+        }
+        let text = token.value;
+        if (PROXY_ADDRESS_PROPERTIES.has(property.name)) text = text.replace(/^smtp:/i, '');
+        if (text === '') return { type: 'null' };
+        if (text.includes('\0')) {
+          throw this.error('text values cannot contain a NUL character', token);
+        }
+        return { type: 'string', value: text };
+      }
+    }
+  }
+
+  private typeHint(property: PropertyDefinition): string {
+    switch (property.type) {
+      case 'boolean':
+        return `${property.name} compares with -eq or -ne and $true or $false, e.g. ${property.name} -eq $false.`;
+      case 'date':
+        return `${property.name} takes a quoted date: '2026-01-31', '2026-01-31T10:00:00Z' or '1/31/2026 10:00 AM' (UTC).`;
+      case 'string':
+        return `${property.name} takes quoted text, e.g. ${property.name} -eq 'Sales'.`;
+    }
+  }
+
+  private nested<T>(token: Token, parse: () => T): T {
+    this.nesting++;
+    if (this.nesting > MAX_NESTING) throw this.error(`the filter nests deeper than ${MAX_NESTING} levels`, token);
+    const result = parse();
+    this.nesting--;
+    return result;
+  }
+
+  private get token(): Token {
+    return this.tokens[this.index] as Token;
+  }
+
+  private peek(kind: TokenKind): boolean {
+    return this.token.kind === kind;
+  }
+
+  private peekOperator(name: OperatorName): boolean {
+    const token = this.token;
+    return token.kind === 'operator' && token.name === name;
+  }
+
+  private advance(): Token {
+    const token = this.token;
+    if (token.kind !== 'eof') this.index++;
+    return token;
+  }
+
+  private expectEnd(expected: string): void {
+    if (!this.peek('eof')) throw this.unexpected(this.token, expected);
+  }
+
+  /** "expected X, found Y", located at the token found. */
+  private unexpected(token: Token, expected: string, hint?: string): FilterSyntaxError {
+    return this.error(`expected ${expected}, found ${describe(token)}`, token, hint);
+  }
+
+  private error(reason: string, token: Token, hint?: string): FilterSyntaxError {
+    return new FilterSyntaxError(reason, this.source, token.start, token.end, hint);
+  }
+
+  private columnOf(token: Token): number {
+    return Array.from(this.source.slice(0, token.start)).length + 1;
+  }
+}
+
+function describe(token: Token): string {
+  switch (token.kind) {
+    case 'eof':
+      return 'the end of the filter';
+    case '(':
+    case ')':
+    case '{':
+    case '}':
+      return `'${token.kind}'`;
+    case 'operator':
+      return `-${token.name}`;
+    case 'string':
+      return `the text ${quote(token.value)}`;
+    case 'number':
+      return `the number ${token.text}`;
+    case 'constant':
+      return token.value === null ? '$null' : `$${String(token.value)}`;
+    case 'word':
+      return quote(token.text);
+  }
+}
+
+function spanOf(nodes: readonly FilterAst[]): { start: number; end: number } {
+  return { start: (nodes[0] as FilterAst).start, end: (nodes[nodes.length - 1] as FilterAst).end };
+}
+
+/**
+ * The decimal text a number compares as: no leading zeros, no trailing fractional zeros.
+ * Done on the text, not through a double, so 20-digit employee numbers survive intact.
+ */
+function canonicalDecimal(text: string): string {
+  const match = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!match) return text;
+  const [, sign, whole, fraction] = match;
+  const integer = (whole as string).replace(/^0+(?=\d)/, '');
+  const decimals = (fraction ?? '').replace(/0+$/, '');
+  const result = `${integer}${decimals ? `.${decimals}` : ''}`;
+  return result === '0' ? result : `${sign}${result}`;
+}

@@ -1,0 +1,362 @@
+/**
+ * Identity files (`--file`, `-` for stdin): one identity per line, read the way PowerShell's
+ * `Get-Content` reads a file, so what Windows tools write works unchanged (DESIGN.md §3):
+ *
+ * - encoding from the byte-order mark: UTF-8 (BOM optional), UTF-16LE, UTF-16BE; UTF-32 is refused;
+ * - line breaks CRLF, LF or a lone CR;
+ * - blank lines and lines whose first non-blank character is `#` are skipped;
+ * - surrounding whitespace is trimmed (JavaScript's trim: tabs, NBSP, stray U+FEFF, ...);
+ * - line numbers are those an editor shows, counting skipped lines;
+ * - duplicates are kept: the caller reports them once, with their line numbers.
+ *
+ * The input is decoded chunk by chunk, so memory stays bounded by the longest line however long
+ * the file is, and stdin is consumed as it arrives.
+ */
+import { closeSync, createReadStream, fstatSync, openSync, ReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { CasctlError, UsageError } from '../core/errors.js';
+
+export interface IdentityLine {
+  /** 1-based line number in the file, as an editor shows it. */
+  line: number;
+  identity: string;
+}
+
+export interface ReadIdentitiesOptions {
+  /** Named in error messages; defaults to the path of an fs.ReadStream, else "standard input". */
+  source?: string;
+}
+
+/** A line this long is not an identity: most likely a binary file, and buffering it would be unbounded. */
+export const MAX_LINE_LENGTH = 1024 * 1024;
+
+/**
+ * Opens `pathOrDash` for {@link readIdentities}; `-` is stdin. The file is opened synchronously so
+ * that a missing or unreadable file is a UsageError here, before anything is planned or changed,
+ * rather than a stream error in the middle of a run.
+ */
+export function openIdentitySource(pathOrDash: string, stdin: Readable): Readable {
+  if (pathOrDash === '-') return stdin;
+  let fd: number;
+  try {
+    fd = openSync(pathOrDash, 'r');
+  } catch (error) {
+    throw new UsageError(`Cannot read identity file '${pathOrDash}': ${systemReason(error)}.`);
+  }
+  try {
+    // Linux lets open(2) succeed on a directory; only the first read would fail, with EISDIR.
+    if (fstatSync(fd).isDirectory()) throw new UsageError(`Cannot read identity file '${pathOrDash}': it is a directory.`);
+  } catch (error) {
+    closeSync(fd);
+    throw error;
+  }
+  // The path is passed along only so that ReadStream.path names the file in later errors.
+  return createReadStream(pathOrDash, { fd });
+}
+
+/** Streams the identities in `input`, one per non-blank, non-comment line. */
+export async function* readIdentities(input: Readable, options: ReadIdentitiesOptions = {}): AsyncGenerator<IdentityLine> {
+  const source = options.source ?? (input instanceof ReadStream && typeof input.path === 'string' ? input.path : undefined);
+  const where = (line: number): string =>
+    source === undefined ? `Standard input, line ${line}` : `Identity file '${source}', line ${line}`;
+
+  let splitter: LineSplitter | undefined;
+  let head: Buffer = EMPTY;
+  // Lines already handed out or skipped: a splitter error's index is relative to the next one.
+  let linesDone = 0;
+
+  const take = (produce: () => string[]): string[] => {
+    try {
+      return produce();
+    } catch (error) {
+      if (error instanceof InvalidLineError) throw new UsageError(`${where(linesDone + error.index + 1)}: ${error.reason}`);
+      throw error;
+    }
+  };
+
+  try {
+    for await (const chunk of input as AsyncIterable<unknown>) {
+      let bytes = toBuffer(chunk);
+      if (splitter === undefined) {
+        head = head.length === 0 ? bytes : Buffer.concat([head, bytes]);
+        if (mayStillBeBom(head)) continue;
+        const detected = detectEncoding(head, where);
+        splitter = detected.splitter;
+        bytes = detected.rest;
+        head = EMPTY;
+      }
+      const lines = take(() => (splitter as LineSplitter).push(bytes));
+      // An indexed loop, not for-of: this runs once per line of possibly millions.
+      for (let i = 0; i < lines.length; i += 1) {
+        linesDone += 1;
+        const identity = cleanLine(lines[i] as string, splitter, linesDone, where);
+        if (identity !== undefined) yield { line: linesDone, identity };
+      }
+    }
+  } catch (error) {
+    throw asUsageError(error, source);
+  }
+
+  if (splitter === undefined) {
+    const detected = detectEncoding(head, where);
+    splitter = detected.splitter;
+    const lines = take(() => (splitter as LineSplitter).push(detected.rest));
+    for (const raw of lines) {
+      linesDone += 1;
+      const identity = cleanLine(raw, splitter, linesDone, where);
+      if (identity !== undefined) yield { line: linesDone, identity };
+    }
+  }
+  const last = take(() => (splitter as LineSplitter).end());
+  for (const raw of last) {
+    linesDone += 1;
+    const identity = cleanLine(raw, splitter, linesDone, where);
+    if (identity !== undefined) yield { line: linesDone, identity };
+  }
+}
+
+/** The identity on a raw line, or undefined for a blank or comment line. */
+function cleanLine(raw: string, splitter: LineSplitter, line: number, where: (line: number) => string): string | undefined {
+  const identity = raw.trim();
+  if (identity === '' || identity.charCodeAt(0) === HASH) return undefined;
+  if (identity.includes('\0')) {
+    // NULs decode fine as UTF-8, so without this a BOM-less UTF-16 file would silently match nothing.
+    const hint = splitter.encoding === 'utf-8' ? ' (is it UTF-16 without a byte-order mark? Save it as UTF-8)' : '';
+    throw new UsageError(`${where(line)}: contains a NUL character${hint}.`);
+  }
+  return identity;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encoding detection
+// ---------------------------------------------------------------------------------------------
+
+const EMPTY = Buffer.alloc(0);
+const CR = 0x0d;
+const LF = 0x0a;
+const HASH = 0x23;
+const LINE_BREAK = /\r\n|\r|\n/;
+
+const BOM_UTF8 = Buffer.from([0xef, 0xbb, 0xbf]);
+const BOM_UTF16LE = Buffer.from([0xff, 0xfe]);
+const BOM_UTF16BE = Buffer.from([0xfe, 0xff]);
+// UTF-32LE's BOM starts with UTF-16LE's, so up to four bytes are needed to tell them apart.
+const BOM_UTF32LE = Buffer.from([0xff, 0xfe, 0x00, 0x00]);
+const BOM_UTF32BE = Buffer.from([0x00, 0x00, 0xfe, 0xff]);
+const BOMS = [BOM_UTF8, BOM_UTF16LE, BOM_UTF16BE, BOM_UTF32LE, BOM_UTF32BE];
+
+/** True while `head` is too short to say which BOM, if any, it starts with. */
+function mayStillBeBom(head: Buffer): boolean {
+  return BOMS.some((bom) => head.length < bom.length && bom.subarray(0, head.length).equals(head));
+}
+
+function detectEncoding(head: Buffer, where: (line: number) => string): { splitter: LineSplitter; rest: Buffer } {
+  if (startsWith(head, BOM_UTF32LE) || startsWith(head, BOM_UTF32BE)) {
+    throw new UsageError(`${where(1)}: UTF-32 is not supported; save the file as UTF-8 or UTF-16.`);
+  }
+  if (startsWith(head, BOM_UTF8)) return { splitter: new Utf8Lines(), rest: head.subarray(BOM_UTF8.length) };
+  if (startsWith(head, BOM_UTF16LE)) return { splitter: new Utf16Lines(false), rest: head.subarray(BOM_UTF16LE.length) };
+  if (startsWith(head, BOM_UTF16BE)) return { splitter: new Utf16Lines(true), rest: head.subarray(BOM_UTF16BE.length) };
+  return { splitter: new Utf8Lines(), rest: head };
+}
+
+function startsWith(bytes: Buffer, prefix: Buffer): boolean {
+  return bytes.length >= prefix.length && bytes.subarray(0, prefix.length).equals(prefix);
+}
+
+function toBuffer(chunk: unknown): Buffer {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  // A stream with setEncoding() or an object-mode stream of strings: already text, re-encode it.
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+  throw new TypeError(`readIdentities: expected bytes or strings from the stream, got ${typeof chunk}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Line splitting per encoding
+// ---------------------------------------------------------------------------------------------
+
+/** A raw line the splitter could not decode; `index` counts from the first line of the batch. */
+class InvalidLineError extends Error {
+  constructor(
+    readonly index: number,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+interface LineSplitter {
+  readonly encoding: 'utf-8' | 'utf-16le' | 'utf-16be';
+  /** The lines completed by `chunk`, without their line breaks; the rest waits for more input. */
+  push(chunk: Buffer): string[];
+  /** The lines still pending at the end of the input. */
+  end(): string[];
+}
+
+/**
+ * UTF-8 is split on bytes before decoding: CR and LF bytes never occur inside a multi-byte
+ * sequence, so every cut lands on a character boundary, and the decoder only ever sees whole lines.
+ */
+class Utf8Lines implements LineSplitter {
+  readonly encoding = 'utf-8';
+  private pending: Buffer = EMPTY;
+  // ignoreBOM keeps a mid-file U+FEFF as text (trim removes it) instead of being eaten silently.
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+  push(chunk: Buffer): string[] {
+    const data = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    if (data.length === 0) return [];
+    // A trailing CR may be half of a CRLF whose LF is in the next chunk: keep it pending.
+    const searchFrom = data[data.length - 1] === CR ? data.length - 2 : data.length - 1;
+    const cut = searchFrom < 0 ? -1 : Math.max(data.lastIndexOf(LF, searchFrom), data.lastIndexOf(CR, searchFrom));
+    if (cut < 0) {
+      this.pending = data;
+      if (data.length > MAX_LINE_LENGTH) throw new InvalidLineError(0, tooLong());
+      return [];
+    }
+    this.pending = data.subarray(cut + 1);
+    const lines = this.decode(data.subarray(0, cut + 1)).split(LINE_BREAK);
+    lines.pop(); // the text ends with a line break, so the last element is empty
+    return lines;
+  }
+
+  end(): string[] {
+    const rest = this.pending;
+    this.pending = EMPTY;
+    if (rest.length === 0) return [];
+    const lines = this.decode(rest).split(LINE_BREAK);
+    if (lines[lines.length - 1] === '') lines.pop();
+    return lines;
+  }
+
+  private decode(bytes: Buffer): string {
+    try {
+      return this.decoder.decode(bytes);
+    } catch {
+      // Rare path: decode line by line to say which line is broken.
+      const rawLines = splitBytes(bytes);
+      const index = rawLines.findIndex((line) => !isValidUtf8(line, this.decoder));
+      throw new InvalidLineError(Math.max(index, 0), 'is not valid UTF-8 (save the file as UTF-8, or as UTF-16 with a byte-order mark).');
+    }
+  }
+}
+
+/** Splits bytes on CRLF, CR and LF, exactly as LINE_BREAK splits text. */
+function splitBytes(bytes: Buffer): Buffer[] {
+  const lines: Buffer[] = [];
+  let start = 0;
+  for (let i = 0; i < bytes.length; i += 1) {
+    const byte = bytes[i];
+    if (byte !== CR && byte !== LF) continue;
+    lines.push(bytes.subarray(start, i));
+    if (byte === CR && bytes[i + 1] === LF) i += 1;
+    start = i + 1;
+  }
+  lines.push(bytes.subarray(start));
+  return lines;
+}
+
+function isValidUtf8(bytes: Buffer, decoder: TextDecoder): boolean {
+  try {
+    decoder.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * UTF-16 is decoded before splitting, into JavaScript strings, which are UTF-16 themselves: a
+ * surrogate pair cut between chunks is rejoined by string concatenation, and an odd byte waits
+ * for its partner. Buffer's decoder keeps unpaired surrogates, so they are checked per line.
+ */
+class Utf16Lines implements LineSplitter {
+  readonly encoding: 'utf-16le' | 'utf-16be';
+  private pending = '';
+  private oddByte: number | undefined;
+
+  constructor(private readonly bigEndian: boolean) {
+    this.encoding = bigEndian ? 'utf-16be' : 'utf-16le';
+  }
+
+  push(chunk: Buffer): string[] {
+    let bytes = chunk;
+    if (this.oddByte !== undefined) {
+      bytes = Buffer.concat([Buffer.of(this.oddByte), chunk]);
+      this.oddByte = undefined;
+    }
+    if (bytes.length % 2 === 1) {
+      this.oddByte = bytes[bytes.length - 1];
+      bytes = bytes.subarray(0, bytes.length - 1);
+    }
+    const text = this.pending + this.decode(bytes);
+    if (text.length === 0) return [];
+    const searchFrom = text.charCodeAt(text.length - 1) === CR ? text.length - 2 : text.length - 1;
+    const cut = searchFrom < 0 ? -1 : Math.max(text.lastIndexOf('\n', searchFrom), text.lastIndexOf('\r', searchFrom));
+    if (cut < 0) {
+      this.pending = text;
+      if (text.length > MAX_LINE_LENGTH) throw new InvalidLineError(0, tooLong());
+      return [];
+    }
+    this.pending = text.slice(cut + 1);
+    const lines = text.slice(0, cut + 1).split(LINE_BREAK);
+    lines.pop();
+    checkSurrogates(lines);
+    return lines;
+  }
+
+  end(): string[] {
+    const rest = this.pending;
+    this.pending = '';
+    const lines = rest.split(LINE_BREAK);
+    if (lines[lines.length - 1] === '') lines.pop();
+    if (this.oddByte !== undefined) {
+      throw new InvalidLineError(Math.max(lines.length - 1, 0), 'ends in the middle of a UTF-16 character (odd number of bytes).');
+    }
+    checkSurrogates(lines);
+    return lines;
+  }
+
+  private decode(bytes: Buffer): string {
+    if (!this.bigEndian) return bytes.toString('utf16le');
+    // Buffer has no big-endian UTF-16; swap a copy, since the chunk belongs to the stream.
+    return Buffer.from(bytes).swap16().toString('utf16le');
+  }
+}
+
+/** An unpaired surrogate: a high one not followed by a low one, or a low one not preceded by a high one. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function checkSurrogates(lines: string[]): void {
+  for (let i = 0; i < lines.length; i += 1) {
+    if (LONE_SURROGATE.test(lines[i] as string)) throw new InvalidLineError(i, 'is not valid UTF-16 (unpaired surrogate).');
+  }
+}
+
+function tooLong(): string {
+  return `is longer than ${MAX_LINE_LENGTH} characters; is this really a text file with one identity per line?`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+/** "no such file or directory (ENOENT)" from Node's "ENOENT: no such file or directory, open 'x'". */
+function systemReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as NodeJS.ErrnoException).code;
+  const match = /^[A-Z0-9_]+: (.*?)(?:, \w+(?: '.*')?)?$/s.exec(error.message);
+  const description = match?.[1] ?? error.message;
+  return code === undefined ? description : `${description} (${code})`;
+}
+
+/** A read error from the stream (EIO, EISDIR, ...) is a problem with the input, not a crash. */
+function asUsageError(error: unknown, source: string | undefined): unknown {
+  // Only system call failures: anything else is a bug and should surface as one.
+  if (error instanceof CasctlError || !(error instanceof Error) || typeof (error as NodeJS.ErrnoException).syscall !== 'string') {
+    return error;
+  }
+  const what = source === undefined ? 'standard input' : `identity file '${source}'`;
+  return new UsageError(`Cannot read ${what}: ${systemReason(error)}.`);
+}

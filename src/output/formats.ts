@@ -1,0 +1,130 @@
+import type { Writable } from 'node:stream';
+import { UsageError } from '../core/errors.js';
+import { fold } from '../core/mailbox.js';
+import { csvValue, displayValue, type OutputRecord } from './values.js';
+import { BufferedWriter } from './writer.js';
+
+export const OUTPUT_FORMATS = ['table', 'list', 'json', 'csv', 'id'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+export function parseOutputFormat(text: string): OutputFormat {
+  const format = OUTPUT_FORMATS.find((f) => f === fold(text.trim()));
+  if (format === undefined) throw new UsageError(`Unknown output format '${text}'. Use one of: ${OUTPUT_FORMATS.join(', ')}.`);
+  return format;
+}
+
+/** What a command declares about its output objects (cf. cli-microsoft365's defaultProperties). */
+export interface View {
+  /** Every property `--property` may name, in display order. */
+  properties: readonly string[];
+  /** What json, csv and list show by default. */
+  defaults: readonly string[];
+  /** Columns of the default table. */
+  table: readonly string[];
+  /** The property `-o id` prints: a stable identity another casctl command accepts. */
+  id: string;
+}
+
+export interface RenderOptions {
+  format: OutputFormat;
+  view: View;
+  /** The columns, from chooseProperties. */
+  properties: readonly string[];
+  colour: boolean;
+}
+
+/** Resolves `--property` names against the view; `*` means every property. */
+export function chooseProperties(view: View, format: OutputFormat, requested: readonly string[] | undefined): readonly string[] {
+  if (requested === undefined || requested.length === 0) {
+    return format === 'table' ? view.table : view.defaults;
+  }
+  const chosen: string[] = [];
+  for (const name of requested) {
+    if (name === '*') {
+      chosen.push(...view.properties);
+      continue;
+    }
+    const property = view.properties.find((p) => fold(p) === fold(name));
+    if (property === undefined) {
+      throw new UsageError(`Unknown property '${name}' in --property. Properties: ${view.properties.join(', ')}.`);
+    }
+    chosen.push(property);
+  }
+  return [...new Set(chosen)];
+}
+
+/** Streams records to `out` in the chosen format; returns how many were written. */
+export async function render(records: AsyncIterable<OutputRecord>, out: Writable, options: RenderOptions): Promise<number> {
+  const columns = options.properties;
+  const writer = new BufferedWriter(out);
+  let count = 0;
+  switch (options.format) {
+    case 'json': {
+      await writer.write('[');
+      for await (const record of records) {
+        await writer.write(`${count === 0 ? '\n  ' : ',\n  '}${JSON.stringify(pick(record, columns))}`);
+        count++;
+      }
+      await writer.write(count === 0 ? ']\n' : '\n]\n');
+      break;
+    }
+    case 'csv': {
+      await writer.write(`${columns.map(csvField).join(',')}\r\n`);
+      for await (const record of records) {
+        await writer.write(`${columns.map((c) => csvField(csvValue(record[c] ?? null))).join(',')}\r\n`);
+        count++;
+      }
+      break;
+    }
+    case 'id': {
+      for await (const record of records) {
+        await writer.write(`${displayValue(record[options.view.id] ?? null)}\n`);
+        count++;
+      }
+      break;
+    }
+    case 'list': {
+      const width = Math.max(...columns.map((c) => c.length));
+      for await (const record of records) {
+        const lines = columns.map((c) => `${c.padEnd(width)} : ${displayValue(record[c] ?? null)}`);
+        await writer.write(`${count === 0 ? '\n' : ''}${lines.join('\n')}\n\n`);
+        count++;
+      }
+      break;
+    }
+    case 'table': {
+      const rows: string[][] = [];
+      for await (const record of records) rows.push(columns.map((c) => displayValue(record[c] ?? null)));
+      count = rows.length;
+      if (count > 0) await writer.write(await table(columns, rows, options.colour));
+      break;
+    }
+  }
+  await writer.flush();
+  return count;
+}
+
+function pick(record: OutputRecord, columns: readonly string[]): OutputRecord {
+  const picked: OutputRecord = {};
+  for (const column of columns) picked[column] = record[column] ?? null;
+  return picked;
+}
+
+/** RFC 4180: quote when needed, double the quotes. */
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+async function table(columns: readonly string[], rows: string[][], colour: boolean): Promise<string> {
+  const { default: Table } = await import('cli-table3');
+  const { Chalk } = await import('chalk');
+  const chalk = new Chalk({ level: colour ? 1 : 0 });
+  // Format-Table's look: a header, a dashed rule as long as each header, aligned columns, no box.
+  const none = { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
+    'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ' };
+  const grid = new Table({ chars: none, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 } });
+  grid.push(columns.map((c) => chalk.bold(c)));
+  grid.push(columns.map((c) => '-'.repeat(c.length)));
+  for (const row of rows) grid.push(row);
+  return `${grid.toString().split('\n').map((line) => line.trimEnd()).join('\n')}\n`;
+}

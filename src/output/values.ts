@@ -1,0 +1,19 @@
+/** A value in a command's output object: what JSON shows as is and the text formats render. */
+export type OutputValue = string | number | boolean | null | string[];
+export type OutputRecord = Record<string, OutputValue>;
+
+/** PowerShell's rendering, which admins know: True/False, `{a, b}` for collections. */
+export function displayValue(value: OutputValue): string {
+  if (value === null) return '';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (Array.isArray(value)) return `{${value.join(', ')}}`;
+  return String(value);
+}
+
+/** Export-Csv's rendering: True/False, collections joined with `;` (the import format's separator). */
+export function csvValue(value: OutputValue): string {
+  if (value === null) return '';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (Array.isArray(value)) return value.join(';');
+  return String(value);
+}

@@ -1,0 +1,94 @@
+import { netbiosDomain } from '../../core/distinguished-name.js';
+import { fold } from '../../core/mailbox.js';
+import type { Db } from './connection.js';
+
+const isAscii = (text: string): boolean => /^[\x00-\x7f]*$/.test(text);
+
+/** `*` is the only wildcard; everything else, SQL's own `%` and `_` included, is literal. */
+export function likePattern(wildcard: string): string {
+  return wildcard.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
+}
+
+/**
+ * The ids of the mailboxes one identity names, as Exchange's -Identity resolves: exactly and
+ * case-insensitively against Guid, DistinguishedName, Name, Alias, SamAccountName,
+ * UserPrincipalName, any address, the canonical name and `DOMAIN\SamAccountName`.
+ * Columns are NOCASE and indexed; non-ASCII text (which NOCASE does not fold) is compared folded.
+ */
+export class IdentityResolver {
+  private readonly exact;
+  private readonly exactFolded;
+  private readonly canonical;
+  private readonly bySam;
+  private readonly wildcard;
+  private readonly wildcardFolded;
+
+  constructor(db: Db) {
+    this.exact = db.prepare<{ id: string }, { id: number }>(
+      `SELECT id FROM mailboxes WHERE guid = :id OR distinguished_name = :id OR name = :id OR alias = :id
+         OR sam_account_name = :id OR user_principal_name = :id
+       UNION SELECT mailbox_id FROM email_addresses WHERE address = :id`,
+    );
+    this.exactFolded = db.prepare<{ id: string }, { id: number }>(
+      `SELECT id FROM mailboxes WHERE casctl_fold(name) = :id OR casctl_fold(alias) = :id
+         OR casctl_fold(distinguished_name) = :id OR casctl_fold(sam_account_name) = :id
+         OR casctl_fold(user_principal_name) = :id
+       UNION SELECT mailbox_id FROM email_addresses WHERE casctl_fold(address) = :id`,
+    );
+    this.canonical = db.prepare<{ ou: string; name: string }, { id: number; name: string; organizational_unit: string }>(
+      `SELECT id, name, organizational_unit FROM mailboxes WHERE organizational_unit = :ou
+         OR casctl_fold(organizational_unit) = casctl_fold(:ou)`,
+    );
+    this.bySam = db.prepare<[string], { id: number; organizational_unit: string }>(
+      'SELECT id, organizational_unit FROM mailboxes WHERE sam_account_name = ?',
+    );
+    this.wildcard = db.prepare<{ pattern: string }, { id: number }>(
+      `SELECT id FROM mailboxes WHERE name LIKE :pattern ESCAPE '\\' OR alias LIKE :pattern ESCAPE '\\'
+         OR display_name LIKE :pattern ESCAPE '\\' OR sam_account_name LIKE :pattern ESCAPE '\\'
+         OR user_principal_name LIKE :pattern ESCAPE '\\'
+       UNION SELECT mailbox_id FROM email_addresses WHERE address LIKE :pattern ESCAPE '\\'`,
+    );
+    this.wildcardFolded = db.prepare<{ pattern: string }, { id: number }>(
+      `SELECT id FROM mailboxes WHERE casctl_fold(name) LIKE :pattern ESCAPE '\\'
+         OR casctl_fold(alias) LIKE :pattern ESCAPE '\\' OR casctl_fold(display_name) LIKE :pattern ESCAPE '\\'`,
+    );
+  }
+
+  resolve(identity: string, wildcards: boolean): number[] {
+    const text = identity.trim();
+    if (text.length === 0) return [];
+    const ids = new Set<number>();
+    if (wildcards && text.includes('*')) {
+      const statement = isAscii(text) ? this.wildcard : this.wildcardFolded;
+      const pattern = likePattern(isAscii(text) ? text : fold(text));
+      for (const row of statement.all({ pattern })) ids.add(row.id);
+      return [...ids];
+    }
+    const direct = isAscii(text) ? this.exact.all({ id: text }) : this.exactFolded.all({ id: fold(text) });
+    for (const row of direct) ids.add(row.id);
+    this.addCanonical(text, ids);
+    this.addDomainAccount(text, ids);
+    return [...ids];
+  }
+
+  /** `tailspintoys.com/North America/Finance/Rand Zaher` */
+  private addCanonical(text: string, ids: Set<number>): void {
+    const slash = text.lastIndexOf('/');
+    if (slash <= 0) return;
+    const name = fold(text.slice(slash + 1));
+    for (const row of this.canonical.all({ ou: text.slice(0, slash), name })) {
+      if (fold(row.name) === name) ids.add(row.id);
+    }
+  }
+
+  /** `TAILSPINTOYS\rzaher` or `tailspintoys.com\rzaher` */
+  private addDomainAccount(text: string, ids: Set<number>): void {
+    const match = /^([^\\/]+)\\([^\\/]+)$/.exec(text);
+    if (match === null) return;
+    const [, domainPart = '', sam = ''] = match;
+    for (const row of this.bySam.all(sam)) {
+      const domain = (row.organizational_unit.split('/')[0] ?? '').toLowerCase();
+      if (fold(domainPart) === domain || domainPart.toUpperCase() === netbiosDomain(domain)) ids.add(row.id);
+    }
+  }
+}

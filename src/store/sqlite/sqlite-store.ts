@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { mailboxDn, parseCanonicalOu } from '../../core/distinguished-name.js';
+import { UsageError } from '../../core/errors.js';
+import { CUSTOM_ATTRIBUTE_NUMBERS, type Mailbox } from '../../core/mailbox.js';
+import { filterToSql } from '../../filter/to-sql.js';
+import type {
+  CasChange,
+  DirectoryStore,
+  ImportSummary,
+  MailboxQuery,
+  MailboxRecord,
+  OrganizationalUnit,
+} from '../directory-store.js';
+import { openDatabase, type Db } from './connection.js';
+import { IdentityResolver, likePattern } from './identities.js';
+import { ensureOrganizationalUnit, findOrganizationalUnits } from './organizational-units.js';
+import { MAILBOX_COLUMNS, rowToMailbox, type MailboxRow } from './rows.js';
+
+interface Where {
+  sql: string;
+  params: (string | number)[];
+}
+
+export class SqliteStore implements DirectoryStore {
+  private readonly identities: IdentityResolver;
+
+  private constructor(
+    readonly url: string,
+    private readonly db: Db,
+  ) {
+    this.identities = new IdentityResolver(db);
+  }
+
+  static open(url: string, path: string, options: { create: boolean }): SqliteStore {
+    return new SqliteStore(url, openDatabase(path, options));
+  }
+
+  async *findMailboxes(query: MailboxQuery): AsyncIterable<Mailbox> {
+    const where = this.where(query);
+    const select = `SELECT ${MAILBOX_COLUMNS} FROM mailboxes m WHERE (${where.sql})`;
+    const order = 'ORDER BY m.name, m.id LIMIT ?';
+    const first = this.db.prepare<(string | number)[], MailboxRow>(`${select} ${order}`);
+    const next = this.db.prepare<(string | number)[], MailboxRow>(
+      `${select} AND (m.name > ? OR (m.name = ? AND m.id > ?)) ${order}`,
+    );
+    // Pages (keyset on the name index) rather than one open cursor, so that the caller may
+    // await, or use the store, between mailboxes; memory stays flat on any directory size.
+    const pageSize = 1000;
+    let remaining = query.limit ?? Number.POSITIVE_INFINITY;
+    let last: MailboxRow | undefined;
+    while (remaining > 0) {
+      const want = Math.min(pageSize, remaining);
+      const rows =
+        last === undefined
+          ? first.all(...where.params, want)
+          : next.all(...where.params, last.name, last.name, last.id, want);
+      for (const row of rows) yield rowToMailbox(row);
+      remaining -= rows.length;
+      last = rows.at(-1);
+      if (rows.length < want) return;
+    }
+  }
+
+  async countMailboxes(query: MailboxQuery): Promise<number> {
+    const where = this.where(query);
+    const row = this.db
+      .prepare<(string | number)[], { n: number }>(`SELECT count(*) AS n FROM mailboxes m WHERE ${where.sql}`)
+      .get(...where.params);
+    return row?.n ?? 0;
+  }
+
+  async resolveIdentities(identities: readonly string[], options: { wildcards: boolean }): Promise<Map<string, Mailbox[]>> {
+    const result = new Map<string, Mailbox[]>();
+    const read = this.db.prepare<[string], MailboxRow>(
+      `SELECT ${MAILBOX_COLUMNS} FROM mailboxes m WHERE m.id IN (SELECT value FROM json_each(?)) ORDER BY m.name, m.id`,
+    );
+    for (const identity of identities) {
+      if (result.has(identity)) continue;
+      const ids = this.identities.resolve(identity, options.wildcards);
+      result.set(identity, ids.length === 0 ? [] : read.all(JSON.stringify(ids)).map(rowToMailbox));
+    }
+    return result;
+  }
+
+  async findOrganizationalUnits(identity: string): Promise<OrganizationalUnit[]> {
+    return findOrganizationalUnits(this.db, identity);
+  }
+
+  async setCasSettings(changes: readonly CasChange[], when: Date): Promise<void> {
+    const update = this.db.prepare(
+      `UPDATE mailboxes SET pop_enabled = coalesce(:pop, pop_enabled), imap_enabled = coalesce(:imap, imap_enabled),
+         when_changed = :when
+       WHERE guid = :guid AND is_administrator = 0`,
+    );
+    const stamp = when.toISOString();
+    const bit = (value: boolean | undefined): number | null => (value === undefined ? null : Number(value));
+    this.immediate(() => {
+      for (const change of changes) {
+        update.run({ guid: change.Guid, pop: bit(change.settings.PopEnabled), imap: bit(change.settings.ImapEnabled), when: stamp });
+      }
+    });
+  }
+
+  async importMailboxes(records: readonly MailboxRecord[], when: Date): Promise<ImportSummary> {
+    const summary: ImportSummary = { created: 0, updated: 0, organizationalUnitsCreated: 0 };
+    const stamp = when.toISOString();
+    // An existing mailbox is matched by Guid first, else by its primary address.
+    const find = this.db.prepare<{ guid: string | null; address: string }, { id: number; guid: string }>(
+      `SELECT id, guid FROM mailboxes WHERE guid = :guid OR primary_smtp_address = :address
+       ORDER BY guid = :guid DESC LIMIT 1`,
+    );
+    const customColumns = CUSTOM_ATTRIBUTE_NUMBERS.map((n) => `custom_attribute_${n}`);
+    const columns = [
+      'guid', 'distinguished_name', 'name', 'display_name', 'alias', 'sam_account_name', 'user_principal_name',
+      'primary_smtp_address', 'organizational_unit', 'department', 'title', 'company', 'office', 'city',
+      'state_or_province', 'country_or_region', ...customColumns, 'recipient_type_details', 'is_administrator',
+      'pop_enabled', 'imap_enabled', 'password', 'when_created', 'when_changed',
+    ];
+    const insert = this.db.prepare(
+      `INSERT INTO mailboxes (${columns.join(', ')}) VALUES (${columns.map((c) => `:${c}`).join(', ')})`,
+    );
+    const updatable = columns.filter((c) => !['guid', 'when_created', 'password'].includes(c));
+    const update = this.db.prepare(
+      `UPDATE mailboxes SET ${updatable.map((c) => `${c} = :${c}`).join(', ')}, password = coalesce(:password, password)
+       WHERE id = :id`,
+    );
+    const clearAddresses = this.db.prepare('DELETE FROM email_addresses WHERE mailbox_id = ?');
+    const addAddress = this.db.prepare('INSERT INTO email_addresses (address, mailbox_id) VALUES (?, ?)');
+
+    this.immediate(() => {
+      for (const record of records) {
+        const ou = ensureOrganizationalUnit(this.db, record.OrganizationalUnit);
+        summary.organizationalUnitsCreated += ou.created;
+        const existing = find.get({ guid: record.Guid, address: record.PrimarySmtpAddress });
+        const path = parseCanonicalOu(ou.canonical);
+        const values: Record<string, string | number | null> = {
+          guid: existing?.guid ?? record.Guid ?? randomUUID(),
+          distinguished_name: record.DistinguishedName ?? (path === null ? null : mailboxDn(record.Name, path)),
+          name: record.Name,
+          display_name: record.DisplayName,
+          alias: record.Alias,
+          sam_account_name: record.SamAccountName,
+          user_principal_name: record.UserPrincipalName,
+          primary_smtp_address: record.PrimarySmtpAddress.toLowerCase(),
+          organizational_unit: ou.canonical,
+          department: record.Department,
+          title: record.Title,
+          company: record.Company,
+          office: record.Office,
+          city: record.City,
+          state_or_province: record.StateOrProvince,
+          country_or_region: record.CountryOrRegion,
+          recipient_type_details: record.RecipientTypeDetails,
+          is_administrator: Number(record.SamAccountName.toLowerCase() === 'administrator'),
+          pop_enabled: Number(record.PopEnabled),
+          imap_enabled: Number(record.ImapEnabled),
+          password: record.Password,
+          when_created: stamp,
+          when_changed: stamp,
+        };
+        customColumns.forEach((column, index) => {
+          values[column] = record.CustomAttributes[index] ?? null;
+        });
+        let id: number;
+        try {
+          if (existing === undefined) {
+            id = Number(insert.run(values).lastInsertRowid);
+            summary.created++;
+          } else {
+            id = existing.id;
+            const { guid: _guid, when_created: _created, ...changed } = values;
+            update.run({ ...changed, id });
+            clearAddresses.run(id);
+            summary.updated++;
+          }
+          for (const address of record.EmailAddresses) addAddress.run(address.toLowerCase(), id);
+        } catch (error) {
+          throw new UsageError(`Cannot import '${record.PrimarySmtpAddress}': ${describeConstraint(error)}`);
+        }
+      }
+    });
+    return summary;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+
+  /** BEGIN IMMEDIATE takes the write lock up front, so concurrent writers queue on busy_timeout instead of failing. */
+  private immediate(work: () => void): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      work();
+      this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  private where(query: MailboxQuery): Where {
+    const parts: string[] = ['1'];
+    const params: (string | number)[] = [];
+    if (query.organizationalUnit !== undefined) {
+      parts.push(`(m.organizational_unit = ? OR m.organizational_unit LIKE ? ESCAPE '\\')`);
+      params.push(query.organizationalUnit, `${likePattern(query.organizationalUnit)}/%`);
+    }
+    if (query.guids !== undefined) {
+      parts.push('m.guid IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(query.guids));
+    }
+    if (query.filter !== undefined) {
+      const filter = filterToSql(query.filter);
+      parts.push(`(${filter.where})`);
+      params.push(...filter.params);
+    }
+    return { sql: parts.join(' AND '), params };
+  }
+}
+
+function describeConstraint(error: unknown): string {
+  const message = (error as Error).message;
+  const column = /UNIQUE constraint failed: (\w+)\.(\w+)/.exec(message);
+  if (column !== null) {
+    const what: Record<string, string> = {
+      address: 'an address of it already belongs to another mailbox',
+      sam_account_name: 'its SamAccountName already belongs to another mailbox',
+      user_principal_name: 'its UserPrincipalName already belongs to another mailbox',
+      primary_smtp_address: 'its PrimarySmtpAddress already belongs to another mailbox',
+      distinguished_name: 'its DistinguishedName already belongs to another mailbox',
+      guid: 'its Guid already belongs to another mailbox',
+    };
+    return what[column[2] ?? ''] ?? message;
+  }
+  return message;
+}

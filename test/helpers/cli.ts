@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const BIN = join(ROOT, 'bin', 'casctl.js');
+export const FIXTURES = join(ROOT, 'fixtures');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliOptions {
+  store?: string;
+  input?: string | Buffer;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/** Runs bin/casctl.js as a user would: a separate process, no TTY, its own environment. */
+export function casctl(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', ...options.env };
+  if (options.store !== undefined) env.CASCTL_STORE = options.store;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: options.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+    );
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+/** A temp directory removed when the test file ends. */
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'casctl-test-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+let template: Promise<string> | undefined;
+
+/** A fresh copy of the sample directory; built once per test file (hashing its passwords takes a while). */
+export async function sampleStore(): Promise<string> {
+  template ??= (async () => {
+    const dir = tempDir();
+    const path = join(dir, 'template.db');
+    const result = await casctl(['init', '--sample', '--store', path]);
+    if (result.code !== 0) throw new Error(`init --sample failed: ${result.stderr}`);
+    return path;
+  })();
+  const source = await template;
+  const path = join(tempDir(), 'casctl.db');
+  copyFileSync(source, path);
+  if (existsSync(`${source}-wal`)) throw new Error('the template store was not checkpointed');
+  return path;
+}
+
+export function json<T = Record<string, unknown>[]>(result: CliResult): T {
+  try {
+    return JSON.parse(result.stdout) as T;
+  } catch {
+    throw new Error(`stdout is not JSON (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`);
+  }
+}
+

@@ -1,0 +1,132 @@
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { CUSTOM_ATTRIBUTE_NUMBERS, fold, RECIPIENT_TYPE_DETAILS, type Mailbox } from '../../../../src/core/mailbox.js';
+import { MIGRATIONS } from '../../../../src/store/sqlite/schema.js';
+
+/**
+ * Random directories for the property tests: names from a tiny alphabet so that filters hit
+ * often, with the characters that break naive implementations (non-ASCII case pairs, quotes,
+ * SQL and LDAP wildcards, a character beyond U+FFFF next to one just below it).
+ */
+export const PIECES = ['a', 'A', 'b', 'B', 'é', 'É', 'ö', 'Ö', 'ß', 'ẞ', "'", '"', '*', '%', '_', '\\', ' ', '(', ')', '$', '`', '1', 'ｚ', '😀'];
+
+export const text = fc.array(fc.constantFrom(...PIECES), { maxLength: 4 }).map((pieces) => pieces.join(''));
+export const nonEmptyText = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 3 }).map((pieces) => pieces.join(''));
+const optionalText = fc.option(text, { nil: null, freq: 3 });
+
+export const DATES = ['2025-12-31T23:59:59.999Z', '2026-01-31T00:00:00.000Z', '2026-01-31T10:00:00.000Z', '2026-02-01T00:00:00.000Z'];
+
+/** A mailbox plus what the store holds behind its effective values. */
+export interface StoredMailbox {
+  mailbox: Mailbox;
+  storedPopEnabled: boolean;
+  storedImapEnabled: boolean;
+}
+
+const mailboxFields = fc.record({
+  name: text,
+  displayName: text,
+  alias: text,
+  sam: text,
+  addresses: fc.array(text, { maxLength: 3 }),
+  emptyAddress: fc.boolean(),
+  organizationalUnit: text,
+  department: optionalText,
+  title: optionalText,
+  company: optionalText,
+  office: optionalText,
+  city: optionalText,
+  stateOrProvince: optionalText,
+  countryOrRegion: optionalText,
+  customAttribute1: optionalText,
+  customAttribute2: optionalText,
+  recipientTypeDetails: fc.constantFrom(...RECIPIENT_TYPE_DETAILS),
+  isAdministrator: fc.boolean(),
+  pop: fc.boolean(),
+  imap: fc.boolean(),
+  popDefaults: fc.boolean(),
+  imapDefaults: fc.boolean(),
+  whenCreated: fc.constantFrom(...DATES),
+  whenChanged: fc.constantFrom(...DATES),
+});
+
+type MailboxFields = typeof mailboxFields extends fc.Arbitrary<infer T> ? T : never;
+
+function toMailbox(fields: MailboxFields, index: number): StoredMailbox {
+  // Unique columns get a `#index` suffix: the alphabet has no `#`, so they never collide.
+  const addresses = fields.addresses.map((local, k) => `${local}.${index}.${k}@Example.COM`);
+  // An empty address (allowed by the schema, unique across the table) must read as missing.
+  if (index === 0 && fields.emptyAddress) addresses.push('');
+  const customAttributes: (string | null)[] = CUSTOM_ATTRIBUTE_NUMBERS.map(() => null);
+  customAttributes[0] = fields.customAttribute1;
+  customAttributes[1] = fields.customAttribute2;
+  const mailbox: Mailbox = {
+    Guid: `00000000-0000-0000-0000-${String(index).padStart(12, '0')}`,
+    DistinguishedName: `CN=${fields.name}#${index},DC=example,DC=com`,
+    Name: fields.name,
+    DisplayName: fields.displayName,
+    Alias: fields.alias,
+    SamAccountName: `${fields.sam}#${index}`,
+    UserPrincipalName: `${fields.sam}#${index}@example.com`,
+    PrimarySmtpAddress: addresses[0] ? fold(addresses[0]) : `nobody#${index}@example.com`,
+    EmailAddresses: addresses,
+    OrganizationalUnit: fields.organizationalUnit,
+    Department: fields.department,
+    Title: fields.title,
+    Company: fields.company,
+    Office: fields.office,
+    City: fields.city,
+    StateOrProvince: fields.stateOrProvince,
+    CountryOrRegion: fields.countryOrRegion,
+    CustomAttributes: customAttributes,
+    RecipientTypeDetails: fields.recipientTypeDetails,
+    IsAdministrator: fields.isAdministrator,
+    PopEnabled: fields.pop && !fields.isAdministrator,
+    ImapEnabled: fields.imap && !fields.isAdministrator,
+    PopUseProtocolDefaults: fields.popDefaults,
+    ImapUseProtocolDefaults: fields.imapDefaults,
+    WhenCreated: fields.whenCreated,
+    WhenChanged: fields.whenChanged,
+  };
+  return { mailbox, storedPopEnabled: fields.pop, storedImapEnabled: fields.imap };
+}
+
+export const directory = fc
+  .array(mailboxFields, { maxLength: 8 })
+  .map((all) => all.map((fields, index) => toMailbox(fields, index)));
+
+/** An in-memory store with casctl's schema, as the SQLite store would hold these mailboxes. */
+export function loadSqlite(entries: readonly StoredMailbox[]): Database.Database {
+  const db = new Database(':memory:');
+  db.function('casctl_fold', { deterministic: true }, (s: unknown) => (s == null ? null : fold(String(s))));
+  db.exec(MIGRATIONS[0] as string);
+  const customColumns = CUSTOM_ATTRIBUTE_NUMBERS.map((n) => `custom_attribute_${n}`);
+  const columns = [
+    'id', 'guid', 'distinguished_name', 'name', 'display_name', 'alias', 'sam_account_name', 'user_principal_name',
+    'primary_smtp_address', 'organizational_unit', 'department', 'title', 'company', 'office', 'city',
+    'state_or_province', 'country_or_region', ...customColumns, 'recipient_type_details', 'is_administrator',
+    'pop_enabled', 'imap_enabled', 'pop_use_protocol_defaults', 'imap_use_protocol_defaults', 'when_created', 'when_changed',
+  ];
+  const insertMailbox = db.prepare(`INSERT INTO mailboxes (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+  const insertAddress = db.prepare('INSERT INTO email_addresses (address, mailbox_id) VALUES (?, ?)');
+  entries.forEach(({ mailbox: m, storedPopEnabled, storedImapEnabled }, index) => {
+    const id = index + 1;
+    insertMailbox.run(
+      id, m.Guid, m.DistinguishedName, m.Name, m.DisplayName, m.Alias, m.SamAccountName, m.UserPrincipalName,
+      m.PrimarySmtpAddress, m.OrganizationalUnit, m.Department, m.Title, m.Company, m.Office, m.City,
+      m.StateOrProvince, m.CountryOrRegion, ...m.CustomAttributes, m.RecipientTypeDetails, Number(m.IsAdministrator),
+      Number(storedPopEnabled), Number(storedImapEnabled), Number(m.PopUseProtocolDefaults), Number(m.ImapUseProtocolDefaults),
+      m.WhenCreated, m.WhenChanged,
+    );
+    for (const address of m.EmailAddresses) insertAddress.run(address, id);
+  });
+  return db;
+}
+
+/** Guids of the rows a WHERE fragment selects. */
+export function selectGuids(db: Database.Database, where: string, params: (string | number)[]): string[] {
+  return db
+    .prepare<(string | number)[], { guid: string }>(`SELECT m.guid FROM mailboxes m WHERE ${where} ORDER BY m.id`)
+    .all(...params)
+    .map((row) => row.guid);
+}
