@@ -12,8 +12,9 @@
  * The input is decoded chunk by chunk, so memory stays bounded by the longest line however long
  * the file is, and stdin is consumed as it arrives.
  */
-import { closeSync, createReadStream, fstatSync, openSync, ReadStream } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { TextDecoder } from 'node:util';
 import { CasctlError, UsageError } from '../core/errors.js';
 
 export interface IdentityLine {
@@ -23,11 +24,14 @@ export interface IdentityLine {
 }
 
 export interface ReadIdentitiesOptions {
-  /** Named in error messages; defaults to the path of an fs.ReadStream, else "standard input". */
+  /** Named in error messages; defaults to the path given to openIdentitySource, else "standard input". */
   source?: string;
 }
 
-/** A line this long is not an identity: most likely a binary file, and buffering it would be unbounded. */
+/**
+ * A line this long (bytes of UTF-8, code units of UTF-16) is no identity: most likely a binary file,
+ * and buffering it whole would make memory unbounded.
+ */
 export const MAX_LINE_LENGTH = 1024 * 1024;
 
 /**
@@ -50,81 +54,97 @@ export function openIdentitySource(pathOrDash: string, stdin: Readable): Readabl
     closeSync(fd);
     throw error;
   }
-  // The path is passed along only so that ReadStream.path names the file in later errors.
-  return createReadStream(pathOrDash, { fd });
+  const stream = createReadStream(pathOrDash, { fd });
+  sourceNames.set(stream, pathOrDash);
+  return stream;
 }
+
+/** Paths of the streams openIdentitySource opened: fs.ReadStream forgets its path when given an fd. */
+const sourceNames = new WeakMap<Readable, string>();
 
 /** Streams the identities in `input`, one per non-blank, non-comment line. */
 export async function* readIdentities(input: Readable, options: ReadIdentitiesOptions = {}): AsyncGenerator<IdentityLine> {
-  const source = options.source ?? (input instanceof ReadStream && typeof input.path === 'string' ? input.path : undefined);
-  const where = (line: number): string =>
-    source === undefined ? `Standard input, line ${line}` : `Identity file '${source}', line ${line}`;
-
-  let splitter: LineSplitter | undefined;
-  let head: Buffer = EMPTY;
-  // Lines already handed out or skipped: a splitter error's index is relative to the next one.
-  let linesDone = 0;
-
-  const take = (produce: () => string[]): string[] => {
-    try {
-      return produce();
-    } catch (error) {
-      if (error instanceof InvalidLineError) throw new UsageError(`${where(linesDone + error.index + 1)}: ${error.reason}`);
-      throw error;
-    }
-  };
-
+  const source = options.source ?? sourceNames.get(input);
+  const decoder = new IdentityDecoder(source);
   try {
     for await (const chunk of input as AsyncIterable<unknown>) {
-      let bytes = toBuffer(chunk);
-      if (splitter === undefined) {
-        head = head.length === 0 ? bytes : Buffer.concat([head, bytes]);
-        if (mayStillBeBom(head)) continue;
-        const detected = detectEncoding(head, where);
-        splitter = detected.splitter;
-        bytes = detected.rest;
-        head = EMPTY;
-      }
-      const lines = take(() => (splitter as LineSplitter).push(bytes));
+      const batch = decoder.push(toBuffer(chunk));
       // An indexed loop, not for-of: this runs once per line of possibly millions.
-      for (let i = 0; i < lines.length; i += 1) {
-        linesDone += 1;
-        const identity = cleanLine(lines[i] as string, splitter, linesDone, where);
-        if (identity !== undefined) yield { line: linesDone, identity };
-      }
+      for (let i = 0; i < batch.length; i += 1) yield batch[i] as IdentityLine;
     }
   } catch (error) {
     throw asUsageError(error, source);
   }
-
-  if (splitter === undefined) {
-    const detected = detectEncoding(head, where);
-    splitter = detected.splitter;
-    const lines = take(() => (splitter as LineSplitter).push(detected.rest));
-    for (const raw of lines) {
-      linesDone += 1;
-      const identity = cleanLine(raw, splitter, linesDone, where);
-      if (identity !== undefined) yield { line: linesDone, identity };
-    }
-  }
-  const last = take(() => (splitter as LineSplitter).end());
-  for (const raw of last) {
-    linesDone += 1;
-    const identity = cleanLine(raw, splitter, linesDone, where);
-    if (identity !== undefined) yield { line: linesDone, identity };
-  }
+  yield* decoder.end();
 }
 
-/** The identity on a raw line, or undefined for a blank or comment line. */
-function cleanLine(raw: string, splitter: LineSplitter, line: number, where: (line: number) => string): string | undefined {
-  const identity = raw.trim();
-  if (identity === '' || identity.charCodeAt(0) === HASH) return undefined;
-  if (identity.includes('\0')) {
-    // NULs decode fine as UTF-8, so without this a BOM-less UTF-16 file would silently match nothing.
-    const hint = splitter.encoding === 'utf-8' ? ' (is it UTF-16 without a byte-order mark? Save it as UTF-8)' : '';
-    throw new UsageError(`${where(line)}: contains a NUL character${hint}.`);
+/**
+ * The synchronous core of {@link readIdentities}: bytes in, identities out, one batch per chunk.
+ * Exported for callers that resolve identities in batches and for benchmarks.
+ */
+export class IdentityDecoder {
+  private splitter: LineSplitter | undefined;
+  /** The first bytes, held until they show which byte-order mark, if any, starts the input. */
+  private head: Buffer = EMPTY;
+  /** Lines already handed out or skipped, so that numbers stay those of the whole input. */
+  private linesDone = 0;
+
+  /** `source`: the file named in error messages; undefined means standard input. */
+  constructor(private readonly source?: string) {}
+
+  push(chunk: Buffer): IdentityLine[] {
+    const splitter = this.splitter;
+    if (splitter !== undefined) return this.identities(() => splitter.push(chunk));
+    this.head = this.head.length === 0 ? chunk : Buffer.concat([this.head, chunk]);
+    if (mayStillBeBom(this.head)) return [];
+    const started = this.start();
+    return this.identities(() => started.splitter.push(started.rest));
   }
-  return identity;
+
+  end(): IdentityLine[] {
+    if (this.splitter === undefined) {
+      const started = this.start();
+      const first = this.identities(() => started.splitter.push(started.rest));
+      return [...first, ...this.identities(() => started.splitter.end())];
+    }
+    const splitter = this.splitter;
+    return this.identities(() => splitter.end());
+  }
+
+  private start(): { splitter: LineSplitter; rest: Buffer } {
+    const detected = detectEncoding(this.head, (line) => this.where(line));
+    this.splitter = detected.splitter;
+    this.head = EMPTY;
+    return detected;
+  }
+
+  /** Numbers, trims and filters the raw lines `split` produces, turning decoding failures into UsageErrors. */
+  private identities(split: () => string[]): IdentityLine[] {
+    let lines: string[];
+    try {
+      lines = split();
+    } catch (error) {
+      if (error instanceof InvalidLineError) throw new UsageError(`${this.where(this.linesDone + error.index + 1)}: ${error.reason}`);
+      throw error;
+    }
+    const out: IdentityLine[] = [];
+    for (let i = 0; i < lines.length; i += 1) {
+      this.linesDone += 1;
+      const identity = (lines[i] as string).trim();
+      if (identity === '' || identity.charCodeAt(0) === HASH) continue;
+      if (identity.includes('\0')) {
+        // NULs decode fine as UTF-8, so without this a BOM-less UTF-16 file would silently match nothing.
+        const hint = this.splitter?.encoding === 'utf-8' ? ' (is it UTF-16 without a byte-order mark? Save it as UTF-8)' : '';
+        throw new UsageError(`${this.where(this.linesDone)}: contains a NUL character${hint}.`);
+      }
+      out.push({ line: this.linesDone, identity });
+    }
+    return out;
+  }
+
+  private where(line: number): string {
+    return this.source === undefined ? `Standard input, line ${line}` : `Identity file '${this.source}', line ${line}`;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -201,7 +221,8 @@ interface LineSplitter {
 class Utf8Lines implements LineSplitter {
   readonly encoding = 'utf-8';
   private pending: Buffer = EMPTY;
-  // ignoreBOM keeps a mid-file U+FEFF as text (trim removes it) instead of being eaten silently.
+  // fatal: invalid bytes are an error, not U+FFFD. ignoreBOM: detection already consumed the BOM;
+  // a later U+FEFF (files concatenated) stays text and is trimmed like whitespace.
   private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
   push(chunk: Buffer): string[] {
@@ -335,7 +356,7 @@ function checkSurrogates(lines: string[]): void {
 }
 
 function tooLong(): string {
-  return `is longer than ${MAX_LINE_LENGTH} characters; is this really a text file with one identity per line?`;
+  return `is longer than ${MAX_LINE_LENGTH / 1024 / 1024} MiB; is this really a text file with one identity per line?`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -151,7 +151,7 @@ function validate(row: Row, hashPassword: PasswordHasher): MailboxRecord | strin
     DisplayName: row.DisplayName ?? name,
     Alias: alias,
     SamAccountName: sam,
-    UserPrincipalName: row.UserPrincipalName ?? `${sam}@${domain}`,
+    UserPrincipalName: row.UserPrincipalName ?? `${sam}@${domain.toLowerCase()}`,
     PrimarySmtpAddress: primary.toLowerCase(),
     EmailAddresses: addresses.map((a) => a.toLowerCase()),
     OrganizationalUnit: ouText,

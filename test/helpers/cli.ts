@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -41,10 +40,16 @@ export function casctl(args: readonly string[], options: CliOptions = {}): Promi
   });
 }
 
+const temporary: string[] = [];
+// Removed when the test file's process ends (a node:test `after` would fire with the first test that asked).
+process.on('exit', () => {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A temp directory removed when the test file ends. */
 export function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'casctl-test-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  temporary.push(dir);
   return dir;
 }
 

@@ -2,7 +2,7 @@ import { netbiosDomain } from '../../core/distinguished-name.js';
 import { fold } from '../../core/mailbox.js';
 import type { Db } from './connection.js';
 
-const isAscii = (text: string): boolean => /^[\x00-\x7f]*$/.test(text);
+const isAscii = (text: string): boolean => /^\p{ASCII}*$/u.test(text);
 
 /** `*` is the only wildcard; everything else, SQL's own `%` and `_` included, is literal. */
 export function likePattern(wildcard: string): string {

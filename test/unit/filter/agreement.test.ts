@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { evaluateFilter, filterToLdap, filterToSql, parseFilter } from '../../../src/filter/index.js';
+import { PROPERTIES } from '../../../src/core/properties.js';
+import { directory, loadSqlite, selectGuids, type StoredMailbox } from './support/directory.js';
+import { filterText } from './support/filters.js';
+import { ldapEntry, matchesLdap, parseLdapFilter } from './support/ldap-matcher.js';
+
+const directoryWithFilters = directory.chain((entries) =>
+  fc.tuple(fc.constant(entries), fc.array(filterText(knownValues(entries)), { minLength: 1, maxLength: 6 })),
+);
+
+/** The strings a directory holds per property, so that generated literals can equal them exactly. */
+function knownValues(entries: readonly StoredMailbox[]): Map<string, string[]> {
+  return new Map(
+    PROPERTIES.filter((p) => p.type === 'string').map((p) => [
+      p.name,
+      entries.flatMap(({ mailbox }) => {
+        const read = p.read(mailbox);
+        return (Array.isArray(read) ? read : [read]).filter((v): v is string => typeof v === 'string');
+      }),
+    ]),
+  );
+}
+
+/**
+ * The three back-ends must select the same mailboxes (DESIGN.md §6): random filters over
+ * random directories, the in-memory evaluator being the reference.
+ */
+describe('SQL, LDAP and the evaluator agree', () => {
+  it('on random filters over random directories', () => {
+    let exactLdap = 0;
+    let inexactLdap = 0;
+    fc.assert(
+      fc.property(directoryWithFilters, ([entries, filters]) => {
+        const db = loadSqlite(entries);
+        try {
+          for (const text of filters) {
+            const ast = parseFilter(text);
+            const expected = entries.filter((e) => evaluateFilter(ast, e.mailbox)).map((e) => e.mailbox.Guid);
+
+            const sql = filterToSql(ast);
+            assert.deepEqual(selectGuids(db, sql.where, sql.params), expected, `SQL for ${text}\n${sql.where}\n${JSON.stringify(sql.params)}`);
+
+            const ldap = filterToLdap(ast);
+            const parsed = parseLdapFilter(ldap.filter);
+            const selected = entries.filter((e) => matchesLdap(parsed, ldapEntry(e))).map((e) => e.mailbox.Guid);
+            if (ldap.exact) {
+              exactLdap++;
+              assert.deepEqual(selected, expected, `LDAP for ${text}\n${ldap.filter}`);
+            } else {
+              inexactLdap++;
+              const missing = expected.filter((guid) => !selected.includes(guid));
+              assert.deepEqual(missing, [], `LDAP superset for ${text}\n${ldap.filter}`);
+            }
+          }
+        } finally {
+          db.close();
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // Guards against a generator that silently stopped producing one of the two cases.
+    assert.ok(exactLdap > 50 && inexactLdap > 50, `exact ${exactLdap}, inexact ${inexactLdap}`);
+  });
+});
