@@ -1,21 +1,17 @@
 import { ExitCode } from '../core/errors.js';
-import { selectMailboxes, type SelectionProblem } from '../core/select.js';
+import { selectMailboxes } from '../core/select.js';
 import { chooseProperties, parseOutputFormat, render, type View } from '../output/formats.js';
 import { mailboxRecord } from '../output/mailbox-record.js';
 import { Messages } from '../output/messages.js';
 import type { OutputRecord } from '../output/values.js';
 import { useColour, type CommandContext } from './context.js';
 import { withStore, type GlobalOptions } from './open.js';
+import { ProblemCounter } from './problems.js';
 import { parseResultSize, selectionFromOptions, type SelectionOptions } from './selection-options.js';
 
 export interface ListOptions extends GlobalOptions, SelectionOptions {
   output: string;
   property?: string[];
-}
-
-export function reportProblem(messages: Messages, problem: SelectionProblem): void {
-  if (problem.kind === 'duplicate') messages.warning(problem.message);
-  else messages.error(`${problem.identity.source === 'argument' ? '' : `${problem.identity.source}: `}${problem.message}`);
 }
 
 /** get-mailbox, get-user and get-casmailbox: select, then render one view of the same mailboxes. */
@@ -31,7 +27,7 @@ export async function listMailboxes(context: CommandContext, options: ListOption
     const selected = selectMailboxes(
       store,
       { ...selection, ...(resultSize === undefined ? {} : { resultSize: resultSize + 1 }) },
-      (problem) => reportProblem(messages, problem),
+      new ProblemCounter(messages).report,
     );
     async function* records(): AsyncGenerator<OutputRecord> {
       let count = 0;

@@ -49,6 +49,15 @@ function outputOptions(command: Command): Command {
     .option('--property <names>', 'properties to show, comma-separated or repeated; * for all', commaList);
 }
 
+/** plan → confirm → apply → report: the options of every command that changes the store. */
+function changeOptions(command: Command): Command {
+  return command
+    .option('-y, --yes', 'change several mailboxes without asking (-Confirm:$false)')
+    .option('--what-if', 'show what would change, change nothing (-WhatIf)')
+    .option('--atomic', 'if any item fails (not found, ambiguous, refused), change nothing at all')
+    .option('-o, --output <format>', 'table (the plan, with --what-if) or json (a machine-readable result)', 'table');
+}
+
 export function buildProgram(context: CommandContext): Cli {
   let exitCode: number = ExitCode.Ok;
   const run =
@@ -96,12 +105,24 @@ export function buildProgram(context: CommandContext): Cli {
     .option('--result-size <n>', 'at most n mailboxes, or Unlimited (the default)')
     .action(run(() => import('./commands/get-casmailbox.js')));
 
-  selectionOptions(program.command('set-casmailbox'), 'set')
+  changeOptions(selectionOptions(program.command('set-casmailbox'), 'set'))
     .description('turn POP3/IMAP4 on or off (Set-CASMailbox)')
     .option('--pop-enabled <bool>', 'true/false, $true/$false, 1/0, yes/no')
     .option('--imap-enabled <bool>', 'true/false, $true/$false, 1/0, yes/no')
-    .option('-y, --yes', 'change several mailboxes without asking (-Confirm:$false)')
     .action(run(() => import('./commands/set-casmailbox.js')));
+
+  changeOptions(
+    program
+      .command('undo')
+      .description('restore what a recorded change changed, where nothing has changed it since')
+      .argument('<change-id>', 'the Id get-changelog shows'),
+  ).action(run(() => import('./commands/undo.js')));
+
+  outputOptions(program.command('get-changelog'))
+    .description('list recorded changes: who, when, from where, and each mailbox before and after')
+    .option('--since <when>', 'only changes since a date (2026-11-01, ISO 8601) or a span back from now (30m, 12h, 7d)')
+    .option('--identity <identity>', 'only changes to this mailbox (repeatable)', collect)
+    .action(run(() => import('./commands/get-changelog.js')));
 
   const commands = program.commands.map((c) => c.name());
   const options = new Set<string>();

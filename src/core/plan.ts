@@ -8,7 +8,8 @@ export interface SettingChange {
   after: boolean;
 }
 
-export type PlanStatus = 'change' | 'unchanged' | 'refused';
+/** `conflict`: an undo whose mailbox was changed again since; it is left alone. */
+export type PlanStatus = 'change' | 'unchanged' | 'refused' | 'conflict';
 
 /** One mailbox's part of a change: small, so a plan over a million mailboxes fits in memory. */
 export interface PlanItem {

@@ -26,10 +26,11 @@ export class FilterSyntaxError extends UsageError {
     const stop = clamp(end, offset, filter.length);
     const column = codePointLength(filter.slice(0, offset)) + 1;
     const width = Math.max(1, codePointLength(filter.slice(offset, stop)));
+    const excerpt = window(Array.from(displayable(filter)), column - 1, width);
     const lines = [
       `Invalid filter: ${reason} at column ${column}.${hint ? ` ${hint}` : ''}`,
-      `  ${displayable(filter)}`,
-      `  ${' '.repeat(column - 1)}${'^'.repeat(width)}`,
+      `  ${excerpt.text}`,
+      `  ${' '.repeat(excerpt.caret)}${'^'.repeat(excerpt.width)}`,
     ];
     super(lines.join('\n'));
     this.offset = offset;
@@ -51,6 +52,23 @@ export function quote(text: string): string {
 /** One code point per code point, so columns computed on the filter stay valid on this line. */
 function displayable(filter: string): string {
   return filter.replace(/\p{Cc}/gu, ' ');
+}
+
+const WINDOW = 100;
+const CONTEXT = 40;
+
+/** A long filter is shown around the error only, so the caret stays on screen. */
+function window(chars: string[], at: number, width: number): { text: string; caret: number; width: number } {
+  if (chars.length <= WINDOW) return { text: chars.join(''), caret: at, width };
+  const start = Math.max(0, Math.min(at - CONTEXT, chars.length - WINDOW));
+  const end = Math.min(chars.length, start + WINDOW);
+  const before = start > 0 ? '…' : '';
+  const after = end < chars.length ? '…' : '';
+  return {
+    text: `${before}${chars.slice(start, end).join('')}${after}`,
+    caret: before.length + at - start,
+    width: Math.max(1, Math.min(width, end + after.length - at)),
+  };
 }
 
 function codePointLength(text: string): number {

@@ -19,10 +19,13 @@ export function parseFilter(text: string): FilterAst {
 const COMPARISON_OPERATORS: readonly ComparisonOperator[] = ['eq', 'ne', 'lt', 'gt', 'le', 'ge', 'like', 'notlike'];
 const ORDERING_OPERATORS: readonly ComparisonOperator[] = ['lt', 'gt', 'le', 'ge'];
 
-/** Deep enough for any real filter, shallow enough that no back-end (or SQLite's expression depth limit) runs out of stack. */
-const MAX_NESTING = 50;
+/** Levels of parentheses and -not together: deep enough for any real filter, shallow enough for every back-end and for SQLite's expression depth limit (1000). */
+const MAX_NESTING = 100;
 /** Keeps the SQL under SQLite's limit on bound parameters, with room to spare. */
 const MAX_COMPARISONS = 1000;
+
+/** SQLite refuses LIKE patterns over 50,000 bytes; this many UTF-16 units stays below, escapes included. */
+const MAX_PATTERN_LENGTH = 10_000;
 
 /** Properties holding proxy addresses, stored bare: `smtp:a@b` in a filter means `a@b`. */
 const PROXY_ADDRESS_PROPERTIES = new Set(['EmailAddresses']);
@@ -189,6 +192,9 @@ class Parser {
       if (operator === 'like') return { operator: 'eq', value };
       if (operator === 'notlike') return { operator: 'ne', value };
       return { operator, value };
+    }
+    if ((operator === 'like' || operator === 'notlike') && value.type === 'string' && value.value.length > MAX_PATTERN_LENGTH) {
+      throw this.error(`-${operator} patterns are limited to ${MAX_PATTERN_LENGTH} characters`, token);
     }
     return { operator, value };
   }

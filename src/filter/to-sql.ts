@@ -13,7 +13,7 @@ export interface SqlFilter {
  * parameter; the SQL text is made of the registry's expressions and fixed keywords.
  *
  * Two-valued logic (ast.ts) is kept by making every comparison fragment TRUE or FALSE, never
- * NULL (`expr IS NOT NULL AND ...`, `EXISTS`), so `NOT` is exact. Where it can, the fragment
+ * NULL (`expr IS NOT NULL AND ...`, `m.id IN (...)`), so `NOT` is exact. Where it can, the fragment
  * stays a plain `column op ?` under NOCASE so that SQLite uses the column's index.
  *
  * Needs the connection to have `casctl_fold` (fold() as a SQL function) and
@@ -67,11 +67,14 @@ function positiveComparison(node: ComparisonNode, operator: PositiveOperator, pa
   const { sql } = property;
 
   if ('table' in sql) {
-    // Multi-valued: one row per value, keyed by mailbox_id. ANY value matching is EXISTS.
+    // Multi-valued: one row per value, keyed by mailbox_id; ANY value matching. Written as
+    // `m.id IN (...)` rather than a correlated EXISTS, which is the same set (mailbox_id is
+    // NOT NULL, so IN never yields NULL) but lets SQLite start from the value's index
+    // instead of probing every mailbox.
     const column = `e.${sql.column}`;
-    const rows = `SELECT 1 FROM ${sql.table} e WHERE e.mailbox_id = m.id AND ${column} <> ''`;
-    if (value.type === 'null') return `NOT EXISTS (${rows})`;
-    return `EXISTS (${rows} AND ${textComparison(column, operator, operandText(value) as string, params)})`;
+    const values = `SELECT e.mailbox_id FROM ${sql.table} e WHERE ${column} <> ''`;
+    if (value.type === 'null') return `m.id NOT IN (${values})`;
+    return `m.id IN (${values} AND ${textComparison(column, operator, operandText(value) as string, params)})`;
   }
 
   const expression = sql.expression;

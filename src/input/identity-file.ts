@@ -24,7 +24,7 @@ export interface IdentityLine {
 }
 
 export interface ReadIdentitiesOptions {
-  /** Named in error messages; defaults to the path given to openIdentitySource, else "standard input". */
+  /** What error messages call the input; defaults to the path given to openIdentitySource, else "standard input". */
   source?: string;
 }
 
@@ -89,7 +89,7 @@ export class IdentityDecoder {
   /** Lines already handed out or skipped, so that numbers stay those of the whole input. */
   private linesDone = 0;
 
-  /** `source`: the file named in error messages; undefined means standard input. */
+  /** `source`: what error messages call the input (a path or a label); undefined means standard input. */
   constructor(private readonly source?: string) {}
 
   push(chunk: Buffer): IdentityLine[] {
@@ -143,7 +143,8 @@ export class IdentityDecoder {
   }
 
   private where(line: number): string {
-    return this.source === undefined ? `Standard input, line ${line}` : `Identity file '${this.source}', line ${line}`;
+    // Worded to read right whether the source is a path, a label such as "stdin", or nothing.
+    return `${this.source ?? 'standard input'}, line ${line}`;
   }
 }
 
@@ -378,6 +379,5 @@ function asUsageError(error: unknown, source: string | undefined): unknown {
   if (error instanceof CasctlError || !(error instanceof Error) || typeof (error as NodeJS.ErrnoException).syscall !== 'string') {
     return error;
   }
-  const what = source === undefined ? 'standard input' : `identity file '${source}'`;
-  return new UsageError(`Cannot read ${what}: ${systemReason(error)}.`);
+  return new UsageError(`Cannot read ${source ?? 'standard input'}: ${systemReason(error)}.`);
 }

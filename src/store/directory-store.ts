@@ -23,9 +23,59 @@ export interface MailboxQuery {
 export type CasSettingName = 'PopEnabled' | 'ImapEnabled';
 export type CasSettings = Partial<Record<CasSettingName, boolean>>;
 
-export interface CasChange {
+/** One setting to write. With `from`, only while the stored value still equals it (how undo avoids clobbering later changes). */
+export interface SettingWrite {
   Guid: string;
-  settings: CasSettings;
+  property: CasSettingName;
+  to: boolean;
+  from?: boolean;
+}
+
+/** Who changed what, from where: recorded with every applied change. */
+export interface ChangeContext {
+  when: Date;
+  osUser: string;
+  sudoUser: string | null;
+  host: string;
+  /** The command line, secrets removed. */
+  commandLine: string;
+  /** The change this run undoes. */
+  undoOf?: number;
+}
+
+export interface AppliedChange {
+  /** The change record's id; null when nothing needed changing (no record is written). */
+  changeId: number | null;
+  mailboxes: number;
+  settings: number;
+}
+
+export interface ChangeItem {
+  Guid: string;
+  /** Null when the mailbox has since been removed from the store. */
+  Name: string | null;
+  PrimarySmtpAddress: string | null;
+  Property: CasSettingName;
+  Before: boolean;
+  After: boolean;
+}
+
+export interface ChangeRecord {
+  Id: number;
+  WhenChanged: string;
+  User: string;
+  SudoUser: string | null;
+  Host: string;
+  CommandLine: string;
+  UndoOf: number | null;
+  Changes: ChangeItem[];
+}
+
+export interface ChangeQuery {
+  id?: number;
+  since?: Date;
+  /** Only changes touching these mailboxes (and only their items). */
+  guids?: readonly string[];
 }
 
 /** A mailbox as a CSV row or `new-mailbox` describes it, validated. */
@@ -75,7 +125,13 @@ export interface DirectoryStore {
   resolveIdentities(identities: readonly string[], options: { wildcards: boolean }): Promise<Map<string, Mailbox[]>>;
   /** Every OU the text names: name, canonical name (`/` or `\`), DN or Guid. */
   findOrganizationalUnits(identity: string): Promise<OrganizationalUnit[]>;
-  setCasSettings(changes: readonly CasChange[], when: Date): Promise<void>;
+  /**
+   * Applies the writes that still change something and records them as one change, all in one
+   * transaction: a crash leaves the store as before or as after, never in between. The
+   * Administrator mailbox is never enabled, whatever the writes say.
+   */
+  applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext): Promise<AppliedChange>;
+  getChangeRecords(query: ChangeQuery): Promise<ChangeRecord[]>;
   importMailboxes(records: readonly MailboxRecord[], when: Date): Promise<ImportSummary>;
   close(): Promise<void>;
 }

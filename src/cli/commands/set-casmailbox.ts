@@ -1,19 +1,19 @@
 import { BOOLEAN_SPELLINGS, parseBoolean } from '../../core/boolean.js';
-import { ExitCode, UsageError } from '../../core/errors.js';
-import { planFor, shownIdentity, type PlanItem } from '../../core/plan.js';
-import { PROTOCOLS } from '../../core/protocols.js';
+import { UsageError } from '../../core/errors.js';
+import { planFor, type PlanItem } from '../../core/plan.js';
 import { selectMailboxes } from '../../core/select.js';
-import type { CasSettings } from '../../store/directory-store.js';
+import type { CasSettingName, CasSettings, SettingWrite } from '../../store/directory-store.js';
 import { Messages } from '../../output/messages.js';
+import { Progress } from '../../output/progress.js';
+import { runChange, type ChangeOptions } from '../change-flow.js';
 import { useColour, type CommandContext } from '../context.js';
-import { reportProblem } from '../list-mailboxes.js';
+import { ProblemCounter } from '../problems.js';
 import { withStore, type GlobalOptions } from '../open.js';
 import { namesMailboxes, selectionFromOptions, type SelectionOptions } from '../selection-options.js';
 
-interface SetOptions extends GlobalOptions, SelectionOptions {
+interface SetOptions extends GlobalOptions, SelectionOptions, ChangeOptions {
   popEnabled?: string;
   imapEnabled?: string;
-  yes?: boolean;
 }
 
 function settingValue(option: string, text: string | undefined): boolean | undefined {
@@ -24,7 +24,7 @@ function settingValue(option: string, text: string | undefined): boolean | undef
   throw new UsageError(`--${option} takes ${BOOLEAN_SPELLINGS}, not '${text}'${hint}.`);
 }
 
-export function wantedSettings(options: SetOptions): CasSettings {
+function wantedSettings(options: SetOptions): CasSettings {
   const pop = settingValue('pop-enabled', options.popEnabled);
   const imap = settingValue('imap-enabled', options.imapEnabled);
   if (pop === undefined && imap === undefined) {
@@ -42,34 +42,22 @@ export async function run(context: CommandContext, options: SetOptions, args: st
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
 
   return withStore(context, options, async (store) => {
-    const plan: PlanItem[] = [];
-    for await (const { mailbox, namedAs } of selectMailboxes(store, selection, (p) => reportProblem(messages, p))) {
-      plan.push(planFor(mailbox, wanted, namedAs));
-    }
-    const changing = plan.filter((item) => item.status === 'change');
-    if (changing.length > 1 && options.yes !== true) {
-      throw new UsageError(
-        `This would change ${changing.length} mailboxes. Confirm a bulk change with --yes (-Confirm:$false); nothing was changed.`,
-      );
-    }
-    for (const item of plan) {
-      if (item.status === 'refused') {
-        const text = `The Administrator mailbox '${shownIdentity(item)}' can't be enabled for POP3 or IMAP4.`;
-        if (item.namedAs === undefined) messages.warning(`${text} It was skipped.`);
-        else messages.error(text);
-      } else if (item.status === 'unchanged' && item.namedAs !== undefined) {
-        messages.warning(`The command completed successfully but no settings of '${shownIdentity(item)}' have been modified.`);
+    const problems = new ProblemCounter(messages);
+    const progress = new Progress(context.stderr, 'Planning', undefined);
+    const items: PlanItem[] = [];
+    const writes: SettingWrite[] = [];
+    const properties = Object.keys(wanted) as CasSettingName[];
+    for await (const { mailbox, namedAs } of selectMailboxes(store, selection, problems.report)) {
+      const item = planFor(mailbox, wanted, namedAs);
+      items.push(item);
+      // Every selected mailbox is written, not only those the plan saw differ: the store
+      // re-checks inside its transaction, so a concurrent change in between is not lost.
+      if (item.status !== 'refused') {
+        for (const property of properties) writes.push({ Guid: item.Guid, property, to: wanted[property] as boolean });
       }
+      progress.tick();
     }
-    if (changing.length > 0) {
-      await store.setCasSettings(
-        changing.map((item) => ({ Guid: item.Guid, settings: Object.fromEntries(item.changes.map((c) => [c.property, c.after])) })),
-        context.now(),
-      );
-      const services = PROTOCOLS.filter((p) => changing.some((item) => item.changes.some((c) => c.property === p.property)))
-        .flatMap((p) => p.services);
-      messages.info(`Changed ${changing.length} mailbox${changing.length === 1 ? '' : 'es'}. For the change to take effect, refresh or restart: ${services.join(', ')}.`);
-    }
-    return messages.errors > 0 ? ExitCode.PartialFailure : ExitCode.Ok;
+    progress.stop();
+    return runChange(context, store, messages, { items, writes, ...problems.counts() }, options);
   });
 }

@@ -62,4 +62,30 @@ CREATE TABLE email_addresses (
 );
 CREATE INDEX email_addresses_mailbox ON email_addresses(mailbox_id);
 `,
+  // 2: change history (DESIGN.md §4), written in the same transaction as the change it records.
+  `
+CREATE TABLE change_records (
+  id INTEGER PRIMARY KEY,
+  when_changed TEXT NOT NULL,
+  os_user TEXT NOT NULL,
+  sudo_user TEXT,
+  host TEXT NOT NULL,
+  command_line TEXT NOT NULL,
+  -- the change this one undid, if it is an undo
+  undo_of INTEGER REFERENCES change_records(id)
+);
+CREATE INDEX change_records_when ON change_records(when_changed);
+
+CREATE TABLE change_items (
+  change_id INTEGER NOT NULL REFERENCES change_records(id),
+  -- no foreign key: the history outlives a deleted mailbox, which the Guid still names
+  mailbox_id INTEGER NOT NULL,
+  mailbox_guid TEXT NOT NULL COLLATE NOCASE,
+  property TEXT NOT NULL,
+  before INTEGER NOT NULL CHECK (before IN (0, 1)),
+  after INTEGER NOT NULL CHECK (after IN (0, 1)),
+  PRIMARY KEY (change_id, mailbox_id, property)
+) WITHOUT ROWID;
+CREATE INDEX change_items_mailbox ON change_items(mailbox_guid);
+`,
 ];

@@ -4,13 +4,18 @@ import { UsageError } from '../../core/errors.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, type Mailbox } from '../../core/mailbox.js';
 import { filterToSql } from '../../filter/to-sql.js';
 import type {
-  CasChange,
+  AppliedChange,
+  ChangeContext,
+  ChangeQuery,
+  ChangeRecord,
   DirectoryStore,
+  SettingWrite,
   ImportSummary,
   MailboxQuery,
   MailboxRecord,
   OrganizationalUnit,
 } from '../directory-store.js';
+import { applyCasChanges, getChangeRecords } from './changes.js';
 import { openDatabase, type Db } from './connection.js';
 import { IdentityResolver, likePattern } from './identities.js';
 import { ensureOrganizationalUnit, findOrganizationalUnits } from './organizational-units.js';
@@ -86,19 +91,12 @@ export class SqliteStore implements DirectoryStore {
     return findOrganizationalUnits(this.db, identity);
   }
 
-  async setCasSettings(changes: readonly CasChange[], when: Date): Promise<void> {
-    const update = this.db.prepare(
-      `UPDATE mailboxes SET pop_enabled = coalesce(:pop, pop_enabled), imap_enabled = coalesce(:imap, imap_enabled),
-         when_changed = :when
-       WHERE guid = :guid AND is_administrator = 0`,
-    );
-    const stamp = when.toISOString();
-    const bit = (value: boolean | undefined): number | null => (value === undefined ? null : Number(value));
-    this.immediate(() => {
-      for (const change of changes) {
-        update.run({ guid: change.Guid, pop: bit(change.settings.PopEnabled), imap: bit(change.settings.ImapEnabled), when: stamp });
-      }
-    });
+  async applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext): Promise<AppliedChange> {
+    return this.immediate(() => applyCasChanges(this.db, writes, context));
+  }
+
+  async getChangeRecords(query: ChangeQuery): Promise<ChangeRecord[]> {
+    return getChangeRecords(this.db, query);
   }
 
   async importMailboxes(records: readonly MailboxRecord[], when: Date): Promise<ImportSummary> {
@@ -187,11 +185,12 @@ export class SqliteStore implements DirectoryStore {
   }
 
   /** BEGIN IMMEDIATE takes the write lock up front, so concurrent writers queue on busy_timeout instead of failing. */
-  private immediate(work: () => void): void {
+  private immediate<T>(work: () => T): T {
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      work();
+      const result = work();
       this.db.exec('COMMIT');
+      return result;
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       throw error;

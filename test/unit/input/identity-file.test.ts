@@ -43,6 +43,10 @@ function utf16be(text: string): Buffer {
   return Buffer.concat([Buffer.of(0xfe, 0xff), Buffer.from(text, 'utf16le').swap16()]);
 }
 
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
 async function rejectsWithUsage(promise: Promise<unknown>, message: RegExp): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
     assert.ok(error instanceof UsageError, `expected a UsageError, got ${String(error)}`);
@@ -186,6 +190,15 @@ describe('readIdentities: bad input', () => {
     await rejectsWithUsage(collect(chunked([Buffer.from('ok\n# comment\nbad\xff', 'latin1'), Buffer.from('\nfine\n')])), /line 3: is not valid UTF-8/);
   });
 
+  it('names the source given by the caller, or standard input', async () => {
+    const bad = (): Readable => chunked([Buffer.from('a\n\xff\n', 'latin1')]);
+    await rejectsWithUsage(collect(bad()), /^standard input, line 2: is not valid UTF-8/);
+    const labelled = async (): Promise<void> => {
+      for await (const item of readIdentities(bad(), { source: 'stdin' })) assert.equal(item.identity, 'a');
+    };
+    await rejectsWithUsage(labelled(), /^stdin, line 2: is not valid UTF-8/);
+  });
+
   it('reports invalid UTF-8 far into the input with the absolute line number', async () => {
     const good = Buffer.from('user@tailspintoys.com\n'.repeat(5000));
     const bytes = Buffer.concat([good, Buffer.from([0x4a, 0x6f, 0x73, 0xe9, 0x0a]), good]); // "José" in Windows-1252
@@ -263,7 +276,7 @@ describe('openIdentitySource', () => {
   it('names the file in decoding errors', async () => {
     const path = join(dir, 'ansi.txt');
     writeFileSync(path, Buffer.from('ebrunner@tailspintoys.com\r\nJos\xe9 \xc1lvarez\r\n', 'latin1'));
-    await rejectsWithUsage(collect(openIdentitySource(path, new Readable())), new RegExp(`^Identity file '${path.replaceAll('/', '\\/')}', line 2: is not valid UTF-8`));
+    await rejectsWithUsage(collect(openIdentitySource(path, new Readable())), new RegExp(`^${escapeRegExp(path)}, line 2: is not valid UTF-8`));
   });
 });
 

@@ -130,3 +130,45 @@ export function selectGuids(db: Database.Database, where: string, params: (strin
     .all(...params)
     .map((row) => row.guid);
 }
+
+/** A hand-written mailbox for example-based tests; unique columns derive from `index`. */
+export function exampleMailbox(index: number, overrides: Partial<Mailbox> = {}): StoredMailbox {
+  const name = overrides.Name ?? `User ${index}`;
+  const addresses = overrides.EmailAddresses ?? [`user${index}@tailspintoys.com`];
+  const mailbox: Mailbox = {
+    Guid: `00000000-0000-0000-0000-${String(index).padStart(12, '0')}`,
+    DistinguishedName: `CN=${name},OU=Finance,DC=tailspintoys,DC=com`,
+    Name: name,
+    DisplayName: name,
+    Alias: `user${index}`,
+    SamAccountName: `user${index}`,
+    UserPrincipalName: `user${index}@tailspintoys.com`,
+    PrimarySmtpAddress: fold(addresses[0] ?? `user${index}@tailspintoys.com`),
+    EmailAddresses: addresses,
+    OrganizationalUnit: 'tailspintoys.com/North America/Finance',
+    Department: null,
+    Title: null,
+    Company: null,
+    Office: null,
+    City: null,
+    StateOrProvince: null,
+    CountryOrRegion: null,
+    CustomAttributes: CUSTOM_ATTRIBUTE_NUMBERS.map(() => null),
+    RecipientTypeDetails: 'UserMailbox',
+    IsAdministrator: false,
+    PopEnabled: true,
+    ImapEnabled: true,
+    PopUseProtocolDefaults: true,
+    ImapUseProtocolDefaults: true,
+    WhenCreated: '2026-01-01T00:00:00.000Z',
+    WhenChanged: '2026-01-01T00:00:00.000Z',
+    ...overrides,
+  };
+  const stored = { storedPopEnabled: mailbox.PopEnabled, storedImapEnabled: mailbox.ImapEnabled };
+  if (mailbox.IsAdministrator) {
+    // The store keeps whatever was set; the Administrator only reads as disabled.
+    mailbox.PopEnabled = false;
+    mailbox.ImapEnabled = false;
+  }
+  return { mailbox, ...stored };
+}

@@ -1,0 +1,55 @@
+import { UsageError } from '../../core/errors.js';
+import type { PlanItem, SettingChange } from '../../core/plan.js';
+import type { Mailbox } from '../../core/mailbox.js';
+import type { SettingWrite } from '../../store/directory-store.js';
+import { Messages } from '../../output/messages.js';
+import { runChange, type ChangeOptions } from '../change-flow.js';
+import { useColour, type CommandContext } from '../context.js';
+import { withStore, type GlobalOptions } from '../open.js';
+
+type UndoOptions = GlobalOptions & ChangeOptions;
+
+export function parseChangeId(text: string | undefined): number {
+  if (text === undefined || !/^\d+$/.test(text.trim())) throw new UsageError(`A change id is a whole number, not '${text ?? ''}'.`);
+  return Number(text);
+}
+
+/**
+ * Restores the before values of a recorded change where the mailbox still holds its after
+ * values; a mailbox changed again since is a conflict and is left alone. The undo is a change of
+ * its own: confirmed, recorded, and undoable.
+ */
+export async function run(context: CommandContext, options: UndoOptions, args: string[]): Promise<number> {
+  const id = parseChangeId(args[0]);
+  const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
+  return withStore(context, options, async (store) => {
+    const [record] = await store.getChangeRecords({ id });
+    if (record === undefined) throw new UsageError(`There is no change ${id} in ${store.url}; 'casctl get-changelog' lists them.`);
+    const guids = [...new Set(record.Changes.map((c) => c.Guid))];
+    const current = new Map<string, Mailbox>();
+    for await (const mailbox of store.findMailboxes({ guids })) current.set(mailbox.Guid.toLowerCase(), mailbox);
+
+    const items: PlanItem[] = [];
+    const writes: SettingWrite[] = [];
+    for (const guid of guids) {
+      const recorded = record.Changes.filter((c) => c.Guid === guid);
+      const mailbox = current.get(guid.toLowerCase());
+      const reverts: SettingChange[] = recorded.map((c) => ({ property: c.Property, before: c.After, after: c.Before }));
+      const first = recorded[0];
+      const base = {
+        Guid: guid,
+        Name: mailbox?.Name ?? first?.Name ?? guid,
+        PrimarySmtpAddress: mailbox?.PrimarySmtpAddress ?? first?.PrimarySmtpAddress ?? '',
+        namedAs: undefined,
+      };
+      const intact = mailbox !== undefined && recorded.every((c) => mailbox[c.Property] === c.After);
+      if (!intact) {
+        items.push({ ...base, status: 'conflict', changes: reverts });
+        continue;
+      }
+      items.push({ ...base, status: 'change', changes: reverts });
+      for (const c of recorded) writes.push({ Guid: guid, property: c.Property, to: c.Before, from: c.After });
+    }
+    return runChange(context, store, messages, { items, writes, notFound: 0, ambiguous: 0, undoOf: id }, options);
+  });
+}

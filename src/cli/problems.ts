@@ -1,0 +1,25 @@
+import type { SelectionProblem } from '../core/select.js';
+import type { Messages } from '../output/messages.js';
+
+/** Reports selection problems on stderr as they happen, and counts them for the summary. */
+export class ProblemCounter {
+  private notFound = 0;
+  private ambiguous = 0;
+
+  constructor(private readonly messages: Messages) {}
+
+  readonly report = (problem: SelectionProblem): void => {
+    if (problem.kind === 'duplicate') {
+      this.messages.warning(problem.message);
+      return;
+    }
+    if (problem.kind === 'notFound') this.notFound++;
+    else this.ambiguous++;
+    const where = problem.identity.source === 'argument' ? '' : `${problem.identity.source}: `;
+    this.messages.error(`${where}${problem.message}`);
+  };
+
+  counts(): { notFound: number; ambiguous: number } {
+    return { notFound: this.notFound, ambiguous: this.ambiguous };
+  }
+}
