@@ -50,3 +50,8 @@ export function proxyAddresses(mailbox: Pick<Mailbox, 'EmailAddresses' | 'Primar
 export function fold(text: string): string {
   return text.toLowerCase();
 }
+
+/** SQLite's NOCASE folds ASCII only: pure-ASCII text can use its indexes, other text is compared folded. */
+export function isAscii(text: string): boolean {
+  return /^\p{ASCII}*$/u.test(text);
+}

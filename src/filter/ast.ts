@@ -78,16 +78,7 @@ export function positiveOperator(operator: ComparisonOperator): { operator: Excl
   return { operator, negated: false };
 }
 
-/** The text a string property is compared with; numbers compare as their decimal text. */
-export function operandText(value: FilterValue): string | null {
-  switch (value.type) {
-    case 'string':
-    case 'date':
-      return value.value;
-    case 'number':
-      return value.text;
-    case 'boolean':
-    case 'null':
-      return null;
-  }
+/** The text a string or date property is compared with; numbers compare as their decimal text. */
+export function operandText(value: Extract<FilterValue, { type: 'string' | 'number' | 'date' }>): string {
+  return value.type === 'number' ? value.text : value.value;
 }

@@ -29,7 +29,7 @@ function evaluateComparison(node: ComparisonNode, mailbox: Mailbox): boolean {
     const wanted = node.value.value;
     matches = values.some((value) => value === wanted);
   } else {
-    const literal = operandText(node.value) as string;
+    const literal = operandText(node.value);
     const test = node.property.type === 'date' ? dateTest(operator, literal) : textTest(operator, literal);
     matches = values.some((value) => typeof value === 'string' && test(value));
   }

@@ -12,9 +12,11 @@ interface Located {
   end: number;
 }
 
+type Punctuation = '(' | ')' | '{' | '}';
+
 export type Token =
   | ({ kind: 'eof' } & Located)
-  | ({ kind: '(' | ')' | '{' | '}' } & Located)
+  | { [K in Punctuation]: { kind: K } & Located }[Punctuation]
   | ({ kind: 'operator'; name: OperatorName } & Located)
   /** Quotes removed and escapes resolved. */
   | ({ kind: 'string'; value: string } & Located)

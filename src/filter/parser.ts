@@ -51,13 +51,12 @@ class Parser {
     if (this.peek('{')) {
       this.advance();
       const expression = this.parseExpression();
-      if (!this.peek('}')) throw this.unexpected(this.token, `-and, -or or '}'`);
-      this.advance();
-      this.expectEnd('the end of the filter after the closing }');
+      this.expectToken('}', `-and, -or or '}'`);
+      this.expectToken('eof', 'the end of the filter after the closing }');
       return expression;
     }
     const expression = this.parseExpression();
-    this.expectEnd('-and, -or or the end of the filter');
+    this.expectToken('eof', '-and, -or or the end of the filter');
     return expression;
   }
 
@@ -104,10 +103,7 @@ class Parser {
     if (!this.peek('(')) return this.parseComparison();
     const open = this.advance();
     const expression = this.nested(open, () => this.parseExpression());
-    if (!this.peek(')')) {
-      throw this.unexpected(this.token, `-and, -or or ')'`, `The '(' at column ${this.columnOf(open)} is not closed.`);
-    }
-    const close = this.advance();
+    const close = this.expectToken(')', `-and, -or or ')'`, `The '(' at column ${this.columnOf(open)} is not closed.`);
     // The span widens to the parentheses so that errors about the group point at all of it.
     return { ...expression, start: open.start, end: close.end };
   }
@@ -132,11 +128,7 @@ class Parser {
    * Property : Word
    */
   private parseProperty(): PropertyDefinition {
-    const token = this.token;
-    if (token.kind !== 'word') {
-      throw this.unexpected(token, 'a property name', `A comparison is written Property -operator Value, ${EXAMPLE}.`);
-    }
-    this.advance();
+    const token = this.expectToken('word', 'a property name', `A comparison is written Property -operator Value, ${EXAMPLE}.`);
     const property = findProperty(token.text);
     if (property) return property;
     const names = PROPERTIES.map((p) => p.name);
@@ -270,8 +262,12 @@ class Parser {
     return token;
   }
 
-  private expectEnd(expected: string): void {
-    if (!this.peek('eof')) throw this.unexpected(this.token, expected);
+  /** Consumes a token of the given kind, or fails saying what was expected instead. */
+  private expectToken<K extends TokenKind>(kind: K, expected: string, hint?: string): Extract<Token, { kind: K }> {
+    const token = this.token;
+    if (token.kind !== kind) throw this.unexpected(token, expected, hint);
+    this.advance();
+    return token as Extract<Token, { kind: K }>;
   }
 
   /** "expected X, found Y", located at the token found. */

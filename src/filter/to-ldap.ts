@@ -103,7 +103,7 @@ function comparison(node: ComparisonNode, operator: PositiveOperator, polarity: 
     return value.value ? isTrue : not(isTrue);
   }
 
-  const literal = property.type === 'date' ? generalizedTime(operandText(value) as string) : (operandText(value) as string);
+  const literal = property.type === 'date' ? generalizedTime(operandText(value)) : (operandText(value));
   switch (operator) {
     case 'eq':
       return { kind: 'equal', attribute, value: literal };

@@ -1,4 +1,4 @@
-import { fold } from '../core/mailbox.js';
+import { fold, isAscii } from '../core/mailbox.js';
 import { operandText, positiveOperator, type ComparisonNode, type FilterAst } from './ast.js';
 
 export interface SqlFilter {
@@ -74,7 +74,9 @@ function positiveComparison(node: ComparisonNode, operator: PositiveOperator, pa
     const column = `e.${sql.column}`;
     const values = `SELECT e.mailbox_id FROM ${sql.table} e WHERE ${column} <> ''`;
     if (value.type === 'null') return `m.id NOT IN (${values})`;
-    return `m.id IN (${values} AND ${textComparison(column, operator, operandText(value) as string, params)})`;
+    // The parser only lets text reach a multi-valued (string) property.
+    if (value.type === 'boolean') return '0';
+    return `m.id IN (${values} AND ${textComparison(column, operator, operandText(value), params)})`;
   }
 
   const expression = sql.expression;
@@ -85,7 +87,7 @@ function positiveComparison(node: ComparisonNode, operator: PositiveOperator, pa
     params.push(value.value ? 1 : 0);
     return `COALESCE(${expression} = ?, 0)`;
   }
-  const literal = operandText(value) as string;
+  const literal = operandText(value);
   if (property.type === 'date') {
     // ISO text on both sides; BINARY order is chronological order.
     params.push(literal);
@@ -103,7 +105,7 @@ const SYMBOLS = { lt: '<', gt: '>', le: '<=', ge: '>=' } as const;
  * two exotic exceptions) and keeps indexes usable; other literals compare folded on both sides.
  */
 function textComparison(expression: string, operator: PositiveOperator, literal: string, params: (string | number)[]): string {
-  const ascii = /^[\x00-\x7f]*$/.test(literal);
+  const ascii = isAscii(literal);
   const left = ascii ? expression : `casctl_fold(${expression})`;
   const operand = ascii ? literal : fold(literal);
   // An explicit COLLATE on the operand wins over the column's, and makes a constant
@@ -118,7 +120,8 @@ function textComparison(expression: string, operator: PositiveOperator, literal:
   return `${left} ${symbol} ?${collate}`;
 }
 
+
 /** OPATH's `*` becomes `%`; SQL's own wildcards and the escape character become literals. */
-function likePattern(pattern: string): string {
+export function likePattern(pattern: string): string {
   return pattern.replace(/[\\%_*]/g, (char) => (char === '*' ? '%' : `\\${char}`));
 }

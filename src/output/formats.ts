@@ -93,10 +93,7 @@ export async function render(records: AsyncIterable<OutputRecord>, out: Writable
       break;
     }
     case 'table': {
-      const rows: string[][] = [];
-      for await (const record of records) rows.push(columns.map((c) => displayValue(record[c] ?? null)));
-      count = rows.length;
-      if (count > 0) await writer.write(await table(columns, rows, options.colour));
+      count = await table(records, columns, writer, options.colour);
       break;
     }
   }
@@ -115,16 +112,44 @@ function csvField(text: string): string {
   return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-async function table(columns: readonly string[], rows: string[][], colour: boolean): Promise<string> {
-  const { default: Table } = await import('cli-table3');
-  const { Chalk } = await import('chalk');
+/** Rows per cli-table3 render: it slows down more than linearly with the rows of one table. */
+const TABLE_CHUNK = 250;
+
+/**
+ * Format-Table's look: a header, a dashed rule as long as each header, aligned columns, no box.
+ * Like Format-Table it streams: column widths come from the first rows, and a later value too
+ * wide for its column is cut with an ellipsis.
+ */
+async function table(records: AsyncIterable<OutputRecord>, columns: readonly string[], writer: BufferedWriter, colour: boolean): Promise<number> {
+  const [{ default: Table }, { Chalk }, { default: stringWidth }] = await Promise.all([
+    import('cli-table3'),
+    import('chalk'),
+    import('string-width'),
+  ]);
   const chalk = new Chalk({ level: colour ? 1 : 0 });
-  // Format-Table's look: a header, a dashed rule as long as each header, aligned columns, no box.
   const none = { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
     'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ' };
-  const grid = new Table({ chars: none, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 } });
-  grid.push(columns.map((c) => chalk.bold(c)));
-  grid.push(columns.map((c) => '-'.repeat(c.length)));
-  for (const row of rows) grid.push(row);
-  return `${grid.toString().split('\n').map((line) => line.trimEnd()).join('\n')}\n`;
+  let widths: number[] | undefined;
+  let rows: string[][] = [];
+  let count = 0;
+  const flush = async (): Promise<void> => {
+    if (rows.length === 0) return;
+    const first = widths === undefined;
+    widths ??= columns.map((c, i) => Math.max(c.length, ...rows.map((row) => stringWidth(row[i] ?? ''))));
+    const grid = new Table({ chars: none, colWidths: widths, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 } });
+    if (first) {
+      grid.push(columns.map((c) => chalk.bold(c)));
+      grid.push(columns.map((c) => '-'.repeat(c.length)));
+    }
+    for (const row of rows) grid.push(row);
+    await writer.write(`${grid.toString().split('\n').map((line) => line.trimEnd()).join('\n')}\n`);
+    rows = [];
+  };
+  for await (const record of records) {
+    rows.push(columns.map((c) => displayValue(record[c] ?? null)));
+    count++;
+    if (rows.length >= TABLE_CHUNK) await flush();
+  }
+  await flush();
+  return count;
 }

@@ -1,13 +1,7 @@
 import { netbiosDomain } from '../../core/distinguished-name.js';
-import { fold } from '../../core/mailbox.js';
+import { fold, isAscii } from '../../core/mailbox.js';
+import { likePattern } from '../../filter/to-sql.js';
 import type { Db } from './connection.js';
-
-const isAscii = (text: string): boolean => /^\p{ASCII}*$/u.test(text);
-
-/** `*` is the only wildcard; everything else, SQL's own `%` and `_` included, is literal. */
-export function likePattern(wildcard: string): string {
-  return wildcard.replace(/[\\%_]/g, (c) => `\\${c}`).replace(/\*/g, '%');
-}
 
 /**
  * The ids of the mailboxes one identity names, as Exchange's -Identity resolves: exactly and

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type CanonicalPath, ouDn, parseCanonicalOu, splitCanonical } from '../../core/distinguished-name.js';
+import { fold } from '../../core/mailbox.js';
 import type { OrganizationalUnit } from '../directory-store.js';
 import type { Db } from './connection.js';
 
@@ -31,19 +32,18 @@ export function findOrganizationalUnits(db: Db, identity: string): Organizationa
     .all(text, text.replace(/\s*,\s*/g, ','));
   if (exact.length > 0) return exact.map(toOu);
 
-  const parts = splitCanonical(text);
-  if (parts.length === 0) return [];
-  const path = parts.join('/');
-  // The path may name the domain or start below it; OU names compare case-insensitively.
-  const rows = db
-    .prepare<[string, string, string], OuRow>(
-      `SELECT guid, name, canonical_name, distinguished_name FROM organizational_units
-       WHERE canonical_name = ? OR casctl_fold(canonical_name) = casctl_fold(?)
-          OR casctl_fold(substr(canonical_name, instr(canonical_name, '/') + 1)) = casctl_fold(?)
-       ORDER BY canonical_name`,
-    )
-    .all(path, path, path);
-  return rows.map(toOu);
+  const path = splitCanonical(text).map(fold);
+  if (path.length === 0) return [];
+  // `Finance`, `North America/Finance` and `tailspintoys.com/North America/Finance` all name it:
+  // a path matches an OU whose canonical name ends with it, segment by segment.
+  const all = db.prepare<[], OuRow>('SELECT guid, name, canonical_name, distinguished_name FROM organizational_units ORDER BY canonical_name').all();
+  return all
+    .filter((row) => {
+      const segments = row.canonical_name.split('/').map(fold);
+      const tail = segments.slice(segments.length - path.length);
+      return tail.length === path.length && tail.every((segment, i) => segment === path[i]);
+    })
+    .map(toOu);
 }
 
 /** Creates the OU and every parent missing below the domain; returns the OU's stored canonical name. */

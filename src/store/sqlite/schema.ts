@@ -29,7 +29,7 @@ CREATE TABLE mailboxes (
   sam_account_name TEXT NOT NULL UNIQUE COLLATE NOCASE,
   user_principal_name TEXT NOT NULL UNIQUE COLLATE NOCASE,
   -- lower-case: Dovecot lower-cases logins before it looks them up
-  primary_smtp_address TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (primary_smtp_address = lower(primary_smtp_address)),
+  primary_smtp_address TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (primary_smtp_address = lower(primary_smtp_address) COLLATE BINARY),
   organizational_unit TEXT NOT NULL COLLATE NOCASE,
   department TEXT COLLATE NOCASE,
   title TEXT COLLATE NOCASE,

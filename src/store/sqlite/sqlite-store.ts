@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mailboxDn, parseCanonicalOu } from '../../core/distinguished-name.js';
 import { UsageError } from '../../core/errors.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, type Mailbox } from '../../core/mailbox.js';
-import { filterToSql } from '../../filter/to-sql.js';
+import { filterToSql, likePattern } from '../../filter/to-sql.js';
 import type {
   AppliedChange,
   ChangeContext,
@@ -17,7 +17,7 @@ import type {
 } from '../directory-store.js';
 import { applyCasChanges, getChangeRecords } from './changes.js';
 import { openDatabase, type Db } from './connection.js';
-import { IdentityResolver, likePattern } from './identities.js';
+import { IdentityResolver } from './identities.js';
 import { ensureOrganizationalUnit, findOrganizationalUnits } from './organizational-units.js';
 import { MAILBOX_COLUMNS, rowToMailbox, type MailboxRow } from './rows.js';
 

@@ -53,8 +53,8 @@ describe('any input', () => {
   it('pathological sizes', () => {
     check('('.repeat(100_000));
     check('-not '.repeat(100_000));
-    check(`Name -eq '${'x'.repeat(1_000_000)}'`);
-    check(`Name -like '${'*a'.repeat(10_000)}b'`);
+    check(`Name -eq '${'x'.repeat(100_000)}'`);
+    check(`Name -like '${'*a'.repeat(4_000)}b'`);
     check("'".repeat(100_001));
     // The longest patterns accepted must still run in SQLite (it caps LIKE patterns at 50,000 bytes).
     check(`Name -like '*${'%'.repeat(9_998)}*'`);
