@@ -105,6 +105,11 @@ export function buildProgram(context: CommandContext): Cli {
     .option('--result-size <n>', 'at most n mailboxes, or Unlimited (the default)')
     .action(run(() => import('./commands/get-casmailbox.js')));
 
+  outputOptions(program.command('get-organizationalunit'))
+    .description('list organizational units: Name, CanonicalName, DistinguishedName, Guid (Get-OrganizationalUnit)')
+    .argument('[identity...]', 'OU name, canonical name, North America\\Finance, DN or Guid')
+    .action(run(() => import('./commands/get-organizationalunit.js')));
+
   changeOptions(selectionOptions(program.command('set-casmailbox'), 'set'))
     .description('turn POP3/IMAP4 on or off (Set-CASMailbox)')
     .option('--pop-enabled <bool>', 'true/false, $true/$false, 1/0, yes/no')

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, openSync } from 'node:fs';
 import { BOOLEAN_SPELLINGS, parseBoolean } from '../core/boolean.js';
 import { parseCanonicalOu } from '../core/distinguished-name.js';
 import { UsageError } from '../core/errors.js';
@@ -31,10 +31,19 @@ interface RowError {
  * and nothing is returned unless every row is good: an import is all or nothing.
  */
 export async function readMailboxCsv(path: string, hashPassword: PasswordHasher): Promise<MailboxRecord[]> {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new UsageError(`Cannot read '${path}': ${(error as Error).message}`);
+  }
   const { parse } = await import('csv-parse');
-  const parser = createReadStream(path).pipe(
+  const input = createReadStream(path, { fd });
+  const parser = input.pipe(
     parse({ bom: true, columns: false, relax_column_count: false, skip_empty_lines: true, info: true, trim: false }),
   );
+  // pipe() does not forward the source's errors: a read error must end the parse, not crash the process.
+  input.on('error', (error) => parser.destroy(error));
   const records: MailboxRecord[] = [];
   const errors: RowError[] = [];
   const seen = new Map<string, number>();
@@ -60,8 +69,7 @@ export async function readMailboxCsv(path: string, hashPassword: PasswordHasher)
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
+    if ((error as NodeJS.ErrnoException).syscall !== undefined) {
       throw new UsageError(`Cannot read '${path}': ${(error as Error).message}`);
     }
     throw new UsageError(`${path}: not a valid CSV file: ${(error as Error).message}`);

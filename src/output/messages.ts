@@ -30,6 +30,7 @@ export class Messages {
   }
 
   private paint(colour: 'yellow' | 'red', text: string): string {
-    return this.colour ? styleText(colour, text) : text;
+    // The colour decision is made once, for stderr; styleText would otherwise judge stdout.
+    return this.colour ? styleText(colour, text, { validateStream: false }) : text;
   }
 }

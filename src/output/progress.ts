@@ -18,6 +18,7 @@ export class Progress {
     private readonly stream: Writable & { isTTY?: boolean },
     private readonly label: string,
     private readonly total: number | undefined,
+    private readonly delayMs = DELAY_MS,
   ) {}
 
   tick(count = 1): void {
@@ -26,7 +27,7 @@ export class Progress {
     if (this.bar !== undefined) {
       if (this.total === undefined || this.done > this.total) this.bar.setTotal(this.done);
       this.bar.update(this.done);
-    } else if (!this.loading && Date.now() - this.started >= DELAY_MS) {
+    } else if (!this.loading && Date.now() - this.started >= this.delayMs) {
       this.loading = true;
       void this.start();
     }

@@ -123,8 +123,8 @@ export interface DirectoryStore {
   countMailboxes(query: MailboxQuery): Promise<number>;
   /** For each identity, every mailbox it names (exactly, case-insensitively; `*` wildcards when asked). */
   resolveIdentities(identities: readonly string[], options: { wildcards: boolean }): Promise<Map<string, Mailbox[]>>;
-  /** Every OU the text names: name, canonical name (`/` or `\`), DN or Guid. */
-  findOrganizationalUnits(identity: string): Promise<OrganizationalUnit[]>;
+  /** Every OU the text names: name, canonical name (`/` or `\`), DN or Guid; undefined: every OU. */
+  findOrganizationalUnits(identity: string | undefined): Promise<OrganizationalUnit[]>;
   /**
    * Applies the writes that still change something and records them as one change, all in one
    * transaction: a crash leaves the store as before or as after, never in between. The

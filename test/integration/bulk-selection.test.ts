@@ -65,7 +65,9 @@ test('the OU may be named every way Exchange allows', async () => {
   const store = await sampleStore();
   const [ou] = json<Row[]>(await casctl(['get-mailbox', '--organizational-unit', 'North America/Finance', '-o', 'json', '--property', 'DistinguishedName', '--result-size', '1'], { store }));
   const dn = String(ou?.DistinguishedName).replace(/^CN=.*?(?<!\\),/, '');
-  const forms = ['North America/Finance', 'North America\\Finance', 'tailspintoys.com/North America/Finance', 'Finance', 'north america\\finance', dn];
+  const guid = (await casctl(['get-organizationalunit', 'North America\\Finance', '-o', 'id'], { store })).stdout.trim();
+  assert.match(guid, /^[0-9a-f-]{36}$/);
+  const forms = ['North America/Finance', 'North America\\Finance', 'tailspintoys.com/North America/Finance', 'Finance', 'north america\\finance', dn, guid, guid.toUpperCase()];
   for (const form of forms) {
     const result = await casctl(['get-mailbox', '--organizational-unit', form, '-o', 'id'], { store });
     assert.equal(result.code, 0, `${form}: ${result.stderr}`);

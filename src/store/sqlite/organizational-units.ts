@@ -22,7 +22,10 @@ const toOu = (row: OuRow): OrganizationalUnit => ({
  * Finds the OUs an admin's text names: Guid, DN, canonical name with or without the domain
  * (`North America/Finance`, `North America\Finance`) or a bare OU name.
  */
-export function findOrganizationalUnits(db: Db, identity: string): OrganizationalUnit[] {
+export function findOrganizationalUnits(db: Db, identity: string | undefined): OrganizationalUnit[] {
+  if (identity === undefined) {
+    return db.prepare<[], OuRow>('SELECT guid, name, canonical_name, distinguished_name FROM organizational_units ORDER BY canonical_name').all().map(toOu);
+  }
   const text = identity.trim();
   const exact = db
     .prepare<[string, string], OuRow>(
@@ -36,14 +39,11 @@ export function findOrganizationalUnits(db: Db, identity: string): Organizationa
   if (path.length === 0) return [];
   // `Finance`, `North America/Finance` and `tailspintoys.com/North America/Finance` all name it:
   // a path matches an OU whose canonical name ends with it, segment by segment.
-  const all = db.prepare<[], OuRow>('SELECT guid, name, canonical_name, distinguished_name FROM organizational_units ORDER BY canonical_name').all();
-  return all
-    .filter((row) => {
-      const segments = row.canonical_name.split('/').map(fold);
-      const tail = segments.slice(segments.length - path.length);
-      return tail.length === path.length && tail.every((segment, i) => segment === path[i]);
-    })
-    .map(toOu);
+  return findOrganizationalUnits(db, undefined).filter((ou) => {
+    const segments = ou.CanonicalName.split('/').map(fold);
+    const tail = segments.slice(segments.length - path.length);
+    return tail.length === path.length && tail.every((segment, i) => segment === path[i]);
+  });
 }
 
 /** Creates the OU and every parent missing below the domain; returns the OU's stored canonical name. */

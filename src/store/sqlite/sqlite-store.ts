@@ -87,7 +87,7 @@ export class SqliteStore implements DirectoryStore {
     return result;
   }
 
-  async findOrganizationalUnits(identity: string): Promise<OrganizationalUnit[]> {
+  async findOrganizationalUnits(identity: string | undefined): Promise<OrganizationalUnit[]> {
     return findOrganizationalUnits(this.db, identity);
   }
 

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { readMailboxCsv } from '../../../src/input/mailbox-csv.js';
+import type { DirectoryStore } from '../../../src/store/directory-store.js';
+import { openStore } from '../../../src/store/open-store.js';
+import { FIXTURES, tempDir } from '../../helpers/cli.js';
+
+let store: DirectoryStore;
+
+before(async () => {
+  store = await openStore(join(tempDir(), 'unit.db'), process.cwd(), { create: true });
+  const records = await readMailboxCsv(join(FIXTURES, 'sample-directory.csv'), (plain) => `{PLAIN}${plain}`);
+  await store.importMailboxes(records, new Date('2026-01-01T00:00:00Z'));
+});
+
+async function names(identity: string, wildcards = false): Promise<string[]> {
+  const result = await store.resolveIdentities([identity], { wildcards });
+  return (result.get(identity) ?? []).map((m) => m.Name).sort();
+}
+
+const exact: [string, string[]][] = [
+  ['Rand Zaher', ['Rand Zaher']],
+  ['rand zaher', ['Rand Zaher']],
+  ['  Rand Zaher  ', ['Rand Zaher']],
+  ['rzaher', ['Rand Zaher']],
+  ['RZAHER@tailspintoys.com', ['Rand Zaher']],
+  ['rand.zaher@TAILSPINTOYS.COM', ['Rand Zaher']],
+  ['TAILSPINTOYS\\rzaher', ['Rand Zaher']],
+  ['tailspintoys\\RZAHER', ['Rand Zaher']],
+  ['tailspintoys.com\\rzaher', ['Rand Zaher']],
+  ['CONTOSO\\rzaher', []],
+  ['tailspintoys.com/North America/Engineering/Rand Zaher', ['Rand Zaher']],
+  ['TAILSPINTOYS.COM/north america/engineering/rand zaher', ['Rand Zaher']],
+  ['tailspintoys.com/Europe/Sales/Rand Zaher', []],
+  ['CN=Rand Zaher,OU=Engineering,OU=North America,DC=tailspintoys,DC=com', ['Rand Zaher']],
+  ['Chris Green', ['Chris Green', 'Chris Green']],
+  ['Zoë Müller', ['Zoë Müller']],
+  ['ZOË MÜLLER', ['Zoë Müller']],
+  ['Smith, Jr., John', ['Smith, Jr., John']],
+  ["Ærin O'Brien", ["Ærin O'Brien"]],
+  ['rand', []],
+  ['rand*', []],
+  ['', []],
+];
+
+for (const [identity, expected] of exact) {
+  test(`identity ${JSON.stringify(identity)} resolves to ${expected.join(', ') || 'nothing'}`, async () => {
+    assert.deepEqual(await names(identity), expected);
+  });
+}
+
+test('a Guid resolves in any case', async () => {
+  const [rand] = (await store.resolveIdentities(['rzaher'], { wildcards: false })).get('rzaher') ?? [];
+  assert.ok(rand);
+  assert.deepEqual(await names(rand.Guid.toUpperCase()), ['Rand Zaher']);
+});
+
+test('wildcards: * anywhere; SQL wildcards and the escape character stay literal', async () => {
+  const rand = await names('rand*', true);
+  for (const name of ['Rand Zaher', 'Rand Kowalski', 'Randall Okafor', 'Randi Svensson', 'Randolph Bishop']) assert.ok(rand.includes(name), name);
+  assert.ok(!rand.includes('Miranda Rand'));
+  assert.ok((await names('*rand*', true)).includes('Miranda Rand'));
+  assert.deepEqual(await names('rand%', true), []);
+  assert.deepEqual(await names('r_zaher', true), []);
+  assert.deepEqual(await names('r\\zaher*', true), []);
+  assert.deepEqual(await names('zoë*', true), ['Zoë Müller']);
+  assert.deepEqual(await names('*@tailspintoys.com', true).then((n) => n.length > 200), true);
+});
+
+test('the Administrator mailbox reads disabled whatever is stored', async () => {
+  const [admin] = (await store.resolveIdentities(['Administrator'], { wildcards: false })).get('Administrator') ?? [];
+  assert.equal(admin?.IsAdministrator, true);
+  assert.equal(admin?.PopEnabled, false);
+  assert.equal(admin?.ImapEnabled, false);
+});
