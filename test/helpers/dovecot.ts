@@ -1,0 +1,396 @@
+/**
+ * A private, real Dovecot 2.3 for end-to-end tests (shared/recipes/dovecot/dovecot.conf):
+ * standalone configuration in a temp dir, 127.0.0.1 only, ports the OS hands out, no TLS,
+ * plaintext auth, the auth cache ON as in production (so tests can show a change is not seen
+ * until the cache is flushed), no failure delay, no anvil penalty.
+ *
+ *   const dovecot = await startDovecot({ authInclude: '/tmp/x/casctl-auth.conf' });
+ *   ... imapLogin(dovecot.imapPort, ...) ...
+ *   await dovecot.stop();
+ *
+ * Tests skip when Dovecot is missing only on a developer's machine: with CI set, a missing
+ * Dovecot fails (startDovecot throws), so a CI run never goes green by skipping everything.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { accessSync, chmodSync, chownSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, isAbsolute, join } from 'node:path';
+
+export interface StartOptions {
+  /** Path of a casctl-auth.conf to `!include`: it defines passdb and userdb. */
+  authInclude: string;
+  /** Extra configuration lines appended at the end (e.g. `auth_cache_ttl = 5 s`). */
+  extraConfig?: string;
+  /** How long to wait for both greetings; default 10 s. */
+  startTimeoutMs?: number;
+}
+
+export interface Dovecot {
+  /** The temp dir holding everything: dovecot.conf, run/, state/, log/, mail/. */
+  base: string;
+  /** The generated dovecot.conf (pass it to doveadm). */
+  config: string;
+  imapPort: number;
+  pop3Port: number;
+  /** The master process. */
+  pid: number;
+  /** The log so far (log_path), for assertion messages. */
+  log(): string;
+  /** SIGTERM the master, wait until it is gone (SIGKILL after a few seconds), remove the temp dir. */
+  stop(): Promise<void>;
+}
+
+export interface DoveadmResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const SBIN = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
+
+/** The absolute path of a program on PATH or in the sbin directories (not on a non-root PATH). */
+function which(program: string): string | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...SBIN];
+  for (const dir of dirs) {
+    const path = join(dir, program);
+    try {
+      accessSync(path, constants.X_OK);
+      return path;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** Is `dovecot` installed (on PATH or in /usr/sbin)? */
+export function dovecotAvailable(): boolean {
+  return which('dovecot') !== undefined;
+}
+
+/**
+ * For `describe(..., { skip: dovecotSkipReason() })`: a reason to skip when Dovecot is missing
+ * on a developer's machine; false when it is installed or when CI is set (the tests then run and
+ * fail loudly in startDovecot instead of skipping).
+ */
+export function dovecotSkipReason(): string | false {
+  if (dovecotAvailable()) return false;
+  if (process.env.CI !== undefined && process.env.CI !== '') return false;
+  return 'Dovecot is not installed (apt-get install dovecot-imapd dovecot-pop3d dovecot-sqlite); skipped because CI is not set';
+}
+
+/** Runs `doveadm -c CONFIG ARGS...`. Beware: `auth cache flush` exits 0 even when it failed; see flushAuthCache. */
+export function doveadm(config: string, args: readonly string[]): DoveadmResult {
+  const program = which('doveadm') ?? 'doveadm';
+  const result = spawnSync(program, ['-c', config, ...args], { encoding: 'utf8', timeout: 15_000 });
+  if (result.error !== undefined) return { code: -1, stdout: result.stdout ?? '', stderr: `${result.error.message}\n${result.stderr ?? ''}` };
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * `doveadm auth cache flush [USER...]`, checked the way its exit code cannot be (it is 0 even on
+ * failure): the output must say "N cache entries flushed" and carry no "Error:". Returns N.
+ */
+export function flushAuthCache(config: string, users: readonly string[] = []): number {
+  const result = doveadm(config, ['auth', 'cache', 'flush', ...users]);
+  const output = `${result.stdout}\n${result.stderr}`;
+  const match = /(\d+) cache entries flushed/.exec(output);
+  if (result.code !== 0 || match === null || /Error:/.test(output)) {
+    throw new Error(`doveadm auth cache flush failed (exit ${result.code}):\n${output.trim()}`);
+  }
+  return Number(match[1]);
+}
+
+interface Account {
+  uid: number;
+  gid: number;
+}
+
+/** The vmail user's ids; created (as root) when missing. */
+function vmailAccount(): Account {
+  const lookup = (): Account | undefined => {
+    const uid = spawnSync('id', ['-u', 'vmail'], { encoding: 'utf8' });
+    const gid = spawnSync('id', ['-g', 'vmail'], { encoding: 'utf8' });
+    if (uid.status !== 0 || gid.status !== 0) return undefined;
+    return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+  };
+  const found = lookup();
+  if (found !== undefined) return found;
+  if (process.getuid?.() !== 0) {
+    throw new Error("Dovecot's test instance needs a system user 'vmail'; create it as root: useradd -r -s /usr/sbin/nologin vmail");
+  }
+  const useradd = spawnSync(which('useradd') ?? 'useradd', ['-r', '-s', '/usr/sbin/nologin', 'vmail'], { encoding: 'utf8' });
+  const created = lookup();
+  if (created === undefined) throw new Error(`useradd -r vmail failed (exit ${useradd.status}): ${useradd.stderr}`);
+  return created;
+}
+
+/** A port that was free a moment ago: the OS picks it for a socket bound to port 0, then we close it. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen({ host: '127.0.0.1', port: 0, exclusive: true }, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no port from the OS'))));
+    });
+  });
+}
+
+function configuration(base: string, authInclude: string, imapPort: number, pop3Port: number, vmail: Account, extra: string): string {
+  return `# generated by test/helpers/dovecot.ts from shared/recipes/dovecot/dovecot.conf (standalone: /etc/dovecot is not read)
+instance_name = casctl-test-${process.pid}-${imapPort}
+base_dir  = ${base}/run
+state_dir = ${base}/state
+log_path  = ${base}/log/dovecot.log
+
+protocols = imap pop3
+listen = 127.0.0.1
+
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+# the default, spelled out: logins are lower-cased before the passdb sees them
+auth_username_format = %Lu
+
+auth_verbose = yes
+auth_cache_size = 10M
+auth_cache_ttl = 1 hour
+auth_cache_negative_ttl = 1 hour
+
+# test-harness speedups (not for production): no 2 s failure delay, no anvil auth penalty
+auth_failure_delay = 0
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+
+mail_uid = vmail
+mail_gid = vmail
+first_valid_uid = ${Math.min(vmail.uid, 500)}
+first_valid_gid = ${Math.min(vmail.gid, 500)}
+mail_location = maildir:${base}/mail/%d/%n
+
+!include ${authInclude}
+
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${imapPort}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    address = 127.0.0.1
+    port = ${pop3Port}
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+${extra}
+`;
+}
+
+/** Connects and reads the first line; true when it starts with `prefix`. */
+function greets(port: number, prefix: string, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    let data = '';
+    const socket = createConnection({ host: '127.0.0.1', port });
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.on('error', () => done(false));
+    socket.on('close', () => done(false));
+    socket.on('data', (chunk: Buffer) => {
+      data += chunk.toString('latin1');
+      if (data.includes('\n')) done(data.startsWith(prefix));
+    });
+  });
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Alive and not a zombie (PID 1 here may not reap the daemonised master). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return existsSync(`/proc/${pid}`);
+  }
+}
+
+function readPid(base: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(base, 'run', 'master.pid'), 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readLog(base: string): string {
+  try {
+    return readFileSync(join(base, 'log', 'dovecot.log'), 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Every instance this process started and has not stopped: killed when the process ends. */
+const instances = new Map<string, number>();
+
+function killNow(): void {
+  for (const [base, pid] of instances) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    rmSync(base, { recursive: true, force: true });
+  }
+  instances.clear();
+}
+
+let hooked = false;
+function hookExit(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on('exit', killNow);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      killNow();
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
+async function stopInstance(base: string, pid: number): Promise<void> {
+  instances.delete(base);
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+  const killAt = Date.now() + 5000;
+  let killed = false;
+  while (running(pid)) {
+    if (!killed && Date.now() > killAt) {
+      killed = true;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+    if (killed && Date.now() > killAt + 3000) throw new Error(`dovecot (pid ${pid}) survived SIGKILL`);
+    await sleep(25);
+  }
+  rmSync(base, { recursive: true, force: true });
+}
+
+function spawnDovecot(program: string, config: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(program, ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.on('error', (error) => resolve({ code: -1, output: error.message }));
+    // `dovecot` without -F forks the master into the background and exits.
+    child.on('close', (code) => resolve({ code: code ?? -1, output }));
+  });
+}
+
+/** Starts a private Dovecot; resolves when both IMAP and POP3 greet. */
+export async function startDovecot(options: StartOptions): Promise<Dovecot> {
+  const program = which('dovecot');
+  if (program === undefined) {
+    throw new Error(
+      `Dovecot is not installed (no 'dovecot' on PATH or in ${SBIN.join(', ')}): apt-get install dovecot-imapd dovecot-pop3d dovecot-sqlite` +
+        (process.env.CI ? ' (CI is set, so the end-to-end tests fail instead of skipping)' : ''),
+    );
+  }
+  if (!isAbsolute(options.authInclude) || !existsSync(options.authInclude)) {
+    throw new Error(`authInclude must be an existing absolute path: ${options.authInclude}`);
+  }
+  const vmail = vmailAccount();
+  hookExit();
+  const timeoutMs = options.startTimeoutMs ?? 10_000;
+
+  // The ports are free when we ask, but another process may take one before Dovecot binds it: retry.
+  let lastFailure = '';
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const base = mkdtempSync(join(tmpdir(), 'casctl-dovecot-'));
+    // mkdtemp makes it 0700: vmail must reach mail/, the unprivileged login processes run/.
+    chmodSync(base, 0o755);
+    for (const dir of ['run', 'state', 'log', 'mail']) mkdirSync(join(base, dir));
+    chownSync(join(base, 'mail'), vmail.uid, vmail.gid);
+    const imapPort = await freePort();
+    let pop3Port = await freePort();
+    while (pop3Port === imapPort) pop3Port = await freePort();
+    const config = join(base, 'dovecot.conf');
+    writeFileSync(config, configuration(base, options.authInclude, imapPort, pop3Port, vmail, options.extraConfig ?? ''));
+
+    const started = Date.now();
+    const launch = await spawnDovecot(program, config);
+    const pid = readPid(base);
+    if (pid !== undefined) instances.set(base, pid);
+    const fail = async (why: string): Promise<string> => {
+      const log = readLog(base);
+      if (pid !== undefined) await stopInstance(base, pid).catch(() => undefined);
+      rmSync(base, { recursive: true, force: true });
+      return `${why}\n--- dovecot -c ${config}: exit ${launch.code}\n${launch.output.trim()}\n--- dovecot.log\n${log.trim()}`;
+    };
+    if (launch.code !== 0 || pid === undefined) {
+      lastFailure = await fail('dovecot did not start');
+      if (/in use|bind\(/i.test(lastFailure)) continue;
+      throw new Error(lastFailure);
+    }
+
+    let ready = false;
+    while (Date.now() - started < timeoutMs) {
+      if (!running(pid)) break;
+      const [imap, pop3] = await Promise.all([greets(imapPort, '* OK'), greets(pop3Port, '+OK')]);
+      if (imap && pop3) {
+        ready = true;
+        break;
+      }
+      await sleep(50);
+    }
+    if (!ready) {
+      lastFailure = await fail(
+        running(pid) ? `dovecot did not greet on 127.0.0.1:${imapPort} and :${pop3Port} within ${timeoutMs} ms` : 'dovecot exited during start-up',
+      );
+      if (/in use|bind\(/i.test(lastFailure)) continue;
+      throw new Error(lastFailure);
+    }
+
+    let stopped: Promise<void> | undefined;
+    return {
+      base,
+      config,
+      imapPort,
+      pop3Port,
+      pid,
+      log: () => readLog(base),
+      stop: () => (stopped ??= stopInstance(base, pid)),
+    };
+  }
+  throw new Error(`dovecot could not bind its ports after 3 attempts:\n${lastFailure}`);
+}
