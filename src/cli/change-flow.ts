@@ -4,6 +4,7 @@ import { recordedCommandLine } from '../core/command-line.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { shownIdentity, type PlanItem } from '../core/plan.js';
 import { PROTOCOLS } from '../core/protocols.js';
+import { servicesFor } from '../services/services.js';
 import type { AppliedChange, DirectoryStore, SettingWrite } from '../store/directory-store.js';
 import { parseOutputFormat, render } from '../output/formats.js';
 import type { Messages } from '../output/messages.js';
@@ -19,6 +20,8 @@ export interface PlannedChange {
   /** What apply writes: re-checked against the store inside the transaction, so a race never loses an update. */
   writes: SettingWrite[];
   undoOf?: number;
+  /** Makes an applied change effective (`--restart`); without it, the admin is reminded to. */
+  makeEffective?: () => Promise<void>;
 }
 
 export interface ChangeOptions {
@@ -116,9 +119,13 @@ export async function runChange(
   messages.info(describeSummary(summary, false));
   if (applied?.changeId != null) {
     messages.info(`Recorded as change ${applied.changeId}; undo it with: casctl undo ${applied.changeId}`);
-    const touched = new Set(changing.flatMap((i) => i.changes.map((c) => c.property)));
-    const services = PROTOCOLS.filter((p) => touched.has(p.property)).flatMap((p) => p.services);
-    messages.info(`For the change to take effect, refresh or restart: ${services.join(', ')}.`);
+    if (planned.makeEffective !== undefined) {
+      await planned.makeEffective();
+    } else {
+      const touched = new Set(changing.flatMap((i) => i.changes.map((c) => c.property)));
+      const services = servicesFor(PROTOCOLS.filter((p) => touched.has(p.property))).map((s) => s.Name);
+      messages.info(`For the change to take effect, run 'casctl refresh-service' or restart: ${services.join(', ')} (or use --restart next time).`);
+    }
   }
   return failed ? ExitCode.PartialFailure : ExitCode.Ok;
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { StoreError } from '../core/errors.js';
+import { ConfigError } from '../core/errors.js';
 import { sqlitePath } from '../store/open-store.js';
 
 /** The casctl configuration file (JSON). */
@@ -8,6 +8,8 @@ export interface CasctlConfig {
   /** Where it was read from, or null when no file was found. */
   path: string | null;
   store?: string;
+  /** The `services` section, validated by src/services/service-config.ts when a command needs it. */
+  services?: unknown;
 }
 
 export interface ConfigSources {
@@ -35,23 +37,31 @@ function readConfig(path: string, required: boolean): CasctlConfig {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT') return { path: null };
-    throw new StoreError(`Cannot read the configuration file '${path}': ${(error as Error).message}`);
+    throw new ConfigError(`Cannot read the configuration file '${path}': ${(error as Error).message}`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new StoreError(`The configuration file '${path}' is not valid JSON: ${(error as Error).message}`);
+    throw new ConfigError(`The configuration file '${path}' is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new StoreError(`The configuration file '${path}' must hold a JSON object.`);
+    throw new ConfigError(`The configuration file '${path}' must hold a JSON object.`);
   }
-  const { store } = parsed as Record<string, unknown>;
+  const { store, services, ...unknown } = parsed as Record<string, unknown>;
+  const extra = Object.keys(unknown);
+  if (extra.length > 0) {
+    throw new ConfigError(`The configuration file '${path}': unknown key${extra.length === 1 ? '' : 's'} ${extra.map((k) => `"${k}"`).join(', ')}; known: "store", "services".`);
+  }
   if (store !== undefined && typeof store !== 'string') {
-    throw new StoreError(`The configuration file '${path}': "store" must be a string (a store URL or path).`);
+    throw new ConfigError(`The configuration file '${path}': "store" must be a string (a store URL or path).`);
   }
   // A relative store path in a config file means relative to that file, not to wherever casctl runs.
-  return { path, ...(store === undefined ? {} : { store: relativeTo(dirname(path), store) }) };
+  return {
+    path,
+    ...(store === undefined ? {} : { store: relativeTo(dirname(path), store) }),
+    ...(services === undefined ? {} : { services }),
+  };
 }
 
 function relativeTo(directory: string, store: string): string {

@@ -1,11 +1,15 @@
 import type { DirectoryStore } from '../store/directory-store.js';
 import { openStore } from '../store/open-store.js';
-import { loadConfig, storeUrl } from './config.js';
+import { loadConfig, storeUrl, type CasctlConfig } from './config.js';
 import type { CommandContext } from './context.js';
 
 export interface GlobalOptions {
   store?: string;
   config?: string;
+}
+
+export function configFor(context: CommandContext, options: GlobalOptions): CasctlConfig {
+  return loadConfig({ configOption: options.config, env: context.env, cwd: context.cwd });
 }
 
 /** The store the command line, the environment or the config file names. */
@@ -14,8 +18,7 @@ export async function openConfiguredStore(
   options: GlobalOptions,
   create = false,
 ): Promise<DirectoryStore> {
-  const config = loadConfig({ configOption: options.config, env: context.env, cwd: context.cwd });
-  return openStore(storeUrl(options.store, config, context.env), context.cwd, { create });
+  return openStore(storeUrl(options.store, configFor(context, options), context.env), context.cwd, { create });
 }
 
 /** Runs `work` with the store open and always closes it. */

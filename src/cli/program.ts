@@ -114,7 +114,26 @@ export function buildProgram(context: CommandContext): Cli {
     .description('turn POP3/IMAP4 on or off (Set-CASMailbox)')
     .option('--pop-enabled <bool>', 'true/false, $true/$false, 1/0, yes/no')
     .option('--imap-enabled <bool>', 'true/false, $true/$false, 1/0, yes/no')
+    .option('--restart', 'make the change effective now: flush the changed logins, end the sessions that lost access')
     .action(run(() => import('./commands/set-casmailbox.js')));
+
+  program
+    .command('get-dovecotconfig')
+    .description('print (or --write) the passdb/userdb configuration that makes Dovecot enforce the store')
+    .option('--write <dir>', 'write casctl-auth.conf and the file it references into this directory')
+    .option('--reason', 'tell a refused client why: NO [CONTACTADMIN] imap access is disabled for this mailbox')
+    .action(run(() => import('./commands/get-dovecotconfig.js')));
+
+  for (const [name, description, module] of [
+    ['get-service', 'show the POP3/IMAP4 services: Status, Name, DisplayName, pending changes (Get-Service)', () => import('./commands/get-service.js')],
+    ['restart-service', 'restart POP3/IMAP4 services so every change is effective (Restart-Service)', () => import('./commands/restart-service.js')],
+    ['refresh-service', 'make pending changes effective without a restart: flush changed logins, end sessions that lost access', () => import('./commands/refresh-service.js')],
+  ] as const) {
+    outputOptions(program.command(name))
+      .description(description)
+      .argument('[name...]', 'MSExchangePOP3, MSExchangePOP3BE, MSExchangeIMAP4, MSExchangeIMAP4BE or pop3, pop3be, imap4, imap4be (default: all)')
+      .action(run(module));
+  }
 
   changeOptions(
     program

@@ -34,3 +34,17 @@ export class StoreError extends CasctlError {
     super(message, ExitCode.StoreUnavailable);
   }
 }
+
+/** The configuration file is missing, unreadable or wrong. */
+export class ConfigError extends CasctlError {
+  constructor(message: string) {
+    super(message, ExitCode.StoreUnavailable);
+  }
+}
+
+/** A protocol service command failed (restart, status, refresh). */
+export class ServiceError extends CasctlError {
+  constructor(message: string) {
+    super(message, ExitCode.ServiceFailed);
+  }
+}

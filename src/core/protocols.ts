@@ -1,7 +1,7 @@
 /**
  * The mail access protocols casctl controls. Adding one (ManageSieve, SMTP AUTH) is one entry here:
- * the property it is shown and set as, the store column, the Dovecot service names (%s) it covers
- * and the Exchange-named services that must refresh before a change is seen.
+ * the property it is shown and set as, the store column and the Dovecot service names (%s) it covers
+ * (the Exchange-named services that cache it are in src/services/services.ts).
  */
 export interface Protocol {
   /** Lower-case protocol name, also the LDAP `casEnabledService` value. */
@@ -12,8 +12,6 @@ export interface Protocol {
   column: 'pop_enabled' | 'imap_enabled';
   /** Values of Dovecot's %s that this protocol covers (plain and TLS listeners share the service name). */
   dovecotServices: string[];
-  /** Exchange service names whose caches hold this setting. */
-  services: string[];
 }
 
 export const PROTOCOLS: readonly Protocol[] = [
@@ -23,7 +21,6 @@ export const PROTOCOLS: readonly Protocol[] = [
     useDefaultsProperty: 'PopUseProtocolDefaults',
     column: 'pop_enabled',
     dovecotServices: ['pop3'],
-    services: ['MSExchangePOP3', 'MSExchangePOP3BE'],
   },
   {
     name: 'imap',
@@ -31,6 +28,5 @@ export const PROTOCOLS: readonly Protocol[] = [
     useDefaultsProperty: 'ImapUseProtocolDefaults',
     column: 'imap_enabled',
     dovecotServices: ['imap'],
-    services: ['MSExchangeIMAP4', 'MSExchangeIMAP4BE'],
   },
 ];

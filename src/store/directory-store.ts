@@ -71,6 +71,24 @@ export interface ChangeRecord {
   Changes: ChangeItem[];
 }
 
+/** A mailbox whose setting changed since a service last refreshed, with the value it holds now. */
+export interface PendingSetting {
+  PrimarySmtpAddress: string;
+  property: CasSettingName;
+  enabled: boolean;
+}
+
+export interface PendingChanges {
+  /** The newest change id: refreshing now makes every change up to it effective. */
+  throughChangeId: number;
+  settings: PendingSetting[];
+}
+
+export interface ServiceState {
+  refreshedThrough: number;
+  refreshedAt: string | null;
+}
+
 export interface ChangeQuery {
   id?: number;
   since?: Date;
@@ -132,6 +150,11 @@ export interface DirectoryStore {
    */
   applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext): Promise<AppliedChange>;
   getChangeRecords(query: ChangeQuery): Promise<ChangeRecord[]>;
+  /** The settings changed after `afterChangeId`, one entry per mailbox and setting. */
+  pendingChanges(afterChangeId: number): Promise<PendingChanges>;
+  /** When each named protocol service last refreshed (services never refreshed are absent). */
+  serviceStates(): Promise<Map<string, ServiceState>>;
+  markServicesRefreshed(names: readonly string[], throughChangeId: number, when: Date): Promise<void>;
   importMailboxes(records: readonly MailboxRecord[], when: Date): Promise<ImportSummary>;
   close(): Promise<void>;
 }

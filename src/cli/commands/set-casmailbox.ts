@@ -8,12 +8,17 @@ import { Progress } from '../../output/progress.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
 import { useColour, type CommandContext } from '../context.js';
 import { ProblemCounter } from '../problems.js';
-import { withStore, type GlobalOptions } from '../open.js';
+import { configFor, withStore, type GlobalOptions } from '../open.js';
+import { PROTOCOLS } from '../../core/protocols.js';
+import { ServiceControl } from '../../services/service-control.js';
+import { readServiceSetup } from '../../services/service-config.js';
+import { servicesFor } from '../../services/services.js';
 import { namesMailboxes, selectionFromOptions, type SelectionOptions } from '../selection-options.js';
 
 interface SetOptions extends GlobalOptions, SelectionOptions, ChangeOptions {
   popEnabled?: string;
   imapEnabled?: string;
+  restart?: boolean;
 }
 
 function settingValue(option: string, text: string | undefined): boolean | undefined {
@@ -40,13 +45,19 @@ export async function run(context: CommandContext, options: SetOptions, args: st
   }
   const selection = selectionFromOptions(context, options, args, false);
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
+  const properties = Object.keys(wanted) as CasSettingName[];
+  // --restart: the services are checked before anything is planned, so a broken setup changes nothing.
+  const config = configFor(context, options);
+  const setup = options.restart === true ? readServiceSetup(config.services, config.path) : undefined;
+  const services = servicesFor(PROTOCOLS.filter((p) => properties.includes(p.property)));
 
   return withStore(context, options, async (store) => {
+    const control = setup === undefined ? undefined : new ServiceControl(setup, store, context.now);
+    if (control !== undefined && options.whatIf !== true) await control.ensureRunning(services);
     const problems = new ProblemCounter(messages);
     const progress = new Progress(context.stderr, 'Planning', undefined);
     const items: PlanItem[] = [];
     const writes: SettingWrite[] = [];
-    const properties = Object.keys(wanted) as CasSettingName[];
     for await (const { mailbox, namedAs } of selectMailboxes(store, selection, problems.report)) {
       const item = planFor(mailbox, wanted, namedAs);
       items.push(item);
@@ -58,6 +69,13 @@ export async function run(context: CommandContext, options: SetOptions, args: st
       progress.tick();
     }
     progress.stop();
-    return runChange(context, store, messages, { items, writes, ...problems.counts() }, options);
+    const makeEffective =
+      control === undefined
+        ? undefined
+        : async (): Promise<void> => {
+            const done = await control.refresh(services);
+            messages.info(`Made effective on ${services.map((s) => s.Name).join(', ')}: ${done.flushed} logins flushed, ${done.kicked} mailboxes' sessions ended.`);
+          };
+    return runChange(context, store, messages, { items, writes, ...problems.counts(), ...(makeEffective === undefined ? {} : { makeEffective }) }, options);
   });
 }

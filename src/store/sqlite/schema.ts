@@ -88,4 +88,13 @@ CREATE TABLE change_items (
 ) WITHOUT ROWID;
 CREATE INDEX change_items_mailbox ON change_items(mailbox_guid);
 `,
+  // 3: when each protocol service last refreshed its caches, to tell which changes it has not seen.
+  `
+CREATE TABLE service_state (
+  name TEXT NOT NULL PRIMARY KEY,
+  -- every change up to this change_records id has been made effective
+  refreshed_through INTEGER NOT NULL,
+  refreshed_at TEXT NOT NULL
+);
+`,
 ];

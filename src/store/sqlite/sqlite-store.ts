@@ -14,10 +14,13 @@ import type {
   MailboxQuery,
   MailboxRecord,
   OrganizationalUnit,
+  PendingChanges,
+  ServiceState,
 } from '../directory-store.js';
 import { applyCasChanges, getChangeRecords } from './changes.js';
 import { openDatabase, type Db } from './connection.js';
 import { IdentityResolver } from './identities.js';
+import { markServicesRefreshed, pendingChanges, serviceStates } from './service-state.js';
 import { ensureOrganizationalUnit, findOrganizationalUnits } from './organizational-units.js';
 import { MAILBOX_COLUMNS, rowToMailbox, type MailboxRow } from './rows.js';
 
@@ -85,6 +88,18 @@ export class SqliteStore implements DirectoryStore {
       result.set(identity, ids.length === 0 ? [] : read.all(JSON.stringify(ids)).map(rowToMailbox));
     }
     return result;
+  }
+
+  async pendingChanges(afterChangeId: number): Promise<PendingChanges> {
+    return pendingChanges(this.db, afterChangeId);
+  }
+
+  async serviceStates(): Promise<Map<string, ServiceState>> {
+    return serviceStates(this.db);
+  }
+
+  async markServicesRefreshed(names: readonly string[], throughChangeId: number, when: Date): Promise<void> {
+    this.immediate(() => markServicesRefreshed(this.db, names, throughChangeId, when));
   }
 
   async findOrganizationalUnits(identity: string | undefined): Promise<OrganizationalUnit[]> {

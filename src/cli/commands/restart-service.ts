@@ -1,0 +1,18 @@
+import { ExitCode } from '../../core/errors.js';
+import { resolveServices } from '../../services/services.js';
+import { Messages } from '../../output/messages.js';
+import { useColour, type CommandContext } from '../context.js';
+import { checkServiceOutput, renderServices, withServices, type ServiceOptions } from '../service-commands.js';
+
+/** Restart-Service (-PassThru): restarts, then shows the services as Get-Service would. */
+export async function run(context: CommandContext, options: ServiceOptions, args: string[]): Promise<number> {
+  const services = resolveServices(args);
+  checkServiceOutput(options);
+  const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
+  return withServices(context, options, async (control) => {
+    await control.restart(services);
+    messages.info(`Restarted ${services.map((s) => s.Name).join(', ')}.`);
+    await renderServices(context, options, await control.report(services));
+    return ExitCode.Ok;
+  });
+}

@@ -1,0 +1,54 @@
+import type { DirectoryStore } from '../store/directory-store.js';
+import { ServiceControl, type ServiceReport } from '../services/service-control.js';
+import { readServiceSetup } from '../services/service-config.js';
+import { chooseProperties, parseOutputFormat, render, type View } from '../output/formats.js';
+import type { OutputRecord } from '../output/values.js';
+import { useColour, type CommandContext } from './context.js';
+import { configFor, withStore, type GlobalOptions } from './open.js';
+
+export interface ServiceOptions extends GlobalOptions {
+  output: string;
+  property?: string[];
+}
+
+/** Runs `work` with the configured services (validated first) and the store that tracks what they have seen. */
+export async function withServices<T>(
+  context: CommandContext,
+  options: GlobalOptions,
+  work: (control: ServiceControl, store: DirectoryStore) => Promise<T>,
+): Promise<T> {
+  const config = configFor(context, options);
+  const setup = readServiceSetup(config.services, config.path);
+  return withStore(context, options, (store) => work(new ServiceControl(setup, store, context.now), store));
+}
+
+const VIEW: View = {
+  properties: ['Status', 'Name', 'DisplayName', 'PendingChanges', 'PendingMailboxes', 'LastRefreshed'],
+  defaults: ['Status', 'Name', 'DisplayName', 'PendingChanges', 'PendingMailboxes', 'LastRefreshed'],
+  table: ['Status', 'Name', 'DisplayName', 'PendingChanges'],
+  id: 'Name',
+};
+
+/** Get-Service's columns, plus whether the service has changes it has not made effective yet. */
+export async function renderServices(context: CommandContext, options: ServiceOptions, reports: readonly ServiceReport[]): Promise<void> {
+  const format = parseOutputFormat(options.output);
+  const properties = chooseProperties(VIEW, format, options.property);
+  async function* rows(): AsyncGenerator<OutputRecord> {
+    for (const r of reports) {
+      yield {
+        Status: r.status,
+        Name: r.service.Name,
+        DisplayName: r.service.DisplayName,
+        PendingChanges: r.pending.length > 0,
+        PendingMailboxes: new Set(r.pending.map((p) => p.PrimarySmtpAddress)).size,
+        LastRefreshed: r.refreshedAt,
+      };
+    }
+  }
+  await render(rows(), context.stdout, { format, view: VIEW, properties, colour: useColour(context.stdout, context.env) });
+}
+
+/** Validates `-o` and `--property` before any command runs. */
+export function checkServiceOutput(options: ServiceOptions): void {
+  chooseProperties(VIEW, parseOutputFormat(options.output), options.property);
+}

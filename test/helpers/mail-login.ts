@@ -1,0 +1,209 @@
+/**
+ * Minimal raw-socket IMAP and POP3 logins for the tests: an independent client (shares no code
+ * with casctl's), so end-to-end tests check casctl against something other than itself.
+ * Plain TCP on 127.0.0.1 only; every step has a timeout.
+ */
+import { createConnection, type Socket } from 'node:net';
+
+export interface LoginResult {
+  ok: boolean;
+  /** The server's answer to the login (IMAP: the tagged line without its tag; POP3: the PASS reply or the first -ERR). */
+  response: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 5000;
+
+/** A line-reading connection: `next()` resolves with the next line, rejects on close or timeout. */
+class LineConnection {
+  private buffer = '';
+  private readonly lines: string[] = [];
+  private waiting: { resolve: (line: string) => void; reject: (error: Error) => void } | undefined;
+  private ended: Error | undefined;
+
+  private constructor(
+    readonly socket: Socket,
+    private readonly timeoutMs: number,
+  ) {
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => {
+      this.buffer += chunk;
+      let end: number;
+      while ((end = this.buffer.indexOf('\n')) >= 0) {
+        this.lines.push(this.buffer.slice(0, end).replace(/\r$/, ''));
+        this.buffer = this.buffer.slice(end + 1);
+      }
+      this.deliver();
+    });
+    const finish = (error: Error): void => {
+      this.ended ??= error;
+      this.deliver();
+    };
+    socket.on('error', (error) => finish(error));
+    socket.on('close', () => finish(new Error('connection closed by the server')));
+    socket.on('end', () => finish(new Error('connection closed by the server')));
+  }
+
+  static open(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<LineConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = createConnection({ host, port });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`connect to ${host}:${port} timed out`));
+      }, timeoutMs);
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        resolve(new LineConnection(socket, timeoutMs));
+      });
+      socket.once('error', (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+    });
+  }
+
+  private deliver(): void {
+    const waiter = this.waiting;
+    if (waiter === undefined) return;
+    const line = this.lines.shift();
+    if (line !== undefined) {
+      this.waiting = undefined;
+      waiter.resolve(line);
+    } else if (this.ended !== undefined) {
+      this.waiting = undefined;
+      waiter.reject(this.ended);
+    }
+  }
+
+  next(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting = undefined;
+        reject(new Error(`no answer within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+      this.waiting = {
+        resolve: (line) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      this.deliver();
+    });
+  }
+
+  /** Reads lines until one starts with `tag ` (IMAP's tagged completion); returns it. */
+  async untilTagged(tag: string): Promise<string> {
+    for (;;) {
+      const line = await this.next();
+      if (line.startsWith(`${tag} `)) return line;
+    }
+  }
+
+  send(line: string): void {
+    if (!this.socket.destroyed) this.socket.write(`${line}\r\n`, 'utf8');
+  }
+
+  get closed(): boolean {
+    return this.ended !== undefined || this.socket.destroyed;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+/** IMAP quoted string (RFC 3501): backslash-escape `\` and `"`. */
+function quoted(text: string): string {
+  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+const untag = (line: string, tag: string): string => (line.startsWith(`${tag} `) ? line.slice(tag.length + 1) : line);
+
+async function imapSession(port: number, user: string, password: string, timeoutMs: number): Promise<{ connection: LineConnection; result: LoginResult }> {
+  const connection = await LineConnection.open(port, timeoutMs);
+  try {
+    const greeting = await connection.next();
+    if (!greeting.startsWith('* OK')) return { connection, result: { ok: false, response: greeting } };
+    connection.send(`a1 LOGIN ${quoted(user)} ${quoted(password)}`);
+    const answer = untag(await connection.untilTagged('a1'), 'a1');
+    return { connection, result: { ok: answer.startsWith('OK'), response: answer } };
+  } catch (error) {
+    connection.close();
+    throw error;
+  }
+}
+
+/** IMAP LOGIN "user" "password", then LOGOUT. */
+export async function imapLogin(port: number, user: string, password: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<LoginResult> {
+  const { connection, result } = await imapSession(port, user, password, timeoutMs);
+  try {
+    if (!connection.closed) {
+      connection.send('a2 LOGOUT');
+      await connection.untilTagged('a2').catch(() => undefined);
+    }
+  } finally {
+    connection.close();
+  }
+  return result;
+}
+
+/** POP3 USER / PASS, then QUIT. */
+export async function pop3Login(port: number, user: string, password: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<LoginResult> {
+  const connection = await LineConnection.open(port, timeoutMs);
+  try {
+    const greeting = await connection.next();
+    if (!greeting.startsWith('+OK')) return { ok: false, response: greeting };
+    connection.send(`USER ${user}`);
+    const userReply = await connection.next();
+    if (!userReply.startsWith('+OK')) return { ok: false, response: userReply };
+    connection.send(`PASS ${password}`);
+    const passReply = await connection.next();
+    if (!connection.closed) {
+      connection.send('QUIT');
+      await connection.next().catch(() => undefined);
+    }
+    return { ok: passReply.startsWith('+OK'), response: passReply };
+  } finally {
+    connection.close();
+  }
+}
+
+export interface ImapSession {
+  /** Sends NOOP: true when the server still answers OK; false once it has closed the connection (or answers otherwise). */
+  alive(): Promise<boolean>;
+  /** LOGOUT (when still connected) and close. */
+  close(): Promise<void>;
+}
+
+/** Logs in over IMAP and stays connected; rejects when the login is refused. */
+export async function openImapSession(port: number, user: string, password: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<ImapSession> {
+  const { connection, result } = await imapSession(port, user, password, timeoutMs);
+  if (!result.ok) {
+    connection.close();
+    throw new Error(`IMAP login as ${user} refused: ${result.response}`);
+  }
+  let tag = 1;
+  return {
+    async alive() {
+      if (connection.closed) return false;
+      const t = `n${++tag}`;
+      connection.send(`${t} NOOP`);
+      try {
+        return untag(await connection.untilTagged(t), t).startsWith('OK');
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (!connection.closed) {
+        const t = `q${++tag}`;
+        connection.send(`${t} LOGOUT`);
+        await connection.untilTagged(t).catch(() => undefined);
+      }
+      connection.close();
+    },
+  };
+}
