@@ -13,8 +13,8 @@ interface LogEntry {
  * report can show the server's own answer to the login.
  */
 export async function testImapLogin(target: LoginTarget): Promise<LoginOutcome> {
-  const start = performance.now();
   const { ImapFlow } = await import('imapflow');
+  const start = performance.now();
 
   let authTag: string | undefined;
   let authAnswer: string | undefined;

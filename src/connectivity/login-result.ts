@@ -50,16 +50,16 @@ const REASONS: Record<string, string> = {
 /** A short, password-free reason for a failed connection (node, TLS or imapflow errors). */
 export function describeConnectionError(error: unknown, password: string): string {
   const { code, message } = error as { code?: unknown; message?: unknown };
-  const text = typeof message === 'string' ? message : String(error);
+  const text = (typeof message === 'string' ? message : String(error)).trim();
+  if (/wrong version number|ssl3_get_record|packet length too long|unknown protocol/i.test(text)) {
+    return 'TLS handshake failed (does the port speak TLS from the start?)';
+  }
   if (typeof code === 'string') {
     const reason = REASONS[code];
     if (reason !== undefined) return reason;
     if (/^(ERR_TLS|ERR_SSL|CERT_|DEPTH_ZERO|UNABLE_TO|SELF_SIGNED|HOSTNAME_MISMATCH)/.test(code) || /SSL|TLS/.test(code)) {
       return redact(`TLS: ${text}`, password);
     }
-  }
-  if (/wrong version number|ssl3_get_record|packet length too long/i.test(text)) {
-    return 'TLS handshake failed (is the port really TLS?)';
   }
   return redact(text.length > 200 ? `${text.slice(0, 197)}...` : text, password);
 }

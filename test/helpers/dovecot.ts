@@ -12,7 +12,7 @@
  * Dovecot fails (startDovecot throws), so a CI run never goes green by skipping everything.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, chmodSync, chownSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, chownSync, closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
@@ -305,16 +305,26 @@ async function stopInstance(base: string, pid: number): Promise<void> {
   rmSync(base, { recursive: true, force: true });
 }
 
-function spawnDovecot(program: string, config: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(program, ['-c', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+/**
+ * Runs `dovecot -c CONFIG`, which forks the master into the background and exits. Its output goes
+ * to a file, not a pipe: the master inherits the descriptors, so a pipe would never close
+ * (wait for 'exit', never for 'close').
+ */
+function spawnDovecot(program: string, config: string, base: string): Promise<{ code: number; output: string }> {
+  const outputPath = join(base, 'log', 'startup.log');
+  const fd = openSync(outputPath, 'w');
+  return new Promise<{ code: number; output: string }>((resolve) => {
+    const child = spawn(program, ['-c', config], { stdio: ['ignore', fd, fd] });
+    const output = (): string => {
+      try {
+        return readFileSync(outputPath, 'utf8');
+      } catch {
+        return '';
+      }
+    };
     child.on('error', (error) => resolve({ code: -1, output: error.message }));
-    // `dovecot` without -F forks the master into the background and exits.
-    child.on('close', (code) => resolve({ code: code ?? -1, output }));
-  });
+    child.on('exit', (code, signal) => resolve({ code: code ?? -1, output: `${output()}${signal === null ? '' : `killed by ${signal}`}` }));
+  }).finally(() => closeSync(fd));
 }
 
 /** Starts a private Dovecot; resolves when both IMAP and POP3 greet. */
@@ -348,7 +358,7 @@ export async function startDovecot(options: StartOptions): Promise<Dovecot> {
     writeFileSync(config, configuration(base, options.authInclude, imapPort, pop3Port, vmail, options.extraConfig ?? ''));
 
     const started = Date.now();
-    const launch = await spawnDovecot(program, config);
+    const launch = await spawnDovecot(program, config, base);
     const pid = readPid(base);
     if (pid !== undefined) instances.set(base, pid);
     const fail = async (why: string): Promise<string> => {
