@@ -12,6 +12,7 @@ import { parseResultSize, selectionFromOptions, type SelectionOptions } from './
 export interface ListOptions extends GlobalOptions, SelectionOptions {
   output: string;
   property?: string[];
+  expectNone?: boolean;
 }
 
 /** get-mailbox, get-user and get-casmailbox: select, then render one view of the same mailboxes. */
@@ -40,7 +41,7 @@ export async function listMailboxes(context: CommandContext, options: ListOption
         yield mailboxRecord(mailbox);
       }
     }
-    await render(records(), context.stdout, {
+    const shown = await render(records(), context.stdout, {
       format,
       view,
       properties,
@@ -48,6 +49,10 @@ export async function listMailboxes(context: CommandContext, options: ListOption
     });
     if (truncated) {
       messages.warning(`Only the first ${resultSize} items are shown; more match. Use --result-size Unlimited to see them all.`);
+    }
+    if (options.expectNone === true && shown > 0) {
+      messages.info(`${shown} match${shown === 1 ? 'es' : ''}; --expect-none expected none.`);
+      return ExitCode.Violations;
     }
     return messages.errors > 0 ? ExitCode.PartialFailure : ExitCode.Ok;
   });

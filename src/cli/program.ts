@@ -43,6 +43,13 @@ function selectionOptions(command: Command, verb: 'get' | 'set'): Command {
     .option('--file <path>', 'one identity per line (UTF-8 or UTF-16 with BOM, # comments); "-" is stdin');
 }
 
+/** The get commands double as one-line CI checks. */
+function listOptions(command: Command, noun: string): Command {
+  return outputOptions(selectionOptions(command, 'get'))
+    .option('--result-size <n>', `at most n ${noun}, or Unlimited (the default)`)
+    .option('--expect-none', 'exit 5 when anything matches: a one-line audit for CI');
+}
+
 function outputOptions(command: Command): Command {
   return command
     .option('-o, --output <format>', 'table, list, json, csv or id (one Guid per line, for pipelines)', 'table')
@@ -90,19 +97,16 @@ export function buildProgram(context: CommandContext): Cli {
     .argument('<file>', 'CSV file')
     .action(run(() => import('./commands/import.js')));
 
-  outputOptions(selectionOptions(program.command('get-mailbox'), 'get'))
+  listOptions(program.command('get-mailbox'), 'mailboxes')
     .description('list mailboxes (Get-Mailbox)')
-    .option('--result-size <n>', 'at most n mailboxes, or Unlimited (the default)')
     .action(run(() => import('./commands/get-mailbox.js')));
 
-  outputOptions(selectionOptions(program.command('get-user'), 'get'))
+  listOptions(program.command('get-user'), 'users')
     .description('list the users behind mailboxes: Department, Title, StateOrProvince, ... (Get-User)')
-    .option('--result-size <n>', 'at most n users, or Unlimited (the default)')
     .action(run(() => import('./commands/get-user.js')));
 
-  outputOptions(selectionOptions(program.command('get-casmailbox'), 'get'))
+  listOptions(program.command('get-casmailbox'), 'mailboxes')
     .description('show POP3/IMAP4 access settings (Get-CASMailbox)')
-    .option('--result-size <n>', 'at most n mailboxes, or Unlimited (the default)')
     .action(run(() => import('./commands/get-casmailbox.js')));
 
   outputOptions(program.command('get-organizationalunit'))
@@ -134,6 +138,17 @@ export function buildProgram(context: CommandContext): Cli {
       .argument('[name...]', 'MSExchangePOP3, MSExchangePOP3BE, MSExchangeIMAP4, MSExchangeIMAP4BE or pop3, pop3be, imap4, imap4be (default: all)')
       .action(run(module));
   }
+
+  program
+    .command('audit')
+    .description('check a policy of who may use POP3/IMAP4; exit 5 on violations (never changes anything unless --fix)')
+    .argument('<policy>', 'a YAML or JSON policy file (README "Audits")')
+    .option('-y, --yes', 'with --fix: apply without asking')
+    .option('--what-if', 'with --fix: show the fix, change nothing')
+    .option('--atomic', 'with --fix: if any item fails, change nothing at all')
+    .option('--fix', "turn the violations into a change through set-casmailbox's plan, confirmation and history")
+    .option('-o, --output <format>', 'table, json, csv or junit (with --fix: table or json, the change)', 'table')
+    .action(run(() => import('./commands/audit.js')));
 
   changeOptions(
     program

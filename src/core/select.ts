@@ -105,7 +105,8 @@ export async function* selectMailboxes(
   if (batch.length > 0) yield* flush();
 }
 
-function isWithin(mailboxOu: string, ou: string): boolean {
+/** Whether a mailbox in OU `mailboxOu` is in `ou` or below it. */
+export function isWithin(mailboxOu: string, ou: string): boolean {
   const a = fold(mailboxOu);
   const b = fold(ou);
   return a === b || a.startsWith(`${b}/`);

@@ -4,12 +4,13 @@
  * (test/helpers/mail-login.ts). Skipped without Dovecot only when CI is unset.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { casctl, json, ROOT, sampleStore, tempDir, type CliResult } from '../helpers/cli.js';
+import { BIN, casctl, json, ROOT, sampleStore, tempDir, type CliResult } from '../helpers/cli.js';
 import { doveadm, dovecotSkipReason, flushAuthCache, freePort, startDovecot, type Dovecot } from '../helpers/dovecot.js';
 import { imapLogin, openImapSession, pop3Login } from '../helpers/mail-login.js';
 
@@ -232,6 +233,23 @@ describe('test-imapconnectivity / test-popconnectivity against a real Dovecot', 
     assert.match(result.stderr, /--password-file/);
     assert.match(result.stderr, /CASCTL_TEST_PASSWORD/);
     assert.equal(result.stdout, '');
+  });
+
+  test('on a terminal, casctl asks for the password on stderr and masks it', async () => {
+    const args = [join(ROOT, 'test', 'helpers', 'pty-answer.py'), 'Password for marcus', `${DISTINCT_PASSWORD}\\r`,
+      process.execPath, BIN, 'test-imapconnectivity', DISTINCT, '--port', String(dovecot.imapPort), '-o', 'list'];
+    const result = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+      const child = spawn('python3', args, { env: { PATH: process.env.PATH, LANG: 'C.UTF-8' }, stdio: ['ignore', 'pipe', 'inherit'] });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, output }));
+    });
+    assert.equal(result.code, 0, result.output);
+    assert.match(result.output, /Password for marcus\.oyelaran@tailspintoys\.com:/);
+    assert.match(result.output, /\*{8,}/);
+    assert.match(result.output, /Result\s+: Success/);
+    assert.ok(!result.output.includes(DISTINCT_PASSWORD), result.output);
   });
 
   test('the harness: a store change is not seen until the auth cache is flushed', async () => {

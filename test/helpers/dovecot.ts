@@ -359,11 +359,17 @@ export async function startDovecot(options: StartOptions): Promise<Dovecot> {
 
     const started = Date.now();
     const launch = await spawnDovecot(program, config, base);
-    const pid = readPid(base);
+    // The background master writes master.pid a moment after the `dovecot` we ran has exited.
+    let pid = readPid(base);
+    while (pid === undefined && launch.code === 0 && Date.now() - started < timeoutMs) {
+      await sleep(10);
+      pid = readPid(base);
+    }
     if (pid !== undefined) instances.set(base, pid);
+    const master = pid;
     const fail = async (why: string): Promise<string> => {
       const log = readLog(base);
-      if (pid !== undefined) await stopInstance(base, pid).catch(() => undefined);
+      if (master !== undefined) await stopInstance(base, master).catch(() => undefined);
       rmSync(base, { recursive: true, force: true });
       return `${why}\n--- dovecot -c ${config}: exit ${launch.code}\n${launch.output.trim()}\n--- dovecot.log\n${log.trim()}`;
     };

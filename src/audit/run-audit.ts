@@ -1,0 +1,139 @@
+import { basename } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Mailbox } from '../core/mailbox.js';
+import { findProperty } from '../core/properties.js';
+import { isWithin, resolveOrganizationalUnit, selectMailboxes, type NamedIdentity, type SelectionProblem } from '../core/select.js';
+import type { FilterAst } from '../filter/ast.js';
+import { evaluateFilter } from '../filter/evaluate.js';
+import { openIdentitySource } from '../input/identity-file.js';
+import { identitiesFrom } from '../input/identity-source.js';
+import type { CasSettingName, DirectoryStore, MailboxQuery } from '../store/directory-store.js';
+import type { AuditPolicy, AuditRule, IdentitySource } from './policy.js';
+
+export interface Violation {
+  Guid: string;
+  Name: string;
+  PrimarySmtpAddress: string;
+  PopEnabled: boolean;
+  ImapEnabled: boolean;
+  Reason: string;
+  /** The settings that would satisfy the rule (none for a `max` rule: which to disable is the admin's call). */
+  fix: Partial<Record<CasSettingName, boolean>>;
+}
+
+export interface RuleResult {
+  rule: AuditRule;
+  /** Mailboxes the rule covers, exceptions left out. */
+  selected: number;
+  violations: Violation[];
+}
+
+const shown = (value: boolean): string => (value ? 'True' : 'False');
+
+/** The mailboxes that break an `expect`: any expected setting differs. Pushed down with the rule's own filter. */
+function violationFilter(expect: Partial<Record<CasSettingName, boolean>>): FilterAst {
+  const operands: FilterAst[] = Object.entries(expect).map(([name, value]) => ({
+    kind: 'comparison',
+    property: findProperty(name) as NonNullable<ReturnType<typeof findProperty>>,
+    operator: 'ne',
+    value: { type: 'boolean', value: value as boolean },
+    start: 0,
+    end: 0,
+  }));
+  return operands.length === 1 ? (operands[0] as FilterAst) : { kind: 'or', operands, start: 0, end: 0 };
+}
+
+function both(a: FilterAst | undefined, b: FilterAst): FilterAst {
+  return a === undefined ? b : { kind: 'and', operands: [a, b], start: 0, end: 0 };
+}
+
+function expectViolation(mailbox: Mailbox, rule: AuditRule): Violation | null {
+  const wrong = Object.entries(rule.expect ?? {}).filter(([name, value]) => mailbox[name as CasSettingName] !== value);
+  if (wrong.length === 0) return null;
+  return {
+    ...identity(mailbox),
+    Reason: wrong.map(([name, value]) => `${name} is ${shown(!value)}, expected ${shown(value)}`).join('; '),
+    fix: Object.fromEntries(wrong),
+  };
+}
+
+function identity(mailbox: Mailbox): Omit<Violation, 'Reason' | 'fix'> {
+  return {
+    Guid: mailbox.Guid,
+    Name: mailbox.Name,
+    PrimarySmtpAddress: mailbox.PrimarySmtpAddress,
+    PopEnabled: mailbox.PopEnabled,
+    ImapEnabled: mailbox.ImapEnabled,
+  };
+}
+
+async function* named(source: IdentitySource, stdin: Readable): AsyncGenerator<NamedIdentity> {
+  if ('list' in source) {
+    yield* source.list;
+    return;
+  }
+  const label = basename(source.file);
+  for await (const entry of identitiesFrom(openIdentitySource(source.file, stdin), label)) {
+    yield { identity: entry.identity, source: `${label}:${entry.line}` };
+  }
+}
+
+/**
+ * Checks every rule against the store and changes nothing. Rules without identities push their
+ * filter, and the negation of what they expect, down to the store, so only violators are read.
+ */
+export async function runAudit(
+  store: DirectoryStore,
+  policy: AuditPolicy,
+  stdin: Readable,
+  report: (problem: SelectionProblem) => void,
+): Promise<RuleResult[]> {
+  const results: RuleResult[] = [];
+  for (const rule of policy.rules) {
+    const ou = rule.organizationalUnit === undefined ? undefined : await resolveOrganizationalUnit(store, rule.organizationalUnit);
+    const scope: MailboxQuery = { ...(ou === undefined ? {} : { organizationalUnit: ou }), ...(rule.filter === undefined ? {} : { filter: rule.filter }) };
+    const inScope = (m: Mailbox): boolean => (ou === undefined || isWithin(m.OrganizationalUnit, ou)) && (rule.filter === undefined || evaluateFilter(rule.filter, m));
+
+    const excepted = new Map<string, Mailbox>();
+    if (rule.except !== undefined) {
+      for await (const { mailbox } of selectMailboxes(store, { identities: named(rule.except, stdin), wildcards: true }, report)) {
+        excepted.set(mailbox.Guid, mailbox);
+      }
+    }
+    let selected = 0;
+    const violations: Violation[] = [];
+    const matched: Mailbox[] = [];
+    if (rule.identities !== undefined || rule.max !== undefined) {
+      // Every covered mailbox is needed: a max rule lists them all when there are too many.
+      const selection = rule.identities === undefined
+        ? { ...scope, wildcards: true }
+        : { ...scope, identities: named(rule.identities, stdin), wildcards: true };
+      for await (const { mailbox } of selectMailboxes(store, selection, report)) {
+        if (excepted.has(mailbox.Guid)) continue;
+        selected++;
+        const violation = expectViolation(mailbox, rule);
+        if (violation !== null) violations.push(violation);
+        if (rule.max !== undefined) matched.push(mailbox);
+      }
+    } else {
+      const exceptedInScope = [...excepted.values()].filter(inScope).length;
+      selected = (await store.countMailboxes(scope)) - exceptedInScope;
+      for await (const mailbox of store.findMailboxes({ ...scope, filter: both(rule.filter, violationFilter(rule.expect ?? {})) })) {
+        if (excepted.has(mailbox.Guid)) continue;
+        const violation = expectViolation(mailbox, rule);
+        if (violation !== null) violations.push(violation);
+      }
+    }
+    if (rule.max !== undefined && selected > rule.max) {
+      const reason = `one of ${selected} mailboxes the rule covers; at most ${rule.max} may`;
+      const listed = new Map(violations.map((v) => [v.Guid, v]));
+      for (const mailbox of matched) {
+        const existing = listed.get(mailbox.Guid);
+        if (existing !== undefined) existing.Reason = `${existing.Reason}; ${reason}`;
+        else violations.push({ ...identity(mailbox), Reason: reason, fix: {} });
+      }
+    }
+    results.push({ rule, selected, violations });
+  }
+  return results;
+}

@@ -1,0 +1,81 @@
+import { ExitCode, UsageError } from '../../core/errors.js';
+import type { Mailbox } from '../../core/mailbox.js';
+import { planFor, type PlanItem } from '../../core/plan.js';
+import { readPolicy } from '../../audit/policy.js';
+import { AUDIT_FORMATS, summarise, writeAuditReport, type AuditFormat } from '../../audit/report.js';
+import { runAudit, type RuleResult } from '../../audit/run-audit.js';
+import type { CasSettingName, CasSettings, DirectoryStore, SettingWrite } from '../../store/directory-store.js';
+import { Messages } from '../../output/messages.js';
+import { runChange, type ChangeOptions } from '../change-flow.js';
+import { useColour, type CommandContext } from '../context.js';
+import { withStore, type GlobalOptions } from '../open.js';
+import { ProblemCounter } from '../problems.js';
+
+interface AuditOptions extends GlobalOptions, ChangeOptions {
+  fix?: boolean;
+}
+
+function auditFormat(text: string): AuditFormat {
+  const format = AUDIT_FORMATS.find((f) => f === text.trim().toLowerCase());
+  if (format === undefined) throw new UsageError(`Unknown output format '${text}' for audit. Use one of: ${AUDIT_FORMATS.join(', ')}.`);
+  return format;
+}
+
+/**
+ * Turns fixable violations into one change: per mailbox, the settings every rule that covers it
+ * expects. Two rules that expect opposite values of one mailbox are a conflict the admin must settle.
+ */
+async function fixPlan(store: DirectoryStore, results: readonly RuleResult[], messages: Messages): Promise<{ items: PlanItem[]; writes: SettingWrite[] }> {
+  const wanted = new Map<string, CasSettings>();
+  const conflicted = new Set<string>();
+  for (const r of results) {
+    const unfixable = r.violations.filter((v) => Object.keys(v.fix).length === 0).length;
+    if (unfixable > 0) messages.warning(`${unfixable} violation${unfixable === 1 ? '' : 's'} of '${r.rule.name}' cannot be fixed automatically (which mailboxes to turn off is your call).`);
+    for (const v of r.violations) {
+      const settings = wanted.get(v.Guid) ?? {};
+      for (const [name, value] of Object.entries(v.fix) as [CasSettingName, boolean][]) {
+        if (settings[name] !== undefined && settings[name] !== value) {
+          conflicted.add(v.Guid);
+          messages.error(`Rules disagree about ${name} of ${v.Name} <${v.PrimarySmtpAddress}>; it is left as it is.`);
+        }
+        settings[name] = value;
+      }
+      if (Object.keys(settings).length > 0) wanted.set(v.Guid, settings);
+    }
+  }
+  for (const guid of conflicted) wanted.delete(guid);
+  const items: PlanItem[] = [];
+  const writes: SettingWrite[] = [];
+  const mailboxes: Mailbox[] = [];
+  for await (const mailbox of store.findMailboxes({ guids: [...wanted.keys()] })) mailboxes.push(mailbox);
+  for (const mailbox of mailboxes) {
+    const settings = wanted.get(mailbox.Guid) as CasSettings;
+    const item = planFor(mailbox, settings, undefined);
+    items.push(item);
+    if (item.status === 'change') {
+      for (const c of item.changes) writes.push({ Guid: mailbox.Guid, property: c.property, to: c.after });
+    }
+  }
+  return { items, writes };
+}
+
+/** Checks a policy against the store: 0 clean, 5 violations, 2 bad policy, 3 store unavailable. `--fix` goes through set-casmailbox's path. */
+export async function run(context: CommandContext, options: AuditOptions, args: string[]): Promise<number> {
+  const format = options.fix === true ? undefined : auditFormat(options.output);
+  const policy = await readPolicy(args[0] ?? '');
+  const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
+  return withStore(context, options, async (store) => {
+    const problems = new ProblemCounter(messages);
+    const results = await runAudit(store, policy, context.stdin, problems.report);
+    const summary = summarise(results);
+    messages.info(`Audit of ${policy.path}: ${summary.Rules} rules, ${summary.Passed} passed, ${summary.Failed} failed, ${summary.Violations} violations.`);
+    if (format !== undefined) {
+      await writeAuditReport(context.stdout, format, policy, results, useColour(context.stdout, context.env));
+      return summary.Failed > 0 ? ExitCode.Violations : ExitCode.Ok;
+    }
+    const plan = await fixPlan(store, results, messages);
+    const code = await runChange(context, store, messages, { ...plan, notFound: 0, ambiguous: 0 }, options);
+    const unfixable = results.some((r) => r.violations.some((v) => Object.keys(v.fix).length === 0));
+    return code === ExitCode.Ok && unfixable ? ExitCode.Violations : code;
+  });
+}
