@@ -44,10 +44,18 @@ export function organizationalUnit(region, team) {
   return `${DOMAIN}/Region ${region + 1}/Team ${region * TEAMS_PER_REGION + team + 1}`;
 }
 
+const firstName = (i) => FIRST[i % FIRST.length];
+const lastName = (i) => LAST[Math.floor(i / FIRST.length) % LAST.length];
+
+/** The primary address of mailbox number `i` (0-based), e.g. for a single-mailbox lookup. */
+export function addressOf(i) {
+  return `${firstName(i)}.${lastName(i)}.${i}@${DOMAIN}`.toLowerCase();
+}
+
 /** One mailbox per index: unique Name, Alias (so SamAccountName and UPN) and address. */
 function mailbox(i, random) {
-  const first = FIRST[i % FIRST.length];
-  const last = LAST[Math.floor(i / FIRST.length) % LAST.length];
+  const first = firstName(i);
+  const last = lastName(i);
   const region = Math.floor(random() * REGIONS);
   const team = Math.floor(random() * TEAMS_PER_REGION);
   const department = DEPARTMENTS[Math.floor(random() * DEPARTMENTS.length)];
@@ -55,7 +63,7 @@ function mailbox(i, random) {
   const pop = random() < 0.5; // the audit `PopEnabled -eq $false` matches about half
   const imap = random() < 0.9;
   return {
-    address: `${first}.${last}.${i}@${DOMAIN}`.toLowerCase(),
+    address: addressOf(i),
     name: `${first} ${last} ${i}`,
     alias: `${first[0]}${last}${i}`.toLowerCase(),
     ou: organizationalUnit(region, team),

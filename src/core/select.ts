@@ -35,7 +35,7 @@ export interface SelectedMailbox {
 }
 
 /** Resolves identities this many at a time: big files stream, with flat memory. */
-const BATCH = 500;
+const BATCH = 2000;
 
 /**
  * The mailboxes a command acts on. Identities, the OU and the filter combine as an intersection,

@@ -1,4 +1,4 @@
-import type { Mailbox, RecipientTypeDetails } from '../core/mailbox.js';
+import type { Mailbox } from '../core/mailbox.js';
 import type { FilterAst } from '../filter/ast.js';
 
 /** An organizational unit as Get-OrganizationalUnit would show it. */
@@ -96,32 +96,17 @@ export interface ChangeQuery {
   guids?: readonly string[];
 }
 
-/** A mailbox as a CSV row or `new-mailbox` describes it, validated. */
-export interface MailboxRecord {
+/** A mailbox as a CSV row describes it, validated: what the store derives (ids, times, flags) is left out. */
+export type MailboxRecord = Omit<
+  Mailbox,
+  'Guid' | 'DistinguishedName' | 'IsAdministrator' | 'PopUseProtocolDefaults' | 'ImapUseProtocolDefaults' | 'WhenCreated' | 'WhenChanged'
+> & {
+  /** Generated when null. */
   Guid: string | null;
   DistinguishedName: string | null;
-  Name: string;
-  DisplayName: string;
-  Alias: string;
-  SamAccountName: string;
-  UserPrincipalName: string;
-  PrimarySmtpAddress: string;
-  EmailAddresses: string[];
-  OrganizationalUnit: string;
-  Department: string | null;
-  Title: string | null;
-  Company: string | null;
-  Office: string | null;
-  City: string | null;
-  StateOrProvince: string | null;
-  CountryOrRegion: string | null;
-  CustomAttributes: (string | null)[];
-  RecipientTypeDetails: RecipientTypeDetails;
-  PopEnabled: boolean;
-  ImapEnabled: boolean;
   /** Already hashed, with a Dovecot scheme prefix; null keeps the stored one. */
   Password: string | null;
-}
+};
 
 export interface ImportSummary {
   created: number;

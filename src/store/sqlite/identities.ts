@@ -10,6 +10,7 @@ import type { Db } from './connection.js';
  * Columns are NOCASE and indexed; non-ASCII text (which NOCASE does not fold) is compared folded.
  */
 export class IdentityResolver {
+  private readonly exactMany;
   private readonly exact;
   private readonly exactFolded;
   private readonly canonical;
@@ -18,6 +19,14 @@ export class IdentityResolver {
   private readonly wildcardFolded;
 
   constructor(db: Db) {
+    // One statement for a whole batch: each branch walks the batch and probes one NOCASE index.
+    const columns = ['guid', 'distinguished_name', 'name', 'alias', 'sam_account_name', 'user_principal_name'];
+    this.exactMany = db.prepare<{ list: string }, { k: number; id: number }>(
+      [
+        ...columns.map((c) => `SELECT j.key AS k, m.id FROM json_each(:list) j JOIN mailboxes m ON m.${c} = j.value`),
+        'SELECT j.key AS k, e.mailbox_id AS id FROM json_each(:list) j JOIN email_addresses e ON e.address = j.value',
+      ].join(' UNION '),
+    );
     this.exact = db.prepare<{ id: string }, { id: number }>(
       `SELECT id FROM mailboxes WHERE guid = :id OR distinguished_name = :id OR name = :id OR alias = :id
          OR sam_account_name = :id OR user_principal_name = :id
@@ -46,6 +55,28 @@ export class IdentityResolver {
       `SELECT id FROM mailboxes WHERE casctl_fold(name) LIKE :pattern ESCAPE '\\'
          OR casctl_fold(alias) LIKE :pattern ESCAPE '\\' OR casctl_fold(display_name) LIKE :pattern ESCAPE '\\'`,
     );
+  }
+
+  /** The ids each identity names; identities are resolved in bulk where they can be. */
+  resolveMany(identities: readonly string[], wildcards: boolean): Map<string, number[]> {
+    const result = new Map<string, number[]>();
+    const bulk: string[] = [];
+    for (const identity of identities) {
+      const text = identity.trim();
+      const simple = isAscii(text) && !(wildcards && text.includes('*')) && !/[\\/]/.test(text);
+      if (simple) bulk.push(identity);
+      else result.set(identity, this.resolve(identity, wildcards));
+    }
+    if (bulk.length > 0) {
+      const found = new Map<number, number[]>();
+      for (const row of this.exactMany.all({ list: JSON.stringify(bulk.map((b) => b.trim())) })) {
+        const ids = found.get(row.k) ?? [];
+        ids.push(row.id);
+        found.set(row.k, ids);
+      }
+      bulk.forEach((identity, index) => result.set(identity, [...new Set(found.get(index) ?? [])]));
+    }
+    return result;
   }
 
   resolve(identity: string, wildcards: boolean): number[] {

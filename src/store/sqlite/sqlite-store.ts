@@ -78,14 +78,15 @@ export class SqliteStore implements DirectoryStore {
   }
 
   async resolveIdentities(identities: readonly string[], options: { wildcards: boolean }): Promise<Map<string, Mailbox[]>> {
+    const resolved = this.identities.resolveMany([...new Set(identities)], options.wildcards);
+    const wanted = [...new Set([...resolved.values()].flat())];
+    const rows = this.db
+      .prepare<[string], MailboxRow>(`SELECT ${MAILBOX_COLUMNS} FROM mailboxes m WHERE m.id IN (SELECT value FROM json_each(?)) ORDER BY m.name, m.id`)
+      .all(JSON.stringify(wanted));
+    const byId = new Map(rows.map((row) => [row.id, rowToMailbox(row)]));
     const result = new Map<string, Mailbox[]>();
-    const read = this.db.prepare<[string], MailboxRow>(
-      `SELECT ${MAILBOX_COLUMNS} FROM mailboxes m WHERE m.id IN (SELECT value FROM json_each(?)) ORDER BY m.name, m.id`,
-    );
-    for (const identity of identities) {
-      if (result.has(identity)) continue;
-      const ids = this.identities.resolve(identity, options.wildcards);
-      result.set(identity, ids.length === 0 ? [] : read.all(JSON.stringify(ids)).map(rowToMailbox));
+    for (const [identity, ids] of resolved) {
+      result.set(identity, ids.map((id) => byId.get(id) as Mailbox).sort((a, b) => a.Name.localeCompare(b.Name)));
     }
     return result;
   }
