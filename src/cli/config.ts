@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
+import { parseLdapSection, type LdapConfigSection } from '../store/ldap/settings.js';
 import { sqlitePath } from '../store/open-store.js';
 
 /** The casctl configuration file (JSON). */
@@ -10,6 +11,8 @@ export interface CasctlConfig {
   store?: string;
   /** The `services` section, validated by src/services/service-config.ts when a command needs it. */
   services?: unknown;
+  /** The `ldap` section: how to bind to an LDAP store (src/store/ldap/settings.ts). Never printed: it may hold the password. */
+  ldap?: LdapConfigSection;
 }
 
 export interface ConfigSources {
@@ -48,10 +51,10 @@ function readConfig(path: string, required: boolean): CasctlConfig {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError(`The configuration file '${path}' must hold a JSON object.`);
   }
-  const { store, services, ...unknown } = parsed as Record<string, unknown>;
+  const { store, services, ldap, ...unknown } = parsed as Record<string, unknown>;
   const extra = Object.keys(unknown);
   if (extra.length > 0) {
-    throw new ConfigError(`The configuration file '${path}': unknown key${extra.length === 1 ? '' : 's'} ${extra.map((k) => `"${k}"`).join(', ')}; known: "store", "services".`);
+    throw new ConfigError(`The configuration file '${path}': unknown key${extra.length === 1 ? '' : 's'} ${extra.map((k) => `"${k}"`).join(', ')}; known: "store", "services", "ldap".`);
   }
   if (store !== undefined && typeof store !== 'string') {
     throw new ConfigError(`The configuration file '${path}': "store" must be a string (a store URL or path).`);
@@ -61,6 +64,7 @@ function readConfig(path: string, required: boolean): CasctlConfig {
     path,
     ...(store === undefined ? {} : { store: relativeTo(dirname(path), store) }),
     ...(services === undefined ? {} : { services }),
+    ...(ldap === undefined ? {} : { ldap: parseLdapSection(ldap, path, dirname(path)) }),
   };
 }
 

@@ -39,7 +39,7 @@ export async function testImapLogin(target: LoginTarget): Promise<LoginOutcome> 
     host: target.host,
     port: target.port,
     secure: target.tls,
-    ...(target.tls && isIP(target.host) === 0 ? { servername: target.host } : {}),
+    ...(isIP(target.host) === 0 ? { servername: target.host } : {}),
     auth: { user: target.user, pass: target.password },
     verifyOnly: true,
     disableAutoIdle: true,
@@ -64,15 +64,21 @@ export async function testImapLogin(target: LoginTarget): Promise<LoginOutcome> 
   try {
     const result = await Promise.race([client.connect().then(() => 'done' as const), deadline]);
     if (result === 'timeout') {
+      // Like POP3's QUIT: once the login was answered OK, a slow logout does not fail the test.
+      if (authAnswer !== undefined && /^OK\b/i.test(authAnswer)) {
+        return { ok: true, response: response(), error: null, latencyMs: authLatency ?? elapsed(start) };
+      }
       return { ok: false, response: response(), error: TIMED_OUT, latencyMs: elapsed(start) };
     }
     return { ok: true, response: response(), error: null, latencyMs: authLatency ?? elapsed(start) };
   } catch (error) {
-    const refused = (error as { authenticationFailed?: unknown }).authenticationFailed === true;
-    const fallback = refused ? serverAnswer(error) : null;
+    // Refused means the server answered the login NO or BAD; imapflow also flags a connection
+    // lost before any answer as authenticationFailed, which is not a refusal.
+    const answer = authAnswer ?? serverAnswer(error);
+    const refused = answer !== null && /^(NO|BAD)\b/i.test(answer);
     return {
       ok: false,
-      response: authAnswer !== undefined ? response() : (fallback ?? response()),
+      response: authAnswer !== undefined ? response() : answer !== null ? redact(answer, target.password) : response(),
       error: refused ? LOGIN_REFUSED : describeConnectionError(error, target.password),
       latencyMs: authLatency ?? elapsed(start),
     };

@@ -54,6 +54,7 @@ export function describeConnectionError(error: unknown, password: string): strin
   if (/wrong version number|ssl3_get_record|packet length too long|unknown protocol/i.test(text)) {
     return 'TLS handshake failed (does the port speak TLS from the start?)';
   }
+  if (/^(Already logged out|Connection not available|Unexpected close|Socket closed)/i.test(text)) return 'connection closed by the server';
   if (typeof code === 'string') {
     const reason = REASONS[code];
     if (reason !== undefined) return reason;

@@ -31,10 +31,6 @@ export function parseCanonicalOu(canonical: string): CanonicalPath | null {
   return { domain: domain.toLowerCase(), units };
 }
 
-export function formatCanonical(path: CanonicalPath): string {
-  return [path.domain, ...path.units].join('/');
-}
-
 export function domainDn(domain: string): string {
   return domain
     .split('.')

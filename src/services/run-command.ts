@@ -25,13 +25,6 @@ export async function runCommand(argv: readonly string[], timeoutMs: number): Pr
   return { exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
-/** Runs a command that must succeed; a failure names the command, its exit code and what it said. */
-export async function runChecked(argv: readonly string[], timeoutMs: number): Promise<CommandResult> {
-  const result = await runCommand(argv, timeoutMs);
-  if (result.exitCode !== 0) throw new ServiceError(failureMessage(argv, result));
-  return result;
-}
-
 export function failureMessage(argv: readonly string[], result: CommandResult): string {
   const said = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-5).join('\n  ');
   return `'${showCommand(argv)}' failed with exit code ${result.exitCode}${said === '' ? '.' : `:\n  ${said}`}`;

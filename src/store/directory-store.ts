@@ -48,6 +48,11 @@ export interface AppliedChange {
   changeId: number | null;
   mailboxes: number;
   settings: number;
+  /**
+   * Mailboxes whose writes failed while others were applied: only stores without a transaction
+   * across mailboxes (LDAP) report these; absent or empty when every write went through.
+   */
+  failures?: { Guid: string; message: string }[];
 }
 
 export interface ChangeItem {

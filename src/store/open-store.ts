@@ -1,10 +1,20 @@
 import { resolve } from 'node:path';
 import { StoreError } from '../core/errors.js';
 import type { DirectoryStore } from './directory-store.js';
+import type { LdapConfigSection } from './ldap/settings.js';
+import { isLdapUrl } from './ldap/url.js';
 
 export interface OpenStoreOptions {
   /** Create a missing store (only `casctl init` does). */
   create: boolean;
+  /**
+   * The `ldap` section of the configuration file in use (bind DN, password file, TLS). Absent:
+   * the default configuration file (CASCTL_CONFIG, ./casctl.config.json, /etc/casctl/config.json)
+   * is read for it when the URL names an LDAP store.
+   */
+  ldap?: LdapConfigSection;
+  /** Where CASCTL_LDAP_BIND_DN, CASCTL_LDAP_PASSWORD and CASCTL_LDAP_PASSWORD_FILE are read; default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** `sqlite:/var/lib/casctl/directory.db`, `sqlite:directory.db`, `sqlite:///abs.db` or a plain path. */
@@ -18,10 +28,25 @@ export function sqlitePath(url: string, cwd: string): string | null {
 
 /** Loads the driver the URL names, lazily, so commands that never touch a store start fast. */
 export async function openStore(url: string, cwd: string, options: OpenStoreOptions): Promise<DirectoryStore> {
+  if (isLdapUrl(url)) {
+    const env = options.env ?? process.env;
+    const section = options.ldap ?? (await defaultLdapSection(env, cwd));
+    const { resolveLdapSettings } = await import('./ldap/settings.js');
+    const settings = resolveLdapSettings(section, env, cwd);
+    const { LdapStore } = await import('./ldap/ldap-store.js');
+    return LdapStore.open(url, settings, { create: options.create });
+  }
   const path = sqlitePath(url, cwd);
   if (path === null) {
-    throw new StoreError(`Unsupported store URL '${url}': casctl stores are 'sqlite:<path>' (or a plain file path).`);
+    throw new StoreError(
+      `Unsupported store URL '${url}': casctl stores are 'sqlite:<path>' (or a plain file path), 'ldap://host:port/<base DN>' or 'ldaps://host:port/<base DN>'.`,
+    );
   }
   const { SqliteStore } = await import('./sqlite/sqlite-store.js');
   return SqliteStore.open(`sqlite:${path}`, path, options);
+}
+
+async function defaultLdapSection(env: NodeJS.ProcessEnv, cwd: string): Promise<LdapConfigSection | undefined> {
+  const { loadConfig } = await import('../cli/config.js');
+  return loadConfig({ configOption: undefined, env, cwd }).ldap;
 }

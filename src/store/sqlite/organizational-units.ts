@@ -46,30 +46,42 @@ export function findOrganizationalUnits(db: Db, identity: string | undefined): O
   });
 }
 
-/** Creates the OU and every parent missing below the domain; returns the OU's stored canonical name. */
-export function ensureOrganizationalUnit(db: Db, canonical: string): { canonical: string; created: number } {
-  const path = parseCanonicalOu(canonical);
-  if (path === null) throw new Error(`'${canonical}' is not a canonical OU name`);
-  let created = 0;
-  const select = db.prepare<[string], { canonical_name: string }>(
-    'SELECT canonical_name FROM organizational_units WHERE canonical_name = ?',
-  );
-  const insert = db.prepare(
-    'INSERT INTO organizational_units (guid, name, canonical_name, distinguished_name) VALUES (?, ?, ?, ?)',
-  );
-  let stored = path.domain;
-  for (const unit of path.units) {
-    // Build on the parent's stored spelling, so every mailbox of an OU shows the same case.
-    const wanted = `${stored}/${unit}`;
-    const existing = select.get(wanted);
-    if (existing === undefined) {
-      const parsed = parseCanonicalOu(wanted) as CanonicalPath;
-      insert.run(randomUUID(), unit, wanted, ouDn(parsed));
-      created++;
-      stored = wanted;
-    } else {
-      stored = existing.canonical_name;
-    }
+/**
+ * Creates OUs, and every parent missing below the domain, as an import meets them. One per
+ * import: it remembers the OUs it has seen, since a directory has few OUs and many mailboxes.
+ */
+export class OrganizationalUnitMaker {
+  private readonly known = new Map<string, string>();
+  private readonly select;
+  private readonly insert;
+  created = 0;
+
+  constructor(db: Db) {
+    this.select = db.prepare<[string], { canonical_name: string }>('SELECT canonical_name FROM organizational_units WHERE canonical_name = ?');
+    this.insert = db.prepare('INSERT INTO organizational_units (guid, name, canonical_name, distinguished_name) VALUES (?, ?, ?, ?)');
   }
-  return { canonical: stored, created };
+
+  /** The OU's stored canonical name (the first spelling seen wins, so an OU's mailboxes agree on case). */
+  ensure(canonical: string): string {
+    const key = fold(canonical);
+    const remembered = this.known.get(key);
+    if (remembered !== undefined) return remembered;
+    const path = parseCanonicalOu(canonical);
+    if (path === null) throw new Error(`'${canonical}' is not a canonical OU name`);
+    let stored = path.domain;
+    for (const unit of path.units) {
+      // Build on the parent's stored spelling.
+      const wanted = `${stored}/${unit}`;
+      const existing = this.select.get(wanted);
+      if (existing === undefined) {
+        this.insert.run(randomUUID(), unit, wanted, ouDn(parseCanonicalOu(wanted) as CanonicalPath));
+        this.created++;
+        stored = wanted;
+      } else {
+        stored = existing.canonical_name;
+      }
+    }
+    this.known.set(key, stored);
+    return stored;
+  }
 }

@@ -21,7 +21,7 @@ import { applyCasChanges, getChangeRecords } from './changes.js';
 import { openDatabase, type Db } from './connection.js';
 import { IdentityResolver } from './identities.js';
 import { markServicesRefreshed, pendingChanges, serviceStates } from './service-state.js';
-import { ensureOrganizationalUnit, findOrganizationalUnits } from './organizational-units.js';
+import { OrganizationalUnitMaker, findOrganizationalUnits } from './organizational-units.js';
 import { MAILBOX_COLUMNS, rowToMailbox, type MailboxRow } from './rows.js';
 
 interface Where {
@@ -141,12 +141,12 @@ export class SqliteStore implements DirectoryStore {
     const clearAddresses = this.db.prepare('DELETE FROM email_addresses WHERE mailbox_id = ?');
     const addAddress = this.db.prepare('INSERT INTO email_addresses (address, mailbox_id) VALUES (?, ?)');
 
+    const units = new OrganizationalUnitMaker(this.db);
     this.immediate(() => {
       for (const record of records) {
-        const ou = ensureOrganizationalUnit(this.db, record.OrganizationalUnit);
-        summary.organizationalUnitsCreated += ou.created;
+        const ou = units.ensure(record.OrganizationalUnit);
         const existing = find.get({ guid: record.Guid, address: record.PrimarySmtpAddress });
-        const path = parseCanonicalOu(ou.canonical);
+        const path = parseCanonicalOu(ou);
         const values: Record<string, string | number | null> = {
           guid: existing?.guid ?? record.Guid ?? randomUUID(),
           distinguished_name: record.DistinguishedName ?? (path === null ? null : mailboxDn(record.Name, path)),
@@ -156,7 +156,7 @@ export class SqliteStore implements DirectoryStore {
           sam_account_name: record.SamAccountName,
           user_principal_name: record.UserPrincipalName,
           primary_smtp_address: record.PrimarySmtpAddress.toLowerCase(),
-          organizational_unit: ou.canonical,
+          organizational_unit: ou,
           department: record.Department,
           title: record.Title,
           company: record.Company,
@@ -193,6 +193,7 @@ export class SqliteStore implements DirectoryStore {
         }
       }
     });
+    summary.organizationalUnitsCreated = units.created;
     return summary;
   }
 

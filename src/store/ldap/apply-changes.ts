@@ -1,0 +1,176 @@
+import { StoreError } from '../../core/errors.js';
+import { fold } from '../../core/mailbox.js';
+import { PROTOCOLS } from '../../core/protocols.js';
+import type { AppliedChange, ChangeContext, SettingWrite } from '../directory-store.js';
+import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../filter/to-ldap.js';
+import { ITEMS_PER_CHUNK, type ChangeLog, type RecordedItem } from './change-log.js';
+import { forEachConcurrently } from './concurrency.js';
+import type { LdapConnection, LdapEntry, Modification } from './connection.js';
+import { ResultCode, isFatal, resultCode } from './errors.js';
+import type { MailboxSearch } from './mailbox-search.js';
+
+/** Only entries that are not the Administrator mailbox may gain a protocol (RFC 4528 assertion). */
+const NOT_ADMINISTRATOR = `(!(${ADMINISTRATOR_ATTRIBUTE}=TRUE))`;
+
+interface MailboxWrites {
+  guid: string;
+  dn: string;
+  writes: SettingWrite[];
+}
+
+/**
+ * set-casmailbox on LDAP. An LDAP directory has no transaction across entries, so unlike the
+ * SQLite store this cannot be all or nothing: each mailbox is one modify (atomic for that entry),
+ * `concurrency` of them in flight, and a failure is reported for its mailbox while the others
+ * apply (AppliedChange.failures). A failure that would repeat for every mailbox (bad credentials,
+ * schema, server gone) stops the run instead; if nothing was applied by then it is thrown, as is
+ * "insufficient access" on every mailbox (a bind DN that may not write them).
+ *
+ * Each write is its own compare-and-set: enabling adds the protocol's casEnabledService value,
+ * disabling deletes it, and the server refuses an add of a present value (20) or a delete of an
+ * absent one (16). Such a write changed nothing and is no failure; and since a setting is a
+ * boolean, "only while the stored value equals `from`" (undo) is exactly the same condition. The
+ * Administrator mailbox is skipped when read, and enabling carries an assertion control so the
+ * server refuses it even if the entry was flagged after the read.
+ */
+export async function applyCasChanges(
+  connection: LdapConnection,
+  mailboxes: MailboxSearch,
+  changeLog: ChangeLog,
+  writes: readonly SettingWrite[],
+  context: ChangeContext,
+  concurrency: number,
+): Promise<AppliedChange> {
+  const planned = await plan(mailboxes, writes);
+  if (planned.length === 0) return { changeId: null, mailboxes: 0, settings: 0 };
+
+  const id = await changeLog.allocateId();
+  await changeLog.createRecord(id, context);
+
+  const failures: { Guid: string; message: string }[] = [];
+  let fatal: unknown;
+  let denied: unknown;
+  let pending: RecordedItem[] = [];
+  let chunk = 0;
+  let recorded = 0;
+  const changed = new Set<string>();
+  let writing: Promise<void> = Promise.resolve();
+  let historyError: unknown;
+  // Blocks of items are written in order, one at a time, while the modifies go on.
+  const flush = (force: boolean): void => {
+    while (pending.length >= ITEMS_PER_CHUNK || (force && pending.length > 0)) {
+      const block = pending.slice(0, ITEMS_PER_CHUNK);
+      pending = pending.slice(block.length);
+      const number = ++chunk;
+      writing = writing.then(async () => {
+        if (historyError === undefined) await changeLog.writeChunk(id, number, block).catch((error: unknown) => void (historyError ??= error));
+      });
+    }
+  };
+
+  await forEachConcurrently(
+    planned,
+    concurrency,
+    async (mailbox) => {
+      try {
+        const items = await applyOne(connection, mailbox);
+        if (items.length === 0) return;
+        changed.add(fold(mailbox.guid));
+        recorded += items.length;
+        pending.push(...items);
+        flush(false);
+      } catch (error) {
+        // No write access to one entry may be an ACL scoped to some OUs: that mailbox fails, the rest go on.
+        if (resultCode(error) === ResultCode.InsufficientAccessRights) denied ??= error;
+        else if (isFatal(error)) fatal ??= error;
+        failures.push({ Guid: mailbox.guid, message: connection.fail(error, `change ${mailbox.dn}`).message });
+      }
+    },
+    () => fatal !== undefined || historyError !== undefined,
+  );
+  flush(true);
+  await writing;
+  if (historyError !== undefined) {
+    throw new StoreError(
+      `${recorded} settings of ${changed.size} mailboxes were changed, but recording them as change ${id} failed, so they cannot be undone with casctl: ${(historyError as Error).message}`,
+    );
+  }
+
+  if (fatal !== undefined) {
+    const stopped = new Set(failures.map((f) => fold(f.Guid)));
+    const message = connection.fail(fatal, 'change mailboxes').message;
+    for (const mailbox of planned) {
+      if (!changed.has(fold(mailbox.guid)) && !stopped.has(fold(mailbox.guid))) failures.push({ Guid: mailbox.guid, message: `Not attempted: ${message}` });
+    }
+  }
+  if (recorded === 0) {
+    await changeLog.discard(id);
+    if (fatal !== undefined) throw connection.fail(fatal, 'change mailboxes');
+    // Write access to no mailbox at all: the bind DN's problem, not the mailboxes'.
+    if (denied !== undefined && failures.length === planned.length) throw connection.fail(denied, 'change mailboxes');
+    return { changeId: null, mailboxes: 0, settings: 0, ...(failures.length > 0 ? { failures } : {}) };
+  }
+  await changeLog.complete(id);
+  return { changeId: id, mailboxes: changed.size, settings: recorded, ...(failures.length > 0 ? { failures } : {}) };
+}
+
+/**
+ * The writes that would still change something, grouped per mailbox, with each mailbox's DN.
+ * As on SQLite: the last write for a mailbox and setting wins, Guids not in the store are
+ * dropped, a write is kept only while the stored value differs from `to` and equals `from`
+ * (when given), and the Administrator mailbox is never enabled.
+ */
+async function plan(mailboxes: MailboxSearch, writes: readonly SettingWrite[]): Promise<MailboxWrites[]> {
+  const latest = new Map<string, SettingWrite>();
+  for (const write of writes) latest.set(`${fold(write.Guid)} ${write.property}`, write);
+  const entries = await mailboxes.entriesByGuid(
+    [...latest.values()].map((w) => w.Guid),
+    ['casGuid', ENABLED_SERVICE_ATTRIBUTE, ADMINISTRATOR_ATTRIBUTE],
+  );
+  const byMailbox = new Map<string, MailboxWrites>();
+  for (const write of latest.values()) {
+    const entry = entries.get(fold(write.Guid));
+    if (entry === undefined) continue;
+    const stored = storedValue(entry, write.property);
+    if (stored === write.to || (write.from !== undefined && stored !== write.from)) continue;
+    if (write.to && entry.first(ADMINISTRATOR_ATTRIBUTE)?.toUpperCase() === 'TRUE') continue;
+    const guid = entry.first('casGuid') ?? write.Guid;
+    const group = byMailbox.get(fold(guid)) ?? { guid, dn: entry.dn, writes: [] };
+    group.writes.push(write);
+    byMailbox.set(fold(guid), group);
+  }
+  return [...byMailbox.values()];
+}
+
+function storedValue(entry: LdapEntry, property: SettingWrite['property']): boolean {
+  const protocol = PROTOCOLS.find((p) => p.property === property);
+  return protocol !== undefined && entry.values(ENABLED_SERVICE_ATTRIBUTE).some((value) => value.toLowerCase() === protocol.name);
+}
+
+function modification(write: SettingWrite): Modification {
+  const protocol = PROTOCOLS.find((p) => p.property === write.property);
+  return { operation: write.to ? 'add' : 'delete', attribute: ENABLED_SERVICE_ATTRIBUTE, values: [protocol?.name ?? ''] };
+}
+
+/**
+ * One mailbox's writes as one modify. If the server says one of them changes nothing (16/20) the
+ * modify as a whole did nothing, so each write is tried alone to find the ones that still apply.
+ */
+async function applyOne(connection: LdapConnection, mailbox: MailboxWrites): Promise<RecordedItem[]> {
+  const attempt = async (writes: readonly SettingWrite[]): Promise<boolean> => {
+    try {
+      await connection.modify(mailbox.dn, writes.map(modification), writes.some((w) => w.to) ? NOT_ADMINISTRATOR : undefined);
+      return true;
+    } catch (error) {
+      const code = resultCode(error);
+      if (code === ResultCode.NoSuchAttribute || code === ResultCode.AttributeOrValueExists || code === ResultCode.AssertionFailed) return false;
+      throw error;
+    }
+  };
+  const item = (write: SettingWrite): RecordedItem => ({ Guid: mailbox.guid, Property: write.property, Before: !write.to, After: write.to });
+  if (await attempt(mailbox.writes)) return mailbox.writes.map(item);
+  if (mailbox.writes.length === 1) return [];
+  const applied: RecordedItem[] = [];
+  for (const write of mailbox.writes) if (await attempt([write])) applied.push(item(write));
+  return applied;
+}

@@ -1,0 +1,288 @@
+import { fold } from '../../core/mailbox.js';
+import { PROTOCOLS } from '../../core/protocols.js';
+import { StoreError } from '../../core/errors.js';
+import type { CasSettingName, ChangeContext, ChangeItem, ChangeQuery, ChangeRecord, PendingChanges, PendingSetting } from '../directory-store.js';
+import { chunks } from './concurrency.js';
+import type { LdapConnection, LdapEntry } from './connection.js';
+import { parseDn } from './dn.js';
+import { generalizedTime, isoFromGeneralizedTime } from './entries.js';
+import { ResultCode, resultCode } from './errors.js';
+import type { DirectoryLayout } from './layout.js';
+import { and, anyOf, type MailboxSearch } from './mailbox-search.js';
+
+/** Items per casChangeItems entry: a million-mailbox change is a thousand small entries, not one huge one. */
+export const ITEMS_PER_CHUNK = 1000;
+/** A record still `applying` after this long belongs to a run that died; its recorded items count. */
+export const ABANDONED_AFTER_MS = 15 * 60_000;
+const RECORD_CLASS = '(objectClass=casChangeRecord)';
+const CHUNK_CLASS = '(objectClass=casChangeItems)';
+const RECORD_ATTRIBUTES = ['casChangeId', 'casChangeTime', 'casChangeUser', 'casChangeSudoUser', 'casChangeHost', 'casChangeCommandLine', 'casChangeUndoOf', 'casChangeState'];
+
+export interface RecordedItem {
+  Guid: string;
+  Property: CasSettingName;
+  Before: boolean;
+  After: boolean;
+}
+
+/** `<Guid> <Property> <Before> <After>`: Guids and property names hold no spaces. */
+export function encodeItem(item: RecordedItem): string {
+  return `${item.Guid} ${item.Property} ${item.Before ? 'TRUE' : 'FALSE'} ${item.After ? 'TRUE' : 'FALSE'}`;
+}
+
+export function decodeItem(value: string): RecordedItem | null {
+  const [guid, property, before, after, ...rest] = value.split(' ');
+  if (guid === undefined || rest.length > 0 || !PROTOCOLS.some((p) => p.property === property)) return null;
+  if (!['TRUE', 'FALSE'].includes(before ?? '') || !['TRUE', 'FALSE'].includes(after ?? '')) return null;
+  return { Guid: guid, Property: property as CasSettingName, Before: before === 'TRUE', After: after === 'TRUE' };
+}
+
+/**
+ * The change history in the directory, below cn=casctl,<base>, so every admin host sees it:
+ * a casChangeRecord per change (who, when, from where) with casChangeItems children holding its
+ * items. An LDAP directory has no transaction across entries, so a change is recorded in steps:
+ * the record first (`applying`), the items in blocks as their writes succeed, then `complete`.
+ * A record left `applying` by a run that died shows what it had recorded once it is abandoned.
+ */
+export class ChangeLog {
+  constructor(
+    private readonly connection: LdapConnection,
+    private readonly layout: DirectoryLayout,
+    private readonly mailboxes: MailboxSearch,
+  ) {}
+
+  /**
+   * Hands out the next change id: casLastChangeId on the container, updated by deleting the value
+   * read and adding its successor in one modify, which fails (result 16) if another admin got there
+   * first; then it is read again.
+   */
+  async allocateId(): Promise<number> {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const container = await this.connection.read(this.layout.containerDn, ['casLastChangeId']);
+      if (container === null) throw new StoreError(`${this.layout.containerDn} is missing: run 'casctl init' on this store.`);
+      const last = Number(container.first('casLastChangeId') ?? '0');
+      try {
+        await this.connection.modify(this.layout.containerDn, [
+          ...(container.first('casLastChangeId') === null ? [] : [{ operation: 'delete' as const, attribute: 'casLastChangeId', values: [String(last)] }]),
+          { operation: 'add', attribute: 'casLastChangeId', values: [String(last + 1)] },
+        ]);
+        return last + 1;
+      } catch (error) {
+        const code = resultCode(error);
+        if (code !== ResultCode.NoSuchAttribute && code !== ResultCode.AttributeOrValueExists) {
+          throw this.connection.fail(error, `update the change counter ${this.layout.containerDn}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
+      }
+    }
+    throw new StoreError(`Could not get a change id from ${this.layout.containerDn}: too many admins changing at once; try again.`);
+  }
+
+  async createRecord(id: number, context: ChangeContext): Promise<void> {
+    const text = (value: string | null | undefined): string[] => (value === null || value === undefined || value === '' ? [] : [value]);
+    try {
+      await this.connection.add(this.layout.changeRecordDn(id), {
+        objectClass: ['top', 'casChangeRecord'],
+        casChangeId: [String(id)],
+        casChangeTime: [generalizedTime(context.when)],
+        casChangeUser: [context.osUser === '' ? 'unknown' : context.osUser],
+        casChangeSudoUser: text(context.sudoUser),
+        casChangeHost: [context.host === '' ? 'unknown' : context.host],
+        casChangeCommandLine: text(context.commandLine),
+        casChangeUndoOf: context.undoOf === undefined ? [] : [String(context.undoOf)],
+        casChangeState: ['applying'],
+      });
+    } catch (error) {
+      throw this.connection.fail(error, `record change ${id} below ${this.layout.containerDn}`);
+    }
+  }
+
+  async writeChunk(id: number, chunk: number, items: readonly RecordedItem[]): Promise<void> {
+    try {
+      await this.connection.add(this.layout.changeChunkDn(id, chunk), {
+        objectClass: ['top', 'casChangeItems'],
+        casChangeId: [String(id)],
+        casChangeChunk: [String(chunk)],
+        casChangeItem: items.map(encodeItem),
+        casChangeGuid: [...new Set(items.map((item) => item.Guid.toLowerCase()))],
+      });
+    } catch (error) {
+      throw this.connection.fail(error, `record the items of change ${id}`);
+    }
+  }
+
+  async complete(id: number): Promise<void> {
+    try {
+      await this.connection.modify(this.layout.changeRecordDn(id), [{ operation: 'replace', attribute: 'casChangeState', values: ['complete'] }]);
+    } catch (error) {
+      throw this.connection.fail(error, `complete change record ${id}`);
+    }
+  }
+
+  /** Removes a record that ended up recording nothing (every write was a no-op by the time it ran). */
+  async discard(id: number): Promise<void> {
+    try {
+      await this.connection.delete(this.layout.changeRecordDn(id));
+    } catch (error) {
+      if (resultCode(error) !== ResultCode.NoSuchObject) throw this.connection.fail(error, `remove the empty change record ${id}`);
+    }
+  }
+
+  async records(query: ChangeQuery, now: Date): Promise<ChangeRecord[]> {
+    const guids = query.guids === undefined ? undefined : new Set(query.guids.map(fold));
+    let ids: Set<number> | undefined;
+    if (guids !== undefined) {
+      ids = new Set();
+      for (const batch of chunks([...guids], 100)) {
+        for (const chunk of await this.readChunks(and([CHUNK_CLASS, anyOf('casChangeGuid', batch)]))) ids.add(Number(chunk.first('casChangeId')));
+      }
+      if (ids.size === 0) return [];
+    }
+    const parts = [RECORD_CLASS];
+    if (query.id !== undefined) parts.push(`(casChangeId=${Math.trunc(query.id)})`);
+    if (query.since !== undefined) parts.push(`(casChangeTime>=${generalizedTime(query.since)})`);
+    if (ids !== undefined && ids.size <= 100) parts.push(anyOf('casChangeId', [...ids].map(String)));
+    const entries = await this.connection.searchAll({ base: this.layout.containerDn, scope: 'one', filter: and(parts), attributes: RECORD_ATTRIBUTES, missingBaseIsEmpty: true });
+    const records = entries
+      .map(toRecord)
+      .filter((r): r is ParsedRecord => r !== null)
+      .filter((r) => r.complete || now.getTime() - Date.parse(r.record.WhenChanged) > ABANDONED_AFTER_MS)
+      .filter((r) => ids === undefined || ids.has(r.record.Id))
+      .filter((r) => query.since === undefined || r.record.WhenChanged >= (query.since as Date).toISOString())
+      .sort((a, b) => a.record.Id - b.record.Id);
+    if (records.length === 0) return [];
+
+    const wanted = new Set(records.map((r) => r.record.Id));
+    const everything = query.id === undefined && ids === undefined && query.since === undefined;
+    const filter = everything || wanted.size > 100 ? CHUNK_CLASS : and([CHUNK_CLASS, anyOf('casChangeId', [...wanted].map(String))]);
+    const items = new Map<number, RecordedItem[]>();
+    for (const chunk of await this.readChunks(filter)) {
+      const id = Number(chunk.first('casChangeId'));
+      if (!wanted.has(id)) continue;
+      const list = items.get(id) ?? [];
+      for (const value of chunk.values('casChangeItem')) {
+        const item = decodeItem(value);
+        if (item !== null && (guids === undefined || guids.has(fold(item.Guid)))) list.push(item);
+      }
+      items.set(id, list);
+    }
+    const names = await this.currentNames([...items.values()].flat().map((item) => item.Guid));
+    return records.map(({ record }) => ({
+      ...record,
+      Changes: (items.get(record.Id) ?? [])
+        .map((item): ChangeItem => {
+          const current = names.get(fold(item.Guid));
+          return { ...item, Name: current?.name ?? null, PrimarySmtpAddress: current?.address ?? null };
+        })
+        .sort(byNameGuidProperty),
+    }));
+  }
+
+  /**
+   * The settings changed after `afterChangeId`, with their current effective values. The newest
+   * id is the counter, held below any change another admin is still applying: a refresh must not
+   * mark as effective what is not written yet.
+   */
+  async pending(afterChangeId: number, now: Date): Promise<PendingChanges> {
+    const container = await this.connection.read(this.layout.containerDn, ['casLastChangeId']);
+    let through = Number(container?.first('casLastChangeId') ?? '0');
+    const inFlight = await this.connection.searchAll({
+      base: this.layout.containerDn,
+      scope: 'one',
+      filter: and([RECORD_CLASS, '(casChangeState=applying)']),
+      attributes: RECORD_ATTRIBUTES,
+      missingBaseIsEmpty: true,
+    });
+    for (const entry of inFlight) {
+      const parsed = toRecord(entry);
+      if (parsed !== null && now.getTime() - Date.parse(parsed.record.WhenChanged) <= ABANDONED_AFTER_MS) {
+        through = Math.min(through, parsed.record.Id - 1);
+      }
+    }
+    if (through <= afterChangeId) return { throughChangeId: through, settings: [] };
+    const filter = and([CHUNK_CLASS, `(casChangeId>=${Math.max(0, Math.trunc(afterChangeId) + 1)})`, `(casChangeId<=${through})`]);
+    const touched = new Map<string, { guid: string; property: CasSettingName }>();
+    for (const chunk of await this.readChunks(filter)) {
+      const id = Number(chunk.first('casChangeId'));
+      if (id <= afterChangeId || id > through) continue;
+      for (const value of chunk.values('casChangeItem')) {
+        const item = decodeItem(value);
+        if (item !== null) touched.set(`${fold(item.Guid)} ${item.Property}`, { guid: item.Guid, property: item.Property });
+      }
+    }
+    const entries = await this.mailboxes.entriesByGuid([...touched.values()].map((t) => t.guid), ['casGuid', 'mail', 'casEnabledService', 'casAdministrator']);
+    const settings: PendingSetting[] = [];
+    const seen = new Set<string>();
+    for (const { guid, property } of touched.values()) {
+      const entry = entries.get(fold(guid));
+      if (entry === undefined) continue;
+      const protocol = PROTOCOLS.find((p) => p.property === property);
+      const administrator = entry.first('casAdministrator')?.toUpperCase() === 'TRUE';
+      const enabled = !administrator && protocol !== undefined && entry.values('casEnabledService').some((s) => s.toLowerCase() === protocol.name);
+      const address = (entry.first('mail') ?? '').toLowerCase();
+      const key = `${address} ${property} ${enabled}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      settings.push({ PrimarySmtpAddress: address, property, enabled });
+    }
+    settings.sort((a, b) => (a.PrimarySmtpAddress < b.PrimarySmtpAddress ? -1 : a.PrimarySmtpAddress > b.PrimarySmtpAddress ? 1 : a.property < b.property ? -1 : a.property > b.property ? 1 : 0));
+    return { throughChangeId: through, settings };
+  }
+
+  private readChunks(filter: string): Promise<LdapEntry[]> {
+    return this.connection.searchAll({
+      base: this.layout.containerDn,
+      scope: 'sub',
+      filter,
+      attributes: ['casChangeId', 'casChangeItem'],
+      missingBaseIsEmpty: true,
+    });
+  }
+
+  private async currentNames(guids: readonly string[]): Promise<Map<string, { name: string; address: string }>> {
+    const entries = await this.mailboxes.entriesByGuid(guids, ['casGuid', 'cn', 'mail']);
+    const names = new Map<string, { name: string; address: string }>();
+    for (const [guid, entry] of entries) {
+      const name = parseDn(entry.dn)?.[0]?.value ?? entry.first('cn') ?? '';
+      names.set(guid, { name, address: (entry.first('mail') ?? '').toLowerCase() });
+    }
+    return names;
+  }
+}
+
+interface ParsedRecord {
+  record: Omit<ChangeRecord, 'Changes'>;
+  complete: boolean;
+}
+
+function toRecord(entry: LdapEntry): ParsedRecord | null {
+  const id = Number(entry.first('casChangeId'));
+  if (!Number.isInteger(id) || id <= 0) return null;
+  const undoOf = entry.first('casChangeUndoOf');
+  return {
+    record: {
+      Id: id,
+      WhenChanged: isoFromGeneralizedTime(entry.first('casChangeTime')),
+      User: entry.first('casChangeUser') ?? '',
+      SudoUser: entry.first('casChangeSudoUser'),
+      Host: entry.first('casChangeHost') ?? '',
+      CommandLine: entry.first('casChangeCommandLine') ?? '',
+      UndoOf: undoOf === null ? null : Number(undoOf),
+    },
+    complete: (entry.first('casChangeState') ?? '').toLowerCase() === 'complete',
+  };
+}
+
+/** As the SQLite store orders them: by Name (removed mailboxes first), Guid, then PopEnabled before ImapEnabled. */
+function byNameGuidProperty(a: ChangeItem, b: ChangeItem): number {
+  if (a.Name !== b.Name) {
+    if (a.Name === null) return -1;
+    if (b.Name === null) return 1;
+    const x = fold(a.Name);
+    const y = fold(b.Name);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  const g = fold(a.Guid).localeCompare(fold(b.Guid));
+  if (g !== 0) return g;
+  return a.Property < b.Property ? 1 : a.Property > b.Property ? -1 : 0;
+}

@@ -1,0 +1,33 @@
+/**
+ * Runs `work` over `items` with at most `limit` calls in flight (LDAP answers requests on one
+ * connection out of order, so 16 in flight is ~1.5x the throughput of one at a time). Stops
+ * taking new items once `stopped()` says so; items already started finish. Rejections are the
+ * caller's to catch inside `work`: one that escapes stops the run and is rethrown.
+ */
+export async function forEachConcurrently<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+  stopped: () => boolean = () => false,
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | undefined;
+  const worker = async (): Promise<void> => {
+    while (failure === undefined && !stopped() && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure !== undefined) throw failure.error;
+}
+
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}

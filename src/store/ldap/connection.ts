@@ -1,0 +1,199 @@
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { Attribute, BerWriter, Change, Client, Control, FilterParser, type Entry } from 'ldapts';
+import { StoreError } from '../../core/errors.js';
+import { ResultCode, resultCode, toStoreError } from './errors.js';
+import type { LdapConnectionSettings } from './settings.js';
+import type { LdapStoreUrl } from './url.js';
+
+/** One directory entry as read: attribute names folded to lower case, every value a string. */
+export class LdapEntry {
+  private readonly attributes = new Map<string, string[]>();
+
+  constructor(readonly dn: string, raw: Entry) {
+    for (const [name, value] of Object.entries(raw)) {
+      if (name === 'dn') continue;
+      const values = (Array.isArray(value) ? value : [value]).map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)));
+      this.attributes.set(name.toLowerCase(), values);
+    }
+  }
+
+  values(attribute: string): string[] {
+    return this.attributes.get(attribute.toLowerCase()) ?? [];
+  }
+
+  first(attribute: string): string | null {
+    return this.values(attribute)[0] ?? null;
+  }
+}
+
+export type Scope = 'base' | 'one' | 'sub';
+
+export interface SearchRequest {
+  base: string;
+  scope: Scope;
+  filter: string;
+  attributes: readonly string[];
+  /** A missing base yields nothing instead of failing (an OU that does not exist holds no mailboxes). */
+  missingBaseIsEmpty?: boolean;
+}
+
+export type Modification = { operation: 'add' | 'delete' | 'replace'; attribute: string; values: readonly string[] };
+
+/**
+ * RFC 4528 assertion control: the server applies the operation only while the entry matches the
+ * filter, atomically with it (result 122 otherwise). This is how the Administrator mailbox is
+ * never enabled, even if it is flagged between casctl's read and its write.
+ */
+class AssertionControl extends Control {
+  constructor(private readonly filter: string) {
+    super('1.3.6.1.1.12', { critical: true });
+  }
+
+  protected override writeControl(writer: BerWriter): void {
+    const value = new BerWriter();
+    FilterParser.parseString(this.filter).write(value);
+    writer.writeBuffer(value.buffer, 0x04);
+  }
+}
+
+/**
+ * The LDAP connections of one store: the first, bound as configured, carries writes and the
+ * first search; a paged search that starts while another is still being read gets a connection
+ * of its own (OpenLDAP keeps one paged-results state per connection), kept for reuse until close.
+ */
+export class LdapConnection {
+  private readonly idle: Client[] = [];
+  private readonly all: Client[] = [];
+
+  private constructor(
+    private readonly target: LdapStoreUrl,
+    private readonly settings: LdapConnectionSettings,
+    private readonly primary: Client,
+  ) {
+    this.all.push(primary);
+    this.idle.push(primary);
+  }
+
+  static async open(target: LdapStoreUrl, settings: LdapConnectionSettings): Promise<LdapConnection> {
+    const client = await connect(target, settings);
+    return new LdapConnection(target, settings, client);
+  }
+
+  get pageSize(): number {
+    return this.settings.pageSize;
+  }
+
+  /** Translates any failure into a StoreError naming the server, never the password. */
+  fail(error: unknown, action: string): StoreError {
+    return toStoreError(error, { url: this.target.storeUrl, bindDn: this.settings.bindDn, action, password: this.settings.password });
+  }
+
+  /** A paged search: every page the server has, so its size limit never truncates the result. */
+  async *search(request: SearchRequest): AsyncGenerator<LdapEntry[]> {
+    const client = this.idle.pop() ?? (await this.extra());
+    try {
+      const pages = client.searchPaginated(request.base, {
+        scope: request.scope,
+        filter: request.filter,
+        attributes: [...request.attributes],
+        paged: { pageSize: this.settings.pageSize },
+      });
+      for await (const page of pages) {
+        yield page.searchEntries.map((entry) => new LdapEntry(entry.dn, entry));
+      }
+    } catch (error) {
+      if (request.missingBaseIsEmpty === true && resultCode(error) === ResultCode.NoSuchObject) return;
+      throw this.fail(error, `search ${request.base}`);
+    } finally {
+      this.idle.push(client);
+    }
+  }
+
+  /** Every entry of a search, in one array: for small results (OUs, one change's records). */
+  async searchAll(request: SearchRequest): Promise<LdapEntry[]> {
+    const entries: LdapEntry[] = [];
+    for await (const page of this.search(request)) entries.push(...page);
+    return entries;
+  }
+
+  /** The entry at `dn`, or null when there is none. */
+  async read(dn: string, attributes: readonly string[]): Promise<LdapEntry | null> {
+    const [entry] = await this.searchAll({ base: dn, scope: 'base', filter: '(objectClass=*)', attributes, missingBaseIsEmpty: true });
+    return entry ?? null;
+  }
+
+  /** Raw modify: failures keep their LDAP result code for the caller to judge (16 and 20 may be fine). */
+  async modify(dn: string, modifications: readonly Modification[], assertion?: string): Promise<void> {
+    const changes = modifications.map(
+      (m) => new Change({ operation: m.operation, modification: new Attribute({ type: m.attribute, values: [...m.values] }) }),
+    );
+    await this.primary.modify(dn, changes, assertion === undefined ? undefined : new AssertionControl(assertion));
+  }
+
+  async add(dn: string, attributes: Record<string, readonly string[]>): Promise<void> {
+    const list = Object.entries(attributes)
+      .filter(([, values]) => values.length > 0)
+      .map(([type, values]) => new Attribute({ type, values: [...values] }));
+    await this.primary.add(dn, list);
+  }
+
+  async delete(dn: string): Promise<void> {
+    await this.primary.del(dn);
+  }
+
+  /** Renames or moves an entry: `newRdn` below `newParent`. */
+  async move(dn: string, newRdn: string, newParent: string): Promise<void> {
+    await this.primary.modifyDN(dn, `${newRdn},${newParent}`);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.all.map((client) => client.unbind()));
+    this.all.length = 0;
+    this.idle.length = 0;
+  }
+
+  private async extra(): Promise<Client> {
+    const client = await connect(this.target, this.settings).catch((error: unknown) => {
+      throw this.fail(error, 'open another connection');
+    });
+    this.all.push(client);
+    return client;
+  }
+}
+
+function tlsOptions(target: LdapStoreUrl, settings: LdapConnectionSettings): ConnectionOptions {
+  const options: ConnectionOptions = { servername: target.host, minVersion: 'TLSv1.2' };
+  if (settings.caFile !== null) {
+    try {
+      options.ca = readFileSync(settings.caFile);
+    } catch (error) {
+      throw new StoreError(`Cannot read the LDAP CA file '${settings.caFile}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+    }
+  }
+  return options;
+}
+
+/** Connects (TLS as configured) and binds; every failure is a StoreError an admin can act on. */
+async function connect(target: LdapStoreUrl, settings: LdapConnectionSettings): Promise<Client> {
+  if (settings.startTls && target.secure) {
+    throw new StoreError(`"startTls" is for ldap:// URLs; ${target.storeUrl} is already TLS (ldaps://).`);
+  }
+  const tls = target.secure || settings.startTls ? tlsOptions(target, settings) : undefined;
+  const client = new Client({
+    url: target.serverUrl,
+    timeout: settings.timeoutMs,
+    connectTimeout: Math.min(settings.timeoutMs, 10_000),
+    // For ldap:// the TLS options go to startTLS(): given here, ldapts would open TLS at once.
+    ...(target.secure && tls !== undefined ? { tlsOptions: tls } : {}),
+  });
+  const context = { url: target.storeUrl, bindDn: settings.bindDn, password: settings.password };
+  try {
+    if (settings.startTls) await client.startTLS(tls);
+    if (settings.bindDn !== null) await client.bind(settings.bindDn, settings.password ?? '');
+  } catch (error) {
+    await client.unbind().catch(() => undefined);
+    throw toStoreError(error, { ...context, action: settings.bindDn === null ? 'connect' : 'bind' });
+  }
+  return client;
+}

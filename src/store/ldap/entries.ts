@@ -1,0 +1,152 @@
+import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS, type Mailbox, type RecipientTypeDetails } from '../../core/mailbox.js';
+import { PROTOCOLS } from '../../core/protocols.js';
+import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../filter/to-ldap.js';
+import type { MailboxRecord } from '../directory-store.js';
+import type { LdapEntry } from './connection.js';
+import { parseDn } from './dn.js';
+import type { DirectoryLayout } from './layout.js';
+
+/**
+ * How a mailbox is an LDAP entry: inetOrgPerson + casMailbox (schema/casmailbox.schema). The
+ * standard attributes match the `ldap` mappings of src/core/properties.ts, which the filter
+ * back-end pushes down; Name and OrganizationalUnit come from the DN.
+ */
+export const MAILBOX_OBJECT_CLASSES = ['top', 'person', 'organizationalPerson', 'inetOrgPerson', 'casMailbox'];
+export const MAILBOX_CLASS_FILTER = '(objectClass=casMailbox)';
+
+const TEXT_ATTRIBUTES = {
+  DisplayName: 'displayName',
+  Alias: 'uid',
+  SamAccountName: 'casSamAccountName',
+  UserPrincipalName: 'casUserPrincipalName',
+  Department: 'departmentNumber',
+  Title: 'title',
+  Company: 'o',
+  Office: 'physicalDeliveryOfficeName',
+  City: 'l',
+  StateOrProvince: 'st',
+  CountryOrRegion: 'c',
+} as const;
+
+const customAttribute = (n: number): string => `casCustomAttribute${n}`;
+const useDefaultsAttribute = { PopUseProtocolDefaults: 'casPopUseProtocolDefaults', ImapUseProtocolDefaults: 'casImapUseProtocolDefaults' } as const;
+
+/** Every attribute a mailbox read asks for (never userPassword). */
+export const MAILBOX_ATTRIBUTES: readonly string[] = [
+  'cn', 'mail', 'casGuid', 'casEmailAddress', 'casRecipientTypeDetails', ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE,
+  ...Object.values(TEXT_ATTRIBUTES), ...Object.values(useDefaultsAttribute), ...CUSTOM_ATTRIBUTE_NUMBERS.map(customAttribute),
+  'createTimestamp', 'modifyTimestamp',
+];
+
+/** The mailbox an entry holds, with the effective CAS values (the Administrator reads disabled). */
+export function entryToMailbox(entry: LdapEntry, layout: DirectoryLayout): Mailbox {
+  const rdns = parseDn(entry.dn) ?? [];
+  const administrator = entry.first(ADMINISTRATOR_ATTRIBUTE)?.toUpperCase() === 'TRUE';
+  const services = new Set(entry.values(ENABLED_SERVICE_ATTRIBUTE).map((s) => s.toLowerCase()));
+  const text = (attribute: string): string | null => entry.first(attribute);
+  const primary = (text('mail') ?? '').toLowerCase();
+  const addresses = entry.values('casEmailAddress');
+  const type = text('casRecipientTypeDetails');
+  const mailbox: Mailbox = {
+    Guid: text('casGuid') ?? '',
+    DistinguishedName: entry.dn,
+    Name: rdns[0]?.value ?? text('cn') ?? '',
+    DisplayName: text(TEXT_ATTRIBUTES.DisplayName) ?? '',
+    Alias: text(TEXT_ATTRIBUTES.Alias) ?? '',
+    SamAccountName: text(TEXT_ATTRIBUTES.SamAccountName) ?? '',
+    UserPrincipalName: text(TEXT_ATTRIBUTES.UserPrincipalName) ?? '',
+    PrimarySmtpAddress: primary,
+    EmailAddresses: addresses.length > 0 ? addresses : primary === '' ? [] : [primary],
+    OrganizationalUnit: layout.canonicalOf(rdns.slice(1)) ?? '',
+    Department: text(TEXT_ATTRIBUTES.Department),
+    Title: text(TEXT_ATTRIBUTES.Title),
+    Company: text(TEXT_ATTRIBUTES.Company),
+    Office: text(TEXT_ATTRIBUTES.Office),
+    City: text(TEXT_ATTRIBUTES.City),
+    StateOrProvince: text(TEXT_ATTRIBUTES.StateOrProvince),
+    CountryOrRegion: text(TEXT_ATTRIBUTES.CountryOrRegion),
+    CustomAttributes: CUSTOM_ATTRIBUTE_NUMBERS.map((n) => text(customAttribute(n))),
+    RecipientTypeDetails: (RECIPIENT_TYPE_DETAILS as readonly string[]).includes(type ?? '') ? (type as RecipientTypeDetails) : 'UserMailbox',
+    IsAdministrator: administrator,
+    PopEnabled: false,
+    ImapEnabled: false,
+    // Absent reads as the Exchange default, true.
+    PopUseProtocolDefaults: text(useDefaultsAttribute.PopUseProtocolDefaults)?.toUpperCase() !== 'FALSE',
+    ImapUseProtocolDefaults: text(useDefaultsAttribute.ImapUseProtocolDefaults)?.toUpperCase() !== 'FALSE',
+    WhenCreated: isoFromGeneralizedTime(text('createTimestamp')),
+    WhenChanged: isoFromGeneralizedTime(text('modifyTimestamp')),
+  };
+  // The Administrator mailbox never uses POP3 or IMAP4, whatever the entry says (DESIGN.md §2).
+  for (const protocol of PROTOCOLS) mailbox[protocol.property] = !administrator && services.has(protocol.name);
+  return mailbox;
+}
+
+const present = (value: string | null): string[] => (value === null || value === '' ? [] : [value]);
+
+/**
+ * The attributes an import writes. `created`: the whole entry (objectClass, sn, the Guid, the
+ * protocol-defaults flags); otherwise what an update replaces, like the SQLite store's update
+ * (Guid, WhenCreated, the protocol defaults and sn are left as they are; the password only when given).
+ */
+export function recordAttributes(record: MailboxRecord, guid: string, created: boolean): Record<string, string[]> {
+  const addresses: string[] = [];
+  const seen = new Set<string>();
+  for (const address of record.EmailAddresses.map((a) => a.toLowerCase())) {
+    if (!seen.has(address)) addresses.push(address);
+    seen.add(address);
+  }
+  const attributes: Record<string, string[]> = {
+    cn: [record.Name],
+    mail: [record.PrimarySmtpAddress.toLowerCase()],
+    casEmailAddress: addresses,
+    casRecipientTypeDetails: [record.RecipientTypeDetails],
+    [ADMINISTRATOR_ATTRIBUTE]: isAdministratorRecord(record) ? ['TRUE'] : [],
+    [ENABLED_SERVICE_ATTRIBUTE]: PROTOCOLS.filter((p) => record[p.property]).map((p) => p.name),
+  };
+  for (const [property, attribute] of Object.entries(TEXT_ATTRIBUTES)) {
+    attributes[attribute] = present(record[property as keyof typeof TEXT_ATTRIBUTES]);
+  }
+  CUSTOM_ATTRIBUTE_NUMBERS.forEach((n, index) => {
+    attributes[customAttribute(n)] = present(record.CustomAttributes[index] ?? null);
+  });
+  if (record.Password !== null) attributes.userPassword = [ldapPassword(record.Password)];
+  if (created) {
+    attributes.objectClass = MAILBOX_OBJECT_CLASSES;
+    // inetOrgPerson requires a surname; the model has none, so the Name stands in (only when created).
+    attributes.sn = [record.Name];
+    attributes.casGuid = [guid];
+    attributes[useDefaultsAttribute.PopUseProtocolDefaults] = ['TRUE'];
+    attributes[useDefaultsAttribute.ImapUseProtocolDefaults] = ['TRUE'];
+  }
+  return attributes;
+}
+
+/** As the SQLite store decides it: the built-in account is the one named Administrator. */
+export function isAdministratorRecord(record: Pick<MailboxRecord, 'SamAccountName'>): boolean {
+  return record.SamAccountName.toLowerCase() === 'administrator';
+}
+
+const CRYPT_SCHEMES = /^\{(SHA512-CRYPT|SHA256-CRYPT|MD5-CRYPT|BLF-CRYPT|DES-CRYPT)\}/i;
+
+/**
+ * A password hash as userPassword holds it. Dovecot's crypt(3) schemes ({SHA512-CRYPT}$6$...)
+ * become {CRYPT}$6$...: slapd verifies {CRYPT} with the system crypt(3) (so a bind as the user
+ * works, and Dovecot's auth_bind), and Dovecot reads {CRYPT} values as the same hash. Other
+ * schemes ({SSHA}, {PLAIN}, ...) are stored as they are.
+ */
+export function ldapPassword(hash: string): string {
+  return hash.replace(CRYPT_SCHEMES, '{CRYPT}');
+}
+
+/** GeneralizedTime `20260131100000Z` (or with a fraction) as `2026-01-31T10:00:00.000Z`; '' when absent. */
+export function isoFromGeneralizedTime(value: string | null): string {
+  const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:[.,](\d+))?Z$/.exec(value ?? '');
+  if (match === null) return '';
+  const [, y, mo, d, h, mi, s, fraction = ''] = match;
+  return `${y}-${mo}-${d}T${h}:${mi}:${s}.${fraction.padEnd(3, '0').slice(0, 3)}Z`;
+}
+
+/** `2026-01-31T10:00:00.123Z` as GeneralizedTime `20260131100000.123Z`. */
+export function generalizedTime(date: Date): string {
+  return date.toISOString().replace(/[-:T]/g, '');
+}

@@ -1,0 +1,83 @@
+import { parseCanonicalOu } from '../../core/distinguished-name.js';
+import { fold } from '../../core/mailbox.js';
+import { StoreError } from '../../core/errors.js';
+import { dnKey, formatDn, formatRdn, parseDn, relativeTo, type Rdn } from './dn.js';
+
+/** The name of casctl's own container below the base DN (change history, service state). */
+export const CONTAINER_CN = 'casctl';
+
+/**
+ * Where things live below the store's base DN, and how DNs map to Exchange canonical names:
+ * `ou=Finance,ou=North America,dc=tailspintoys,dc=com` ↔ `tailspintoys.com/North America/Finance`.
+ * The trailing `dc=` RDNs of the base make the domain; every RDN above them is one path segment
+ * (so a base `ou=Mail,dc=example,dc=com` is `example.com/Mail`).
+ */
+export class DirectoryLayout {
+  readonly base: Rdn[];
+  readonly baseDn: string;
+  readonly domain: string;
+  /** The base's own OU segments below the domain, top down. */
+  readonly baseUnits: string[];
+  readonly baseCanonical: string;
+  readonly containerDn: string;
+
+  constructor(baseDn: string) {
+    const base = parseDn(baseDn);
+    if (base === null || base.length === 0) throw new StoreError(`'${baseDn}' is not a distinguished name.`);
+    let firstDc = base.length;
+    while (firstDc > 0 && base[firstDc - 1]?.type.toLowerCase() === 'dc') firstDc--;
+    if (firstDc === base.length) {
+      throw new StoreError(`The base DN '${baseDn}' must end in dc= components (dc=example,dc=com): casctl derives the mailbox domain from them.`);
+    }
+    this.base = base;
+    this.baseDn = formatDn(base);
+    this.domain = base.slice(firstDc).map((rdn) => rdn.value.toLowerCase()).join('.');
+    this.baseUnits = base.slice(0, firstDc).map((rdn) => rdn.value).reverse();
+    this.baseCanonical = [this.domain, ...this.baseUnits].join('/');
+    this.containerDn = `${formatRdn({ type: 'cn', value: CONTAINER_CN })},${this.baseDn}`;
+  }
+
+  /** The canonical name of the object at `dn`; null when it is not the base or below it. */
+  canonicalOf(dn: string | readonly Rdn[]): string | null {
+    const rdns = typeof dn === 'string' ? parseDn(dn) : dn;
+    if (rdns === null) return null;
+    const relative = relativeTo(rdns, this.base);
+    if (relative === null) return null;
+    return [this.baseCanonical, ...relative.map((rdn) => rdn.value).reverse()].join('/');
+  }
+
+  /** The `ou=` DN of a canonical OU name at or below the base; null when it lies elsewhere. */
+  ouDn(canonical: string): string | null {
+    const path = parseCanonicalOu(canonical);
+    if (path === null || path.domain !== this.domain) return null;
+    if (path.units.length < this.baseUnits.length) return null;
+    if (!this.baseUnits.every((unit, i) => fold(unit) === fold(path.units[i] ?? ''))) return null;
+    const below = path.units.slice(this.baseUnits.length).reverse().map((value): Rdn => ({ type: 'ou', value }));
+    return below.length === 0 ? this.baseDn : `${formatDn(below)},${this.baseDn}`;
+  }
+
+  /** Is `dn` casctl's container or below it (never a mailbox or an OU)? */
+  isInternal(dn: string): boolean {
+    const rdns = parseDn(dn);
+    const container = parseDn(this.containerDn) as Rdn[];
+    return rdns !== null && relativeTo(rdns, container) !== null;
+  }
+
+  changeRecordDn(id: number): string {
+    return `casChangeId=${id},${this.containerDn}`;
+  }
+
+  changeChunkDn(id: number, chunk: number): string {
+    return `casChangeChunk=${chunk},${this.changeRecordDn(id)}`;
+  }
+
+  serviceDn(name: string): string {
+    return `${formatRdn({ type: 'cn', value: name })},${this.containerDn}`;
+  }
+}
+
+/** The key under which the directory considers two DNs the same; null for text that is no DN. */
+export function keyOfDn(dn: string): string | null {
+  const rdns = parseDn(dn);
+  return rdns === null ? null : dnKey(rdns);
+}

@@ -1,0 +1,122 @@
+import { StoreError } from '../../core/errors.js';
+import type { Mailbox } from '../../core/mailbox.js';
+import type {
+  AppliedChange,
+  ChangeContext,
+  ChangeQuery,
+  ChangeRecord,
+  DirectoryStore,
+  ImportSummary,
+  MailboxQuery,
+  MailboxRecord,
+  OrganizationalUnit,
+  PendingChanges,
+  ServiceState,
+  SettingWrite,
+} from '../directory-store.js';
+import { applyCasChanges } from './apply-changes.js';
+import { ChangeLog } from './change-log.js';
+import { LdapConnection } from './connection.js';
+import { IdentityResolver } from './identities.js';
+import { importMailboxes } from './import.js';
+import { DirectoryLayout } from './layout.js';
+import { MailboxSearch } from './mailbox-search.js';
+import { OrganizationalUnits } from './organizational-units.js';
+import { markServicesRefreshed, serviceStates } from './service-state.js';
+import { ensureContainer, checkContainer } from './container.js';
+import type { LdapConnectionSettings } from './settings.js';
+import { parseLdapUrl } from './url.js';
+
+export interface LdapStoreOptions {
+  /** Create the base entry and cn=casctl when missing (only `casctl init` does). */
+  create: boolean;
+  /** The clock that tells an abandoned change record from one still being applied. */
+  now?: () => Date;
+}
+
+/**
+ * The directory store on an LDAP server (OpenLDAP with schema/casmailbox.schema): mailboxes are
+ * inetOrgPerson + casMailbox entries below `ou=` entries that mirror the canonical OU path; the
+ * change history and service state live below cn=casctl,<base> so every admin host shares them.
+ */
+export class LdapStore implements DirectoryStore {
+  private readonly mailboxes: MailboxSearch;
+  private readonly units: OrganizationalUnits;
+  private readonly identities: IdentityResolver;
+  private readonly changeLog: ChangeLog;
+
+  private constructor(
+    readonly url: string,
+    private readonly connection: LdapConnection,
+    private readonly layout: DirectoryLayout,
+    private readonly settings: LdapConnectionSettings,
+    private readonly now: () => Date,
+  ) {
+    this.units = new OrganizationalUnits(connection, layout);
+    this.mailboxes = new MailboxSearch(connection, layout, this.units);
+    this.identities = new IdentityResolver(connection, layout, this.units);
+    this.changeLog = new ChangeLog(connection, layout, this.mailboxes);
+  }
+
+  static async open(url: string, settings: LdapConnectionSettings, options: LdapStoreOptions): Promise<LdapStore> {
+    const target = parseLdapUrl(url);
+    const layout = new DirectoryLayout(target.baseDn);
+    const connection = await LdapConnection.open(target, settings);
+    try {
+      if (options.create) await ensureContainer(connection, layout, target.storeUrl);
+      else await checkContainer(connection, layout, target.storeUrl);
+    } catch (error) {
+      await connection.close();
+      throw error instanceof StoreError ? error : connection.fail(error, 'open the store');
+    }
+    return new LdapStore(target.storeUrl, connection, layout, settings, options.now ?? (() => new Date()));
+  }
+
+  findMailboxes(query: MailboxQuery): AsyncIterable<Mailbox> {
+    return this.mailboxes.find(query);
+  }
+
+  countMailboxes(query: MailboxQuery): Promise<number> {
+    return this.mailboxes.count(query);
+  }
+
+  resolveIdentities(identities: readonly string[], options: { wildcards: boolean }): Promise<Map<string, Mailbox[]>> {
+    return this.identities.resolve(identities, options.wildcards);
+  }
+
+  findOrganizationalUnits(identity: string | undefined): Promise<OrganizationalUnit[]> {
+    return this.units.find(identity);
+  }
+
+  /**
+   * Not one transaction, unlike SQLite: LDAP has none across entries. Applied per mailbox, with
+   * per-mailbox failures in the result; see apply-changes.ts.
+   */
+  applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext): Promise<AppliedChange> {
+    return applyCasChanges(this.connection, this.mailboxes, this.changeLog, writes, context, this.settings.concurrency);
+  }
+
+  getChangeRecords(query: ChangeQuery): Promise<ChangeRecord[]> {
+    return this.changeLog.records(query, this.now());
+  }
+
+  pendingChanges(afterChangeId: number): Promise<PendingChanges> {
+    return this.changeLog.pending(afterChangeId, this.now());
+  }
+
+  serviceStates(): Promise<Map<string, ServiceState>> {
+    return serviceStates(this.connection, this.layout);
+  }
+
+  markServicesRefreshed(names: readonly string[], throughChangeId: number, when: Date): Promise<void> {
+    return markServicesRefreshed(this.connection, this.layout, names, throughChangeId, when);
+  }
+
+  importMailboxes(records: readonly MailboxRecord[], when: Date): Promise<ImportSummary> {
+    return importMailboxes({ connection: this.connection, layout: this.layout, units: this.units, concurrency: this.settings.concurrency }, records, when);
+  }
+
+  close(): Promise<void> {
+    return this.connection.close();
+  }
+}

@@ -1,0 +1,88 @@
+import { fold, type Mailbox } from '../../core/mailbox.js';
+import { evaluateFilter } from '../../filter/evaluate.js';
+import { escapeValue } from '../../filter/to-ldap.js';
+import type { MailboxQuery } from '../directory-store.js';
+import { chunks } from './concurrency.js';
+import type { LdapConnection, LdapEntry } from './connection.js';
+import { MAILBOX_ATTRIBUTES, MAILBOX_CLASS_FILTER, entryToMailbox } from './entries.js';
+import type { DirectoryLayout } from './layout.js';
+import type { OrganizationalUnits } from './organizational-units.js';
+import { pushdownFilter } from './pushdown.js';
+
+/** Guids per search: an OR of this many equality tests stays a small request on an indexed attribute. */
+const GUIDS_PER_SEARCH = 100;
+
+/** `(|(casGuid=a)(casGuid=b)...)` with every value escaped. */
+export function anyOf(attribute: string, values: readonly string[]): string {
+  const tests = values.map((value) => `(${attribute}=${escapeValue(value)})`);
+  return tests.length === 1 ? (tests[0] as string) : `(|${tests.join('')})`;
+}
+
+/**
+ * Mailbox reads: an OU is a subtree search from its DN, Guids an OR of equality tests, a filter is
+ * pushed down as a superset (pushdown.ts) and re-checked here with evaluateFilter, the reference
+ * semantics. Every search is paged. Results come in the server's order: OpenLDAP sorts only with
+ * the optional sssvlv overlay, and sorting here would mean holding the whole result in memory.
+ */
+export class MailboxSearch {
+  constructor(
+    private readonly connection: LdapConnection,
+    private readonly layout: DirectoryLayout,
+    private readonly units: OrganizationalUnits,
+  ) {}
+
+  async *find(query: MailboxQuery, attributes: readonly string[] = MAILBOX_ATTRIBUTES): AsyncGenerator<Mailbox> {
+    const limit = query.limit ?? Number.POSITIVE_INFINITY;
+    if (limit <= 0) return;
+    const base = query.organizationalUnit === undefined ? this.layout.baseDn : await this.units.dnOf(query.organizationalUnit);
+    if (base === null) return;
+    const parts = [MAILBOX_CLASS_FILTER];
+    if (query.filter !== undefined) parts.push(pushdownFilter(query.filter));
+    const accept = (mailbox: Mailbox): boolean => query.filter === undefined || evaluateFilter(query.filter, mailbox);
+    const filters =
+      query.guids === undefined
+        ? [and(parts)]
+        : chunks(distinctFolded(query.guids), GUIDS_PER_SEARCH).map((batch) => and([...parts, anyOf('casGuid', batch)]));
+    let yielded = 0;
+    for (const filter of filters) {
+      for await (const page of this.connection.search({ base, scope: 'sub', filter, attributes, missingBaseIsEmpty: true })) {
+        for (const entry of page) {
+          const mailbox = entryToMailbox(entry, this.layout);
+          if (!accept(mailbox)) continue;
+          yield mailbox;
+          if (++yielded >= limit) return;
+        }
+      }
+    }
+  }
+
+  async count(query: MailboxQuery): Promise<number> {
+    // Without a filter nothing needs re-checking, so no attribute needs reading.
+    const attributes = query.filter === undefined ? ['1.1'] : MAILBOX_ATTRIBUTES;
+    let count = 0;
+    for await (const _ of this.find(query, attributes)) count++;
+    return count;
+  }
+
+  /** Raw entries by Guid (for writes: the DN and the stored values), keyed by folded Guid. */
+  async entriesByGuid(guids: readonly string[], attributes: readonly string[]): Promise<Map<string, LdapEntry>> {
+    const found = new Map<string, LdapEntry>();
+    for (const batch of chunks(distinctFolded(guids), GUIDS_PER_SEARCH)) {
+      const filter = and([MAILBOX_CLASS_FILTER, anyOf('casGuid', batch)]);
+      for await (const page of this.connection.search({ base: this.layout.baseDn, scope: 'sub', filter, attributes })) {
+        for (const entry of page) found.set(fold(entry.first('casGuid') ?? ''), entry);
+      }
+    }
+    return found;
+  }
+}
+
+export function and(filters: readonly string[]): string {
+  return filters.length === 1 ? (filters[0] as string) : `(&${filters.join('')})`;
+}
+
+function distinctFolded(values: readonly string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const value of values) if (!seen.has(fold(value))) seen.set(fold(value), value);
+  return [...seen.values()];
+}
