@@ -50,6 +50,20 @@ function listOptions(command: Command, noun: string): Command {
     .option('--expect-none', 'exit 5 when anything matches: a one-line audit for CI');
 }
 
+/** test-imapconnectivity / test-popconnectivity: who logs in where, and how the password is given (never on argv). */
+function connectivityOptions(command: Command, defaultPorts: string): Command {
+  return command
+    .argument('[identity]', "the login name: the mailbox's email address (sent lower-cased)")
+    .option('--identity <address>', 'the login name, instead of the argument')
+    .option('--server <host>', 'the server to log in to (default: 127.0.0.1)')
+    .option('--port <n>', `the port (default: ${defaultPorts})`)
+    .option('--tls', 'TLS from the first byte (implicit TLS, as on 993/995)')
+    .option('--timeout <seconds>', 'give up after this many seconds (default: 10)')
+    .option('--password-file <path>', 'the password is the first line of this file ("-" is stdin); else CASCTL_TEST_PASSWORD, else a prompt on a terminal')
+    .option('-o, --output <format>', 'table, list, json or csv', 'table')
+    .option('--property <names>', 'properties to show, comma-separated or repeated; * for all', commaList);
+}
+
 function outputOptions(command: Command): Command {
   return command
     .option('-o, --output <format>', 'table, list, json, csv or id (one Guid per line, for pipelines)', 'table')
@@ -162,6 +176,14 @@ export function buildProgram(context: CommandContext): Cli {
     .option('--since <when>', 'only changes since a date (2026-11-01, ISO 8601) or a span back from now (30m, 12h, 7d)')
     .option('--identity <identity>', 'only changes to this mailbox (repeatable)', collect)
     .action(run(() => import('./commands/get-changelog.js')));
+
+  connectivityOptions(program.command('test-imapconnectivity'), '143, or 993 with --tls')
+    .description('log in to the IMAP4 server as a mailbox and report Success or Failure (Test-ImapConnectivity)')
+    .action(run(() => import('./commands/test-imapconnectivity.js')));
+
+  connectivityOptions(program.command('test-popconnectivity'), '110, or 995 with --tls')
+    .description('log in to the POP3 server as a mailbox and report Success or Failure (Test-PopConnectivity)')
+    .action(run(() => import('./commands/test-popconnectivity.js')));
 
   const commands = program.commands.map((c) => c.name());
   const options = new Set<string>();

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -14,8 +14,6 @@ import { BIN, casctl, json, ROOT, sampleStore, tempDir, type CliResult } from '.
 import { doveadm, dovecotSkipReason, flushAuthCache, freePort, startDovecot, type Dovecot } from '../helpers/dovecot.js';
 import { imapLogin, openImapSession, pop3Login } from '../helpers/mail-login.js';
 
-/** shared/ lies beside the work tree (here and in CI). */
-const RECIPES = join(ROOT, '..', 'shared', 'recipes', 'dovecot');
 const SAMPLE_PASSWORD = 'Tailspin!2026';
 const RAND = 'rand.zaher@tailspintoys.com';
 /** pop_enabled = 0 in the store before Dovecot ever sees it: no cache involved. */
@@ -27,18 +25,11 @@ const WRONG_PASSWORD = 'Wr0ng-casctl-Distinct-5521';
 /** Used only by the cache test, which changes it while Dovecot runs. */
 const CACHED = 'ebrunner@tailspintoys.com';
 
-/** The recipe's SQL passdb/userdb, pointed at `store`, and the casctl-auth.conf that includes it. */
-function writeAuthInclude(dir: string, store: string): string {
-  const recipe = join(RECIPES, 'dovecot-sql.conf.ext');
-  if (!existsSync(recipe)) throw new Error(`The Dovecot SQL recipe is missing: ${recipe}`);
-  const sql = readFileSync(recipe, 'utf8').replace(/^connect = .*$/m, `connect = ${store}`);
-  writeFileSync(join(dir, 'dovecot-sql.conf.ext'), sql);
-  const include = join(dir, 'casctl-auth.conf');
-  writeFileSync(
-    include,
-    `passdb {\n  driver = sql\n  args = ${dir}/dovecot-sql.conf.ext\n}\nuserdb {\n  driver = sql\n  args = ${dir}/dovecot-sql.conf.ext\n}\n`,
-  );
-  return include;
+/** The passdb/userdb casctl itself writes for `store`; returns the casctl-auth.conf to include. */
+async function writeAuthInclude(dir: string, store: string): Promise<string> {
+  const written = await casctl(['get-dovecotconfig', '--write', dir, '--store', store]);
+  assert.equal(written.code, 0, written.stderr);
+  return join(dir, 'casctl-auth.conf');
 }
 
 function setMailbox(store: string, address: string, column: 'pop_enabled' | 'password', value: number | string): void {
@@ -91,7 +82,7 @@ describe('test-imapconnectivity / test-popconnectivity against a real Dovecot', 
     setMailbox(store, NO_POP, 'pop_enabled', 0);
     setMailbox(store, DISTINCT, 'password', `{PLAIN}${DISTINCT_PASSWORD}`);
     dir = tempDir();
-    dovecot = await startDovecot({ authInclude: writeAuthInclude(dir, store) });
+    dovecot = await startDovecot({ authInclude: await writeAuthInclude(dir, store) });
   });
   after(async () => {
     await dovecot?.stop();

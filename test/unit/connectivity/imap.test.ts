@@ -90,3 +90,34 @@ test('IMAP: a server that greets with BYE is a Failure, not a hang', async () =>
     await server.close();
   }
 });
+
+test('IMAP: a connection dropped before the login is answered is not reported as a refused login', async () => {
+  const server = await fakeServer({
+    onConnect: (socket) => socket.write('* OK Fake ready.\r\n'),
+    onLine: (_line, socket) => socket.destroy(),
+  });
+  try {
+    const outcome = await testImapLogin(target(server.port));
+    assert.equal(outcome.ok, false);
+    assert.equal(outcome.error, 'connection closed by the server');
+  } finally {
+    await server.close();
+  }
+});
+
+test('IMAP: a login answered OK is a Success even when the logout never completes', async () => {
+  const script = imapLike(true);
+  const server = await fakeServer({
+    onConnect: script.onConnect,
+    onLine: (line, socket) => {
+      if (!/ LOGOUT$/i.test(line)) script.onLine?.(line, socket);
+    },
+  });
+  try {
+    const outcome = await testImapLogin(target(server.port, { timeoutMs: 500 }));
+    assert.equal(outcome.ok, true, JSON.stringify(outcome));
+    assert.equal(outcome.response, 'OK Logged in');
+  } finally {
+    await server.close();
+  }
+});

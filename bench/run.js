@@ -1,0 +1,389 @@
+// `npm run bench`: casctl at a million mailboxes, as whole processes, against references that do
+// the same work directly with better-sqlite3 (bench/reference/) or against a bare `node -e ''`.
+// Prints a table and writes bench/out/results-<timestamp>.json. Asserts nothing; not part of
+// `npm test`. See bench/README.md for what is measured, how, and the knobs (BENCH_* variables).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpus, hostname, release, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { changeFingerprint, differences, storeFingerprint } from './checks.js';
+import { addressOf, FILTER_DEPARTMENT, generate } from './generate.js';
+import { RSS_METHOD, runOnce, stats, tail } from './measure.js';
+import { formatTable, markdownTable, writeResults } from './report.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BENCH = join(ROOT, 'bench');
+const CASCTL = join(ROOT, 'bin', 'casctl.js');
+const NODE = process.execPath;
+
+const int = (name, fallback) => {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text.replace(/_/g, ''));
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number, not '${text}'`);
+  return value;
+};
+const config = {
+  mailboxes: int('BENCH_MAILBOXES', 1_000_000),
+  small: int('BENCH_SMALL', 10_000),
+  coldRuns: int('BENCH_COLD_RUNS', 10),
+  runs: int('BENCH_RUNS', 3),
+  importRuns: int('BENCH_IMPORT_RUNS', 2),
+  smallRuns: int('BENCH_SMALL_RUNS', 5),
+  only: (process.env.BENCH_ONLY ?? 'cold,import,set,audit').split(',').map((s) => s.trim()).filter(Boolean),
+  keep: process.env.BENCH_KEEP === '1',
+  cpuProfile: process.env.BENCH_CPU_PROF === '1',
+};
+// A BENCH_DIR of the caller's is kept; a temp dir of our own is removed unless BENCH_KEEP=1.
+const ownDir = !process.env.BENCH_DIR;
+const dir = process.env.BENCH_DIR || mkdtempSync(join(tmpdir(), 'casctl-bench-'));
+const logs = join(dir, 'logs');
+mkdirSync(logs, { recursive: true });
+const startedAt = new Date().toISOString();
+const outDir = join(BENCH, 'out');
+const profileDir = join(outDir, `profiles-${startedAt.replace(/[:.]/g, '-')}`);
+const began = Date.now();
+
+// casctl must not pick up the caller's store or config file.
+const env = { ...process.env, NO_COLOR: '1' };
+delete env.CASCTL_STORE;
+delete env.CASCTL_CONFIG;
+
+const log = (text) => process.stderr.write(`[bench ${((Date.now() - began) / 1000).toFixed(0).padStart(4)} s] ${text}\n`);
+const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+
+/** `casctl <args>` outside any timing (setup), failing loudly. */
+function casctlSetup(...args) {
+  const result = spawnSync(NODE, [CASCTL, ...args], { cwd: dir, env, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`setup 'casctl ${args.join(' ')}' failed: ${result.stderr}`);
+}
+
+function removeStore(path) {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${path}${suffix}`, { force: true });
+}
+
+/** A fresh copy of a store, flushed to disk so that write-back does not run during the timing. */
+function copyStore(from, to) {
+  removeStore(to);
+  copyFileSync(from, to);
+  const fd = openSync(to, 'r+');
+  fsyncSync(fd);
+  closeSync(fd);
+}
+
+function freshStore(path) {
+  removeStore(path);
+  casctlSetup('init', '--store', path);
+}
+
+/**
+ * One side of a comparison: a command, the setup before each run (outside the timing), where its
+ * stdout goes. Runs are numbered so that each one's stderr is kept in logs/ for inspection.
+ */
+async function measureOnce(id, side, run, spec) {
+  if (spec.before) spec.before(run);
+  const stderr = join(logs, `${id}.${side}.${run}.stderr`);
+  const result = await runOnce(NODE, spec.args, { cwd: dir, env, stdout: spec.stdout ?? '/dev/null', stderr, scratch: logs });
+  if (result.code !== 0) result.stderrTail = tail(stderr);
+  if (spec.after) spec.after(run, result);
+  return result;
+}
+
+function summarise(runs) {
+  return { runs, ms: stats(runs.map((r) => r.ms)), rssKb: stats(runs.map((r) => r.rssKb)) };
+}
+
+/** One extra, untimed casctl run under --cpu-prof (BENCH_CPU_PROF=1), after the measured ones. */
+async function profile(id, spec) {
+  if (!config.cpuProfile) return;
+  mkdirSync(profileDir, { recursive: true });
+  if (spec.before) spec.before('profile');
+  await runOnce(NODE, ['--cpu-prof', '--cpu-prof-dir', profileDir, '--cpu-prof-name', `${id}.cpuprofile`, ...spec.args], {
+    cwd: dir, env, stdout: spec.stdout ?? '/dev/null', stderr: join(logs, `${id}.profile.stderr`), scratch: logs,
+  });
+  log(`  ${id}: CPU profile in ${join(profileDir, `${id}.cpuprofile`)}`);
+}
+
+const rows = [];
+
+/**
+ * casctl against its reference, `runs` times each, alternating which goes first so that neither
+ * always runs on a cache the other warmed. Ratio: casctl's median over the reference's.
+ */
+async function compare({ id, label, runs, casctl, reference, referenceLabel, target }) {
+  const sides = { casctl: [], reference: [] };
+  for (let run = 1; run <= runs; run++) {
+    const order = run % 2 === 1 ? ['casctl', 'reference'] : ['reference', 'casctl'];
+    for (const side of order) {
+      const result = await measureOnce(id, side, run, side === 'casctl' ? casctl : reference);
+      sides[side].push(result);
+      log(`  ${id} ${side} run ${run}/${runs}: ${fmt(result.ms)}, ${Math.round(result.rssKb / 1024)} MB${result.code === 0 ? '' : `, EXIT ${result.code}`}`);
+      if (result.code !== 0 && side === 'reference') throw new Error(`reference for ${id} failed:\n${result.stderrTail}`);
+    }
+  }
+  await profile(id, casctl);
+  const row = {
+    id, label, unit: 'ms', referenceLabel,
+    casctl: summarise(sides.casctl),
+    reference: summarise(sides.reference),
+    target,
+  };
+  const failed = sides.casctl.find((r) => r.code !== 0);
+  if (failed) {
+    row.failed = failed.code;
+    log(`  ${id}: casctl exited ${failed.code}:\n${failed.stderrTail}`);
+  }
+  finish(row);
+  rows.push(row);
+  return row;
+}
+
+function finish(row) {
+  const key = row.unit === 'kb' ? 'rssKb' : 'ms';
+  const a = row.casctl?.[key]?.median;
+  const b = row.reference?.[key]?.median;
+  row.ratio = a && b ? a / b : null;
+  row.met = row.target && row.ratio !== null && !row.failed ? row.ratio <= row.target.limit : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const results = {
+  startedAt,
+  machine: {
+    host: hostname(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    kernel: release(),
+    node: process.version,
+    betterSqlite3: JSON.parse(readFileSync(join(ROOT, 'node_modules/better-sqlite3/package.json'), 'utf8')).version,
+  },
+  config: { ...config, dir },
+  method: {
+    wallTime: 'monotonic clock around spawn() to exit of the whole process (node + casctl or reference script)',
+    peakRss: RSS_METHOD,
+    stdout: 'redirected to /dev/null; stderr to a file under the temp dir',
+  },
+  checks: {},
+  rows,
+};
+
+log(`directory: ${dir}; ${config.mailboxes} mailboxes; peak RSS by ${RSS_METHOD}`);
+if (existsSync('/etc/casctl/config.json')) log('warning: /etc/casctl/config.json exists; casctl reads it on every run');
+
+// Data ------------------------------------------------------------------------------------------
+let t = Date.now();
+const big = generate(dir, config.mailboxes);
+const small = generate(dir, config.small);
+results.data = { ...big.stats, filterDepartment: FILTER_DEPARTMENT, smallMailboxes: config.small, generateSeconds: (Date.now() - t) / 1000 };
+log(`generated ${big.csvPath} and ${big.identitiesPath} in ${fmt(Date.now() - t)}`);
+{
+  const Database = (await import('better-sqlite3')).default;
+  const memory = new Database(':memory:');
+  results.machine.sqlite = memory.prepare('SELECT sqlite_version() AS v').get().v;
+  memory.close();
+}
+
+const pristine = join(dir, `pristine-${config.mailboxes}.db`);
+const work = join(dir, 'work.db');
+const refWork = join(dir, 'reference.db');
+
+// Import ----------------------------------------------------------------------------------------
+if (config.only.includes('import')) {
+  log(`import of ${config.mailboxes} rows, ${config.importRuns} runs each`);
+  removeStore(pristine);
+  const imported = join(dir, 'imported.db');
+  const fingerprints = {};
+  await compare({
+    id: 'import',
+    label: `import ${config.mailboxes.toLocaleString('en-US')} rows`,
+    runs: config.importRuns,
+    referenceLabel: 'better-sqlite3 script',
+    target: { limit: 2, against: 'reference' },
+    casctl: {
+      args: [CASCTL, 'import', big.csvPath, '--store', imported],
+      before: () => freshStore(imported),
+      after: (run, result) => {
+        if (result.code !== 0) return;
+        if (run === 1) fingerprints.casctl = storeFingerprint(imported);
+        // The first import becomes the store every other operation starts from.
+        if (!existsSync(pristine)) renameSync(imported, pristine);
+        removeStore(imported);
+      },
+    },
+    reference: {
+      args: [join(BENCH, 'reference', 'import.js'), refWork, big.csvPath],
+      before: () => freshStore(refWork),
+      after: (run) => {
+        if (run === 1) fingerprints.reference = storeFingerprint(refWork);
+        removeStore(refWork);
+      },
+    },
+  });
+  const diff = fingerprints.casctl && fingerprints.reference ? differences(fingerprints.casctl, fingerprints.reference) : ['not compared'];
+  results.checks.import = { same: diff.length === 0, differences: diff, casctl: fingerprints.casctl, reference: fingerprints.reference };
+  if (diff.length > 0) log(`  CHECK FAILED: casctl and the reference filled the tables differently: ${diff.join('; ')}`);
+}
+if (!existsSync(pristine)) {
+  // Without the import group (BENCH_ONLY), build the store with the faster reference importer.
+  t = Date.now();
+  freshStore(pristine);
+  execFileSync(NODE, [join(BENCH, 'reference', 'import.js'), pristine, big.csvPath], { cwd: dir, env, stdio: 'ignore' });
+  log(`built ${pristine} with the reference importer in ${fmt(Date.now() - t)}`);
+}
+
+// Cold starts -----------------------------------------------------------------------------------
+if (config.only.includes('cold')) {
+  log(`cold starts, ${config.coldRuns} runs each (after one warm-up run)`);
+  const one = addressOf(Math.floor(config.mailboxes / 2));
+  const variants = {
+    bare: [ '-e', '' ],
+    version: [CASCTL, '--version'],
+    help: [CASCTL, '--help'],
+    get: [CASCTL, 'get-casmailbox', one, '-o', 'json', '--store', pristine],
+  };
+  const runs = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  const ids = Object.keys(variants);
+  for (let run = 0; run <= config.coldRuns; run++) {
+    // Rotate the order so that no variant always follows the same one.
+    for (let k = 0; k < ids.length; k++) {
+      const id = ids[(k + run) % ids.length];
+      const result = await runOnce(NODE, variants[id], { cwd: dir, env, stderr: join(logs, `cold-${id}.stderr`), scratch: logs });
+      if (result.code !== 0) throw new Error(`cold ${id} failed: ${tail(join(logs, `cold-${id}.stderr`))}`);
+      if (run > 0) runs[id].push(result);
+    }
+  }
+  const bare = summarise(runs.bare);
+  log(`  bare node: ${Math.round(bare.ms.median)} ms median`);
+  for (const [id, label, limit] of [
+    ['version', 'cold casctl --version', 1.5],
+    ['help', 'cold casctl --help', 1.5],
+    ['get', `cold get-casmailbox <one> -o json (${config.mailboxes.toLocaleString('en-US')} store)`, 2.5],
+  ]) {
+    const row = { id: `cold-${id}`, label, unit: 'ms', referenceLabel: "node -e ''", casctl: summarise(runs[id]), reference: bare, target: { limit, against: 'bare node' } };
+    finish(row);
+    rows.push(row);
+    log(`  ${label}: ${Math.round(row.casctl.ms.median)} ms median, ${row.ratio.toFixed(2)}× bare node`);
+    await profile(`cold-${id}`, { args: variants[id] });
+  }
+}
+
+// Bulk sets -------------------------------------------------------------------------------------
+if (config.only.includes('set')) {
+  log(`bulk sets, ${config.runs} runs each, each on a fresh copy of the store`);
+  const check = {};
+  const fingerprint = (id, side, path) => (run, result) => {
+    if (run === 1 && result.code === 0) (check[id] ??= {})[side] = changeFingerprint(path);
+  };
+  const sets = [
+    {
+      id: 'set-file',
+      label: `set-casmailbox --file <${config.mailboxes.toLocaleString('en-US')} lines>`,
+      casctlArgs: ['--file', big.identitiesPath],
+      referenceArgs: ['file', big.identitiesPath],
+      target: { limit: 1.5, against: 'reference' },
+    },
+    {
+      id: 'set-filter',
+      label: `set-casmailbox --filter "Department -eq '${FILTER_DEPARTMENT}'"`,
+      casctlArgs: ['--filter', `Department -eq '${FILTER_DEPARTMENT}'`],
+      referenceArgs: ['department', FILTER_DEPARTMENT],
+      target: null, // the issue sets no target for it; measured for the record
+    },
+  ];
+  for (const set of sets) {
+    await compare({
+      id: set.id,
+      label: set.label,
+      runs: config.runs,
+      referenceLabel: 'better-sqlite3 script',
+      target: set.target,
+      casctl: {
+        args: [CASCTL, 'set-casmailbox', ...set.casctlArgs, '--pop-enabled', 'false', '--yes', '--store', work],
+        before: () => copyStore(pristine, work),
+        after: fingerprint(set.id, 'casctl', work),
+      },
+      reference: {
+        args: [join(BENCH, 'reference', 'set.js'), refWork, ...set.referenceArgs],
+        before: () => copyStore(pristine, refWork),
+        after: fingerprint(set.id, 'reference', refWork),
+      },
+    });
+    const c = check[set.id] ?? {};
+    const diff = c.casctl && c.reference ? differences(c.casctl, c.reference) : ['not compared'];
+    results.checks[set.id] = { same: diff.length === 0, differences: diff, ...c };
+    if (diff.length > 0) log(`  CHECK FAILED: ${set.id}: ${diff.join('; ')}`);
+  }
+  removeStore(work);
+  removeStore(refWork);
+}
+
+// Audits ----------------------------------------------------------------------------------------
+if (config.only.includes('audit')) {
+  const filter = 'PopEnabled -eq $false';
+  // The small directory: byte-for-byte equality with the reference, and the memory baseline.
+  const smallStore = join(dir, `small-${config.small}.db`);
+  freshStore(smallStore);
+  casctlSetup('import', small.csvPath, '--store', smallStore);
+  const smallRuns = {};
+  for (const format of ['json', 'csv']) {
+    const mine = join(logs, `small-audit.casctl.${format}`);
+    const theirs = join(logs, `small-audit.reference.${format}`);
+    const a = await runOnce(NODE, [CASCTL, 'get-casmailbox', '--filter', filter, '-o', format, '--store', smallStore], { cwd: dir, env, stdout: mine, scratch: logs });
+    const b = await runOnce(NODE, [join(BENCH, 'reference', 'audit.js'), smallStore, format], { cwd: dir, env, stdout: theirs, scratch: logs });
+    const same = a.code === 0 && b.code === 0 && readFileSync(mine).equals(readFileSync(theirs));
+    results.checks[`audit-${format}`] = { sameOutput: same, rows: readFileSync(theirs, 'utf8').split('\n').length };
+    if (!same) log(`  CHECK FAILED: the ${format} audits of casctl and the reference differ (${mine} vs ${theirs})`);
+    smallRuns[format] = [];
+    for (let run = 1; run <= config.smallRuns; run++) {
+      smallRuns[format].push(
+        await runOnce(NODE, [CASCTL, 'get-casmailbox', '--filter', filter, '-o', format, '--store', smallStore], { cwd: dir, env, stderr: join(logs, `small-audit-${format}.stderr`), scratch: logs }),
+      );
+    }
+  }
+  log(`audits over ${config.mailboxes} mailboxes (${big.stats.popDisabled} match), ${config.runs} runs each`);
+  for (const format of ['json', 'csv']) {
+    const row = await compare({
+      id: `audit-${format}`,
+      label: `get-casmailbox --filter '${filter}' -o ${format}`,
+      runs: config.runs,
+      referenceLabel: 'better-sqlite3 script',
+      target: { limit: 1.5, against: 'reference' },
+      casctl: { args: [CASCTL, 'get-casmailbox', '--filter', filter, '-o', format, '--store', pristine] },
+      reference: { args: [join(BENCH, 'reference', 'audit.js'), pristine, format] },
+    });
+    const memory = {
+      id: `audit-${format}-rss`,
+      label: `peak RSS, ${format} audit: ${config.mailboxes.toLocaleString('en-US')} vs ${config.small.toLocaleString('en-US')} mailboxes`,
+      unit: 'kb',
+      referenceLabel: `casctl, ${config.small.toLocaleString('en-US')}`,
+      casctl: row.casctl,
+      reference: summarise(smallRuns[format]),
+      target: { limit: 2, against: `the ${config.small.toLocaleString('en-US')} audit` },
+    };
+    finish(memory);
+    rows.push(memory);
+  }
+}
+
+// Report ----------------------------------------------------------------------------------------
+results.finishedAt = new Date().toISOString();
+results.durationSeconds = Math.round((Date.now() - began) / 1000);
+results.table = formatTable(results);
+results.markdown = markdownTable(results);
+const path = writeResults(outDir, results);
+process.stdout.write(
+  `\ncasctl benchmark, ${config.mailboxes.toLocaleString('en-US')} mailboxes, ${results.machine.cores} × ${results.machine.cpu}, ` +
+    `Node ${results.machine.node}, SQLite ${results.machine.sqlite}; ${results.durationSeconds} s in all\n\n${results.table}\n\n`,
+);
+const failedChecks = Object.entries(results.checks).filter(([, c]) => c.same === false || c.sameOutput === false);
+process.stdout.write(
+  failedChecks.length === 0
+    ? 'Checks: casctl and the references did the same work (tables, changes, output bytes).\n'
+    : `Checks FAILED: ${failedChecks.map(([k]) => k).join(', ')} (see the JSON).\n`,
+);
+process.stdout.write(`Results: ${path}\n`);
+if (config.keep || !ownDir) process.stdout.write(`Kept: ${dir}\n`);
+else rmSync(dir, { recursive: true, force: true });

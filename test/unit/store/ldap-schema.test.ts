@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { PROPERTIES } from '../../../src/core/properties.js';
+import { PROTOCOLS } from '../../../src/core/protocols.js';
+import { MAILBOX_ATTRIBUTES, recordAttributes } from '../../../src/store/ldap/entries.js';
+import { AUTH_CONF, LDAP_CONF, dovecotLdapConfig, dovecotLdapFiles, passFilter } from '../../../src/store/ldap/dovecot-ldap-config.js';
+import { ROOT } from '../../helpers/cli.js';
+
+const SCHEMA = readFileSync(join(ROOT, 'schema', 'casmailbox.schema'), 'utf8');
+const LDIF = readFileSync(join(ROOT, 'schema', 'casmailbox.ldif'), 'utf8');
+
+/** Each definition, whitespace collapsed, from the slapd.conf form. */
+function schemaDefinitions(): string[] {
+  const text = SCHEMA.split('\n').filter((line) => !line.startsWith('#')).join('\n');
+  const keyword = { objectidentifier: 'olcObjectIdentifier', attributetype: 'olcAttributeTypes', objectclass: 'olcObjectClasses' } as const;
+  return [...text.matchAll(/^(objectIdentifier|attributetype|objectclass)\s+([\s\S]*?)(?=^(?:objectIdentifier|attributetype|objectclass)\b|(?![\s\S]))/gim)].map(
+    (m) => `${keyword[(m[1] as string).toLowerCase() as keyof typeof keyword]}: ${(m[2] as string).replace(/\s+/g, ' ').trim()}`,
+  );
+}
+
+/** Each definition from the cn=config form, LDIF continuation lines joined. */
+function ldifDefinitions(): string[] {
+  const unfolded = LDIF.replace(/\r?\n /g, '');
+  return unfolded
+    .split('\n')
+    .filter((line) => /^olc(ObjectIdentifier|AttributeTypes|ObjectClasses):/.test(line))
+    .map((line) => line.replace(/\s+/g, ' ').trim());
+}
+
+test('the slapd.conf and cn=config forms of the schema define the same things', () => {
+  const schema = schemaDefinitions();
+  assert.ok(schema.length > 40, `only ${schema.length} definitions found`);
+  assert.deepEqual(ldifDefinitions(), schema);
+  assert.match(LDIF, /^dn: cn=casmailbox,cn=schema,cn=config$/m);
+});
+
+test('every attribute the properties registry and the store use is defined (or standard)', () => {
+  const standard = new Set(['cn', 'sn', 'displayName', 'uid', 'mail', 'departmentNumber', 'title', 'o', 'physicalDeliveryOfficeName', 'l', 'st', 'c', 'userPassword', 'createTimestamp', 'modifyTimestamp', 'objectClass'].map((a) => a.toLowerCase()));
+  const defined = new Set([...SCHEMA.matchAll(/NAME '([^']+)'/g)].map((m) => (m[1] as string).toLowerCase()));
+  const used = new Set<string>([...MAILBOX_ATTRIBUTES, 'casEnabledService', 'casAdministrator']);
+  for (const property of PROPERTIES) if (property.ldap !== null && 'attribute' in property.ldap) used.add(property.ldap.attribute);
+  for (const name of used) assert.ok(standard.has(name.toLowerCase()) || defined.has(name.toLowerCase()), `${name} is not in schema/casmailbox.schema`);
+  // The mailbox class allows every non-standard attribute an import writes.
+  const mailboxClass = /objectclass \( casOC:1 NAME 'casMailbox'[\s\S]*?\)\s*\)/.exec(SCHEMA)?.[0] ?? '';
+  const record = {
+    Guid: null, DistinguishedName: null, Name: 'n', DisplayName: 'd', Alias: 'a', SamAccountName: 's', UserPrincipalName: 'u@x.y',
+    PrimarySmtpAddress: 'p@x.y', EmailAddresses: ['p@x.y'], OrganizationalUnit: 'x.y/A', Department: 'D', Title: 'T', Company: 'C',
+    Office: 'O', City: 'L', StateOrProvince: 'ST', CountryOrRegion: 'US', CustomAttributes: Array.from({ length: 15 }, () => 'v'),
+    RecipientTypeDetails: 'UserMailbox' as const, PopEnabled: true, ImapEnabled: true, Password: '{PLAIN}x',
+  };
+  for (const attribute of Object.keys(recordAttributes(record, 'g', true))) {
+    if (standard.has(attribute.toLowerCase()) && attribute !== 'c') continue;
+    assert.match(mailboxClass, new RegExp(`\\b${attribute}\\b`), `casMailbox does not allow ${attribute}`);
+  }
+});
+
+test("Dovecot's LDAP passdb admits a login only for an enabled protocol and never the Administrator", () => {
+  assert.equal(passFilter(), '(&(objectClass=casMailbox)(mail=%u)(casEnabledService=%s)(!(casAdministrator=TRUE)))');
+  for (const protocol of PROTOCOLS) assert.ok(protocol.dovecotServices.includes(protocol.name), `${protocol.name}: %s must equal the casEnabledService value`);
+  const authBind = dovecotLdapConfig({ storeUrl: 'ldap://ldap.example.com:389/dc=tailspintoys,dc=com', directory: '/etc/dovecot' });
+  assert.match(authBind, /^uris = ldap:\/\/ldap\.example\.com:389$/m);
+  assert.match(authBind, /^base = dc=tailspintoys,dc=com$/m);
+  assert.match(authBind, /^auth_bind = yes$/m);
+  assert.match(authBind, /^pass_attrs = mail=user$/m);
+  assert.match(authBind, /^user_filter = \(&\(objectClass=casMailbox\)\(mail=%u\)\(!\(casAdministrator=TRUE\)\)\)$/m);
+  assert.doesNotMatch(authBind, /^dn(pass)? =/m);
+
+  const lookup = dovecotLdapConfig({
+    storeUrl: 'ldap://ldap.example.com/dc=tailspintoys,dc=com',
+    directory: '/etc/dovecot',
+    authBind: false,
+    bindDn: 'cn=dovecot,dc=tailspintoys,dc=com',
+    startTls: true,
+    caFile: '/etc/ssl/ca.pem',
+  });
+  assert.match(lookup, /^pass_attrs = mail=user, userPassword=password$/m);
+  assert.match(lookup, /^dn = cn=dovecot,dc=tailspintoys,dc=com$/m);
+  assert.match(lookup, /^# dnpass = <the password of cn=dovecot,dc=tailspintoys,dc=com>$/m, 'no password unless given');
+  assert.match(lookup, /^tls = yes$/m);
+  assert.match(lookup, /^tls_ca_cert_file = \/etc\/ssl\/ca\.pem$/m);
+
+  const files = dovecotLdapFiles({ storeUrl: 'ldaps://ldap.example.com/dc=x,dc=y', directory: '/etc/dovecot/' });
+  assert.deepEqual([...files.keys()], [AUTH_CONF, LDAP_CONF]);
+  assert.match(files.get(AUTH_CONF) ?? '', /driver = ldap\n {2}args = \/etc\/dovecot\/casctl-ldap\.conf\.ext/);
+  assert.match(files.get(LDAP_CONF) ?? '', /^uris = ldaps:\/\/ldap\.example\.com:636$/m);
+});
