@@ -4,7 +4,10 @@
 // next to the figures (the benchmark asserts nothing).
 import Database from 'better-sqlite3';
 
-/** Aggregates over every column both importers fill (Guids and timestamps differ by nature). */
+/**
+ * Cheap aggregates (one table scan, ~1 s at 1M rows) over every column both importers fill: row
+ * counts, total lengths, sums of first characters, flag counts. Guids and timestamps differ by nature.
+ */
 export function storeFingerprint(path) {
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
@@ -12,7 +15,7 @@ export function storeFingerprint(path) {
       'primary_smtp_address', 'organizational_unit', 'department', 'state_or_province', 'recipient_type_details'];
     const mailboxes = db
       .prepare(
-        `SELECT count(*) AS rows, ${text.map((c) => `sum(length(${c})) AS ${c}, count(DISTINCT ${c}) AS distinct_${c}`).join(', ')},
+        `SELECT count(*) AS rows, ${text.map((c) => `sum(length(${c})) AS ${c}, sum(unicode(${c})) AS first_${c}`).join(', ')},
            sum(pop_enabled) AS pop_enabled, sum(imap_enabled) AS imap_enabled, sum(is_administrator) AS is_administrator,
            sum(length(guid) = 36) AS guids
          FROM mailboxes`,

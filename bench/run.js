@@ -29,8 +29,10 @@ const config = {
   small: int('BENCH_SMALL', 10_000),
   coldRuns: int('BENCH_COLD_RUNS', 10),
   runs: int('BENCH_RUNS', 3),
-  importRuns: int('BENCH_IMPORT_RUNS', 2),
+  importRuns: int('BENCH_IMPORT_RUNS', int('BENCH_RUNS', 3)),
   smallRuns: int('BENCH_SMALL_RUNS', 5),
+  /** Wall-clock budget of the whole run; extra runs of the heavy operations are dropped to fit it. */
+  budgetSeconds: int('BENCH_BUDGET', 540),
   only: (process.env.BENCH_ONLY ?? 'cold,import,set,audit').split(',').map((s) => s.trim()).filter(Boolean),
   keep: process.env.BENCH_KEEP === '1',
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
@@ -108,12 +110,41 @@ async function profile(id, spec) {
 const rows = [];
 
 /**
+ * Heavy comparisons share the time budget by these weights. Each gets its first run whatever it
+ * costs; further runs (up to BENCH_RUNS) only while they fit its share of what is left, so a slow
+ * casctl gets fewer runs rather than a bench that takes an hour. Unused time rolls over to the
+ * comparisons after it.
+ */
+const WEIGHTS = { import: 4, 'set-file': 2, 'set-filter': 0.7, 'audit-json': 1.2, 'audit-csv': 1.2 };
+const GROUP_OF = { import: 'import', 'set-file': 'set', 'set-filter': 'set', 'audit-json': 'audit', 'audit-csv': 'audit' };
+const pending = new Set(Object.keys(WEIGHTS).filter((id) => config.only.includes(GROUP_OF[id])));
+/** Kept back for the work outside the comparisons: cold starts, the small audits, checks, copies. */
+const RESERVE_MS = 45_000;
+const deadline = began + config.budgetSeconds * 1000;
+
+function allowanceMs(id) {
+  const weights = [...pending].reduce((sum, key) => sum + WEIGHTS[key], 0);
+  const left = deadline - Date.now() - RESERVE_MS;
+  return Math.max(0, (left * WEIGHTS[id]) / weights);
+}
+
+/**
  * casctl against its reference, `runs` times each, alternating which goes first so that neither
  * always runs on a cache the other warmed. Ratio: casctl's median over the reference's.
  */
 async function compare({ id, label, runs, casctl, reference, referenceLabel, target }) {
   const sides = { casctl: [], reference: [] };
+  const allowance = allowanceMs(id);
+  const opStart = Date.now();
+  let done = 0;
   for (let run = 1; run <= runs; run++) {
+    if (run > 1) {
+      const perRun = (Date.now() - opStart) / done;
+      if (Date.now() - opStart + perRun > allowance) {
+        log(`  ${id}: ${done} of ${runs} runs fit its share of BENCH_BUDGET (${Math.round(allowance / 1000)} s); stopping there`);
+        break;
+      }
+    }
     const order = run % 2 === 1 ? ['casctl', 'reference'] : ['reference', 'casctl'];
     for (const side of order) {
       const result = await measureOnce(id, side, run, side === 'casctl' ? casctl : reference);
@@ -121,10 +152,15 @@ async function compare({ id, label, runs, casctl, reference, referenceLabel, tar
       log(`  ${id} ${side} run ${run}/${runs}: ${fmt(result.ms)}, ${Math.round(result.rssKb / 1024)} MB${result.code === 0 ? '' : `, EXIT ${result.code}`}`);
       if (result.code !== 0 && side === 'reference') throw new Error(`reference for ${id} failed:\n${result.stderrTail}`);
     }
+    done = run;
   }
+  pending.delete(id);
   await profile(id, casctl);
   const row = {
     id, label, unit: 'ms', referenceLabel,
+    runsPlanned: runs,
+    runsDone: done,
+    allowanceSeconds: Math.round(allowance / 1000),
     casctl: summarise(sides.casctl),
     reference: summarise(sides.reference),
     target,

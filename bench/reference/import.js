@@ -6,7 +6,8 @@
 // The best plain approach: the CSV parsed by csv-parse's streaming API (RFC 4180 quoting must be
 // honoured, as casctl must; a naive split on commas would be wrong for `"Research, Development"`),
 // each row inserted as it is parsed, all in one BEGIN IMMEDIATE transaction (all or nothing),
-// prepared statements with positional parameters, the schema's indexes left in place, OUs created
+// prepared statements with positional parameters, a 512 MiB page cache (db.js: halves the time
+// at 1M rows), the schema's indexes left in place, OUs created
 // once each (cached in a Map), the primary address added to email_addresses with the row.
 // It derives what casctl derives for the columns the benchmark's CSV has (Guid, DN, DisplayName,
 // SamAccountName, UPN, lower-case address, booleans) but does no validation beyond SQLite's own
@@ -14,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
-import { openStore } from './db.js';
+import { bulkCache, openStore } from './db.js';
 
 const [dbPath, csvPath] = process.argv.slice(2);
 if (!dbPath || !csvPath) throw new Error('usage: import.js <store.db> <directory.csv>');
@@ -30,6 +31,7 @@ const bool = (text) => {
 };
 
 const db = openStore(dbPath);
+bulkCache(db);
 const stamp = new Date().toISOString();
 const insertOu = db.prepare(
   'INSERT OR IGNORE INTO organizational_units (guid, name, canonical_name, distinguished_name) VALUES (?, ?, ?, ?)',

@@ -6,15 +6,17 @@
 //   node bench/reference/set.js <store.db> department <name>          (Department -eq '<name>')
 //
 // The best SQL found for it (see /work/shared/recipes/PERFORMANCE.md): one change_records row;
-// one INSERT ... SELECT into change_items of exactly the rows about to change (before/after); one
-// UPDATE of the rows just recorded (change_items' primary key leads with change_id, so this is a
-// range scan). For the file, the addresses travel as one JSON array bound to `json_each(?)`, so the
-// lookups run inside SQLite (one probe of the NOCASE address index per line) instead of one
-// statement per line from JS. The file is read whole (readFileSync + split: about 0.5 s per
-// million lines) with its BOM, CRLF, blank lines and # comments handled as casctl handles them.
+// one INSERT ... SELECT into change_items of exactly the rows about to change (before/after),
+// ORDER BY m.id so that change_items' inserts come in key order (-25% here); one UPDATE of the rows
+// just recorded (change_items' primary key leads with change_id: a range scan). For the file, the
+// addresses travel as one JSON array bound to `json_each(?)`, so the lookups run inside SQLite
+// (one probe of the NOCASE address index per line) instead of one statement per line from JS.
+// The file is read whole (readFileSync + split: about 0.5 s per million lines), its BOM, CRLF,
+// blank lines and # comments handled as casctl handles them. The page cache is raised as for the
+// import (db.js).
 import { readFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
-import { immediate, openStore } from './db.js';
+import { bulkCache, immediate, openStore } from './db.js';
 
 const [dbPath, mode, value] = process.argv.slice(2);
 if (!dbPath || !['file', 'department'].includes(mode) || !value) {
@@ -38,6 +40,7 @@ if (mode === 'file') {
 }
 
 const db = openStore(dbPath);
+bulkCache(db);
 const when = new Date().toISOString();
 const result = immediate(db, () => {
   const changeId = db
@@ -47,7 +50,7 @@ const result = immediate(db, () => {
     .prepare(
       `INSERT INTO change_items (change_id, mailbox_id, mailbox_guid, property, before, after)
        SELECT ?, m.id, m.guid, 'PopEnabled', m.pop_enabled, 0 FROM mailboxes m
-       WHERE ${where} AND m.pop_enabled <> 0`,
+       WHERE ${where} AND m.pop_enabled <> 0 ORDER BY m.id`,
     )
     .run(changeId, parameter).changes;
   const updated = db

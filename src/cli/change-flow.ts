@@ -113,8 +113,15 @@ export async function runChange(
     });
   }
   const summary = summarise(planned.items, planned.notFound, planned.ambiguous);
-  // The store re-checked every write: report what it actually did.
+  // The store re-checked every write: report what it actually did. A store that cannot apply
+  // all entries in one transaction (LDAP) reports the ones that failed; the rest stand.
   summary.Changed = applied?.mailboxes ?? 0;
+  const names = new Map(planned.items.map((i) => [i.Guid.toLowerCase(), i]));
+  for (const failure of applied?.failures ?? []) {
+    const item = names.get(failure.Guid.toLowerCase());
+    messages.error(`${item === undefined ? failure.Guid : `${item.Name} <${item.PrimarySmtpAddress}>`}: ${failure.message}`);
+    summary.Failed++;
+  }
   await report(context, planned, summary, applied?.changeId ?? null, false, format);
   messages.info(describeSummary(summary, false));
   if (applied?.changeId != null) {
@@ -127,7 +134,7 @@ export async function runChange(
       messages.info(`For the change to take effect, run 'casctl refresh-service' or restart: ${services.join(', ')} (or use --restart next time).`);
     }
   }
-  return failed ? ExitCode.PartialFailure : ExitCode.Ok;
+  return failed || (applied?.failures?.length ?? 0) > 0 ? ExitCode.PartialFailure : ExitCode.Ok;
 }
 
 function currentUser(env: NodeJS.ProcessEnv): string {

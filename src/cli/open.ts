@@ -18,7 +18,12 @@ export async function openConfiguredStore(
   options: GlobalOptions,
   create = false,
 ): Promise<DirectoryStore> {
-  return openStore(storeUrl(options.store, configFor(context, options), context.env), context.cwd, { create });
+  const config = configFor(context, options);
+  return openStore(storeUrl(options.store, config, context.env), context.cwd, {
+    create,
+    env: context.env,
+    ...(config.ldap === undefined ? {} : { ldap: config.ldap }),
+  });
 }
 
 /** Runs `work` with the store open and always closes it. */

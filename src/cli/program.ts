@@ -93,7 +93,7 @@ export function buildProgram(context: CommandContext): Cli {
   const program = new Command('casctl')
     .description('Exchange-style POP3/IMAP4 access administration for self-hosted mail (Get-CASMailbox / Set-CASMailbox).')
     .version(version(), '-V, --version')
-    .option('--store <url>', 'directory store: sqlite:<path> or a path (default: CASCTL_STORE, the config file, ./casctl.db)')
+    .option('--store <url>', 'directory store: sqlite:<path>, a path, or ldap[s]://host:port/<base DN> (default: CASCTL_STORE, the config file, ./casctl.db)')
     .option('--config <path>', 'casctl configuration file (default: CASCTL_CONFIG, ./casctl.config.json, /etc/casctl/config.json)')
     .showHelpAfterError('(run casctl <command> --help for usage)')
     .exitOverride()

@@ -7,11 +7,7 @@ import { isLdapUrl } from './ldap/url.js';
 export interface OpenStoreOptions {
   /** Create a missing store (only `casctl init` does). */
   create: boolean;
-  /**
-   * The `ldap` section of the configuration file in use (bind DN, password file, TLS). Absent:
-   * the default configuration file (CASCTL_CONFIG, ./casctl.config.json, /etc/casctl/config.json)
-   * is read for it when the URL names an LDAP store.
-   */
+  /** The `ldap` section of the configuration file in use (bind DN, password file, TLS); absent: the environment alone. */
   ldap?: LdapConfigSection;
   /** Where CASCTL_LDAP_BIND_DN, CASCTL_LDAP_PASSWORD and CASCTL_LDAP_PASSWORD_FILE are read; default process.env. */
   env?: NodeJS.ProcessEnv;
@@ -30,9 +26,8 @@ export function sqlitePath(url: string, cwd: string): string | null {
 export async function openStore(url: string, cwd: string, options: OpenStoreOptions): Promise<DirectoryStore> {
   if (isLdapUrl(url)) {
     const env = options.env ?? process.env;
-    const section = options.ldap ?? (await defaultLdapSection(env, cwd));
     const { resolveLdapSettings } = await import('./ldap/settings.js');
-    const settings = resolveLdapSettings(section, env, cwd);
+    const settings = resolveLdapSettings(options.ldap, env, cwd);
     const { LdapStore } = await import('./ldap/ldap-store.js');
     return LdapStore.open(url, settings, { create: options.create });
   }
@@ -44,9 +39,4 @@ export async function openStore(url: string, cwd: string, options: OpenStoreOpti
   }
   const { SqliteStore } = await import('./sqlite/sqlite-store.js');
   return SqliteStore.open(`sqlite:${path}`, path, options);
-}
-
-async function defaultLdapSection(env: NodeJS.ProcessEnv, cwd: string): Promise<LdapConfigSection | undefined> {
-  const { loadConfig } = await import('../cli/config.js');
-  return loadConfig({ configOption: undefined, env, cwd }).ldap;
 }

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { slapdSkipReason, startSlapd } from './slapd.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'casctl.js');
@@ -21,10 +22,16 @@ export interface CliOptions {
   cwd?: string;
 }
 
+/** Bind credentials of the LDAP stores sampleStore() made, by store URL. */
+const credentials = new Map<string, NodeJS.ProcessEnv>();
+
 /** Runs bin/casctl.js as a user would: a separate process, no TTY, its own environment. */
 export function casctl(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', ...options.env };
-  if (options.store !== undefined) env.CASCTL_STORE = options.store;
+  if (options.store !== undefined) {
+    env.CASCTL_STORE = options.store;
+    Object.assign(env, credentials.get(options.store));
+  }
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env, cwd: options.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -53,10 +60,50 @@ export function tempDir(): string {
   return dir;
 }
 
-let template: Promise<string> | undefined;
+/** The stores the store-agnostic suites run on: both, wherever slapd exists (always in CI). */
+export type StoreKind = 'sqlite' | 'ldap';
+export const STORE_KINDS: readonly StoreKind[] = slapdSkipReason() === false ? ['sqlite', 'ldap'] : ['sqlite'];
 
-/** A fresh copy of the sample directory; built once per test file (hashing its passwords takes a while). */
-export async function sampleStore(): Promise<string> {
+let template: Promise<string> | undefined;
+let hashedSample: Promise<string> | undefined;
+
+const SAMPLE_PASSWORD = 'Tailspin!2026';
+
+/** The sample directory with its one password hashed once (Password is its last column), so each LDAP copy imports quickly. */
+function hashedSampleCsv(): Promise<string> {
+  hashedSample ??= (async () => {
+    const { hashPassword } = await import('../../src/input/password-hash.js');
+    const hashed = hashPassword(SAMPLE_PASSWORD);
+    const text = readFileSync(join(FIXTURES, 'sample-directory.csv'), 'utf8')
+      .split('\n')
+      .map((line) => (line.endsWith(`,${SAMPLE_PASSWORD}`) ? `${line.slice(0, -SAMPLE_PASSWORD.length)}${hashed}` : line))
+      .join('\n');
+    if (text.includes(SAMPLE_PASSWORD)) throw new Error('the sample directory has a password elsewhere than its last column');
+    const path = join(tempDir(), 'sample-hashed.csv');
+    writeFileSync(path, text);
+    return path;
+  })();
+  return hashedSample;
+}
+
+/** A fresh LDAP store holding the sample directory, on a slapd of its own (stopped when the file ends). */
+async function ldapSampleStore(): Promise<string> {
+  const slapd = await startSlapd();
+  const url = slapd.storeUrl;
+  credentials.set(url, slapd.env('service'));
+  for (const args of [['init'], ['import', await hashedSampleCsv()]]) {
+    const result = await casctl(args, { store: url });
+    if (result.code !== 0) throw new Error(`${args[0]} on ${url} failed: ${result.stderr}`);
+  }
+  return url;
+}
+
+/**
+ * A fresh copy of the sample directory: a SQLite file copied from one built per test file (hashing
+ * its passwords takes a while), or a new LDAP directory.
+ */
+export async function sampleStore(kind: StoreKind = 'sqlite'): Promise<string> {
+  if (kind === 'ldap') return ldapSampleStore();
   template ??= (async () => {
     const dir = tempDir();
     const path = join(dir, 'template.db');

@@ -46,6 +46,8 @@ export interface Slapd {
   /** `ldap://127.0.0.1:PORT/dc=tailspintoys,dc=com`, the casctl store URL. */
   storeUrl: string;
   accounts: Record<AccountName, SlapdAccount>;
+  /** With `tls`: the CA file that signed the server certificate, and the ldaps:// server URL. */
+  tls?: { caFile: string; ldapsUrl: string };
   pid: number;
   /** CASCTL_LDAP_BIND_DN and CASCTL_LDAP_PASSWORD for an account (default: the service account). */
   env(account?: AccountName): NodeJS.ProcessEnv;
@@ -59,6 +61,8 @@ export interface StartSlapdOptions {
   /** Load schema/casmailbox.schema (default true); false gives a server without it. */
   schema?: boolean;
   suffix?: string;
+  /** TLS: a throwaway CA and server certificate for 127.0.0.1; StartTLS on the ldap:// port and an ldaps:// port. */
+  tls?: boolean;
   /** Flush every write to disk as production does (default false: dbnosync, test data is thrown away). */
   sync?: boolean;
   /** How long to wait for the root DSE to answer; default 10 s. */
@@ -93,7 +97,7 @@ export function slapdSkipReason(): string | false {
   return 'OpenLDAP slapd is not installed (apt-get install slapd ldap-utils); skipped because CI is not set';
 }
 
-function configuration(dir: string, suffix: string, schema: boolean, sync: boolean, accounts: Record<AccountName, SlapdAccount>): string {
+function configuration(dir: string, suffix: string, schema: boolean, sync: boolean, tls: boolean, accounts: Record<AccountName, SlapdAccount>): string {
   const schemaDir = SCHEMA_DIRS.find((d) => existsSync(join(d, 'core.schema'))) ?? SCHEMA_DIRS[0];
   const moduleDir = MODULE_DIRS.find((d) => existsSync(join(d, 'back_mdb.la')) || existsSync(join(d, 'back_mdb.so')));
   const service = accounts.service.dn;
@@ -109,6 +113,7 @@ argsfile  ${dir}/run/slapd.args
 ${moduleDir === undefined ? '' : `modulepath ${moduleDir}\nmoduleload back_mdb`}
 loglevel  none
 threads   8
+${tls ? `TLSCACertificateFile ${dir}/tls/ca.pem\nTLSCertificateFile ${dir}/tls/server.pem\nTLSCertificateKeyFile ${dir}/tls/server.key` : ''}
 # every bind but the service account: 50 entries, paged or not (proves the size-limit error)
 sizelimit 50
 
@@ -256,6 +261,26 @@ async function answers(serverUrl: string): Promise<boolean> {
   }
 }
 
+/** A throwaway CA and a server certificate it signed, for 127.0.0.1 and localhost. */
+async function makeCertificates(dir: string): Promise<void> {
+  const openssl = which('openssl');
+  if (openssl === undefined) throw new Error('openssl is needed for a TLS test slapd');
+  mkdirSync(dir);
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n');
+  const steps: string[][] = [
+    ['req', '-x509', ...ec, '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.pem'), '-days', '2', '-subj', '/CN=casctl test CA',
+      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
+    ['req', ...ec, '-keyout', join(dir, 'server.key'), '-out', join(dir, 'server.csr'), '-subj', '/CN=127.0.0.1'],
+    ['x509', '-req', '-in', join(dir, 'server.csr'), '-CA', join(dir, 'ca.pem'), '-CAkey', join(dir, 'ca.key'), '-CAcreateserial',
+      '-out', join(dir, 'server.pem'), '-days', '2', '-extfile', join(dir, 'server.ext')],
+  ];
+  for (const args of steps) {
+    const result = await run(openssl, args);
+    if (result.code !== 0) throw new Error(`openssl ${args[0]} failed (exit ${result.code}):\n${result.output}`);
+  }
+}
+
 export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd> {
   const slapd = which('slapd');
   const slapadd = which('slapadd');
@@ -279,8 +304,9 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
     const dir = mkdtempSync(join(tmpdir(), 'casctl-slapd-'));
     for (const sub of ['data', 'run']) mkdirSync(join(dir, sub));
     const conf = join(dir, 'slapd.conf');
-    writeFileSync(conf, configuration(dir, suffix, options.schema !== false, options.sync === true, accounts));
+    writeFileSync(conf, configuration(dir, suffix, options.schema !== false, options.sync === true, options.tls === true, accounts));
     writeFileSync(join(dir, 'seed.ldif'), seed(suffix, accounts));
+    if (options.tls === true) await makeCertificates(join(dir, 'tls'));
     const loaded = await run(slapadd, ['-f', conf, '-q', '-l', join(dir, 'seed.ldif')]);
     if (loaded.code !== 0) {
       rmSync(dir, { recursive: true, force: true });
@@ -288,8 +314,9 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
     }
     const port = await freePort();
     const serverUrl = `ldap://127.0.0.1:${port}`;
+    const ldapsUrl = options.tls === true ? `ldaps://127.0.0.1:${await freePort()}` : undefined;
     const started = Date.now();
-    const launch = await run(slapd, ['-f', conf, '-h', `${serverUrl}/`, '-s', '0']);
+    const launch = await run(slapd, ['-f', conf, '-h', [`${serverUrl}/`, ...(ldapsUrl === undefined ? [] : [`${ldapsUrl}/`])].join(' '), '-s', '0']);
     const pid = readPid(dir);
     if (pid !== undefined) instances.set(dir, pid);
     const fail = async (why: string): Promise<string> => {
@@ -324,6 +351,7 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
       suffix,
       storeUrl: `${serverUrl}/${suffix}`,
       accounts,
+      ...(ldapsUrl === undefined ? {} : { tls: { caFile: join(dir, 'tls', 'ca.pem'), ldapsUrl } }),
       pid,
       env: (account = 'service') => ({ CASCTL_LDAP_BIND_DN: accounts[account].dn, CASCTL_LDAP_PASSWORD: accounts[account].password }),
       client: (account = 'admin') => bound(serverUrl, accounts[account]),

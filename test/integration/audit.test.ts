@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
-import { FIXTURES, casctl, json, sampleStore, tempDir } from '../helpers/cli.js';
+import { describe, test } from 'node:test';
+import { FIXTURES, casctl, json, sampleStore, STORE_KINDS, tempDir } from '../helpers/cli.js';
 
 interface AuditJson {
   Summary: { Rules: number; Passed: number; Failed: number; Violations: number };
@@ -23,138 +23,143 @@ const FINANCE = `rules:
     except: [ dmitri.volkov@tailspintoys.com ]
 `;
 
-test('an expect rule lists exactly the mailboxes that break it, exceptions left out', async () => {
-  const store = await sampleStore();
-  const result = await casctl(['audit', policy(FINANCE), '-o', 'json'], { store });
-  assert.equal(result.code, 5, result.stderr);
-  const report = json<AuditJson>(result);
-  const [rule] = report.Rules;
-  assert.equal(rule?.Selected, 13, '14 Finance users, one excepted');
-  const expected = json<{ Name: string }[]>(await casctl(['get-casmailbox', '--organizational-unit', 'North America/Finance', '--filter',
-    "RecipientTypeDetails -eq 'UserMailbox' -and (PopEnabled -eq $true -or ImapEnabled -eq $true) -and Name -ne 'Dmitri Volkov'", '-o', 'json'], { store }));
-  assert.deepEqual(rule?.Violations.map((v) => v.Name).sort(), expected.map((m) => m.Name).sort());
-  assert.ok(rule?.Violations.every((v) => /expected False/.test(v.Reason)));
-  assert.match(result.stderr, /1 rules, 0 passed, 1 failed/);
-});
+// Store-agnostic: every test runs on SQLite and on LDAP (a slapd of its own per test).
+for (const kind of STORE_KINDS) {
+  describe(`on ${kind}`, () => {
+    test('an expect rule lists exactly the mailboxes that break it, exceptions left out', async () => {
+      const store = await sampleStore(kind);
+      const result = await casctl(['audit', policy(FINANCE), '-o', 'json'], { store });
+      assert.equal(result.code, 5, result.stderr);
+      const report = json<AuditJson>(result);
+      const [rule] = report.Rules;
+      assert.equal(rule?.Selected, 13, '14 Finance users, one excepted');
+      const expected = json<{ Name: string }[]>(await casctl(['get-casmailbox', '--organizational-unit', 'North America/Finance', '--filter',
+        "RecipientTypeDetails -eq 'UserMailbox' -and (PopEnabled -eq $true -or ImapEnabled -eq $true) -and Name -ne 'Dmitri Volkov'", '-o', 'json'], { store }));
+      assert.deepEqual(rule?.Violations.map((v) => v.Name).sort(), expected.map((m) => m.Name).sort());
+      assert.ok(rule?.Violations.every((v) => /expected False/.test(v.Reason)));
+      assert.match(result.stderr, /1 rules, 0 passed, 1 failed/);
+    });
 
-test('a max rule, an identities file rule and a JSON policy', async () => {
-  const store = await sampleStore();
-  const file = join(FIXTURES, 'Accounts.txt');
-  const path = policy(JSON.stringify({
-    rules: [
-      { name: 'At most 5 mailboxes have POP3 off', filter: 'PopEnabled -eq $false', max: 5 },
-      { name: 'The article accounts keep IMAP4', file, expect: { ImapEnabled: true } },
-      { name: 'Nobody outside IT has POP3', filter: "Department -ne 'IT'", expect: { PopEnabled: false } },
-    ],
-  }), 'policy.json');
-  const report = json<AuditJson>(await casctl(['audit', path, '-o', 'json'], { store }));
-  const [max, accounts, outside] = report.Rules;
-  const popOff = json<unknown[]>(await casctl(['get-casmailbox', '--filter', 'PopEnabled -eq $false', '-o', 'json'], { store })).length;
-  assert.equal(max?.Selected, popOff);
-  assert.equal(max?.Result, popOff > 5 ? 'Fail' : 'Pass');
-  assert.equal(max?.Violations.length, popOff > 5 ? popOff : 0);
-  assert.equal(accounts?.Result, 'Pass');
-  assert.equal(accounts?.Selected, 4);
-  assert.equal(outside?.Result, 'Fail');
-  assert.ok(outside?.Violations.every((v) => v.Reason === 'PopEnabled is True, expected False'));
-});
+    test('a max rule, an identities file rule and a JSON policy', async () => {
+      const store = await sampleStore(kind);
+      const file = join(FIXTURES, 'Accounts.txt');
+      const path = policy(JSON.stringify({
+        rules: [
+          { name: 'At most 5 mailboxes have POP3 off', filter: 'PopEnabled -eq $false', max: 5 },
+          { name: 'The article accounts keep IMAP4', file, expect: { ImapEnabled: true } },
+          { name: 'Nobody outside IT has POP3', filter: "Department -ne 'IT'", expect: { PopEnabled: false } },
+        ],
+      }), 'policy.json');
+      const report = json<AuditJson>(await casctl(['audit', path, '-o', 'json'], { store }));
+      const [max, accounts, outside] = report.Rules;
+      const popOff = json<unknown[]>(await casctl(['get-casmailbox', '--filter', 'PopEnabled -eq $false', '-o', 'json'], { store })).length;
+      assert.equal(max?.Selected, popOff);
+      assert.equal(max?.Result, popOff > 5 ? 'Fail' : 'Pass');
+      assert.equal(max?.Violations.length, popOff > 5 ? popOff : 0);
+      assert.equal(accounts?.Result, 'Pass');
+      assert.equal(accounts?.Selected, 4);
+      assert.equal(outside?.Result, 'Fail');
+      assert.ok(outside?.Violations.every((v) => v.Reason === 'PopEnabled is True, expected False'));
+    });
 
-test('a clean directory passes: exit 0', async () => {
-  const store = await sampleStore();
-  const path = policy(`rules:\n  - name: The Administrator never has POP3\n    identities: [ Administrator ]\n    expect: { PopEnabled: false, ImapEnabled: false }\n`);
-  const result = await casctl(['audit', path], { store });
-  assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /Pass\s+The Administrator never has POP3\s+1\s+0/);
-});
+    test('a clean directory passes: exit 0', async () => {
+      const store = await sampleStore(kind);
+      const path = policy(`rules:\n  - name: The Administrator never has POP3\n    identities: [ Administrator ]\n    expect: { PopEnabled: false, ImapEnabled: false }\n`);
+      const result = await casctl(['audit', path], { store });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /Pass\s+The Administrator never has POP3\s+1\s+0/);
+    });
 
-test('JUnit XML: one test case per rule, one failure per violating mailbox', async () => {
-  const store = await sampleStore();
-  const path = join(FIXTURES, 'policies', 'sample-policy.yml');
-  const report = json<AuditJson>(await casctl(['audit', path, '-o', 'json'], { store }));
-  const result = await casctl(['audit', path, '-o', 'junit'], { store });
-  assert.equal(result.code, 5);
-  const xml = result.stdout;
-  assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites /);
-  const attr = (tag: string, name: string): string => new RegExp(`<${tag} [^>]*${name}="(\\d+)"`).exec(xml)?.[1] ?? 'missing';
-  assert.equal(attr('testsuites', 'tests'), String(report.Summary.Rules));
-  assert.equal(attr('testsuites', 'failures'), String(report.Summary.Failed));
-  assert.equal(attr('testsuite', 'tests'), String(report.Summary.Rules));
-  assert.equal(attr('testsuite', 'failures'), String(report.Summary.Failed));
-  assert.equal((xml.match(/<testcase /g) ?? []).length, report.Summary.Rules);
-  assert.equal((xml.match(/<failure /g) ?? []).length, report.Summary.Violations);
-  assert.equal((xml.match(/<testcase [^>]*>\n\s+<failure/g) ?? []).length, report.Summary.Failed, 'failing cases hold failures');
-  assert.ok(xml.includes('Katherine &quot;Kate&quot; O&apos;Neil &lt;kate.oneil@tailspintoys.com&gt;'), 'names are escaped');
-  assert.ok(xml.trimEnd().endsWith('</testsuites>'));
-});
+    test('JUnit XML: one test case per rule, one failure per violating mailbox', async () => {
+      const store = await sampleStore(kind);
+      const path = join(FIXTURES, 'policies', 'sample-policy.yml');
+      const report = json<AuditJson>(await casctl(['audit', path, '-o', 'json'], { store }));
+      const result = await casctl(['audit', path, '-o', 'junit'], { store });
+      assert.equal(result.code, 5);
+      const xml = result.stdout;
+      assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites /);
+      const attr = (tag: string, name: string): string => new RegExp(`<${tag} [^>]*${name}="(\\d+)"`).exec(xml)?.[1] ?? 'missing';
+      assert.equal(attr('testsuites', 'tests'), String(report.Summary.Rules));
+      assert.equal(attr('testsuites', 'failures'), String(report.Summary.Failed));
+      assert.equal(attr('testsuite', 'tests'), String(report.Summary.Rules));
+      assert.equal(attr('testsuite', 'failures'), String(report.Summary.Failed));
+      assert.equal((xml.match(/<testcase /g) ?? []).length, report.Summary.Rules);
+      assert.equal((xml.match(/<failure /g) ?? []).length, report.Summary.Violations);
+      assert.equal((xml.match(/<testcase [^>]*>\n\s+<failure/g) ?? []).length, report.Summary.Failed, 'failing cases hold failures');
+      assert.ok(xml.includes('Katherine &quot;Kate&quot; O&apos;Neil &lt;kate.oneil@tailspintoys.com&gt;'), 'names are escaped');
+      assert.ok(xml.trimEnd().endsWith('</testsuites>'));
+    });
 
-test('csv lists one row per violation', async () => {
-  const store = await sampleStore();
-  const result = await casctl(['audit', policy(FINANCE), '-o', 'csv'], { store });
-  const lines = result.stdout.trimEnd().split('\r\n');
-  assert.equal(lines[0], 'Rule,Guid,Name,PrimarySmtpAddress,PopEnabled,ImapEnabled,Reason');
-  assert.equal(lines.length - 1, json<AuditJson>(await casctl(['audit', policy(FINANCE), '-o', 'json'], { store })).Summary.Violations);
-});
+    test('csv lists one row per violation', async () => {
+      const store = await sampleStore(kind);
+      const result = await casctl(['audit', policy(FINANCE), '-o', 'csv'], { store });
+      const lines = result.stdout.trimEnd().split('\r\n');
+      assert.equal(lines[0], 'Rule,Guid,Name,PrimarySmtpAddress,PopEnabled,ImapEnabled,Reason');
+      assert.equal(lines.length - 1, json<AuditJson>(await casctl(['audit', policy(FINANCE), '-o', 'json'], { store })).Summary.Violations);
+    });
 
-const badPolicies: [string, string, RegExp][] = [
-  ['YAML syntax', 'rules:\n  - name: x\n    expect: { PopEnabled: false\n', /policy\.yml:\d+:\d+: /],
-  ['unknown key', 'rules:\n  - name: x\n    expct: { PopEnabled: false }\n', /policy\.yml:3:5: unknown key 'expct'/],
-  ['bad filter', "rules:\n  - name: x\n    filter: \"Departmnet -eq 'IT'\"\n    expect: { PopEnabled: false }\n", /policy\.yml:3:13: Invalid filter: unknown property 'Departmnet'[\s\S]*Did you mean 'Department'/],
-  ['no name', 'rules:\n  - expect: { PopEnabled: false }\n', /policy\.yml:2:5: every rule needs a "name"/],
-  ['bad setting', 'rules:\n  - name: x\n    expect: { SmtpEnabled: false }\n', /policy\.yml:3:15: 'SmtpEnabled' is not a setting/],
-  ['not a boolean', 'rules:\n  - name: x\n    expect: { PopEnabled: "no" }\n', /PopEnabled must be true or false/],
-  ['nothing stated', 'rules:\n  - name: x\n    filter: "PopEnabled -eq $true"\n', /states nothing: give "expect", "max" or both/],
-  ['negative max', 'rules:\n  - name: x\n    max: -1\n', /policy\.yml:3:10: "max" must be a whole number/],
-  ['duplicate names', 'rules:\n  - name: x\n    max: 1\n  - name: x\n    max: 2\n', /policy\.yml:4:11: two rules are named 'x'/],
-  ['no rules', 'rules: []\n', /"rules" must be a non-empty list/],
-];
+    const badPolicies: [string, string, RegExp][] = [
+      ['YAML syntax', 'rules:\n  - name: x\n    expect: { PopEnabled: false\n', /policy\.yml:\d+:\d+: /],
+      ['unknown key', 'rules:\n  - name: x\n    expct: { PopEnabled: false }\n', /policy\.yml:3:5: unknown key 'expct'/],
+      ['bad filter', "rules:\n  - name: x\n    filter: \"Departmnet -eq 'IT'\"\n    expect: { PopEnabled: false }\n", /policy\.yml:3:13: Invalid filter: unknown property 'Departmnet'[\s\S]*Did you mean 'Department'/],
+      ['no name', 'rules:\n  - expect: { PopEnabled: false }\n', /policy\.yml:2:5: every rule needs a "name"/],
+      ['bad setting', 'rules:\n  - name: x\n    expect: { SmtpEnabled: false }\n', /policy\.yml:3:15: 'SmtpEnabled' is not a setting/],
+      ['not a boolean', 'rules:\n  - name: x\n    expect: { PopEnabled: "no" }\n', /PopEnabled must be true or false/],
+      ['nothing stated', 'rules:\n  - name: x\n    filter: "PopEnabled -eq $true"\n', /states nothing: give "expect", "max" or both/],
+      ['negative max', 'rules:\n  - name: x\n    max: -1\n', /policy\.yml:3:10: "max" must be a whole number/],
+      ['duplicate names', 'rules:\n  - name: x\n    max: 1\n  - name: x\n    max: 2\n', /policy\.yml:4:11: two rules are named 'x'/],
+      ['no rules', 'rules: []\n', /"rules" must be a non-empty list/],
+    ];
 
-for (const [what, text, message] of badPolicies) {
-  test(`a bad policy is exit 2 with a located error: ${what}`, async () => {
-    const store = await sampleStore();
-    const result = await casctl(['audit', policy(text)], { store });
-    assert.equal(result.code, 2, result.stderr);
-    assert.match(result.stderr, message);
-    assert.equal(result.stdout, '');
+    for (const [what, text, message] of badPolicies) {
+      test(`a bad policy is exit 2 with a located error: ${what}`, async () => {
+        const store = await sampleStore(kind);
+        const result = await casctl(['audit', policy(text)], { store });
+        assert.equal(result.code, 2, result.stderr);
+        assert.match(result.stderr, message);
+        assert.equal(result.stdout, '');
+      });
+    }
+
+    test('an audit of a store that does not exist is exit 3', async () => {
+      const result = await casctl(['audit', policy(FINANCE)], { store: join(tempDir(), 'none.db') });
+      assert.equal(result.code, 3);
+    });
+
+    test('--fix makes exactly the plan that turns the audit clean; recorded and undoable', async () => {
+      const store = await sampleStore(kind);
+      const path = policy(FINANCE);
+      const before = json<AuditJson>(await casctl(['audit', path, '-o', 'json'], { store }));
+      const whatIf = await casctl(['audit', path, '--fix', '--what-if', '-o', 'json'], { store });
+      assert.equal(whatIf.code, 0, whatIf.stderr);
+      const plan = json<{ Summary: { Changed: number }; Items: { Name: string }[] }>(whatIf);
+      assert.deepEqual(plan.Items.map((i) => i.Name).sort(), before.Rules[0]?.Violations.map((v) => v.Name).sort());
+      const fix = await casctl(['audit', path, '--fix', '--yes'], { store });
+      assert.equal(fix.code, 0, fix.stderr);
+      assert.match(fix.stderr, /Recorded as change 1/);
+      const after = await casctl(['audit', path], { store });
+      assert.equal(after.code, 0, after.stderr);
+      assert.equal((await casctl(['undo', '1', '--yes'], { store })).code, 0);
+      assert.equal((await casctl(['audit', path], { store })).code, 5, 'undone: the violations are back');
+      const refusal = await casctl(['audit', path, '--fix'], { store });
+      assert.equal(refusal.code, 2, 'no terminal, no --yes: refused');
+    });
+
+    test('--fix leaves max rules to the admin and says so', async () => {
+      const store = await sampleStore(kind);
+      const path = policy('rules:\n  - name: At most 5 have POP3\n    filter: "PopEnabled -eq $true"\n    max: 5\n');
+      const result = await casctl(['audit', path, '--fix', '--yes'], { store });
+      assert.equal(result.code, 5);
+      assert.match(result.stderr, /cannot be fixed automatically/);
+    });
+
+    test('get-casmailbox --expect-none: a one-line CI check', async () => {
+      const store = await sampleStore(kind);
+      const some = await casctl(['get-casmailbox', '--filter', 'PopEnabled -eq $false -and ImapEnabled -eq $false', '--expect-none', '-o', 'id'], { store });
+      assert.equal(some.code, 5);
+      assert.match(some.stderr, /5 match; --expect-none expected none/);
+      const none = await casctl(['get-casmailbox', '--filter', "Name -eq 'Nobody At All'", '--expect-none'], { store });
+      assert.equal(none.code, 0);
+    });
   });
 }
-
-test('an audit of a store that does not exist is exit 3', async () => {
-  const result = await casctl(['audit', policy(FINANCE)], { store: join(tempDir(), 'none.db') });
-  assert.equal(result.code, 3);
-});
-
-test('--fix makes exactly the plan that turns the audit clean; recorded and undoable', async () => {
-  const store = await sampleStore();
-  const path = policy(FINANCE);
-  const before = json<AuditJson>(await casctl(['audit', path, '-o', 'json'], { store }));
-  const whatIf = await casctl(['audit', path, '--fix', '--what-if', '-o', 'json'], { store });
-  assert.equal(whatIf.code, 0, whatIf.stderr);
-  const plan = json<{ Summary: { Changed: number }; Items: { Name: string }[] }>(whatIf);
-  assert.deepEqual(plan.Items.map((i) => i.Name).sort(), before.Rules[0]?.Violations.map((v) => v.Name).sort());
-  const fix = await casctl(['audit', path, '--fix', '--yes'], { store });
-  assert.equal(fix.code, 0, fix.stderr);
-  assert.match(fix.stderr, /Recorded as change 1/);
-  const after = await casctl(['audit', path], { store });
-  assert.equal(after.code, 0, after.stderr);
-  assert.equal((await casctl(['undo', '1', '--yes'], { store })).code, 0);
-  assert.equal((await casctl(['audit', path], { store })).code, 5, 'undone: the violations are back');
-  const refusal = await casctl(['audit', path, '--fix'], { store });
-  assert.equal(refusal.code, 2, 'no terminal, no --yes: refused');
-});
-
-test('--fix leaves max rules to the admin and says so', async () => {
-  const store = await sampleStore();
-  const path = policy('rules:\n  - name: At most 5 have POP3\n    filter: "PopEnabled -eq $true"\n    max: 5\n');
-  const result = await casctl(['audit', path, '--fix', '--yes'], { store });
-  assert.equal(result.code, 5);
-  assert.match(result.stderr, /cannot be fixed automatically/);
-});
-
-test('get-casmailbox --expect-none: a one-line CI check', async () => {
-  const store = await sampleStore();
-  const some = await casctl(['get-casmailbox', '--filter', 'PopEnabled -eq $false -and ImapEnabled -eq $false', '--expect-none', '-o', 'id'], { store });
-  assert.equal(some.code, 5);
-  assert.match(some.stderr, /5 match; --expect-none expected none/);
-  const none = await casctl(['get-casmailbox', '--filter', "Name -eq 'Nobody At All'", '--expect-none'], { store });
-  assert.equal(none.code, 0);
-});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
-import { casctl, json, sampleStore } from '../helpers/cli.js';
+import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { casctl, json, sampleStore, STORE_KINDS } from '../helpers/cli.js';
 
 type Row = Record<string, unknown>;
 
@@ -12,147 +13,154 @@ async function cas(store: string, identity: string): Promise<Row> {
   return rows[0] as Row;
 }
 
-test('disables POP3 and IMAP4 for Rand Zaher and reads it back from another process', async () => {
-  const store = await sampleStore();
-  const before = await cas(store, 'Rand Zaher');
-  assert.equal(before.PopEnabled, true);
-  assert.equal(before.ImapEnabled, true);
-  const set = await casctl(['set-casmailbox', 'Rand Zaher', '--pop-enabled', 'false', '--imap-enabled', 'false'], { store });
-  assert.equal(set.code, 0, set.stderr);
-  assert.equal(set.stdout, '', 'a change prints no data');
-  assert.match(set.stderr, /MSExchangePOP3.*MSExchangeIMAP4/s, 'names the services to refresh');
-  const after = await cas(store, 'Rand Zaher');
-  assert.equal(after.PopEnabled, false);
-  assert.equal(after.ImapEnabled, false);
-  assert.ok(String(after.WhenChanged) > String(before.WhenChanged), 'WhenChanged moves on');
-  const enable = await casctl(['set-casmailbox', 'Rand Zaher', '--pop-enabled', 'true', '--imap-enabled', 'true'], { store });
-  assert.equal(enable.code, 0, enable.stderr);
-  assert.equal((await cas(store, 'rand.zaher@tailspintoys.com')).PopEnabled, true);
-});
+// Store-agnostic: every test runs on SQLite and on LDAP (a slapd of its own per test).
+for (const kind of STORE_KINDS) {
+  describe(`on ${kind}`, () => {
+    test('disables POP3 and IMAP4 for Rand Zaher and reads it back from another process', async () => {
+      const store = await sampleStore(kind);
+      const before = await cas(store, 'Rand Zaher');
+      assert.equal(before.PopEnabled, true);
+      // LDAP's modifyTimestamp counts whole seconds.
+      if (kind === 'ldap') await sleep(1100);
+      assert.equal(before.ImapEnabled, true);
+      const set = await casctl(['set-casmailbox', 'Rand Zaher', '--pop-enabled', 'false', '--imap-enabled', 'false'], { store });
+      assert.equal(set.code, 0, set.stderr);
+      assert.equal(set.stdout, '', 'a change prints no data');
+      assert.match(set.stderr, /MSExchangePOP3.*MSExchangeIMAP4/s, 'names the services to refresh');
+      const after = await cas(store, 'Rand Zaher');
+      assert.equal(after.PopEnabled, false);
+      assert.equal(after.ImapEnabled, false);
+      assert.ok(String(after.WhenChanged) > String(before.WhenChanged), 'WhenChanged moves on');
+      const enable = await casctl(['set-casmailbox', 'Rand Zaher', '--pop-enabled', 'true', '--imap-enabled', 'true'], { store });
+      assert.equal(enable.code, 0, enable.stderr);
+      assert.equal((await cas(store, 'rand.zaher@tailspintoys.com')).PopEnabled, true);
+    });
 
-test('Exchange spellings work as typed in PowerShell', async () => {
-  const store = await sampleStore();
-  const set = await casctl(['Set-CASMailbox', '-Identity', 'Rand Zaher', '-PopEnabled', '$false', '-ImapEnabled:$false'], { store });
-  assert.equal(set.code, 0, set.stderr);
-  const get = await casctl(['Get-CASMailbox', '-Identity', 'rzaher', '-Output', 'json'], { store });
-  assert.equal(get.code, 0, get.stderr);
-  const [row] = json<Row[]>(get);
-  assert.equal(row?.PopEnabled, false);
-  assert.equal(row?.ImapEnabled, false);
-});
+    test('Exchange spellings work as typed in PowerShell', async () => {
+      const store = await sampleStore(kind);
+      const set = await casctl(['Set-CASMailbox', '-Identity', 'Rand Zaher', '-PopEnabled', '$false', '-ImapEnabled:$false'], { store });
+      assert.equal(set.code, 0, set.stderr);
+      const get = await casctl(['Get-CASMailbox', '-Identity', 'rzaher', '-Output', 'json'], { store });
+      assert.equal(get.code, 0, get.stderr);
+      const [row] = json<Row[]>(get);
+      assert.equal(row?.PopEnabled, false);
+      assert.equal(row?.ImapEnabled, false);
+    });
 
-test('only the named protocol changes', async () => {
-  const store = await sampleStore();
-  assert.equal((await casctl(['set-casmailbox', 'rzaher', '--imap-enabled', '$false'], { store })).code, 0);
-  const row = await cas(store, 'rzaher');
-  assert.equal(row.PopEnabled, true);
-  assert.equal(row.ImapEnabled, false);
-});
+    test('only the named protocol changes', async () => {
+      const store = await sampleStore(kind);
+      assert.equal((await casctl(['set-casmailbox', 'rzaher', '--imap-enabled', '$false'], { store })).code, 0);
+      const row = await cas(store, 'rzaher');
+      assert.equal(row.PopEnabled, true);
+      assert.equal(row.ImapEnabled, false);
+    });
 
-test('the Administrator mailbox is refused and always reads disabled', async () => {
-  const store = await sampleStore();
-  const shown = await cas(store, 'Administrator');
-  assert.equal(shown.PopEnabled, false, 'stored TRUE in the sample, shown false');
-  assert.equal(shown.ImapEnabled, false);
-  const set = await casctl(['set-casmailbox', 'Administrator', '--pop-enabled', 'true'], { store });
-  assert.equal(set.code, 1);
-  assert.match(set.stderr, /Administrator mailbox 'Administrator' can't be enabled for POP3 or IMAP4/);
-  const filtered = await casctl(['get-casmailbox', '--filter', 'PopEnabled -eq $true', '-o', 'id'], { store });
-  assert.ok(!filtered.stdout.includes(String(shown.Guid)), 'filters see the effective value too');
-});
+    test('the Administrator mailbox is refused and always reads disabled', async () => {
+      const store = await sampleStore(kind);
+      const shown = await cas(store, 'Administrator');
+      assert.equal(shown.PopEnabled, false, 'stored TRUE in the sample, shown false');
+      assert.equal(shown.ImapEnabled, false);
+      const set = await casctl(['set-casmailbox', 'Administrator', '--pop-enabled', 'true'], { store });
+      assert.equal(set.code, 1);
+      assert.match(set.stderr, /Administrator mailbox 'Administrator' can't be enabled for POP3 or IMAP4/);
+      const filtered = await casctl(['get-casmailbox', '--filter', 'PopEnabled -eq $true', '-o', 'id'], { store });
+      assert.ok(!filtered.stdout.includes(String(shown.Guid)), 'filters see the effective value too');
+    });
 
-test('an ambiguous identity names the candidates with their Guids and changes nothing', async () => {
-  const store = await sampleStore();
-  const list = async (): Promise<Row[]> =>
-    json<Row[]>(await casctl(['get-casmailbox', '--filter', "Name -eq 'Chris Green'", '-o', 'json'], { store }));
-  const before = await list();
-  assert.equal(before.length, 2);
-  const set = await casctl(['set-casmailbox', 'Chris Green', '--pop-enabled', 'false', '--imap-enabled', 'false'], { store });
-  assert.equal(set.code, 1);
-  assert.match(set.stderr, /The operation couldn't be performed because 'Chris Green' matches multiple entries\./);
-  for (const row of before) assert.ok(set.stderr.includes(String(row.Guid)), 'each candidate Guid is listed');
-  assert.deepEqual(await list(), before, 'nothing changed');
-  const get = await casctl(['get-casmailbox', 'chris green'], { store });
-  assert.equal(get.code, 1);
-  assert.match(get.stderr, /matches multiple entries/);
-});
+    test('an ambiguous identity names the candidates with their Guids and changes nothing', async () => {
+      const store = await sampleStore(kind);
+      const list = async (): Promise<Row[]> =>
+        json<Row[]>(await casctl(['get-casmailbox', '--filter', "Name -eq 'Chris Green'", '-o', 'json'], { store }));
+      const before = await list();
+      assert.equal(before.length, 2);
+      const set = await casctl(['set-casmailbox', 'Chris Green', '--pop-enabled', 'false', '--imap-enabled', 'false'], { store });
+      assert.equal(set.code, 1);
+      assert.match(set.stderr, /The operation couldn't be performed because 'Chris Green' matches multiple entries\./);
+      for (const row of before) assert.ok(set.stderr.includes(String(row.Guid)), 'each candidate Guid is listed');
+      assert.deepEqual(await list(), before, 'nothing changed');
+      const get = await casctl(['get-casmailbox', 'chris green'], { store });
+      assert.equal(get.code, 1);
+      assert.match(get.stderr, /matches multiple entries/);
+    });
 
-test('an unknown identity is reported as not found; the others proceed', async () => {
-  const store = await sampleStore();
-  const result = await casctl(['get-casmailbox', 'nobody@tailspintoys.com', 'rzaher', '-o', 'json'], { store });
-  assert.equal(result.code, 1);
-  assert.match(result.stderr, /The operation couldn't be performed because object 'nobody@tailspintoys.com' couldn't be found on 'sqlite:/);
-  assert.deepEqual(json<Row[]>(result).map((r) => r.Name), ['Rand Zaher']);
-});
+    test('an unknown identity is reported as not found; the others proceed', async () => {
+      const store = await sampleStore(kind);
+      const result = await casctl(['get-casmailbox', 'nobody@tailspintoys.com', 'rzaher', '-o', 'json'], { store });
+      assert.equal(result.code, 1);
+      assert.match(result.stderr, /The operation couldn't be performed because object 'nobody@tailspintoys.com' couldn't be found on '(sqlite|ldap):/);
+      assert.deepEqual(json<Row[]>(result).map((r) => r.Name), ['Rand Zaher']);
+    });
 
-test('a no-op gives Exchange\'s warning and exit 0', async () => {
-  const store = await sampleStore();
-  await casctl(['set-casmailbox', 'rzaher', '--pop-enabled', 'false'], { store });
-  const again = await casctl(['set-casmailbox', 'rzaher', '--pop-enabled', 'false'], { store });
-  assert.equal(again.code, 0);
-  assert.match(again.stderr, /WARNING: The command completed successfully but no settings of 'rzaher' have been modified\./);
-});
+    test('a no-op gives Exchange\'s warning and exit 0', async () => {
+      const store = await sampleStore(kind);
+      await casctl(['set-casmailbox', 'rzaher', '--pop-enabled', 'false'], { store });
+      const again = await casctl(['set-casmailbox', 'rzaher', '--pop-enabled', 'false'], { store });
+      assert.equal(again.code, 0);
+      assert.match(again.stderr, /WARNING: The command completed successfully but no settings of 'rzaher' have been modified\./);
+    });
 
-test('a bad boolean is a usage error and changes nothing', async () => {
-  const store = await sampleStore();
-  for (const bad of ['maybe', '2', '']) {
-    const result = await casctl(['set-casmailbox', 'rzaher', '--pop-enabled', bad], { store });
-    assert.equal(result.code, 2, bad);
-    assert.match(result.stderr, /--pop-enabled takes true\/false/);
-  }
-  const shellEaten = await casctl(['set-casmailbox', 'rzaher', '-PopEnabled:'], { store });
-  assert.equal(shellEaten.code, 2);
-  assert.match(shellEaten.stderr, /quotes/);
-  assert.equal((await cas(store, 'rzaher')).PopEnabled, true);
-});
+    test('a bad boolean is a usage error and changes nothing', async () => {
+      const store = await sampleStore(kind);
+      for (const bad of ['maybe', '2', '']) {
+        const result = await casctl(['set-casmailbox', 'rzaher', '--pop-enabled', bad], { store });
+        assert.equal(result.code, 2, bad);
+        assert.match(result.stderr, /--pop-enabled takes true\/false/);
+      }
+      const shellEaten = await casctl(['set-casmailbox', 'rzaher', '-PopEnabled:'], { store });
+      assert.equal(shellEaten.code, 2);
+      assert.match(shellEaten.stderr, /quotes/);
+      assert.equal((await cas(store, 'rzaher')).PopEnabled, true);
+    });
 
-test('set-casmailbox needs a setting and a selection', async () => {
-  const store = await sampleStore();
-  assert.equal((await casctl(['set-casmailbox', 'rzaher'], { store })).code, 2);
-  const none = await casctl(['set-casmailbox', '--pop-enabled', 'false'], { store });
-  assert.equal(none.code, 2);
-  assert.match(none.stderr, /Name the mailboxes/);
-});
+    test('set-casmailbox needs a setting and a selection', async () => {
+      const store = await sampleStore(kind);
+      assert.equal((await casctl(['set-casmailbox', 'rzaher'], { store })).code, 2);
+      const none = await casctl(['set-casmailbox', '--pop-enabled', 'false'], { store });
+      assert.equal(none.code, 2);
+      assert.match(none.stderr, /Name the mailboxes/);
+    });
 
-test('every identity form resolves, case-insensitively', async () => {
-  const store = await sampleStore();
-  const [rand] = json<Row[]>(await casctl(['get-mailbox', 'rand.zaher@tailspintoys.com', '-o', 'json'], { store }));
-  assert.ok(rand);
-  const forms = [
-    'Rand Zaher', 'RAND ZAHER', 'rzaher', 'RZaher@TailspinToys.com', String(rand.Guid), String(rand.Guid).toUpperCase(),
-    String(rand.DistinguishedName), 'tailspintoys.com/North America/Engineering/Rand Zaher', 'TAILSPINTOYS\\rzaher',
-    'tailspintoys.com\\rzaher', 'rzaher@tailspintoys.com',
-  ];
-  for (const form of forms) assert.equal((await cas(store, form)).Guid, rand.Guid, form);
-});
+    test('every identity form resolves, case-insensitively', async () => {
+      const store = await sampleStore(kind);
+      const [rand] = json<Row[]>(await casctl(['get-mailbox', 'rand.zaher@tailspintoys.com', '-o', 'json'], { store }));
+      assert.ok(rand);
+      const forms = [
+        'Rand Zaher', 'RAND ZAHER', 'rzaher', 'RZaher@TailspinToys.com', String(rand.Guid), String(rand.Guid).toUpperCase(),
+        String(rand.DistinguishedName), 'tailspintoys.com/North America/Engineering/Rand Zaher', 'TAILSPINTOYS\\rzaher',
+        'tailspintoys.com\\rzaher', 'rzaher@tailspintoys.com',
+      ];
+      for (const form of forms) assert.equal((await cas(store, form)).Guid, rand.Guid, form);
+    });
 
-test('non-ASCII names resolve whatever their case', async () => {
-  const store = await sampleStore();
-  const zoe = await cas(store, 'Zoë Müller');
-  assert.equal(zoe.Name, 'Zoë Müller');
-  assert.equal((await cas(store, 'ZOË MÜLLER')).Guid, zoe.Guid);
-  assert.equal((await cas(store, 'zoë müller')).Guid, zoe.Guid);
-});
+    test('non-ASCII names resolve whatever their case', async () => {
+      const store = await sampleStore(kind);
+      const zoe = await cas(store, 'Zoë Müller');
+      assert.equal(zoe.Name, 'Zoë Müller');
+      assert.equal((await cas(store, 'ZOË MÜLLER')).Guid, zoe.Guid);
+      assert.equal((await cas(store, 'zoë müller')).Guid, zoe.Guid);
+    });
 
-test('get commands accept * wildcards', async () => {
-  const store = await sampleStore();
-  const result = await casctl(['get-mailbox', 'rand*', '-o', 'json', '--property', 'Name,Alias'], { store });
-  assert.equal(result.code, 0, result.stderr);
-  const names = json<Row[]>(result).map((r) => r.Name);
-  assert.ok(names.includes('Rand Zaher') && names.includes('Rand Kowalski') && names.includes('Randall Okafor'), names.join());
-  assert.deepEqual(Object.keys(json<Row[]>(result)[0] ?? {}), ['Name', 'Alias']);
-  const set = await casctl(['set-casmailbox', 'rand*', '--pop-enabled', 'false'], { store });
-  assert.equal(set.code, 1, 'set takes no wildcards: rand* is a literal identity');
-  assert.match(set.stderr, /couldn't be found/);
-});
+    test('get commands accept * wildcards', async () => {
+      const store = await sampleStore(kind);
+      const result = await casctl(['get-mailbox', 'rand*', '-o', 'json', '--property', 'Name,Alias'], { store });
+      assert.equal(result.code, 0, result.stderr);
+      const names = json<Row[]>(result).map((r) => r.Name);
+      assert.ok(names.includes('Rand Zaher') && names.includes('Rand Kowalski') && names.includes('Randall Okafor'), names.join());
+      assert.deepEqual(Object.keys(json<Row[]>(result)[0] ?? {}), ['Name', 'Alias']);
+      const set = await casctl(['set-casmailbox', 'rand*', '--pop-enabled', 'false'], { store });
+      assert.equal(set.code, 1, 'set takes no wildcards: rand* is a literal identity');
+      assert.match(set.stderr, /couldn't be found/);
+    });
 
-test('a bulk change needs --yes when nobody can be asked', async () => {
-  const store = await sampleStore();
-  const result = await casctl(['set-casmailbox', 'rzaher', 'ebrunner@tailspintoys.com', '--pop-enabled', 'false'], { store });
-  assert.equal(result.code, 2);
-  assert.match(result.stderr, /--yes/);
-  assert.equal((await cas(store, 'rzaher')).PopEnabled, true, 'nothing changed');
-  const yes = await casctl(['set-casmailbox', 'rzaher', 'ebrunner@tailspintoys.com', '--pop-enabled', 'false', '-Confirm:$false'], { store });
-  assert.equal(yes.code, 0, yes.stderr);
-  assert.equal((await cas(store, 'ebrunner@tailspintoys.com')).PopEnabled, false);
-});
+    test('a bulk change needs --yes when nobody can be asked', async () => {
+      const store = await sampleStore(kind);
+      const result = await casctl(['set-casmailbox', 'rzaher', 'ebrunner@tailspintoys.com', '--pop-enabled', 'false'], { store });
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /--yes/);
+      assert.equal((await cas(store, 'rzaher')).PopEnabled, true, 'nothing changed');
+      const yes = await casctl(['set-casmailbox', 'rzaher', 'ebrunner@tailspintoys.com', '--pop-enabled', 'false', '-Confirm:$false'], { store });
+      assert.equal(yes.code, 0, yes.stderr);
+      assert.equal((await cas(store, 'ebrunner@tailspintoys.com')).PopEnabled, false);
+    });
+  });
+}

@@ -4,7 +4,7 @@ import { ExitCode, UsageError } from '../../core/errors.js';
 import { dovecotAuthFiles } from '../../dovecot/auth-config.js';
 import { sqlitePath } from '../../store/open-store.js';
 import type { CommandContext } from '../context.js';
-import { withStore, type GlobalOptions } from '../open.js';
+import { configFor, withStore, type GlobalOptions } from '../open.js';
 
 interface DovecotConfigOptions extends GlobalOptions {
   write?: string;
@@ -13,13 +13,28 @@ interface DovecotConfigOptions extends GlobalOptions {
 
 const DEFAULT_DIRECTORY = '/etc/dovecot';
 
+/** The files for the store in use: Dovecot's SQL passdb on SQLite, its LDAP passdb on LDAP. */
+async function filesFor(url: string, directory: string, context: CommandContext, options: DovecotConfigOptions): Promise<Map<string, string>> {
+  const databasePath = sqlitePath(url, context.cwd);
+  if (databasePath !== null) return dovecotAuthFiles({ databasePath, directory, reason: options.reason === true }).files;
+  if (options.reason === true) {
+    throw new UsageError('--reason is for the SQLite store: the LDAP passdb cannot tell a refused client why.');
+  }
+  const ldap = configFor(context, options).ldap;
+  const { dovecotLdapFiles } = await import('../../dovecot/ldap-auth-config.js');
+  return dovecotLdapFiles({
+    storeUrl: url,
+    directory,
+    ...(ldap?.startTls === undefined ? {} : { startTls: ldap.startTls }),
+    ...(ldap?.caFile === undefined ? {} : { caFile: ldap.caFile }),
+  });
+}
+
 /** Prints, or writes, the passdb/userdb configuration that makes Dovecot enforce the store in use. */
 export async function run(context: CommandContext, options: DovecotConfigOptions): Promise<number> {
   return withStore(context, options, async (store) => {
-    const databasePath = sqlitePath(store.url, context.cwd);
-    if (databasePath === null) throw new UsageError(`get-dovecotconfig does not support the store ${store.url}.`);
     const directory = options.write === undefined ? DEFAULT_DIRECTORY : resolve(context.cwd, options.write);
-    const { files } = dovecotAuthFiles({ databasePath, directory, reason: options.reason === true });
+    const files = await filesFor(store.url, directory, context, options);
     if (options.write === undefined) {
       for (const [name, content] of files) context.stdout.write(`# ---- ${join(directory, name)} ----\n${content}\n`);
       return ExitCode.Ok;

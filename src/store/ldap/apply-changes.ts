@@ -10,7 +10,7 @@ import { ResultCode, isFatal, resultCode } from './errors.js';
 import type { MailboxSearch } from './mailbox-search.js';
 
 /** Only entries that are not the Administrator mailbox may gain a protocol (RFC 4528 assertion). */
-const NOT_ADMINISTRATOR = `(!(${ADMINISTRATOR_ATTRIBUTE}=TRUE))`;
+export const NOT_ADMINISTRATOR = `(!(${ADMINISTRATOR_ATTRIBUTE}=TRUE))`;
 
 interface MailboxWrites {
   guid: string;

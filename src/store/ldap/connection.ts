@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Attribute, BerWriter, Change, Client, Control, FilterParser, type Entry } from 'ldapts';
 import { StoreError } from '../../core/errors.js';
@@ -163,7 +164,8 @@ export class LdapConnection {
 }
 
 function tlsOptions(target: LdapStoreUrl, settings: LdapConnectionSettings): ConnectionOptions {
-  const options: ConnectionOptions = { servername: target.host, minVersion: 'TLSv1.2' };
+  // The certificate is checked against the host; SNI carries names only, never an IP address.
+  const options: ConnectionOptions = { host: target.host, minVersion: 'TLSv1.2', ...(isIP(target.host) === 0 ? { servername: target.host } : {}) };
   if (settings.caFile !== null) {
     try {
       options.ca = readFileSync(settings.caFile);
@@ -184,6 +186,9 @@ async function connect(target: LdapStoreUrl, settings: LdapConnectionSettings): 
     url: target.serverUrl,
     timeout: settings.timeoutMs,
     connectTimeout: Math.min(settings.timeoutMs, 10_000),
+    // A server that drops an idle connection gets the same bind again on the next request, not an
+    // anonymous one (ldapts never replays a bind over a StartTLS session: it would go out in clear).
+    autoRebind: true,
     // For ldap:// the TLS options go to startTLS(): given here, ldapts would open TLS at once.
     ...(target.secure && tls !== undefined ? { tlsOptions: tls } : {}),
   });

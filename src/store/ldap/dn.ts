@@ -44,6 +44,12 @@ export function parseDn(text: string): Rdn[] | null {
 
 /** Reads one attribute value from `start`; stops at an unescaped `,`, `;` or `+`. */
 function readValue(source: string, start: number): { value: string; end: number } | null {
+  // Most values hold no escapes: no need to go through UTF-8 bytes.
+  const plain = /^[^\\,;+]*/.exec(source.slice(start))?.[0] ?? '';
+  const next = source[start + plain.length];
+  if (next === undefined || next === ',' || next === ';' || next === '+') {
+    return { value: plain.replace(/^ +| +$/g, ''), end: start + plain.length };
+  }
   const bytes: number[] = [];
   let index = start;
   // Spaces after `=` are not part of the value.

@@ -3,7 +3,6 @@ import { PROTOCOLS } from '../../core/protocols.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../filter/to-ldap.js';
 import type { MailboxRecord } from '../directory-store.js';
 import type { LdapEntry } from './connection.js';
-import { parseDn } from './dn.js';
 import type { DirectoryLayout } from './layout.js';
 
 /**
@@ -40,7 +39,7 @@ export const MAILBOX_ATTRIBUTES: readonly string[] = [
 
 /** The mailbox an entry holds, with the effective CAS values (the Administrator reads disabled). */
 export function entryToMailbox(entry: LdapEntry, layout: DirectoryLayout): Mailbox {
-  const rdns = parseDn(entry.dn) ?? [];
+  const { name, container } = layout.nameAndContainer(entry.dn);
   const administrator = entry.first(ADMINISTRATOR_ATTRIBUTE)?.toUpperCase() === 'TRUE';
   const services = new Set(entry.values(ENABLED_SERVICE_ATTRIBUTE).map((s) => s.toLowerCase()));
   const text = (attribute: string): string | null => entry.first(attribute);
@@ -50,14 +49,14 @@ export function entryToMailbox(entry: LdapEntry, layout: DirectoryLayout): Mailb
   const mailbox: Mailbox = {
     Guid: text('casGuid') ?? '',
     DistinguishedName: entry.dn,
-    Name: rdns[0]?.value ?? text('cn') ?? '',
+    Name: name === '' ? (text('cn') ?? '') : name,
     DisplayName: text(TEXT_ATTRIBUTES.DisplayName) ?? '',
     Alias: text(TEXT_ATTRIBUTES.Alias) ?? '',
     SamAccountName: text(TEXT_ATTRIBUTES.SamAccountName) ?? '',
     UserPrincipalName: text(TEXT_ATTRIBUTES.UserPrincipalName) ?? '',
     PrimarySmtpAddress: primary,
     EmailAddresses: addresses.length > 0 ? addresses : primary === '' ? [] : [primary],
-    OrganizationalUnit: layout.canonicalOf(rdns.slice(1)) ?? '',
+    OrganizationalUnit: container ?? '',
     Department: text(TEXT_ATTRIBUTES.Department),
     Title: text(TEXT_ATTRIBUTES.Title),
     Company: text(TEXT_ATTRIBUTES.Company),

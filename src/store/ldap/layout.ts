@@ -37,6 +37,23 @@ export class DirectoryLayout {
     this.containerDn = `${formatRdn({ type: 'cn', value: CONTAINER_CN })},${this.baseDn}`;
   }
 
+  private readonly parents = new Map<string, string | null>();
+
+  /**
+   * The leaf name and the canonical name of the container of the entry at `dn` (a mailbox's Name
+   * and OrganizationalUnit). Containers repeat across a directory, so their names are remembered.
+   */
+  nameAndContainer(dn: string): { name: string; container: string | null } {
+    const leaf = leafLength(dn);
+    const parent = dn.slice(leaf + 1);
+    let container = this.parents.get(parent);
+    if (container === undefined) {
+      container = this.canonicalOf(parent);
+      if (this.parents.size < 100_000) this.parents.set(parent, container);
+    }
+    return { name: parseDn(dn.slice(0, leaf))?.[0]?.value ?? '', container };
+  }
+
   /** The canonical name of the object at `dn`; null when it is not the base or below it. */
   canonicalOf(dn: string | readonly Rdn[]): string | null {
     const rdns = typeof dn === 'string' ? parseDn(dn) : dn;
@@ -74,6 +91,15 @@ export class DirectoryLayout {
   serviceDn(name: string): string {
     return `${formatRdn({ type: 'cn', value: name })},${this.containerDn}`;
   }
+}
+
+/** Length of the first RDN of a DN as written: up to the first comma not escaped by a backslash. */
+function leafLength(dn: string): number {
+  for (let i = 0; i < dn.length; i++) {
+    if (dn[i] === '\\') i++;
+    else if (dn[i] === ',' || dn[i] === ';') return i;
+  }
+  return dn.length;
 }
 
 /** The key under which the directory considers two DNs the same; null for text that is no DN. */

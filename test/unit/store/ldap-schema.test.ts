@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { PROPERTIES } from '../../../src/core/properties.js';
 import { PROTOCOLS } from '../../../src/core/protocols.js';
 import { MAILBOX_ATTRIBUTES, recordAttributes } from '../../../src/store/ldap/entries.js';
-import { AUTH_CONF, LDAP_CONF, dovecotLdapConfig, dovecotLdapFiles, passFilter } from '../../../src/store/ldap/dovecot-ldap-config.js';
+import { AUTH_CONF, LDAP_CONF, dovecotLdapConfig, dovecotLdapFiles, passFilter } from '../../../src/dovecot/ldap-auth-config.js';
 import { ROOT } from '../../helpers/cli.js';
 
 const SCHEMA = readFileSync(join(ROOT, 'schema', 'casmailbox.schema'), 'utf8');

@@ -1,7 +1,7 @@
-import { PROTOCOLS } from '../../core/protocols.js';
-import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../filter/to-ldap.js';
-import { MAILBOX_CLASS_FILTER } from './entries.js';
-import { parseLdapUrl } from './url.js';
+import { PROTOCOLS } from '../core/protocols.js';
+import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../filter/to-ldap.js';
+import { MAILBOX_CLASS_FILTER } from '../store/ldap/entries.js';
+import { parseLdapUrl } from '../store/ldap/url.js';
 
 export interface DovecotLdapOptions {
   /** The casctl store URL, `ldap://host:port/<base DN>` or `ldaps://...`. */
