@@ -8,7 +8,8 @@
 // Both sides of every comparison are measured the same way, so the fork/exec of /usr/bin/time
 // (about 1 ms) cancels out of the ratios.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { Buffer } from 'node:buffer';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setInterval, clearInterval } from 'node:timers';
@@ -84,8 +85,15 @@ export function stats(values) {
 /** The last `bytes` of a file: what to show when a measured command fails. */
 export function tail(path, bytes = 2000) {
   try {
-    const text = readFileSync(path, 'utf8');
-    return text.length > bytes ? `...${text.slice(-bytes)}` : text;
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const buffer = Buffer.alloc(Math.min(bytes, size));
+      readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+      return `${size > bytes ? '...' : ''}${buffer.toString('utf8')}`;
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return '';
   }

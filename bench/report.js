@@ -11,12 +11,13 @@ function spread(s, unit) {
   return s.n === 1 ? format(s.median) : `${format(s.median)} [${format(s.min)}–${format(s.max)}]`;
 }
 
-/** One line per row: operation, casctl, reference, ratio, casctl peak RSS, target, met? */
+/** One line per row: operation, runs, casctl, reference, ratio, casctl peak RSS, target, met? */
 export function tableRows(results) {
   return results.rows.map((row) => {
     const rss = row.unit === 'kb' ? null : row.casctl?.rssKb;
     return [
       row.label,
+      String(row.casctl?.[row.unit === 'kb' ? 'rssKb' : 'ms']?.n ?? '—'),
       row.failed ? `FAILED (exit ${row.failed})` : spread(row.casctl?.[row.unit === 'kb' ? 'rssKb' : 'ms'], row.unit),
       spread(row.reference?.[row.unit === 'kb' ? 'rssKb' : 'ms'], row.unit),
       row.ratio === null || row.ratio === undefined ? '—' : `${row.ratio.toFixed(2)}×`,
@@ -28,10 +29,10 @@ export function tableRows(results) {
 }
 
 export function formatTable(results) {
-  const header = ['operation', 'casctl median [min–max]', 'reference median', 'ratio', 'casctl peak RSS', 'target', 'met?'];
+  const header = ['operation', 'runs', 'casctl median [min–max]', 'reference median', 'ratio', 'casctl peak RSS', 'target', 'met?'];
   const rows = tableRows(results).map((cells, i) => {
     const ref = results.rows[i].reference;
-    cells[2] = ref ? `${cells[2]} (${results.rows[i].referenceLabel})` : cells[2];
+    cells[3] = ref ? `${cells[3]} (${results.rows[i].referenceLabel})` : cells[3];
     return cells;
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -41,8 +42,12 @@ export function formatTable(results) {
 
 /** The same table as Markdown, for the README's Performance section. */
 export function markdownTable(results) {
-  const header = ['operation', 'casctl median [min–max]', 'reference median', 'ratio', 'casctl peak RSS', 'target', 'met?'];
-  const rows = tableRows(results).map((cells) => cells.map((c) => c.replace(/\|/g, '\\|')));
+  const header = ['operation', 'runs', 'casctl median [min–max]', 'reference median', 'ratio', 'casctl peak RSS', 'target', 'met?'];
+  const rows = tableRows(results).map((cells, i) => {
+    const ref = results.rows[i].reference;
+    cells[3] = ref ? `${cells[3]} (${results.rows[i].referenceLabel})` : cells[3];
+    return cells.map((c) => c.replace(/\|/g, '\\|'));
+  });
   return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 

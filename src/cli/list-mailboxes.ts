@@ -38,7 +38,7 @@ export async function listMailboxes(context: CommandContext, options: ListOption
           return;
         }
         count++;
-        yield mailboxRecord(mailbox);
+        yield mailboxRecord(mailbox, properties);
       }
     }
     const shown = await render(records(), context.stdout, {

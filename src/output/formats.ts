@@ -35,6 +35,7 @@ export interface RenderOptions {
 
 /** Resolves `--property` names against the view; `*` means every property. */
 export function chooseProperties(view: View, format: OutputFormat, requested: readonly string[] | undefined): readonly string[] {
+  if (format === 'id') return [view.id];
   if (requested === undefined || requested.length === 0) {
     return format === 'table' ? view.table : view.defaults;
   }

@@ -45,26 +45,21 @@ export class SqliteStore implements DirectoryStore {
 
   async *findMailboxes(query: MailboxQuery): AsyncIterable<Mailbox> {
     const where = this.where(query);
-    const select = `SELECT ${MAILBOX_COLUMNS} FROM mailboxes m WHERE (${where.sql})`;
-    const order = 'ORDER BY m.name, m.id LIMIT ?';
-    const first = this.db.prepare<(string | number)[], MailboxRow>(`${select} ${order}`);
-    const next = this.db.prepare<(string | number)[], MailboxRow>(
-      `${select} AND (m.name > ? OR (m.name = ? AND m.id > ?)) ${order}`,
+    // Pages keyed on the rowid rather than one open cursor, so that the caller may await, or use
+    // the store, between mailboxes, with flat memory. Rowid order (the directory's own order,
+    // as Exchange lists it) lets SQLite walk a filter's index instead of sorting or seeking.
+    const page = this.db.prepare<(string | number)[], MailboxRow>(
+      `SELECT ${MAILBOX_COLUMNS} FROM mailboxes m WHERE (${where.sql}) AND m.id > ? ORDER BY m.id LIMIT ?`,
     );
-    // Pages (keyset on the name index) rather than one open cursor, so that the caller may
-    // await, or use the store, between mailboxes; memory stays flat on any directory size.
-    const pageSize = 1000;
+    const pageSize = 2000;
     let remaining = query.limit ?? Number.POSITIVE_INFINITY;
-    let last: MailboxRow | undefined;
+    let after = 0;
     while (remaining > 0) {
       const want = Math.min(pageSize, remaining);
-      const rows =
-        last === undefined
-          ? first.all(...where.params, want)
-          : next.all(...where.params, last.name, last.name, last.id, want);
+      const rows = page.all(...where.params, after, want);
       for (const row of rows) yield rowToMailbox(row);
       remaining -= rows.length;
-      last = rows.at(-1);
+      after = rows.at(-1)?.id ?? after;
       if (rows.length < want) return;
     }
   }
