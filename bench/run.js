@@ -107,71 +107,78 @@ async function profile(id, spec) {
   log(`  ${id}: CPU profile in ${join(profileDir, `${id}.cpuprofile`)}`);
 }
 
-const rows = [];
+/**
+ * Rows of the table, in display order: a row is built when the figures it needs are final
+ * (after the extra runs), so each entry is a function returning it.
+ */
+const layout = [];
+const comparisons = [];
 
 /**
- * Heavy comparisons share the time budget by these weights. Each gets its first run whatever it
- * costs; further runs (up to BENCH_RUNS) only while they fit its share of what is left, so a slow
- * casctl gets fewer runs rather than a bench that takes an hour. Unused time rolls over to the
- * comparisons after it.
+ * Scheduling within BENCH_BUDGET: every comparison gets its first run (casctl and reference) when
+ * its group comes; once all have had one, further runs (up to BENCH_RUNS) go round-robin, cheapest
+ * first, to the comparisons whose next run still fits before the deadline. A slow casctl gets fewer runs, not a
+ * bench of an hour; the JSON records runsDone against runsPlanned.
  */
-const WEIGHTS = { import: 4, 'set-file': 2, 'set-filter': 0.7, 'audit-json': 1.2, 'audit-csv': 1.2 };
-const GROUP_OF = { import: 'import', 'set-file': 'set', 'set-filter': 'set', 'audit-json': 'audit', 'audit-csv': 'audit' };
-const pending = new Set(Object.keys(WEIGHTS).filter((id) => config.only.includes(GROUP_OF[id])));
-/** Kept back for the work outside the comparisons: cold starts, the small audits, checks, copies. */
-const RESERVE_MS = 45_000;
+const RESERVE_MS = 15_000;
 const deadline = began + config.budgetSeconds * 1000;
 
-function allowanceMs(id) {
-  const weights = [...pending].reduce((sum, key) => sum + WEIGHTS[key], 0);
-  const left = deadline - Date.now() - RESERVE_MS;
-  return Math.max(0, (left * WEIGHTS[id]) / weights);
+/** One run of casctl and of its reference; odd runs casctl first, even runs the reference first. */
+async function runPair(c, run) {
+  const start = Date.now();
+  const order = run % 2 === 1 ? ['casctl', 'reference'] : ['reference', 'casctl'];
+  for (const side of order) {
+    const result = await measureOnce(c.id, side, run, c[side]);
+    c.sides[side].push(result);
+    log(`  ${c.id} ${side} run ${run}/${c.runs}: ${fmt(result.ms)}, ${Math.round(result.rssKb / 1024)} MB${result.code === 0 ? '' : `, EXIT ${result.code}`}`);
+    if (result.code !== 0 && side === 'reference') throw new Error(`reference for ${c.id} failed:\n${result.stderrTail}`);
+  }
+  c.pairMs.push(Date.now() - start);
 }
 
-/**
- * casctl against its reference, `runs` times each, alternating which goes first so that neither
- * always runs on a cache the other warmed. Ratio: casctl's median over the reference's.
- */
-async function compare({ id, label, runs, casctl, reference, referenceLabel, target }) {
-  const sides = { casctl: [], reference: [] };
-  const allowance = allowanceMs(id);
-  const opStart = Date.now();
-  let done = 0;
-  for (let run = 1; run <= runs; run++) {
-    if (run > 1) {
-      const perRun = (Date.now() - opStart) / done;
-      if (Date.now() - opStart + perRun > allowance) {
-        log(`  ${id}: ${done} of ${runs} runs fit its share of BENCH_BUDGET (${Math.round(allowance / 1000)} s); stopping there`);
-        break;
+/** casctl against its reference: the first run now, more in extraRuns(). Ratio: median over median. */
+async function compare(spec) {
+  const c = { ...spec, sides: { casctl: [], reference: [] }, pairMs: [] };
+  comparisons.push(c);
+  await runPair(c, 1);
+  layout.push(() => comparisonRow(c));
+  return c;
+}
+
+async function extraRuns() {
+  const most = Math.max(0, ...comparisons.map((c) => c.runs));
+  // Cheapest first within a round: as many comparisons as possible get a second run.
+  const byCost = [...comparisons].sort((a, b) => a.pairMs[0] - b.pairMs[0]);
+  for (let run = 2; run <= most; run++) {
+    for (const c of byCost) {
+      if (c.sides.casctl.length >= c.runs) continue;
+      const estimate = Math.max(...c.pairMs);
+      if (Date.now() + estimate > deadline - RESERVE_MS) {
+        if (!c.budgetCut) log(`  ${c.id}: run ${run} (≈${Math.round(estimate / 1000)} s) does not fit BENCH_BUDGET; ${c.sides.casctl.length} of ${c.runs} runs`);
+        c.budgetCut = true;
+        continue;
       }
+      await runPair(c, run);
     }
-    const order = run % 2 === 1 ? ['casctl', 'reference'] : ['reference', 'casctl'];
-    for (const side of order) {
-      const result = await measureOnce(id, side, run, side === 'casctl' ? casctl : reference);
-      sides[side].push(result);
-      log(`  ${id} ${side} run ${run}/${runs}: ${fmt(result.ms)}, ${Math.round(result.rssKb / 1024)} MB${result.code === 0 ? '' : `, EXIT ${result.code}`}`);
-      if (result.code !== 0 && side === 'reference') throw new Error(`reference for ${id} failed:\n${result.stderrTail}`);
-    }
-    done = run;
   }
-  pending.delete(id);
-  await profile(id, casctl);
+  for (const c of comparisons) await profile(c.id, c.casctl);
+}
+
+function comparisonRow(c) {
   const row = {
-    id, label, unit: 'ms', referenceLabel,
-    runsPlanned: runs,
-    runsDone: done,
-    allowanceSeconds: Math.round(allowance / 1000),
-    casctl: summarise(sides.casctl),
-    reference: summarise(sides.reference),
-    target,
+    id: c.id, label: c.label, unit: 'ms', referenceLabel: c.referenceLabel,
+    runsPlanned: c.runs,
+    runsDone: c.sides.casctl.length,
+    casctl: summarise(c.sides.casctl),
+    reference: summarise(c.sides.reference),
+    target: c.target,
   };
-  const failed = sides.casctl.find((r) => r.code !== 0);
+  const failed = c.sides.casctl.find((r) => r.code !== 0);
   if (failed) {
     row.failed = failed.code;
-    log(`  ${id}: casctl exited ${failed.code}:\n${failed.stderrTail}`);
+    log(`  ${c.id}: casctl exited ${failed.code}:\n${failed.stderrTail}`);
   }
   finish(row);
-  rows.push(row);
   return row;
 }
 
@@ -203,7 +210,6 @@ const results = {
     stdout: 'redirected to /dev/null; stderr to a file under the temp dir',
   },
   checks: {},
-  rows,
 };
 
 log(`directory: ${dir}; ${config.mailboxes} mailboxes; peak RSS by ${RSS_METHOD}`);
@@ -228,7 +234,7 @@ const refWork = join(dir, 'reference.db');
 
 // Import ----------------------------------------------------------------------------------------
 if (config.only.includes('import')) {
-  log(`import of ${config.mailboxes} rows, ${config.importRuns} runs each`);
+  log(`import of ${config.mailboxes} rows, up to ${config.importRuns} runs each`);
   removeStore(pristine);
   const imported = join(dir, 'imported.db');
   const fingerprints = {};
@@ -300,7 +306,7 @@ if (config.only.includes('cold')) {
   ]) {
     const row = { id: `cold-${id}`, label, unit: 'ms', referenceLabel: "node -e ''", casctl: summarise(runs[id]), reference: bare, target: { limit, against: 'bare node' } };
     finish(row);
-    rows.push(row);
+    layout.push(() => row);
     log(`  ${label}: ${Math.round(row.casctl.ms.median)} ms median, ${row.ratio.toFixed(2)}× bare node`);
     await profile(`cold-${id}`, { args: variants[id] });
   }
@@ -308,7 +314,7 @@ if (config.only.includes('cold')) {
 
 // Bulk sets -------------------------------------------------------------------------------------
 if (config.only.includes('set')) {
-  log(`bulk sets, ${config.runs} runs each, each on a fresh copy of the store`);
+  log(`bulk sets, up to ${config.runs} runs each, each on a fresh copy of the store`);
   const check = {};
   const fingerprint = (id, side, path) => (run, result) => {
     if (run === 1 && result.code === 0) (check[id] ??= {})[side] = changeFingerprint(path);
@@ -363,15 +369,24 @@ if (config.only.includes('audit')) {
   const smallStore = join(dir, `small-${config.small}.db`);
   freshStore(smallStore);
   casctlSetup('import', small.csvPath, '--store', smallStore);
+  // The reference prints casctl's order, rowid or Name: whichever gives the same bytes as casctl.
   const smallRuns = {};
+  let order = 'id';
   for (const format of ['json', 'csv']) {
     const mine = join(logs, `small-audit.casctl.${format}`);
-    const theirs = join(logs, `small-audit.reference.${format}`);
     const a = await runOnce(NODE, [CASCTL, 'get-casmailbox', '--filter', filter, '-o', format, '--store', smallStore], { cwd: dir, env, stdout: mine, scratch: logs });
-    const b = await runOnce(NODE, [join(BENCH, 'reference', 'audit.js'), smallStore, format], { cwd: dir, env, stdout: theirs, scratch: logs });
-    const same = a.code === 0 && b.code === 0 && readFileSync(mine).equals(readFileSync(theirs));
-    results.checks[`audit-${format}`] = { sameOutput: same, rows: readFileSync(theirs, 'utf8').split('\n').length };
-    if (!same) log(`  CHECK FAILED: the ${format} audits of casctl and the reference differ (${mine} vs ${theirs})`);
+    let same = false;
+    for (const candidate of ['id', 'name']) {
+      const theirs = join(logs, `small-audit.reference.${candidate}.${format}`);
+      const b = await runOnce(NODE, [join(BENCH, 'reference', 'audit.js'), smallStore, format, candidate], { cwd: dir, env, stdout: theirs, scratch: logs });
+      if (a.code === 0 && b.code === 0 && readFileSync(mine).equals(readFileSync(theirs))) {
+        same = true;
+        order = candidate;
+        break;
+      }
+    }
+    results.checks[`audit-${format}`] = { sameOutput: same, order, rows: readFileSync(mine, 'utf8').split('\n').length };
+    if (!same) log(`  CHECK FAILED: the ${format} audit of casctl (${mine}) matches the reference's in neither id nor name order`);
     smallRuns[format] = [];
     for (let run = 1; run <= config.smallRuns; run++) {
       smallRuns[format].push(
@@ -379,32 +394,36 @@ if (config.only.includes('audit')) {
       );
     }
   }
-  log(`audits over ${config.mailboxes} mailboxes (${big.stats.popDisabled} match), ${config.runs} runs each`);
+  log(`audits over ${config.mailboxes} mailboxes (${big.stats.popDisabled} match), up to ${config.runs} runs each`);
   for (const format of ['json', 'csv']) {
-    const row = await compare({
+    const c = await compare({
       id: `audit-${format}`,
       label: `get-casmailbox --filter '${filter}' -o ${format}`,
       runs: config.runs,
-      referenceLabel: 'better-sqlite3 script',
+      referenceLabel: `better-sqlite3 script, ${order} order`,
       target: { limit: 1.5, against: 'reference' },
       casctl: { args: [CASCTL, 'get-casmailbox', '--filter', filter, '-o', format, '--store', pristine] },
-      reference: { args: [join(BENCH, 'reference', 'audit.js'), pristine, format] },
+      reference: { args: [join(BENCH, 'reference', 'audit.js'), pristine, format, order] },
     });
-    const memory = {
+    layout.push(() => {
+      const memory = {
       id: `audit-${format}-rss`,
       label: `peak RSS, ${format} audit: ${config.mailboxes.toLocaleString('en-US')} vs ${config.small.toLocaleString('en-US')} mailboxes`,
       unit: 'kb',
       referenceLabel: `casctl, ${config.small.toLocaleString('en-US')}`,
-      casctl: row.casctl,
+      casctl: summarise(c.sides.casctl),
       reference: summarise(smallRuns[format]),
       target: { limit: 2, against: `the ${config.small.toLocaleString('en-US')} audit` },
-    };
-    finish(memory);
-    rows.push(memory);
+      };
+      finish(memory);
+      return memory;
+    });
   }
 }
 
-// Report ----------------------------------------------------------------------------------------
+// Extra runs, then the report ----------------------------------------------------------------------
+await extraRuns();
+results.rows = layout.map((row) => row());
 results.finishedAt = new Date().toISOString();
 results.durationSeconds = Math.round((Date.now() - began) / 1000);
 results.table = formatTable(results);

@@ -2,19 +2,21 @@
 // rows, in the same order, in byte-for-byte the same JSON or CSV on stdout (the benchmark checks
 // that on its small directory), directly with better-sqlite3.
 //
-//   node bench/reference/audit.js <store.db> json|csv
+//   node bench/reference/audit.js <store.db> json|csv [id|name]
 //
 // The best plain approach: one statement computing the output values in SQL (Identity, the
 // Administrator rule of the flags), read with .raw() (arrays, not objects) through .iterate()
 // (one open cursor: memory stays flat), strings built by hand and written in 64 KiB chunks with
-// writeSync. ORDER BY name, id is casctl's order; SQLite walks the name index for it, as it does
-// for casctl's keyset pages.
+// writeSync. The order is casctl's: `id` (rowid, the directory's own order) or `name` (Name, then
+// rowid: SQLite walks the name index); the benchmark finds which by comparing outputs.
 import { Buffer } from 'node:buffer';
 import { writeSync } from 'node:fs';
 import { openStore } from './db.js';
 
-const [dbPath, format] = process.argv.slice(2);
-if (!dbPath || !['json', 'csv'].includes(format)) throw new Error('usage: audit.js <store.db> json|csv');
+const [dbPath, format, order = 'id'] = process.argv.slice(2);
+if (!dbPath || !['json', 'csv'].includes(format) || !['id', 'name'].includes(order)) {
+  throw new Error('usage: audit.js <store.db> json|csv [id|name]');
+}
 
 const COLUMNS = [
   'Identity', 'Guid', 'Name', 'DisplayName', 'PrimarySmtpAddress', 'SamAccountName', 'OrganizationalUnit',
@@ -30,7 +32,7 @@ const rows = db
        m.sam_account_name, m.organizational_unit, m.recipient_type_details,
        m.pop_enabled AND NOT m.is_administrator, m.imap_enabled AND NOT m.is_administrator,
        m.pop_use_protocol_defaults, m.imap_use_protocol_defaults, m.when_changed
-     FROM mailboxes m WHERE NOT (m.pop_enabled AND NOT m.is_administrator) ORDER BY m.name, m.id`,
+     FROM mailboxes m WHERE NOT (m.pop_enabled AND NOT m.is_administrator) ORDER BY ${order === 'id' ? 'm.id' : 'm.name, m.id'}`,
   )
   .raw();
 

@@ -22,7 +22,7 @@ import { openDatabase, type Db } from './connection.js';
 import { IdentityResolver } from './identities.js';
 import { markServicesRefreshed, pendingChanges, serviceStates } from './service-state.js';
 import { OrganizationalUnitMaker, findOrganizationalUnits } from './organizational-units.js';
-import { MAILBOX_COLUMNS, rowToMailbox, type MailboxRow } from './rows.js';
+import { MAILBOX_COLUMNS, rowId, rowToMailbox, type MailboxRow } from './rows.js';
 
 interface Where {
   sql: string;
@@ -48,9 +48,9 @@ export class SqliteStore implements DirectoryStore {
     // Pages keyed on the rowid rather than one open cursor, so that the caller may await, or use
     // the store, between mailboxes, with flat memory. Rowid order (the directory's own order,
     // as Exchange lists it) lets SQLite walk a filter's index instead of sorting or seeking.
-    const page = this.db.prepare<(string | number)[], MailboxRow>(
-      `SELECT ${MAILBOX_COLUMNS} FROM mailboxes m WHERE (${where.sql}) AND m.id > ? ORDER BY m.id LIMIT ?`,
-    );
+    const page = this.db
+      .prepare<(string | number)[], MailboxRow>(`SELECT ${MAILBOX_COLUMNS} FROM mailboxes m WHERE (${where.sql}) AND m.id > ? ORDER BY m.id LIMIT ?`)
+      .raw(true);
     const pageSize = 2000;
     let remaining = query.limit ?? Number.POSITIVE_INFINITY;
     let after = 0;
@@ -59,7 +59,8 @@ export class SqliteStore implements DirectoryStore {
       const rows = page.all(...where.params, after, want);
       for (const row of rows) yield rowToMailbox(row);
       remaining -= rows.length;
-      after = rows.at(-1)?.id ?? after;
+      const last = rows.at(-1);
+      if (last !== undefined) after = rowId(last);
       if (rows.length < want) return;
     }
   }
@@ -76,12 +77,14 @@ export class SqliteStore implements DirectoryStore {
     const resolved = this.identities.resolveMany([...new Set(identities)], options.wildcards);
     const wanted = [...new Set([...resolved.values()].flat())];
     const rows = this.db
-      .prepare<[string], MailboxRow>(`SELECT ${MAILBOX_COLUMNS} FROM mailboxes m WHERE m.id IN (SELECT value FROM json_each(?)) ORDER BY m.name, m.id`)
+      .prepare<[string], MailboxRow>(`SELECT ${MAILBOX_COLUMNS} FROM mailboxes m WHERE m.id IN (SELECT value FROM json_each(?))`)
+      .raw(true)
       .all(JSON.stringify(wanted));
-    const byId = new Map(rows.map((row) => [row.id, rowToMailbox(row)]));
+    const byId = new Map(rows.map((row) => [rowId(row), rowToMailbox(row)]));
     const result = new Map<string, Mailbox[]>();
     for (const [identity, ids] of resolved) {
-      result.set(identity, ids.map((id) => byId.get(id) as Mailbox).sort((a, b) => a.Name.localeCompare(b.Name)));
+      const mailboxes = ids.map((id) => byId.get(id) as Mailbox);
+      result.set(identity, mailboxes.length > 1 ? mailboxes.sort((a, b) => a.Name.localeCompare(b.Name)) : mailboxes);
     }
     return result;
   }
