@@ -219,7 +219,7 @@ if (existsSync('/etc/casctl/config.json')) log('warning: /etc/casctl/config.json
 let t = Date.now();
 const big = generate(dir, config.mailboxes);
 const small = generate(dir, config.small);
-results.data = { ...big.stats, filterDepartment: FILTER_DEPARTMENT, smallMailboxes: config.small, generateSeconds: (Date.now() - t) / 1000 };
+results.data = { ...big.stats, filterDepartmentName: FILTER_DEPARTMENT, smallMailboxes: config.small, generateSeconds: (Date.now() - t) / 1000 };
 log(`generated ${big.csvPath} and ${big.identitiesPath} in ${fmt(Date.now() - t)}`);
 {
   const Database = (await import('better-sqlite3')).default;
