@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { casctl, json, sampleStore } from '../helpers/cli.js';
+import { casctl, json, sampleStore, STORE_KINDS } from '../helpers/cli.js';
 
 type Row = Record<string, unknown>;
 interface ChangeResult {
@@ -47,106 +47,10 @@ test('--what-if prints the plan and leaves the store byte-for-byte unchanged', a
   assert.equal(digest(store), before);
 });
 
-test('without a terminal and without --yes, a bulk change is refused, never a hang', async () => {
-  const store = await sampleStore();
-  const result = await casctl(['set-casmailbox', '--organizational-unit', 'North America/Finance', '--pop-enabled', 'false'], { store });
-  assert.equal(result.code, 2);
-  assert.match(result.stderr, /This would change \d+ mailboxes and there is no terminal to confirm on/);
-  assert.deepEqual(json(await casctl(['get-changelog', '-o', 'json'], { store })), [], 'nothing was changed');
-});
-
-test('--atomic: one failed item and nothing changes; without it the rest apply and the exit is 1', async () => {
-  const store = await sampleStore();
-  const atomic = await casctl(['set-casmailbox', 'rzaher', 'nobody@tailspintoys.com', '--pop-enabled', 'false', '--yes', '--atomic'], { store });
-  assert.equal(atomic.code, 1);
-  assert.match(atomic.stderr, /Nothing was changed: --atomic/);
-  assert.equal((await cas(store, 'rzaher')).PopEnabled, true);
-  const refused = await casctl(['set-casmailbox', 'rzaher', 'Administrator', '--pop-enabled', 'true', '--yes', '--atomic'], { store });
-  assert.equal(refused.code, 1);
-  const partial = await casctl(['set-casmailbox', 'rzaher', 'nobody@tailspintoys.com', '--pop-enabled', 'false', '--yes', '-o', 'json'], { store });
-  assert.equal(partial.code, 1);
-  const summary = json<ChangeResult>(partial).Summary;
-  assert.equal(summary.Changed, 1);
-  assert.equal(summary.NotFound, 1);
-  assert.match(partial.stderr, /Changed 1, unchanged 0, refused 0, not found 1, ambiguous 0, failed 0\./);
-  assert.equal((await cas(store, 'rzaher')).PopEnabled, false);
-});
-
-test('every applied change is recorded: who, where, the command line, each before and after', async () => {
-  const store = await sampleStore();
-  const set = await casctl(['set-casmailbox', 'rzaher', 'ebrunner@tailspintoys.com', '--pop-enabled', 'false', '--imap-enabled', 'false', '--yes'], {
-    store,
-    env: { SUDO_USER: 'alice' },
-  });
-  assert.equal(set.code, 0, set.stderr);
-  assert.match(set.stderr, /Recorded as change 1; undo it with: casctl undo 1/);
-  const log = await casctl(['get-changelog', '-o', 'json'], { store });
-  const [record] = json<Row[]>(log);
-  assert.ok(record);
-  assert.equal(record.Id, 1);
-  assert.equal(record.SudoUser, 'alice');
-  assert.equal(typeof record.User, 'string');
-  assert.equal(typeof record.Host, 'string');
-  assert.equal(record.CommandLine, 'casctl set-casmailbox rzaher ebrunner@tailspintoys.com --pop-enabled false --imap-enabled false --yes');
-  assert.equal(record.Mailboxes, 2);
-  assert.equal((record.Changes as Row[]).length, 4);
-  assert.deepEqual((record.Changes as Row[]).find((c) => c.Name === 'Rand Zaher' && c.Property === 'PopEnabled'), {
-    Guid: (await cas(store, 'rzaher')).Guid, Name: 'Rand Zaher', PrimarySmtpAddress: 'rand.zaher@tailspintoys.com', Property: 'PopEnabled', Before: true, After: false,
-  });
-  const noop = await casctl(['set-casmailbox', 'rzaher', '--pop-enabled', 'false'], { store });
-  assert.equal(noop.code, 0);
-  assert.equal(json<Row[]>(await casctl(['get-changelog', '-o', 'json'], { store })).length, 1, 'a no-op records nothing');
-  const filtered = await casctl(['get-changelog', '--identity', 'hrim@tailspintoys.com', '-o', 'json'], { store });
-  assert.deepEqual(json(filtered), []);
-  const since = await casctl(['get-changelog', '--since', '1h', '-o', 'csv'], { store });
-  assert.match(since.stdout, /^Id,WhenChanged,User,SudoUser,Host,CommandLine,UndoOf,Mailboxes,Changes\r\n1,/);
-  const future = await casctl(['get-changelog', '--since', '2999-01-01', '-o', 'json'], { store });
-  assert.deepEqual(json(future), []);
-});
-
 test('secrets never reach the change history', async () => {
   const { recordedCommandLine } = await import('../../src/core/command-line.js');
   assert.equal(recordedCommandLine(['x', '--password', 'hunter2', '--bind-password=s3cret', '-Password:abc', 'Rand Zaher']),
     "casctl x --password *** --bind-password=*** -Password:*** 'Rand Zaher'");
-});
-
-test('undo restores the before values, is recorded, and can itself be undone', async () => {
-  const store = await sampleStore();
-  await casctl(['set-casmailbox', 'rzaher', 'ebrunner@tailspintoys.com', '--pop-enabled', 'false', '--imap-enabled', 'false', '--yes'], { store });
-  const whatIf = await casctl(['undo', '1', '--what-if', '-o', 'json'], { store });
-  assert.equal(json<ChangeResult>(whatIf).Summary.Changed, 2);
-  assert.equal((await cas(store, 'rzaher')).PopEnabled, false, 'what-if changed nothing');
-  const undo = await casctl(['undo', '1', '--yes'], { store });
-  assert.equal(undo.code, 0, undo.stderr);
-  for (const who of ['rzaher', 'ebrunner@tailspintoys.com']) {
-    const row = await cas(store, who);
-    assert.equal(row.PopEnabled, true);
-    assert.equal(row.ImapEnabled, true);
-  }
-  const log = json<Row[]>(await casctl(['get-changelog', '-o', 'json'], { store }));
-  assert.equal(log[1]?.UndoOf, 1);
-  const redo = await casctl(['undo', '2', '--yes'], { store });
-  assert.equal(redo.code, 0, redo.stderr);
-  assert.equal((await cas(store, 'rzaher')).ImapEnabled, false, 'undoing the undo re-applies the change');
-  const single = await casctl(['undo', '3'], { store });
-  assert.equal(single.code, 2, 'two mailboxes: it asks, and without a terminal it refuses');
-});
-
-test('undo leaves mailboxes changed since alone and reports them as conflicts', async () => {
-  const store = await sampleStore();
-  await casctl(['set-casmailbox', 'rzaher', 'ebrunner@tailspintoys.com', '--pop-enabled', 'false', '--yes'], { store });
-  await casctl(['set-casmailbox', 'rzaher', '--pop-enabled', 'true'], { store });
-  const undo = await casctl(['undo', '1', '--yes', '-o', 'json'], { store });
-  assert.equal(undo.code, 1);
-  assert.match(undo.stderr, /'Rand Zaher' was changed again since; left as it is/);
-  const result = json<ChangeResult>(undo);
-  assert.equal(result.Summary.Changed, 1);
-  assert.equal(result.Summary.Failed, 1);
-  assert.equal((await cas(store, 'ebrunner@tailspintoys.com')).PopEnabled, true);
-  const unknown = await casctl(['undo', '99'], { store });
-  assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /There is no change 99/);
-  assert.equal((await casctl(['undo', 'abc'], { store })).code, 2);
 });
 
 test('on a terminal, a bulk change shows a sample and asks; yes applies, no changes nothing', async () => {
@@ -169,3 +73,104 @@ test('on a terminal, a bulk change shows a sample and asks; yes applies, no chan
   assert.equal((await cas(store, 'rzaher')).PopEnabled, false);
   assert.equal((await cas(store, 'ebrunner@tailspintoys.com')).PopEnabled, false);
 });
+
+// Store-agnostic: these run on SQLite and on LDAP.
+for (const kind of STORE_KINDS) {
+  describe(`on ${kind}`, () => {
+    test('without a terminal and without --yes, a bulk change is refused, never a hang', async () => {
+      const store = await sampleStore(kind);
+      const result = await casctl(['set-casmailbox', '--organizational-unit', 'North America/Finance', '--pop-enabled', 'false'], { store });
+      assert.equal(result.code, 2);
+      assert.match(result.stderr, /This would change \d+ mailboxes and there is no terminal to confirm on/);
+      assert.deepEqual(json(await casctl(['get-changelog', '-o', 'json'], { store })), [], 'nothing was changed');
+    });
+
+    test('--atomic: one failed item and nothing changes; without it the rest apply and the exit is 1', async () => {
+      const store = await sampleStore(kind);
+      const atomic = await casctl(['set-casmailbox', 'rzaher', 'nobody@tailspintoys.com', '--pop-enabled', 'false', '--yes', '--atomic'], { store });
+      assert.equal(atomic.code, 1);
+      assert.match(atomic.stderr, /Nothing was changed: --atomic/);
+      assert.equal((await cas(store, 'rzaher')).PopEnabled, true);
+      const refused = await casctl(['set-casmailbox', 'rzaher', 'Administrator', '--pop-enabled', 'true', '--yes', '--atomic'], { store });
+      assert.equal(refused.code, 1);
+      const partial = await casctl(['set-casmailbox', 'rzaher', 'nobody@tailspintoys.com', '--pop-enabled', 'false', '--yes', '-o', 'json'], { store });
+      assert.equal(partial.code, 1);
+      const summary = json<ChangeResult>(partial).Summary;
+      assert.equal(summary.Changed, 1);
+      assert.equal(summary.NotFound, 1);
+      assert.match(partial.stderr, /Changed 1, unchanged 0, refused 0, not found 1, ambiguous 0, failed 0\./);
+      assert.equal((await cas(store, 'rzaher')).PopEnabled, false);
+    });
+
+    test('every applied change is recorded: who, where, the command line, each before and after', async () => {
+      const store = await sampleStore(kind);
+      const set = await casctl(['set-casmailbox', 'rzaher', 'ebrunner@tailspintoys.com', '--pop-enabled', 'false', '--imap-enabled', 'false', '--yes'], {
+        store,
+        env: { SUDO_USER: 'alice' },
+      });
+      assert.equal(set.code, 0, set.stderr);
+      assert.match(set.stderr, /Recorded as change 1; undo it with: casctl undo 1/);
+      const log = await casctl(['get-changelog', '-o', 'json'], { store });
+      const [record] = json<Row[]>(log);
+      assert.ok(record);
+      assert.equal(record.Id, 1);
+      assert.equal(record.SudoUser, 'alice');
+      assert.equal(typeof record.User, 'string');
+      assert.equal(typeof record.Host, 'string');
+      assert.equal(record.CommandLine, 'casctl set-casmailbox rzaher ebrunner@tailspintoys.com --pop-enabled false --imap-enabled false --yes');
+      assert.equal(record.Mailboxes, 2);
+      assert.equal((record.Changes as Row[]).length, 4);
+      assert.deepEqual((record.Changes as Row[]).find((c) => c.Name === 'Rand Zaher' && c.Property === 'PopEnabled'), {
+        Guid: (await cas(store, 'rzaher')).Guid, Name: 'Rand Zaher', PrimarySmtpAddress: 'rand.zaher@tailspintoys.com', Property: 'PopEnabled', Before: true, After: false,
+      });
+      const noop = await casctl(['set-casmailbox', 'rzaher', '--pop-enabled', 'false'], { store });
+      assert.equal(noop.code, 0);
+      assert.equal(json<Row[]>(await casctl(['get-changelog', '-o', 'json'], { store })).length, 1, 'a no-op records nothing');
+      const filtered = await casctl(['get-changelog', '--identity', 'hrim@tailspintoys.com', '-o', 'json'], { store });
+      assert.deepEqual(json(filtered), []);
+      const since = await casctl(['get-changelog', '--since', '1h', '-o', 'csv'], { store });
+      assert.match(since.stdout, /^Id,WhenChanged,User,SudoUser,Host,CommandLine,UndoOf,Mailboxes,Changes\r\n1,/);
+      const future = await casctl(['get-changelog', '--since', '2999-01-01', '-o', 'json'], { store });
+      assert.deepEqual(json(future), []);
+    });
+
+    test('undo restores the before values, is recorded, and can itself be undone', async () => {
+      const store = await sampleStore(kind);
+      await casctl(['set-casmailbox', 'rzaher', 'ebrunner@tailspintoys.com', '--pop-enabled', 'false', '--imap-enabled', 'false', '--yes'], { store });
+      const whatIf = await casctl(['undo', '1', '--what-if', '-o', 'json'], { store });
+      assert.equal(json<ChangeResult>(whatIf).Summary.Changed, 2);
+      assert.equal((await cas(store, 'rzaher')).PopEnabled, false, 'what-if changed nothing');
+      const undo = await casctl(['undo', '1', '--yes'], { store });
+      assert.equal(undo.code, 0, undo.stderr);
+      for (const who of ['rzaher', 'ebrunner@tailspintoys.com']) {
+        const row = await cas(store, who);
+        assert.equal(row.PopEnabled, true);
+        assert.equal(row.ImapEnabled, true);
+      }
+      const log = json<Row[]>(await casctl(['get-changelog', '-o', 'json'], { store }));
+      assert.equal(log[1]?.UndoOf, 1);
+      const redo = await casctl(['undo', '2', '--yes'], { store });
+      assert.equal(redo.code, 0, redo.stderr);
+      assert.equal((await cas(store, 'rzaher')).ImapEnabled, false, 'undoing the undo re-applies the change');
+      const single = await casctl(['undo', '3'], { store });
+      assert.equal(single.code, 2, 'two mailboxes: it asks, and without a terminal it refuses');
+    });
+
+    test('undo leaves mailboxes changed since alone and reports them as conflicts', async () => {
+      const store = await sampleStore(kind);
+      await casctl(['set-casmailbox', 'rzaher', 'ebrunner@tailspintoys.com', '--pop-enabled', 'false', '--yes'], { store });
+      await casctl(['set-casmailbox', 'rzaher', '--pop-enabled', 'true'], { store });
+      const undo = await casctl(['undo', '1', '--yes', '-o', 'json'], { store });
+      assert.equal(undo.code, 1);
+      assert.match(undo.stderr, /'Rand Zaher' was changed again since; left as it is/);
+      const result = json<ChangeResult>(undo);
+      assert.equal(result.Summary.Changed, 1);
+      assert.equal(result.Summary.Failed, 1);
+      assert.equal((await cas(store, 'ebrunner@tailspintoys.com')).PopEnabled, true);
+      const unknown = await casctl(['undo', '99'], { store });
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.stderr, /There is no change 99/);
+      assert.equal((await casctl(['undo', 'abc'], { store })).code, 2);
+    });
+  });
+}
