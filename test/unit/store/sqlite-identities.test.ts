@@ -5,6 +5,7 @@ import { readMailboxCsv } from '../../../src/input/mailbox-csv.js';
 import type { DirectoryStore } from '../../../src/store/directory-store.js';
 import { openStore } from '../../../src/store/open-store.js';
 import { FIXTURES, tempDir } from '../../helpers/cli.js';
+import { IDENTITY_CASES } from '../../helpers/identity-cases.js';
 
 let store: DirectoryStore;
 
@@ -19,30 +20,7 @@ async function names(identity: string, wildcards = false): Promise<string[]> {
   return (result.get(identity) ?? []).map((m) => m.Name).sort();
 }
 
-const exact: [string, string[]][] = [
-  ['Rand Zaher', ['Rand Zaher']],
-  ['rand zaher', ['Rand Zaher']],
-  ['  Rand Zaher  ', ['Rand Zaher']],
-  ['rzaher', ['Rand Zaher']],
-  ['RZAHER@tailspintoys.com', ['Rand Zaher']],
-  ['rand.zaher@TAILSPINTOYS.COM', ['Rand Zaher']],
-  ['TAILSPINTOYS\\rzaher', ['Rand Zaher']],
-  ['tailspintoys\\RZAHER', ['Rand Zaher']],
-  ['tailspintoys.com\\rzaher', ['Rand Zaher']],
-  ['CONTOSO\\rzaher', []],
-  ['tailspintoys.com/North America/Engineering/Rand Zaher', ['Rand Zaher']],
-  ['TAILSPINTOYS.COM/north america/engineering/rand zaher', ['Rand Zaher']],
-  ['tailspintoys.com/Europe/Sales/Rand Zaher', []],
-  ['CN=Rand Zaher,OU=Engineering,OU=North America,DC=tailspintoys,DC=com', ['Rand Zaher']],
-  ['Chris Green', ['Chris Green', 'Chris Green']],
-  ['Zoë Müller', ['Zoë Müller']],
-  ['ZOË MÜLLER', ['Zoë Müller']],
-  ['Smith, Jr., John', ['Smith, Jr., John']],
-  ["Ærin O'Brien", ["Ærin O'Brien"]],
-  ['rand', []],
-  ['rand*', []],
-  ['', []],
-];
+const exact = IDENTITY_CASES;
 
 for (const [identity, expected] of exact) {
   test(`identity ${JSON.stringify(identity)} resolves to ${expected.join(', ') || 'nothing'}`, async () => {
