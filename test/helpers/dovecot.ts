@@ -12,10 +12,11 @@
  * Dovecot fails (startDovecot throws), so a CI run never goes green by skipping everything.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, chmodSync, chownSync, closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
+import { SBIN, running, stopDaemon, which } from './daemon.js';
 
 export interface StartOptions {
   /** Path of a casctl-auth.conf to `!include`: it defines passdb and userdb. */
@@ -47,22 +48,7 @@ export interface DoveadmResult {
   stderr: string;
 }
 
-const SBIN = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
 
-/** The absolute path of a program on PATH or in the sbin directories (not on a non-root PATH). */
-function which(program: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...SBIN];
-  for (const dir of dirs) {
-    const path = join(dir, program);
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 /** Is `dovecot` installed (on PATH or in /usr/sbin)? */
 export function dovecotAvailable(): boolean {
@@ -220,21 +206,6 @@ function greets(port: number, prefix: string, timeoutMs = 1000): Promise<boolean
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Alive and not a zombie (PID 1 here may not reap the daemonised master). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return existsSync(`/proc/${pid}`);
-  }
-}
 
 function readPid(base: string): number | undefined {
   try {
@@ -283,26 +254,7 @@ function hookExit(): void {
 
 async function stopInstance(base: string, pid: number): Promise<void> {
   instances.delete(base);
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    // already gone
-  }
-  const killAt = Date.now() + 5000;
-  let killed = false;
-  while (running(pid)) {
-    if (!killed && Date.now() > killAt) {
-      killed = true;
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone meanwhile
-      }
-    }
-    if (killed && Date.now() > killAt + 3000) throw new Error(`dovecot (pid ${pid}) survived SIGKILL`);
-    await sleep(25);
-  }
-  rmSync(base, { recursive: true, force: true });
+  await stopDaemon('dovecot', pid, base);
 }
 
 /**

@@ -20,13 +20,14 @@
  * fails (startSlapd throws), so a CI run never goes green by skipping everything.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { Client } from 'ldapts';
 import { ROOT } from './cli.js';
 import { freePort } from './dovecot.js';
+import { SBIN, running, stopDaemon, which } from './daemon.js';
 
 export interface SlapdAccount {
   dn: string;
@@ -69,22 +70,9 @@ export interface StartSlapdOptions {
   startTimeoutMs?: number;
 }
 
-const SBIN = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
 const SCHEMA_DIRS = ['/etc/ldap/schema', '/etc/openldap/schema', '/usr/local/etc/openldap/schema'];
 const MODULE_DIRS = ['/usr/lib/ldap', '/usr/lib64/openldap', '/usr/lib/openldap', '/usr/local/libexec/openldap'];
 
-function which(program: string): string | undefined {
-  for (const dir of [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...SBIN]) {
-    const path = join(dir, program);
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 export function slapdAvailable(): boolean {
   return which('slapd') !== undefined && which('slapadd') !== undefined;
@@ -156,20 +144,6 @@ function seed(suffix: string, accounts: Record<AccountName, SlapdAccount>): stri
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return existsSync(`/proc/${pid}`);
-  }
-}
 
 function readPid(dir: string): number | undefined {
   try {
@@ -220,26 +194,7 @@ function hookExit(): void {
 
 async function stopInstance(dir: string, pid: number): Promise<void> {
   instances.delete(dir);
-  try {
-    process.kill(pid, 'SIGTERM');
-  } catch {
-    // already gone
-  }
-  const killAt = Date.now() + 5000;
-  let killed = false;
-  while (running(pid)) {
-    if (!killed && Date.now() > killAt) {
-      killed = true;
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone meanwhile
-      }
-    }
-    if (killed && Date.now() > killAt + 3000) throw new Error(`slapd (pid ${pid}) survived SIGKILL`);
-    await sleep(20);
-  }
-  rmSync(dir, { recursive: true, force: true });
+  await stopDaemon('slapd', pid, dir);
 }
 
 async function bound(serverUrl: string, account: SlapdAccount | undefined): Promise<Client> {

@@ -1,0 +1,61 @@
+/** What the real-server harnesses (dovecot.ts, slapd.ts) share: finding programs, and stopping a daemon by PID. */
+import { accessSync, constants, existsSync, readFileSync, rmSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Daemons live in sbin, which a non-root PATH lacks. */
+export const SBIN = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
+
+/** The absolute path of a program on PATH or in the sbin directories. */
+export function which(program: string): string | undefined {
+  for (const dir of [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...SBIN]) {
+    const path = join(dir, program);
+    try {
+      accessSync(path, constants.X_OK);
+      return path;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** Alive and not a zombie: PID 1 here reaps late, and kill(pid, 0) still succeeds on a zombie. */
+export function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return existsSync(`/proc/${pid}`);
+  }
+}
+
+/** SIGTERM, wait until the process is gone (SIGKILL after 5 s), then remove its directory. */
+export async function stopDaemon(name: string, pid: number, dir: string): Promise<void> {
+  try {
+    process.kill(pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+  const killAt = Date.now() + 5000;
+  let killed = false;
+  while (running(pid)) {
+    if (!killed && Date.now() > killAt) {
+      killed = true;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+    if (killed && Date.now() > killAt + 3000) throw new Error(`${name} (pid ${pid}) survived SIGKILL`);
+    await sleep(20);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
