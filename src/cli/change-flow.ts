@@ -87,14 +87,15 @@ export async function runChange(
   const changing = planned.items.filter((i) => i.status === 'change');
   const failed = messages.errors > 0;
 
+  const planSummary = summarise(planned.items, planned.notFound, planned.ambiguous);
   if (options.atomic === true && failed) {
     messages.info(`Nothing was changed: --atomic, and ${messages.errors} item${messages.errors === 1 ? '' : 's'} failed.`);
-    await report(context, planned, summarise(planned.items, planned.notFound, planned.ambiguous), null, true, format);
+    await report(context, planned, { ...planSummary, Changed: 0 }, null, false, format);
     return ExitCode.PartialFailure;
   }
   if (options.whatIf === true) {
-    await report(context, planned, summarise(planned.items, planned.notFound, planned.ambiguous), null, true, format);
-    messages.info(describeSummary(summarise(planned.items, planned.notFound, planned.ambiguous), true));
+    await report(context, planned, planSummary, null, true, format);
+    messages.info(describeSummary(planSummary, true));
     return failed ? ExitCode.PartialFailure : ExitCode.Ok;
   }
   if (changing.length > 1 && options.yes !== true && !(await confirm(context, changing))) {
@@ -112,7 +113,7 @@ export async function runChange(
       ...(planned.undoOf === undefined ? {} : { undoOf: planned.undoOf }),
     });
   }
-  const summary = summarise(planned.items, planned.notFound, planned.ambiguous);
+  const summary = { ...planSummary };
   // The store re-checked every write: report what it actually did. A store that cannot apply
   // all entries in one transaction (LDAP) reports the ones that failed; the rest stand.
   summary.Changed = applied?.mailboxes ?? 0;
