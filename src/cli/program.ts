@@ -71,12 +71,12 @@ function outputOptions(command: Command): Command {
 }
 
 /** plan → confirm → apply → report: the options of every command that changes the store. */
-function changeOptions(command: Command): Command {
+function changeOptions(command: Command, outputHelp = 'table (the plan, with --what-if) or json (a machine-readable result)'): Command {
   return command
     .option('-y, --yes', 'change several mailboxes without asking (-Confirm:$false)')
     .option('--what-if', 'show what would change, change nothing (-WhatIf)')
     .option('--atomic', 'if any item fails (not found, ambiguous, refused), change nothing at all')
-    .option('-o, --output <format>', 'table (the plan, with --what-if) or json (a machine-readable result)', 'table');
+    .option('-o, --output <format>', outputHelp, 'table');
 }
 
 export function buildProgram(context: CommandContext): Cli {
@@ -153,16 +153,15 @@ export function buildProgram(context: CommandContext): Cli {
       .action(run(module));
   }
 
-  program
-    .command('audit')
-    .description('check a policy of who may use POP3/IMAP4; exit 5 on violations (never changes anything unless --fix)')
-    .argument('<policy>', 'a YAML or JSON policy file (README "Audits")')
-    .option('-y, --yes', 'with --fix: apply without asking')
-    .option('--what-if', 'with --fix: show the fix, change nothing')
-    .option('--atomic', 'with --fix: if any item fails, change nothing at all')
-    .option('--fix', "turn the violations into a change through set-casmailbox's plan, confirmation and history")
-    .option('-o, --output <format>', 'table, json, csv or junit (with --fix: table or json, the change)', 'table')
-    .action(run(() => import('./commands/audit.js')));
+  // The change options apply with --fix, which goes through set-casmailbox's path.
+  changeOptions(
+    program
+      .command('audit')
+      .description('check a policy of who may use POP3/IMAP4; exit 5 on violations (never changes anything unless --fix)')
+      .argument('<policy>', 'a YAML or JSON policy file (README "Audits")')
+      .option('--fix', "turn the violations into a change through set-casmailbox's plan, confirmation and history"),
+    'table, json, csv or junit (with --fix: table or json, the change)',
+  ).action(run(() => import('./commands/audit.js')));
 
   changeOptions(
     program

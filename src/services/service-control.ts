@@ -1,5 +1,5 @@
 import { ServiceError } from '../core/errors.js';
-import type { DirectoryStore, PendingSetting } from '../store/directory-store.js';
+import type { DirectoryStore, PendingChanges, PendingSetting } from '../store/directory-store.js';
 import { failureMessage, runCommand } from './run-command.js';
 import type { ServiceCommands, ServiceSetup } from './service-config.js';
 import type { Service } from './services.js';
@@ -39,6 +39,7 @@ export class ServiceControl {
   async report(services: readonly Service[]): Promise<ServiceReport[]> {
     const states = await this.store.serviceStates();
     const statuses = new Map<string, Promise<ServiceStatus>>();
+    const pendingSince = new Map<number, Promise<PendingChanges>>();
     const reports: ServiceReport[] = [];
     for (const service of services) {
       const argv = this.commands(service).status;
@@ -47,7 +48,10 @@ export class ServiceControl {
         statuses.set(key, runCommand(argv, this.setup.timeoutMs).then((r) => (r.exitCode === 0 ? 'Running' : 'Stopped')));
       }
       const state = states.get(service.Name);
-      const pending = await this.store.pendingChanges(state?.refreshedThrough ?? 0);
+      // Services refreshed together share a mark: read each mark's pending changes once.
+      const mark = state?.refreshedThrough ?? 0;
+      if (!pendingSince.has(mark)) pendingSince.set(mark, this.store.pendingChanges(mark));
+      const pending = await (pendingSince.get(mark) as Promise<PendingChanges>);
       reports.push({
         service,
         status: await (statuses.get(key) as Promise<ServiceStatus>),

@@ -36,8 +36,40 @@ export function running(pid: number): boolean {
   }
 }
 
+/** Every daemon this process started and has not stopped, by its directory: ended with the process. */
+const daemons = new Map<string, number>();
+let hooked = false;
+
+function endAll(): void {
+  for (const [dir, pid] of daemons) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  daemons.clear();
+}
+
+/** Remembers a started daemon so that no test file leaves one running, whatever way it ends. */
+export function trackDaemon(dir: string, pid: number): void {
+  if (!hooked) {
+    hooked = true;
+    process.on('exit', endAll);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.once(signal, () => {
+        endAll();
+        process.kill(process.pid, signal);
+      });
+    }
+  }
+  daemons.set(dir, pid);
+}
+
 /** SIGTERM, wait until the process is gone (SIGKILL after 5 s), then remove its directory. */
 export async function stopDaemon(name: string, pid: number, dir: string): Promise<void> {
+  daemons.delete(dir);
   try {
     process.kill(pid, 'SIGTERM');
   } catch {

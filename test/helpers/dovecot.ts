@@ -16,7 +16,7 @@ import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, op
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { SBIN, running, stopDaemon, which } from './daemon.js';
+import { SBIN, running, stopDaemon, trackDaemon, which } from './daemon.js';
 
 export interface StartOptions {
   /** Path of a casctl-auth.conf to `!include`: it defines passdb and userdb. */
@@ -224,38 +224,6 @@ function readLog(base: string): string {
   }
 }
 
-/** Every instance this process started and has not stopped: killed when the process ends. */
-const instances = new Map<string, number>();
-
-function killNow(): void {
-  for (const [base, pid] of instances) {
-    try {
-      process.kill(pid, 'SIGTERM');
-    } catch {
-      // already gone
-    }
-    rmSync(base, { recursive: true, force: true });
-  }
-  instances.clear();
-}
-
-let hooked = false;
-function hookExit(): void {
-  if (hooked) return;
-  hooked = true;
-  process.on('exit', killNow);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      killNow();
-      process.kill(process.pid, signal);
-    });
-  }
-}
-
-async function stopInstance(base: string, pid: number): Promise<void> {
-  instances.delete(base);
-  await stopDaemon('dovecot', pid, base);
-}
 
 /**
  * Runs `dovecot -c CONFIG`, which forks the master into the background and exits. Its output goes
@@ -292,7 +260,6 @@ export async function startDovecot(options: StartOptions): Promise<Dovecot> {
     throw new Error(`authInclude must be an existing absolute path: ${options.authInclude}`);
   }
   const vmail = vmailAccount();
-  hookExit();
   const timeoutMs = options.startTimeoutMs ?? 10_000;
 
   // The ports are free when we ask, but another process may take one before Dovecot binds it: retry.
@@ -317,11 +284,11 @@ export async function startDovecot(options: StartOptions): Promise<Dovecot> {
       await sleep(10);
       pid = readPid(base);
     }
-    if (pid !== undefined) instances.set(base, pid);
+    if (pid !== undefined) trackDaemon(base, pid);
     const master = pid;
     const fail = async (why: string): Promise<string> => {
       const log = readLog(base);
-      if (master !== undefined) await stopInstance(base, master).catch(() => undefined);
+      if (master !== undefined) await stopDaemon('dovecot', master, base).catch(() => undefined);
       rmSync(base, { recursive: true, force: true });
       return `${why}\n--- dovecot -c ${config}: exit ${launch.code}\n${launch.output.trim()}\n--- dovecot.log\n${log.trim()}`;
     };
@@ -357,7 +324,7 @@ export async function startDovecot(options: StartOptions): Promise<Dovecot> {
       pop3Port,
       pid,
       log: () => readLog(base),
-      stop: () => (stopped ??= stopInstance(base, pid)),
+      stop: () => (stopped ??= stopDaemon('dovecot', pid, base)),
     };
   }
   throw new Error(`dovecot could not bind its ports after 3 attempts:\n${lastFailure}`);

@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { Client } from 'ldapts';
 import { ROOT } from './cli.js';
 import { freePort } from './dovecot.js';
-import { SBIN, running, stopDaemon, which } from './daemon.js';
+import { SBIN, running, stopDaemon, trackDaemon, which } from './daemon.js';
 
 export interface SlapdAccount {
   dn: string;
@@ -167,35 +167,6 @@ function run(program: string, args: string[]): Promise<{ code: number; output: s
   });
 }
 
-const instances = new Map<string, number>();
-let hooked = false;
-function hookExit(): void {
-  if (hooked) return;
-  hooked = true;
-  const killAll = (): void => {
-    for (const [dir, pid] of instances) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone
-      }
-      rmSync(dir, { recursive: true, force: true });
-    }
-    instances.clear();
-  };
-  process.on('exit', killAll);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      killAll();
-      process.kill(process.pid, signal);
-    });
-  }
-}
-
-async function stopInstance(dir: string, pid: number): Promise<void> {
-  instances.delete(dir);
-  await stopDaemon('slapd', pid, dir);
-}
 
 async function bound(serverUrl: string, account: SlapdAccount | undefined): Promise<Client> {
   const client = new Client({ url: serverUrl, timeout: 5000, connectTimeout: 2000 });
@@ -245,7 +216,6 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
         (process.env.CI ? ' (CI is set, so the LDAP tests fail instead of skipping)' : ''),
     );
   }
-  hookExit();
   const suffix = options.suffix ?? 'dc=tailspintoys,dc=com';
   const secret = (): string => randomBytes(12).toString('base64url');
   const accounts: Record<AccountName, SlapdAccount> = {
@@ -273,9 +243,9 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
     const started = Date.now();
     const launch = await run(slapd, ['-f', conf, '-h', [`${serverUrl}/`, ...(ldapsUrl === undefined ? [] : [`${ldapsUrl}/`])].join(' '), '-s', '0']);
     const pid = readPid(dir);
-    if (pid !== undefined) instances.set(dir, pid);
+    if (pid !== undefined) trackDaemon(dir, pid);
     const fail = async (why: string): Promise<string> => {
-      if (pid !== undefined) await stopInstance(dir, pid).catch(() => undefined);
+      if (pid !== undefined) await stopDaemon('slapd', pid, dir).catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
       return `${why}\n--- slapd -f ${conf}: exit ${launch.code}\n${launch.output.trim()}`;
     };
@@ -310,7 +280,7 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
       pid,
       env: (account = 'service') => ({ CASCTL_LDAP_BIND_DN: accounts[account].dn, CASCTL_LDAP_PASSWORD: accounts[account].password }),
       client: (account = 'admin') => bound(serverUrl, accounts[account]),
-      stop: () => (stopped ??= stopInstance(dir, pid)),
+      stop: () => (stopped ??= stopDaemon('slapd', pid, dir)),
     };
   }
   throw new Error(`slapd could not bind a port after 3 attempts:\n${lastFailure}`);

@@ -47,8 +47,8 @@ export async function run(context: CommandContext, options: SetOptions, args: st
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
   const properties = Object.keys(wanted) as CasSettingName[];
   // --restart: the services are checked before anything is planned, so a broken setup changes nothing.
-  const config = configFor(context, options);
-  const setup = options.restart === true ? readServiceSetup(config.services, config.path) : undefined;
+  const config = options.restart === true ? configFor(context, options) : undefined;
+  const setup = config === undefined ? undefined : readServiceSetup(config.services, config.path);
   const services = servicesFor(PROTOCOLS.filter((p) => properties.includes(p.property)));
 
   return withStore(context, options, async (store) => {

@@ -5,7 +5,7 @@ import { readMailboxCsv } from '../../../src/input/mailbox-csv.js';
 import type { DirectoryStore } from '../../../src/store/directory-store.js';
 import { openStore } from '../../../src/store/open-store.js';
 import { FIXTURES, tempDir } from '../../helpers/cli.js';
-import { IDENTITY_CASES } from '../../helpers/identity-cases.js';
+import { IDENTITY_CASES, resolvedNames, testIdentityResolution } from '../../helpers/identity-cases.js';
 
 let store: DirectoryStore;
 
@@ -15,24 +15,9 @@ before(async () => {
   await store.importMailboxes(records, new Date('2026-01-01T00:00:00Z'));
 });
 
-async function names(identity: string, wildcards = false): Promise<string[]> {
-  const result = await store.resolveIdentities([identity], { wildcards });
-  return (result.get(identity) ?? []).map((m) => m.Name).sort();
-}
+const names = (identity: string, wildcards = false): Promise<string[]> => resolvedNames(store, identity, wildcards);
 
-const exact = IDENTITY_CASES;
-
-for (const [identity, expected] of exact) {
-  test(`identity ${JSON.stringify(identity)} resolves to ${expected.join(', ') || 'nothing'}`, async () => {
-    assert.deepEqual(await names(identity), expected);
-  });
-}
-
-test('a Guid resolves in any case', async () => {
-  const [rand] = (await store.resolveIdentities(['rzaher'], { wildcards: false })).get('rzaher') ?? [];
-  assert.ok(rand);
-  assert.deepEqual(await names(rand.Guid.toUpperCase()), ['Rand Zaher']);
-});
+testIdentityResolution(() => store, IDENTITY_CASES);
 
 test('wildcards: * anywhere; SQL wildcards and the escape character stay literal', async () => {
   const rand = await names('rand*', true);
