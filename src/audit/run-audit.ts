@@ -67,14 +67,14 @@ function identity(mailbox: Mailbox): Omit<Violation, 'Reason' | 'fix'> {
   };
 }
 
-async function* named(source: IdentitySource, stdin: Readable): AsyncGenerator<NamedIdentity> {
+async function* named(source: IdentitySource, stdin: Readable): AsyncGenerator<NamedIdentity[]> {
   if ('list' in source) {
-    yield* source.list;
+    yield source.list;
     return;
   }
   const label = basename(source.file);
-  for await (const entry of identitiesFrom(openIdentitySource(source.file, stdin), label)) {
-    yield { identity: entry.identity, source: `${label}:${entry.line}` };
+  for await (const batch of identitiesFrom(openIdentitySource(source.file, stdin), label)) {
+    yield batch.map((entry) => ({ identity: entry.identity, source: `${label}:${entry.line}` }));
   }
 }
 

@@ -38,7 +38,15 @@ export function describeChanges(item: PlanItem): string {
   return item.changes.map((c) => `${c.property} ${displayValue(c.before)} → ${displayValue(c.after)}`).join(', ');
 }
 
+/**
+ * Exchange warns about every named mailbox a change leaves as it was; past this many, one line
+ * counts the rest (a file of a million addresses would otherwise bury the errors that matter).
+ * `-o json` still lists every item.
+ */
+const UNCHANGED_WARNINGS = 100;
+
 function reportItems(items: readonly PlanItem[], messages: Messages): void {
+  let unchanged = 0;
   for (const item of items) {
     if (item.status === 'refused') {
       const text = `The Administrator mailbox '${shownIdentity(item)}' can't be enabled for POP3 or IMAP4.`;
@@ -46,26 +54,41 @@ function reportItems(items: readonly PlanItem[], messages: Messages): void {
       else messages.error(text);
     } else if (item.status === 'conflict') {
       messages.error(`'${shownIdentity(item)}' was changed again since; left as it is (${describeChanges(item)} no longer applies).`);
-    } else if (item.status === 'unchanged' && item.namedAs !== undefined) {
+    } else if (item.status === 'unchanged' && item.namedAs !== undefined && ++unchanged <= UNCHANGED_WARNINGS) {
       messages.warning(`The command completed successfully but no settings of '${shownIdentity(item)}' have been modified.`);
     }
   }
+  if (unchanged > UNCHANGED_WARNINGS) {
+    messages.warning(`... and ${unchanged - UNCHANGED_WARNINGS} more named mailboxes already had these settings; -o json lists them all.`);
+  }
 }
 
-async function confirm(context: CommandContext, changing: readonly PlanItem[]): Promise<boolean> {
+/** The items a change would change: how many, the first few to show, and which settings they touch. */
+function changingItems(items: readonly PlanItem[]): { count: number; sample: PlanItem[]; properties: Set<string> } {
+  const changing = { count: 0, sample: [] as PlanItem[], properties: new Set<string>() };
+  for (const item of items) {
+    if (item.status !== 'change') continue;
+    changing.count++;
+    if (changing.sample.length < SAMPLE) changing.sample.push(item);
+    for (const change of item.changes) changing.properties.add(change.property);
+  }
+  return changing;
+}
+
+async function confirm(context: CommandContext, changing: ReturnType<typeof changingItems>): Promise<boolean> {
   const canAsk = context.stdin.isTTY === true && context.stderr.isTTY === true;
   if (!canAsk) {
     throw new UsageError(
-      `This would change ${changing.length} mailboxes and there is no terminal to confirm on. ` +
+      `This would change ${changing.count} mailboxes and there is no terminal to confirm on. ` +
         'Review it with --what-if, then confirm with --yes (-Confirm:$false); nothing was changed.',
     );
   }
-  const sample = changing.slice(0, SAMPLE).map((item) => `  ${item.Name} <${item.PrimarySmtpAddress}>: ${describeChanges(item)}`);
-  const more = changing.length > SAMPLE ? [`  ... and ${changing.length - SAMPLE} more`] : [];
-  context.stderr.write(`${[`About to change ${changing.length} mailboxes:`, ...sample, ...more].join('\n')}\n`);
+  const sample = changing.sample.map((item) => `  ${item.Name} <${item.PrimarySmtpAddress}>: ${describeChanges(item)}`);
+  const more = changing.count > SAMPLE ? [`  ... and ${changing.count - SAMPLE} more`] : [];
+  context.stderr.write(`${[`About to change ${changing.count} mailboxes:`, ...sample, ...more].join('\n')}\n`);
   const { confirm: ask } = await import('@inquirer/prompts');
   try {
-    return await ask({ message: `Change these ${changing.length} mailboxes?`, default: false }, { input: context.stdin, output: context.stderr });
+    return await ask({ message: `Change these ${changing.count} mailboxes?`, default: false }, { input: context.stdin, output: context.stderr });
   } catch (error) {
     // Ctrl-C or a closed terminal at the prompt is a "no".
     if ((error as Error).name === 'ExitPromptError') return false;
@@ -84,7 +107,7 @@ export async function runChange(
   const format = parseOutputFormat(options.output);
   if (format !== 'table' && format !== 'json') throw new UsageError(`A change reports as table or json, not ${format}.`);
   reportItems(planned.items, messages);
-  const changing = planned.items.filter((i) => i.status === 'change');
+  const changing = changingItems(planned.items);
   const failed = messages.errors > 0;
 
   const planSummary = summarise(planned.items, planned.notFound, planned.ambiguous);
@@ -98,12 +121,12 @@ export async function runChange(
     messages.info(describeSummary(planSummary, true));
     return failed ? ExitCode.PartialFailure : ExitCode.Ok;
   }
-  if (changing.length > 1 && options.yes !== true && !(await confirm(context, changing))) {
+  if (changing.count > 1 && options.yes !== true && !(await confirm(context, changing))) {
     messages.info('Nothing was changed.');
     return ExitCode.Ok;
   }
   let applied: AppliedChange | null = null;
-  if (changing.length > 0) {
+  if (changing.count > 0) {
     applied = await store.applyCasChanges(planned.writes, {
       when: context.now(),
       osUser: currentUser(context.env),
@@ -117,8 +140,14 @@ export async function runChange(
   // The store re-checked every write: report what it actually did. A store that cannot apply
   // all entries in one transaction (LDAP) reports the ones that failed; the rest stand.
   summary.Changed = applied?.mailboxes ?? 0;
-  const names = new Map(planned.items.map((i) => [i.Guid.toLowerCase(), i]));
-  for (const failure of applied?.failures ?? []) {
+  const failures = applied?.failures ?? [];
+  // Only the failed items are looked up: a map of every item would cost a million entries.
+  const names = new Map<string, PlanItem>();
+  if (failures.length > 0) {
+    const failedGuids = new Set(failures.map((f) => f.Guid.toLowerCase()));
+    for (const item of planned.items) if (failedGuids.has(item.Guid.toLowerCase())) names.set(item.Guid.toLowerCase(), item);
+  }
+  for (const failure of failures) {
     const item = names.get(failure.Guid.toLowerCase());
     messages.error(`${item === undefined ? failure.Guid : `${item.Name} <${item.PrimarySmtpAddress}>`}: ${failure.message}`);
     summary.Failed++;
@@ -130,8 +159,7 @@ export async function runChange(
     if (planned.makeEffective !== undefined) {
       await planned.makeEffective();
     } else {
-      const touched = new Set(changing.flatMap((i) => i.changes.map((c) => c.property)));
-      const services = servicesFor(PROTOCOLS.filter((p) => touched.has(p.property))).map((s) => s.Name);
+      const services = servicesFor(PROTOCOLS.filter((p) => changing.properties.has(p.property))).map((s) => s.Name);
       messages.info(`For the change to take effect, run 'casctl refresh-service' or restart: ${services.join(', ')} (or use --restart next time).`);
     }
   }

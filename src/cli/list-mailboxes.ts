@@ -1,7 +1,7 @@
 import { ExitCode } from '../core/errors.js';
 import { selectMailboxes } from '../core/select.js';
 import { chooseProperties, parseOutputFormat, render, type View } from '../output/formats.js';
-import { mailboxRecord } from '../output/mailbox-record.js';
+import { fieldsFor, mailboxRecords } from '../output/mailbox-record.js';
 import { Messages } from '../output/messages.js';
 import type { OutputRecord } from '../output/values.js';
 import { useColour, type CommandContext } from './context.js';
@@ -29,7 +29,9 @@ export async function listMailboxes(context: CommandContext, options: ListOption
       store,
       { ...selection, ...(resultSize === undefined ? {} : { resultSize: resultSize + 1 }) },
       new ProblemCounter(messages).report,
+      fieldsFor(properties),
     );
+    const toRecord = mailboxRecords(properties);
     async function* records(): AsyncGenerator<OutputRecord> {
       let count = 0;
       for await (const { mailbox } of selected) {
@@ -38,7 +40,7 @@ export async function listMailboxes(context: CommandContext, options: ListOption
           return;
         }
         count++;
-        yield mailboxRecord(mailbox, properties);
+        yield toRecord(mailbox);
       }
     }
     const shown = await render(records(), context.stdout, {

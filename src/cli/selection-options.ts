@@ -44,10 +44,10 @@ export function selectionFromOptions(
   }
   if (fromStdin) sources.push({ input: context.stdin, label: 'stdin' });
 
-  async function* identities(): AsyncGenerator<NamedIdentity> {
-    for (const identity of literal) yield { identity, source: 'argument' };
+  async function* identities(): AsyncGenerator<NamedIdentity[]> {
+    if (literal.length > 0) yield literal.map((identity) => ({ identity, source: 'argument' }));
     for (const { input, label } of sources) {
-      for await (const entry of identitiesFrom(input, label)) yield { identity: entry.identity, source: `${label}:${entry.line}` };
+      for await (const batch of identitiesFrom(input, label)) yield batch.map((entry) => ({ identity: entry.identity, source: `${label}:${entry.line}` }));
     }
   }
 

@@ -12,14 +12,15 @@ export interface ChangeSummary {
 }
 
 export function summarise(items: readonly PlanItem[], notFound: number, ambiguous: number): ChangeSummary {
-  const count = (status: PlanItem['status']): number => items.filter((i) => i.status === status).length;
+  const counts: Record<PlanItem['status'], number> = { change: 0, unchanged: 0, refused: 0, conflict: 0 };
+  for (const item of items) counts[item.status]++;
   return {
-    Changed: count('change'),
-    Unchanged: count('unchanged'),
-    Refused: count('refused'),
+    Changed: counts.change,
+    Unchanged: counts.unchanged,
+    Refused: counts.refused,
     NotFound: notFound,
     Ambiguous: ambiguous,
-    Failed: count('conflict'),
+    Failed: counts.conflict,
   };
 }
 

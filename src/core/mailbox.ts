@@ -39,6 +39,19 @@ export interface Mailbox {
   WhenChanged: string;
 }
 
+export type MailboxField = keyof Mailbox;
+
+// A record, so that the compiler checks the list is complete.
+const FIELDS: Record<MailboxField, true> = {
+  Guid: true, DistinguishedName: true, Name: true, DisplayName: true, Alias: true, SamAccountName: true,
+  UserPrincipalName: true, PrimarySmtpAddress: true, EmailAddresses: true, OrganizationalUnit: true, Department: true,
+  Title: true, Company: true, Office: true, City: true, StateOrProvince: true, CountryOrRegion: true,
+  CustomAttributes: true, RecipientTypeDetails: true, IsAdministrator: true, PopEnabled: true, ImapEnabled: true,
+  PopUseProtocolDefaults: true, ImapUseProtocolDefaults: true, WhenCreated: true, WhenChanged: true,
+};
+/** Every field of a mailbox: a read that does not name the ones it needs gets them all. */
+export const MAILBOX_FIELDS = Object.keys(FIELDS) as MailboxField[];
+
 /** Exchange shows proxy addresses with their type prefix; upper case marks the primary one. */
 export function proxyAddresses(mailbox: Pick<Mailbox, 'EmailAddresses' | 'PrimarySmtpAddress'>): string[] {
   return mailbox.EmailAddresses.map((address) =>

@@ -1,11 +1,11 @@
 import type { CasSettingName, CasSettings } from '../store/directory-store.js';
-import type { Mailbox } from './mailbox.js';
+import type { Mailbox, MailboxField } from './mailbox.js';
 import type { NamedIdentity } from './select.js';
 
 export interface SettingChange {
-  property: CasSettingName;
-  before: boolean;
-  after: boolean;
+  readonly property: CasSettingName;
+  readonly before: boolean;
+  readonly after: boolean;
 }
 
 /** `conflict`: an undo whose mailbox was changed again since; it is left alone. */
@@ -18,24 +18,43 @@ export interface PlanItem {
   PrimarySmtpAddress: string;
   namedAs: NamedIdentity | undefined;
   status: PlanStatus;
-  changes: SettingChange[];
+  changes: readonly SettingChange[];
 }
 
 const SETTING_ORDER: readonly CasSettingName[] = ['PopEnabled', 'ImapEnabled'];
+
+/** What planning a change reads of each mailbox. */
+export const PLAN_FIELDS = ['Guid', 'Name', 'PrimarySmtpAddress', 'IsAdministrator', 'PopEnabled', 'ImapEnabled'] as const satisfies readonly MailboxField[];
+export type PlannedMailbox = Pick<Mailbox, (typeof PLAN_FIELDS)[number]>;
+
+/**
+ * The few distinct change lists a plan holds, shared: a bulk change over a million mailboxes
+ * needs a million items, not a million copies of the same list.
+ */
+const SHARED_CHANGES = new Map<string, readonly SettingChange[]>();
+
+function sharedChanges(changes: SettingChange[]): readonly SettingChange[] {
+  const key = changes.map((c) => `${c.property}:${Number(c.before)}${Number(c.after)}`).join(',');
+  let shared = SHARED_CHANGES.get(key);
+  if (shared === undefined) {
+    shared = Object.freeze(changes.map((c) => Object.freeze(c)));
+    SHARED_CHANGES.set(key, shared);
+  }
+  return shared;
+}
 
 /**
  * What setting `wanted` on `mailbox` would do. The Administrator mailbox may never be enabled for
  * POP3 or IMAP4 (DESIGN.md §2): enabling it is refused; disabling it changes nothing, as it reads disabled.
  */
-export function planFor(mailbox: Mailbox, wanted: CasSettings, namedAs: NamedIdentity | undefined): PlanItem {
-  const base = { Guid: mailbox.Guid, Name: mailbox.Name, PrimarySmtpAddress: mailbox.PrimarySmtpAddress, namedAs };
+export function planFor(mailbox: PlannedMailbox, wanted: CasSettings, namedAs: NamedIdentity | undefined): PlanItem {
   const changes: SettingChange[] = [];
   for (const property of SETTING_ORDER) {
     const after = wanted[property];
     if (after !== undefined && mailbox[property] !== after) changes.push({ property, before: mailbox[property], after });
   }
-  if (mailbox.IsAdministrator && changes.some((c) => c.after)) return { ...base, status: 'refused', changes };
-  return { ...base, status: changes.length === 0 ? 'unchanged' : 'change', changes };
+  const status = mailbox.IsAdministrator && changes.some((c) => c.after) ? 'refused' : changes.length === 0 ? 'unchanged' : 'change';
+  return { Guid: mailbox.Guid, Name: mailbox.Name, PrimarySmtpAddress: mailbox.PrimarySmtpAddress, namedAs, status, changes: sharedChanges(changes) };
 }
 
 /** How a mailbox is named in messages: as the admin named it, else by its Name. */

@@ -3,7 +3,7 @@ import type { FilterAst } from '../filter/ast.js';
 import { evaluateFilter } from '../filter/evaluate.js';
 import { UsageError } from './errors.js';
 import { ambiguousMessage, notFoundMessage } from './identity-errors.js';
-import { fold, type Mailbox } from './mailbox.js';
+import { fold, MAILBOX_FIELDS, type Mailbox, type MailboxField } from './mailbox.js';
 
 /** One identity as the admin gave it, and where: an argument, or a line of a file. */
 export interface NamedIdentity {
@@ -13,8 +13,8 @@ export interface NamedIdentity {
 }
 
 export interface Selection {
-  /** Identities from arguments, `--identity`, `--file` or stdin; undefined: no identity was given. */
-  identities?: AsyncIterable<NamedIdentity>;
+  /** Identities from arguments, `--identity`, `--file` or stdin, in batches; undefined: no identity was given. */
+  identities?: AsyncIterable<readonly NamedIdentity[]>;
   organizationalUnit?: string;
   filter?: FilterAst;
   resultSize?: number;
@@ -28,11 +28,15 @@ export interface SelectionProblem {
   message: string;
 }
 
-export interface SelectedMailbox {
-  mailbox: Mailbox;
+export interface SelectedMailbox<M = Mailbox> {
+  mailbox: M;
   /** How the admin named it: undefined when an OU or a filter swept it in. */
   namedAs?: NamedIdentity;
 }
+
+/** What selecting by identity reads of each mailbox besides what the caller asks for: scope and messages. */
+const SELECTION_FIELDS = ['Guid', 'Name', 'PrimarySmtpAddress', 'OrganizationalUnit'] as const satisfies readonly MailboxField[];
+type SelectionField = (typeof SELECTION_FIELDS)[number];
 
 /** Resolves identities this many at a time: big files stream, with flat memory. */
 const BATCH = 2000;
@@ -41,12 +45,28 @@ const BATCH = 2000;
  * The mailboxes a command acts on. Identities, the OU and the filter combine as an intersection,
  * as Exchange combines -Identity, -OrganizationalUnit and -Filter. An identity that names
  * nothing, or several mailboxes, is reported and skipped; the rest proceed.
+ *
+ * `fields`: what the caller reads of each mailbox (the store may read only those); all by default.
  */
-export async function* selectMailboxes(
+export async function* selectMailboxes<F extends MailboxField = MailboxField>(
   store: DirectoryStore,
   selection: Selection,
   report: (problem: SelectionProblem) => void,
-): AsyncGenerator<SelectedMailbox> {
+  fields?: readonly F[],
+): AsyncGenerator<SelectedMailbox<Pick<Mailbox, F>>> {
+  for await (const batch of selectMailboxBatches(store, selection, report, fields)) yield* batch;
+}
+
+/**
+ * selectMailboxes a batch at a time: what bulk commands use, as a million mailboxes one await
+ * each cost seconds. Batches are never empty.
+ */
+export async function* selectMailboxBatches<F extends MailboxField = MailboxField>(
+  store: DirectoryStore,
+  selection: Selection,
+  report: (problem: SelectionProblem) => void,
+  fields?: readonly F[],
+): AsyncGenerator<SelectedMailbox<Pick<Mailbox, F>>[]> {
   const ou = selection.organizationalUnit === undefined ? undefined : await resolveOrganizationalUnit(store, selection.organizationalUnit);
   const limit = selection.resultSize ?? Number.POSITIVE_INFINITY;
   if (selection.identities === undefined) {
@@ -55,20 +75,35 @@ export async function* selectMailboxes(
       ...(selection.filter === undefined ? {} : { filter: selection.filter }),
       ...(Number.isFinite(limit) ? { limit } : {}),
     };
-    for await (const mailbox of store.findMailboxes(query)) yield { mailbox };
+    let page: SelectedMailbox<Pick<Mailbox, F>>[] = [];
+    for await (const mailbox of store.findMailboxes(query, fields ?? (MAILBOX_FIELDS as F[]))) {
+      page.push({ mailbox });
+      if (page.length >= BATCH) {
+        yield page;
+        page = [];
+      }
+    }
+    if (page.length > 0) yield page;
     return;
   }
-  const inScope = (mailbox: Mailbox): boolean =>
+  // A filter is evaluated here, on whatever fields it names: those need every field.
+  const read: readonly (F | SelectionField)[] =
+    fields === undefined || selection.filter !== undefined ? (MAILBOX_FIELDS as F[]) : [...SELECTION_FIELDS, ...fields];
+  const filter = selection.filter;
+  const inScope = (mailbox: Pick<Mailbox, F | SelectionField>): boolean =>
     (ou === undefined || isWithin(mailbox.OrganizationalUnit, ou)) &&
-    (selection.filter === undefined || evaluateFilter(selection.filter, mailbox));
-  const seenMailboxes = new Set<string>();
-  const seenIdentities = new Map<string, NamedIdentity>();
-  let yielded = 0;
-  let batch: NamedIdentity[] = [];
-  const flush = async function* (this: void): AsyncGenerator<SelectedMailbox> {
-    const resolved = await store.resolveIdentities(batch.map((b) => b.identity), { wildcards: selection.wildcards });
+    (filter === undefined || evaluateFilter(filter, mailbox as Mailbox));
+  // Which identity first named each mailbox: a mailbox named again (twice the same line, or by
+  // its address and then its alias) is used once. Keyed by mailbox, not by identity text, as one
+  // map of a million entries costs a second.
+  const namedBy = new Map<string, NamedIdentity>();
+  let selected = 0;
+  const resolveBatch = async (batch: readonly NamedIdentity[]): Promise<SelectedMailbox<Pick<Mailbox, F>>[]> => {
+    const resolved = await store.resolveIdentities(batch.map((b) => b.identity), { wildcards: selection.wildcards, fields: read });
+    const result: SelectedMailbox<Pick<Mailbox, F>>[] = [];
     for (const named of batch) {
-      const matches = resolved.get(named.identity) ?? [];
+      const found = resolved.get(named.identity) ?? [];
+      const matches = found.length > 1 ? [...found].sort(byName) : found;
       const isWildcard = selection.wildcards && named.identity.includes('*');
       if (matches.length === 0) {
         report({ kind: 'notFound', identity: named, message: notFoundMessage(named.identity, store.url) });
@@ -79,30 +114,48 @@ export async function* selectMailboxes(
         continue;
       }
       for (const mailbox of matches) {
-        if (yielded >= limit) return;
-        if (seenMailboxes.has(mailbox.Guid) || !inScope(mailbox)) continue;
-        seenMailboxes.add(mailbox.Guid);
-        yielded++;
-        yield { mailbox, namedAs: named };
+        if (selected >= limit) return result;
+        const earlier = namedBy.get(mailbox.Guid);
+        if (earlier !== undefined) {
+          if (!isWildcard) report({ kind: 'duplicate', identity: named, message: duplicateMessage(named, earlier) });
+          continue;
+        }
+        if (!inScope(mailbox)) continue;
+        namedBy.set(mailbox.Guid, named);
+        selected++;
+        result.push({ mailbox, namedAs: named });
       }
     }
+    return result;
   };
-  for await (const named of selection.identities) {
-    const key = fold(named.identity.trim());
-    const earlier = seenIdentities.get(key);
-    if (earlier !== undefined) {
-      report({ kind: 'duplicate', identity: named, message: `'${named.identity}' (${named.source}) repeats ${earlier.source}; it is used once.` });
-      continue;
-    }
-    seenIdentities.set(key, named);
-    batch.push(named);
+  let batch: NamedIdentity[] = [];
+  for await (const lines of selection.identities) {
+    for (const named of lines) batch.push(named);
     if (batch.length >= BATCH) {
-      yield* flush();
+      const resolved = await resolveBatch(batch);
+      if (resolved.length > 0) yield resolved;
       batch = [];
-      if (yielded >= limit) return;
+      if (selected >= limit) return;
     }
   }
-  if (batch.length > 0) yield* flush();
+  if (batch.length > 0) {
+    const resolved = await resolveBatch(batch);
+    if (resolved.length > 0) yield resolved;
+  }
+}
+
+function duplicateMessage(named: NamedIdentity, earlier: NamedIdentity): string {
+  const same = fold(named.identity.trim()) === fold(earlier.identity.trim());
+  return same
+    ? `'${named.identity}' (${named.source}) repeats ${earlier.source}; it is used once.`
+    : `'${named.identity}' (${named.source}) names the same mailbox as '${earlier.identity}' (${earlier.source}); it is used once.`;
+}
+
+function byName(a: Pick<Mailbox, SelectionField>, b: Pick<Mailbox, SelectionField>): number {
+  const x = fold(a.Name);
+  const y = fold(b.Name);
+  if (x !== y) return x < y ? -1 : 1;
+  return a.Guid < b.Guid ? -1 : a.Guid > b.Guid ? 1 : 0;
 }
 
 /** Whether a mailbox in OU `mailboxOu` is in `ou` or below it. */

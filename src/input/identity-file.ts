@@ -64,18 +64,26 @@ const sourceNames = new WeakMap<Readable, string>();
 
 /** Streams the identities in `input`, one per non-blank, non-comment line. */
 export async function* readIdentities(input: Readable, options: ReadIdentitiesOptions = {}): AsyncGenerator<IdentityLine> {
+  for await (const batch of readIdentityBatches(input, options)) yield* batch;
+}
+
+/**
+ * readIdentities a chunk at a time (batches are never empty): for bulk commands, as a million
+ * lines one await each cost a second.
+ */
+export async function* readIdentityBatches(input: Readable, options: ReadIdentitiesOptions = {}): AsyncGenerator<IdentityLine[]> {
   const source = options.source ?? sourceNames.get(input);
   const decoder = new IdentityDecoder(source);
   try {
     for await (const chunk of input as AsyncIterable<unknown>) {
       const batch = decoder.push(toBuffer(chunk));
-      // An indexed loop, not for-of: this runs once per line of possibly millions.
-      for (let i = 0; i < batch.length; i += 1) yield batch[i] as IdentityLine;
+      if (batch.length > 0) yield batch;
     }
   } catch (error) {
     throw asUsageError(error, source);
   }
-  yield* decoder.end();
+  const last = decoder.end();
+  if (last.length > 0) yield last;
 }
 
 /**

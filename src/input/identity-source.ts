@@ -1,26 +1,26 @@
 import type { Readable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
-import { readIdentities, type IdentityLine } from './identity-file.js';
+import { readIdentityBatches, type IdentityLine } from './identity-file.js';
 
 /** Keys tried, in order, on objects piped in as JSON (casctl's own `-o json`, or ConvertTo-Json's). */
 const IDENTITY_KEYS = ['Guid', 'Identity', 'PrimarySmtpAddress', 'DistinguishedName', 'Name'] as const;
 
 /**
- * Identities from a file or stdin ("-"): one per line, or a JSON array piped from `casctl ... -o json`
- * (recognised by its opening `[`), so that get-* output feeds set-casmailbox either way.
+ * Identities from a file or stdin ("-"), in batches: one per line, or a JSON array piped from
+ * `casctl ... -o json` (recognised by its opening `[`), so that get-* output feeds set-casmailbox either way.
  */
-export async function* identitiesFrom(input: Readable, label: string): AsyncGenerator<IdentityLine> {
-  const lines = readIdentities(input, { source: label });
-  const first = await lines.next();
+export async function* identitiesFrom(input: Readable, label: string): AsyncGenerator<IdentityLine[]> {
+  const batches = readIdentityBatches(input, { source: label });
+  const first = await batches.next();
   if (first.done === true) return;
-  if (!first.value.identity.startsWith('[')) {
+  if (!(first.value[0] as IdentityLine).identity.startsWith('[')) {
     yield first.value;
-    yield* lines;
+    yield* batches;
     return;
   }
-  const text = [first.value.identity];
-  for await (const line of lines) text.push(line.identity);
-  yield* fromJson(text.join('\n'), label);
+  const text = first.value.map((line) => line.identity);
+  for await (const batch of batches) for (const line of batch) text.push(line.identity);
+  yield fromJson(text.join('\n'), label);
 }
 
 function fromJson(text: string, label: string): IdentityLine[] {

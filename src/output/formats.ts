@@ -108,9 +108,11 @@ function pick(record: OutputRecord, columns: readonly string[]): OutputRecord {
   return picked;
 }
 
-/** RFC 4180: quote when needed, double the quotes. */
+const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
+
+/** RFC 4180: quote when needed (and around edge spaces, which readers trim), double the quotes. */
 function csvField(text: string): string {
-  return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Rows per cli-table3 render: it slows down more than linearly with the rows of one table. */

@@ -1,48 +1,71 @@
-import { CUSTOM_ATTRIBUTE_NUMBERS, proxyAddresses, type Mailbox } from '../core/mailbox.js';
+import { CUSTOM_ATTRIBUTE_NUMBERS, proxyAddresses, type Mailbox, type MailboxField } from '../core/mailbox.js';
 import type { View } from './formats.js';
 import type { OutputRecord, OutputValue } from './values.js';
 
-type Getter = (mailbox: Mailbox) => OutputValue;
-
-/** Every property casctl shows of a mailbox, by its Exchange name, in display order. */
-const GETTERS = new Map<string, Getter>([
-  ['Identity', (m) => `${m.OrganizationalUnit}/${m.Name}`],
-  ['Guid', (m) => m.Guid],
-  ['Name', (m) => m.Name],
-  ['DisplayName', (m) => m.DisplayName],
-  ['Alias', (m) => m.Alias],
-  ['SamAccountName', (m) => m.SamAccountName],
-  ['UserPrincipalName', (m) => m.UserPrincipalName],
-  ['PrimarySmtpAddress', (m) => m.PrimarySmtpAddress],
-  ['EmailAddresses', (m) => proxyAddresses(m)],
-  ['OrganizationalUnit', (m) => m.OrganizationalUnit],
-  ['DistinguishedName', (m) => m.DistinguishedName],
-  ['RecipientType', () => 'UserMailbox'],
-  ['RecipientTypeDetails', (m) => m.RecipientTypeDetails],
-  ['Department', (m) => m.Department],
-  ['Title', (m) => m.Title],
-  ['Company', (m) => m.Company],
-  ['Office', (m) => m.Office],
-  ['City', (m) => m.City],
-  ['StateOrProvince', (m) => m.StateOrProvince],
-  ['CountryOrRegion', (m) => m.CountryOrRegion],
-  ['PopEnabled', (m) => m.PopEnabled],
-  ['ImapEnabled', (m) => m.ImapEnabled],
-  ['PopUseProtocolDefaults', (m) => m.PopUseProtocolDefaults],
-  ['ImapUseProtocolDefaults', (m) => m.ImapUseProtocolDefaults],
-  ...CUSTOM_ATTRIBUTE_NUMBERS.map((n): [string, Getter] => [`CustomAttribute${n}`, (m) => m.CustomAttributes[n - 1] ?? null]),
-  ['WhenCreated', (m) => m.WhenCreated],
-  ['WhenChanged', (m) => m.WhenChanged],
-]);
-
-/** The chosen properties of a mailbox, keyed by their Exchange names: only those are computed. */
-export function mailboxRecord(mailbox: Mailbox, properties: readonly string[]): OutputRecord {
-  const record: OutputRecord = {};
-  for (const property of properties) record[property] = (GETTERS.get(property) as Getter)(mailbox);
-  return record;
+/** A property: the mailbox fields it is computed from, and how. */
+interface Property {
+  needs: readonly MailboxField[];
+  get: (mailbox: Mailbox) => OutputValue;
 }
 
-const ALL = [...GETTERS.keys()];
+/** A property that shows one field as it is. */
+const field = (name: MailboxField): Property => ({ needs: [name], get: (m) => m[name] });
+
+/** Every property casctl shows of a mailbox, by its Exchange name, in display order. */
+const PROPERTIES = new Map<string, Property>([
+  ['Identity', { needs: ['OrganizationalUnit', 'Name'], get: (m) => `${m.OrganizationalUnit}/${m.Name}` }],
+  ['Guid', field('Guid')],
+  ['Name', field('Name')],
+  ['DisplayName', field('DisplayName')],
+  ['Alias', field('Alias')],
+  ['SamAccountName', field('SamAccountName')],
+  ['UserPrincipalName', field('UserPrincipalName')],
+  ['PrimarySmtpAddress', field('PrimarySmtpAddress')],
+  ['EmailAddresses', { needs: ['EmailAddresses', 'PrimarySmtpAddress'], get: (m) => proxyAddresses(m) }],
+  ['OrganizationalUnit', field('OrganizationalUnit')],
+  ['DistinguishedName', field('DistinguishedName')],
+  ['RecipientType', { needs: [], get: () => 'UserMailbox' }],
+  ['RecipientTypeDetails', field('RecipientTypeDetails')],
+  ['Department', field('Department')],
+  ['Title', field('Title')],
+  ['Company', field('Company')],
+  ['Office', field('Office')],
+  ['City', field('City')],
+  ['StateOrProvince', field('StateOrProvince')],
+  ['CountryOrRegion', field('CountryOrRegion')],
+  ['PopEnabled', field('PopEnabled')],
+  ['ImapEnabled', field('ImapEnabled')],
+  ['PopUseProtocolDefaults', field('PopUseProtocolDefaults')],
+  ['ImapUseProtocolDefaults', field('ImapUseProtocolDefaults')],
+  ...CUSTOM_ATTRIBUTE_NUMBERS.map((n): [string, Property] => [
+    `CustomAttribute${n}`,
+    { needs: ['CustomAttributes'], get: (m) => m.CustomAttributes[n - 1] ?? null },
+  ]),
+  ['WhenCreated', field('WhenCreated')],
+  ['WhenChanged', field('WhenChanged')],
+]);
+
+const property = (name: string): Property => PROPERTIES.get(name) as Property;
+
+/** The mailbox fields the given properties are computed from: all a listing needs to read. */
+export function fieldsFor(properties: readonly string[]): MailboxField[] {
+  return [...new Set(properties.flatMap((name) => property(name).needs))];
+}
+
+/**
+ * Makes records of the chosen properties of mailboxes, keyed by their Exchange names: only those
+ * are computed, from only the fields fieldsFor() named (a mailbox read with those is enough).
+ */
+export function mailboxRecords(properties: readonly string[]): (mailbox: Mailbox) => OutputRecord {
+  const getters = properties.map((name) => [name, property(name).get] as const);
+  return (mailbox) => {
+    const record: OutputRecord = {};
+    for (const [name, get] of getters) record[name] = get(mailbox);
+    return record;
+  };
+}
+
+const ALL = [...PROPERTIES.keys()];
 
 /** Get-CASMailbox: the access settings. `--property` may still name any mailbox property. */
 export const CAS_MAILBOX_VIEW: View = {

@@ -1,4 +1,4 @@
-import type { Mailbox } from '../core/mailbox.js';
+import type { Mailbox, MailboxField } from '../core/mailbox.js';
 import type { FilterAst } from '../filter/ast.js';
 
 /** An organizational unit as Get-OrganizationalUnit would show it. */
@@ -127,10 +127,17 @@ export interface ImportSummary {
 export interface DirectoryStore {
   /** The store's URL, safe to print (never holds a secret). */
   readonly url: string;
-  findMailboxes(query: MailboxQuery): AsyncIterable<Mailbox>;
+  /** `fields`: what the caller reads; a store may read only those (SQLite does), or more. */
+  findMailboxes<F extends MailboxField = MailboxField>(query: MailboxQuery, fields?: readonly F[]): AsyncIterable<Pick<Mailbox, F>>;
   countMailboxes(query: MailboxQuery): Promise<number>;
-  /** For each identity, every mailbox it names (exactly, case-insensitively; `*` wildcards when asked). */
-  resolveIdentities(identities: readonly string[], options: { wildcards: boolean }): Promise<Map<string, Mailbox[]>>;
+  /**
+   * For each identity, every mailbox it names (exactly, case-insensitively; `*` wildcards when asked);
+   * an identity that names none may be absent. `fields`: as for findMailboxes.
+   */
+  resolveIdentities<F extends MailboxField = MailboxField>(
+    identities: readonly string[],
+    options: { wildcards: boolean; fields?: readonly F[] },
+  ): Promise<Map<string, Pick<Mailbox, F>[]>>;
   /** Every OU the text names: name, canonical name (`/` or `\`), DN or Guid; undefined: every OU. */
   findOrganizationalUnits(identity: string | undefined): Promise<OrganizationalUnit[]>;
   /**

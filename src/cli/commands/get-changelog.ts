@@ -64,8 +64,8 @@ export async function run(context: CommandContext, options: ChangelogOptions): P
     const problems = new ProblemCounter(messages);
     let guids: string[] | undefined;
     if (options.identity !== undefined) {
-      async function* named(): AsyncGenerator<{ identity: string; source: string }> {
-        for (const identity of options.identity ?? []) yield { identity, source: 'argument' };
+      async function* named(): AsyncGenerator<{ identity: string; source: string }[]> {
+        yield (options.identity ?? []).map((identity) => ({ identity, source: 'argument' }));
       }
       guids = [];
       for await (const { mailbox } of selectMailboxes(store, { identities: named(), wildcards: true }, problems.report)) {

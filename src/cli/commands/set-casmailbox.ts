@@ -1,7 +1,7 @@
 import { BOOLEAN_SPELLINGS, parseBoolean } from '../../core/boolean.js';
 import { UsageError } from '../../core/errors.js';
-import { planFor, type PlanItem } from '../../core/plan.js';
-import { selectMailboxes } from '../../core/select.js';
+import { PLAN_FIELDS, planFor, type PlanItem } from '../../core/plan.js';
+import { selectMailboxBatches } from '../../core/select.js';
 import type { CasSettingName, CasSettings, SettingWrite } from '../../store/directory-store.js';
 import { Messages } from '../../output/messages.js';
 import { Progress } from '../../output/progress.js';
@@ -58,15 +58,17 @@ export async function run(context: CommandContext, options: SetOptions, args: st
     const progress = new Progress(context.stderr, 'Planning', undefined);
     const items: PlanItem[] = [];
     const writes: SettingWrite[] = [];
-    for await (const { mailbox, namedAs } of selectMailboxes(store, selection, problems.report)) {
-      const item = planFor(mailbox, wanted, namedAs);
-      items.push(item);
-      // Every selected mailbox is written, not only those the plan saw differ: the store
-      // re-checks inside its transaction, so a concurrent change in between is not lost.
-      if (item.status !== 'refused') {
-        for (const property of properties) writes.push({ Guid: item.Guid, property, to: wanted[property] as boolean });
+    for await (const batch of selectMailboxBatches(store, selection, problems.report, PLAN_FIELDS)) {
+      for (const { mailbox, namedAs } of batch) {
+        const item = planFor(mailbox, wanted, namedAs);
+        items.push(item);
+        // Every selected mailbox is written, not only those the plan saw differ: the store
+        // re-checks inside its transaction, so a concurrent change in between is not lost.
+        if (item.status !== 'refused') {
+          for (const property of properties) writes.push({ Guid: item.Guid, property, to: wanted[property] as boolean });
+        }
       }
-      progress.tick();
+      progress.tick(batch.length);
     }
     progress.stop();
     const makeEffective =

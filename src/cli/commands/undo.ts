@@ -1,7 +1,6 @@
 import { UsageError } from '../../core/errors.js';
-import type { PlanItem, SettingChange } from '../../core/plan.js';
-import type { Mailbox } from '../../core/mailbox.js';
-import type { SettingWrite } from '../../store/directory-store.js';
+import { PLAN_FIELDS, type PlanItem, type PlannedMailbox, type SettingChange } from '../../core/plan.js';
+import type { ChangeItem, SettingWrite } from '../../store/directory-store.js';
 import { Messages } from '../../output/messages.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
 import { useColour, type CommandContext } from '../context.js';
@@ -25,14 +24,19 @@ export async function run(context: CommandContext, options: UndoOptions, args: s
   return withStore(context, options, async (store) => {
     const [record] = await store.getChangeRecords({ id });
     if (record === undefined) throw new UsageError(`There is no change ${id} in ${store.url}; 'casctl get-changelog' lists them.`);
-    const guids = [...new Set(record.Changes.map((c) => c.Guid))];
-    const current = new Map<string, Mailbox>();
-    for await (const mailbox of store.findMailboxes({ guids })) current.set(mailbox.Guid.toLowerCase(), mailbox);
+    const byGuid = new Map<string, ChangeItem[]>();
+    for (const change of record.Changes) {
+      const changes = byGuid.get(change.Guid);
+      if (changes === undefined) byGuid.set(change.Guid, [change]);
+      else changes.push(change);
+    }
+    const guids = [...byGuid.keys()];
+    const current = new Map<string, PlannedMailbox>();
+    for await (const mailbox of store.findMailboxes({ guids }, PLAN_FIELDS)) current.set(mailbox.Guid.toLowerCase(), mailbox);
 
     const items: PlanItem[] = [];
     const writes: SettingWrite[] = [];
-    for (const guid of guids) {
-      const recorded = record.Changes.filter((c) => c.Guid === guid);
+    for (const [guid, recorded] of byGuid) {
       const mailbox = current.get(guid.toLowerCase());
       const reverts: SettingChange[] = recorded.map((c) => ({ property: c.Property, before: c.After, after: c.Before }));
       const first = recorded[0];

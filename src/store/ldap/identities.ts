@@ -50,7 +50,7 @@ export class IdentityResolver {
       const tests = batch.flatMap((identity) => EXACT_ATTRIBUTES.map((attribute) => looseTest(attribute, identity.trim())));
       await this.collect(this.layout.baseDn, 'sub', `(|${tests.join('')})`, batch, (m, identity) => matchesExactly(m, identity.trim()), result);
     }
-    return new Map([...result].map(([identity, found]) => [identity, [...found.values()].sort(byName)]));
+    return new Map([...result].map(([identity, found]) => [identity, [...found.values()]]));
   }
 
   /** The DN, canonical-name and DOMAIN\SamAccountName forms. */
@@ -142,11 +142,4 @@ function substringTest(attribute: string, pattern: string): string {
   const any = pieces.slice(1, -1).filter((piece) => piece !== '');
   if (initial === '' && final === '' && any.length === 0) return `(${attribute}=*)`;
   return `(${attribute}=${[initial, ...any, final].map(escapeValue).join('*')})`;
-}
-
-function byName(a: Mailbox, b: Mailbox): number {
-  const x = fold(a.Name);
-  const y = fold(b.Name);
-  if (x !== y) return x < y ? -1 : 1;
-  return a.DistinguishedName < b.DistinguishedName ? -1 : a.DistinguishedName > b.DistinguishedName ? 1 : 0;
 }

@@ -3,9 +3,13 @@ import type { AppliedChange, CasSettingName, ChangeContext, ChangeItem, ChangeQu
 import type { Db } from './connection.js';
 
 /**
- * Applies setting writes and their change record in SQL, set-based: the writes go into a temp
- * table once, then per protocol one INSERT ... SELECT records the rows about to change and one
- * UPDATE flips exactly those. Must run inside a write transaction.
+ * Applies setting writes and their change record in SQL, set-based: the writes are grouped by
+ * (setting, target value, expected value), and each group is one INSERT ... SELECT recording the
+ * rows about to change, joined on the Guid index straight from a bound JSON array; then per setting
+ * one UPDATE flips exactly the recorded rows. Must run inside a write transaction.
+ *
+ * A mailbox written twice for one setting in one change keeps the first write (INSERT OR IGNORE):
+ * the record and the update always agree.
  */
 export function applyCasChanges(db: Db, writes: readonly SettingWrite[], context: ChangeContext): AppliedChange {
   const changeId = Number(
@@ -17,35 +21,26 @@ export function applyCasChanges(db: Db, writes: readonly SettingWrite[], context
       .run(context.when.toISOString(), context.osUser, context.sudoUser, context.host, context.commandLine, context.undoOf ?? null)
       .lastInsertRowid,
   );
-  db.exec(`CREATE TEMP TABLE IF NOT EXISTS pending_writes (
-    mailbox_id INTEGER NOT NULL, property TEXT NOT NULL, to_value INTEGER NOT NULL, from_value INTEGER,
-    PRIMARY KEY (mailbox_id, property)) WITHOUT ROWID`);
-  db.exec('DELETE FROM temp.pending_writes');
-  // Sorted by Guid, the lookups walk the Guid index in order instead of jumping about it.
-  const tuples = writes
-    .map((w) => [w.Guid.toLowerCase(), w.property, Number(w.to), w.from === undefined ? null : Number(w.from)] as const)
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  db.prepare(
-    `INSERT OR REPLACE INTO temp.pending_writes (mailbox_id, property, to_value, from_value)
-     SELECT m.id, j.value ->> 1, j.value ->> 2, j.value ->> 3 FROM json_each(?) j JOIN mailboxes m ON m.guid = j.value ->> 0`,
-  ).run(JSON.stringify(tuples));
   const stamp = context.when.toISOString();
+  const groups = groupWrites(writes);
   for (const protocol of PROTOCOLS) {
     const column = protocol.column;
-    db.prepare(
-      `INSERT INTO change_items (change_id, mailbox_id, mailbox_guid, property, before, after)
-       SELECT ?, m.id, m.guid, w.property, m.${column}, w.to_value
-       FROM temp.pending_writes w JOIN mailboxes m ON m.id = w.mailbox_id
-       WHERE w.property = ? AND m.${column} <> w.to_value AND (w.from_value IS NULL OR m.${column} = w.from_value)
-         AND NOT (m.is_administrator AND w.to_value = 1)`,
-    ).run(changeId, protocol.property);
+    const record = db.prepare(
+      `INSERT OR IGNORE INTO change_items (change_id, mailbox_id, mailbox_guid, property, before, after)
+       SELECT :changeId, m.id, m.guid, :property, m.${column}, :to
+       FROM json_each(:guids) j JOIN mailboxes m ON m.guid = j.value
+       WHERE m.${column} <> :to AND (:from IS NULL OR m.${column} = :from) AND NOT (m.is_administrator AND :to = 1)
+       ORDER BY m.id`,
+    );
+    for (const group of groups.filter((g) => g.property === protocol.property)) {
+      record.run({ changeId, property: protocol.property, to: group.to, from: group.from, guids: JSON.stringify(group.guids) });
+    }
     // Only rows recorded above differ from their target, so flipping them sets them to it.
     db.prepare(
       `UPDATE mailboxes SET ${column} = 1 - ${column}, when_changed = ?
        WHERE id IN (SELECT mailbox_id FROM change_items WHERE change_id = ? AND property = ?)`,
     ).run(stamp, changeId, protocol.property);
   }
-  db.exec('DELETE FROM temp.pending_writes');
   const counts = db
     .prepare<[number], { settings: number; mailboxes: number }>(
       'SELECT count(*) AS settings, count(DISTINCT mailbox_id) AS mailboxes FROM change_items WHERE change_id = ?',
@@ -57,6 +52,30 @@ export function applyCasChanges(db: Db, writes: readonly SettingWrite[], context
     return { changeId: null, mailboxes: 0, settings: 0 };
   }
   return { changeId, ...counts };
+}
+
+interface WriteGroup {
+  property: CasSettingName;
+  to: number;
+  from: number | null;
+  guids: string[];
+}
+
+/** The writes grouped by setting, target and expected value (a set-casmailbox run is one group a setting). */
+function groupWrites(writes: readonly SettingWrite[]): WriteGroup[] {
+  const groups = new Map<string, WriteGroup>();
+  for (const write of writes) {
+    const to = Number(write.to);
+    const from = write.from === undefined ? null : Number(write.from);
+    const key = `${write.property}:${to}:${from}`;
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { property: write.property, to, from, guids: [] };
+      groups.set(key, group);
+    }
+    group.guids.push(write.Guid);
+  }
+  return [...groups.values()];
 }
 
 interface RecordRow {

@@ -1,7 +1,9 @@
 import { netbiosDomain } from '../../core/distinguished-name.js';
 import { fold, isAscii } from '../../core/mailbox.js';
 import { likePattern } from '../../filter/to-sql.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './connection.js';
+import { rowId, type MailboxRow } from './rows.js';
 
 /**
  * The ids of the mailboxes one identity names, as Exchange's -Identity resolves: exactly and
@@ -10,7 +12,8 @@ import type { Db } from './connection.js';
  * Columns are NOCASE and indexed; non-ASCII text (which NOCASE does not fold) is compared folded.
  */
 export class IdentityResolver {
-  private readonly exactMany;
+  /** Bulk statements by projection: a batch of identities and the rows they name, in one query. */
+  private readonly bulk = new Map<string, { addresses: Statement<{ list: string }, MailboxRow>; others: Statement<{ list: string }, MailboxRow> }>();
   private readonly exact;
   private readonly exactFolded;
   private readonly canonical;
@@ -18,18 +21,7 @@ export class IdentityResolver {
   private readonly wildcard;
   private readonly wildcardFolded;
 
-  constructor(db: Db) {
-    // One statement for a whole batch: each branch walks the batch and probes one NOCASE index.
-    // Text with an `@` (nearly every line of a big identity file) can only be an address or a
-    // UPN, so it skips the other five probes.
-    const columns = ['guid', 'distinguished_name', 'name', 'alias', 'sam_account_name'];
-    this.exactMany = db.prepare<{ list: string }, { k: number; id: number }>(
-      [
-        ...columns.map((c) => `SELECT j.key AS k, m.id FROM json_each(:list) j JOIN mailboxes m ON m.${c} = j.value WHERE instr(j.value, '@') = 0`),
-        'SELECT j.key AS k, m.id FROM json_each(:list) j JOIN mailboxes m ON m.user_principal_name = j.value',
-        'SELECT j.key AS k, e.mailbox_id AS id FROM json_each(:list) j JOIN email_addresses e ON e.address = j.value',
-      ].join(' UNION ALL '),
-    );
+  constructor(private readonly db: Db) {
     this.exact = db.prepare<{ id: string }, { id: number }>(
       `SELECT id FROM mailboxes WHERE guid = :id OR distinguished_name = :id OR name = :id OR alias = :id
          OR sam_account_name = :id OR user_principal_name = :id
@@ -60,26 +52,66 @@ export class IdentityResolver {
     );
   }
 
-  /** The ids each identity names; identities are resolved in bulk where they can be. */
-  resolveMany(identities: readonly string[], wildcards: boolean): Map<string, number[]> {
-    const result = new Map<string, number[]>();
-    const bulk: string[] = [];
+  /**
+   * The rows (of the `select` list over `mailboxes m`, row id first; absent: none) of the mailboxes each identity names. Plain identities are
+   * resolved a batch per statement; wildcards, non-ASCII text and the DN, canonical and
+   * DOMAIN\\account forms one by one.
+   */
+  resolveMany(identities: readonly string[], wildcards: boolean, select: string): Map<string, MailboxRow[]> {
+    const result = new Map<string, MailboxRow[]>();
+    const addresses: string[] = [];
+    const others: string[] = [];
+    const single = new Map<string, number[]>();
     for (const identity of identities) {
       const text = identity.trim();
-      const simple = isAscii(text) && !(wildcards && text.includes('*')) && !/[\\/]/.test(text);
-      if (simple) bulk.push(identity);
-      else result.set(identity, this.resolve(identity, wildcards));
-    }
-    if (bulk.length > 0) {
-      const found = new Map<number, number[]>();
-      for (const row of this.exactMany.all({ list: JSON.stringify(bulk.map((b) => b.trim())) })) {
-        const ids = found.get(row.k) ?? [];
-        ids.push(row.id);
-        found.set(row.k, ids);
+      if (!isAscii(text) || (wildcards && text.includes('*')) || text.includes('/') || text.includes('\\')) {
+        single.set(identity, this.resolve(identity, wildcards));
+      } else {
+        (text.includes('@') ? addresses : others).push(identity);
       }
-      bulk.forEach((identity, index) => result.set(identity, [...new Set(found.get(index) ?? [])]));
+    }
+    const statements = this.bulkStatements(select);
+    for (const [list, statement] of [[addresses, statements.addresses], [others, statements.others]] as const) {
+      if (list.length === 0) continue;
+      for (const row of statement.all({ list: JSON.stringify(list.map((identity) => identity.trim())) })) {
+        // The batch index comes last, so the row is the mailbox's row as it is.
+        const identity = list[row[row.length - 1] as number] as string;
+        const rows = result.get(identity);
+        if (rows === undefined) result.set(identity, [row]);
+        // The same mailbox through two of its names (its UPN is often its address) counts once.
+        else if (!rows.some((r) => rowId(r) === rowId(row))) rows.push(row);
+      }
+    }
+    if (single.size > 0) {
+      const ids = [...new Set([...single.values()].flat())];
+      const byId = new Map(
+        this.db
+          .prepare<[string], MailboxRow>(`SELECT ${select} FROM mailboxes m WHERE m.id IN (SELECT value FROM json_each(?))`)
+          .raw(true)
+          .all(JSON.stringify(ids))
+          .map((row) => [rowId(row), row]),
+      );
+      for (const [identity, found] of single) result.set(identity, found.map((id) => byId.get(id) as MailboxRow));
     }
     return result;
+  }
+
+  private bulkStatements(select: string): { addresses: Statement<{ list: string }, MailboxRow>; others: Statement<{ list: string }, MailboxRow> } {
+    let statements = this.bulk.get(select);
+    if (statements === undefined) {
+      // Each branch walks the batch and probes one NOCASE index. Text with an `@` (nearly every
+      // line of a big identity file) can only be an address or a UPN: it skips the other probes.
+      const branch = (column: string): string => `SELECT j.key AS k, m.id FROM json_each(:list) j JOIN mailboxes m ON m.${column} = j.value`;
+      const addressBranches = [branch('user_principal_name'), 'SELECT j.key AS k, e.mailbox_id AS id FROM json_each(:list) j JOIN email_addresses e ON e.address = j.value'];
+      const otherBranches = ['guid', 'distinguished_name', 'name', 'alias', 'sam_account_name'].map(branch);
+      const query = (branches: string[]): Statement<{ list: string }, MailboxRow> =>
+        this.db
+          .prepare<{ list: string }, MailboxRow>(`SELECT ${select}, r.k FROM (${branches.join(' UNION ALL ')}) r JOIN mailboxes m ON m.id = r.id`)
+          .raw(true);
+      statements = { addresses: query(addressBranches), others: query([...otherBranches, ...addressBranches]) };
+      this.bulk.set(select, statements);
+    }
+    return statements;
   }
 
   resolve(identity: string, wildcards: boolean): number[] {

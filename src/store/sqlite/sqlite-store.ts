@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mailboxDn, parseCanonicalOu } from '../../core/distinguished-name.js';
 import { UsageError } from '../../core/errors.js';
-import { CUSTOM_ATTRIBUTE_NUMBERS, type Mailbox } from '../../core/mailbox.js';
+import { CUSTOM_ATTRIBUTE_NUMBERS, type Mailbox, type MailboxField } from '../../core/mailbox.js';
 import { filterToSql, likePattern } from '../../filter/to-sql.js';
 import type {
   AppliedChange,
@@ -22,7 +22,7 @@ import { openDatabase, type Db } from './connection.js';
 import { IdentityResolver } from './identities.js';
 import { markServicesRefreshed, pendingChanges, serviceStates } from './service-state.js';
 import { OrganizationalUnitMaker, findOrganizationalUnits } from './organizational-units.js';
-import { MAILBOX_COLUMNS, rowId, rowToMailbox, type MailboxRow } from './rows.js';
+import { FULL, projection, rowId, type MailboxRow } from './rows.js';
 
 interface Where {
   sql: string;
@@ -43,22 +43,23 @@ export class SqliteStore implements DirectoryStore {
     return new SqliteStore(url, openDatabase(path, options));
   }
 
-  async *findMailboxes(query: MailboxQuery): AsyncIterable<Mailbox> {
+  async *findMailboxes<F extends MailboxField = MailboxField>(query: MailboxQuery, fields?: readonly F[]): AsyncIterable<Pick<Mailbox, F>> {
     const where = this.where(query);
+    const read = fields === undefined ? FULL : projection(fields);
     // Pages keyed on the rowid rather than one open cursor, so that the caller may await, or use
     // the store, between mailboxes, with flat memory. Rowid order (the directory's own order,
     // as Exchange lists it) lets SQLite walk a filter's index instead of sorting or seeking.
     const page = this.db
-      .prepare<(string | number)[], MailboxRow>(`SELECT ${MAILBOX_COLUMNS} FROM mailboxes m WHERE (${where.sql}) AND m.id > ? ORDER BY m.id LIMIT ?`)
+      .prepare<(string | number)[], MailboxRow>(`SELECT ${read.select} FROM mailboxes m WHERE (${where.sql}) AND m.id > ? ORDER BY m.id LIMIT ?`)
       .raw(true);
-    // Small pages keep the heap young: memory stays flat however many mailboxes match.
-    const pageSize = 500;
+    // Pages small enough to keep the heap young: memory stays flat however many mailboxes match.
+    const pageSize = 1000;
     let remaining = query.limit ?? Number.POSITIVE_INFINITY;
     let after = 0;
     while (remaining > 0) {
       const want = Math.min(pageSize, remaining);
       const rows = page.all(...where.params, after, want);
-      for (const row of rows) yield rowToMailbox(row);
+      for (const row of rows) yield read.toMailbox(row);
       remaining -= rows.length;
       const last = rows.at(-1);
       if (last !== undefined) after = rowId(last);
@@ -74,19 +75,14 @@ export class SqliteStore implements DirectoryStore {
     return row?.n ?? 0;
   }
 
-  async resolveIdentities(identities: readonly string[], options: { wildcards: boolean }): Promise<Map<string, Mailbox[]>> {
-    const resolved = this.identities.resolveMany([...new Set(identities)], options.wildcards);
-    const wanted = [...new Set([...resolved.values()].flat())];
-    const rows = this.db
-      .prepare<[string], MailboxRow>(`SELECT ${MAILBOX_COLUMNS} FROM mailboxes m WHERE m.id IN (SELECT value FROM json_each(?))`)
-      .raw(true)
-      .all(JSON.stringify(wanted));
-    const byId = new Map(rows.map((row) => [rowId(row), rowToMailbox(row)]));
-    const result = new Map<string, Mailbox[]>();
-    for (const [identity, ids] of resolved) {
-      const mailboxes = ids.map((id) => byId.get(id) as Mailbox);
-      result.set(identity, mailboxes.length > 1 ? mailboxes.sort((a, b) => a.Name.localeCompare(b.Name)) : mailboxes);
-    }
+  async resolveIdentities<F extends MailboxField = MailboxField>(
+    identities: readonly string[],
+    options: { wildcards: boolean; fields?: readonly F[] },
+  ): Promise<Map<string, Pick<Mailbox, F>[]>> {
+    const read = options.fields === undefined ? FULL : projection(options.fields);
+    const resolved = this.identities.resolveMany([...new Set(identities)], options.wildcards, read.select);
+    const result = new Map<string, Pick<Mailbox, F>[]>();
+    for (const [identity, rows] of resolved) result.set(identity, rows.map((row) => read.toMailbox(row) as Pick<Mailbox, F>));
     return result;
   }
 
