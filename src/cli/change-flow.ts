@@ -1,20 +1,20 @@
 import { hostname, userInfo } from 'node:os';
-import { describeSummary, summarise, type ChangeSummary } from '../core/change-summary.js';
+import { describeSummary, type ChangeSummary } from '../core/change-summary.js';
 import { recordedCommandLine } from '../core/command-line.js';
 import { ExitCode, UsageError } from '../core/errors.js';
-import { shownIdentity, type PlanItem } from '../core/plan.js';
+import type { PlanItem } from '../core/plan.js';
 import { PROTOCOLS } from '../core/protocols.js';
 import { servicesFor } from '../services/services.js';
 import type { AppliedChange, DirectoryStore, SettingWrite } from '../store/directory-store.js';
-import { parseOutputFormat, render } from '../output/formats.js';
+import { render } from '../output/formats.js';
 import type { Messages } from '../output/messages.js';
-import { displayValue } from '../output/values.js';
 import { BufferedWriter } from '../output/writer.js';
+import { ChangePlan, describeChanges, SAMPLE, type ReportOptions } from './change-plan.js';
 import { useColour, type CommandContext } from './context.js';
 
 /** A change worked out in full before anything is written (DESIGN.md §4: plan → confirm → apply → report). */
 export interface PlannedChange {
-  items: PlanItem[];
+  plan: ChangePlan;
   notFound: number;
   ambiguous: number;
   /** What apply writes: re-checked against the store inside the transaction, so a race never loses an update. */
@@ -24,71 +24,26 @@ export interface PlannedChange {
   makeEffective?: () => Promise<void>;
 }
 
-export interface ChangeOptions {
+export interface ChangeOptions extends ReportOptions {
   yes?: boolean;
-  whatIf?: boolean;
   atomic?: boolean;
-  output: string;
 }
 
-/** How many changes the confirmation prompt shows. */
-const SAMPLE = 10;
-
-export function describeChanges(item: PlanItem): string {
-  return item.changes.map((c) => `${c.property} ${displayValue(c.before)} → ${displayValue(c.after)}`).join(', ');
-}
-
-/**
- * Exchange warns about every named mailbox a change leaves as it was; past this many, one line
- * counts the rest (a file of a million addresses would otherwise bury the errors that matter).
- * `-o json` still lists every item.
- */
-const UNCHANGED_WARNINGS = 100;
-
-function reportItems(items: readonly PlanItem[], messages: Messages): void {
-  let unchanged = 0;
-  for (const item of items) {
-    if (item.status === 'refused') {
-      const text = `The Administrator mailbox '${shownIdentity(item)}' can't be enabled for POP3 or IMAP4.`;
-      if (item.namedAs === undefined) messages.warning(`${text} It was skipped.`);
-      else messages.error(text);
-    } else if (item.status === 'conflict') {
-      messages.error(`'${shownIdentity(item)}' was changed again since; left as it is (${describeChanges(item)} no longer applies).`);
-    } else if (item.status === 'unchanged' && item.namedAs !== undefined && ++unchanged <= UNCHANGED_WARNINGS) {
-      messages.warning(`The command completed successfully but no settings of '${shownIdentity(item)}' have been modified.`);
-    }
-  }
-  if (unchanged > UNCHANGED_WARNINGS) {
-    messages.warning(`... and ${unchanged - UNCHANGED_WARNINGS} more named mailboxes already had these settings; -o json lists them all.`);
-  }
-}
-
-/** The items a change would change: how many, the first few to show, and which settings they touch. */
-function changingItems(items: readonly PlanItem[]): { count: number; sample: PlanItem[]; properties: Set<string> } {
-  const changing = { count: 0, sample: [] as PlanItem[], properties: new Set<string>() };
-  for (const item of items) {
-    if (item.status !== 'change') continue;
-    changing.count++;
-    if (changing.sample.length < SAMPLE) changing.sample.push(item);
-    for (const change of item.changes) changing.properties.add(change.property);
-  }
-  return changing;
-}
-
-async function confirm(context: CommandContext, changing: ReturnType<typeof changingItems>): Promise<boolean> {
+async function confirm(context: CommandContext, plan: ChangePlan): Promise<boolean> {
+  const count = plan.counts.change;
   const canAsk = context.stdin.isTTY === true && context.stderr.isTTY === true;
   if (!canAsk) {
     throw new UsageError(
-      `This would change ${changing.count} mailboxes and there is no terminal to confirm on. ` +
+      `This would change ${count} mailboxes and there is no terminal to confirm on. ` +
         'Review it with --what-if, then confirm with --yes (-Confirm:$false); nothing was changed.',
     );
   }
-  const sample = changing.sample.map((item) => `  ${item.Name} <${item.PrimarySmtpAddress}>: ${describeChanges(item)}`);
-  const more = changing.count > SAMPLE ? [`  ... and ${changing.count - SAMPLE} more`] : [];
-  context.stderr.write(`${[`About to change ${changing.count} mailboxes:`, ...sample, ...more].join('\n')}\n`);
+  const sample = plan.sample.map((item) => `  ${item.Name} <${item.PrimarySmtpAddress}>: ${describeChanges(item)}`);
+  const more = count > SAMPLE ? [`  ... and ${count - SAMPLE} more`] : [];
+  context.stderr.write(`${[`About to change ${count} mailboxes:`, ...sample, ...more].join('\n')}\n`);
   const { confirm: ask } = await import('@inquirer/prompts');
   try {
-    return await ask({ message: `Change these ${changing.count} mailboxes?`, default: false }, { input: context.stdin, output: context.stderr });
+    return await ask({ message: `Change these ${count} mailboxes?`, default: false }, { input: context.stdin, output: context.stderr });
   } catch (error) {
     // Ctrl-C or a closed terminal at the prompt is a "no".
     if ((error as Error).name === 'ExitPromptError') return false;
@@ -104,13 +59,12 @@ export async function runChange(
   planned: PlannedChange,
   options: ChangeOptions,
 ): Promise<number> {
-  const format = parseOutputFormat(options.output);
-  if (format !== 'table' && format !== 'json') throw new UsageError(`A change reports as table or json, not ${format}.`);
-  reportItems(planned.items, messages);
-  const changing = changingItems(planned.items);
+  const { plan } = planned;
+  const format = plan.format;
+  plan.finish();
   const failed = messages.errors > 0;
 
-  const planSummary = summarise(planned.items, planned.notFound, planned.ambiguous);
+  const planSummary = plan.summary(planned.notFound, planned.ambiguous);
   if (options.atomic === true && failed) {
     messages.info(`Nothing was changed: --atomic, and ${messages.errors} item${messages.errors === 1 ? '' : 's'} failed.`);
     await report(context, planned, { ...planSummary, Changed: 0 }, null, false, format);
@@ -121,12 +75,12 @@ export async function runChange(
     messages.info(describeSummary(planSummary, true));
     return failed ? ExitCode.PartialFailure : ExitCode.Ok;
   }
-  if (changing.count > 1 && options.yes !== true && !(await confirm(context, changing))) {
+  if (plan.counts.change > 1 && options.yes !== true && !(await confirm(context, plan))) {
     messages.info('Nothing was changed.');
     return ExitCode.Ok;
   }
   let applied: AppliedChange | null = null;
-  if (changing.count > 0) {
+  if (plan.counts.change > 0) {
     applied = await store.applyCasChanges(planned.writes, {
       when: context.now(),
       osUser: currentUser(context.env),
@@ -141,15 +95,9 @@ export async function runChange(
   // all entries in one transaction (LDAP) reports the ones that failed; the rest stand.
   summary.Changed = applied?.mailboxes ?? 0;
   const failures = applied?.failures ?? [];
-  // Only the failed items are looked up: a map of every item would cost a million entries.
-  const names = new Map<string, PlanItem>();
-  if (failures.length > 0) {
-    const failedGuids = new Set(failures.map((f) => f.Guid.toLowerCase()));
-    for (const item of planned.items) if (failedGuids.has(item.Guid.toLowerCase())) names.set(item.Guid.toLowerCase(), item);
-  }
+  const names = failures.length === 0 ? new Map<string, string>() : await namesOf(store, failures.map((f) => f.Guid));
   for (const failure of failures) {
-    const item = names.get(failure.Guid.toLowerCase());
-    messages.error(`${item === undefined ? failure.Guid : `${item.Name} <${item.PrimarySmtpAddress}>`}: ${failure.message}`);
+    messages.error(`${names.get(failure.Guid.toLowerCase()) ?? failure.Guid}: ${failure.message}`);
     summary.Failed++;
   }
   await report(context, planned, summary, applied?.changeId ?? null, false, format);
@@ -159,11 +107,18 @@ export async function runChange(
     if (planned.makeEffective !== undefined) {
       await planned.makeEffective();
     } else {
-      const services = servicesFor(PROTOCOLS.filter((p) => changing.properties.has(p.property))).map((s) => s.Name);
+      const services = servicesFor(PROTOCOLS.filter((p) => plan.properties.has(p.property))).map((s) => s.Name);
       messages.info(`For the change to take effect, run 'casctl refresh-service' or restart: ${services.join(', ')} (or use --restart next time).`);
     }
   }
   return failed || (applied?.failures?.length ?? 0) > 0 ? ExitCode.PartialFailure : ExitCode.Ok;
+}
+
+/** `Name <address>` of the mailboxes a store failed to change, for their messages. */
+async function namesOf(store: DirectoryStore, guids: string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for await (const m of store.findMailboxes({ guids }, ['Guid', 'Name', 'PrimarySmtpAddress'])) names.set(m.Guid.toLowerCase(), `${m.Name} <${m.PrimarySmtpAddress}>`);
+  return names;
 }
 
 function currentUser(env: NodeJS.ProcessEnv): string {
@@ -184,14 +139,15 @@ async function report(
   whatIf: boolean,
   format: 'table' | 'json',
 ): Promise<void> {
+  const items = planned.plan.items ?? [];
   if (format === 'table') {
-    if (whatIf) await planTable(context, planned.items);
+    if (whatIf) await planTable(context, items);
     return;
   }
   const writer = new BufferedWriter(context.stdout);
   await writer.write(`{"WhatIf":${whatIf},"ChangeId":${JSON.stringify(changeId)},"Summary":${JSON.stringify(summary)},"Items":[`);
   let first = true;
-  for (const item of planned.items) {
+  for (const item of items) {
     const json = {
       Guid: item.Guid,
       Name: item.Name,

@@ -1,5 +1,3 @@
-import type { PlanItem } from './plan.js';
-
 /** The counts every change run reports, on stderr and in `-o json`. */
 export interface ChangeSummary {
   Changed: number;
@@ -9,19 +7,6 @@ export interface ChangeSummary {
   Ambiguous: number;
   /** Items that could not be applied, e.g. an undo whose mailbox was changed since. */
   Failed: number;
-}
-
-export function summarise(items: readonly PlanItem[], notFound: number, ambiguous: number): ChangeSummary {
-  const counts: Record<PlanItem['status'], number> = { change: 0, unchanged: 0, refused: 0, conflict: 0 };
-  for (const item of items) counts[item.status]++;
-  return {
-    Changed: counts.change,
-    Unchanged: counts.unchanged,
-    Refused: counts.refused,
-    NotFound: notFound,
-    Ambiguous: ambiguous,
-    Failed: counts.conflict,
-  };
 }
 
 export function describeSummary(summary: ChangeSummary, whatIf: boolean): string {

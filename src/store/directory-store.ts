@@ -23,12 +23,17 @@ export interface MailboxQuery {
 export type CasSettingName = 'PopEnabled' | 'ImapEnabled';
 export type CasSettings = Partial<Record<CasSettingName, boolean>>;
 
-/** One setting to write. With `from`, only while the stored value still equals it (how undo avoids clobbering later changes). */
+/**
+ * One setting to write to many mailboxes, set-based as the SQL that applies it. With `from`, only
+ * where the stored value still equals it (how undo avoids clobbering later changes). A mailbox in
+ * two writes of one setting gets the later one.
+ */
 export interface SettingWrite {
-  Guid: string;
   property: CasSettingName;
   to: boolean;
   from?: boolean;
+  /** The mailboxes, by Guid. */
+  guids: readonly string[];
 }
 
 /** Who changed what, from where: recorded with every applied change. */

@@ -225,11 +225,11 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
     const priya = await one(store, 'praman');
     const first = await store.applyCasChanges(
       [
-        { Guid: rand.Guid, property: 'PopEnabled', to: true },
-        { Guid: rand.Guid, property: 'PopEnabled', to: false },
-        { Guid: rand.Guid, property: 'ImapEnabled', to: false },
-        { Guid: priya.Guid.toUpperCase(), property: 'PopEnabled', to: false },
-        { Guid: '00000000-0000-4000-8000-000000000000', property: 'PopEnabled', to: false },
+        { guids: [rand.Guid], property: 'PopEnabled', to: true },
+        { guids: [rand.Guid], property: 'PopEnabled', to: false },
+        { guids: [rand.Guid], property: 'ImapEnabled', to: false },
+        { guids: [priya.Guid.toUpperCase()], property: 'PopEnabled', to: false },
+        { guids: ['00000000-0000-4000-8000-000000000000'], property: 'PopEnabled', to: false },
       ],
       context({ commandLine: "casctl set-casmailbox 'Rand Zaher' praman --pop-enabled false" }),
     );
@@ -239,7 +239,7 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
     assert.ok(first.changeId !== null);
     assert.deepEqual([(await one(store, 'rzaher')).PopEnabled, (await one(store, 'rzaher')).ImapEnabled], [false, false]);
 
-    const again = await store.applyCasChanges([{ Guid: rand.Guid, property: 'PopEnabled', to: false }], context());
+    const again = await store.applyCasChanges([{ guids: [rand.Guid], property: 'PopEnabled', to: false }], context());
     assert.deepEqual(again, { changeId: null, mailboxes: 0, settings: 0 }, 'nothing to change: no record');
 
     const [record] = await store.getChangeRecords({ id: first.changeId });
@@ -261,7 +261,7 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
     await client.modify(rand.DistinguishedName, [new Change({ operation: 'add', modification: new Attribute({ type: 'casEnabledService', values: ['imap'] }) })]);
     await client.unbind();
     const undo = await store.applyCasChanges(
-      record.Changes.filter((c) => c.Guid === rand.Guid).map((c) => ({ Guid: c.Guid, property: c.Property, to: c.Before, from: c.After })),
+      record.Changes.filter((c) => c.Guid === rand.Guid).map((c) => ({ guids: [c.Guid], property: c.Property, to: c.Before, from: c.After })),
       context({ undoOf: first.changeId, commandLine: `casctl undo ${first.changeId}` }),
     );
     assert.equal(undo.settings, 1);
@@ -325,7 +325,7 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
 
   test('the Administrator mailbox is never enabled: skipped when read, and every enabling write asserts it is not (RFC 4528)', async () => {
     const admin = await one(store, 'Administrator');
-    const result = await store.applyCasChanges([{ Guid: admin.Guid, property: 'ImapEnabled', to: true }], context());
+    const result = await store.applyCasChanges([{ guids: [admin.Guid], property: 'ImapEnabled', to: true }], context());
     assert.deepEqual(result, { changeId: null, mailboxes: 0, settings: 0 });
     const client = await slapd.client('admin');
     try {
@@ -345,7 +345,7 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
       await connection.close();
     }
     // Disabling may go through (it changes the stored value; the mailbox reads disabled either way).
-    const disabled = await store.applyCasChanges([{ Guid: admin.Guid, property: 'ImapEnabled', to: false }], context());
+    const disabled = await store.applyCasChanges([{ guids: [admin.Guid], property: 'ImapEnabled', to: false }], context());
     assert.equal(disabled.settings, 1);
   });
 
@@ -365,8 +365,8 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
     const open = await one(store, 'ebrunner@tailspintoys.com');
     const result = await store.applyCasChanges(
       [
-        { Guid: locked.Guid, property: 'PopEnabled', to: false },
-        { Guid: open.Guid, property: 'PopEnabled', to: false },
+        { guids: [locked.Guid], property: 'PopEnabled', to: false },
+        { guids: [open.Guid], property: 'PopEnabled', to: false },
       ],
       context(),
     );
@@ -377,7 +377,7 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
     const [record] = await store.getChangeRecords({ id: result.changeId ?? -1 });
     assert.deepEqual(record?.Changes.map((c) => c.Name), ['Ebru Brunner']);
     // Every mailbox refused: the bind DN's problem, a StoreError.
-    await assert.rejects(store.applyCasChanges([{ Guid: locked.Guid, property: 'ImapEnabled', to: true }], context()), (e: unknown) => e instanceof StoreError && /insufficient access/.test(e.message));
+    await assert.rejects(store.applyCasChanges([{ guids: [locked.Guid], property: 'ImapEnabled', to: true }], context()), (e: unknown) => e instanceof StoreError && /insufficient access/.test(e.message));
     assert.equal(await store.countMailboxes({}), 233);
   });
 
@@ -387,7 +387,7 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
       assert.equal((await one(reader, 'rzaher')).Name, 'Rand Zaher');
       assert.equal(await reader.countMailboxes({ organizationalUnit: 'tailspintoys.com/North America/Finance' }), 15);
       const rand = await one(reader, 'rzaher');
-      await assert.rejects(reader.applyCasChanges([{ Guid: rand.Guid, property: 'ImapEnabled', to: !rand.ImapEnabled }], context()), (e: unknown) => {
+      await assert.rejects(reader.applyCasChanges([{ guids: [rand.Guid], property: 'ImapEnabled', to: !rand.ImapEnabled }], context()), (e: unknown) => {
         assert.ok(e instanceof StoreError);
         assert.equal(e.exitCode, 3);
         assert.match(e.message, /'cn=casreader,dc=tailspintoys,dc=com' may not .* \(insufficient access, result 50/);
@@ -621,7 +621,7 @@ describe('Dovecot enforces an LDAP store through the generated configuration', {
         assert.equal((await imapLogin(dovecot.imapPort, 'administrator@tailspintoys.com', PASSWORD)).ok, false);
         assert.equal((await pop3Login(dovecot.pop3Port, 'amara.nwosu@tailspintoys.com', PASSWORD)).ok, false, 'POP3 off in the sample');
         const [mailbox] = (await store.resolveIdentities([rand], { wildcards: false })).get(rand) ?? [];
-        await store.applyCasChanges([{ Guid: mailbox?.Guid ?? '', property: 'PopEnabled', to: false }], context());
+        await store.applyCasChanges([{ guids: [mailbox?.Guid ?? ''], property: 'PopEnabled', to: false }], context());
         flushAuthCache(dovecot.config);
         assert.equal((await pop3Login(dovecot.pop3Port, rand, PASSWORD)).ok, false);
         assert.equal((await imapLogin(dovecot.imapPort, rand, PASSWORD)).ok, true);
@@ -657,11 +657,11 @@ describe('LDAP store throughput (figures printed, not asserted)', { skip: slapdS
 
       const guids = (await all(store)).map((m) => m.Guid);
       started = Date.now();
-      const off = await store.applyCasChanges(guids.map((Guid) => ({ Guid, property: 'PopEnabled' as const, to: false })), context());
+      const off = await store.applyCasChanges([{ guids, property: 'PopEnabled' as const, to: false }], context());
       const concurrentMs = Date.now() - started;
       assert.equal(off.settings, COUNT);
       started = Date.now();
-      const on = await serial.applyCasChanges(guids.map((Guid) => ({ Guid, property: 'PopEnabled' as const, to: true })), context());
+      const on = await serial.applyCasChanges([{ guids, property: 'PopEnabled' as const, to: true }], context());
       const serialMs = Date.now() - started;
       assert.equal(on.settings, COUNT);
       t.diagnostic(`set-casmailbox: ${COUNT} modifies in ${concurrentMs} ms with 16 in flight (${rate(COUNT, concurrentMs)}), ${serialMs} ms one at a time (${rate(COUNT, serialMs)}), history included`);

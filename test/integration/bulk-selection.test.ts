@@ -127,6 +127,32 @@ for (const kind of STORE_KINDS) {
       assert.equal(json<Row[]>(result).length, 6);
     });
 
+    test('a mailbox named twice by different names is used once, and the second line says so', async () => {
+      const store = await sampleStore(kind);
+      const file = join(tempDir(), 'twice.txt');
+      writeFileSync(file, 'rzaher\nrand.zaher@tailspintoys.com\nRZAHER\npraman\n');
+      const result = await casctl(['set-casmailbox', '--file', file, '--pop-enabled', 'false', '--yes', '-o', 'json'], { store });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /'rand\.zaher@tailspintoys\.com' \(twice\.txt:2\) names the same mailbox as 'rzaher' \(twice\.txt:1\); it is used once\./);
+      assert.match(result.stderr, /'RZAHER' \(twice\.txt:3\) repeats twice\.txt:1; it is used once\./);
+      const report = json<{ Summary: { Changed: number }; Items: { Name: string; Source: string }[] }>(result);
+      assert.equal(report.Summary.Changed, 2);
+      assert.deepEqual(report.Items.map((i) => [i.Name, i.Source]), [['Rand Zaher', 'twice.txt:1'], ['Priya Raman', 'twice.txt:4']]);
+    });
+
+    test('past 100 named mailboxes left as they were, one line counts the rest', async () => {
+      const store = await sampleStore(kind);
+      const off = await casctl(['set-casmailbox', '--filter', 'PopEnabled -eq $true', '--pop-enabled', 'false', '--yes'], { store });
+      assert.equal(off.code, 0, off.stderr);
+      const file = join(tempDir(), 'everyone.txt');
+      writeFileSync(file, (await casctl(['get-mailbox', '-o', 'id'], { store })).stdout);
+      const again = await casctl(['set-casmailbox', '--file', file, '--pop-enabled', 'false', '--yes'], { store });
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(again.stderr.match(/no settings of '.*' have been modified/g)?.length, 100);
+      assert.match(again.stderr, /\.\.\. and 132 more named mailboxes already had these settings; -o json lists them all\./);
+      assert.match(again.stderr, /Changed 0, unchanged 232,/);
+    });
+
     test('a malformed file changes nothing', async () => {
       const store = await sampleStore(kind);
       const before = await all(store);

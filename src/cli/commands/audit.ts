@@ -1,12 +1,12 @@
 import { ExitCode, UsageError } from '../../core/errors.js';
-import type { Mailbox } from '../../core/mailbox.js';
-import { planFor, type PlanItem } from '../../core/plan.js';
+import { PLAN_FIELDS, planFor } from '../../core/plan.js';
 import { readPolicy } from '../../audit/policy.js';
 import { AUDIT_FORMATS, summarise, writeAuditReport, type AuditFormat } from '../../audit/report.js';
 import { runAudit, type RuleResult } from '../../audit/run-audit.js';
 import type { CasSettingName, CasSettings, DirectoryStore, SettingWrite } from '../../store/directory-store.js';
 import { Messages } from '../../output/messages.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
+import { ChangePlan } from '../change-plan.js';
 import { useColour, type CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';
 import { ProblemCounter } from '../problems.js';
@@ -25,7 +25,7 @@ function auditFormat(text: string): AuditFormat {
  * Turns fixable violations into one change: per mailbox, the settings every rule that covers it
  * expects. Two rules that expect opposite values of one mailbox are a conflict the admin must settle.
  */
-async function fixPlan(store: DirectoryStore, results: readonly RuleResult[], messages: Messages): Promise<{ items: PlanItem[]; writes: SettingWrite[] }> {
+async function fixPlan(store: DirectoryStore, results: readonly RuleResult[], messages: Messages, plan: ChangePlan): Promise<SettingWrite[]> {
   const wanted = new Map<string, CasSettings>();
   const conflicted = new Set<string>();
   for (const r of results) {
@@ -44,19 +44,20 @@ async function fixPlan(store: DirectoryStore, results: readonly RuleResult[], me
     }
   }
   for (const guid of conflicted) wanted.delete(guid);
-  const items: PlanItem[] = [];
-  const writes: SettingWrite[] = [];
-  const mailboxes: Mailbox[] = [];
-  for await (const mailbox of store.findMailboxes({ guids: [...wanted.keys()] })) mailboxes.push(mailbox);
-  for (const mailbox of mailboxes) {
-    const settings = wanted.get(mailbox.Guid) as CasSettings;
-    const item = planFor(mailbox, settings, undefined);
-    items.push(item);
-    if (item.status === 'change') {
-      for (const c of item.changes) writes.push({ Guid: mailbox.Guid, property: c.property, to: c.after });
+  // One write per setting and value.
+  const writes = new Map<string, SettingWrite & { guids: string[] }>();
+  for await (const mailbox of store.findMailboxes({ guids: [...wanted.keys()] }, PLAN_FIELDS)) {
+    const item = planFor(mailbox, wanted.get(mailbox.Guid) as CasSettings, undefined);
+    plan.add(item);
+    if (item.status !== 'change') continue;
+    for (const c of item.changes) {
+      const key = `${c.property} ${c.after}`;
+      const write = writes.get(key) ?? { property: c.property, to: c.after, guids: [] };
+      write.guids.push(mailbox.Guid);
+      writes.set(key, write);
     }
   }
-  return { items, writes };
+  return [...writes.values()];
 }
 
 /** Checks a policy against the store: 0 clean, 5 violations, 2 bad policy, 3 store unavailable. `--fix` goes through set-casmailbox's path. */
@@ -73,8 +74,9 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
       await writeAuditReport(context.stdout, format, policy, results, useColour(context.stdout, context.env));
       return summary.Failed > 0 ? ExitCode.Violations : ExitCode.Ok;
     }
-    const plan = await fixPlan(store, results, messages);
-    const code = await runChange(context, store, messages, { ...plan, notFound: 0, ambiguous: 0 }, options);
+    const plan = new ChangePlan(messages, options);
+    const writes = await fixPlan(store, results, messages, plan);
+    const code = await runChange(context, store, messages, { plan, writes, notFound: 0, ambiguous: 0 }, options);
     const unfixable = results.some((r) => r.violations.some((v) => Object.keys(v.fix).length === 0));
     return code === ExitCode.Ok && unfixable ? ExitCode.Violations : code;
   });

@@ -1,11 +1,12 @@
 import { BOOLEAN_SPELLINGS, parseBoolean } from '../../core/boolean.js';
 import { UsageError } from '../../core/errors.js';
-import { PLAN_FIELDS, planFor, type PlanItem } from '../../core/plan.js';
+import { PLAN_FIELDS, planFor } from '../../core/plan.js';
 import { selectMailboxBatches } from '../../core/select.js';
-import type { CasSettingName, CasSettings, SettingWrite } from '../../store/directory-store.js';
+import type { CasSettingName, CasSettings } from '../../store/directory-store.js';
 import { Messages } from '../../output/messages.js';
 import { Progress } from '../../output/progress.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
+import { ChangePlan } from '../change-plan.js';
 import { useColour, type CommandContext } from '../context.js';
 import { ProblemCounter } from '../problems.js';
 import { configFor, withStore, type GlobalOptions } from '../open.js';
@@ -56,17 +57,15 @@ export async function run(context: CommandContext, options: SetOptions, args: st
     if (control !== undefined && options.whatIf !== true) await control.ensureRunning(services);
     const problems = new ProblemCounter(messages);
     const progress = new Progress(context.stderr, 'Planning', undefined);
-    const items: PlanItem[] = [];
-    const writes: SettingWrite[] = [];
+    const plan = new ChangePlan(messages, options);
+    // Every selected mailbox is written, not only those the plan saw differ: the store re-checks
+    // inside its transaction, so a concurrent change in between is not lost.
+    const guids: string[] = [];
     for await (const batch of selectMailboxBatches(store, selection, problems.report, PLAN_FIELDS)) {
       for (const { mailbox, namedAs } of batch) {
         const item = planFor(mailbox, wanted, namedAs);
-        items.push(item);
-        // Every selected mailbox is written, not only those the plan saw differ: the store
-        // re-checks inside its transaction, so a concurrent change in between is not lost.
-        if (item.status !== 'refused') {
-          for (const property of properties) writes.push({ Guid: item.Guid, property, to: wanted[property] as boolean });
-        }
+        plan.add(item);
+        if (item.status !== 'refused') guids.push(item.Guid);
       }
       progress.tick(batch.length);
     }
@@ -78,6 +77,7 @@ export async function run(context: CommandContext, options: SetOptions, args: st
             const done = await control.refresh(services);
             messages.info(`Made effective on ${services.map((s) => s.Name).join(', ')}: ${done.flushed} logins flushed, ${done.kicked} mailboxes' sessions ended.`);
           };
-    return runChange(context, store, messages, { items, writes, ...problems.counts(), ...(makeEffective === undefined ? {} : { makeEffective }) }, options);
+    const writes = properties.map((property) => ({ property, to: wanted[property] as boolean, guids }));
+    return runChange(context, store, messages, { plan, writes, ...problems.counts(), ...(makeEffective === undefined ? {} : { makeEffective }) }, options);
   });
 }

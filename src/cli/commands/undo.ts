@@ -1,8 +1,9 @@
 import { UsageError } from '../../core/errors.js';
-import { PLAN_FIELDS, type PlanItem, type PlannedMailbox, type SettingChange } from '../../core/plan.js';
+import { PLAN_FIELDS, type PlannedMailbox, type SettingChange } from '../../core/plan.js';
 import type { ChangeItem, SettingWrite } from '../../store/directory-store.js';
 import { Messages } from '../../output/messages.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
+import { ChangePlan } from '../change-plan.js';
 import { useColour, type CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';
 
@@ -34,8 +35,9 @@ export async function run(context: CommandContext, options: UndoOptions, args: s
     const current = new Map<string, PlannedMailbox>();
     for await (const mailbox of store.findMailboxes({ guids }, PLAN_FIELDS)) current.set(mailbox.Guid.toLowerCase(), mailbox);
 
-    const items: PlanItem[] = [];
-    const writes: SettingWrite[] = [];
+    const plan = new ChangePlan(messages, options);
+    // One write per setting and direction: a change item always flips its setting.
+    const writes = new Map<string, SettingWrite & { guids: string[] }>();
     for (const [guid, recorded] of byGuid) {
       const mailbox = current.get(guid.toLowerCase());
       const reverts: SettingChange[] = recorded.map((c) => ({ property: c.Property, before: c.After, after: c.Before }));
@@ -48,12 +50,17 @@ export async function run(context: CommandContext, options: UndoOptions, args: s
       };
       const intact = mailbox !== undefined && recorded.every((c) => mailbox[c.Property] === c.After);
       if (!intact) {
-        items.push({ ...base, status: 'conflict', changes: reverts });
+        plan.add({ ...base, status: 'conflict', changes: reverts });
         continue;
       }
-      items.push({ ...base, status: 'change', changes: reverts });
-      for (const c of recorded) writes.push({ Guid: guid, property: c.Property, to: c.Before, from: c.After });
+      plan.add({ ...base, status: 'change', changes: reverts });
+      for (const c of recorded) {
+        const key = `${c.Property} ${c.Before}`;
+        const write = writes.get(key) ?? { property: c.Property, to: c.Before, from: c.After, guids: [] };
+        write.guids.push(guid);
+        writes.set(key, write);
+      }
     }
-    return runChange(context, store, messages, { items, writes, notFound: 0, ambiguous: 0, undoOf: id }, options);
+    return runChange(context, store, messages, { plan, writes: [...writes.values()], notFound: 0, ambiguous: 0, undoOf: id }, options);
   });
 }

@@ -12,10 +12,13 @@ import type { MailboxSearch } from './mailbox-search.js';
 /** Only entries that are not the Administrator mailbox may gain a protocol (RFC 4528 assertion). */
 export const NOT_ADMINISTRATOR = `(!(${ADMINISTRATOR_ATTRIBUTE}=TRUE))`;
 
+/** One setting of one mailbox: LDAP applies per entry. */
+type MailboxWrite = Omit<SettingWrite, 'guids'> & { Guid: string };
+
 interface MailboxWrites {
   guid: string;
   dn: string;
-  writes: SettingWrite[];
+  writes: MailboxWrite[];
 }
 
 /**
@@ -116,13 +119,15 @@ export async function applyCasChanges(
 
 /**
  * The writes that would still change something, grouped per mailbox, with each mailbox's DN.
- * As on SQLite: the last write for a mailbox and setting wins, Guids not in the store are
+ * As on SQLite: the last write naming a mailbox for a setting wins, Guids not in the store are
  * dropped, a write is kept only while the stored value differs from `to` and equals `from`
  * (when given), and the Administrator mailbox is never enabled.
  */
 async function plan(mailboxes: MailboxSearch, writes: readonly SettingWrite[]): Promise<MailboxWrites[]> {
-  const latest = new Map<string, SettingWrite>();
-  for (const write of writes) latest.set(`${fold(write.Guid)} ${write.property}`, write);
+  const latest = new Map<string, MailboxWrite>();
+  for (const { guids, ...write } of writes) {
+    for (const guid of guids) latest.set(`${fold(guid)} ${write.property}`, { ...write, Guid: guid });
+  }
   const entries = await mailboxes.entriesByGuid(
     [...latest.values()].map((w) => w.Guid),
     ['casGuid', ENABLED_SERVICE_ATTRIBUTE, ADMINISTRATOR_ATTRIBUTE],
@@ -147,7 +152,7 @@ function storedValue(entry: LdapEntry, property: SettingWrite['property']): bool
   return protocol !== undefined && entry.values(ENABLED_SERVICE_ATTRIBUTE).some((value) => value.toLowerCase() === protocol.name);
 }
 
-function modification(write: SettingWrite): Modification {
+function modification(write: MailboxWrite): Modification {
   const protocol = PROTOCOLS.find((p) => p.property === write.property);
   return { operation: write.to ? 'add' : 'delete', attribute: ENABLED_SERVICE_ATTRIBUTE, values: [protocol?.name ?? ''] };
 }
@@ -157,7 +162,7 @@ function modification(write: SettingWrite): Modification {
  * modify as a whole did nothing, so each write is tried alone to find the ones that still apply.
  */
 async function applyOne(connection: LdapConnection, mailbox: MailboxWrites): Promise<RecordedItem[]> {
-  const attempt = async (writes: readonly SettingWrite[]): Promise<boolean> => {
+  const attempt = async (writes: readonly MailboxWrite[]): Promise<boolean> => {
     try {
       await connection.modify(mailbox.dn, writes.map(modification), writes.some((w) => w.to) ? NOT_ADMINISTRATOR : undefined);
       return true;
@@ -167,7 +172,7 @@ async function applyOne(connection: LdapConnection, mailbox: MailboxWrites): Pro
       throw error;
     }
   };
-  const item = (write: SettingWrite): RecordedItem => ({ Guid: mailbox.guid, Property: write.property, Before: !write.to, After: write.to });
+  const item = (write: MailboxWrite): RecordedItem => ({ Guid: mailbox.guid, Property: write.property, Before: !write.to, After: write.to });
   if (await attempt(mailbox.writes)) return mailbox.writes.map(item);
   if (mailbox.writes.length === 1) return [];
   const applied: RecordedItem[] = [];

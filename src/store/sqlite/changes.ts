@@ -3,13 +3,10 @@ import type { AppliedChange, CasSettingName, ChangeContext, ChangeItem, ChangeQu
 import type { Db } from './connection.js';
 
 /**
- * Applies setting writes and their change record in SQL, set-based: the writes are grouped by
- * (setting, target value, expected value), and each group is one INSERT ... SELECT recording the
- * rows about to change, joined on the Guid index straight from a bound JSON array; then per setting
- * one UPDATE flips exactly the recorded rows. Must run inside a write transaction.
- *
- * A mailbox written twice for one setting in one change keeps the first write (INSERT OR IGNORE):
- * the record and the update always agree.
+ * Applies setting writes and their change record in SQL, set-based: each write is one
+ * INSERT ... SELECT recording the rows about to change, joined on the Guid index straight from a
+ * bound JSON array of Guids; then per setting one UPDATE flips exactly the recorded rows. Must run
+ * inside a write transaction.
  */
 export function applyCasChanges(db: Db, writes: readonly SettingWrite[], context: ChangeContext): AppliedChange {
   const changeId = Number(
@@ -22,7 +19,6 @@ export function applyCasChanges(db: Db, writes: readonly SettingWrite[], context
       .lastInsertRowid,
   );
   const stamp = context.when.toISOString();
-  const groups = groupWrites(writes);
   for (const protocol of PROTOCOLS) {
     const column = protocol.column;
     const record = db.prepare(
@@ -32,8 +28,21 @@ export function applyCasChanges(db: Db, writes: readonly SettingWrite[], context
        WHERE m.${column} <> :to AND (:from IS NULL OR m.${column} = :from) AND NOT (m.is_administrator AND :to = 1)
        ORDER BY m.id`,
     );
-    for (const group of groups.filter((g) => g.property === protocol.property)) {
-      record.run({ changeId, property: protocol.property, to: group.to, from: group.from, guids: JSON.stringify(group.guids) });
+    // A mailbox the later of two writes names is left out of the earlier one (casctl's own
+    // commands never name a mailbox twice; the check costs nothing for a single write).
+    const ofSetting = writes.filter((w) => w.property === protocol.property);
+    const namedLater = new Set<string>();
+    for (let i = ofSetting.length - 1; i >= 0; i--) {
+      const write = ofSetting[i] as SettingWrite;
+      const guids = namedLater.size === 0 ? write.guids : write.guids.filter((guid) => !namedLater.has(guid.toLowerCase()));
+      if (i > 0) for (const guid of write.guids) namedLater.add(guid.toLowerCase());
+      record.run({
+        changeId,
+        property: protocol.property,
+        to: Number(write.to),
+        from: write.from === undefined ? null : Number(write.from),
+        guids: JSON.stringify(guids),
+      });
     }
     // Only rows recorded above differ from their target, so flipping them sets them to it.
     db.prepare(
@@ -52,30 +61,6 @@ export function applyCasChanges(db: Db, writes: readonly SettingWrite[], context
     return { changeId: null, mailboxes: 0, settings: 0 };
   }
   return { changeId, ...counts };
-}
-
-interface WriteGroup {
-  property: CasSettingName;
-  to: number;
-  from: number | null;
-  guids: string[];
-}
-
-/** The writes grouped by setting, target and expected value (a set-casmailbox run is one group a setting). */
-function groupWrites(writes: readonly SettingWrite[]): WriteGroup[] {
-  const groups = new Map<string, WriteGroup>();
-  for (const write of writes) {
-    const to = Number(write.to);
-    const from = write.from === undefined ? null : Number(write.from);
-    const key = `${write.property}:${to}:${from}`;
-    let group = groups.get(key);
-    if (group === undefined) {
-      group = { property: write.property, to, from, guids: [] };
-      groups.set(key, group);
-    }
-    group.guids.push(write.Guid);
-  }
-  return [...groups.values()];
 }
 
 interface RecordRow {

@@ -1,0 +1,89 @@
+import type { ChangeSummary } from '../core/change-summary.js';
+import { UsageError } from '../core/errors.js';
+import { shownIdentity, type PlanItem, type PlanStatus } from '../core/plan.js';
+import type { CasSettingName } from '../store/directory-store.js';
+import { parseOutputFormat } from '../output/formats.js';
+import type { Messages } from '../output/messages.js';
+import { displayValue } from '../output/values.js';
+
+/** How many changes the confirmation prompt shows. */
+export const SAMPLE = 10;
+
+/**
+ * Exchange warns about every named mailbox a change leaves as it was; past this many, one line
+ * counts the rest (a file of a million addresses would otherwise bury the errors that matter).
+ * `-o json` still lists every item.
+ */
+const UNCHANGED_WARNINGS = 100;
+
+export function describeChanges(item: PlanItem): string {
+  return item.changes.map((c) => `${c.property} ${displayValue(c.before)} → ${displayValue(c.after)}`).join(', ');
+}
+
+/** How a change reports: what `--output` and `--what-if` ask for. */
+export interface ReportOptions {
+  output: string;
+  whatIf?: boolean;
+}
+
+/**
+ * A change's plan, collected item by item: each item's message on stderr as it comes, the
+ * counts, the first few changes for the prompt and the settings they touch; and the items
+ * themselves only when a report lists them (`-o json`, `--what-if`), so that a plan over a
+ * million mailboxes is not held in memory for nothing.
+ */
+export class ChangePlan {
+  readonly format: 'table' | 'json';
+  readonly counts: Record<PlanStatus, number> = { change: 0, unchanged: 0, refused: 0, conflict: 0 };
+  /** The first SAMPLE items that change something. */
+  readonly sample: PlanItem[] = [];
+  readonly properties = new Set<CasSettingName>();
+  /** Every item, when a report needs them. */
+  readonly items: PlanItem[] | undefined;
+  private unchangedNamed = 0;
+
+  /** Checks the options first, so that a bad `--output` fails before a long plan, not after it. */
+  constructor(
+    private readonly messages: Messages,
+    options: ReportOptions,
+  ) {
+    const format = parseOutputFormat(options.output);
+    if (format !== 'table' && format !== 'json') throw new UsageError(`A change reports as table or json, not ${format}.`);
+    this.format = format;
+    this.items = format === 'json' || options.whatIf === true ? [] : undefined;
+  }
+
+  add(item: PlanItem): void {
+    this.counts[item.status]++;
+    this.items?.push(item);
+    if (item.status === 'change') {
+      if (this.sample.length < SAMPLE) this.sample.push(item);
+      for (const change of item.changes) this.properties.add(change.property);
+    } else if (item.status === 'refused') {
+      const text = `The Administrator mailbox '${shownIdentity(item)}' can't be enabled for POP3 or IMAP4.`;
+      if (item.namedAs === undefined) this.messages.warning(`${text} It was skipped.`);
+      else this.messages.error(text);
+    } else if (item.status === 'conflict') {
+      this.messages.error(`'${shownIdentity(item)}' was changed again since; left as it is (${describeChanges(item)} no longer applies).`);
+    } else if (item.namedAs !== undefined && ++this.unchangedNamed <= UNCHANGED_WARNINGS) {
+      this.messages.warning(`The command completed successfully but no settings of '${shownIdentity(item)}' have been modified.`);
+    }
+  }
+
+  /** After the last item: the count of unchanged mailboxes not warned about one by one. */
+  finish(): void {
+    const unwarned = this.unchangedNamed - UNCHANGED_WARNINGS;
+    if (unwarned > 0) this.messages.warning(`... and ${unwarned} more named mailboxes already had these settings; -o json lists them all.`);
+  }
+
+  summary(notFound: number, ambiguous: number): ChangeSummary {
+    return {
+      Changed: this.counts.change,
+      Unchanged: this.counts.unchanged,
+      Refused: this.counts.refused,
+      NotFound: notFound,
+      Ambiguous: ambiguous,
+      Failed: this.counts.conflict,
+    };
+  }
+}

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Mailbox } from '../../../src/core/mailbox.js';
+import { CAS_MAILBOX_VIEW, fieldsFor, mailboxRecords } from '../../../src/output/mailbox-record.js';
+
+const MAILBOX: Mailbox = {
+  Guid: '6a1d4a4e-2f0b-4a53-9d1e-0d3f2b7c9e11',
+  DistinguishedName: 'CN=Rand Zaher,OU=Engineering,DC=tailspintoys,DC=com',
+  Name: 'Rand Zaher',
+  DisplayName: 'Rand Zaher',
+  Alias: 'rzaher',
+  SamAccountName: 'rzaher',
+  UserPrincipalName: 'rzaher@tailspintoys.com',
+  PrimarySmtpAddress: 'rand.zaher@tailspintoys.com',
+  EmailAddresses: ['rand.zaher@tailspintoys.com', 'rzaher@tailspintoys.com'],
+  OrganizationalUnit: 'tailspintoys.com/Engineering',
+  Department: 'Engineering',
+  Title: null,
+  Company: 'Tailspin Toys',
+  Office: null,
+  City: 'Redmond',
+  StateOrProvince: 'WA',
+  CountryOrRegion: 'US',
+  CustomAttributes: Array.from({ length: 15 }, (_, i) => (i === 2 ? 'three' : null)),
+  RecipientTypeDetails: 'UserMailbox',
+  IsAdministrator: false,
+  PopEnabled: true,
+  ImapEnabled: false,
+  PopUseProtocolDefaults: true,
+  ImapUseProtocolDefaults: true,
+  WhenCreated: '2026-01-01T00:00:00.000Z',
+  WhenChanged: '2026-01-02T00:00:00.000Z',
+};
+
+/** The mailbox as a narrow read returns it: any other field read throws. */
+function onlyFields(fields: readonly string[]): Mailbox {
+  return new Proxy(MAILBOX, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && !fields.includes(key)) throw new Error(`read ${key}, which was not asked for`);
+      return Reflect.get(target, key, receiver) as unknown;
+    },
+  });
+}
+
+test('every property is computed from only the fields it declares, and the same as from a full mailbox', () => {
+  for (const property of CAS_MAILBOX_VIEW.properties) {
+    const full = mailboxRecords([property])(MAILBOX);
+    const narrow = mailboxRecords([property])(onlyFields(fieldsFor([property])));
+    assert.deepEqual(narrow, full, property);
+  }
+  assert.deepEqual(mailboxRecords(['EmailAddresses', 'CustomAttribute3'])(MAILBOX), {
+    EmailAddresses: ['SMTP:rand.zaher@tailspintoys.com', 'smtp:rzaher@tailspintoys.com'],
+    CustomAttribute3: 'three',
+  });
+});
+
+test('a listing reads the union of the fields of its properties, no more', () => {
+  assert.deepEqual(fieldsFor(['Identity', 'Name', 'RecipientType']).sort(), ['Name', 'OrganizationalUnit']);
+  assert.deepEqual(fieldsFor(CAS_MAILBOX_VIEW.table).sort(), ['ImapEnabled', 'Name', 'PopEnabled', 'PrimarySmtpAddress']);
+});

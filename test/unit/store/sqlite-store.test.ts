@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { MAILBOX_FIELDS, type Mailbox, type MailboxField } from '../../../src/core/mailbox.js';
+import { readMailboxCsv } from '../../../src/input/mailbox-csv.js';
+import type { ChangeContext, DirectoryStore } from '../../../src/store/directory-store.js';
+import { openStore } from '../../../src/store/open-store.js';
+import { FIXTURES, tempDir } from '../../helpers/cli.js';
+
+let store: DirectoryStore;
+
+before(async () => {
+  store = await openStore(join(tempDir(), 'unit.db'), process.cwd(), { create: true });
+  const records = await readMailboxCsv(join(FIXTURES, 'sample-directory.csv'), (plain) => `{PLAIN}${plain}`);
+  await store.importMailboxes(records, new Date('2026-01-01T00:00:00Z'));
+});
+
+const context = (): ChangeContext => ({ when: new Date(), osUser: 'tester', sudoUser: null, host: 'host', commandLine: 'casctl test' });
+
+async function one(identity: string): Promise<Mailbox> {
+  const [mailbox] = (await store.resolveIdentities([identity], { wildcards: false })).get(identity) ?? [];
+  assert.ok(mailbox, identity);
+  return mailbox;
+}
+
+async function all<F extends MailboxField>(fields?: readonly F[]): Promise<Pick<Mailbox, F>[]> {
+  const found: Pick<Mailbox, F>[] = [];
+  for await (const mailbox of store.findMailboxes({}, fields)) found.push(mailbox);
+  return found;
+}
+
+test('a read of some fields returns exactly those, with the values of a full read', async () => {
+  const full = await all();
+  assert.ok(full.length > 200);
+  assert.deepEqual(Object.keys(full[0] ?? {}).sort(), [...MAILBOX_FIELDS].sort());
+  for (const fields of [['Guid'], ['PopEnabled', 'Name'], ['EmailAddresses', 'CustomAttributes', 'IsAdministrator']] as MailboxField[][]) {
+    const some = await all(fields);
+    assert.equal(some.length, full.length);
+    some.forEach((mailbox, i) => {
+      assert.deepEqual(Object.keys(mailbox).sort(), [...fields].sort());
+      for (const field of fields) assert.deepEqual(mailbox[field], (full[i] as Mailbox)[field], field);
+    });
+  }
+  // The Administrator rule holds on a narrow read too.
+  const admin = (await all(['SamAccountName', 'PopEnabled', 'ImapEnabled'])).find((m) => m.SamAccountName === 'Administrator');
+  assert.deepEqual([admin?.PopEnabled, admin?.ImapEnabled], [false, false]);
+});
+
+test('identities resolve to narrow reads too; one that names nothing is absent or empty', async () => {
+  const resolved = await store.resolveIdentities(['rzaher', 'rand.zaher@tailspintoys.com', 'nobody@nowhere'], { wildcards: false, fields: ['Name'] });
+  assert.deepEqual(resolved.get('rzaher'), [{ Name: 'Rand Zaher' }]);
+  assert.deepEqual(resolved.get('rand.zaher@tailspintoys.com'), [{ Name: 'Rand Zaher' }]);
+  assert.deepEqual(resolved.get('nobody@nowhere') ?? [], []);
+});
+
+test('set-based writes: the later write of a setting wins, from is respected, duplicates count once, Administrator never enabled', async () => {
+  const rand = await one('rzaher');
+  const priya = await one('praman');
+  const admin = await one('Administrator');
+  assert.equal(rand.PopEnabled, true);
+  const applied = await store.applyCasChanges(
+    [
+      { property: 'PopEnabled', to: false, guids: [rand.Guid, priya.Guid, priya.Guid.toUpperCase(), '00000000-0000-4000-8000-000000000000'] },
+      // Later than the write above for Rand: he keeps POP3.
+      { property: 'PopEnabled', to: true, guids: [rand.Guid, admin.Guid] },
+      // Rand's IMAP4 is not false, so this undo-style write does nothing.
+      { property: 'ImapEnabled', to: true, from: false, guids: [rand.Guid] },
+    ],
+    context(),
+  );
+  assert.deepEqual({ mailboxes: applied.mailboxes, settings: applied.settings }, { mailboxes: 1, settings: 1 });
+  assert.equal((await one('rzaher')).PopEnabled, true);
+  assert.equal((await one('praman')).PopEnabled, false);
+  assert.equal((await one('Administrator')).PopEnabled, false);
+  const [record] = await store.getChangeRecords({ id: applied.changeId ?? -1 });
+  assert.deepEqual(record?.Changes.map((c) => [c.Name, c.Property, c.Before, c.After]), [['Priya Raman', 'PopEnabled', true, false]]);
+
+  const nothing = await store.applyCasChanges([{ property: 'PopEnabled', to: false, guids: [priya.Guid] }], context());
+  assert.deepEqual(nothing, { changeId: null, mailboxes: 0, settings: 0 });
+});
