@@ -40,12 +40,12 @@ function violationRecord(rule: string, v: Violation): OutputRecord {
   return { Rule: rule, Guid: v.Guid, Name: v.Name, PrimarySmtpAddress: v.PrimarySmtpAddress, PopEnabled: v.PopEnabled, ImapEnabled: v.ImapEnabled, Reason: v.Reason };
 }
 
-async function* violationRecords(results: readonly RuleResult[]): AsyncGenerator<OutputRecord> {
-  for (const r of results) for (const v of r.violations) yield violationRecord(r.rule.name, v);
+function violationRecords(results: readonly RuleResult[]): OutputRecord[] {
+  return results.flatMap((r) => r.violations.map((v) => violationRecord(r.rule.name, v)));
 }
 
-async function* ruleRecords(results: readonly RuleResult[]): AsyncGenerator<OutputRecord> {
-  for (const r of results) yield { Result: result(r), Rule: r.rule.name, Selected: r.selected, Violations: r.violations.length };
+function ruleRecords(results: readonly RuleResult[]): OutputRecord[] {
+  return results.map((r) => ({ Result: result(r), Rule: r.rule.name, Selected: r.selected, Violations: r.violations.length }));
 }
 
 /** table: the rules, then every violation; csv: one row per violation; json: everything; junit: one test case per rule. */

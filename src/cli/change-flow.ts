@@ -117,7 +117,9 @@ export async function runChange(
 /** `Name <address>` of the mailboxes a store failed to change, for their messages. */
 async function namesOf(store: DirectoryStore, guids: string[]): Promise<Map<string, string>> {
   const names = new Map<string, string>();
-  for await (const m of store.findMailboxes({ guids }, ['Guid', 'Name', 'PrimarySmtpAddress'])) names.set(m.Guid.toLowerCase(), `${m.Name} <${m.PrimarySmtpAddress}>`);
+  for await (const page of store.findMailboxes({ guids }, ['Guid', 'Name', 'PrimarySmtpAddress'])) {
+    for (const m of page) names.set(m.Guid.toLowerCase(), `${m.Name} <${m.PrimarySmtpAddress}>`);
+  }
   return names;
 }
 
@@ -166,11 +168,8 @@ async function report(
 
 async function planTable(context: CommandContext, items: readonly PlanItem[]): Promise<void> {
   const view = { properties: ['Name', 'PrimarySmtpAddress', 'Status', 'Changes'], defaults: [], table: [], id: 'Name' };
-  async function* rows(): AsyncGenerator<Record<string, string>> {
-    for (const item of items) {
-      if (item.status === 'unchanged') continue;
-      yield { Name: item.Name, PrimarySmtpAddress: item.PrimarySmtpAddress, Status: item.status, Changes: describeChanges(item) };
-    }
-  }
-  await render(rows(), context.stdout, { format: 'table', view, properties: view.properties, colour: useColour(context.stdout, context.env) });
+  const rows = items
+    .filter((item) => item.status !== 'unchanged')
+    .map((item) => ({ Name: item.Name, PrimarySmtpAddress: item.PrimarySmtpAddress, Status: item.status, Changes: describeChanges(item) }));
+  await render(rows, context.stdout, { format: 'table', view, properties: view.properties, colour: useColour(context.stdout, context.env) });
 }

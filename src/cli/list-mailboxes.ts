@@ -1,5 +1,5 @@
 import { ExitCode } from '../core/errors.js';
-import { selectMailboxes } from '../core/select.js';
+import { selectMailboxBatches } from '../core/select.js';
 import { chooseProperties, parseOutputFormat, render, type View } from '../output/formats.js';
 import { fieldsFor, mailboxRecords } from '../output/mailbox-record.js';
 import { Messages } from '../output/messages.js';
@@ -25,22 +25,22 @@ export async function listMailboxes(context: CommandContext, options: ListOption
   return withStore(context, options, async (store) => {
     let truncated = false;
     // One more than asked for tells whether the limit cut anything off.
-    const selected = selectMailboxes(
+    const selected = selectMailboxBatches(
       store,
       { ...selection, ...(resultSize === undefined ? {} : { resultSize: resultSize + 1 }) },
       new ProblemCounter(messages).report,
       fieldsFor(properties),
     );
     const toRecord = mailboxRecords(properties);
-    async function* records(): AsyncGenerator<OutputRecord> {
+    async function* records(): AsyncGenerator<OutputRecord[]> {
       let count = 0;
-      for await (const { mailbox } of selected) {
-        if (resultSize !== undefined && count >= resultSize) {
-          truncated = true;
-          return;
-        }
-        count++;
-        yield toRecord(mailbox);
+      for await (const batch of selected) {
+        const room = resultSize === undefined ? batch.length : resultSize - count;
+        if (batch.length > room) truncated = true;
+        const shown = batch.length > room ? batch.slice(0, room) : batch;
+        count += shown.length;
+        if (shown.length > 0) yield shown.map(({ mailbox }) => toRecord(mailbox));
+        if (truncated) return;
       }
     }
     const shown = await render(records(), context.stdout, {

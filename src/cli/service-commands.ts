@@ -2,7 +2,6 @@ import type { DirectoryStore } from '../store/directory-store.js';
 import { ServiceControl, type ServiceReport } from '../services/service-control.js';
 import { readServiceSetup } from '../services/service-config.js';
 import { chooseProperties, parseOutputFormat, render, type View } from '../output/formats.js';
-import type { OutputRecord } from '../output/values.js';
 import { useColour, type CommandContext } from './context.js';
 import { configFor, withStore, type GlobalOptions } from './open.js';
 
@@ -33,19 +32,15 @@ const VIEW: View = {
 export async function renderServices(context: CommandContext, options: ServiceOptions, reports: readonly ServiceReport[]): Promise<void> {
   const format = parseOutputFormat(options.output);
   const properties = chooseProperties(VIEW, format, options.property);
-  async function* rows(): AsyncGenerator<OutputRecord> {
-    for (const r of reports) {
-      yield {
-        Status: r.status,
-        Name: r.service.Name,
-        DisplayName: r.service.DisplayName,
-        PendingChanges: r.pending.length > 0,
-        PendingMailboxes: new Set(r.pending.map((p) => p.PrimarySmtpAddress)).size,
-        LastRefreshed: r.refreshedAt,
-      };
-    }
-  }
-  await render(rows(), context.stdout, { format, view: VIEW, properties, colour: useColour(context.stdout, context.env) });
+  const rows = reports.map((r) => ({
+    Status: r.status,
+    Name: r.service.Name,
+    DisplayName: r.service.DisplayName,
+    PendingChanges: r.pending.length > 0,
+    PendingMailboxes: new Set(r.pending.map((p) => p.PrimarySmtpAddress)).size,
+    LastRefreshed: r.refreshedAt,
+  }));
+  await render(rows, context.stdout, { format, view: VIEW, properties, colour: useColour(context.stdout, context.env) });
 }
 
 /** Validates `-o` and `--property` before any command runs. */

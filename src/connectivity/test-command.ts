@@ -115,9 +115,6 @@ export async function runConnectivityTest(
   });
   const outcome = await login({ host: plan.host, port: plan.port, tls: plan.tls, user: plan.user, password, timeoutMs: plan.timeoutMs });
   const result = toResult(plan, outcome);
-  async function* rows(): AsyncGenerator<OutputRecord> {
-    yield result;
-  }
-  await render(rows(), context.stdout, { format, view: CONNECTIVITY_VIEW, properties, colour: useColour(context.stdout, context.env) });
+  await render([result], context.stdout, { format, view: CONNECTIVITY_VIEW, properties, colour: useColour(context.stdout, context.env) });
   return outcome.ok ? ExitCode.Ok : ExitCode.PartialFailure;
 }

@@ -75,15 +75,7 @@ export async function* selectMailboxBatches<F extends MailboxField = MailboxFiel
       ...(selection.filter === undefined ? {} : { filter: selection.filter }),
       ...(Number.isFinite(limit) ? { limit } : {}),
     };
-    let page: SelectedMailbox<Pick<Mailbox, F>>[] = [];
-    for await (const mailbox of store.findMailboxes(query, fields ?? (MAILBOX_FIELDS as F[]))) {
-      page.push({ mailbox });
-      if (page.length >= BATCH) {
-        yield page;
-        page = [];
-      }
-    }
-    if (page.length > 0) yield page;
+    for await (const page of store.findMailboxes(query, fields ?? (MAILBOX_FIELDS as F[]))) yield page.map((mailbox) => ({ mailbox }));
     return;
   }
   // A filter is evaluated here, on whatever fields it names: those need every field.

@@ -54,47 +54,56 @@ export function chooseProperties(view: View, format: OutputFormat, requested: re
   return [...new Set(chosen)];
 }
 
+/**
+ * Records to render: a few, as a plain list, or a stream of them in batches, so that a million
+ * records cost a thousand awaits rather than a million.
+ */
+export type Records = Iterable<OutputRecord> | AsyncIterable<readonly OutputRecord[]>;
+
 /** Streams records to `out` in the chosen format; returns how many were written. */
-export async function render(records: AsyncIterable<OutputRecord>, out: Writable, options: RenderOptions): Promise<number> {
+export async function render(records: Records, out: Writable, options: RenderOptions): Promise<number> {
+  const batches: AsyncIterable<readonly OutputRecord[]> | Iterable<readonly OutputRecord[]> =
+    Symbol.asyncIterator in records ? records : [[...records]];
   const columns = options.properties;
   const writer = new BufferedWriter(out);
   let count = 0;
+  // Each batch is rendered to one string and written once.
+  const each = async (line: (record: OutputRecord) => string): Promise<void> => {
+    for await (const batch of batches) {
+      let text = '';
+      for (const record of batch) {
+        text += line(record);
+        count++;
+      }
+      await writer.write(text);
+    }
+  };
   switch (options.format) {
     case 'json': {
       await writer.write('[');
-      for await (const record of records) {
-        await writer.write(`${count === 0 ? '\n  ' : ',\n  '}${JSON.stringify(pick(record, columns))}`);
-        count++;
-      }
+      await each((record) => `${count === 0 ? '\n  ' : ',\n  '}${JSON.stringify(pick(record, columns))}`);
       await writer.write(count === 0 ? ']\n' : '\n]\n');
       break;
     }
     case 'csv': {
       await writer.write(`${columns.map(csvField).join(',')}\r\n`);
-      for await (const record of records) {
-        await writer.write(`${columns.map((c) => csvField(csvValue(record[c] ?? null))).join(',')}\r\n`);
-        count++;
-      }
+      await each((record) => `${columns.map((c) => csvField(csvValue(record[c] ?? null))).join(',')}\r\n`);
       break;
     }
     case 'id': {
-      for await (const record of records) {
-        await writer.write(`${displayValue(record[options.view.id] ?? null)}\n`);
-        count++;
-      }
+      await each((record) => `${displayValue(record[options.view.id] ?? null)}\n`);
       break;
     }
     case 'list': {
       const width = Math.max(...columns.map((c) => c.length));
-      for await (const record of records) {
+      await each((record) => {
         const lines = columns.map((c) => `${c.padEnd(width)} : ${displayValue(record[c] ?? null)}`);
-        await writer.write(`${count === 0 ? '\n' : ''}${lines.join('\n')}\n\n`);
-        count++;
-      }
+        return `${count === 0 ? '\n' : ''}${lines.join('\n')}\n\n`;
+      });
       break;
     }
     case 'table': {
-      count = await table(records, columns, writer, options.colour);
+      count = await table(batches, columns, writer, options.colour);
       break;
     }
   }
@@ -123,7 +132,12 @@ const TABLE_CHUNK = 250;
  * Like Format-Table it streams: column widths come from the first rows, and a later value too
  * wide for its column is cut with an ellipsis.
  */
-async function table(records: AsyncIterable<OutputRecord>, columns: readonly string[], writer: BufferedWriter, colour: boolean): Promise<number> {
+async function table(
+  batches: AsyncIterable<readonly OutputRecord[]> | Iterable<readonly OutputRecord[]>,
+  columns: readonly string[],
+  writer: BufferedWriter,
+  colour: boolean,
+): Promise<number> {
   const [{ default: Table }, { Chalk }, { default: stringWidth }] = await Promise.all([
     import('cli-table3'),
     import('chalk'),
@@ -148,10 +162,12 @@ async function table(records: AsyncIterable<OutputRecord>, columns: readonly str
     await writer.write(`${grid.toString().split('\n').map((line) => line.trimEnd()).join('\n')}\n`);
     rows = [];
   };
-  for await (const record of records) {
-    rows.push(columns.map((c) => displayValue(record[c] ?? null)));
-    count++;
-    if (rows.length >= TABLE_CHUNK) await flush();
+  for await (const batch of batches) {
+    for (const record of batch) {
+      rows.push(columns.map((c) => displayValue(record[c] ?? null)));
+      count++;
+      if (rows.length >= TABLE_CHUNK) await flush();
+    }
   }
   await flush();
   return count;

@@ -132,8 +132,12 @@ export interface ImportSummary {
 export interface DirectoryStore {
   /** The store's URL, safe to print (never holds a secret). */
   readonly url: string;
-  /** `fields`: what the caller reads; a store may read only those (SQLite does), or more. */
-  findMailboxes<F extends MailboxField = MailboxField>(query: MailboxQuery, fields?: readonly F[]): AsyncIterable<Pick<Mailbox, F>>;
+  /**
+   * The mailboxes a query selects, a page at a time (pages are never empty: a million mailboxes
+   * one await each would cost seconds). `fields`: what the caller reads; a store may read only
+   * those (SQLite does), or more.
+   */
+  findMailboxes<F extends MailboxField = MailboxField>(query: MailboxQuery, fields?: readonly F[]): AsyncIterable<readonly Pick<Mailbox, F>[]>;
   countMailboxes(query: MailboxQuery): Promise<number>;
   /**
    * For each identity, every mailbox it names (exactly, case-insensitively; `*` wildcards when asked);

@@ -39,7 +39,10 @@ const context = (extra: Partial<ChangeContext> = {}): ChangeContext => ({
 
 async function all(store: DirectoryStore, query: Parameters<DirectoryStore['findMailboxes']>[0] = {}): Promise<Mailbox[]> {
   const found: Mailbox[] = [];
-  for await (const mailbox of store.findMailboxes(query)) found.push(mailbox);
+  for await (const page of store.findMailboxes(query)) {
+    assert.ok(page.length > 0, 'pages are never empty');
+    found.push(...page);
+  }
   return found;
 }
 
@@ -208,7 +211,7 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
       assert.equal((await all(small, { limit: 45 })).length, 45);
       assert.equal(await small.countMailboxes({}), 232);
       let resolvedInside = 0;
-      for await (const mailbox of small.findMailboxes({ limit: 100 })) {
+      for await (const page of small.findMailboxes({ limit: 100 })) for (const mailbox of page) {
         const [found] = (await small.resolveIdentities([mailbox.Guid], { wildcards: false })).get(mailbox.Guid) ?? [];
         if (found?.Guid === mailbox.Guid) resolvedInside++;
       }

@@ -46,7 +46,7 @@ async function fixPlan(store: DirectoryStore, results: readonly RuleResult[], me
   for (const guid of conflicted) wanted.delete(guid);
   // One write per setting and value.
   const writes = new Map<string, SettingWrite & { guids: string[] }>();
-  for await (const mailbox of store.findMailboxes({ guids: [...wanted.keys()] }, PLAN_FIELDS)) {
+  for await (const page of store.findMailboxes({ guids: [...wanted.keys()] }, PLAN_FIELDS)) for (const mailbox of page) {
     const item = planFor(mailbox, wanted.get(mailbox.Guid) as CasSettings, undefined);
     plan.add(item);
     if (item.status !== 'change') continue;

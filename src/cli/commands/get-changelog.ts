@@ -73,10 +73,7 @@ export async function run(context: CommandContext, options: ChangelogOptions): P
       }
     }
     const records = await store.getChangeRecords({ ...(since === undefined ? {} : { since }), ...(guids === undefined ? {} : { guids }) });
-    async function* rows(): AsyncGenerator<OutputRecord> {
-      for (const record of records) yield toRecord(record);
-    }
-    await render(rows(), context.stdout, { format, view: VIEW, properties, colour: useColour(context.stdout, context.env) });
+    await render(records.map(toRecord), context.stdout, { format, view: VIEW, properties, colour: useColour(context.stdout, context.env) });
     return messages.errors > 0 ? ExitCode.PartialFailure : ExitCode.Ok;
   });
 }

@@ -2,7 +2,6 @@ import { ExitCode } from '../../core/errors.js';
 import type { OrganizationalUnit } from '../../store/directory-store.js';
 import { chooseProperties, parseOutputFormat, render, type View } from '../../output/formats.js';
 import { Messages } from '../../output/messages.js';
-import type { OutputRecord } from '../../output/values.js';
 import { useColour, type CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';
 
@@ -31,10 +30,7 @@ export async function run(context: CommandContext, options: OuOptions, args: str
       if (units.length === 0) messages.error(`The organizational unit '${identity}' couldn't be found on '${store.url}'.`);
       found.push(...units);
     }
-    async function* rows(): AsyncGenerator<OutputRecord> {
-      for (const ou of found) yield { ...ou };
-    }
-    await render(rows(), context.stdout, { format, view: VIEW, properties, colour: useColour(context.stdout, context.env) });
+    await render(found.map((ou) => ({ ...ou })), context.stdout, { format, view: VIEW, properties, colour: useColour(context.stdout, context.env) });
     return messages.errors > 0 ? ExitCode.PartialFailure : ExitCode.Ok;
   });
 }

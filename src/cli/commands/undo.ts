@@ -33,7 +33,7 @@ export async function run(context: CommandContext, options: UndoOptions, args: s
     }
     const guids = [...byGuid.keys()];
     const current = new Map<string, PlannedMailbox>();
-    for await (const mailbox of store.findMailboxes({ guids }, PLAN_FIELDS)) current.set(mailbox.Guid.toLowerCase(), mailbox);
+    for await (const page of store.findMailboxes({ guids }, PLAN_FIELDS)) for (const mailbox of page) current.set(mailbox.Guid.toLowerCase(), mailbox);
 
     const plan = new ChangePlan(messages, options);
     // One write per setting and direction: a change item always flips its setting.

@@ -72,7 +72,7 @@ export class LdapStore implements DirectoryStore {
     return new LdapStore(target.storeUrl, connection, layout, settings, options.now ?? (() => new Date()));
   }
 
-  findMailboxes(query: MailboxQuery): AsyncIterable<Mailbox> {
+  findMailboxes(query: MailboxQuery): AsyncIterable<Mailbox[]> {
     return this.mailboxes.find(query);
   }
 

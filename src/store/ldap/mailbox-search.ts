@@ -31,7 +31,8 @@ export class MailboxSearch {
     private readonly units: OrganizationalUnits,
   ) {}
 
-  async *find(query: MailboxQuery, attributes: readonly string[] = MAILBOX_ATTRIBUTES): AsyncGenerator<Mailbox> {
+  /** Mailboxes a page of the server's paged search at a time (never an empty page). */
+  async *find(query: MailboxQuery, attributes: readonly string[] = MAILBOX_ATTRIBUTES): AsyncGenerator<Mailbox[]> {
     const limit = query.limit ?? Number.POSITIVE_INFINITY;
     if (limit <= 0) return;
     const base = query.organizationalUnit === undefined ? this.layout.baseDn : await this.units.dnOf(query.organizationalUnit);
@@ -46,12 +47,15 @@ export class MailboxSearch {
     let yielded = 0;
     for (const filter of filters) {
       for await (const page of this.connection.search({ base, scope: 'sub', filter, attributes, missingBaseIsEmpty: true })) {
+        const mailboxes: Mailbox[] = [];
         for (const entry of page) {
           const mailbox = entryToMailbox(entry, this.layout);
           if (!accept(mailbox)) continue;
-          yield mailbox;
-          if (++yielded >= limit) return;
+          mailboxes.push(mailbox);
+          if (++yielded >= limit) break;
         }
+        if (mailboxes.length > 0) yield mailboxes;
+        if (yielded >= limit) return;
       }
     }
   }
@@ -60,7 +64,7 @@ export class MailboxSearch {
     // Without a filter nothing needs re-checking, so no attribute needs reading.
     const attributes = query.filter === undefined ? ['1.1'] : MAILBOX_ATTRIBUTES;
     let count = 0;
-    for await (const _ of this.find(query, attributes)) count++;
+    for await (const page of this.find(query, attributes)) count += page.length;
     return count;
   }
 

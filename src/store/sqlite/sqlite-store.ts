@@ -43,7 +43,7 @@ export class SqliteStore implements DirectoryStore {
     return new SqliteStore(url, openDatabase(path, options));
   }
 
-  async *findMailboxes<F extends MailboxField = MailboxField>(query: MailboxQuery, fields?: readonly F[]): AsyncIterable<Pick<Mailbox, F>> {
+  async *findMailboxes<F extends MailboxField = MailboxField>(query: MailboxQuery, fields?: readonly F[]): AsyncIterable<Pick<Mailbox, F>[]> {
     const where = this.where(query);
     const read = fields === undefined ? FULL : projection(fields);
     // Pages keyed on the rowid rather than one open cursor, so that the caller may await, or use
@@ -59,7 +59,7 @@ export class SqliteStore implements DirectoryStore {
     while (remaining > 0) {
       const want = Math.min(pageSize, remaining);
       const rows = page.all(...where.params, after, want);
-      for (const row of rows) yield read.toMailbox(row);
+      if (rows.length > 0) yield rows.map((row) => read.toMailbox(row));
       remaining -= rows.length;
       const last = rows.at(-1);
       if (last !== undefined) after = rowId(last);

@@ -25,7 +25,10 @@ async function one(identity: string): Promise<Mailbox> {
 
 async function all<F extends MailboxField>(fields?: readonly F[]): Promise<Pick<Mailbox, F>[]> {
   const found: Pick<Mailbox, F>[] = [];
-  for await (const mailbox of store.findMailboxes({}, fields)) found.push(mailbox);
+  for await (const page of store.findMailboxes({}, fields)) {
+    assert.ok(page.length > 0, 'pages are never empty');
+    found.push(...page);
+  }
   return found;
 }
 
