@@ -118,10 +118,12 @@ export async function runAudit(
     } else {
       const exceptedInScope = [...excepted.values()].filter(inScope).length;
       selected = (await store.countMailboxes(scope)) - exceptedInScope;
-      for await (const page of store.findMailboxes({ ...scope, filter: both(rule.filter, violationFilter(rule.expect ?? {})) })) for (const mailbox of page) {
-        if (excepted.has(mailbox.Guid)) continue;
-        const violation = expectViolation(mailbox, rule);
-        if (violation !== null) violations.push(violation);
+      for await (const page of store.findMailboxes({ ...scope, filter: both(rule.filter, violationFilter(rule.expect ?? {})) })) {
+        for (const mailbox of page) {
+          if (excepted.has(mailbox.Guid)) continue;
+          const violation = expectViolation(mailbox, rule);
+          if (violation !== null) violations.push(violation);
+        }
       }
     }
     if (rule.max !== undefined && selected > rule.max) {

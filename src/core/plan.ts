@@ -1,4 +1,4 @@
-import type { CasSettingName, CasSettings } from '../store/directory-store.js';
+import type { CasSettingName, CasSettings, SettingWrite } from '../store/directory-store.js';
 import type { Mailbox, MailboxField } from './mailbox.js';
 import type { NamedIdentity } from './select.js';
 
@@ -55,6 +55,25 @@ export function planFor(mailbox: PlannedMailbox, wanted: CasSettings, namedAs: N
   }
   const status = mailbox.IsAdministrator && changes.some((c) => c.after) ? 'refused' : changes.length === 0 ? 'unchanged' : 'change';
   return { Guid: mailbox.Guid, Name: mailbox.Name, PrimarySmtpAddress: mailbox.PrimarySmtpAddress, namedAs, status, changes: sharedChanges(changes) };
+}
+
+/** Set-based writes collected mailbox by mailbox: one per setting, value and expected value. */
+export class WriteCollector {
+  private readonly writes = new Map<string, SettingWrite & { guids: string[] }>();
+
+  add(guid: string, property: CasSettingName, to: boolean, from?: boolean): void {
+    const key = `${property} ${to} ${from}`;
+    let write = this.writes.get(key);
+    if (write === undefined) {
+      write = { property, to, ...(from === undefined ? {} : { from }), guids: [] };
+      this.writes.set(key, write);
+    }
+    write.guids.push(guid);
+  }
+
+  list(): SettingWrite[] {
+    return [...this.writes.values()];
+  }
 }
 
 /** How a mailbox is named in messages: as the admin named it, else by its Name. */

@@ -1,5 +1,5 @@
 import { ExitCode, UsageError } from '../../core/errors.js';
-import { PLAN_FIELDS, planFor } from '../../core/plan.js';
+import { PLAN_FIELDS, planFor, WriteCollector } from '../../core/plan.js';
 import { readPolicy } from '../../audit/policy.js';
 import { AUDIT_FORMATS, summarise, writeAuditReport, type AuditFormat } from '../../audit/report.js';
 import { runAudit, type RuleResult } from '../../audit/run-audit.js';
@@ -44,20 +44,15 @@ async function fixPlan(store: DirectoryStore, results: readonly RuleResult[], me
     }
   }
   for (const guid of conflicted) wanted.delete(guid);
-  // One write per setting and value.
-  const writes = new Map<string, SettingWrite & { guids: string[] }>();
-  for await (const page of store.findMailboxes({ guids: [...wanted.keys()] }, PLAN_FIELDS)) for (const mailbox of page) {
-    const item = planFor(mailbox, wanted.get(mailbox.Guid) as CasSettings, undefined);
-    plan.add(item);
-    if (item.status !== 'change') continue;
-    for (const c of item.changes) {
-      const key = `${c.property} ${c.after}`;
-      const write = writes.get(key) ?? { property: c.property, to: c.after, guids: [] };
-      write.guids.push(mailbox.Guid);
-      writes.set(key, write);
+  const writes = new WriteCollector();
+  for await (const page of store.findMailboxes({ guids: [...wanted.keys()] }, PLAN_FIELDS)) {
+    for (const mailbox of page) {
+      const item = planFor(mailbox, wanted.get(mailbox.Guid) as CasSettings, undefined);
+      plan.add(item);
+      if (item.status === 'change') for (const c of item.changes) writes.add(mailbox.Guid, c.property, c.after);
     }
   }
-  return [...writes.values()];
+  return writes.list();
 }
 
 /** Checks a policy against the store: 0 clean, 5 violations, 2 bad policy, 3 store unavailable. `--fix` goes through set-casmailbox's path. */

@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.js';
-import { PLAN_FIELDS, type PlannedMailbox, type SettingChange } from '../../core/plan.js';
-import type { ChangeItem, SettingWrite } from '../../store/directory-store.js';
+import { PLAN_FIELDS, WriteCollector, type PlannedMailbox, type SettingChange } from '../../core/plan.js';
+import type { ChangeItem } from '../../store/directory-store.js';
 import { Messages } from '../../output/messages.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
 import { ChangePlan } from '../change-plan.js';
@@ -36,8 +36,7 @@ export async function run(context: CommandContext, options: UndoOptions, args: s
     for await (const page of store.findMailboxes({ guids }, PLAN_FIELDS)) for (const mailbox of page) current.set(mailbox.Guid.toLowerCase(), mailbox);
 
     const plan = new ChangePlan(messages, options);
-    // One write per setting and direction: a change item always flips its setting.
-    const writes = new Map<string, SettingWrite & { guids: string[] }>();
+    const writes = new WriteCollector();
     for (const [guid, recorded] of byGuid) {
       const mailbox = current.get(guid.toLowerCase());
       const reverts: SettingChange[] = recorded.map((c) => ({ property: c.Property, before: c.After, after: c.Before }));
@@ -54,13 +53,8 @@ export async function run(context: CommandContext, options: UndoOptions, args: s
         continue;
       }
       plan.add({ ...base, status: 'change', changes: reverts });
-      for (const c of recorded) {
-        const key = `${c.Property} ${c.Before}`;
-        const write = writes.get(key) ?? { property: c.Property, to: c.Before, from: c.After, guids: [] };
-        write.guids.push(guid);
-        writes.set(key, write);
-      }
+      for (const c of recorded) writes.add(guid, c.Property, c.Before, c.After);
     }
-    return runChange(context, store, messages, { plan, writes: [...writes.values()], notFound: 0, ambiguous: 0, undoOf: id }, options);
+    return runChange(context, store, messages, { plan, writes: writes.list(), notFound: 0, ambiguous: 0, undoOf: id }, options);
   });
 }

@@ -5,15 +5,18 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './connection.js';
 import { rowId, type MailboxRow } from './rows.js';
 
+/** A batch of identities (a JSON array) in, the rows of the mailboxes they name out. */
+type BulkStatement = Statement<{ list: string }, MailboxRow>;
+
 /**
- * The ids of the mailboxes one identity names, as Exchange's -Identity resolves: exactly and
+ * The mailboxes identities name, as Exchange's -Identity resolves: exactly and
  * case-insensitively against Guid, DistinguishedName, Name, Alias, SamAccountName,
  * UserPrincipalName, any address, the canonical name and `DOMAIN\SamAccountName`.
  * Columns are NOCASE and indexed; non-ASCII text (which NOCASE does not fold) is compared folded.
  */
 export class IdentityResolver {
   /** Bulk statements by projection: a batch of identities and the rows they name, in one query. */
-  private readonly bulk = new Map<string, { addresses: Statement<{ list: string }, MailboxRow>; others: Statement<{ list: string }, MailboxRow> }>();
+  private readonly bulk = new Map<string, { addresses: BulkStatement; others: BulkStatement }>();
   private readonly exact;
   private readonly exactFolded;
   private readonly canonical;
@@ -96,7 +99,7 @@ export class IdentityResolver {
     return result;
   }
 
-  private bulkStatements(select: string): { addresses: Statement<{ list: string }, MailboxRow>; others: Statement<{ list: string }, MailboxRow> } {
+  private bulkStatements(select: string): { addresses: BulkStatement; others: BulkStatement } {
     let statements = this.bulk.get(select);
     if (statements === undefined) {
       // Each branch walks the batch and probes one NOCASE index. Text with an `@` (nearly every
@@ -104,7 +107,7 @@ export class IdentityResolver {
       const branch = (column: string): string => `SELECT j.key AS k, m.id FROM json_each(:list) j JOIN mailboxes m ON m.${column} = j.value`;
       const addressBranches = [branch('user_principal_name'), 'SELECT j.key AS k, e.mailbox_id AS id FROM json_each(:list) j JOIN email_addresses e ON e.address = j.value'];
       const otherBranches = ['guid', 'distinguished_name', 'name', 'alias', 'sam_account_name'].map(branch);
-      const query = (branches: string[]): Statement<{ list: string }, MailboxRow> =>
+      const query = (branches: string[]): BulkStatement =>
         this.db
           .prepare<{ list: string }, MailboxRow>(`SELECT ${select}, r.k FROM (${branches.join(' UNION ALL ')}) r JOIN mailboxes m ON m.id = r.id`)
           .raw(true);
