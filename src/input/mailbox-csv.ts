@@ -26,11 +26,23 @@ interface RowError {
   message: string;
 }
 
-/**
- * Reads and validates a whole mailbox CSV. Every bad row is reported with its line number,
- * and nothing is returned unless every row is good: an import is all or nothing.
- */
+/** Reads and validates a whole mailbox CSV into memory; see mailboxCsvBatches. */
 export async function readMailboxCsv(path: string, hashPassword: PasswordHasher): Promise<MailboxRecord[]> {
+  const records: MailboxRecord[] = [];
+  for await (const batch of mailboxCsvBatches(path, hashPassword)) records.push(...batch);
+  return records;
+}
+
+/** Validated records per batch: big enough to amortise an await, small enough to keep memory flat. */
+const BATCH = 1000;
+
+/**
+ * Streams a mailbox CSV as validated records, in batches. Every bad row is reported with its line
+ * number: after the first one no more records are yielded, the rest of the file is still checked,
+ * and then the generator throws a UsageError listing them. A consumer that writes inside a
+ * transaction and rolls back when this throws is all or nothing without holding the file.
+ */
+export async function* mailboxCsvBatches(path: string, hashPassword: PasswordHasher): AsyncGenerator<MailboxRecord[]> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -44,7 +56,7 @@ export async function readMailboxCsv(path: string, hashPassword: PasswordHasher)
   );
   // pipe() does not forward the source's errors: a read error must end the parse, not crash the process.
   input.on('error', (error) => parser.destroy(error));
-  const records: MailboxRecord[] = [];
+  let batch: MailboxRecord[] = [];
   const errors: RowError[] = [];
   const seen = new Map<string, number>();
   let header: (Column | null)[] | null = null;
@@ -65,7 +77,12 @@ export async function readMailboxCsv(path: string, hashPassword: PasswordHasher)
         if (earlier !== undefined) errors.push({ line: info.lines, message: `${key.what} '${key.shown}' is already used on line ${earlier}` });
         else seen.set(key.value, info.lines);
       }
-      records.push(result);
+      if (errors.length > 0) continue;
+      batch.push(result);
+      if (batch.length >= BATCH) {
+        yield batch;
+        batch = [];
+      }
     }
   } catch (error) {
     if (error instanceof UsageError) throw error;
@@ -82,7 +99,7 @@ export async function readMailboxCsv(path: string, hashPassword: PasswordHasher)
       [`Nothing was imported: ${errors.length} bad row${errors.length === 1 ? '' : 's'} in '${path}'.`, ...shown, ...more].join('\n'),
     );
   }
-  return records;
+  if (batch.length > 0) yield batch;
 }
 
 function readHeader(names: string[]): (Column | null)[] {

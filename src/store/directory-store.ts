@@ -118,6 +118,9 @@ export type MailboxRecord = Omit<
   Password: string | null;
 };
 
+/** Records to import: a stream of batches, or batches at hand. */
+export type MailboxRecordBatches = AsyncIterable<readonly MailboxRecord[]> | Iterable<readonly MailboxRecord[]>;
+
 export interface ImportSummary {
   created: number;
   updated: number;
@@ -161,6 +164,10 @@ export interface DirectoryStore {
   /** When each named protocol service last refreshed (services never refreshed are absent). */
   serviceStates(): Promise<Map<string, ServiceState>>;
   markServicesRefreshed(names: readonly string[], throughChangeId: number, when: Date): Promise<void>;
-  importMailboxes(records: readonly MailboxRecord[], when: Date): Promise<ImportSummary>;
+  /**
+   * Imports validated records, all or nothing: when the batches throw (a bad row further on in
+   * the file), nothing is imported.
+   */
+  importMailboxes(batches: MailboxRecordBatches, when: Date): Promise<ImportSummary>;
   close(): Promise<void>;
 }

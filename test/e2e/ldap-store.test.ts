@@ -63,7 +63,7 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
     slapd = await startSlapd();
     store = await openStore(slapd.storeUrl, ROOT, { create: true, env: slapd.env('service') });
     records = await readMailboxCsv(SAMPLE, () => HASH);
-    const summary = await store.importMailboxes(records, new Date());
+    const summary = await store.importMailboxes([records], new Date());
     assert.deepEqual(summary, { created: 232, updated: 0, organizationalUnitsCreated: 13 });
   });
 
@@ -358,7 +358,7 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
       const [template] = records.filter((r) => r.Name === 'Naomi Feld');
       assert.ok(template);
       await rootStore.importMailboxes(
-        [{ ...template, Guid: null, OrganizationalUnit: 'tailspintoys.com/Protected', Name: 'Protected Mailbox', DisplayName: 'Protected Mailbox', Alias: 'protected', SamAccountName: 'protected', UserPrincipalName: 'protected@tailspintoys.com', PrimarySmtpAddress: 'protected@tailspintoys.com', EmailAddresses: ['protected@tailspintoys.com'], PopEnabled: true }],
+        [[{ ...template, Guid: null, OrganizationalUnit: 'tailspintoys.com/Protected', Name: 'Protected Mailbox', DisplayName: 'Protected Mailbox', Alias: 'protected', SamAccountName: 'protected', UserPrincipalName: 'protected@tailspintoys.com', PrimarySmtpAddress: 'protected@tailspintoys.com', EmailAddresses: ['protected@tailspintoys.com'], PopEnabled: true }]],
         new Date(),
       );
     } finally {
@@ -399,7 +399,7 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
         return true;
       });
       await assert.rejects(reader.countMailboxes({}), (e: unknown) => e instanceof StoreError && /size limit/.test(e.message) && e.message.includes(slapd.storeUrl));
-      await assert.rejects(reader.importMailboxes(records.slice(0, 1), new Date()), (e: unknown) => e instanceof StoreError && /insufficient access/.test(e.message));
+      await assert.rejects(reader.importMailboxes([records.slice(0, 1)], new Date()), (e: unknown) => e instanceof StoreError && /insufficient access/.test(e.message));
     } finally {
       await reader.close();
     }
@@ -436,7 +436,7 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
     const [teresa] = records.filter((r) => r.Alias === 'tholm');
     assert.ok(teresa);
     const moved = { ...teresa, Name: 'Teresa Holm-Berg', OrganizationalUnit: 'tailspintoys.com/Europe/Legal', Password: null, PopEnabled: false };
-    assert.deepEqual(await store.importMailboxes([moved], new Date()), { created: 0, updated: 1, organizationalUnitsCreated: 1 });
+    assert.deepEqual(await store.importMailboxes([[moved]], new Date()), { created: 0, updated: 1, organizationalUnitsCreated: 1 });
     const after = await one(store, 'tholm');
     assert.equal(after.Guid, before.Guid);
     assert.equal(after.DistinguishedName, 'cn=Teresa Holm-Berg,ou=Legal,ou=Europe,dc=tailspintoys,dc=com');
@@ -449,10 +449,10 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
     const mailboxesBefore = await store.countMailboxes({});
     const [rand] = records.filter((r) => r.Alias === 'rzaher');
     const clash = { ...(rand as MailboxRecord), Guid: null, Name: 'Someone Else', PrimarySmtpAddress: 'someone@tailspintoys.com', EmailAddresses: ['someone@tailspintoys.com', 'rzaher@tailspintoys.com'], Alias: 'someone', SamAccountName: 'someone', UserPrincipalName: 'someone@tailspintoys.com' };
-    await assert.rejects(store.importMailboxes([clash], new Date()), (e: unknown) => e instanceof UsageError && /an address of it already belongs to another mailbox/.test(e.message));
-    await assert.rejects(store.importMailboxes([{ ...clash, EmailAddresses: ['someone@tailspintoys.com'], SamAccountName: 'RZAHER' }], new Date()), /SamAccountName already belongs/);
-    await assert.rejects(store.importMailboxes([{ ...clash, EmailAddresses: ['someone@tailspintoys.com'], OrganizationalUnit: 'contoso.com/Sales' }], new Date()), /not below the store's base DN/);
-    await assert.rejects(store.importMailboxes([{ ...clash, EmailAddresses: ['someone@tailspintoys.com'], CountryOrRegion: 'United States' }], new Date()), /ISO 3166 two-letter code/);
+    await assert.rejects(store.importMailboxes([[clash]], new Date()), (e: unknown) => e instanceof UsageError && /an address of it already belongs to another mailbox/.test(e.message));
+    await assert.rejects(store.importMailboxes([[{ ...clash, EmailAddresses: ['someone@tailspintoys.com'], SamAccountName: 'RZAHER' }]], new Date()), /SamAccountName already belongs/);
+    await assert.rejects(store.importMailboxes([[{ ...clash, EmailAddresses: ['someone@tailspintoys.com'], OrganizationalUnit: 'contoso.com/Sales' }]], new Date()), /not below the store's base DN/);
+    await assert.rejects(store.importMailboxes([[{ ...clash, EmailAddresses: ['someone@tailspintoys.com'], CountryOrRegion: 'United States' }]], new Date()), /ISO 3166 two-letter code/);
     assert.equal(await store.countMailboxes({}), mailboxesBefore);
   });
 });
@@ -613,7 +613,7 @@ describe('Dovecot enforces an LDAP store through the generated configuration', {
     const slapd = await startSlapd();
     try {
       const store = await openStore(slapd.storeUrl, ROOT, { create: true, env: slapd.env('service') });
-      await store.importMailboxes(await readMailboxCsv(SAMPLE, () => HASH), new Date());
+      await store.importMailboxes([await readMailboxCsv(SAMPLE, () => HASH)], new Date());
       const dir = tempDir();
       for (const [name, content] of dovecotLdapFiles({ storeUrl: slapd.storeUrl, directory: dir })) writeFileSync(join(dir, name), content);
       const dovecot = await startDovecot({ authInclude: join(dir, 'casctl-auth.conf') });
@@ -655,7 +655,7 @@ describe('LDAP store throughput (figures printed, not asserted)', { skip: slapdS
       }));
       const rate = (n: number, ms: number): string => `${Math.round((n * 1000) / ms)}/s`;
       let started = Date.now();
-      await store.importMailboxes(records, new Date());
+      await store.importMailboxes([records], new Date());
       t.diagnostic(`(slapd flushing every write to disk) import: ${COUNT} entries in ${Date.now() - started} ms (${rate(COUNT, Date.now() - started)}, 16 in flight)`);
 
       const guids = (await all(store)).map((m) => m.Guid);

@@ -79,6 +79,19 @@ for (const [what, text, message] of badRows) {
   });
 }
 
+test('a bad row after thousands of good ones, already streamed into the store, still imports nothing', async () => {
+  const store = await emptyStore();
+  const good = Array.from({ length: 2500 }, (_, i) => `U${i},u${i},u${i}@example.com,,example.com/Batch ${i % 7},,,UserMailbox,true,true,`);
+  const result = await casctl(['import', csvFile(`${HEADER}\n${good.join('\n')}\nLast,last,last@example.com,,example.com/X,,,UserMailbox,perhaps,true,\n`)], { store });
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /csv:2502: PopEnabled 'perhaps' is not a boolean/);
+  assert.equal((await casctl(['get-mailbox', '-o', 'id'], { store })).stdout, '', 'the rows written before the bad one were rolled back');
+  assert.deepEqual(json(await casctl(['get-organizationalunit', '-o', 'json'], { store })), [], 'and so were the OUs they created');
+  const fixed = await casctl(['import', csvFile(`${HEADER}\n${good.join('\n')}\n`)], { store });
+  assert.equal(fixed.code, 0, fixed.stderr);
+  assert.match(fixed.stderr, /2500 mailboxes created, 0 updated, 7 organizational units created/);
+});
+
 test('a conflict with a mailbox already in the store imports nothing', async () => {
   const store = await emptyStore();
   await casctl(['import', csvFile(`${HEADER}\nA,a,a@example.com,smtp:alias@example.com,example.com/X,,,UserMailbox,true,true,\n`)], { store });

@@ -1,5 +1,5 @@
 import { ExitCode } from '../../core/errors.js';
-import { readMailboxCsv } from '../../input/mailbox-csv.js';
+import { mailboxCsvBatches } from '../../input/mailbox-csv.js';
 import { hashPassword } from '../../input/password-hash.js';
 import type { ImportSummary } from '../../store/directory-store.js';
 import type { CommandContext } from '../context.js';
@@ -11,9 +11,8 @@ export function describeImport(file: string, summary: ImportSummary): string {
 
 export async function run(context: CommandContext, options: GlobalOptions, args: string[]): Promise<number> {
   const [file = ''] = args;
-  // Validate the whole file before touching the store: a bad row imports nothing.
-  const records = await readMailboxCsv(file, hashPassword);
-  const summary = await withStore(context, options, (store) => store.importMailboxes(records, context.now()));
+  // Streamed into the store's all-or-nothing import: a bad row anywhere imports nothing.
+  const summary = await withStore(context, options, (store) => store.importMailboxes(mailboxCsvBatches(file, hashPassword), context.now()));
   context.stderr.write(`${describeImport(file, summary)}\n`);
   return ExitCode.Ok;
 }

@@ -24,7 +24,7 @@ export async function run(context: CommandContext, options: InitOptions): Promis
         if (existing > 0) {
           throw new UsageError(`The store ${store.url} already holds ${existing} mailboxes; --sample loads only into an empty store.`);
         }
-        const summary = await store.importMailboxes(records, context.now());
+        const summary = await store.importMailboxes([records], context.now());
         context.stderr.write(`${describeImport('sample directory (Tailspin Toys)', summary)}\n`);
       }
       context.stderr.write(`Directory store ready: ${store.url}\n`);

@@ -9,6 +9,7 @@ import type {
   ImportSummary,
   MailboxQuery,
   MailboxRecord,
+  MailboxRecordBatches,
   OrganizationalUnit,
   PendingChanges,
   ServiceState,
@@ -112,7 +113,10 @@ export class LdapStore implements DirectoryStore {
     return markServicesRefreshed(this.connection, this.layout, names, throughChangeId, when);
   }
 
-  importMailboxes(records: readonly MailboxRecord[], when: Date): Promise<ImportSummary> {
+  async importMailboxes(batches: MailboxRecordBatches, when: Date): Promise<ImportSummary> {
+    // No transaction across entries: every record is read, and checked, before the first write.
+    const records: MailboxRecord[] = [];
+    for await (const batch of batches) records.push(...batch);
     return importMailboxes({ connection: this.connection, layout: this.layout, units: this.units, concurrency: this.settings.concurrency }, records, when);
   }
 

@@ -11,8 +11,8 @@ import type {
   DirectoryStore,
   SettingWrite,
   ImportSummary,
+  MailboxRecordBatches,
   MailboxQuery,
-  MailboxRecord,
   OrganizationalUnit,
   PendingChanges,
   ServiceState,
@@ -95,7 +95,7 @@ export class SqliteStore implements DirectoryStore {
   }
 
   async markServicesRefreshed(names: readonly string[], throughChangeId: number, when: Date): Promise<void> {
-    this.immediate(() => markServicesRefreshed(this.db, names, throughChangeId, when));
+    await this.immediate(() => markServicesRefreshed(this.db, names, throughChangeId, when));
   }
 
   async findOrganizationalUnits(identity: string | undefined): Promise<OrganizationalUnit[]> {
@@ -120,7 +120,7 @@ export class SqliteStore implements DirectoryStore {
     this.db.pragma('cache_size = -524288');
   }
 
-  async importMailboxes(records: readonly MailboxRecord[], when: Date): Promise<ImportSummary> {
+  async importMailboxes(batches: MailboxRecordBatches, when: Date): Promise<ImportSummary> {
     this.useBulkCache();
     const summary: ImportSummary = { created: 0, updated: 0, organizationalUnitsCreated: 0 };
     const stamp = when.toISOString();
@@ -148,8 +148,10 @@ export class SqliteStore implements DirectoryStore {
     const addAddress = this.db.prepare('INSERT INTO email_addresses (address, mailbox_id) VALUES (?, ?)');
 
     const units = new OrganizationalUnitMaker(this.db);
-    this.immediate(() => {
-      for (const record of records) {
+    // The batches stream in while the transaction is open: a bad row further on throws, and the
+    // rollback leaves the store as it was.
+    await this.immediate(async () => {
+      for await (const batch of batches) for (const record of batch) {
         const ou = units.ensure(record.OrganizationalUnit);
         const existing = find.get({ guid: record.Guid, address: record.PrimarySmtpAddress });
         const path = parseCanonicalOu(ou);
@@ -208,10 +210,10 @@ export class SqliteStore implements DirectoryStore {
   }
 
   /** BEGIN IMMEDIATE takes the write lock up front, so concurrent writers queue on busy_timeout instead of failing. */
-  private immediate<T>(work: () => T): T {
+  private async immediate<T>(work: () => T | Promise<T>): Promise<T> {
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      const result = work();
+      const result = await work();
       this.db.exec('COMMIT');
       return result;
     } catch (error) {

@@ -26,7 +26,7 @@ describe('identity resolution on LDAP', { skip: slapdSkipReason() }, () => {
     slapd = await startSlapd();
     store = await openStore(slapd.storeUrl, ROOT, { create: true, env: slapd.env('service') });
     const records = await readMailboxCsv(join(FIXTURES, 'sample-directory.csv'), (plain) => `{PLAIN}${plain}`);
-    await store.importMailboxes(records, new Date('2026-01-01T00:00:00Z'));
+    await store.importMailboxes([records], new Date('2026-01-01T00:00:00Z'));
   });
 
   after(async () => {

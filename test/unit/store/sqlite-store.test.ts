@@ -12,7 +12,7 @@ let store: DirectoryStore;
 before(async () => {
   store = await openStore(join(tempDir(), 'unit.db'), process.cwd(), { create: true });
   const records = await readMailboxCsv(join(FIXTURES, 'sample-directory.csv'), (plain) => `{PLAIN}${plain}`);
-  await store.importMailboxes(records, new Date('2026-01-01T00:00:00Z'));
+  await store.importMailboxes([records], new Date('2026-01-01T00:00:00Z'));
 });
 
 const context = (): ChangeContext => ({ when: new Date(), osUser: 'tester', sudoUser: null, host: 'host', commandLine: 'casctl test' });
