@@ -35,7 +35,7 @@ export interface ReadIdentitiesOptions {
 export const MAX_LINE_LENGTH = 1024 * 1024;
 
 /**
- * Opens `pathOrDash` for {@link readIdentities}; `-` is stdin. The file is opened synchronously so
+ * Opens `pathOrDash` for {@link readIdentityBatches}; `-` is stdin. The file is opened synchronously so
  * that a missing or unreadable file is a UsageError here, before anything is planned or changed,
  * rather than a stream error in the middle of a run.
  */
@@ -62,14 +62,9 @@ export function openIdentitySource(pathOrDash: string, stdin: Readable): Readabl
 /** Paths of the streams openIdentitySource opened: fs.ReadStream forgets its path when given an fd. */
 const sourceNames = new WeakMap<Readable, string>();
 
-/** Streams the identities in `input`, one per non-blank, non-comment line. */
-export async function* readIdentities(input: Readable, options: ReadIdentitiesOptions = {}): AsyncGenerator<IdentityLine> {
-  for await (const batch of readIdentityBatches(input, options)) yield* batch;
-}
-
 /**
- * readIdentities a chunk at a time (batches are never empty): for bulk commands, as a million
- * lines one await each cost a second.
+ * Streams the identities in `input`, one per non-blank, non-comment line, a chunk at a time
+ * (batches are never empty): a million lines one await each would cost a second.
  */
 export async function* readIdentityBatches(input: Readable, options: ReadIdentitiesOptions = {}): AsyncGenerator<IdentityLine[]> {
   const source = options.source ?? sourceNames.get(input);
@@ -87,7 +82,7 @@ export async function* readIdentityBatches(input: Readable, options: ReadIdentit
 }
 
 /**
- * The synchronous core of {@link readIdentities}: bytes in, identities out, one batch per chunk.
+ * The synchronous core of {@link readIdentityBatches}: bytes in, identities out, one batch per chunk.
  * Exported for callers that resolve identities in batches and for benchmarks.
  */
 export class IdentityDecoder {
@@ -198,7 +193,7 @@ function toBuffer(chunk: unknown): Buffer {
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   // A stream with setEncoding() or an object-mode stream of strings: already text, re-encode it.
   if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
-  throw new TypeError(`readIdentities: expected bytes or strings from the stream, got ${typeof chunk}`);
+  throw new TypeError(`readIdentityBatches: expected bytes or strings from the stream, got ${typeof chunk}`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ExitCode, UsageError } from '../../../src/core/errors.js';
-import { MAX_LINE_LENGTH, openIdentitySource, readIdentities, type IdentityLine } from '../../../src/input/identity-file.js';
+import { MAX_LINE_LENGTH, openIdentitySource, readIdentityBatches, type IdentityLine } from '../../../src/input/identity-file.js';
 
 const execFileAsync = promisify(execFile);
 const fixtures = fileURLToPath(new URL('../../../fixtures/', import.meta.url));
@@ -18,7 +18,10 @@ const ZOE = 'Zo\u00EB M\u00FCller';
 
 async function collect(input: Readable): Promise<IdentityLine[]> {
   const out: IdentityLine[] = [];
-  for await (const item of readIdentities(input)) out.push(item);
+  for await (const batch of readIdentityBatches(input)) {
+    assert.ok(batch.length > 0, 'batches are never empty');
+    out.push(...batch);
+  }
   return out;
 }
 
@@ -78,7 +81,7 @@ const FIXTURES: ReadonlyArray<{ file: string; expected: IdentityLine[] }> = [
   },
 ];
 
-describe('readIdentities: fixture files', () => {
+describe('readIdentityBatches: fixture files', () => {
   for (const { file, expected } of FIXTURES) {
     it(`${file} via openIdentitySource`, async () => {
       assert.deepEqual(await collect(openIdentitySource(join(fixtures, file), new Readable())), expected);
@@ -106,7 +109,7 @@ describe('readIdentities: fixture files', () => {
   });
 });
 
-describe('readIdentities: chunk boundaries', () => {
+describe('readIdentityBatches: chunk boundaries', () => {
   // Two-, three- and four-byte UTF-8 sequences, and a UTF-16 surrogate pair (U+1D11E).
   const text = `Zo\u00EB\r\n\u674E\u5A1C (Li Na)\n\uD834\uDD1E clef\r\n\r\nlast`;
   const expected = numbered([1, ZOE.slice(0, 3)], [2, '\u674E\u5A1C (Li Na)'], [3, '\uD834\uDD1E clef'], [5, 'last']);
@@ -143,7 +146,7 @@ describe('readIdentities: chunk boundaries', () => {
   });
 });
 
-describe('readIdentities: lines', () => {
+describe('readIdentityBatches: lines', () => {
   const read = (text: string): Promise<IdentityLine[]> => collect(chunked([Buffer.from(text, 'utf8')]));
 
   it('treats CRLF, LF and a lone CR as line breaks and counts lines like an editor', async () => {
@@ -185,7 +188,7 @@ describe('readIdentities: lines', () => {
   });
 });
 
-describe('readIdentities: bad input', () => {
+describe('readIdentityBatches: bad input', () => {
   it('reports invalid UTF-8 with its line number', async () => {
     await rejectsWithUsage(collect(chunked([Buffer.from('ok\n# comment\nbad\xff', 'latin1'), Buffer.from('\nfine\n')])), /line 3: is not valid UTF-8/);
   });
@@ -194,7 +197,7 @@ describe('readIdentities: bad input', () => {
     const bad = (): Readable => chunked([Buffer.from('a\n\xff\n', 'latin1')]);
     await rejectsWithUsage(collect(bad()), /^standard input, line 2: is not valid UTF-8/);
     const labelled = async (): Promise<void> => {
-      for await (const item of readIdentities(bad(), { source: 'stdin' })) assert.equal(item.identity, 'a');
+      for await (const batch of readIdentityBatches(bad(), { source: 'stdin' })) for (const item of batch) assert.equal(item.identity, 'a');
     };
     await rejectsWithUsage(labelled(), /^stdin, line 2: is not valid UTF-8/);
   });
@@ -280,7 +283,7 @@ describe('openIdentitySource', () => {
   });
 });
 
-describe('readIdentities: streaming', () => {
+describe('readIdentityBatches: streaming', () => {
   it('yields the first identity after reading only the first chunks, and stops the source when abandoned', async () => {
     let pulled = 0;
     const endless = new Readable({
@@ -291,11 +294,11 @@ describe('readIdentities: streaming', () => {
         this.push(Buffer.from(`user${pulled}@tailspintoys.com\n`.repeat(1000)));
       },
     });
-    const identities = readIdentities(endless);
-    const first = await identities.next();
-    assert.deepEqual(first.value, { line: 1, identity: 'user1@tailspintoys.com' });
+    const batches = readIdentityBatches(endless);
+    const first = await batches.next();
+    assert.deepEqual(first.value?.[0], { line: 1, identity: 'user1@tailspintoys.com' });
     assert.ok(pulled <= 3, `pulled ${pulled} chunks before the first identity`);
-    await identities.return(undefined);
+    await batches.return(undefined);
     assert.ok(endless.destroyed, 'the source is destroyed once the reader stops');
   });
 
@@ -312,15 +315,16 @@ describe('readIdentities: streaming', () => {
 
       const moduleUrl = new URL('../../../src/input/identity-file.ts', import.meta.url).href;
       const script = `
-        const { openIdentitySource, readIdentities } = await import(${JSON.stringify(moduleUrl)});
+        const { openIdentitySource, readIdentityBatches } = await import(${JSON.stringify(moduleUrl)});
         globalThis.gc();
         const baseline = process.memoryUsage().heapUsed;
         let peak = 0, count = 0, last;
         const started = performance.now();
-        for await (const item of readIdentities(openIdentitySource(${JSON.stringify(path)}, process.stdin))) {
-          count += 1;
-          last = item;
-          if (count % 100000 === 0) { globalThis.gc(); peak = Math.max(peak, process.memoryUsage().heapUsed - baseline); }
+        for await (const batch of readIdentityBatches(openIdentitySource(${JSON.stringify(path)}, process.stdin))) {
+          const before = count;
+          count += batch.length;
+          last = batch.at(-1);
+          if (Math.floor(count / 100000) > Math.floor(before / 100000)) { globalThis.gc(); peak = Math.max(peak, process.memoryUsage().heapUsed - baseline); }
         }
         const elapsed = performance.now() - started;
         process.stdout.write(JSON.stringify({ elapsed, count, last, peak }));
