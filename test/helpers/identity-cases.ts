@@ -34,7 +34,7 @@ export async function resolvedNames(store: DirectoryStore, identity: string, wil
   return (result.get(identity) ?? []).map((m) => m.Name).sort();
 }
 
-/** One test per case, plus the Guid in any case: the same expectations on every store. */
+/** One test per case, the Guid in any case, wildcards and the Administrator rule: the same expectations on every store. */
 export function testIdentityResolution(store: () => DirectoryStore, cases: readonly [string, string[]][]): void {
   for (const [identity, expected] of cases) {
     test(`identity ${JSON.stringify(identity)} resolves to ${expected.join(', ') || 'nothing'}`, async () => {
@@ -45,5 +45,32 @@ export function testIdentityResolution(store: () => DirectoryStore, cases: reado
     const [rand] = (await store().resolveIdentities(['rzaher'], { wildcards: false })).get('rzaher') ?? [];
     assert.ok(rand);
     assert.deepEqual(await resolvedNames(store(), rand.Guid.toUpperCase()), ['Rand Zaher']);
+  });
+  test('many identities at once resolve each on its own (batched lookups)', async () => {
+    const identities = ['rzaher', 'Chris Green', 'nobody@tailspintoys.com', 'ebrunner@tailspintoys.com', 'Zoë Müller', 'TAILSPINTOYS\\rzaher', ...cases.map(([i]) => i)];
+    const result = await store().resolveIdentities(identities, { wildcards: false });
+    for (const [identity, expected] of cases) assert.deepEqual((result.get(identity) ?? []).map((m) => m.Name).sort(), expected, identity);
+    assert.deepEqual(result.get('nobody@tailspintoys.com') ?? [], []);
+    assert.equal(result.get('ebrunner@tailspintoys.com')?.[0]?.Name, 'Ebru Brunner');
+  });
+  test("wildcards: * anywhere; the store's own wildcard and filter syntax and the escape character stay literal", async () => {
+    const names = (identity: string): Promise<string[]> => resolvedNames(store(), identity, true);
+    const rand = await names('rand*');
+    for (const name of ['Rand Zaher', 'Rand Kowalski', 'Randall Okafor', 'Randi Svensson', 'Randolph Bishop']) assert.ok(rand.includes(name), name);
+    assert.ok(!rand.includes('Miranda Rand'));
+    assert.ok((await names('*rand*')).includes('Miranda Rand'));
+    assert.deepEqual(await names('rand%'), []);
+    assert.deepEqual(await names('r_zaher'), []);
+    assert.deepEqual(await names('r\\zaher*'), []);
+    assert.deepEqual(await names('rand*)(uid=*'), []);
+    assert.deepEqual(await names('zoë*'), ['Zoë Müller']);
+    assert.deepEqual(await names('Chris G*'), ['Chris Green', 'Chris Green']);
+    assert.ok((await names('*@tailspintoys.com')).length > 200);
+  });
+  test('the Administrator mailbox reads disabled whatever is stored', async () => {
+    const [admin] = (await store().resolveIdentities(['Administrator'], { wildcards: false })).get('Administrator') ?? [];
+    assert.equal(admin?.IsAdministrator, true);
+    assert.equal(admin?.PopEnabled, false);
+    assert.equal(admin?.ImapEnabled, false);
   });
 }

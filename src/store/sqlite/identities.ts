@@ -1,7 +1,7 @@
+import type { Statement } from 'better-sqlite3';
 import { netbiosDomain } from '../../core/distinguished-name.js';
 import { fold, isAscii } from '../../core/mailbox.js';
 import { likePattern } from '../../filter/to-sql.js';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from './connection.js';
 import { rowId, type MailboxRow } from './rows.js';
 
@@ -56,9 +56,10 @@ export class IdentityResolver {
   }
 
   /**
-   * The rows (of the `select` list over `mailboxes m`, row id first; absent: none) of the mailboxes each identity names. Plain identities are
-   * resolved a batch per statement; wildcards, non-ASCII text and the DN, canonical and
-   * DOMAIN\\account forms one by one.
+   * The rows (of the `select` list over `mailboxes m`, row id first) of the mailboxes each
+   * identity names; an identity that names none is absent. Plain identities are resolved a batch
+   * per statement; wildcards, non-ASCII text and the DN, canonical and DOMAIN\account forms one
+   * by one.
    */
   resolveMany(identities: readonly string[], wildcards: boolean, select: string): Map<string, MailboxRow[]> {
     const result = new Map<string, MailboxRow[]>();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { MAILBOX_FIELDS, type Mailbox, type MailboxField } from '../../../src/core/mailbox.js';
-import { readMailboxCsv } from '../../../src/input/mailbox-csv.js';
+import { mailboxCsvBatches } from '../../../src/input/mailbox-csv.js';
 import type { ChangeContext, DirectoryStore } from '../../../src/store/directory-store.js';
 import { openStore } from '../../../src/store/open-store.js';
 import { FIXTURES, tempDir } from '../../helpers/cli.js';
@@ -11,8 +11,7 @@ let store: DirectoryStore;
 
 before(async () => {
   store = await openStore(join(tempDir(), 'unit.db'), process.cwd(), { create: true });
-  const records = await readMailboxCsv(join(FIXTURES, 'sample-directory.csv'), (plain) => `{PLAIN}${plain}`);
-  await store.importMailboxes([records], new Date('2026-01-01T00:00:00Z'));
+  await store.importMailboxes(mailboxCsvBatches(join(FIXTURES, 'sample-directory.csv'), (plain) => `{PLAIN}${plain}`), new Date('2026-01-01T00:00:00Z'));
 });
 
 const context = (): ChangeContext => ({ when: new Date(), osUser: 'tester', sudoUser: null, host: 'host', commandLine: 'casctl test' });
