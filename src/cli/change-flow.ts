@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import { describeSummary, type ChangeSummary } from '../core/change-summary.js';
 import { recordedCommandLine } from '../core/command-line.js';
-import { ExitCode, UsageError } from '../core/errors.js';
+import { ExitCode, ServiceError, UsageError } from '../core/errors.js';
 import type { PlanItem } from '../core/plan.js';
 import { PROTOCOLS } from '../core/protocols.js';
 import { servicesFor } from '../services/services.js';
@@ -105,7 +105,13 @@ export async function runChange(
   if (applied?.changeId != null) {
     messages.info(`Recorded as change ${applied.changeId}; undo it with: casctl undo ${applied.changeId}`);
     if (planned.makeEffective !== undefined) {
-      await planned.makeEffective();
+      try {
+        await planned.makeEffective();
+      } catch (error) {
+        if (!(error instanceof ServiceError)) throw error;
+        // The store has the change: say so first, so nobody runs the change again to "retry" it.
+        throw new ServiceError(`Change ${applied.changeId} is committed, but making it effective failed. ${error.message}`);
+      }
     } else {
       const services = servicesFor(PROTOCOLS.filter((p) => plan.properties.has(p.property))).map((s) => s.Name);
       messages.info(`For the change to take effect, run 'casctl refresh-service' or restart: ${services.join(', ')} (or use --restart next time).`);

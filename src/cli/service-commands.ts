@@ -2,6 +2,7 @@ import type { DirectoryStore } from '../store/directory-store.js';
 import { ServiceControl, type ServiceReport } from '../services/service-control.js';
 import { readServiceSetup } from '../services/service-config.js';
 import { chooseProperties, parseOutputFormat, render, type View } from '../output/formats.js';
+import { Messages } from '../output/messages.js';
 import { useColour, type CommandContext } from './context.js';
 import { configFor, withStore, type GlobalOptions } from './open.js';
 
@@ -22,8 +23,8 @@ export async function withServices<T>(
 }
 
 const VIEW: View = {
-  properties: ['Status', 'Name', 'DisplayName', 'PendingChanges', 'PendingMailboxes', 'LastRefreshed'],
-  defaults: ['Status', 'Name', 'DisplayName', 'PendingChanges', 'PendingMailboxes', 'LastRefreshed'],
+  properties: ['Status', 'Name', 'DisplayName', 'PendingChanges', 'PendingMailboxes', 'LastRefreshed', 'StatusMessage'],
+  defaults: ['Status', 'Name', 'DisplayName', 'PendingChanges', 'PendingMailboxes', 'LastRefreshed', 'StatusMessage'],
   table: ['Status', 'Name', 'DisplayName', 'PendingChanges'],
   id: 'Name',
 };
@@ -39,7 +40,13 @@ export async function renderServices(context: CommandContext, options: ServiceOp
     PendingChanges: r.pending.length > 0,
     PendingMailboxes: new Set(r.pending.map((p) => p.PrimarySmtpAddress)).size,
     LastRefreshed: r.refreshedAt,
+    StatusMessage: r.statusMessage,
   }));
+  // The table has no room for it: why a service is not Running goes to stderr, once per distinct reason.
+  const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
+  const reasons = new Map<string, string[]>();
+  for (const r of reports) if (r.statusMessage !== null) reasons.set(r.statusMessage, [...(reasons.get(r.statusMessage) ?? []), r.service.Name]);
+  for (const [reason, names] of reasons) messages.warning(`${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} not running: ${reason}`);
   await render(rows, context.stdout, { format, view: VIEW, properties, colour: useColour(context.stdout, context.env) });
 }
 

@@ -25,7 +25,8 @@ export async function runCommand(argv: readonly string[], timeoutMs: number): Pr
   return { exitCode: result.exitCode, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
-export function failureMessage(argv: readonly string[], result: CommandResult): string {
+/** `shown` replaces the command as shown, when its argv is too long to print (hundreds of login names). */
+export function failureMessage(argv: readonly string[], result: CommandResult, shown = `'${showCommand(argv)}'`): string {
   const said = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-5).join('\n  ');
-  return `'${showCommand(argv)}' failed with exit code ${result.exitCode}${said === '' ? '.' : `:\n  ${said}`}`;
+  return `${shown} failed with exit code ${result.exitCode}${said === '' ? '.' : `:\n  ${said}`}`;
 }

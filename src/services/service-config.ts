@@ -5,33 +5,62 @@ import { SERVICES } from './services.js';
 export interface ServiceCommands {
   restart: string[];
   status: string[];
-  /** Flushes cached logins; a `{users}` argument becomes the mailboxes' addresses, or is dropped to flush all. */
+  /** Flushes cached logins; a `{users}` argument becomes login names, or is dropped to flush all. */
   flush: string[] | null;
-  /** Ends one mailbox's open sessions; `{user}` is its address. */
+  /** Ends every open session of one mailbox, whatever its protocol; `{user}` is its address. */
   kick: string[] | null;
+  /** Lists every open session, one per line (`doveadm -f tab who -1`): how one protocol's sessions are found. */
+  who: string[] | null;
+  /** Ends the processes of sessions found with `who`; `{pids}` becomes their process ids. */
+  kill: string[] | null;
 }
 
 export interface ServiceSetup {
   timeoutMs: number;
   /** By service Name (MSExchangePOP3, ...). */
   commands: Map<string, ServiceCommands>;
+  /** How to run `dovecot --version` where Dovecot runs, to tell which configuration syntax it reads; null: unknown. */
+  version: string[] | null;
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
 const PRESETS = ['dovecot', 'systemd'] as const;
-const COMMAND_KEYS = ['restart', 'status', 'flush', 'kick'] as const;
+const COMMAND_KEYS = ['restart', 'status', 'flush', 'kick', 'who', 'kill'] as const;
+const SECTION_KEYS = ['preset', 'config', 'unit', 'doveadm', 'timeoutSeconds', 'commands'] as const;
+type Preset = (typeof PRESETS)[number];
 
-function presetCommands(preset: (typeof PRESETS)[number], section: Record<string, unknown>, where: string): ServiceCommands {
+/**
+ * The argv prefix that runs another program where doveadm runs: `["docker", "exec", "mail", "doveadm"]`
+ * runs `kill` as `["docker", "exec", "mail", "kill"]`, found on that PATH (`/usr/bin/doveadm` does
+ * not say where `dovecot` is). Null when the last word is not doveadm (a wrapper script): then
+ * casctl cannot tell how to reach that machine.
+ */
+function beside(doveadm: readonly string[], program: string): string[] | null {
+  const last = doveadm[doveadm.length - 1] ?? '';
+  if (!/(^|\/)doveadm$/.test(last)) return null;
+  return [...doveadm.slice(0, -1), program];
+}
+
+function presetCommands(preset: Preset, section: Record<string, unknown>, where: string): { commands: ServiceCommands; version: string[] | null } {
   const config = optionalString(section, 'config', where);
+  const prefix = section.doveadm === undefined ? ['doveadm'] : argv(section.doveadm, `${where}."doveadm"`);
   // One Dovecot serves IMAP4 and POP3: every Exchange service maps onto the same daemon.
-  const doveadm = ['doveadm', ...(config === undefined ? [] : ['-c', config])];
-  const flush = [...doveadm, 'auth', 'cache', 'flush', '{users}'];
-  const kick = [...doveadm, 'kick', '{user}'];
+  const doveadm = [...prefix, ...(config === undefined ? [] : ['-c', config])];
+  const kill = beside(prefix, 'kill');
+  const dovecot = beside(prefix, 'dovecot');
+  const common = {
+    flush: [...doveadm, 'auth', 'cache', 'flush', '{users}'],
+    // A wrapper that is not doveadm itself: sessions end per mailbox (every protocol), as kick does.
+    kick: kill === null ? [...doveadm, 'kick', '{user}'] : null,
+    who: kill === null ? null : [...doveadm, '-f', 'tab', 'who', '-1'],
+    kill: kill === null ? null : [...kill, '-TERM', '{pids}'],
+  };
+  const version = dovecot === null ? null : [...dovecot, '--version'];
   if (preset === 'dovecot') {
-    return { restart: [...doveadm, 'reload'], status: [...doveadm, 'service', 'status'], flush, kick };
+    return { commands: { restart: [...doveadm, 'reload'], status: [...doveadm, 'service', 'status'], ...common }, version };
   }
   const unit = optionalString(section, 'unit', where) ?? 'dovecot';
-  return { restart: ['systemctl', 'restart', unit], status: ['systemctl', 'is-active', '--quiet', unit], flush, kick };
+  return { commands: { restart: ['systemctl', 'restart', unit], status: ['systemctl', 'is-active', '--quiet', unit], ...common }, version };
 }
 
 function optionalString(section: Record<string, unknown>, key: string, where: string): string | undefined {
@@ -43,15 +72,16 @@ function optionalString(section: Record<string, unknown>, key: string, where: st
 
 function argv(value: unknown, where: string): string[] {
   if (!Array.isArray(value) || value.length === 0 || !value.every((a): a is string => typeof a === 'string') || value[0] === '') {
-    throw new ConfigError(`${where} must be a non-empty array of strings (the program and its arguments; no shell is used).`);
+    throw new ConfigError(`${where} must be a non-empty array of strings (the program and its arguments; no shell is used), not ${JSON.stringify(value)}.`);
   }
   return value;
 }
 
 /**
  * Reads and validates the `services` section of the configuration file:
- *   {"preset": "dovecot", "config": "/etc/dovecot/dovecot.conf"}       doveadm reload / service status / auth cache flush / kick
- *   {"preset": "systemd", "unit": "dovecot"}                           systemctl restart / is-active, doveadm for flush and kick
+ *   {"preset": "dovecot", "config": "/etc/dovecot/dovecot.conf"}       doveadm reload / service status / auth cache flush / who
+ *   {"preset": "dovecot", "doveadm": ["docker", "exec", "mail", "doveadm"]}   doveadm wherever Dovecot runs
+ *   {"preset": "systemd", "unit": "dovecot"}                           systemctl restart / is-active, doveadm for the rest
  *   {"commands": {"MSExchangeIMAP4": {"restart": [...], "status": [...]}}}   per service, overriding a preset
  */
 export function readServiceSetup(raw: unknown, configPath: string | null): ServiceSetup {
@@ -63,11 +93,14 @@ export function readServiceSetup(raw: unknown, configPath: string | null): Servi
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${where} must be an object.`);
   const section = raw as Record<string, unknown>;
-  const unknown = Object.keys(section).filter((k) => !['preset', 'config', 'unit', 'timeoutSeconds', 'commands'].includes(k));
-  if (unknown.length > 0) throw new ConfigError(`${where}: unknown key "${unknown[0]}"; known: preset, config, unit, timeoutSeconds, commands.`);
+  const unknown = Object.keys(section).filter((k) => !(SECTION_KEYS as readonly string[]).includes(k));
+  if (unknown.length > 0) throw new ConfigError(`${where}: unknown key "${unknown[0]}"; known: ${SECTION_KEYS.join(', ')}.`);
   const preset = section.preset;
-  if (preset !== undefined && !PRESETS.includes(preset as (typeof PRESETS)[number])) {
+  if (preset !== undefined && !PRESETS.includes(preset as Preset)) {
     throw new ConfigError(`${where}: "preset" must be one of ${PRESETS.map((p) => `"${p}"`).join(', ')}, not ${JSON.stringify(preset)}.`);
+  }
+  if (preset === undefined && section.doveadm !== undefined) {
+    throw new ConfigError(`${where}: "doveadm" belongs to a preset ("dovecot" or "systemd"); without one, give each command under "commands".`);
   }
   const timeout = section.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   if (typeof timeout !== 'number' || !(timeout > 0)) throw new ConfigError(`${where}: "timeoutSeconds" must be a positive number.`);
@@ -79,9 +112,9 @@ export function readServiceSetup(raw: unknown, configPath: string | null): Servi
     }
   }
 
+  const base = preset === undefined ? undefined : presetCommands(preset as Preset, section, where);
   const commands = new Map<string, ServiceCommands>();
   for (const service of SERVICES) {
-    const base = preset === undefined ? undefined : presetCommands(preset as (typeof PRESETS)[number], section, where);
     const override = (overrides as Record<string, unknown>)[service.Name];
     const own: Partial<Record<(typeof COMMAND_KEYS)[number], string[]>> = {};
     if (override !== undefined) {
@@ -93,12 +126,22 @@ export function readServiceSetup(raw: unknown, configPath: string | null): Servi
         own[key as (typeof COMMAND_KEYS)[number]] = argv(value, `${where}.commands.${service.Name}.${key}`);
       }
     }
-    const restart = own.restart ?? base?.restart;
-    const status = own.status ?? base?.status;
+    const restart = own.restart ?? base?.commands.restart;
+    const status = own.status ?? base?.commands.status;
     if (restart === undefined || status === undefined) {
       throw new ConfigError(`${where}: ${service.Name} has no ${restart === undefined ? 'restart' : 'status'} command; set "preset" or give it under "commands".`);
     }
-    commands.set(service.Name, { restart, status, flush: own.flush ?? base?.flush ?? null, kick: own.kick ?? base?.kick ?? null });
+    // An own kick replaces the preset's way of ending sessions; own who and kill replace kick.
+    const ownKick = own.kick !== undefined;
+    const ownWhoKill = own.who !== undefined || own.kill !== undefined;
+    const who = ownKick && !ownWhoKill ? null : (own.who ?? base?.commands.who ?? null);
+    const kill = ownKick && !ownWhoKill ? null : (own.kill ?? base?.commands.kill ?? null);
+    if ((who === null) !== (kill === null)) {
+      throw new ConfigError(`${where}.commands.${service.Name}: "who" and "kill" go together (sessions are found with one and ended with the other).`);
+    }
+    if (kill !== null && !kill.includes('{pids}')) throw new ConfigError(`${where}.commands.${service.Name}.kill must have a "{pids}" argument.`);
+    const kick = ownWhoKill ? null : (own.kick ?? base?.commands.kick ?? null);
+    commands.set(service.Name, { restart, status, flush: own.flush ?? base?.commands.flush ?? null, kick, who, kill });
   }
-  return { timeoutMs: timeout * 1000, commands };
+  return { timeoutMs: timeout * 1000, commands, version: base?.version ?? null };
 }

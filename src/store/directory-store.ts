@@ -84,6 +84,8 @@ export interface ChangeRecord {
 /** A mailbox whose setting changed since a service last refreshed, with the value it holds now. */
 export interface PendingSetting {
   PrimarySmtpAddress: string;
+  /** Every name the mailbox may log in as (its addresses and UPN, lower-case): Dovecot caches each one apart. */
+  logins: string[];
   property: CasSettingName;
   enabled: boolean;
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { BIN, casctl, json, ROOT, sampleStore, tempDir, type CliResult } from '../helpers/cli.js';
-import { doveadm, dovecotSkipReason, flushAuthCache, freePort, startDovecot, type Dovecot } from '../helpers/dovecot.js';
+import { dovecotSkipReason, freePort, startDovecot, type Dovecot } from '../helpers/dovecot.js';
 import { imapLogin, openImapSession, pop3Login } from '../helpers/mail-login.js';
 
 const SAMPLE_PASSWORD = 'Tailspin!2026';
@@ -249,7 +249,7 @@ describe('test-imapconnectivity / test-popconnectivity against a real Dovecot', 
     assert.ok((await pop3Login(dovecot.pop3Port, CACHED, SAMPLE_PASSWORD)).ok, 'cached: still admitted');
     const cachedRun = await pop([CACHED, '-o', 'json']);
     assert.equal(onlyRow(cachedRun).Result, 'Success');
-    assert.ok(flushAuthCache(dovecot.config, [CACHED]) >= 1);
+    assert.ok(dovecot.flushAuthCache([CACHED]) >= 1);
     assert.equal((await pop3Login(dovecot.pop3Port, CACHED, SAMPLE_PASSWORD)).ok, false);
     const flushedRun = await pop([CACHED, '-o', 'json']);
     assert.equal(flushedRun.code, 1);
@@ -260,7 +260,7 @@ describe('test-imapconnectivity / test-popconnectivity against a real Dovecot', 
     const session = await openImapSession(dovecot.imapPort, RAND, SAMPLE_PASSWORD);
     try {
       assert.equal(await session.alive(), true);
-      const kick = doveadm(dovecot.config, ['kick', RAND]);
+      const kick = dovecot.doveadm(['kick', RAND]);
       assert.equal(kick.code, 0, kick.stderr);
       let alive = true;
       for (let i = 0; i < 40 && alive; i++) {

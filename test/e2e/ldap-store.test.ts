@@ -13,13 +13,13 @@ import { hashPassword } from '../../src/input/password-hash.js';
 import type { ChangeContext, DirectoryStore, MailboxRecord } from '../../src/store/directory-store.js';
 import { NOT_ADMINISTRATOR } from '../../src/store/ldap/apply-changes.js';
 import { LdapConnection } from '../../src/store/ldap/connection.js';
-import { dovecotLdapFiles } from '../../src/dovecot/ldap-auth-config.js';
+import { ldapAuthFiles } from '../../src/dovecot/ldap-auth-config.js';
 import { LdapStore } from '../../src/store/ldap/ldap-store.js';
 import { resolveLdapSettings } from '../../src/store/ldap/settings.js';
 import { parseLdapUrl } from '../../src/store/ldap/url.js';
 import { openStore } from '../../src/store/open-store.js';
 import { FIXTURES, ROOT, casctl, json, tempDir, type CliResult } from '../helpers/cli.js';
-import { dovecotSkipReason, flushAuthCache, freePort, startDovecot } from '../helpers/dovecot.js';
+import { dovecotSkipReason, freePort, startDovecot } from '../helpers/dovecot.js';
 import { imapLogin, pop3Login } from '../helpers/mail-login.js';
 import { slapdSkipReason, startSlapd, type Slapd } from '../helpers/slapd.js';
 
@@ -615,7 +615,7 @@ describe('Dovecot enforces an LDAP store through the generated configuration', {
       const store = await openStore(slapd.storeUrl, ROOT, { create: true, env: slapd.env('service') });
       await store.importMailboxes([await readMailboxCsv(SAMPLE, () => HASH)], new Date());
       const dir = tempDir();
-      for (const [name, content] of dovecotLdapFiles({ storeUrl: slapd.storeUrl, directory: dir })) writeFileSync(join(dir, name), content);
+      for (const [name, content] of ldapAuthFiles({ storeUrl: slapd.storeUrl, directory: dir })) writeFileSync(join(dir, name), content);
       const dovecot = await startDovecot({ authInclude: join(dir, 'casctl-auth.conf') });
       try {
         const rand = 'rand.zaher@tailspintoys.com';
@@ -625,7 +625,7 @@ describe('Dovecot enforces an LDAP store through the generated configuration', {
         assert.equal((await pop3Login(dovecot.pop3Port, 'amara.nwosu@tailspintoys.com', PASSWORD)).ok, false, 'POP3 off in the sample');
         const [mailbox] = (await store.resolveIdentities([rand], { wildcards: false })).get(rand) ?? [];
         await store.applyCasChanges([{ guids: [mailbox?.Guid ?? ''], property: 'PopEnabled', to: false }], context());
-        flushAuthCache(dovecot.config);
+        dovecot.flushAuthCache();
         assert.equal((await pop3Login(dovecot.pop3Port, rand, PASSWORD)).ok, false);
         assert.equal((await imapLogin(dovecot.imapPort, rand, PASSWORD)).ok, true);
       } finally {

@@ -1,14 +1,15 @@
 /**
- * A private, real Dovecot 2.3 for end-to-end tests (shared/recipes/dovecot/dovecot.conf):
- * standalone configuration in a temp dir, 127.0.0.1 only, ports the OS hands out, no TLS,
- * plaintext auth, the auth cache ON as in production (so tests can show a change is not seen
- * until the cache is flushed), no failure delay, no anvil penalty.
+ * A private, real Dovecot for end-to-end tests: 2.3 from this machine's packages, or 2.4 run with
+ * chroot from the Debian 13 root (test/helpers/debian13-root.ts). Standalone configuration in a
+ * temp dir, 127.0.0.1 only, ports the OS hands out, no TLS, plaintext auth, the auth cache ON as
+ * in production (so tests can show a change is not seen until the cache is flushed), no failure
+ * delay, no anvil penalty.
  *
- *   const dovecot = await startDovecot({ authInclude: '/tmp/x/casctl-auth.conf' });
+ *   const dovecot = await startDovecot({ version: '2.4', authInclude: '/tmp/x/casctl-auth.conf' });
  *   ... imapLogin(dovecot.imapPort, ...) ...
  *   await dovecot.stop();
  *
- * Tests skip when Dovecot is missing only on a developer's machine: with CI set, a missing
+ * Tests skip when a Dovecot is missing only on a developer's machine: with CI set, a missing
  * Dovecot fails (startDovecot throws), so a CI run never goes green by skipping everything.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -17,8 +18,15 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { SBIN, running, stopDaemon, trackDaemon, which } from './daemon.js';
+import { DEBIAN13_ROOT, debian13RootReady, enterRoot, rootAccount } from './debian13-root.js';
+
+export type DovecotVersion = '2.3' | '2.4';
+/** Every version the end-to-end suites run against. */
+export const DOVECOT_VERSIONS: readonly DovecotVersion[] = ['2.3', '2.4'];
 
 export interface StartOptions {
+  /** Default 2.3. */
+  version?: DovecotVersion;
   /** Path of a casctl-auth.conf to `!include`: it defines passdb and userdb. */
   authInclude: string;
   /** Extra configuration lines appended at the end (e.g. `auth_cache_ttl = 5 s`). */
@@ -28,6 +36,13 @@ export interface StartOptions {
 }
 
 export interface Dovecot {
+  version: DovecotVersion;
+  /** The argv prefix that runs this Dovecot's doveadm: casctl's `services.doveadm`. */
+  doveadmPrefix: string[];
+  /** Runs doveadm -c CONFIG ARGS. Beware: `auth cache flush` exits 0 even when it failed; see flushAuthCache. */
+  doveadm(args: readonly string[]): DoveadmResult;
+  /** `doveadm auth cache flush [USER...]`, checked; returns how many entries it flushed. */
+  flushAuthCache(users?: readonly string[]): number;
   /** The temp dir holding everything: dovecot.conf, run/, state/, log/, mail/. */
   base: string;
   /** The generated dovecot.conf (pass it to doveadm). */
@@ -50,36 +65,42 @@ export interface DoveadmResult {
 
 
 
-/** Is `dovecot` installed (on PATH or in /usr/sbin)? */
-export function dovecotAvailable(): boolean {
-  return which('dovecot') !== undefined;
+/** Is this Dovecot installed: 2.3 on the machine, 2.4 in the Debian 13 root? */
+export function dovecotAvailable(version: DovecotVersion = '2.3'): boolean {
+  return version === '2.3' ? which('dovecot') !== undefined : debian13RootReady();
 }
 
 /**
- * For `describe(..., { skip: dovecotSkipReason() })`: a reason to skip when Dovecot is missing
- * on a developer's machine; false when it is installed or when CI is set (the tests then run and
- * fail loudly in startDovecot instead of skipping).
+ * For `describe(..., { skip: dovecotSkipReason(version) })`: a reason to skip when that Dovecot
+ * is missing on a developer's machine; false when it is there or when CI is set (the tests then
+ * run and fail loudly in startDovecot instead of skipping).
  */
-export function dovecotSkipReason(): string | false {
-  if (dovecotAvailable()) return false;
+export function dovecotSkipReason(version: DovecotVersion = '2.3'): string | false {
+  if (dovecotAvailable(version)) return false;
   if (process.env.CI !== undefined && process.env.CI !== '') return false;
-  return 'Dovecot is not installed (apt-get install dovecot-imapd dovecot-pop3d dovecot-sqlite); skipped because CI is not set';
+  return `${missing(version)}; skipped because CI is not set`;
 }
 
-/** Runs `doveadm -c CONFIG ARGS...`. Beware: `auth cache flush` exits 0 even when it failed; see flushAuthCache. */
-export function doveadm(config: string, args: readonly string[]): DoveadmResult {
-  const program = which('doveadm') ?? 'doveadm';
-  const result = spawnSync(program, ['-c', config, ...args], { encoding: 'utf8', timeout: 15_000 });
+function missing(version: DovecotVersion): string {
+  return version === '2.3'
+    ? `Dovecot 2.3 is not installed (no 'dovecot' on PATH or in ${SBIN.join(', ')}): apt-get install dovecot-imapd dovecot-pop3d dovecot-sqlite dovecot-ldap`
+    : `Dovecot 2.4 is not there: no Debian 13 root at ${DEBIAN13_ROOT} (build it with .ci/debian13-root)`;
+}
+
+/** The argv prefix that runs doveadm of a version. */
+function doveadmPrefix(version: DovecotVersion): string[] {
+  return version === '2.3' ? [which('doveadm') ?? 'doveadm'] : ['chroot', DEBIAN13_ROOT, 'doveadm'];
+}
+
+function runDoveadm(prefix: readonly string[], config: string, args: readonly string[]): DoveadmResult {
+  const [program = 'doveadm', ...rest] = prefix;
+  const result = spawnSync(program, [...rest, '-c', config, ...args], { encoding: 'utf8', timeout: 15_000 });
   if (result.error !== undefined) return { code: -1, stdout: result.stdout ?? '', stderr: `${result.error.message}\n${result.stderr ?? ''}` };
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
-/**
- * `doveadm auth cache flush [USER...]`, checked the way its exit code cannot be (it is 0 even on
- * failure): the output must say "N cache entries flushed" and carry no "Error:". Returns N.
- */
-export function flushAuthCache(config: string, users: readonly string[] = []): number {
-  const result = doveadm(config, ['auth', 'cache', 'flush', ...users]);
+/** Checked the way its exit code cannot be (it is 0 even on failure): "N cache entries flushed" and no "Error:". */
+function checkedFlush(result: DoveadmResult): number {
   const output = `${result.stdout}\n${result.stderr}`;
   const match = /(\d+) cache entries flushed/.exec(output);
   if (result.code !== 0 || match === null || /Error:/.test(output)) {
@@ -93,8 +114,9 @@ interface Account {
   gid: number;
 }
 
-/** The vmail user's ids; created (as root) when missing. */
-function vmailAccount(): Account {
+/** The vmail user's ids (the root's own for 2.4); created (as root) when missing on the machine. */
+function vmailAccount(version: DovecotVersion): Account {
+  if (version === '2.4') return rootAccount('vmail');
   const lookup = (): Account | undefined => {
     const uid = spawnSync('id', ['-u', 'vmail'], { encoding: 'utf8' });
     const gid = spawnSync('id', ['-g', 'vmail'], { encoding: 'utf8' });
@@ -126,22 +148,35 @@ export function freePort(): Promise<number> {
   });
 }
 
-function configuration(base: string, authInclude: string, imapPort: number, pop3Port: number, vmail: Account, extra: string): string {
-  return `# generated by test/helpers/dovecot.ts from shared/recipes/dovecot/dovecot.conf (standalone: /etc/dovecot is not read)
-instance_name = casctl-test-${process.pid}-${imapPort}
+function configuration(version: DovecotVersion, base: string, authInclude: string, imapPort: number, pop3Port: number, vmail: Account, extra: string): string {
+  const listeners = (address: string): string => `
+service imap-login {
+  inet_listener imap {
+    ${address} = 127.0.0.1
+    port = ${imapPort}
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    ${address} = 127.0.0.1
+    port = ${pop3Port}
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}`;
+  const common = `instance_name = casctl-test-${process.pid}-${imapPort}
 base_dir  = ${base}/run
 state_dir = ${base}/state
 log_path  = ${base}/log/dovecot.log
 
 protocols = imap pop3
 listen = 127.0.0.1
-
 ssl = no
-disable_plaintext_auth = no
 auth_mechanisms = plain login
-# the default, spelled out: logins are lower-cased before the passdb sees them
-auth_username_format = %Lu
-
 auth_verbose = yes
 auth_cache_size = 10M
 auth_cache_ttl = 1 hour
@@ -158,29 +193,28 @@ service anvil {
 mail_uid = vmail
 mail_gid = vmail
 first_valid_uid = ${Math.min(vmail.uid, 500)}
-first_valid_gid = ${Math.min(vmail.gid, 500)}
+first_valid_gid = ${Math.min(vmail.gid, 500)}`;
+  if (version === '2.3') {
+    return `# generated by test/helpers/dovecot.ts from shared/recipes/dovecot/dovecot.conf (standalone: /etc/dovecot is not read)
+${common}
+disable_plaintext_auth = no
 mail_location = maildir:${base}/mail/%d/%n
 
 !include ${authInclude}
+${listeners('address')}
+${extra}
+`;
+  }
+  return `# generated by test/helpers/dovecot.ts from shared/recipes/dovecot24/dovecot.conf (standalone: /etc/dovecot is not read)
+dovecot_config_version = 2.4.1
+dovecot_storage_version = 2.4.1
+${common}
+auth_allow_cleartext = yes
+mail_driver = maildir
+mail_path = ${base}/mail/%{user | domain}/%{user | username}
 
-service imap-login {
-  inet_listener imap {
-    address = 127.0.0.1
-    port = ${imapPort}
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-service pop3-login {
-  inet_listener pop3 {
-    address = 127.0.0.1
-    port = ${pop3Port}
-  }
-  inet_listener pop3s {
-    port = 0
-  }
-}
+!include ${authInclude}
+${listeners('listen')}
 ${extra}
 `;
 }
@@ -230,11 +264,12 @@ function readLog(base: string): string {
  * to a file, not a pipe: the master inherits the descriptors, so a pipe would never close
  * (wait for 'exit', never for 'close').
  */
-function spawnDovecot(program: string, config: string, base: string): Promise<{ code: number; output: string }> {
+function spawnDovecot(program: readonly string[], config: string, base: string): Promise<{ code: number; output: string }> {
   const outputPath = join(base, 'log', 'startup.log');
   const fd = openSync(outputPath, 'w');
   return new Promise<{ code: number; output: string }>((resolve) => {
-    const child = spawn(program, ['-c', config], { stdio: ['ignore', fd, fd] });
+    const [file = 'dovecot', ...args] = program;
+    const child = spawn(file, [...args, '-c', config], { stdio: ['ignore', fd, fd] });
     const output = (): string => {
       try {
         return readFileSync(outputPath, 'utf8');
@@ -249,17 +284,19 @@ function spawnDovecot(program: string, config: string, base: string): Promise<{ 
 
 /** Starts a private Dovecot; resolves when both IMAP and POP3 greet. */
 export async function startDovecot(options: StartOptions): Promise<Dovecot> {
-  const program = which('dovecot');
-  if (program === undefined) {
-    throw new Error(
-      `Dovecot is not installed (no 'dovecot' on PATH or in ${SBIN.join(', ')}): apt-get install dovecot-imapd dovecot-pop3d dovecot-sqlite` +
-        (process.env.CI ? ' (CI is set, so the end-to-end tests fail instead of skipping)' : ''),
-    );
+  const version = options.version ?? '2.3';
+  if (!dovecotAvailable(version)) {
+    throw new Error(`${missing(version)}${process.env.CI ? ' (CI is set, so the end-to-end tests fail instead of skipping)' : ''}`);
   }
   if (!isAbsolute(options.authInclude) || !existsSync(options.authInclude)) {
     throw new Error(`authInclude must be an existing absolute path: ${options.authInclude}`);
   }
-  const vmail = vmailAccount();
+  if (version === '2.4' && !options.authInclude.startsWith(tmpdir())) {
+    throw new Error(`authInclude must be under ${tmpdir()}, the one directory the Debian 13 root shares: ${options.authInclude}`);
+  }
+  const program = version === '2.3' ? [which('dovecot') as string] : ['chroot', DEBIAN13_ROOT, 'dovecot'];
+  const prefix = doveadmPrefix(version);
+  const vmail = vmailAccount(version);
   const timeoutMs = options.startTimeoutMs ?? 10_000;
 
   // The ports are free when we ask, but another process may take one before Dovecot binds it: retry.
@@ -274,8 +311,9 @@ export async function startDovecot(options: StartOptions): Promise<Dovecot> {
     let pop3Port = await freePort();
     while (pop3Port === imapPort) pop3Port = await freePort();
     const config = join(base, 'dovecot.conf');
-    writeFileSync(config, configuration(base, options.authInclude, imapPort, pop3Port, vmail, options.extraConfig ?? ''));
+    writeFileSync(config, configuration(version, base, options.authInclude, imapPort, pop3Port, vmail, options.extraConfig ?? ''));
 
+    const leaveRoot = version === '2.4' ? enterRoot() : () => undefined;
     const started = Date.now();
     const launch = await spawnDovecot(program, config, base);
     // The background master writes master.pid a moment after the `dovecot` we ran has exited.
@@ -289,6 +327,7 @@ export async function startDovecot(options: StartOptions): Promise<Dovecot> {
     const fail = async (why: string): Promise<string> => {
       const log = readLog(base);
       if (master !== undefined) await stopDaemon('dovecot', master, base).catch(() => undefined);
+      leaveRoot();
       rmSync(base, { recursive: true, force: true });
       return `${why}\n--- dovecot -c ${config}: exit ${launch.code}\n${launch.output.trim()}\n--- dovecot.log\n${log.trim()}`;
     };
@@ -317,14 +356,19 @@ export async function startDovecot(options: StartOptions): Promise<Dovecot> {
     }
 
     let stopped: Promise<void> | undefined;
+    const doveadm = (args: readonly string[]): DoveadmResult => runDoveadm(prefix, config, args);
     return {
+      version,
+      doveadmPrefix: prefix,
+      doveadm,
+      flushAuthCache: (users = []) => checkedFlush(doveadm(['auth', 'cache', 'flush', ...users])),
       base,
       config,
       imapPort,
       pop3Port,
       pid,
       log: () => readLog(base),
-      stop: () => (stopped ??= stopDaemon('dovecot', pid, base)),
+      stop: () => (stopped ??= stopDaemon('dovecot', pid, base).finally(leaveRoot)),
     };
   }
   throw new Error(`dovecot could not bind its ports after 3 attempts:\n${lastFailure}`);

@@ -207,3 +207,38 @@ export async function openImapSession(port: number, user: string, password: stri
     },
   };
 }
+
+/** A mail session left open: `alive()` asks the server (NOOP) whether it still serves it. */
+export type MailSession = ImapSession;
+
+/** Logs in over POP3 and stays connected; rejects when the login is refused. */
+export async function openPop3Session(port: number, user: string, password: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<MailSession> {
+  const connection = await LineConnection.open(port, timeoutMs);
+  const greeting = await connection.next();
+  connection.send(`USER ${user}`);
+  const userReply = await connection.next();
+  connection.send(`PASS ${password}`);
+  const passReply = await connection.next();
+  if (!greeting.startsWith('+OK') || !userReply.startsWith('+OK') || !passReply.startsWith('+OK')) {
+    connection.close();
+    throw new Error(`POP3 login as ${user} refused: ${passReply}`);
+  }
+  return {
+    async alive() {
+      if (connection.closed) return false;
+      connection.send('NOOP');
+      try {
+        return (await connection.next()).startsWith('+OK');
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (!connection.closed) {
+        connection.send('QUIT');
+        await connection.next().catch(() => undefined);
+      }
+      connection.close();
+    },
+  };
+}

@@ -1,28 +1,33 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../../core/errors.js';
-import { dovecotAuthFiles } from '../../dovecot/auth-config.js';
+import { detectDovecotVersion } from '../../dovecot/detect-version.js';
+import { sqlAuthFiles } from '../../dovecot/sql-auth-config.js';
+import { parseVersionOption, type DovecotVersion } from '../../dovecot/version.js';
+import { Messages } from '../../output/messages.js';
+import { readServiceSetup } from '../../services/service-config.js';
 import { sqlitePath } from '../../store/open-store.js';
-import type { CommandContext } from '../context.js';
+import { useColour, type CommandContext } from '../context.js';
 import { configFor, withStore, type GlobalOptions } from '../open.js';
 
 interface DovecotConfigOptions extends GlobalOptions {
   write?: string;
   reason?: boolean;
+  dovecotVersion?: string;
 }
 
 const DEFAULT_DIRECTORY = '/etc/dovecot';
 
 /** The files for the store in use: Dovecot's SQL passdb on SQLite, its LDAP passdb on LDAP. */
-async function filesFor(url: string, directory: string, context: CommandContext, options: DovecotConfigOptions): Promise<Map<string, string>> {
+async function filesFor(url: string, directory: string, version: DovecotVersion, context: CommandContext, options: DovecotConfigOptions): Promise<Map<string, string>> {
   const databasePath = sqlitePath(url, context.cwd);
-  if (databasePath !== null) return dovecotAuthFiles({ databasePath, directory, reason: options.reason === true }).files;
-  if (options.reason === true) {
-    throw new UsageError('--reason is for the SQLite store: the LDAP passdb cannot tell a refused client why.');
-  }
+  const reason = options.reason === true;
+  if (databasePath !== null) return sqlAuthFiles({ version, databasePath, directory, reason });
+  if (reason) throw new UsageError('--reason is for the SQLite store: the LDAP passdb cannot tell a refused client why.');
   const ldap = configFor(context, options).ldap;
-  const { dovecotLdapFiles } = await import('../../dovecot/ldap-auth-config.js');
-  return dovecotLdapFiles({
+  const { ldapAuthFiles } = await import('../../dovecot/ldap-auth-config.js');
+  return ldapAuthFiles({
+    version,
     storeUrl: url,
     directory,
     ...(ldap?.startTls === undefined ? {} : { startTls: ldap.startTls }),
@@ -30,11 +35,23 @@ async function filesFor(url: string, directory: string, context: CommandContext,
   });
 }
 
+/** --dovecot-version, else the version of the Dovecot the configured services reach (said on stderr). */
+async function chosenVersion(context: CommandContext, options: DovecotConfigOptions, messages: Messages): Promise<DovecotVersion> {
+  if (options.dovecotVersion !== undefined) return parseVersionOption(options.dovecotVersion);
+  const config = configFor(context, options);
+  const setup = config.services === undefined ? null : readServiceSetup(config.services, config.path);
+  const detected = await detectDovecotVersion(setup?.version ?? null);
+  messages.info(`Dovecot ${detected.version} syntax: ${detected.how} (choose with --dovecot-version 2.3|2.4).`);
+  return detected.version;
+}
+
 /** Prints, or writes, the passdb/userdb configuration that makes Dovecot enforce the store in use. */
 export async function run(context: CommandContext, options: DovecotConfigOptions): Promise<number> {
+  const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
+  const version = await chosenVersion(context, options, messages);
   return withStore(context, options, async (store) => {
     const directory = options.write === undefined ? DEFAULT_DIRECTORY : resolve(context.cwd, options.write);
-    const files = await filesFor(store.url, directory, context, options);
+    const files = await filesFor(store.url, directory, version, context, options);
     if (options.write === undefined) {
       for (const [name, content] of files) context.stdout.write(`# ---- ${join(directory, name)} ----\n${content}\n`);
       return ExitCode.Ok;
@@ -45,7 +62,7 @@ export async function run(context: CommandContext, options: DovecotConfigOptions
         const path = join(directory, name);
         writeFileSync(path, content, { mode: 0o640 });
         chmodSync(path, 0o640);
-        context.stderr.write(`Wrote ${path}\n`);
+        messages.info(`Wrote ${path}`);
       }
     } catch (error) {
       throw new UsageError(`Cannot write the Dovecot configuration to '${directory}': ${(error as Error).message}`);

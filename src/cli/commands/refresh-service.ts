@@ -2,6 +2,7 @@ import { ExitCode } from '../../core/errors.js';
 import { resolveServices } from '../../services/services.js';
 import { Messages } from '../../output/messages.js';
 import { useColour, type CommandContext } from '../context.js';
+import { refreshProgress, reportRefresh } from '../refresh-report.js';
 import { checkServiceOutput, renderServices, withServices, type ServiceOptions } from '../service-commands.js';
 
 /** Makes pending changes effective without a restart: flush the changed logins, end the sessions that lost access. */
@@ -10,8 +11,7 @@ export async function run(context: CommandContext, options: ServiceOptions, args
   checkServiceOutput(options);
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
   return withServices(context, options, async (control) => {
-    const done = await control.refresh(services);
-    messages.info(`Refreshed ${services.map((s) => s.Name).join(', ')}: ${done.flushed} mailbox logins flushed, ${done.kicked} mailboxes' sessions ended.`);
+    reportRefresh(messages, 'Refreshed', services, await control.refresh(services, refreshProgress(context.stderr)));
     await renderServices(context, options, await control.report(services));
     return ExitCode.Ok;
   });

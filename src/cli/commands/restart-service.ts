@@ -10,9 +10,12 @@ export async function run(context: CommandContext, options: ServiceOptions, args
   checkServiceOutput(options);
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
   return withServices(context, options, async (control) => {
-    await control.restart(services);
-    messages.info(`Restarted ${services.map((s) => s.Name).join(', ')}.`);
-    await renderServices(context, options, await control.report(services));
+    const restarted = await control.restart(services);
+    const also = restarted.filter((s) => !services.includes(s));
+    // One Dovecot serves every protocol: restarting one service restarts the others with it.
+    const note = also.length === 0 ? '' : ` (the same command restarts ${also.map((s) => s.Name).join(', ')} too)`;
+    messages.info(`Restarted ${restarted.map((s) => s.Name).join(', ')}${note}.`);
+    await renderServices(context, options, await control.report(restarted));
     return ExitCode.Ok;
   });
 }

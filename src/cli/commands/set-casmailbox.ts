@@ -14,6 +14,7 @@ import { PROTOCOLS } from '../../core/protocols.js';
 import { ServiceControl } from '../../services/service-control.js';
 import { readServiceSetup } from '../../services/service-config.js';
 import { servicesFor } from '../../services/services.js';
+import { refreshProgress, reportRefresh } from '../refresh-report.js';
 import { namesMailboxes, selectionFromOptions, type SelectionOptions } from '../selection-options.js';
 
 interface SetOptions extends GlobalOptions, SelectionOptions, ChangeOptions {
@@ -74,8 +75,7 @@ export async function run(context: CommandContext, options: SetOptions, args: st
       control === undefined
         ? undefined
         : async (): Promise<void> => {
-            const done = await control.refresh(services);
-            messages.info(`Made effective on ${services.map((s) => s.Name).join(', ')}: ${done.flushed} logins flushed, ${done.kicked} mailboxes' sessions ended.`);
+            reportRefresh(messages, 'Made effective on', services, await control.refresh(services, refreshProgress(context.stderr)));
           };
     const writes = properties.map((property) => ({ property, to: wanted[property] as boolean, guids }));
     return runChange(context, store, messages, { plan, writes, ...problems.counts(), ...(makeEffective === undefined ? {} : { makeEffective }) }, options);

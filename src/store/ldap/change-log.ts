@@ -1,6 +1,7 @@
 import { fold } from '../../core/mailbox.js';
 import { PROTOCOLS } from '../../core/protocols.js';
 import { StoreError } from '../../core/errors.js';
+import { loginNames } from '../login-names.js';
 import type { CasSettingName, ChangeContext, ChangeItem, ChangeQuery, ChangeRecord, PendingChanges, PendingSetting } from '../directory-store.js';
 import { chunks } from './concurrency.js';
 import type { LdapConnection, LdapEntry } from './connection.js';
@@ -210,7 +211,7 @@ export class ChangeLog {
         if (item !== null) touched.set(`${fold(item.Guid)} ${item.Property}`, { guid: item.Guid, property: item.Property });
       }
     }
-    const entries = await this.mailboxes.entriesByGuid([...touched.values()].map((t) => t.guid), ['casGuid', 'mail', 'casEnabledService', 'casAdministrator']);
+    const entries = await this.mailboxes.entriesByGuid([...touched.values()].map((t) => t.guid), ['casGuid', 'mail', 'casEmailAddress', 'casUserPrincipalName', 'casEnabledService', 'casAdministrator']);
     const settings: PendingSetting[] = [];
     const seen = new Set<string>();
     for (const { guid, property } of touched.values()) {
@@ -223,7 +224,7 @@ export class ChangeLog {
       const key = `${address} ${property} ${enabled}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      settings.push({ PrimarySmtpAddress: address, property, enabled });
+      settings.push({ PrimarySmtpAddress: address, logins: loginNames(address, entry.first('casUserPrincipalName'), entry.values('casEmailAddress')), property, enabled });
     }
     settings.sort((a, b) => (a.PrimarySmtpAddress < b.PrimarySmtpAddress ? -1 : a.PrimarySmtpAddress > b.PrimarySmtpAddress ? 1 : a.property < b.property ? -1 : a.property > b.property ? 1 : 0));
     return { throughChangeId: through, settings };

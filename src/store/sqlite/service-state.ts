@@ -1,21 +1,31 @@
 import { PROTOCOLS } from '../../core/protocols.js';
 import type { CasSettingName, PendingChanges, ServiceState } from '../directory-store.js';
 import type { Db } from './connection.js';
+import { loginNames } from '../login-names.js';
 
 const current = `CASE i.property ${PROTOCOLS.map((p) => `WHEN '${p.property}' THEN m.${p.column}`).join(' ')} END`;
 
 export function pendingChanges(db: Db, afterChangeId: number): PendingChanges {
   const through = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM change_records').get()?.id ?? 0;
+  if (through <= afterChangeId) return { throughChangeId: through, settings: [] };
+  // Tab-joined: an address holds no whitespace (the import refuses it).
   const rows = db
-    .prepare<[number, number], { address: string; property: string; enabled: number }>(
-      `SELECT DISTINCT m.primary_smtp_address AS address, i.property, (${current}) AND NOT m.is_administrator AS enabled
-       FROM change_items i JOIN mailboxes m ON m.id = i.mailbox_id
-       WHERE i.change_id > ? AND i.change_id <= ? ORDER BY address, i.property`,
+    .prepare<[number, number], { address: string; upn: string; addresses: string | null; property: string; enabled: number }>(
+      `SELECT m.primary_smtp_address AS address, m.user_principal_name AS upn,
+              (SELECT group_concat(e.address, char(9)) FROM email_addresses e WHERE e.mailbox_id = m.id) AS addresses,
+              i.property, (${current}) AND NOT m.is_administrator AS enabled
+       FROM (SELECT DISTINCT mailbox_id, property FROM change_items WHERE change_id > ? AND change_id <= ?) i
+       JOIN mailboxes m ON m.id = i.mailbox_id ORDER BY address, i.property`,
     )
     .all(afterChangeId, through);
   return {
     throughChangeId: through,
-    settings: rows.map((r) => ({ PrimarySmtpAddress: r.address, property: r.property as CasSettingName, enabled: r.enabled === 1 })),
+    settings: rows.map((r) => ({
+      PrimarySmtpAddress: r.address,
+      logins: loginNames(r.address, r.upn, r.addresses === null ? [] : r.addresses.split('\t')),
+      property: r.property as CasSettingName,
+      enabled: r.enabled === 1,
+    })),
   };
 }
 
