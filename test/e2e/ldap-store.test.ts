@@ -13,14 +13,12 @@ import { hashPassword } from '../../src/input/password-hash.js';
 import type { ChangeContext, DirectoryStore, MailboxRecord } from '../../src/store/directory-store.js';
 import { NOT_ADMINISTRATOR } from '../../src/store/ldap/apply-changes.js';
 import { LdapConnection } from '../../src/store/ldap/connection.js';
-import { ldapAuthFiles } from '../../src/dovecot/ldap-auth-config.js';
 import { LdapStore } from '../../src/store/ldap/ldap-store.js';
 import { resolveLdapSettings } from '../../src/store/ldap/settings.js';
 import { parseLdapUrl } from '../../src/store/ldap/url.js';
 import { openStore } from '../../src/store/open-store.js';
 import { FIXTURES, ROOT, casctl, json, tempDir, type CliResult } from '../helpers/cli.js';
-import { dovecotSkipReason, freePort, startDovecot } from '../helpers/dovecot.js';
-import { imapLogin, pop3Login } from '../helpers/mail-login.js';
+import { freePort } from '../helpers/dovecot.js';
 import { slapdSkipReason, startSlapd, type Slapd } from '../helpers/slapd.js';
 
 const PASSWORD = 'Tailspin!2026';
@@ -602,36 +600,6 @@ describe('TLS to the LDAP store', { skip: slapdSkipReason() }, () => {
         });
       }
       await assert.rejects(openStore(ldaps, ROOT, { create: false, env: slapd.env('service'), ldap: { startTls: true, caFile: tls.caFile } }), /"startTls" is for ldap:\/\/ URLs/);
-    } finally {
-      await slapd.stop();
-    }
-  });
-});
-
-describe('Dovecot enforces an LDAP store through the generated configuration', { skip: slapdSkipReason() || dovecotSkipReason() }, () => {
-  test('a disabled protocol is refused at login once the cache is flushed; the Administrator never logs in', async () => {
-    const slapd = await startSlapd();
-    try {
-      const store = await openStore(slapd.storeUrl, ROOT, { create: true, env: slapd.env('service') });
-      await store.importMailboxes([await readMailboxCsv(SAMPLE, () => HASH)], new Date());
-      const dir = tempDir();
-      for (const [name, content] of ldapAuthFiles({ storeUrl: slapd.storeUrl, directory: dir })) writeFileSync(join(dir, name), content);
-      const dovecot = await startDovecot({ authInclude: join(dir, 'casctl-auth.conf') });
-      try {
-        const rand = 'rand.zaher@tailspintoys.com';
-        assert.deepEqual([(await imapLogin(dovecot.imapPort, rand, PASSWORD)).ok, (await pop3Login(dovecot.pop3Port, rand, PASSWORD)).ok], [true, true]);
-        assert.equal((await imapLogin(dovecot.imapPort, rand, 'wrong')).ok, false);
-        assert.equal((await imapLogin(dovecot.imapPort, 'administrator@tailspintoys.com', PASSWORD)).ok, false);
-        assert.equal((await pop3Login(dovecot.pop3Port, 'amara.nwosu@tailspintoys.com', PASSWORD)).ok, false, 'POP3 off in the sample');
-        const [mailbox] = (await store.resolveIdentities([rand], { wildcards: false })).get(rand) ?? [];
-        await store.applyCasChanges([{ guids: [mailbox?.Guid ?? ''], property: 'PopEnabled', to: false }], context());
-        dovecot.flushAuthCache();
-        assert.equal((await pop3Login(dovecot.pop3Port, rand, PASSWORD)).ok, false);
-        assert.equal((await imapLogin(dovecot.imapPort, rand, PASSWORD)).ok, true);
-      } finally {
-        await dovecot.stop();
-        await store.close();
-      }
     } finally {
       await slapd.stop();
     }

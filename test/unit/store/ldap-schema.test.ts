@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { PROPERTIES } from '../../../src/core/properties.js';
 import { PROTOCOLS } from '../../../src/core/protocols.js';
 import { MAILBOX_ATTRIBUTES, recordAttributes } from '../../../src/store/ldap/entries.js';
-import { AUTH_CONF, LDAP_CONF, dovecotLdapConfig, dovecotLdapFiles, passFilter } from '../../../src/dovecot/ldap-auth-config.js';
+import { AUTH_CONF, LDAP_CONF, ldapAuthFiles, passFilter } from '../../../src/dovecot/ldap-auth-config.js';
 import { ROOT } from '../../helpers/cli.js';
 
 const SCHEMA = readFileSync(join(ROOT, 'schema', 'casmailbox.schema'), 'utf8');
@@ -56,20 +56,29 @@ test('every attribute the properties registry and the store use is defined (or s
   }
 });
 
-test("Dovecot's LDAP passdb admits a login only for an enabled protocol and never the Administrator", () => {
-  assert.equal(passFilter(), '(&(objectClass=casMailbox)(mail=%u)(casEnabledService=%s)(!(casAdministrator=TRUE)))');
+test("Dovecot's LDAP passdb: any address or the UPN, an enabled protocol and never the Administrator for IMAP4/POP3, no rule for the rest", () => {
+  const login = '(|(mail=%u)(casEmailAddress=%u)(casUserPrincipalName=%u))';
+  assert.equal(
+    passFilter('2.3'),
+    `(&(objectClass=casMailbox)${login}(|(objectClass=%{if;%s;eq;pop3;casNoSuchClass;%{if;%s;eq;imap;casNoSuchClass;casMailbox}})(&(casEnabledService=%s)(!(casAdministrator=TRUE)))))`,
+  );
+  assert.equal(
+    passFilter('2.4'),
+    "(&(objectClass=casMailbox)(|(mail=%{user})(casEmailAddress=%{user})(casUserPrincipalName=%{user}))(|(objectClass=%{protocol | if('~', '^(pop3|imap)$', 'casNoSuchClass', 'casMailbox')})(&(casEnabledService=%{protocol})(!(casAdministrator=TRUE)))))",
+  );
   for (const protocol of PROTOCOLS) assert.ok(protocol.dovecotServices.includes(protocol.name), `${protocol.name}: %s must equal the casEnabledService value`);
-  const authBind = dovecotLdapConfig({ storeUrl: 'ldap://ldap.example.com:389/dc=tailspintoys,dc=com', directory: '/etc/dovecot' });
+  const ext = (options: Omit<Parameters<typeof ldapAuthFiles>[0], 'version' | 'directory'>): string =>
+    ldapAuthFiles({ version: '2.3', directory: '/etc/dovecot', ...options }).get(LDAP_CONF) ?? '';
+  const authBind = ext({ storeUrl: 'ldap://ldap.example.com:389/dc=tailspintoys,dc=com' });
   assert.match(authBind, /^uris = ldap:\/\/ldap\.example\.com:389$/m);
   assert.match(authBind, /^base = dc=tailspintoys,dc=com$/m);
   assert.match(authBind, /^auth_bind = yes$/m);
   assert.match(authBind, /^pass_attrs = mail=user$/m);
-  assert.match(authBind, /^user_filter = \(&\(objectClass=casMailbox\)\(mail=%u\)\(!\(casAdministrator=TRUE\)\)\)$/m);
+  assert.ok(authBind.includes(`user_filter = (&(objectClass=casMailbox)${login})\n`), authBind);
   assert.doesNotMatch(authBind, /^dn(pass)? =/m);
 
-  const lookup = dovecotLdapConfig({
+  const lookup = ext({
     storeUrl: 'ldap://ldap.example.com/dc=tailspintoys,dc=com',
-    directory: '/etc/dovecot',
     authBind: false,
     bindDn: 'cn=dovecot,dc=tailspintoys,dc=com',
     startTls: true,
@@ -81,8 +90,16 @@ test("Dovecot's LDAP passdb admits a login only for an enabled protocol and neve
   assert.match(lookup, /^tls = yes$/m);
   assert.match(lookup, /^tls_ca_cert_file = \/etc\/ssl\/ca\.pem$/m);
 
-  const files = dovecotLdapFiles({ storeUrl: 'ldaps://ldap.example.com/dc=x,dc=y', directory: '/etc/dovecot/' });
+  const files = ldapAuthFiles({ version: '2.3', storeUrl: 'ldaps://ldap.example.com/dc=x,dc=y', directory: '/etc/dovecot/' });
   assert.deepEqual([...files.keys()], [AUTH_CONF, LDAP_CONF]);
   assert.match(files.get(AUTH_CONF) ?? '', /driver = ldap\n {2}args = \/etc\/dovecot\/casctl-ldap\.conf\.ext/);
   assert.match(files.get(LDAP_CONF) ?? '', /^uris = ldaps:\/\/ldap\.example\.com:636$/m);
+
+  // 2.4: one file, the renamed settings, the TLS CA as ssl_client_ca_file.
+  const v24 = ldapAuthFiles({ version: '2.4', storeUrl: 'ldap://ldap.example.com/dc=x,dc=y', directory: '/etc/dovecot', authBind: false, bindDn: 'cn=d,dc=x,dc=y', startTls: true, caFile: '/ca.pem' });
+  assert.deepEqual([...v24.keys()], [AUTH_CONF]);
+  const text = v24.get(AUTH_CONF) ?? '';
+  for (const line of ['ldap_uris = ldap://ldap.example.com:389', 'ldap_base = dc=x,dc=y', 'ldap_starttls = yes', 'ssl_client_ca_file = /ca.pem', 'ldap_auth_dn = cn=d,dc=x,dc=y', '# ldap_auth_dn_password = <the password of cn=d,dc=x,dc=y>', 'passdb ldap {', '  bind = no', '    password = %{ldap:userPassword}', 'auth_username_format = %{user | lower}']) {
+    assert.ok(text.split('\n').includes(line), `${line}\n${text}`);
+  }
 });
