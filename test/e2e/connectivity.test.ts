@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { BIN, casctl, json, ROOT, sampleStore, tempDir, type CliResult } from '../helpers/cli.js';
-import { dovecotSkipReason, freePort, startDovecot, type Dovecot } from '../helpers/dovecot.js';
+import { DOVECOT_VERSIONS, dovecotSkipReason, freePort, startDovecot, type Dovecot, type DovecotVersion } from '../helpers/dovecot.js';
 import { imapLogin, openImapSession, pop3Login } from '../helpers/mail-login.js';
 
 const SAMPLE_PASSWORD = 'Tailspin!2026';
@@ -26,8 +26,8 @@ const WRONG_PASSWORD = 'Wr0ng-casctl-Distinct-5521';
 const CACHED = 'ebrunner@tailspintoys.com';
 
 /** The passdb/userdb casctl itself writes for `store`; returns the casctl-auth.conf to include. */
-async function writeAuthInclude(dir: string, store: string): Promise<string> {
-  const written = await casctl(['get-dovecotconfig', '--write', dir, '--store', store]);
+async function writeAuthInclude(dir: string, store: string, version: DovecotVersion): Promise<string> {
+  const written = await casctl(['get-dovecotconfig', '--write', dir, '--store', store, '--dovecot-version', version]);
   assert.equal(written.code, 0, written.stderr);
   return join(dir, 'casctl-auth.conf');
 }
@@ -67,7 +67,7 @@ function onlyRow(result: CliResult): Row {
   return rows[0] as Row;
 }
 
-describe('test-imapconnectivity / test-popconnectivity against a real Dovecot', { skip: dovecotSkipReason() }, () => {
+for (const version of DOVECOT_VERSIONS) describe(`test-imapconnectivity / test-popconnectivity against a real Dovecot ${version}`, { skip: dovecotSkipReason(version) }, () => {
   let dovecot: Dovecot;
   let store: string;
   let dir: string;
@@ -82,7 +82,7 @@ describe('test-imapconnectivity / test-popconnectivity against a real Dovecot', 
     setMailbox(store, NO_POP, 'pop_enabled', 0);
     setMailbox(store, DISTINCT, 'password', `{PLAIN}${DISTINCT_PASSWORD}`);
     dir = tempDir();
-    dovecot = await startDovecot({ authInclude: await writeAuthInclude(dir, store) });
+    dovecot = await startDovecot({ version, authInclude: await writeAuthInclude(dir, store, version) });
   });
   after(async () => {
     await dovecot?.stop();

@@ -19,10 +19,19 @@ export interface AuthReply {
   fields: Record<string, string>;
 }
 
-/** How many requests are in flight at once: enough to keep the auth process busy, few enough for its queue. */
-const IN_FLIGHT = 64;
+export interface AuthOptions {
+  /**
+   * Requests in flight at once. Dovecot 2.3 answers failures in batches on a timer (every 0.5 s),
+   * so many must wait at once; uncached lookups go to auth-worker processes, and 2.4 drops
+   * requests once its 30 workers are busy, so lookups that miss the cache need fewer.
+   */
+  inFlight?: number;
+  timeoutMs?: number;
+}
 
-export function authenticate(socketPath: string, requests: readonly AuthRequest[], timeoutMs = 60_000): Promise<AuthReply[]> {
+export function authenticate(socketPath: string, requests: readonly AuthRequest[], options: AuthOptions = {}): Promise<AuthReply[]> {
+  const inFlight = options.inFlight ?? 1000;
+  const timeoutMs = options.timeoutMs ?? 120_000;
   return new Promise((resolve, reject) => {
     const replies: (AuthReply | undefined)[] = new Array(requests.length);
     let sent = 0;
@@ -37,7 +46,7 @@ export function authenticate(socketPath: string, requests: readonly AuthRequest[
       reject(error);
     };
     const send = (): void => {
-      while (sent < requests.length && sent - answered < IN_FLIGHT) {
+      while (sent < requests.length && sent - answered < inFlight) {
         const request = requests[sent] as AuthRequest;
         const response = Buffer.from(`\0${request.user}\0${request.password}`).toString('base64');
         // ids start at 1; the login processes send these same parameters.
