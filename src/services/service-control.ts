@@ -230,8 +230,11 @@ export class ServiceControl {
     const result = await this.exec(command);
     const output = `${result.stdout}\n${result.stderr}`;
     const isDoveadm = argv.some((a) => /(^|\/)doveadm$/.test(a));
-    if (result.exitCode !== 0 || /\b(Error|Fatal|Panic):/.test(output) || (isDoveadm && !/cache entries flushed/.test(output))) {
-      throw new ServiceError(`Flushing the login cache failed: ${failureMessage(argv, result, shortened(argv, '{users}', users))}`);
+    const shown = shortened(argv, '{users}', users);
+    if (result.exitCode !== 0) throw new ServiceError(`Flushing the login cache failed: ${failureMessage(argv, result, shown)}`);
+    if (/\b(Error|Fatal|Panic):/.test(output) || (isDoveadm && !/cache entries flushed/.test(output))) {
+      const said = output.split('\n').filter((line) => line.trim() !== '').slice(-5).join('\n  ');
+      throw new ServiceError(`Flushing the login cache failed: ${shown} exited 0 but said:\n  ${said}`);
     }
   }
 

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConfigError } from '../../../src/core/errors.js';
+import { readServiceSetup } from '../../../src/services/service-config.js';
+
+const PATH = '/etc/casctl/config.json';
+
+test('the dovecot preset runs doveadm through its argv prefix, and kill and dovecot --version beside it', () => {
+  const local = readServiceSetup({ preset: 'dovecot', config: '/etc/dovecot/dovecot.conf' }, PATH);
+  assert.deepEqual(local.commands.get('MSExchangeIMAP4'), {
+    restart: ['doveadm', '-c', '/etc/dovecot/dovecot.conf', 'reload'],
+    status: ['doveadm', '-c', '/etc/dovecot/dovecot.conf', 'service', 'status'],
+    flush: ['doveadm', '-c', '/etc/dovecot/dovecot.conf', 'auth', 'cache', 'flush', '{users}'],
+    kick: null,
+    who: ['doveadm', '-c', '/etc/dovecot/dovecot.conf', '-f', 'tab', 'who', '-1'],
+    kill: ['kill', '-TERM', '{pids}'],
+  });
+  assert.deepEqual(local.version, ['dovecot', '--version']);
+
+  const container = readServiceSetup({ preset: 'systemd', doveadm: ['docker', 'exec', 'mail', 'doveadm'] }, PATH);
+  const pop3 = container.commands.get('MSExchangePOP3');
+  assert.deepEqual(pop3?.status, ['systemctl', 'is-active', '--quiet', 'dovecot']);
+  assert.deepEqual(pop3?.flush, ['docker', 'exec', 'mail', 'doveadm', 'auth', 'cache', 'flush', '{users}']);
+  assert.deepEqual(pop3?.kill, ['docker', 'exec', 'mail', 'kill', '-TERM', '{pids}']);
+  assert.deepEqual(container.version, ['docker', 'exec', 'mail', 'dovecot', '--version']);
+
+  const chroot = readServiceSetup({ preset: 'dovecot', doveadm: ['chroot', '/srv/d13', '/usr/bin/doveadm'] }, PATH);
+  assert.deepEqual(chroot.commands.get('MSExchangeIMAP4BE')?.kill, ['chroot', '/srv/d13', 'kill', '-TERM', '{pids}']);
+
+  // A wrapper casctl cannot see into: sessions end per mailbox through doveadm kick.
+  const wrapped = readServiceSetup({ preset: 'dovecot', doveadm: ['/usr/local/bin/mail1-admin'] }, PATH);
+  assert.deepEqual(wrapped.commands.get('MSExchangeIMAP4')?.kick, ['/usr/local/bin/mail1-admin', 'kick', '{user}']);
+  assert.equal(wrapped.commands.get('MSExchangeIMAP4')?.who, null);
+  assert.equal(wrapped.version, null);
+});
+
+test('bad services sections are located config errors (exit 3)', () => {
+  const cases: [unknown, RegExp][] = [
+    [{ preset: 'dovecot', doveadm: 'doveadm' }, /"services"\."doveadm" must be a non-empty array of strings .*not "doveadm"/],
+    [{ preset: 'dovecot', doveadm: [] }, /"services"\."doveadm" must be a non-empty array/],
+    [{ preset: 'dovecot', doveadm: ['', 'x'] }, /"services"\."doveadm" must be a non-empty array/],
+    [{ doveadm: ['doveadm'] }, /"doveadm" belongs to a preset/],
+    [{ preset: 'dovecot', docker: true }, /unknown key "docker"; known: preset, config, unit, doveadm, timeoutSeconds, commands/],
+    [{ commands: Object.fromEntries(['MSExchangePOP3', 'MSExchangePOP3BE', 'MSExchangeIMAP4', 'MSExchangeIMAP4BE'].map((n) => [n, { restart: ['r'], status: ['s'], who: ['w'] }])) }, /"who" and "kill" go together/],
+    [{ preset: 'dovecot', commands: { MSExchangePOP3: { who: ['w'], kill: ['kill'] } } }, /kill must have a "\{pids\}" argument/],
+  ];
+  for (const [section, message] of cases) {
+    assert.throws(() => readServiceSetup(section, PATH), (error: unknown) => {
+      assert.ok(error instanceof ConfigError, String(error));
+      assert.match(error.message, new RegExp(`^The configuration file '${PATH}': "services"`));
+      assert.match(error.message, message);
+      return true;
+    });
+  }
+});
+
+test('an own kick command replaces session ending by who and kill', () => {
+  const setup = readServiceSetup({ preset: 'dovecot', commands: { MSExchangeIMAP4: { kick: ['ssh', 'mail1', 'doveadm', 'kick', '{user}'] } } }, PATH);
+  const imap = setup.commands.get('MSExchangeIMAP4');
+  assert.deepEqual([imap?.kick?.[0], imap?.who, imap?.kill], ['ssh', null, null]);
+  assert.notEqual(setup.commands.get('MSExchangePOP3')?.who, null, 'the other services keep the preset');
+});
