@@ -33,7 +33,7 @@ const config = {
   smallRuns: int('BENCH_SMALL_RUNS', 5),
   /** Wall-clock budget of the whole run; extra runs of the heavy operations are dropped to fit it. */
   budgetSeconds: int('BENCH_BUDGET', 540),
-  only: (process.env.BENCH_ONLY ?? 'cold,import,set,audit').split(',').map((s) => s.trim()).filter(Boolean),
+  only: (process.env.BENCH_ONLY ?? 'cold,import,set,audit,refresh').split(',').map((s) => s.trim()).filter(Boolean),
   keep: process.env.BENCH_KEEP === '1',
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
 };
@@ -423,6 +423,19 @@ if (config.only.includes('audit')) {
 
 // Extra runs, then the report ----------------------------------------------------------------------
 await extraRuns();
+
+// Refresh against real Dovecots (bench/refresh.ts: its own store, figures in its own table) ------------
+if (config.only.includes('refresh')) {
+  log('refresh at 500, 10,000 and 100,000 pending mailboxes on each Dovecot here');
+  const refresh = spawnSync(NODE, ['--import', 'tsx', join(BENCH, 'refresh.ts')], {
+    cwd: ROOT,
+    env: { ...env, BENCH_REFRESH_MAILBOXES: String(int('BENCH_REFRESH_MAILBOXES', 100_000)) },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (refresh.status === 0) results.refresh = JSON.parse(refresh.stdout);
+  else log(`  refresh bench failed (exit ${refresh.status}): its output is above`);
+}
 results.rows = layout.map((row) => row());
 results.finishedAt = new Date().toISOString();
 results.durationSeconds = Math.round((Date.now() - began) / 1000);
@@ -439,6 +452,10 @@ process.stdout.write(
     ? 'Checks: casctl and the references did the same work (tables, changes, output bytes).\n'
     : `Checks FAILED: ${failedChecks.map(([k]) => k).join(', ')} (see the JSON).\n`,
 );
+if (results.refresh !== undefined) {
+  const lines = results.refresh.results.map((r) => `  Dovecot ${r.version}  ${r.case.padEnd(58)} ${fmt(r.ms).padStart(9)}`);
+  process.stdout.write(`Refresh (${results.refresh.openSessions} open sessions, ${results.refresh.warmCache.toLocaleString('en-US')} logins cached):\n${lines.join('\n')}\n`);
+}
 process.stdout.write(`Results: ${path}\n`);
 if (config.keep || !ownDir) process.stdout.write(`Kept: ${dir}\n`);
 else rmSync(dir, { recursive: true, force: true });

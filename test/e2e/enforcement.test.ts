@@ -296,7 +296,7 @@ for (const version of DOVECOT_VERSIONS) {
       assert.equal(imap.response, 'NO [CONTACTADMIN] imap access is disabled for this mailbox');
       const pop3 = await pop3Login(dovecot.pop3Port, RAND, PASSWORD);
       assert.equal(pop3.ok, false);
-      assert.match(pop3.response, /^-ERR (\[[A-Z-]+\] )?pop3 access is disabled for this mailbox$/);
+      assert.equal(pop3.response, '-ERR [AUTH] pop3 access is disabled for this mailbox');
       assert.doesNotMatch(`${imap.response}${pop3.response}`, /CONTACTADMIN\].*CONTACTADMIN/);
       const wrong = await imapLogin(dovecot.imapPort, RAND, 'not the password');
       assert.doesNotMatch(wrong.response, /access is disabled/, 'a wrong password learns nothing');
