@@ -278,9 +278,9 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
     const pending = await store.pendingChanges(0);
     assert.equal(pending.throughChangeId, undo.changeId);
     assert.deepEqual(pending.settings, [
-      { PrimarySmtpAddress: 'priya.raman@tailspintoys.com', property: 'PopEnabled', enabled: false },
-      { PrimarySmtpAddress: 'rand.zaher@tailspintoys.com', property: 'ImapEnabled', enabled: true },
-      { PrimarySmtpAddress: 'rand.zaher@tailspintoys.com', property: 'PopEnabled', enabled: true },
+      { PrimarySmtpAddress: 'priya.raman@tailspintoys.com', logins: ['priya.raman@tailspintoys.com', 'praman@tailspintoys.com'], property: 'PopEnabled', enabled: false },
+      { PrimarySmtpAddress: 'rand.zaher@tailspintoys.com', logins: ['rand.zaher@tailspintoys.com', 'rzaher@tailspintoys.com'], property: 'ImapEnabled', enabled: true },
+      { PrimarySmtpAddress: 'rand.zaher@tailspintoys.com', logins: ['rand.zaher@tailspintoys.com', 'rzaher@tailspintoys.com'], property: 'PopEnabled', enabled: true },
     ]);
     await store.markServicesRefreshed(['MSExchangePOP3', 'MSExchangeIMAP4'], pending.throughChangeId, new Date('2026-02-01T10:00:00.250Z'));
     await store.markServicesRefreshed(['MSExchangePOP3'], 0, new Date('2026-02-01T11:00:00Z'));
