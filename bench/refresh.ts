@@ -60,7 +60,7 @@ for (const version of DOVECOT_VERSIONS) {
     }
     await must(['refresh-service'], env);
     const cases: [string, string[], string[]][] = [
-      ['500 by name (1,500 logins in flush batches)', ['set-casmailbox', '--filter', "Department -eq 'Small'", '--imap-enabled', 'false', '--yes'], ['refresh-service']],
+      ['500 by name (1,000 logins in flush batches)', ['set-casmailbox', '--filter', "Department -eq 'Small'", '--imap-enabled', 'false', '--yes'], ['refresh-service']],
       ['10,000 (full flush)', ['set-casmailbox', '--filter', "Department -eq 'Medium'", '--imap-enabled', 'false', '--yes'], ['refresh-service']],
       [`${MAILBOXES.toLocaleString('en-US')} (full flush)`, ['set-casmailbox', '--filter', 'PopEnabled -eq $true', '--pop-enabled', 'false', '--yes'], ['refresh-service']],
     ];
