@@ -149,25 +149,18 @@ export function freePort(): Promise<number> {
 }
 
 function configuration(version: DovecotVersion, base: string, authInclude: string, imapPort: number, pop3Port: number, vmail: Account, extra: string): string {
-  const listeners = (address: string): string => `
-service imap-login {
-  inet_listener imap {
+  // 2.3 names a listener's address `address`, 2.4 `listen`; the TLS listeners are switched off.
+  const listener = (protocol: string, port: number, address: string): string => `
+service ${protocol}-login {
+  inet_listener ${protocol} {
     ${address} = 127.0.0.1
-    port = ${imapPort}
+    port = ${port}
   }
-  inet_listener imaps {
-    port = 0
-  }
-}
-service pop3-login {
-  inet_listener pop3 {
-    ${address} = 127.0.0.1
-    port = ${pop3Port}
-  }
-  inet_listener pop3s {
+  inet_listener ${protocol}s {
     port = 0
   }
 }`;
+  const listeners = (address: string): string => `${listener('imap', imapPort, address)}${listener('pop3', pop3Port, address)}`;
   const common = `instance_name = casctl-test-${process.pid}-${imapPort}
 base_dir  = ${base}/run
 state_dir = ${base}/state

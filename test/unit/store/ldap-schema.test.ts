@@ -5,7 +5,8 @@ import { test } from 'node:test';
 import { PROPERTIES } from '../../../src/core/properties.js';
 import { PROTOCOLS } from '../../../src/core/protocols.js';
 import { MAILBOX_ATTRIBUTES, recordAttributes } from '../../../src/store/ldap/entries.js';
-import { AUTH_CONF, LDAP_CONF, ldapAuthFiles, passFilter } from '../../../src/dovecot/ldap-auth-config.js';
+import { AUTH_CONF } from '../../../src/dovecot/auth-include.js';
+import { LDAP_CONF, ldapAuthFiles, passFilter } from '../../../src/dovecot/ldap-auth-config.js';
 import { ROOT } from '../../helpers/cli.js';
 
 const SCHEMA = readFileSync(join(ROOT, 'schema', 'casmailbox.schema'), 'utf8');
