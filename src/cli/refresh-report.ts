@@ -23,6 +23,13 @@ export function reportRefresh(messages: Messages, verb: string, services: readon
   messages.info(
     `${verb} ${services.map((s) => s.Name).join(', ')}: ${result.mailboxes} mailboxes, ${flushed}, ${result.sessionsEnded} sessions ended${kicked}.`,
   );
+  if (result.unsafeNames.length > 0) {
+    const sample = result.unsafeNames.slice(0, 5).map((name) => JSON.stringify(name)).join(', ');
+    messages.warning(
+      `${result.unsafeNames.length} login names could be read by doveadm as an option or a wildcard (${sample}${result.unsafeNames.length > 5 ? ', ...' : ''}): ` +
+        'they were never passed to it; the whole login cache was flushed instead, and their sessions are ended only by protocol (who and kill).',
+    );
+  }
   if (result.sessionsLeftOpen.length > 0) {
     const sample = result.sessionsLeftOpen.slice(0, 5).map((s) => `${s.user} (${s.service}, pid ${s.pid})`).join(', ');
     const more = result.sessionsLeftOpen.length > 5 ? ` and ${result.sessionsLeftOpen.length - 5} more` : '';

@@ -10,15 +10,47 @@ export function showCommand(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
+/** Process groups of the commands running now: ended with casctl, however it ends. */
+const running = new Set<number>();
+let hooked = false;
+
+function endGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
 /**
  * Runs a service command with execa: an argv array, never a shell, a timeout, no stdin.
+ * The command runs in a process group of its own, and a timeout ends the whole group: a command
+ * that leaves children behind (`sh -c 'sleep 77 & sleep 78'`) would otherwise hold its output
+ * pipes, and casctl, open long after the timeout.
  * A command that cannot start or times out is a ServiceError; a non-zero exit is returned for the caller to judge.
  */
 export async function runCommand(argv: readonly string[], timeoutMs: number): Promise<CommandResult> {
   const { execa } = await import('execa');
   const [file = '', ...args] = argv;
-  const result = await execa(file, args, { timeout: timeoutMs, reject: false, stdin: 'ignore', all: false });
-  if (result.timedOut) throw new ServiceError(`'${showCommand(argv)}' did not finish within ${timeoutMs / 1000} s.`);
+  if (!hooked) {
+    hooked = true;
+    process.on('exit', () => running.forEach(endGroup));
+  }
+  const subprocess = execa(file, args, { reject: false, stdin: 'ignore', all: false, detached: true, cleanup: false });
+  const pid = subprocess.pid;
+  let timedOut = false;
+  const timer =
+    pid === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          endGroup(pid);
+        }, timeoutMs);
+  if (pid !== undefined) running.add(pid);
+  const result = await subprocess;
+  clearTimeout(timer);
+  if (pid !== undefined) running.delete(pid);
+  if (timedOut) throw new ServiceError(`'${showCommand(argv)}' did not finish within ${timeoutMs / 1000} s.`);
   if (result.exitCode === undefined) {
     throw new ServiceError(`'${showCommand(argv)}' could not run: ${result.originalMessage ?? result.shortMessage}`);
   }

@@ -49,9 +49,10 @@ function presetCommands(preset: Preset, section: Record<string, unknown>, where:
   const kill = beside(prefix, 'kill');
   const dovecot = beside(prefix, 'dovecot');
   const common = {
-    flush: [...doveadm, 'auth', 'cache', 'flush', '{users}'],
+    // `--`: a name is never read as an option, however the directory spells it.
+    flush: [...doveadm, 'auth', 'cache', 'flush', '--', '{users}'],
     // A wrapper that is not doveadm itself: sessions end per mailbox (every protocol), as kick does.
-    kick: kill === null ? [...doveadm, 'kick', '{user}'] : null,
+    kick: kill === null ? [...doveadm, 'kick', '--', '{user}'] : null,
     who: kill === null ? null : [...doveadm, '-f', 'tab', 'who', '-1'],
     kill: kill === null ? null : [...kill, '-TERM', '{pids}'],
   };

@@ -40,6 +40,17 @@ export interface RefreshResult {
   kickedMailboxes: number;
   /** Sessions that lost access but share a process with other users' sessions: left open. */
   sessionsLeftOpen: Session[];
+  /** Login names doveadm could read as an option or a mask: never passed to it (the whole cache was flushed instead). */
+  unsafeNames: string[];
+}
+
+/**
+ * A name doveadm could read as an option (`-a...`) or as a mask (`*`, `?`, `%`), or that holds
+ * whitespace or control characters. Import refuses such addresses, but a directory casctl did
+ * not fill (LDAP) may hold anything.
+ */
+export function unsafeForDoveadm(name: string): boolean {
+  return !/^[^\s\p{Cc}*?%-][^\s\p{Cc}*?%]*$/u.test(name);
 }
 
 /** doveadm kick's exit code when the user had no session: nothing to end is not a failure. */
@@ -179,16 +190,22 @@ export class ServiceControl {
       }
     }
 
-    const result: RefreshResult = { mailboxes: mailboxes.size, flushedLogins: 0, sessionsEnded: 0, kickedMailboxes: 0, sessionsLeftOpen: [] };
+    const result: RefreshResult = { mailboxes: mailboxes.size, flushedLogins: 0, sessionsEnded: 0, kickedMailboxes: 0, sessionsLeftOpen: [], unsafeNames: [] };
     try {
-      const flushPlans = [...flushes.values()].map(({ argv, logins }) => ({ argv, batches: flushBatches([...logins]) }));
+      const flushPlans = [...flushes.values()].map(({ argv, logins }) => {
+        const unsafe = [...logins].filter(unsafeForDoveadm);
+        result.unsafeNames.push(...unsafe);
+        const batches = flushBatches([...logins]);
+        // An unsafe name is flushed with everything else: the change takes effect, and doveadm never sees the name.
+        return { argv, batches, full: unsafe.length > 0 || batches.length > FULL_FLUSH_ABOVE_BATCHES };
+      });
       const kickCount = [...kicks.values()].reduce((n, k) => n + k.users.size, 0);
-      progress?.start(flushPlans.reduce((n, p) => n + Math.min(p.batches.length, FULL_FLUSH_ABOVE_BATCHES + 1), 0) + kickCount + endings.size);
-      for (const { argv, batches } of flushPlans) {
-        if (batches.length > FULL_FLUSH_ABOVE_BATCHES) {
+      progress?.start(flushPlans.reduce((n, p) => n + (p.full ? 1 : p.batches.length), 0) + kickCount + endings.size);
+      for (const { argv, batches, full } of flushPlans) {
+        if (full) {
           await this.flush(argv, []);
           result.flushedLogins = null;
-          progress?.tick(FULL_FLUSH_ABOVE_BATCHES + 1);
+          progress?.tick(1);
         } else {
           await inParallel(batches, CONCURRENCY, async (batch) => {
             await this.flush(argv, batch);
@@ -204,11 +221,13 @@ export class ServiceControl {
         progress?.tick(1);
       }
       for (const { argv, users } of kicks.values()) {
-        await inParallel([...users], CONCURRENCY, async (user) => {
+        const unsafe = [...users].filter(unsafeForDoveadm);
+        result.unsafeNames.push(...unsafe);
+        await inParallel([...users].filter((user) => !unsafeForDoveadm(user)), CONCURRENCY, async (user) => {
           await this.kick(argv, user);
           progress?.tick(1);
         });
-        result.kickedMailboxes += users.size;
+        result.kickedMailboxes += users.size - unsafe.length;
       }
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error;

@@ -1,6 +1,8 @@
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../../core/errors.js';
+import { configValue } from '../../dovecot/config-value.js';
 import { detectDovecotVersion } from '../../dovecot/detect-version.js';
 import { sqlAuthFiles } from '../../dovecot/sql-auth-config.js';
 import { parseVersionOption, type DovecotVersion } from '../../dovecot/version.js';
@@ -20,19 +22,47 @@ const DEFAULT_DIRECTORY = '/etc/dovecot';
 
 /** The files for the store in use: Dovecot's SQL passdb on SQLite, its LDAP passdb on LDAP. */
 async function filesFor(url: string, directory: string, version: DovecotVersion, context: CommandContext, options: DovecotConfigOptions): Promise<Map<string, string>> {
+  configValue('The directory', directory);
   const databasePath = sqlitePath(url, context.cwd);
   const reason = options.reason === true;
-  if (databasePath !== null) return sqlAuthFiles({ version, databasePath, directory, reason });
+  if (databasePath !== null) return sqlAuthFiles({ version, databasePath: configValue('The store path', databasePath), directory, reason });
   if (reason) throw new UsageError('--reason is for the SQLite store: the LDAP passdb cannot tell a refused client why.');
   const ldap = configFor(context, options).ldap;
   const { ldapAuthFiles } = await import('../../dovecot/ldap-auth-config.js');
   return ldapAuthFiles({
     version,
-    storeUrl: url,
+    storeUrl: configValue('The store URL', url),
     directory,
     ...(ldap?.startTls === undefined ? {} : { startTls: ldap.startTls }),
-    ...(ldap?.caFile === undefined ? {} : { caFile: ldap.caFile }),
+    ...(ldap?.caFile === undefined ? {} : { caFile: configValue('The CA file', ldap.caFile) }),
   });
+}
+
+/**
+ * Writes a file as a new file beside it, renamed over the target: a reader never sees half a
+ * file, and a symlink planted where the file goes is refused, never followed (as root, following
+ * it would overwrite whatever it points at).
+ */
+function writeSafely(path: string, content: string): void {
+  let existing: Stats | undefined;
+  try {
+    existing = lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  if (existing !== undefined && !existing.isFile()) {
+    throw new UsageError(`'${path}' is ${existing.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}: casctl does not write through it. Remove it and run again.`);
+  }
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}`);
+  // 'wx': O_CREAT | O_EXCL, so not even the temp name can be a planted link.
+  writeFileSync(temporary, content, { mode: 0o640, flag: 'wx' });
+  try {
+    chmodSync(temporary, 0o640);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }
 
 /** --dovecot-version, else the version of the Dovecot the configured services reach (said on stderr). */
@@ -60,11 +90,11 @@ export async function run(context: CommandContext, options: DovecotConfigOptions
       mkdirSync(directory, { recursive: true });
       for (const [name, content] of files) {
         const path = join(directory, name);
-        writeFileSync(path, content, { mode: 0o640 });
-        chmodSync(path, 0o640);
+        writeSafely(path, content);
         messages.info(`Wrote ${path}`);
       }
     } catch (error) {
+      if (error instanceof UsageError) throw error;
       throw new UsageError(`Cannot write the Dovecot configuration to '${directory}': ${(error as Error).message}`);
     }
     return ExitCode.Ok;

@@ -10,7 +10,7 @@ test('the dovecot preset runs doveadm through its argv prefix, and kill and dove
   assert.deepEqual(local.commands.get('MSExchangeIMAP4'), {
     restart: ['doveadm', '-c', '/etc/dovecot/dovecot.conf', 'reload'],
     status: ['doveadm', '-c', '/etc/dovecot/dovecot.conf', 'service', 'status'],
-    flush: ['doveadm', '-c', '/etc/dovecot/dovecot.conf', 'auth', 'cache', 'flush', '{users}'],
+    flush: ['doveadm', '-c', '/etc/dovecot/dovecot.conf', 'auth', 'cache', 'flush', '--', '{users}'],
     kick: null,
     who: ['doveadm', '-c', '/etc/dovecot/dovecot.conf', '-f', 'tab', 'who', '-1'],
     kill: ['kill', '-TERM', '{pids}'],
@@ -20,7 +20,7 @@ test('the dovecot preset runs doveadm through its argv prefix, and kill and dove
   const container = readServiceSetup({ preset: 'systemd', doveadm: ['docker', 'exec', 'mail', 'doveadm'] }, PATH);
   const pop3 = container.commands.get('MSExchangePOP3');
   assert.deepEqual(pop3?.status, ['systemctl', 'is-active', '--quiet', 'dovecot']);
-  assert.deepEqual(pop3?.flush, ['docker', 'exec', 'mail', 'doveadm', 'auth', 'cache', 'flush', '{users}']);
+  assert.deepEqual(pop3?.flush, ['docker', 'exec', 'mail', 'doveadm', 'auth', 'cache', 'flush', '--', '{users}']);
   assert.deepEqual(pop3?.kill, ['docker', 'exec', 'mail', 'kill', '-TERM', '{pids}']);
   assert.deepEqual(container.version, ['docker', 'exec', 'mail', 'dovecot', '--version']);
 
@@ -29,7 +29,7 @@ test('the dovecot preset runs doveadm through its argv prefix, and kill and dove
 
   // A wrapper casctl cannot see into: sessions end per mailbox through doveadm kick.
   const wrapped = readServiceSetup({ preset: 'dovecot', doveadm: ['/usr/local/bin/mail1-admin'] }, PATH);
-  assert.deepEqual(wrapped.commands.get('MSExchangeIMAP4')?.kick, ['/usr/local/bin/mail1-admin', 'kick', '{user}']);
+  assert.deepEqual(wrapped.commands.get('MSExchangeIMAP4')?.kick, ['/usr/local/bin/mail1-admin', 'kick', '--', '{user}']);
   assert.equal(wrapped.commands.get('MSExchangeIMAP4')?.who, null);
   assert.equal(wrapped.version, null);
 });

@@ -32,7 +32,7 @@ class FakeDovecot {
     this.calls.push([...argv]);
     const ok = (stdout: string): CommandResult => ({ exitCode: 0, stdout, stderr: '' });
     if (argv.includes('flush')) {
-      const names = argv.slice(argv.indexOf('flush') + 1);
+      const names = argv.slice(argv.indexOf('--') + 1);
       const line = `CACHE-FLUSH\t1\t${names.join('\t')}\n`;
       if (this.flushFails || Buffer.byteLength(line) > 1024) return { exitCode: 0, stdout: '0 cache entries flushed\n', stderr: 'Error: auth-master: auth cache flush: Disconnected unexpectedly\n' };
       return ok(`${names.length} cache entries flushed\n`);
@@ -76,11 +76,11 @@ async function change(property: CasSettingName, to: boolean, count: number): Pro
 test('refresh flushes every login name in lines that fit, ends only the lost protocol\'s sessions, and counts what ended', async () => {
   await change('ImapEnabled', false, 300);
   const result = await control.refresh(SERVICES);
-  const flushed = dovecot.of('flush').flatMap((argv) => argv.slice(argv.indexOf('flush') + 1));
+  const flushed = dovecot.of('flush').flatMap((argv) => argv.slice(argv.indexOf('--') + 1));
   assert.equal(flushed.length, 900, 'primary, alias and UPN of each of 300');
   assert.ok(flushed.includes('p7@alias.example.org') && flushed.includes('p7@upn.example.org') && flushed.includes(address(7)));
   assert.equal(new Set(flushed).size, flushed.length, 'each name once, though four services refreshed');
-  assert.deepEqual(result, { mailboxes: 300, flushedLogins: 900, sessionsEnded: 20, kickedMailboxes: 0, sessionsLeftOpen: [] });
+  assert.deepEqual(result, { mailboxes: 300, flushedLogins: 900, sessionsEnded: 20, kickedMailboxes: 0, sessionsLeftOpen: [], unsafeNames: [] });
   const kills = dovecot.of('kill');
   assert.equal(kills.length, 1, 'one kill for all the sessions');
   assert.deepEqual(kills[0]?.slice(2).map(Number), Array.from({ length: 20 }, (_, i) => 1000 + i), 'the IMAP sessions, not the POP3 ones');
@@ -96,7 +96,7 @@ test('each service refreshes from its own mark: an IMAP refresh leaves POP3 pend
   dovecot.calls.length = 0;
   const all = await control.refresh(SERVICES);
   assert.equal(all.mailboxes, 5, 'only the POP3 change');
-  assert.equal(dovecot.of('flush').flatMap((argv) => argv.slice(argv.indexOf('flush') + 1)).length, 15);
+  assert.equal(dovecot.of('flush').flatMap((argv) => argv.slice(argv.indexOf('--') + 1)).length, 15);
   assert.equal(all.sessionsEnded, 5, 'their POP3 sessions');
   assert.ok([...dovecot.sessions.values()].every((s) => !(s.service === 'pop3' && /number[0-4]@/.test(s.user))));
   dovecot.calls.length = 0;
@@ -110,7 +110,7 @@ test('a big refresh flushes the whole cache in one call; a failed flush leaves e
   dovecot.flushFails = true;
   await assert.rejects(control.refresh(SERVICES), (error: unknown) => {
     assert.ok(error instanceof ServiceError);
-    assert.match(error.message, /^Flushing the login cache failed: 'doveadm -c \/etc\/dovecot\/dovecot\.conf auth cache flush' exited 0 but said:\n {2}0 cache entries flushed\n {2}Error: auth-master/);
+    assert.match(error.message, /^Flushing the login cache failed: 'doveadm -c \/etc\/dovecot\/dovecot\.conf auth cache flush --' exited 0 but said:\n {2}0 cache entries flushed\n {2}Error: auth-master/);
     assert.match(error.message, /Still pending on MSExchangePOP3, MSExchangePOP3BE, MSExchangeIMAP4, MSExchangeIMAP4BE: once Dovecot answers, run 'casctl refresh-service/);
     return true;
   });
@@ -119,7 +119,7 @@ test('a big refresh flushes the whole cache in one call; a failed flush leaves e
   dovecot.calls.length = 0;
   const result = await control.refresh(SERVICES);
   assert.equal(result.flushedLogins, null);
-  assert.deepEqual(dovecot.of('flush'), [['doveadm', '-c', '/etc/dovecot/dovecot.conf', 'auth', 'cache', 'flush']]);
+  assert.deepEqual(dovecot.of('flush'), [['doveadm', '-c', '/etc/dovecot/dovecot.conf', 'auth', 'cache', 'flush', '--']]);
   assert.equal(result.sessionsEnded, 20);
 });
 
@@ -129,4 +129,32 @@ test('restart restarts, reports and marks every service that one command restart
   assert.deepEqual(restarted.map((s) => s.Name), SERVICES.map((s) => s.Name));
   assert.deepEqual(dovecot.of('reload'), [['doveadm', '-c', '/etc/dovecot/dovecot.conf', 'reload']]);
   assert.ok((await control.report(SERVICES)).every((r) => r.pending.length === 0));
+});
+
+test('a login name doveadm could read as an option or a mask never reaches it: the whole cache is flushed instead', async () => {
+  await change('PopEnabled', false, 2);
+  const [first] = (await store.resolveIdentities([address(0)], { wildcards: false })).get(address(0)) ?? [];
+  assert.ok(first);
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(store.url.replace(/^sqlite:/, ''));
+  const id = (db.prepare('SELECT id FROM mailboxes WHERE guid = ?').get(first.Guid) as { id: number }).id;
+  for (const hostile of ['-a/tmp/evil.sock@example.org', '*@example.org']) db.prepare('INSERT INTO email_addresses (address, mailbox_id) VALUES (?, ?)').run(hostile, id);
+  db.close();
+  const result = await control.refresh(SERVICES);
+  assert.deepEqual(result.unsafeNames.sort(), ['*@example.org', '-a/tmp/evil.sock@example.org']);
+  assert.equal(result.flushedLogins, null);
+  assert.ok(dovecot.calls.every((argv) => !argv.some((a) => a.includes('evil') || a.startsWith('*'))), JSON.stringify(dovecot.calls));
+
+  const kicking = new ServiceControl(
+    readServiceSetup({ preset: 'dovecot', commands: Object.fromEntries(SERVICES.map((s) => [s.Name, { kick: ['doveadm', 'kick', '--', '{user}'] }])) }, null),
+    store, () => new Date(), dovecot.run,
+  );
+  const db2 = new Database(store.url.replace(/^sqlite:/, ''));
+  db2.prepare("UPDATE mailboxes SET primary_smtp_address = '-x@example.org' WHERE id = ?").run(id);
+  db2.close();
+  await change('ImapEnabled', false, 2);
+  dovecot.calls.length = 0;
+  const kicked = await kicking.refresh(SERVICES);
+  assert.ok(kicked.unsafeNames.includes('-x@example.org'));
+  assert.deepEqual(dovecot.of('kick').map((argv) => argv[3]), [address(1)], 'the other mailbox is kicked; the unsafe one is not');
 });
