@@ -7,6 +7,7 @@ import { PROTOCOLS } from '../core/protocols.js';
 import { servicesFor } from '../services/services.js';
 import type { AppliedChange, DirectoryStore, SettingWrite } from '../store/directory-store.js';
 import { render } from '../output/formats.js';
+import { printable } from '../output/escape.js';
 import type { Messages } from '../output/messages.js';
 import { BufferedWriter } from '../output/writer.js';
 import { ChangePlan, describeChanges, SAMPLE, type ReportOptions } from './change-plan.js';
@@ -38,7 +39,7 @@ async function confirm(context: CommandContext, plan: ChangePlan): Promise<boole
         'Review it with --what-if, then confirm with --yes (-Confirm:$false); nothing was changed.',
     );
   }
-  const sample = plan.sample.map((item) => `  ${item.Name} <${item.PrimarySmtpAddress}>: ${describeChanges(item)}`);
+  const sample = plan.sample.map((item) => `  ${printable(item.Name)} <${printable(item.PrimarySmtpAddress)}>: ${describeChanges(item)}`);
   const more = count > SAMPLE ? [`  ... and ${count - SAMPLE} more`] : [];
   context.stderr.write(`${[`About to change ${count} mailboxes:`, ...sample, ...more].join('\n')}\n`);
   const { confirm: ask } = await import('@inquirer/prompts');
@@ -97,7 +98,7 @@ export async function runChange(
   const failures = applied?.failures ?? [];
   const names = failures.length === 0 ? new Map<string, string>() : await namesOf(store, failures.map((f) => f.Guid));
   for (const failure of failures) {
-    messages.error(`${names.get(failure.Guid.toLowerCase()) ?? failure.Guid}: ${failure.message}`);
+    messages.error(`${printable(names.get(failure.Guid.toLowerCase()) ?? failure.Guid)}: ${failure.message}`);
     summary.Failed++;
   }
   await report(context, planned, summary, applied?.changeId ?? null, false, format);

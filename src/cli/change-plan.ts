@@ -3,6 +3,7 @@ import { UsageError } from '../core/errors.js';
 import { shownIdentity, type PlanItem, type PlanStatus } from '../core/plan.js';
 import type { CasSettingName } from '../store/directory-store.js';
 import { parseOutputFormat } from '../output/formats.js';
+import { printable } from '../output/escape.js';
 import type { Messages } from '../output/messages.js';
 import { displayValue } from '../output/values.js';
 
@@ -60,13 +61,13 @@ export class ChangePlan {
       if (this.sample.length < SAMPLE) this.sample.push(item);
       for (const change of item.changes) this.properties.add(change.property);
     } else if (item.status === 'refused') {
-      const text = `The Administrator mailbox '${shownIdentity(item)}' can't be enabled for POP3 or IMAP4.`;
+      const text = `The Administrator mailbox '${printable(shownIdentity(item))}' can't be enabled for POP3 or IMAP4.`;
       if (item.namedAs === undefined) this.messages.warning(`${text} It was skipped.`);
       else this.messages.error(text);
     } else if (item.status === 'conflict') {
-      this.messages.error(`'${shownIdentity(item)}' was changed again since; left as it is (${describeChanges(item)} no longer applies).`);
+      this.messages.error(`'${printable(shownIdentity(item))}' was changed again since; left as it is (${describeChanges(item)} no longer applies).`);
     } else if (item.namedAs !== undefined && ++this.unchangedNamed <= UNCHANGED_WARNINGS) {
-      this.messages.warning(`The command completed successfully but no settings of '${shownIdentity(item)}' have been modified.`);
+      this.messages.warning(`The command completed successfully but no settings of '${printable(shownIdentity(item))}' have been modified.`);
     }
   }
 

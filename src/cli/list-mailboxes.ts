@@ -12,6 +12,8 @@ import { parseResultSize, selectionFromOptions, type SelectionOptions } from './
 export interface ListOptions extends GlobalOptions, SelectionOptions {
   output: string;
   property?: string[];
+  /** `--csv-raw`: csv without formula neutralisation. */
+  csvRaw?: boolean;
   expectNone?: boolean;
 }
 
@@ -48,6 +50,7 @@ export async function listMailboxes(context: CommandContext, options: ListOption
       view,
       properties,
       colour: useColour(context.stdout, context.env),
+      csvRaw: options.csvRaw,
     });
     if (truncated) {
       messages.warning(`Only the first ${resultSize} items are shown; more match. Use --result-size Unlimited to see them all.`);

@@ -1,4 +1,5 @@
 import { CasctlError, ExitCode } from '../core/errors.js';
+import { printableLines } from '../output/escape.js';
 import type { CommandContext } from './context.js';
 import { normaliseArgv } from './normalise-argv.js';
 import { buildProgram } from './program.js';
@@ -25,7 +26,8 @@ async function main(): Promise<void> {
 
 function report(error: unknown, context: CommandContext): number {
   if (error instanceof CasctlError) {
-    context.stderr.write(`casctl: ${error.message}\n`);
+    // Messages quote what was typed or stored; their own line breaks (candidates, a caret) stay.
+    context.stderr.write(`casctl: ${printableLines(error.message)}\n`);
     return error.exitCode;
   }
   const code = (error as { code?: unknown }).code;
@@ -33,7 +35,7 @@ function report(error: unknown, context: CommandContext): number {
     // commander has printed its own message; asking for help or the version is not an error.
     return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(code) ? ExitCode.Ok : ExitCode.Usage;
   }
-  context.stderr.write(`casctl: internal error (please report it): ${(error as Error).stack ?? String(error)}\n`);
+  context.stderr.write(`casctl: internal error (please report it): ${printableLines((error as Error).stack ?? String(error))}\n`);
   return ExitCode.Internal;
 }
 

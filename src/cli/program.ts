@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ExitCode } from '../core/errors.js';
+import { printableLines } from '../output/escape.js';
 import type { CommandContext } from './context.js';
 import type { ArgvVocabulary } from './normalise-argv.js';
 
@@ -61,12 +62,14 @@ function connectivityOptions(command: Command, defaultPorts: string): Command {
     .option('--timeout <seconds>', 'give up after this many seconds (default: 10)')
     .option('--password-file <path>', 'the password is the first line of this file ("-" is stdin); else CASCTL_TEST_PASSWORD, else a prompt on a terminal')
     .option('-o, --output <format>', 'table, list, json or csv', 'table')
+    .option('--csv-raw', 'with -o csv: leave cells that start with = + - @ tab or CR as they are (else prefixed with \' so spreadsheets do not run them)')
     .option('--property <names>', 'properties to show, comma-separated or repeated; * for all', commaList);
 }
 
 function outputOptions(command: Command): Command {
   return command
     .option('-o, --output <format>', 'table, list, json, csv or id (one Guid per line, for pipelines)', 'table')
+    .option('--csv-raw', 'with -o csv: leave cells that start with = + - @ tab or CR as they are (else prefixed with \' so spreadsheets do not run them)')
     .option('--property <names>', 'properties to show, comma-separated or repeated; * for all', commaList);
 }
 
@@ -97,7 +100,8 @@ export function buildProgram(context: CommandContext): Cli {
     .option('--config <path>', 'casctl configuration file (default: CASCTL_CONFIG, ./casctl.config.json, /etc/casctl/config.json)')
     .showHelpAfterError('(run casctl <command> --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => context.stdout.write(s), writeErr: (s) => context.stderr.write(s) });
+    // commander's errors quote what was typed: no control character of it reaches the terminal.
+    .configureOutput({ writeOut: (s) => context.stdout.write(s), writeErr: (s) => context.stderr.write(printableLines(s)) });
 
   program
     .command('init')

@@ -9,6 +9,8 @@ import { configFor, withStore, type GlobalOptions } from './open.js';
 export interface ServiceOptions extends GlobalOptions {
   output: string;
   property?: string[];
+  /** `--csv-raw`: csv without formula neutralisation. */
+  csvRaw?: boolean;
 }
 
 /** Runs `work` with the configured services (validated first) and the store that tracks what they have seen. */
@@ -47,7 +49,7 @@ export async function renderServices(context: CommandContext, options: ServiceOp
   const reasons = new Map<string, string[]>();
   for (const r of reports) if (r.statusMessage !== null) reasons.set(r.statusMessage, [...(reasons.get(r.statusMessage) ?? []), r.service.Name]);
   for (const [reason, names] of reasons) messages.warning(`${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} not running: ${reason}`);
-  await render(rows, context.stdout, { format, view: VIEW, properties, colour: useColour(context.stdout, context.env) });
+  await render(rows, context.stdout, { format, view: VIEW, properties, colour: useColour(context.stdout, context.env), csvRaw: options.csvRaw });
 }
 
 /** Validates `-o` and `--property` before any command runs. */

@@ -16,6 +16,8 @@ export interface ConnectivityOptions {
   passwordFile?: string;
   output: string;
   property?: string[];
+  /** `--csv-raw`: csv without formula neutralisation. */
+  csvRaw?: boolean;
 }
 
 /** Test-ImapConnectivity / Test-PopConnectivity's result object. */
@@ -115,6 +117,6 @@ export async function runConnectivityTest(
   });
   const outcome = await login({ host: plan.host, port: plan.port, tls: plan.tls, user: plan.user, password, timeoutMs: plan.timeoutMs });
   const result = toResult(plan, outcome);
-  await render([result], context.stdout, { format, view: CONNECTIVITY_VIEW, properties, colour: useColour(context.stdout, context.env) });
+  await render([result], context.stdout, { format, view: CONNECTIVITY_VIEW, properties, colour: useColour(context.stdout, context.env), csvRaw: options.csvRaw });
   return outcome.ok ? ExitCode.Ok : ExitCode.PartialFailure;
 }

@@ -1,6 +1,8 @@
 import type { Writable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
 import { fold } from '../core/mailbox.js';
+import { csvField } from './csv.js';
+import { printable } from './escape.js';
 import { csvValue, displayValue, type OutputRecord } from './values.js';
 import { BufferedWriter } from './writer.js';
 
@@ -31,6 +33,8 @@ export interface RenderOptions {
   /** The columns, from chooseProperties. */
   properties: readonly string[];
   colour: boolean;
+  /** csv: write would-be formulas as they are, for machine consumers (`--csv-raw`); else they are neutralised. */
+  csvRaw?: boolean;
 }
 
 /** Resolves `--property` names against the view; `*` means every property. */
@@ -86,8 +90,9 @@ export async function render(records: Records, out: Writable, options: RenderOpt
       break;
     }
     case 'csv': {
-      await writer.write(`${columns.map(csvField).join(',')}\r\n`);
-      await each((record) => `${columns.map((c) => csvField(csvValue(record[c] ?? null))).join(',')}\r\n`);
+      const raw = options.csvRaw === true;
+      await writer.write(`${columns.map((c) => csvField(c, raw)).join(',')}\r\n`);
+      await each((record) => `${columns.map((c) => csvField(csvValue(record[c] ?? null), raw)).join(',')}\r\n`);
       break;
     }
     case 'id': {
@@ -97,7 +102,7 @@ export async function render(records: Records, out: Writable, options: RenderOpt
     case 'list': {
       const width = Math.max(...columns.map((c) => c.length));
       await each((record) => {
-        const lines = columns.map((c) => `${c.padEnd(width)} : ${displayValue(record[c] ?? null)}`);
+        const lines = columns.map((c) => `${c.padEnd(width)} : ${printable(displayValue(record[c] ?? null))}`);
         return `${count === 0 ? '\n' : ''}${lines.join('\n')}\n\n`;
       });
       break;
@@ -115,13 +120,6 @@ function pick(record: OutputRecord, columns: readonly string[]): OutputRecord {
   const picked: OutputRecord = {};
   for (const column of columns) picked[column] = record[column] ?? null;
   return picked;
-}
-
-const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
-
-/** RFC 4180: quote when needed (and around edge spaces, which readers trim), double the quotes. */
-function csvField(text: string): string {
-  return NEEDS_QUOTES.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 /** Rows per cli-table3 render: it slows down more than linearly with the rows of one table. */
@@ -164,7 +162,7 @@ async function table(
   };
   for await (const batch of batches) {
     for (const record of batch) {
-      rows.push(columns.map((c) => displayValue(record[c] ?? null)));
+      rows.push(columns.map((c) => printable(displayValue(record[c] ?? null))));
       count++;
       if (rows.length >= TABLE_CHUNK) await flush();
     }

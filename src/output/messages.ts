@@ -1,9 +1,11 @@
 import type { Writable } from 'node:stream';
 import { styleText } from 'node:util';
+import { printableLines } from './escape.js';
 
 /**
  * Warnings and per-item errors on stderr, worded and prefixed like the Exchange Management Shell's,
- * so scripts that match on them keep working. Counts errors for the exit code.
+ * so scripts that match on them keep working. Counts errors for the exit code. Messages quote
+ * untrusted names, so no control character in them reaches the terminal (see escape.ts).
  */
 export class Messages {
   errors = 0;
@@ -16,17 +18,17 @@ export class Messages {
 
   warning(text: string): void {
     this.warnings++;
-    this.stderr.write(`${this.paint('yellow', 'WARNING:')} ${text}\n`);
+    this.stderr.write(`${this.paint('yellow', 'WARNING:')} ${printableLines(text)}\n`);
   }
 
   error(text: string): void {
     this.errors++;
-    this.stderr.write(`${this.paint('red', 'ERROR:')} ${text}\n`);
+    this.stderr.write(`${this.paint('red', 'ERROR:')} ${printableLines(text)}\n`);
   }
 
   /** Progress and summaries: not data, so stderr, but not a problem either. */
   info(text: string): void {
-    this.stderr.write(`${text}\n`);
+    this.stderr.write(`${printableLines(text)}\n`);
   }
 
   private paint(colour: 'yellow' | 'red', text: string): string {

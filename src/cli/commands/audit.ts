@@ -4,6 +4,7 @@ import { readPolicy } from '../../audit/policy.js';
 import { AUDIT_FORMATS, summarise, writeAuditReport, type AuditFormat } from '../../audit/report.js';
 import { runAudit, type RuleResult } from '../../audit/run-audit.js';
 import type { CasSettingName, CasSettings, DirectoryStore, SettingWrite } from '../../store/directory-store.js';
+import { printable } from '../../output/escape.js';
 import { Messages } from '../../output/messages.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
 import { ChangePlan } from '../change-plan.js';
@@ -30,13 +31,13 @@ async function fixPlan(store: DirectoryStore, results: readonly RuleResult[], me
   const conflicted = new Set<string>();
   for (const r of results) {
     const unfixable = r.violations.filter((v) => Object.keys(v.fix).length === 0).length;
-    if (unfixable > 0) messages.warning(`${unfixable} violation${unfixable === 1 ? '' : 's'} of '${r.rule.name}' cannot be fixed automatically (which mailboxes to turn off is your call).`);
+    if (unfixable > 0) messages.warning(`${unfixable} violation${unfixable === 1 ? '' : 's'} of '${printable(r.rule.name)}' cannot be fixed automatically (which mailboxes to turn off is your call).`);
     for (const v of r.violations) {
       const settings = wanted.get(v.Guid) ?? {};
       for (const [name, value] of Object.entries(v.fix) as [CasSettingName, boolean][]) {
         if (settings[name] !== undefined && settings[name] !== value) {
           conflicted.add(v.Guid);
-          messages.error(`Rules disagree about ${name} of ${v.Name} <${v.PrimarySmtpAddress}>; it is left as it is.`);
+          messages.error(`Rules disagree about ${name} of ${printable(v.Name)} <${printable(v.PrimarySmtpAddress)}>; it is left as it is.`);
         }
         settings[name] = value;
       }

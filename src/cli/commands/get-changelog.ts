@@ -13,6 +13,8 @@ interface ChangelogOptions extends GlobalOptions {
   identity?: string[];
   output: string;
   property?: string[];
+  /** `--csv-raw`: csv without formula neutralisation. */
+  csvRaw?: boolean;
 }
 
 const VIEW: View = {
@@ -73,7 +75,7 @@ export async function run(context: CommandContext, options: ChangelogOptions): P
       }
     }
     const records = await store.getChangeRecords({ ...(since === undefined ? {} : { since }), ...(guids === undefined ? {} : { guids }) });
-    await render(records.map(toRecord), context.stdout, { format, view: VIEW, properties, colour: useColour(context.stdout, context.env) });
+    await render(records.map(toRecord), context.stdout, { format, view: VIEW, properties, colour: useColour(context.stdout, context.env), csvRaw: options.csvRaw });
     return messages.errors > 0 ? ExitCode.PartialFailure : ExitCode.Ok;
   });
 }

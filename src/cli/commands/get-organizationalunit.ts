@@ -1,6 +1,7 @@
 import { ExitCode } from '../../core/errors.js';
 import type { OrganizationalUnit } from '../../store/directory-store.js';
 import { chooseProperties, parseOutputFormat, render, type View } from '../../output/formats.js';
+import { printable } from '../../output/escape.js';
 import { Messages } from '../../output/messages.js';
 import { useColour, type CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';
@@ -8,6 +9,8 @@ import { withStore, type GlobalOptions } from '../open.js';
 interface OuOptions extends GlobalOptions {
   output: string;
   property?: string[];
+  /** `--csv-raw`: csv without formula neutralisation. */
+  csvRaw?: boolean;
 }
 
 const VIEW: View = {
@@ -27,10 +30,10 @@ export async function run(context: CommandContext, options: OuOptions, args: str
     if (args.length === 0) found.push(...(await store.findOrganizationalUnits(undefined)));
     for (const identity of args) {
       const units = await store.findOrganizationalUnits(identity);
-      if (units.length === 0) messages.error(`The organizational unit '${identity}' couldn't be found on '${store.url}'.`);
+      if (units.length === 0) messages.error(`The organizational unit '${printable(identity)}' couldn't be found on '${store.url}'.`);
       found.push(...units);
     }
-    await render(found.map((ou) => ({ ...ou })), context.stdout, { format, view: VIEW, properties, colour: useColour(context.stdout, context.env) });
+    await render(found.map((ou) => ({ ...ou })), context.stdout, { format, view: VIEW, properties, colour: useColour(context.stdout, context.env), csvRaw: options.csvRaw });
     return messages.errors > 0 ? ExitCode.PartialFailure : ExitCode.Ok;
   });
 }
