@@ -3,7 +3,8 @@ import { BOOLEAN_SPELLINGS, parseBoolean } from '../core/boolean.js';
 import { parseCanonicalOu } from '../core/distinguished-name.js';
 import { UsageError } from '../core/errors.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS, fold, type RecipientTypeDetails } from '../core/mailbox.js';
-import type { MailboxRecord } from '../store/directory-store.js';
+import type { ImportField, MailboxRecord } from '../store/directory-store.js';
+import { CheckedText } from './checked-text.js';
 
 /** The CSV columns casctl reads (README "CSV import format"); header names are case-insensitive. */
 export const CSV_COLUMNS = [
@@ -17,7 +18,15 @@ type Column = (typeof CSV_COLUMNS)[number];
 /** Plain-text passwords are hashed by the caller; a value with a `{SCHEME}` prefix is already hashed. */
 export type PasswordHasher = (plain: string) => string;
 
-const ADDRESS = /^[^\s@<>(),;:"\\]+@[^\s@<>(),;:"\\]+\.[^\s@<>(),;:"\\]+$/;
+/**
+ * Addresses reach Dovecot and doveadm's argv: besides what an address may not hold, no leading
+ * `-` (read as an option), no `*`, `?` or `%` (doveadm's user-mask wildcards), no whitespace or
+ * control characters (pending-change lists are tab-joined).
+ */
+const ATOM = '[^\\s@<>(),;:"\\\\*?%\\x00-\\x1f\\x7f]+';
+const ADDRESS = new RegExp(`^(?!-)${ATOM}@(?!-)${ATOM}\\.${ATOM}$`);
+/** Dovecot's schemes that store the password readable. */
+const PLAINTEXT_SCHEME = /^\{(PLAIN|CLEAR|CLEARTEXT|PLAIN-TRUNC)\}/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_REPORTED = 20;
 
@@ -26,10 +35,16 @@ interface RowError {
   message: string;
 }
 
+/** What a read found besides the records, known once it ends. */
+export interface CsvFindings {
+  /** Passwords given with a plaintext scheme ({PLAIN}, ...): stored readable. */
+  plaintextPasswords: number;
+}
+
 /** Reads and validates a whole mailbox CSV into memory; see mailboxCsvBatches. */
-export async function readMailboxCsv(path: string, hashPassword: PasswordHasher): Promise<MailboxRecord[]> {
+export async function readMailboxCsv(path: string, hashPassword: PasswordHasher, findings?: CsvFindings): Promise<MailboxRecord[]> {
   const records: MailboxRecord[] = [];
-  for await (const batch of mailboxCsvBatches(path, hashPassword)) records.push(...batch);
+  for await (const batch of mailboxCsvBatches(path, hashPassword, findings)) records.push(...batch);
   return records;
 }
 
@@ -42,7 +57,7 @@ const BATCH = 1000;
  * and then the generator throws a UsageError listing them. A consumer that writes inside a
  * transaction and rolls back when this throws is all or nothing without holding the file.
  */
-export async function* mailboxCsvBatches(path: string, hashPassword: PasswordHasher): AsyncGenerator<MailboxRecord[]> {
+export async function* mailboxCsvBatches(path: string, hashPassword: PasswordHasher, findings?: CsvFindings): AsyncGenerator<MailboxRecord[]> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -51,11 +66,13 @@ export async function* mailboxCsvBatches(path: string, hashPassword: PasswordHas
   }
   const { parse } = await import('csv-parse');
   const input = createReadStream(path, { fd });
-  const parser = input.pipe(
+  const checked = new CheckedText(path);
+  const parser = input.pipe(checked).pipe(
     parse({ bom: true, columns: false, relax_column_count: false, skip_empty_lines: true, info: true, trim: false }),
   );
-  // pipe() does not forward the source's errors: a read error must end the parse, not crash the process.
+  // pipe() does not forward errors: a read or encoding error must end the parse, not crash the process.
   input.on('error', (error) => parser.destroy(error));
+  checked.on('error', (error) => parser.destroy(error));
   let batch: MailboxRecord[] = [];
   const errors: RowError[] = [];
   const seen = new Map<string, number>();
@@ -69,9 +86,10 @@ export async function* mailboxCsvBatches(path: string, hashPassword: PasswordHas
       const row = toRow(header, record);
       const result = validate(row, hashPassword);
       if (typeof result === 'string') {
-        errors.push({ line: info.lines, message: result });
+        errors.push({ line: info.lines, message: withoutPassword(result, row) });
         continue;
       }
+      if (findings !== undefined && result.Password !== null && PLAINTEXT_SCHEME.test(result.Password)) findings.plaintextPasswords++;
       for (const key of uniqueKeys(result)) {
         const earlier = seen.get(key.value);
         if (earlier !== undefined) errors.push({ line: info.lines, message: `${key.what} '${key.shown}' is already used on line ${earlier}` });
@@ -89,7 +107,7 @@ export async function* mailboxCsvBatches(path: string, hashPassword: PasswordHas
     if ((error as NodeJS.ErrnoException).syscall !== undefined) {
       throw new UsageError(`Cannot read '${path}': ${(error as Error).message}`);
     }
-    throw new UsageError(`${path}: not a valid CSV file: ${(error as Error).message}`);
+    throw new UsageError(`${path}:${describeCsvError(error, header?.length ?? 0)}; nothing was imported.`);
   }
   if (header === null) throw new UsageError(`${path}: the file is empty; the first line must name the columns.`);
   if (errors.length > 0) {
@@ -117,28 +135,82 @@ function readHeader(names: string[]): (Column | null)[] {
   return header;
 }
 
-type Row = Partial<Record<Column, string>>;
-
-function toRow(header: (Column | null)[], values: string[]): Row {
-  const row: Row = {};
-  header.forEach((column, i) => {
-    const value = values[i]?.trim() ?? '';
-    if (column !== null && value !== '') row[column] = value;
-  });
-  return row;
+/**
+ * csv-parse's messages quote the field they stopped in, which may be a password: the problem is
+ * told from its code instead, with the line.
+ */
+function describeCsvError(error: unknown, columns: number): string {
+  const { code, lines, record } = error as { code?: string; lines?: number; record?: unknown[] };
+  const problems: Record<string, string> = {
+    CSV_RECORD_INCONSISTENT_FIELDS_LENGTH: `the row has ${Array.isArray(record) ? record.length : 'a different number of'} fields, the header ${columns}`,
+    CSV_INVALID_OPENING_QUOTE: 'a quote inside a field that does not start with one (quote the whole field and double the quotes in it)',
+    CSV_INVALID_CLOSING_QUOTE: 'a closing quote not followed by a comma or the end of the line',
+    CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed',
+  };
+  return `${lines ?? '?'}: not a valid CSV file: ${problems[code ?? ''] ?? `${code ?? 'unreadable'} (see RFC 4180)`}`;
 }
 
-function bool(row: Row, column: 'PopEnabled' | 'ImapEnabled'): boolean | string {
+/** A row's problem as reported: its password never appears in it, whatever the column. */
+function withoutPassword(message: string, row: Row): string {
+  const password = row.values.Password;
+  return password === undefined ? message : message.split(password).join('***');
+}
+
+/**
+ * Columns whose empty cell clears the stored value on an update; an empty cell of any other
+ * column (a required text, a boolean, the password, the addresses) leaves it as it is.
+ */
+const CLEARABLE = new Set<Column>(['Department', 'Title', 'Company', 'Office', 'City', 'StateOrProvince', 'CountryOrRegion', ...CUSTOM_ATTRIBUTE_NUMBERS.map((n) => `CustomAttribute${n}` as Column)]);
+const KEYS = new Set<Column>(['Guid', 'PrimarySmtpAddress']);
+
+interface Row {
+  values: Partial<Record<Column, string>>;
+  given: readonly ImportField[];
+}
+
+/** One array per distinct set of given columns: a file's rows mostly share one. */
+const givenSets = new Map<string, readonly ImportField[]>();
+
+function toRow(header: (Column | null)[], cells: string[]): Row {
+  const values: Row['values'] = {};
+  const given: ImportField[] = [];
+  header.forEach((column, i) => {
+    if (column === null) return;
+    const value = cells[i]?.trim() ?? '';
+    if (value !== '') values[column] = value;
+    if (!KEYS.has(column) && (value !== '' || CLEARABLE.has(column))) given.push(column as ImportField);
+  });
+  const key = given.join(',');
+  const shared = givenSets.get(key) ?? given;
+  givenSets.set(key, shared);
+  return { values, given: shared };
+}
+
+function bool(row: Row['values'], column: 'PopEnabled' | 'ImapEnabled'): boolean | string {
   const text = row[column];
   if (text === undefined) return true;
   const value = parseBoolean(text);
   return value ?? `${column} '${text}' is not a boolean (${BOOLEAN_SPELLINGS})`;
 }
 
-function validate(row: Row, hashPassword: PasswordHasher): MailboxRecord | string {
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\x00-\x1f\x7f]/g;
+
+/** Why an address cannot be stored, or null. Control characters are shown escaped. */
+function addressProblem(what: string, address: string): string | null {
+  if (ADDRESS.test(address)) return null;
+  const shown = `'${address.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}'`;
+  if (shown.length !== address.length + 2) return `${what} ${shown} holds a control character`;
+  if (/[*?%]/.test(address)) return `${what} ${shown} holds a wildcard ('*', '?' or '%'), which doveadm would read as a mask`;
+  if (/^-|@-/.test(address)) return `${what} ${shown} starts with '-', which a command would read as an option`;
+  return `${what} ${shown} is not an email address`;
+}
+
+function validate({ values: row, given }: Row, hashPassword: PasswordHasher): MailboxRecord | string {
   const primary = row.PrimarySmtpAddress?.replace(/^smtp:/i, '');
   if (primary === undefined) return 'PrimarySmtpAddress is missing';
-  if (!ADDRESS.test(primary)) return `PrimarySmtpAddress '${primary}' is not an email address`;
+  const primaryProblem = addressProblem('PrimarySmtpAddress', primary);
+  if (primaryProblem !== null) return primaryProblem;
   const [localPart = '', domain = ''] = primary.split('@');
 
   const addresses: string[] = [primary];
@@ -146,7 +218,8 @@ function validate(row: Row, hashPassword: PasswordHasher): MailboxRecord | strin
     const typed = /^([a-z0-9]+):(.*)$/i.exec(entry);
     if (typed !== null && fold(typed[1] ?? '') !== 'smtp') return `EmailAddresses: '${entry}' is not an SMTP address (only SMTP: and smtp: are supported)`;
     const address = (typed?.[2] ?? entry).trim();
-    if (!ADDRESS.test(address)) return `EmailAddresses: '${address}' is not an email address`;
+    const problem = addressProblem('EmailAddresses:', address);
+    if (problem !== null) return problem;
     if (typed?.[1] === 'SMTP' && fold(address) !== fold(primary)) return `EmailAddresses marks '${address}' as primary (SMTP:) but PrimarySmtpAddress is '${primary}'`;
     if (!addresses.some((a) => fold(a) === fold(address))) addresses.push(address);
   }
@@ -168,6 +241,9 @@ function validate(row: Row, hashPassword: PasswordHasher): MailboxRecord | strin
   const name = row.Name ?? row.DisplayName ?? alias;
   const sam = row.SamAccountName ?? alias;
   if (sam.length > 64 || /[\\/"[\]:;|=,+*?<>@]/.test(sam)) return `SamAccountName '${sam}' has characters Active Directory does not allow`;
+  const upn = row.UserPrincipalName ?? `${sam}@${domain.toLowerCase()}`;
+  const upnProblem = addressProblem('UserPrincipalName', upn);
+  if (upnProblem !== null) return upnProblem;
   const password = row.Password;
   return {
     Guid: row.Guid?.toLowerCase() ?? null,
@@ -176,7 +252,7 @@ function validate(row: Row, hashPassword: PasswordHasher): MailboxRecord | strin
     DisplayName: row.DisplayName ?? name,
     Alias: alias,
     SamAccountName: sam,
-    UserPrincipalName: row.UserPrincipalName ?? `${sam}@${domain.toLowerCase()}`,
+    UserPrincipalName: upn,
     PrimarySmtpAddress: primary.toLowerCase(),
     EmailAddresses: addresses.map((a) => a.toLowerCase()),
     OrganizationalUnit: ouText,
@@ -192,14 +268,20 @@ function validate(row: Row, hashPassword: PasswordHasher): MailboxRecord | strin
     PopEnabled: pop,
     ImapEnabled: imap,
     Password: password === undefined ? null : /^\{[A-Z0-9.-]+\}/.test(password) ? password : hashPassword(password),
+    Given: given,
   };
 }
 
+/**
+ * The values no two rows may share. A SamAccountName or UPN only when given: a default (from the
+ * address) applies only if the row creates a mailbox, which only the store knows, and it refuses
+ * a clash then.
+ */
 function uniqueKeys(record: MailboxRecord): { what: string; value: string; shown: string }[] {
   return [
     ...record.EmailAddresses.map((a) => ({ what: 'The address', value: `address:${fold(a)}`, shown: a })),
-    { what: 'SamAccountName', value: `sam:${fold(record.SamAccountName)}`, shown: record.SamAccountName },
-    { what: 'UserPrincipalName', value: `upn:${fold(record.UserPrincipalName)}`, shown: record.UserPrincipalName },
+    ...(record.Given?.includes('SamAccountName') !== false ? [{ what: 'SamAccountName', value: `sam:${fold(record.SamAccountName)}`, shown: record.SamAccountName }] : []),
+    ...(record.Given?.includes('UserPrincipalName') !== false ? [{ what: 'UserPrincipalName', value: `upn:${fold(record.UserPrincipalName)}`, shown: record.UserPrincipalName }] : []),
     ...(record.Guid === null ? [] : [{ what: 'Guid', value: `guid:${record.Guid}`, shown: record.Guid }]),
   ];
 }

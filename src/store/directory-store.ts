@@ -108,6 +108,9 @@ export interface ChangeQuery {
   guids?: readonly string[];
 }
 
+/** A field an import sets, each CustomAttribute<n> on its own: what a CSV column names (the Guid and primary address are keys). */
+export type ImportField = Exclude<keyof MailboxRecord, 'Guid' | 'PrimarySmtpAddress' | 'CustomAttributes' | 'Given'> | `CustomAttribute${number}`;
+
 /** A mailbox as a CSV row describes it, validated: what the store derives (ids, times, flags) is left out. */
 export type MailboxRecord = Omit<
   Mailbox,
@@ -118,15 +121,51 @@ export type MailboxRecord = Omit<
   DistinguishedName: string | null;
   /** Already hashed, with a Dovecot scheme prefix; null keeps the stored one. */
   Password: string | null;
+  /**
+   * The fields the row sets. A new mailbox takes every field (defaults for the others); an update
+   * changes only these, so a partial file never resets what it does not name. Absent: every
+   * field (a whole mailbox, as code builds one).
+   */
+  Given?: readonly ImportField[];
 };
 
 /** Records to import: a stream of batches, or batches at hand. */
 export type MailboxRecordBatches = AsyncIterable<readonly MailboxRecord[]> | Iterable<readonly MailboxRecord[]>;
 
+export type ImportValue = string | boolean | null | readonly string[];
+
+/** One mailbox an import creates or changes (what `import --what-if` lists). */
+export interface ImportItem {
+  Action: 'create' | 'update';
+  PrimarySmtpAddress: string;
+  Name: string;
+  /** For an update, each changed field before → after (a password shows only that it changes). */
+  Changes: { Property: string; Before: ImportValue; After: ImportValue }[];
+}
+
+export interface ImportOptions {
+  /**
+   * Who imports: the CAS settings an import changes are recorded as one change, like
+   * set-casmailbox's. Absent: recorded as made through the store API.
+   */
+  change?: ChangeContext;
+  /** Work everything out, report it in `items`, write nothing. */
+  whatIf?: boolean;
+}
+
 export interface ImportSummary {
   created: number;
   updated: number;
+  /** Existing mailboxes the file named that already held every value it gives. */
+  unchanged: number;
   organizationalUnitsCreated: number;
+  /** The change record of the CAS settings the import changed (listed, undoable, pending refresh); null when none. */
+  changeId: number | null;
+  casChanges: number;
+  /** Administrator mailboxes whose row enables POP3 or IMAP4: they are stored disabled. */
+  administratorRefused: string[];
+  /** With whatIf only: every mailbox created or changed. */
+  items?: ImportItem[];
 }
 
 /**
@@ -167,9 +206,13 @@ export interface DirectoryStore {
   serviceStates(): Promise<Map<string, ServiceState>>;
   markServicesRefreshed(names: readonly string[], throughChangeId: number, when: Date): Promise<void>;
   /**
-   * Imports validated records, all or nothing: when the batches throw (a bad row further on in
-   * the file), nothing is imported.
+   * Imports validated records: creates new mailboxes, and changes only the given fields of
+   * existing ones (matched by Guid, else primary address). CAS settings changed on existing
+   * mailboxes go through applyCasChanges' rules (one change record, the Administrator never
+   * enabled). All or nothing where the store has transactions (SQLite): when the batches throw,
+   * nothing is imported. Batches should be validated (and hashed) up front: SQLite holds its write
+   * lock while it reads them.
    */
-  importMailboxes(batches: MailboxRecordBatches, when: Date): Promise<ImportSummary>;
+  importMailboxes(batches: MailboxRecordBatches, when: Date, options?: ImportOptions): Promise<ImportSummary>;
   close(): Promise<void>;
 }

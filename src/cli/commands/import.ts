@@ -1,19 +1,73 @@
+import { hostname, userInfo } from 'node:os';
+import { recordedCommandLine } from '../../core/command-line.js';
 import { ExitCode } from '../../core/errors.js';
-import { mailboxCsvBatches } from '../../input/mailbox-csv.js';
+import { PROTOCOLS } from '../../core/protocols.js';
+import { mailboxCsvBatches, type CsvFindings } from '../../input/mailbox-csv.js';
 import { hashPassword } from '../../input/password-hash.js';
+import { spoolBatches } from '../../input/spooled-batches.js';
 import { printable } from '../../output/escape.js';
-import type { ImportSummary } from '../../store/directory-store.js';
-import type { CommandContext } from '../context.js';
+import { Messages } from '../../output/messages.js';
+import { servicesFor } from '../../services/services.js';
+import type { ChangeContext, ImportSummary } from '../../store/directory-store.js';
+import { useColour, type CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';
+import { describeImportPlan } from './import-plan.js';
 
-export function describeImport(file: string, summary: ImportSummary): string {
-  return `Imported '${printable(file)}': ${summary.created} mailboxes created, ${summary.updated} updated, ${summary.organizationalUnitsCreated} organizational units created.`;
+interface ImportCommandOptions extends GlobalOptions {
+  whatIf?: boolean;
 }
 
-export async function run(context: CommandContext, options: GlobalOptions, args: string[]): Promise<number> {
+export function describeImport(file: string, summary: ImportSummary): string {
+  const unchanged = summary.unchanged === 0 ? '' : ` ${summary.unchanged} already held every value the file gives.`;
+  return `Imported '${printable(file)}': ${summary.created} mailboxes created, ${summary.updated} updated, ${summary.organizationalUnitsCreated} organizational units created.${unchanged}`;
+}
+
+function changeContext(context: CommandContext): ChangeContext {
+  let osUser: string;
+  try {
+    osUser = userInfo().username;
+  } catch {
+    // No passwd entry (some containers): the environment is the best we have.
+    osUser = context.env.USER ?? context.env.LOGNAME ?? 'unknown';
+  }
+  return { when: context.now(), osUser, sudoUser: context.env.SUDO_USER ?? null, host: hostname(), commandLine: recordedCommandLine(context.argv) };
+}
+
+export async function run(context: CommandContext, options: ImportCommandOptions, args: string[]): Promise<number> {
   const [file = ''] = args;
-  // Streamed into the store's all-or-nothing import: a bad row anywhere imports nothing.
-  const summary = await withStore(context, options, (store) => store.importMailboxes(mailboxCsvBatches(file, hashPassword), context.now()));
-  context.stderr.write(`${describeImport(file, summary)}\n`);
-  return ExitCode.Ok;
+  const whatIf = options.whatIf === true;
+  const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
+  return withStore(context, options, async (store) => {
+    // Parsed, validated and hashed before the store's transaction opens: its write lock is held
+    // for the writes only, and a bad row anywhere imports nothing.
+    const findings: CsvFindings = { plaintextPasswords: 0 };
+    const spooled = await spoolBatches(mailboxCsvBatches(file, hashPassword, findings));
+    try {
+      if (findings.plaintextPasswords > 0) {
+        messages.warning(
+          `${findings.plaintextPasswords} password${findings.plaintextPasswords === 1 ? '' : 's'} in '${printable(file)}' ` +
+            `use a plaintext scheme ({PLAIN}): stored readable by anyone who can read the store. Give the plain text (casctl hashes it) or a hash.`,
+        );
+      }
+      const change = changeContext(context);
+      const summary = await store.importMailboxes(spooled.batches(), change.when, { change, whatIf });
+      for (const address of summary.administratorRefused) {
+        messages.warning(`The Administrator mailbox ${printable(address)} never uses POP3 or IMAP4: it is stored with both disabled, whatever the file says.`);
+      }
+      if (whatIf) {
+        context.stdout.write(describeImportPlan(summary));
+        messages.info(`What if: nothing was imported from '${printable(file)}'.`);
+        return ExitCode.Ok;
+      }
+      messages.info(describeImport(file, summary));
+      if (summary.changeId !== null) {
+        const services = servicesFor(PROTOCOLS).map((s) => s.Name);
+        messages.info(`${summary.casChanges} CAS settings of existing mailboxes changed, recorded as change ${summary.changeId}; undo it with: casctl undo ${summary.changeId}`);
+        messages.info(`For the change to take effect, run 'casctl refresh-service' or restart: ${services.join(', ')}.`);
+      }
+      return ExitCode.Ok;
+    } finally {
+      spooled.remove();
+    }
+  });
 }

@@ -2,6 +2,7 @@ import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS, type Mailbox, type Re
 import { PROTOCOLS } from '../../core/protocols.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../filter/to-ldap.js';
 import type { MailboxRecord } from '../directory-store.js';
+import { isAdministratorRecord } from '../import-merge.js';
 import type { LdapEntry } from './connection.js';
 import type { DirectoryLayout } from './layout.js';
 
@@ -118,11 +119,6 @@ export function recordAttributes(record: MailboxRecord, guid: string, created: b
     attributes[useDefaultsAttribute.ImapUseProtocolDefaults] = ['TRUE'];
   }
   return attributes;
-}
-
-/** As the SQLite store decides it: the built-in account is the one named Administrator. */
-export function isAdministratorRecord(record: Pick<MailboxRecord, 'SamAccountName'>): boolean {
-  return record.SamAccountName.toLowerCase() === 'administrator';
 }
 
 const CRYPT_SCHEMES = /^\{(SHA512-CRYPT|SHA256-CRYPT|MD5-CRYPT|BLF-CRYPT|DES-CRYPT)\}/i;

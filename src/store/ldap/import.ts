@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { splitCanonical } from '../../core/distinguished-name.js';
 import { StoreError, UsageError } from '../../core/errors.js';
 import { fold } from '../../core/mailbox.js';
-import type { ImportSummary, MailboxRecord } from '../directory-store.js';
+import type { Mailbox } from '../../core/mailbox.js';
+import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../filter/to-ldap.js';
+import type { AppliedChange, ChangeContext, ImportItem, ImportSummary, MailboxRecord, SettingWrite } from '../directory-store.js';
+import { CasWrites, enablesAdministrator, mergeRecord, newMailboxRecord, recordChanges } from '../import-merge.js';
 import { forEachConcurrently } from './concurrency.js';
-import type { LdapConnection, LdapEntry } from './connection.js';
+import type { LdapConnection, LdapEntry, Modification } from './connection.js';
 import { formatRdn } from './dn.js';
-import { MAILBOX_CLASS_FILTER, recordAttributes } from './entries.js';
+import { MAILBOX_ATTRIBUTES, MAILBOX_CLASS_FILTER, entryToMailbox, recordAttributes } from './entries.js';
 import { ResultCode, diagnostic, isFatal, resultCode } from './errors.js';
 import { looseTest } from './identities.js';
 import { keyOfDn, type DirectoryLayout } from './layout.js';
@@ -15,66 +18,101 @@ import type { OrganizationalUnits } from './organizational-units.js';
 
 /** Records per lookup of existing mailboxes and conflicting keys. */
 const RECORDS_PER_LOOKUP = 40;
-const KEY_ATTRIBUTES = ['casGuid', 'mail', 'casEmailAddress', 'casSamAccountName', 'casUserPrincipalName', 'cn'];
 
 export interface ImportContext {
   connection: LdapConnection;
   layout: DirectoryLayout;
   units: OrganizationalUnits;
   concurrency: number;
+  /** set-casmailbox's apply: the CAS settings an import changes on existing mailboxes take its path. */
+  applyCasChanges: (writes: readonly SettingWrite[], change: ChangeContext) => Promise<AppliedChange>;
 }
 
 interface PlannedImport {
+  /** A new mailbox as created, or an existing one as the update leaves it. */
   record: MailboxRecord;
   /** The entry this record updates (matched by Guid, else by primary address), if any. */
-  existing: { dn: string; guid: string } | null;
+  existing: { dn: string; guid: string; mailbox: Mailbox } | null;
+  /** An update's changes (CAS settings included). */
+  changes: ImportItem['Changes'];
 }
 
 /**
  * `casctl import` on LDAP: creates an entry per new mailbox (below OUs created as needed) and
- * updates existing ones (renaming or moving an entry whose Name or OU changed). There is no
- * transaction across entries, so everything is checked before anything is written: OUs below the
- * base, values LDAP's syntaxes accept, and no Guid, address, SamAccountName, UPN or DN belonging
- * to another mailbox (LDAP has no unique constraints unless the unique overlay is configured).
- * A failure the checks could not foresee stops the import and says how far it got.
- * WhenCreated/WhenChanged are the server's own timestamps, so `when` is not stored.
+ * updates existing ones, replacing only the attributes whose given values differ (renaming or
+ * moving an entry whose Name or OU changed); their CAS settings go last, through applyCasChanges.
+ * There is no transaction across entries, so everything is checked before anything is written:
+ * OUs below the base, values LDAP's syntaxes accept, and no Guid, address, SamAccountName, UPN
+ * or DN belonging to another mailbox or to two rows (LDAP has no unique constraints unless the
+ * unique overlay is configured). A failure the checks could not foresee stops the import and
+ * says how far it got. WhenCreated/WhenChanged are the server's own timestamps.
  */
-export async function importMailboxes(context: ImportContext, records: readonly MailboxRecord[], _when: Date): Promise<ImportSummary> {
-  validate(context.layout, records);
+export async function importMailboxes(
+  context: ImportContext,
+  records: readonly MailboxRecord[],
+  change: ChangeContext,
+  whatIf: boolean,
+): Promise<ImportSummary> {
+  const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, organizationalUnitsCreated: 0, changeId: null, casChanges: 0, administratorRefused: [] };
   const planned: PlannedImport[] = [];
   for (let i = 0; i < records.length; i += RECORDS_PER_LOOKUP) {
-    planned.push(...(await lookUp(context, records.slice(i, i + RECORDS_PER_LOOKUP))));
+    planned.push(...(await lookUp(context, records.slice(i, i + RECORDS_PER_LOOKUP), summary)));
+  }
+  checkDistinct(context.layout, planned);
+  const cas = new CasWrites();
+  const items: ImportItem[] = [];
+  const toWrite = planned.filter((p) => {
+    if (p.existing === null) {
+      items.push({ Action: 'create', PrimarySmtpAddress: p.record.PrimarySmtpAddress, Name: p.record.Name, Changes: [] });
+      return true;
+    }
+    if (p.changes.length === 0) {
+      summary.unchanged++;
+      return false;
+    }
+    items.push({ Action: 'update', PrimarySmtpAddress: p.record.PrimarySmtpAddress, Name: p.record.Name, Changes: p.changes });
+    cas.add(p.existing.guid, p.changes);
+    return true;
+  });
+  const ousToEnsure = toWrite.filter((p) => p.existing === null || fold(p.existing.mailbox.OrganizationalUnit) !== fold(p.record.OrganizationalUnit));
+  const canonicalOus = [...new Map(ousToEnsure.map((p) => [fold(p.record.OrganizationalUnit), p.record.OrganizationalUnit])).values()].sort(
+    (a, b) => splitCanonical(a).length - splitCanonical(b).length,
+  );
+  if (whatIf) {
+    summary.created = items.filter((i) => i.Action === 'create').length;
+    summary.updated = items.length - summary.created;
+    summary.organizationalUnitsCreated = await missingOus(context, canonicalOus);
+    summary.casChanges = cas.writes.reduce((n, w) => n + w.guids.length, 0);
+    return { ...summary, items };
   }
 
-  const summary: ImportSummary = { created: 0, updated: 0, organizationalUnitsCreated: 0 };
   const ouDns = new Map<string, string>();
-  const canonicalOus = [...new Map(records.map((r) => [fold(r.OrganizationalUnit), r.OrganizationalUnit])).values()];
-  for (const canonical of canonicalOus.sort((a, b) => splitCanonical(a).length - splitCanonical(b).length)) {
+  for (const canonical of canonicalOus) {
     const ou = await context.units.ensure(canonical);
     summary.organizationalUnitsCreated += ou.created;
     ouDns.set(fold(canonical), ou.dn);
   }
-
   let failure: { record: MailboxRecord; error: unknown } | undefined;
   await forEachConcurrently(
-    planned,
+    toWrite,
     context.concurrency,
     async ({ record, existing }) => {
-      const parent = ouDns.get(fold(record.OrganizationalUnit)) as string;
-      const rdn = formatRdn({ type: 'cn', value: record.Name });
       try {
         if (existing === null) {
-          await context.connection.add(`${rdn},${parent}`, recordAttributes(record, record.Guid ?? randomUUID(), true));
+          const parent = ouDns.get(fold(record.OrganizationalUnit)) as string;
+          await context.connection.add(`${formatRdn({ type: 'cn', value: record.Name })},${parent}`, recordAttributes(record, record.Guid ?? randomUUID(), true));
           summary.created++;
           return;
         }
-        if (keyOfDn(existing.dn) !== keyOfDn(`${rdn},${parent}`)) await context.connection.move(existing.dn, rdn, parent);
-        const changes = Object.entries(recordAttributes(record, existing.guid, false)).map(([attribute, values]) => ({
-          operation: 'replace' as const,
-          attribute,
-          values,
-        }));
-        await context.connection.modify(`${rdn},${parent}`, changes);
+        let dn = existing.dn;
+        const parent = ouDns.get(fold(record.OrganizationalUnit)) ?? (context.layout.ouDn(existing.mailbox.OrganizationalUnit) as string);
+        const rdn = formatRdn({ type: 'cn', value: record.Name });
+        if (keyOfDn(existing.dn) !== keyOfDn(`${rdn},${parent}`)) {
+          await context.connection.move(existing.dn, rdn, parent);
+          dn = `${rdn},${parent}`;
+        }
+        const modifications = attributeChanges(existing.mailbox, record);
+        if (modifications.length > 0) await context.connection.modify(dn, modifications);
         summary.updated++;
       } catch (error) {
         failure ??= { record, error };
@@ -90,26 +128,74 @@ export async function importMailboxes(context: ImportContext, records: readonly 
     }
     throw new UsageError(`Cannot import '${record.PrimarySmtpAddress}': ${describeRefusal(error)} (${done}.)`);
   }
+  const writes = cas.writes;
+  if (writes.length > 0) {
+    const applied = await context.applyCasChanges(writes, change);
+    summary.changeId = applied.changeId;
+    summary.casChanges = applied.settings;
+    const failed = applied.failures ?? [];
+    if (failed.length > 0) {
+      throw new StoreError(
+        `The mailboxes were imported, but ${failed.length} CAS settings could not be changed (${failed[0]?.message ?? ''}); change ${applied.changeId ?? 'none'} holds the others.`,
+      );
+    }
+  }
   return summary;
 }
 
-/** What the directory would refuse, found before anything is written. */
-function validate(layout: DirectoryLayout, records: readonly MailboxRecord[]): void {
-  for (const record of records) {
-    const problem =
-      layout.ouDn(record.OrganizationalUnit) === null
-        ? `its OrganizationalUnit '${record.OrganizationalUnit}' is not below the store's base DN ${layout.baseDn} (${layout.baseCanonical})`
-        : !/^[\x21-\x7e]+$/.test(record.PrimarySmtpAddress)
-          ? `its PrimarySmtpAddress must be ASCII in an LDAP directory (mail is an IA5 string)`
-          : record.CountryOrRegion !== null && record.CountryOrRegion !== '' && !/^[A-Za-z]{2}$/.test(record.CountryOrRegion)
-            ? `its CountryOrRegion '${record.CountryOrRegion}' must be an ISO 3166 two-letter code in an LDAP directory (the c attribute accepts nothing else)`
-            : null;
-    if (problem !== null) throw new UsageError(`Cannot import '${record.PrimarySmtpAddress}': ${problem}; nothing was imported.`);
-  }
+/**
+ * The replace operations that turn the stored entry into the updated record: only attributes
+ * whose values differ (a given password always). Not the CAS settings (applyCasChanges) nor cn
+ * (the move renames it); the Administrator flag is only ever added.
+ */
+function attributeChanges(stored: Mailbox, record: MailboxRecord): Modification[] {
+  const before = recordAttributes(storedRecord(stored), stored.Guid, false);
+  const after = recordAttributes(record, stored.Guid, false);
+  const skipped = (attribute: string, values: readonly string[]): boolean =>
+    attribute === 'cn' || attribute === ENABLED_SERVICE_ATTRIBUTE || (attribute === ADMINISTRATOR_ATTRIBUTE && values.length === 0);
+  return Object.entries(after)
+    .filter(([attribute, values]) => !skipped(attribute, values) && (attribute === 'userPassword' || !sameValues(before[attribute] ?? [], values)))
+    .map(([attribute, values]) => ({ operation: 'replace' as const, attribute, values }));
 }
 
-/** Finds the entry each record updates and refuses keys that belong to another mailbox. */
-async function lookUp(context: ImportContext, batch: readonly MailboxRecord[]): Promise<PlannedImport[]> {
+const sameValues = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+
+function storedRecord(stored: Mailbox): MailboxRecord {
+  return { ...stored, Password: null, Given: [] };
+}
+
+/** How many of the OUs (and their parents) do not exist yet: what --what-if reports. */
+async function missingOus(context: ImportContext, canonicalOus: readonly string[]): Promise<number> {
+  const missing = new Set<string>();
+  for (const canonical of canonicalOus) {
+    const segments = splitCanonical(canonical);
+    for (let n = 2; n <= segments.length; n++) {
+      const prefix = segments.slice(0, n).join('/');
+      if (!missing.has(fold(prefix)) && (await context.units.dnOf(prefix)) === null) missing.add(fold(prefix));
+    }
+  }
+  return missing.size;
+}
+
+/** What the directory would refuse, found before anything is written. */
+function validate(layout: DirectoryLayout, record: MailboxRecord): void {
+  const problem =
+    layout.ouDn(record.OrganizationalUnit) === null
+      ? `its OrganizationalUnit '${record.OrganizationalUnit}' is not below the store's base DN ${layout.baseDn} (${layout.baseCanonical})`
+      : !/^[\x21-\x7e]+$/.test(record.PrimarySmtpAddress)
+        ? `its PrimarySmtpAddress must be ASCII in an LDAP directory (mail is an IA5 string)`
+        : record.CountryOrRegion !== null && record.CountryOrRegion !== '' && !/^[A-Za-z]{2}$/.test(record.CountryOrRegion)
+          ? `its CountryOrRegion '${record.CountryOrRegion}' must be an ISO 3166 two-letter code in an LDAP directory (the c attribute accepts nothing else)`
+          : null;
+  if (problem !== null) throw new UsageError(`Cannot import '${record.PrimarySmtpAddress}': ${problem}; nothing was imported.`);
+}
+
+/**
+ * Finds the entry each record updates, works out what the record leads to (merged with the
+ * stored values for an update; the Administrator never enabled) and refuses it when the
+ * directory would, or when a key belongs to another mailbox.
+ */
+async function lookUp(context: ImportContext, batch: readonly MailboxRecord[], summary: ImportSummary): Promise<PlannedImport[]> {
   const tests = batch.flatMap((record) => [
     ...(record.Guid === null ? [] : [looseTest('casGuid', record.Guid)]),
     ...[record.PrimarySmtpAddress, ...record.EmailAddresses].flatMap((address) => [looseTest('mail', address), looseTest('casEmailAddress', address)]),
@@ -121,19 +207,50 @@ async function lookUp(context: ImportContext, batch: readonly MailboxRecord[]): 
     base: context.layout.baseDn,
     scope: 'sub',
     filter: and([MAILBOX_CLASS_FILTER, `(|${tests.join('')})`]),
-    attributes: KEY_ATTRIBUTES,
+    attributes: MAILBOX_ATTRIBUTES,
   });
-  return batch.map((record) => {
-    const byGuid = record.Guid === null ? undefined : entries.find((e) => fold(e.first('casGuid') ?? '') === fold(record.Guid as string));
-    const existing = byGuid ?? entries.find((e) => fold(e.first('mail') ?? '') === fold(record.PrimarySmtpAddress));
+  return batch.map((given) => {
+    const byGuid = given.Guid === null ? undefined : entries.find((e) => fold(e.first('casGuid') ?? '') === fold(given.Guid as string));
+    const existing = byGuid ?? entries.find((e) => fold(e.first('mail') ?? '') === fold(given.PrimarySmtpAddress));
+    const stored = existing === undefined ? null : entryToMailbox(existing, context.layout);
+    let record: MailboxRecord;
+    if (stored === null) {
+      const created = newMailboxRecord(given);
+      record = created.record;
+      if (created.refused) summary.administratorRefused.push(given.PrimarySmtpAddress);
+    } else {
+      record = mergeRecord(stored, given);
+      if (enablesAdministrator(stored, given)) summary.administratorRefused.push(given.PrimarySmtpAddress);
+    }
+    validate(context.layout, record);
     const targetDn = `${formatRdn({ type: 'cn', value: record.Name })},${context.layout.ouDn(record.OrganizationalUnit) ?? ''}`;
     for (const other of entries) {
       if (other === existing) continue;
       const reason = conflict(record, other, targetDn);
       if (reason !== null) throw new UsageError(`Cannot import '${record.PrimarySmtpAddress}': ${reason} (${other.dn}); nothing was imported.`);
     }
-    return { record, existing: existing === undefined ? null : { dn: existing.dn, guid: existing.first('casGuid') ?? record.Guid ?? randomUUID() } };
+    if (existing === undefined || stored === null) return { record, existing: null, changes: [] };
+    // LDAP derives the DN from the Name and OU: a DN change is a move, shown as such by those fields.
+    const changes = recordChanges(stored, { ...record, DistinguishedName: null });
+    return { record, existing: { dn: existing.dn, guid: stored.Guid, mailbox: stored }, changes };
   });
+}
+
+/** No two rows may end with the same SamAccountName, UPN or DN (defaults included): LDAP would not refuse it. */
+function checkDistinct(layout: DirectoryLayout, planned: readonly PlannedImport[]): void {
+  const seen = new Map<string, string>();
+  for (const { record } of planned) {
+    const keys = [
+      ['SamAccountName', record.SamAccountName],
+      ['UserPrincipalName', record.UserPrincipalName],
+      ['DistinguishedName', keyOfDn(`${formatRdn({ type: 'cn', value: record.Name })},${layout.ouDn(record.OrganizationalUnit) ?? ''}`) ?? ''],
+    ] as const;
+    for (const [what, value] of keys) {
+      const other = seen.get(`${what} ${fold(value)}`);
+      if (other !== undefined) throw new UsageError(`Cannot import '${record.PrimarySmtpAddress}': its ${what} is also that of '${other}' in the file; nothing was imported.`);
+      seen.set(`${what} ${fold(value)}`, record.PrimarySmtpAddress);
+    }
+  }
 }
 
 function conflict(record: MailboxRecord, other: LdapEntry, targetDn: string): string | null {

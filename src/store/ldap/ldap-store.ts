@@ -6,6 +6,7 @@ import type {
   ChangeQuery,
   ChangeRecord,
   DirectoryStore,
+  ImportOptions,
   ImportSummary,
   MailboxQuery,
   MailboxRecord,
@@ -19,6 +20,7 @@ import { applyCasChanges } from './apply-changes.js';
 import { ChangeLog } from './change-log.js';
 import { LdapConnection } from './connection.js';
 import { IdentityResolver } from './identities.js';
+import { importChange } from '../import-merge.js';
 import { importMailboxes } from './import.js';
 import { DirectoryLayout } from './layout.js';
 import { MailboxSearch } from './mailbox-search.js';
@@ -98,7 +100,7 @@ export class LdapStore implements DirectoryStore {
   }
 
   getChangeRecords(query: ChangeQuery): Promise<ChangeRecord[]> {
-    return this.changeLog.records(query, this.now());
+    return this.changeLog.records(query);
   }
 
   pendingChanges(afterChangeId: number): Promise<PendingChanges> {
@@ -113,11 +115,18 @@ export class LdapStore implements DirectoryStore {
     return markServicesRefreshed(this.connection, this.layout, names, throughChangeId, when);
   }
 
-  async importMailboxes(batches: MailboxRecordBatches, when: Date): Promise<ImportSummary> {
+  async importMailboxes(batches: MailboxRecordBatches, when: Date, options: ImportOptions = {}): Promise<ImportSummary> {
     // No transaction across entries: every record is read, and checked, before the first write.
     const records: MailboxRecord[] = [];
     for await (const batch of batches) records.push(...batch);
-    return importMailboxes({ connection: this.connection, layout: this.layout, units: this.units, concurrency: this.settings.concurrency }, records, when);
+    const context = {
+      connection: this.connection,
+      layout: this.layout,
+      units: this.units,
+      concurrency: this.settings.concurrency,
+      applyCasChanges: (writes: readonly SettingWrite[], change: ChangeContext) => this.applyCasChanges(writes, change),
+    };
+    return importMailboxes(context, records, importChange(when, options), options.whatIf === true);
   }
 
   close(): Promise<void> {

@@ -42,6 +42,18 @@ export function openDatabase(path: string, options: OpenOptions): Db {
   return db;
 }
 
+/**
+ * SQLITE_BUSY after the busy timeout: another writer held the lock all that time. A store
+ * problem to report (exit 3), never an internal error; anything else is passed through.
+ */
+export function busyAsStoreError(error: unknown, store: string): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (code !== 'SQLITE_BUSY' && code !== 'SQLITE_BUSY_SNAPSHOT' && code !== 'SQLITE_BUSY_TIMEOUT') return error;
+  return new StoreError(
+    `The store is busy: another casctl or Dovecot holds its write lock on ${store} (waited ${BUSY_TIMEOUT_MS / 1000} s). Nothing was changed; try again when it is done.`,
+  );
+}
+
 function createFile(path: string): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -68,7 +80,11 @@ function migrate(db: Db, path: string, allowed: boolean): void {
     throw new StoreError(`'${path}' is not a casctl directory store (no schema). Create one with 'casctl init'.`);
   }
   // Each migration and its version bump commit together, so a crash never leaves half a schema.
-  db.exec('BEGIN IMMEDIATE');
+  try {
+    db.exec('BEGIN IMMEDIATE');
+  } catch (error) {
+    throw busyAsStoreError(error, path);
+  }
   try {
     const current = db.pragma('user_version', { simple: true }) as number;
     for (let next = current; next < MIGRATIONS.length; next++) {

@@ -1,7 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { mailboxDn, parseCanonicalOu } from '../../core/distinguished-name.js';
-import { UsageError } from '../../core/errors.js';
-import { CUSTOM_ATTRIBUTE_NUMBERS, type Mailbox, type MailboxField } from '../../core/mailbox.js';
+import { type Mailbox, type MailboxField } from '../../core/mailbox.js';
 import { filterToSql, likePattern } from '../../filter/to-sql.js';
 import type {
   AppliedChange,
@@ -10,6 +7,8 @@ import type {
   ChangeRecord,
   DirectoryStore,
   SettingWrite,
+  ImportItem,
+  ImportOptions,
   ImportSummary,
   MailboxRecordBatches,
   MailboxQuery,
@@ -18,10 +17,12 @@ import type {
   ServiceState,
 } from '../directory-store.js';
 import { applyCasChanges, getChangeRecords } from './changes.js';
-import { openDatabase, type Db } from './connection.js';
+import { busyAsStoreError, openDatabase, type Db } from './connection.js';
+import { importChange } from '../import-merge.js';
+import { importInto } from './import.js';
 import { IdentityResolver } from './identities.js';
 import { markServicesRefreshed, pendingChanges, serviceStates } from './service-state.js';
-import { OrganizationalUnitMaker, findOrganizationalUnits } from './organizational-units.js';
+import { findOrganizationalUnits } from './organizational-units.js';
 import { FULL, projection, rowId, type MailboxRow } from './rows.js';
 
 interface Where {
@@ -120,105 +121,40 @@ export class SqliteStore implements DirectoryStore {
     this.db.pragma('cache_size = -524288');
   }
 
-  async importMailboxes(batches: MailboxRecordBatches, when: Date): Promise<ImportSummary> {
+  async importMailboxes(batches: MailboxRecordBatches, when: Date, options: ImportOptions = {}): Promise<ImportSummary> {
     this.useBulkCache();
-    const summary: ImportSummary = { created: 0, updated: 0, organizationalUnitsCreated: 0 };
-    const stamp = when.toISOString();
-    // An existing mailbox is matched by Guid first, else by its primary address.
-    const find = this.db.prepare<{ guid: string | null; address: string }, { id: number; guid: string }>(
-      `SELECT id, guid FROM mailboxes WHERE guid = :guid OR primary_smtp_address = :address
-       ORDER BY guid = :guid DESC LIMIT 1`,
-    );
-    const customColumns = CUSTOM_ATTRIBUTE_NUMBERS.map((n) => `custom_attribute_${n}`);
-    const columns = [
-      'guid', 'distinguished_name', 'name', 'display_name', 'alias', 'sam_account_name', 'user_principal_name',
-      'primary_smtp_address', 'organizational_unit', 'department', 'title', 'company', 'office', 'city',
-      'state_or_province', 'country_or_region', ...customColumns, 'recipient_type_details', 'is_administrator',
-      'pop_enabled', 'imap_enabled', 'password', 'when_created', 'when_changed',
-    ];
-    const insert = this.db.prepare(
-      `INSERT INTO mailboxes (${columns.join(', ')}) VALUES (${columns.map((c) => `:${c}`).join(', ')})`,
-    );
-    const updatable = columns.filter((c) => !['guid', 'when_created', 'password'].includes(c));
-    const update = this.db.prepare(
-      `UPDATE mailboxes SET ${updatable.map((c) => `${c} = :${c}`).join(', ')}, password = coalesce(:password, password)
-       WHERE id = :id`,
-    );
-    const clearAddresses = this.db.prepare('DELETE FROM email_addresses WHERE mailbox_id = ?');
-    const addAddress = this.db.prepare('INSERT INTO email_addresses (address, mailbox_id) VALUES (?, ?)');
-
-    const units = new OrganizationalUnitMaker(this.db);
+    const whatIf = options.whatIf === true;
+    const items: ImportItem[] | undefined = whatIf ? [] : undefined;
     // The batches stream in while the transaction is open: a bad row further on throws, and the
-    // rollback leaves the store as it was.
-    await this.immediate(async () => {
-      for await (const batch of batches) for (const record of batch) {
-        const ou = units.ensure(record.OrganizationalUnit);
-        const existing = find.get({ guid: record.Guid, address: record.PrimarySmtpAddress });
-        const path = parseCanonicalOu(ou);
-        const values: Record<string, string | number | null> = {
-          guid: existing?.guid ?? record.Guid ?? randomUUID(),
-          distinguished_name: record.DistinguishedName ?? (path === null ? null : mailboxDn(record.Name, path)),
-          name: record.Name,
-          display_name: record.DisplayName,
-          alias: record.Alias,
-          sam_account_name: record.SamAccountName,
-          user_principal_name: record.UserPrincipalName,
-          primary_smtp_address: record.PrimarySmtpAddress.toLowerCase(),
-          organizational_unit: ou,
-          department: record.Department,
-          title: record.Title,
-          company: record.Company,
-          office: record.Office,
-          city: record.City,
-          state_or_province: record.StateOrProvince,
-          country_or_region: record.CountryOrRegion,
-          recipient_type_details: record.RecipientTypeDetails,
-          is_administrator: Number(record.SamAccountName.toLowerCase() === 'administrator'),
-          pop_enabled: Number(record.PopEnabled),
-          imap_enabled: Number(record.ImapEnabled),
-          password: record.Password,
-          when_created: stamp,
-          when_changed: stamp,
-        };
-        customColumns.forEach((column, index) => {
-          values[column] = record.CustomAttributes[index] ?? null;
-        });
-        let id: number;
-        try {
-          if (existing === undefined) {
-            id = Number(insert.run(values).lastInsertRowid);
-            summary.created++;
-          } else {
-            id = existing.id;
-            const { guid: _guid, when_created: _created, ...changed } = values;
-            update.run({ ...changed, id });
-            clearAddresses.run(id);
-            summary.updated++;
-          }
-          for (const address of record.EmailAddresses) addAddress.run(address.toLowerCase(), id);
-        } catch (error) {
-          throw new UsageError(`Cannot import '${record.PrimarySmtpAddress}': ${describeConstraint(error)}`);
-        }
-      }
-    });
-    summary.organizationalUnitsCreated = units.created;
-    return summary;
+    // rollback leaves the store as it was. --what-if does it all and rolls back, so its plan is
+    // exactly what the import would do (constraints included).
+    const summary = await this.immediate(() => importInto(this.db, batches, importChange(when, options), items), { commit: !whatIf });
+    return items === undefined ? summary : { ...summary, changeId: null, items };
   }
 
   async close(): Promise<void> {
     this.db.close();
   }
 
-  /** BEGIN IMMEDIATE takes the write lock up front, so concurrent writers queue on busy_timeout instead of failing. */
-  private async immediate<T>(work: () => T | Promise<T>): Promise<T> {
-    this.db.exec('BEGIN IMMEDIATE');
+  /**
+   * BEGIN IMMEDIATE takes the write lock up front, so concurrent writers queue on busy_timeout
+   * instead of failing; a writer still busy after it is told so (exit 3), not a crash.
+   * `commit: false` works inside the transaction and rolls it back.
+   */
+  private async immediate<T>(work: () => T | Promise<T>, options = { commit: true }): Promise<T> {
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+    } catch (error) {
+      throw busyAsStoreError(error, this.url);
+    }
     try {
       const result = await work();
-      this.db.exec('COMMIT');
+      if (options.commit) this.db.exec('COMMIT');
+      else this.db.exec('ROLLBACK');
       return result;
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      throw error;
+      throw busyAsStoreError(error, this.url);
     }
   }
 
@@ -240,21 +176,4 @@ export class SqliteStore implements DirectoryStore {
     }
     return { sql: parts.join(' AND '), params };
   }
-}
-
-function describeConstraint(error: unknown): string {
-  const message = (error as Error).message;
-  const column = /UNIQUE constraint failed: (\w+)\.(\w+)/.exec(message);
-  if (column !== null) {
-    const what: Record<string, string> = {
-      address: 'an address of it already belongs to another mailbox',
-      sam_account_name: 'its SamAccountName already belongs to another mailbox',
-      user_principal_name: 'its UserPrincipalName already belongs to another mailbox',
-      primary_smtp_address: 'its PrimarySmtpAddress already belongs to another mailbox',
-      distinguished_name: 'its DistinguishedName already belongs to another mailbox',
-      guid: 'its Guid already belongs to another mailbox',
-    };
-    return what[column[2] ?? ''] ?? message;
-  }
-  return message;
 }

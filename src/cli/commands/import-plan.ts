@@ -1,0 +1,25 @@
+import { printable } from '../../output/escape.js';
+import type { ImportSummary, ImportValue } from '../../store/directory-store.js';
+
+function shown(value: ImportValue): string {
+  if (value === null) return '(empty)';
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'string') return `'${printable(value)}'`;
+  return `'${printable(value.join(';'))}'`;
+}
+
+/**
+ * `import --what-if` on stdout: a summary line, then one line per mailbox created or changed
+ * (`create <address> <Name>`, `update <address> <Name>: Property before → after; ...`).
+ */
+export function describeImportPlan(summary: ImportSummary): string {
+  const lines = [
+    `What if: ${summary.created} mailboxes created, ${summary.updated} updated, ${summary.unchanged} unchanged, ` +
+      `${summary.organizationalUnitsCreated} organizational units created, ${summary.casChanges} CAS settings changed.`,
+  ];
+  for (const item of summary.items ?? []) {
+    const changes = item.Changes.map((c) => (c.Property === 'Password' ? 'Password changes' : `${c.Property} ${shown(c.Before)} → ${shown(c.After)}`));
+    lines.push(`${item.Action} ${printable(item.PrimarySmtpAddress)} ${shown(item.Name)}${changes.length === 0 ? '' : `: ${changes.join('; ')}`}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,154 @@
+import { CUSTOM_ATTRIBUTE_NUMBERS, fold, type Mailbox } from '../core/mailbox.js';
+import { PROTOCOLS } from '../core/protocols.js';
+import type { CasSettingName, ChangeContext, ImportField, ImportItem, ImportOptions, ImportValue, MailboxRecord, SettingWrite } from './directory-store.js';
+
+/**
+ * The import rules every store driver shares (DESIGN.md §5 "Rules once"): what an update of an
+ * existing mailbox leads to, what changed, and the Administrator rule.
+ */
+
+const TEXT_FIELDS = [
+  'Name', 'DisplayName', 'Alias', 'SamAccountName', 'UserPrincipalName', 'OrganizationalUnit', 'Department', 'Title',
+  'Company', 'Office', 'City', 'StateOrProvince', 'CountryOrRegion', 'RecipientTypeDetails',
+] as const;
+
+const ALL_FIELDS: readonly ImportField[] = [
+  ...TEXT_FIELDS, 'DistinguishedName', 'EmailAddresses', ...CUSTOM_ATTRIBUTE_NUMBERS.map((n) => `CustomAttribute${n}` as const),
+  'PopEnabled', 'ImapEnabled', 'Password',
+];
+
+/** The fields a record sets: a record without Given is a whole mailbox. */
+export function givenFields(record: MailboxRecord): ReadonlySet<ImportField> {
+  return new Set(record.Given ?? ALL_FIELDS);
+}
+
+/** Who an import's CAS changes are recorded as made by, when the caller did not say. */
+export function importChange(when: Date, options: ImportOptions): ChangeContext {
+  return options.change ?? { when, osUser: 'unknown', sudoUser: null, host: 'unknown', commandLine: '(import through the store API)' };
+}
+
+/** The stored mailbox fields a merge reads. */
+export type StoredMailbox = Omit<Mailbox, 'PopUseProtocolDefaults' | 'ImapUseProtocolDefaults' | 'WhenCreated' | 'WhenChanged'>;
+
+/** As the stores decide it: the built-in account is the one named Administrator. */
+export function isAdministratorRecord(record: Pick<MailboxRecord, 'SamAccountName'>): boolean {
+  return record.SamAccountName.toLowerCase() === 'administrator';
+}
+
+/**
+ * The record of a new mailbox as stored: the Administrator mailbox never gets POP3 or IMAP4
+ * (`refused` when its row asked for them).
+ */
+export function newMailboxRecord(record: MailboxRecord): { record: MailboxRecord; refused: boolean } {
+  if (!isAdministratorRecord(record)) return { record, refused: false };
+  const given = givenFields(record);
+  const refused = PROTOCOLS.some((p) => given.has(p.property) && record[p.property]);
+  return { record: { ...record, PopEnabled: false, ImapEnabled: false }, refused };
+}
+
+/**
+ * What an update of `stored` by `record` leads to: the given fields from the record, every other
+ * one as stored. Without EmailAddresses, the stored addresses stay and a new primary joins them
+ * (Exchange keeps the old primary as a proxy address). The DN is null when the Name or OU changes
+ * without one given: the store derives it. Password: null unless given (null keeps the stored one).
+ */
+export function mergeRecord(stored: StoredMailbox, record: MailboxRecord): MailboxRecord {
+  const given = givenFields(record);
+  const pick = <K extends ImportField & keyof MailboxRecord>(field: K, current: MailboxRecord[K]): MailboxRecord[K] =>
+    given.has(field) ? record[field] : current;
+  const addresses = given.has('EmailAddresses')
+    ? record.EmailAddresses
+    : stored.EmailAddresses.some((a) => fold(a) === fold(record.PrimarySmtpAddress))
+      ? stored.EmailAddresses
+      : [record.PrimarySmtpAddress, ...stored.EmailAddresses];
+  const merged: MailboxRecord = {
+    Guid: stored.Guid,
+    DistinguishedName: stored.DistinguishedName,
+    Name: pick('Name', stored.Name),
+    DisplayName: pick('DisplayName', stored.DisplayName),
+    Alias: pick('Alias', stored.Alias),
+    SamAccountName: pick('SamAccountName', stored.SamAccountName),
+    UserPrincipalName: pick('UserPrincipalName', stored.UserPrincipalName),
+    PrimarySmtpAddress: record.PrimarySmtpAddress,
+    EmailAddresses: addresses,
+    OrganizationalUnit: pick('OrganizationalUnit', stored.OrganizationalUnit),
+    Department: pick('Department', stored.Department),
+    Title: pick('Title', stored.Title),
+    Company: pick('Company', stored.Company),
+    Office: pick('Office', stored.Office),
+    City: pick('City', stored.City),
+    StateOrProvince: pick('StateOrProvince', stored.StateOrProvince),
+    CountryOrRegion: pick('CountryOrRegion', stored.CountryOrRegion),
+    CustomAttributes: CUSTOM_ATTRIBUTE_NUMBERS.map((n, i) =>
+      given.has(`CustomAttribute${n}`) ? (record.CustomAttributes[i] ?? null) : (stored.CustomAttributes[i] ?? null),
+    ),
+    RecipientTypeDetails: pick('RecipientTypeDetails', stored.RecipientTypeDetails),
+    PopEnabled: pick('PopEnabled', stored.PopEnabled),
+    ImapEnabled: pick('ImapEnabled', stored.ImapEnabled),
+    Password: given.has('Password') ? record.Password : null,
+  };
+  if (given.has('DistinguishedName')) merged.DistinguishedName = record.DistinguishedName;
+  else if (merged.Name !== stored.Name || fold(merged.OrganizationalUnit) !== fold(stored.OrganizationalUnit)) merged.DistinguishedName = null;
+  return merged;
+}
+
+type Change = ImportItem['Changes'][number];
+
+const sameValue = (a: ImportValue, b: ImportValue): boolean =>
+  Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((v, i) => fold(v) === fold(b[i] ?? '')) : a === b;
+
+/**
+ * The fields an update changes, before → after, CAS settings last. OUs compare case-insensitively
+ * (the store keeps the first spelling); a given password always counts (a new salt every time)
+ * and is never shown. The Administrator's CAS settings never change here: see casChangesOf.
+ */
+export function recordChanges(stored: StoredMailbox, merged: MailboxRecord): Change[] {
+  const changes: Change[] = [];
+  const compare = (property: string, before: ImportValue, after: ImportValue): void => {
+    if (!sameValue(before, after)) changes.push({ Property: property, Before: before, After: after });
+  };
+  if (stored.PrimarySmtpAddress !== merged.PrimarySmtpAddress) compare('PrimarySmtpAddress', stored.PrimarySmtpAddress, merged.PrimarySmtpAddress);
+  for (const field of TEXT_FIELDS) {
+    if (field === 'OrganizationalUnit' && fold(stored.OrganizationalUnit) === fold(merged.OrganizationalUnit)) continue;
+    compare(field, stored[field], merged[field]);
+  }
+  if (merged.DistinguishedName !== null) compare('DistinguishedName', stored.DistinguishedName, merged.DistinguishedName);
+  compare('EmailAddresses', stored.EmailAddresses, merged.EmailAddresses);
+  CUSTOM_ATTRIBUTE_NUMBERS.forEach((n, i) => compare(`CustomAttribute${n}`, stored.CustomAttributes[i] ?? null, merged.CustomAttributes[i] ?? null));
+  if (merged.Password !== null) changes.push({ Property: 'Password', Before: '(hidden)', After: '(new)' });
+  if (!stored.IsAdministrator) for (const { property } of PROTOCOLS) compare(property, stored[property], merged[property]);
+  return changes;
+}
+
+/** The Administrator's row asks for a protocol it may never use. */
+export function enablesAdministrator(stored: StoredMailbox, record: MailboxRecord): boolean {
+  const given = givenFields(record);
+  return stored.IsAdministrator && PROTOCOLS.some((p) => given.has(p.property) && record[p.property]);
+}
+
+const isCasSetting = (property: string): property is CasSettingName => PROTOCOLS.some((p) => p.property === property);
+
+/**
+ * Collects the CAS settings an import changes into set-casmailbox's writes (one per setting and
+ * value), so they take its path: re-checked in the store, one change record, undoable, pending.
+ */
+export class CasWrites {
+  private readonly byTarget = new Map<string, SettingWrite & { guids: string[] }>();
+
+  add(guid: string, changes: readonly Change[]): void {
+    for (const change of changes) {
+      if (!isCasSetting(change.Property) || typeof change.After !== 'boolean') continue;
+      const key = `${change.Property} ${change.After}`;
+      const write = this.byTarget.get(key) ?? { property: change.Property, to: change.After, guids: [] };
+      write.guids.push(guid);
+      this.byTarget.set(key, write);
+    }
+  }
+
+  get writes(): SettingWrite[] {
+    return [...this.byTarget.values()];
+  }
+}
+
+/** Changes other than CAS settings: what the store writes to the mailbox itself. */
+export const fieldChanges = (changes: readonly Change[]): Change[] => changes.filter((c) => !isCasSetting(c.Property));

@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { mailboxDn, parseCanonicalOu } from '../../core/distinguished-name.js';
+import { UsageError } from '../../core/errors.js';
+import { CUSTOM_ATTRIBUTE_NUMBERS, fold } from '../../core/mailbox.js';
+import type { ChangeContext, ImportItem, ImportSummary, MailboxRecord, MailboxRecordBatches } from '../directory-store.js';
+import {
+  CasWrites, enablesAdministrator, fieldChanges, givenFields, isAdministratorRecord, mergeRecord, newMailboxRecord, recordChanges, type StoredMailbox,
+} from '../import-merge.js';
+import { applyCasChanges } from './changes.js';
+import type { Db } from './connection.js';
+import { OrganizationalUnitMaker } from './organizational-units.js';
+import { FULL, rowId, type MailboxRow } from './rows.js';
+
+const CUSTOM_COLUMNS = CUSTOM_ATTRIBUTE_NUMBERS.map((n) => `custom_attribute_${n}`);
+const TEXT_COLUMNS = {
+  DistinguishedName: 'distinguished_name', Name: 'name', DisplayName: 'display_name', Alias: 'alias',
+  SamAccountName: 'sam_account_name', UserPrincipalName: 'user_principal_name', PrimarySmtpAddress: 'primary_smtp_address',
+  OrganizationalUnit: 'organizational_unit', Department: 'department', Title: 'title', Company: 'company', Office: 'office',
+  City: 'city', StateOrProvince: 'state_or_province', CountryOrRegion: 'country_or_region', RecipientTypeDetails: 'recipient_type_details',
+} as const;
+const INSERT_COLUMNS = [
+  'guid', ...Object.values(TEXT_COLUMNS), ...CUSTOM_COLUMNS, 'is_administrator', 'pop_enabled', 'imap_enabled', 'password', 'when_created', 'when_changed',
+];
+
+type Values = Record<string, string | number | null>;
+
+/**
+ * `casctl import` on SQLite; runs inside the caller's write transaction, so it is all or nothing.
+ * Per batch, the stored mailboxes it names are read in one query (never the whole store); a new
+ * mailbox is inserted whole, an existing one gets only the columns whose given values differ.
+ * The CAS settings of existing mailboxes are written last, by applyCasChanges, as one change
+ * record. With `items`, every create and change is listed there too (--what-if).
+ */
+export async function importInto(
+  db: Db,
+  batches: MailboxRecordBatches,
+  change: ChangeContext,
+  items: ImportItem[] | undefined,
+): Promise<ImportSummary> {
+  const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, organizationalUnitsCreated: 0, changeId: null, casChanges: 0, administratorRefused: [] };
+  const stamp = change.when.toISOString();
+  const stored = db.prepare<[string, string], MailboxRow>(
+    `SELECT ${FULL.select} FROM mailboxes m
+     WHERE m.guid IN (SELECT value FROM json_each(?)) OR m.primary_smtp_address IN (SELECT value FROM json_each(?))`,
+  ).raw(true);
+  const insert = db.prepare(`INSERT INTO mailboxes (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map((c) => `:${c}`).join(', ')})`);
+  const updates = new Map<string, ReturnType<Db['prepare']>>();
+  const clearAddresses = db.prepare('DELETE FROM email_addresses WHERE mailbox_id = ?');
+  const addAddress = db.prepare('INSERT INTO email_addresses (address, mailbox_id) VALUES (?, ?)');
+  const units = new OrganizationalUnitMaker(db);
+  const cas = new CasWrites();
+
+  const write = (record: MailboxRecord, work: () => void): void => {
+    try {
+      work();
+    } catch (error) {
+      throw new UsageError(`Cannot import '${record.PrimarySmtpAddress}': ${describeConstraint(error)}`);
+    }
+  };
+
+  for await (const batch of batches) {
+    const found = stored.all(
+      JSON.stringify(batch.flatMap((r) => (r.Guid === null ? [] : [r.Guid]))),
+      JSON.stringify(batch.map((r) => r.PrimarySmtpAddress)),
+    );
+    const byGuid = new Map<string, { id: number; mailbox: StoredMailbox }>();
+    const byAddress = new Map<string, { id: number; mailbox: StoredMailbox }>();
+    for (const row of found) {
+      const entry = { id: rowId(row), mailbox: FULL.toMailbox(row) };
+      byGuid.set(fold(entry.mailbox.Guid), entry);
+      byAddress.set(entry.mailbox.PrimarySmtpAddress, entry);
+    }
+    for (const record of batch) {
+      // An existing mailbox is matched by Guid first, else by its primary address.
+      const existing = (record.Guid === null ? undefined : byGuid.get(fold(record.Guid))) ?? byAddress.get(record.PrimarySmtpAddress);
+      if (existing === undefined) {
+        const created = newMailboxRecord(record);
+        if (created.refused) summary.administratorRefused.push(record.PrimarySmtpAddress);
+        const values = insertValues(created.record, units.ensure(record.OrganizationalUnit), stamp);
+        write(record, () => {
+          const id = Number(insert.run(values).lastInsertRowid);
+          for (const address of record.EmailAddresses) addAddress.run(address, id);
+        });
+        summary.created++;
+        items?.push({ Action: 'create', PrimarySmtpAddress: record.PrimarySmtpAddress, Name: record.Name, Changes: [] });
+        continue;
+      }
+      const { id, mailbox } = existing;
+      if (enablesAdministrator(mailbox, record)) summary.administratorRefused.push(record.PrimarySmtpAddress);
+      const merged = mergeRecord(mailbox, record);
+      if (givenFields(record).has('OrganizationalUnit')) merged.OrganizationalUnit = units.ensure(merged.OrganizationalUnit);
+      if (merged.DistinguishedName === null) merged.DistinguishedName = derivedDn(merged);
+      const changes = recordChanges(mailbox, merged);
+      if (changes.length === 0) {
+        summary.unchanged++;
+        continue;
+      }
+      summary.updated++;
+      items?.push({ Action: 'update', PrimarySmtpAddress: merged.PrimarySmtpAddress, Name: merged.Name, Changes: changes });
+      cas.add(mailbox.Guid, changes);
+      const properties = fieldChanges(changes).map((c) => c.Property);
+      if (properties.length === 0) continue;
+      const values = changedColumns(properties, merged, mailbox.IsAdministrator);
+      // One statement per set of changed columns: a feed changes the same few columns row after row.
+      const key = Object.keys(values).join(' ');
+      const update = updates.get(key) ?? db.prepare(`UPDATE mailboxes SET ${[...Object.keys(values), 'when_changed'].map((c) => `${c} = :${c}`).join(', ')} WHERE id = :id`);
+      updates.set(key, update);
+      write(record, () => {
+        update.run({ ...values, when_changed: stamp, id });
+        if (properties.includes('EmailAddresses')) {
+          clearAddresses.run(id);
+          for (const address of merged.EmailAddresses) addAddress.run(address, id);
+        }
+      });
+    }
+  }
+  summary.organizationalUnitsCreated = units.created;
+  const writes = cas.writes;
+  if (writes.length > 0) {
+    const applied = applyCasChanges(db, writes, change);
+    summary.changeId = applied.changeId;
+    summary.casChanges = applied.settings;
+  }
+  return summary;
+}
+
+function derivedDn(record: MailboxRecord): string | null {
+  const path = parseCanonicalOu(record.OrganizationalUnit);
+  return path === null ? null : mailboxDn(record.Name, path);
+}
+
+function insertValues(record: MailboxRecord, ou: string, stamp: string): Values {
+  const values: Values = {
+    guid: record.Guid ?? randomUUID(),
+    is_administrator: Number(isAdministratorRecord(record)),
+    pop_enabled: Number(record.PopEnabled),
+    imap_enabled: Number(record.ImapEnabled),
+    password: record.Password,
+    when_created: stamp,
+    when_changed: stamp,
+  };
+  const withOu = { ...record, OrganizationalUnit: ou };
+  for (const [field, column] of Object.entries(TEXT_COLUMNS)) values[column] = withOu[field as keyof typeof TEXT_COLUMNS];
+  values.distinguished_name = record.DistinguishedName ?? derivedDn(withOu);
+  CUSTOM_COLUMNS.forEach((column, i) => {
+    values[column] = record.CustomAttributes[i] ?? null;
+  });
+  return values;
+}
+
+/** The `mailboxes` columns holding the changed properties (EmailAddresses lives in its own table), with their new values. */
+function changedColumns(properties: readonly string[], merged: MailboxRecord, wasAdministrator: boolean): Values {
+  const columns: Values = {};
+  for (const property of properties) {
+    if (property === 'EmailAddresses') continue;
+    if (property === 'Password') columns.password = merged.Password;
+    else if (property in TEXT_COLUMNS) {
+      const field = property as keyof typeof TEXT_COLUMNS;
+      columns[TEXT_COLUMNS[field]] = merged[field];
+    } else {
+      const n = Number(/^CustomAttribute(\d+)$/.exec(property)?.[1]);
+      columns[`custom_attribute_${n}`] = merged.CustomAttributes[n - 1] ?? null;
+    }
+  }
+  // The flag sticks: renaming the built-in account must not let it use POP3 or IMAP4.
+  if (properties.includes('SamAccountName')) columns.is_administrator = Number(wasAdministrator || isAdministratorRecord(merged));
+  return columns;
+}
+
+function describeConstraint(error: unknown): string {
+  const message = (error as Error).message;
+  const column = /UNIQUE constraint failed: (\w+)\.(\w+)/.exec(message);
+  if (column !== null) {
+    const what: Record<string, string> = {
+      address: 'an address of it already belongs to another mailbox',
+      sam_account_name: 'its SamAccountName already belongs to another mailbox',
+      user_principal_name: 'its UserPrincipalName already belongs to another mailbox',
+      primary_smtp_address: 'its PrimarySmtpAddress already belongs to another mailbox',
+      distinguished_name: 'its DistinguishedName already belongs to another mailbox',
+      guid: 'its Guid already belongs to another mailbox',
+    };
+    return what[column[2] ?? ''] ?? message;
+  }
+  return message;
+}
