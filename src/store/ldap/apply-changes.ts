@@ -4,7 +4,7 @@ import { PROTOCOLS } from '../../core/protocols.js';
 import type { AppliedChange, ChangeContext, SettingWrite } from '../directory-store.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../filter/to-ldap.js';
 import { ITEMS_PER_CHUNK, type ChangeLog, type RecordedItem } from './change-log.js';
-import { forEachConcurrently } from './concurrency.js';
+import { chunks, forEachConcurrently } from './concurrency.js';
 import type { LdapConnection, LdapEntry, Modification } from './connection.js';
 import { ResultCode, isFatal, resultCode } from './errors.js';
 import type { MailboxSearch } from './mailbox-search.js';
@@ -47,29 +47,25 @@ export async function applyCasChanges(
   const planned = await plan(mailboxes, writes);
   if (planned.length === 0) return { changeId: null, mailboxes: 0, settings: 0 };
 
+  await changeLog.reconcile(context.when);
   const id = await changeLog.allocateId();
   await changeLog.createRecord(id, context);
+  // Intent first: every planned item is in the history before its modify is sent, so a run that
+  // dies leaves no applied change unrecorded. The blocks are trimmed to what applied at the end,
+  // or by the next run's reconcile when this one never gets there.
+  const blocks = chunks(planned.flatMap((mailbox) => mailbox.writes.map((write) => item(mailbox.guid, write))), ITEMS_PER_CHUNK);
+  try {
+    await forEachConcurrently(blocks.map((block, i) => ({ block, number: i + 1 })), HISTORY_CONCURRENCY, ({ block, number }) => changeLog.writeChunk(id, number, block));
+  } catch (error) {
+    await changeLog.discard(id).catch(() => undefined);
+    throw error;
+  }
 
   const failures: { Guid: string; message: string }[] = [];
   let fatal: unknown;
   let denied: unknown;
-  let pending: RecordedItem[] = [];
-  let chunk = 0;
-  let recorded = 0;
+  const applied = new Set<string>();
   const changed = new Set<string>();
-  let writing: Promise<void> = Promise.resolve();
-  let historyError: unknown;
-  // Blocks of items are written in order, one at a time, while the modifies go on.
-  const flush = (force: boolean): void => {
-    while (pending.length >= ITEMS_PER_CHUNK || (force && pending.length > 0)) {
-      const block = pending.slice(0, ITEMS_PER_CHUNK);
-      pending = pending.slice(block.length);
-      const number = ++chunk;
-      writing = writing.then(async () => {
-        if (historyError === undefined) await changeLog.writeChunk(id, number, block).catch((error: unknown) => void (historyError ??= error));
-      });
-    }
-  };
 
   await forEachConcurrently(
     planned,
@@ -79,9 +75,7 @@ export async function applyCasChanges(
         const items = await applyOne(connection, mailbox);
         if (items.length === 0) return;
         changed.add(fold(mailbox.guid));
-        recorded += items.length;
-        pending.push(...items);
-        flush(false);
+        for (const done of items) applied.add(itemKey(done));
       } catch (error) {
         // No write access to one entry may be an ACL scoped to some OUs: that mailbox fails, the rest go on.
         if (resultCode(error) === ResultCode.InsufficientAccessRights) denied ??= error;
@@ -89,13 +83,13 @@ export async function applyCasChanges(
         failures.push({ Guid: mailbox.guid, message: connection.fail(error, `change ${mailbox.dn}`).message });
       }
     },
-    () => fatal !== undefined || historyError !== undefined,
+    () => fatal !== undefined,
   );
-  flush(true);
-  await writing;
-  if (historyError !== undefined) {
+  try {
+    await changeLog.trim(id, blocks, (recorded: RecordedItem) => applied.has(itemKey(recorded)));
+  } catch (error) {
     throw new StoreError(
-      `${recorded} settings of ${changed.size} mailboxes were changed, but recording them as change ${id} failed, so they cannot be undone with casctl: ${(historyError as Error).message}`,
+      `${applied.size} settings of ${changed.size} mailboxes were changed and recorded as change ${id}, but its history still lists the items that did not apply, until the next change tidies it: ${(error as Error).message}`,
     );
   }
 
@@ -106,7 +100,7 @@ export async function applyCasChanges(
       if (!changed.has(fold(mailbox.guid)) && !stopped.has(fold(mailbox.guid))) failures.push({ Guid: mailbox.guid, message: `Not attempted: ${message}` });
     }
   }
-  if (recorded === 0) {
+  if (applied.size === 0) {
     await changeLog.discard(id);
     if (fatal !== undefined) throw connection.fail(fatal, 'change mailboxes');
     // Write access to no mailbox at all: the bind DN's problem, not the mailboxes'.
@@ -114,7 +108,18 @@ export async function applyCasChanges(
     return { changeId: null, mailboxes: 0, settings: 0, ...(failures.length > 0 ? { failures } : {}) };
   }
   await changeLog.complete(id);
-  return { changeId: id, mailboxes: changed.size, settings: recorded, ...(failures.length > 0 ? { failures } : {}) };
+  return { changeId: id, mailboxes: changed.size, settings: applied.size, ...(failures.length > 0 ? { failures } : {}) };
+}
+
+/** History blocks written at once: the intent of a million-mailbox change is a thousand adds. */
+const HISTORY_CONCURRENCY = 4;
+
+function item(guid: string, write: MailboxWrite): RecordedItem {
+  return { Guid: guid, Property: write.property, Before: !write.to, After: write.to };
+}
+
+function itemKey(recorded: RecordedItem): string {
+  return `${fold(recorded.Guid)} ${recorded.Property}`;
 }
 
 /**
@@ -172,10 +177,9 @@ async function applyOne(connection: LdapConnection, mailbox: MailboxWrites): Pro
       throw error;
     }
   };
-  const item = (write: MailboxWrite): RecordedItem => ({ Guid: mailbox.guid, Property: write.property, Before: !write.to, After: write.to });
-  if (await attempt(mailbox.writes)) return mailbox.writes.map(item);
+  if (await attempt(mailbox.writes)) return mailbox.writes.map((write) => item(mailbox.guid, write));
   if (mailbox.writes.length === 1) return [];
   const applied: RecordedItem[] = [];
-  for (const write of mailbox.writes) if (await attempt([write])) applied.push(item(write));
+  for (const write of mailbox.writes) if (await attempt([write])) applied.push(item(mailbox.guid, write));
   return applied;
 }

@@ -42,8 +42,10 @@ export function decodeItem(value: string): RecordedItem | null {
  * The change history in the directory, below cn=casctl,<base>, so every admin host sees it:
  * a casChangeRecord per change (who, when, from where) with casChangeItems children holding its
  * items. An LDAP directory has no transaction across entries, so a change is recorded in steps:
- * the record first (`applying`), the items in blocks as their writes succeed, then `complete`.
- * A record left `applying` by a run that died shows what it had recorded once it is abandoned.
+ * the record (`applying`) and every item it is about to write, then the writes, then the items
+ * cut down to those that applied, then `complete`. A run that dies leaves its record `applying`
+ * with its intent, so no applied change is ever missing from the history; the next change
+ * reconciles it once it is abandoned.
  */
 export class ChangeLog {
   constructor(
@@ -120,16 +122,105 @@ export class ChangeLog {
     }
   }
 
-  /** Removes a record that ended up recording nothing (every write was a no-op by the time it ran). */
+  /**
+   * Cuts the intent blocks of change `id` down to the items that applied: a block left whole
+   * stays as it is, an emptied one goes, any other is rewritten.
+   */
+  async trim(id: number, blocks: readonly (readonly RecordedItem[])[], applied: (item: RecordedItem) => boolean): Promise<void> {
+    for (const [index, block] of blocks.entries()) {
+      const kept = block.filter(applied);
+      if (kept.length === block.length) continue;
+      const dn = this.layout.changeChunkDn(id, index + 1);
+      try {
+        if (kept.length === 0) await this.connection.delete(dn);
+        else {
+          await this.connection.modify(dn, [
+            { operation: 'replace', attribute: 'casChangeItem', values: kept.map(encodeItem) },
+            { operation: 'replace', attribute: 'casChangeGuid', values: [...new Set(kept.map((item) => item.Guid.toLowerCase()))] },
+          ]);
+        }
+      } catch (error) {
+        if (resultCode(error) !== ResultCode.NoSuchObject) throw this.connection.fail(error, `trim the history of change ${id}`);
+      }
+    }
+  }
+
+  /**
+   * Completes the records that runs which died left `applying`: each item stays only if its
+   * mailbox holds the value it was changing to (the run got that far), and the record is then
+   * complete. A record younger than ABANDONED_AFTER_MS may belong to a run still going, and is
+   * left as it is: its intent blocks already list every item it may apply.
+   */
+  async reconcile(now = new Date()): Promise<number[]> {
+    const open = await this.connection.searchAll({
+      base: this.layout.containerDn,
+      scope: 'one',
+      filter: and([RECORD_CLASS, '(casChangeState=applying)']),
+      attributes: RECORD_ATTRIBUTES,
+      missingBaseIsEmpty: true,
+    });
+    const done: number[] = [];
+    for (const entry of open) {
+      const parsed = toRecord(entry);
+      if (parsed === null || now.getTime() - Date.parse(parsed.record.WhenChanged) <= ABANDONED_AFTER_MS) continue;
+      const id = parsed.record.Id;
+      const blocks = new Map<number, RecordedItem[]>();
+      for (const chunk of await this.readChunks(and([CHUNK_CLASS, `(casChangeId=${id})`]))) {
+        blocks.set(Number(chunk.first('casChangeChunk')), chunk.values('casChangeItem').map(decodeItem).filter((i): i is RecordedItem => i !== null));
+      }
+      const guids = [...new Set([...blocks.values()].flat().map((i) => i.Guid))];
+      const next = await this.nextItems(id, guids);
+      const entries = await this.mailboxes.entriesByGuid(guids, ['casGuid', 'casEnabledService']);
+      // A later change planned from what this run left: its Before is what this run had done. With
+      // none, the mailbox itself tells.
+      const holdsAfter = (item: RecordedItem): boolean => {
+        const later = next.get(`${fold(item.Guid)} ${item.Property}`);
+        if (later !== undefined) return later.Before === item.After;
+        const current = entries.get(fold(item.Guid));
+        const protocol = PROTOCOLS.find((p) => p.property === item.Property);
+        if (current === undefined || protocol === undefined) return false;
+        return current.values('casEnabledService').some((v) => v.toLowerCase() === protocol.name) === item.After;
+      };
+      const numbers = [...blocks.keys()].sort((a, b) => a - b);
+      const dense = Array.from({ length: Math.max(0, ...numbers) }, (_, i) => blocks.get(i + 1) ?? []);
+      await this.trim(id, dense, holdsAfter);
+      if (dense.flat().some(holdsAfter)) await this.complete(id);
+      else await this.discard(id);
+      done.push(id);
+    }
+    return done;
+  }
+
+  /** For each (mailbox, setting) of `guids`, the item of the first change after `id` that names it. */
+  private async nextItems(id: number, guids: readonly string[]): Promise<Map<string, RecordedItem & { change: number }>> {
+    const next = new Map<string, RecordedItem & { change: number }>();
+    for (const batch of chunks([...new Set(guids.map(fold))], 100)) {
+      for (const chunk of await this.readChunks(and([CHUNK_CLASS, `(casChangeId>=${id + 1})`, anyOf('casChangeGuid', batch)]))) {
+        const change = Number(chunk.first('casChangeId'));
+        for (const value of chunk.values('casChangeItem')) {
+          const item = decodeItem(value);
+          if (item === null) continue;
+          const key = `${fold(item.Guid)} ${item.Property}`;
+          const known = next.get(key);
+          if (known === undefined || change < known.change) next.set(key, { ...item, change });
+        }
+      }
+    }
+    return next;
+  }
+
+  /** Removes a record (and its blocks) that ended up recording nothing: every write was a no-op, or none was sent. */
   async discard(id: number): Promise<void> {
     try {
+      for (const chunk of await this.readChunks(and([CHUNK_CLASS, `(casChangeId=${id})`]))) await this.connection.delete(chunk.dn);
       await this.connection.delete(this.layout.changeRecordDn(id));
     } catch (error) {
       if (resultCode(error) !== ResultCode.NoSuchObject) throw this.connection.fail(error, `remove the empty change record ${id}`);
     }
   }
 
-  async records(query: ChangeQuery, now: Date): Promise<ChangeRecord[]> {
+  /** Every record, those still `applying` too (their items are what the run set out to change). */
+  async records(query: ChangeQuery): Promise<ChangeRecord[]> {
     const guids = query.guids === undefined ? undefined : new Set(query.guids.map(fold));
     let ids: Set<number> | undefined;
     if (guids !== undefined) {
@@ -147,7 +238,6 @@ export class ChangeLog {
     const records = entries
       .map(toRecord)
       .filter((r): r is ParsedRecord => r !== null)
-      .filter((r) => r.complete || now.getTime() - Date.parse(r.record.WhenChanged) > ABANDONED_AFTER_MS)
       .filter((r) => ids === undefined || ids.has(r.record.Id))
       .filter((r) => query.since === undefined || r.record.WhenChanged >= (query.since as Date).toISOString())
       .sort((a, b) => a.record.Id - b.record.Id);
@@ -235,7 +325,7 @@ export class ChangeLog {
       base: this.layout.containerDn,
       scope: 'sub',
       filter,
-      attributes: ['casChangeId', 'casChangeItem'],
+      attributes: ['casChangeId', 'casChangeChunk', 'casChangeItem'],
       missingBaseIsEmpty: true,
     });
   }
