@@ -29,7 +29,10 @@ export function parseSince(text: string, now: Date): Date {
   const span = /^(\d+)\s*([mhdw])$/i.exec(text.trim());
   if (span !== null) {
     const minutes = { m: 1, h: 60, d: 1440, w: 10080 }[(span[2] ?? 'm').toLowerCase() as 'm' | 'h' | 'd' | 'w'];
-    return new Date(now.getTime() - Number(span[1]) * minutes * 60_000);
+    const since = new Date(now.getTime() - Number(span[1]) * minutes * 60_000);
+    // JavaScript dates end 275,000 years back: a longer span is a typo, not a wish for everything.
+    if (Number.isNaN(since.getTime())) throw new UsageError(`--since ${text} reaches back further than any date; give a date (2026-11-01) or a shorter span.`);
+    return since;
   }
   const date = /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? new Date(`${text.trim()}T00:00:00Z`) : new Date(text);
   if (Number.isNaN(date.getTime())) throw new UsageError(`--since takes a date (2026-11-01, ISO 8601) or a span (30m, 12h, 7d), not '${text}'.`);
