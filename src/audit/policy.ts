@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Alias } from 'yaml';
 import { UsageError } from '../core/errors.js';
+import { readAtMost } from '../input/bounded-read.js';
 import type { CasSettingName } from '../store/directory-store.js';
 import type { NamedIdentity } from '../core/select.js';
 import type { FilterAst } from '../filter/ast.js';
 import { FilterSyntaxError, parseFilter } from '../filter/index.js';
+import { shortText } from './printable.js';
 
 /** One rule of an audit policy (README "Audits"; schema/casctl-policy.schema.json). */
 export interface AuditRule {
@@ -19,13 +22,28 @@ export interface AuditRule {
   except?: IdentitySource;
 }
 
-/** Identities listed in the policy, or a file of them (one per line, as --file reads it), relative to the policy. */
+/** Identities listed in the policy, or a file of them (one per line, as --file reads it), relative to the policy's directory. */
 export type IdentitySource = { list: NamedIdentity[] } | { file: string };
 
 export interface AuditPolicy {
   path: string;
   rules: AuditRule[];
 }
+
+export interface ReadPolicyOptions {
+  /** `--allow-outside-files`: a rule's file may lie outside the policy's directory. */
+  allowOutsideFiles: boolean;
+}
+
+/** A policy is rules written by hand, a few KiB; identities in bulk belong in a rule's file. */
+export const MAX_POLICY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * How far YAML aliases may expand (the yaml package's maxAliasCount, here stated rather than
+ * defaulted): an anchor for a shared `expect` used by dozens of rules is fine, a "billion laughs"
+ * of nested aliases that would expand to gigabytes is refused.
+ */
+export const MAX_ALIAS_COUNT = 100;
 
 const RULE_KEYS = ['name', 'organizationalUnit', 'filter', 'identities', 'file', 'expect', 'max', 'except', 'exceptFile'];
 const SETTINGS: readonly CasSettingName[] = ['PopEnabled', 'ImapEnabled'];
@@ -45,14 +63,16 @@ interface Located {
  * Reads a YAML or JSON policy (JSON is YAML) and validates it completely; every mistake is a
  * usage error naming the file, line and column, and nothing runs until the policy is sound.
  */
-export async function readPolicy(path: string): Promise<AuditPolicy> {
-  let text: string;
+export async function readPolicy(path: string, options: ReadPolicyOptions): Promise<AuditPolicy> {
+  let bytes: Buffer | null;
   try {
-    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+    bytes = readAtMost(path, MAX_POLICY_BYTES).bytes;
   } catch (error) {
     throw new UsageError(`Cannot read the policy '${path}': ${(error as Error).message}`);
   }
-  const { parseDocument, LineCounter, isNode, isMap, isScalar } = await import('yaml');
+  if (bytes === null) throw new UsageError(`The policy '${path}' is larger than ${MAX_POLICY_BYTES / 1024 / 1024} MiB; list identities in bulk in a rule's "file" instead.`);
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const { parseDocument, LineCounter, isNode, isMap, isScalar, visit } = await import('yaml');
   const counter = new LineCounter();
   const document = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   const [syntax] = document.errors;
@@ -60,6 +80,17 @@ export async function readPolicy(path: string): Promise<AuditPolicy> {
     const at = counter.linePos(syntax.pos[0]);
     throw new PolicyError(`${path}:${at.line}:${at.col}: ${syntax.message.split('\n')[0]}`);
   }
+  const where = (offset: number): string => {
+    const pos = counter.linePos(offset);
+    return `${path}:${pos.line}:${pos.col}`;
+  };
+  let firstAlias: Alias | undefined;
+  visit(document, {
+    Alias(_, alias) {
+      firstAlias ??= alias;
+      if (alias.resolve(document) === undefined) throw new PolicyError(`${where(alias.range?.[0] ?? 0)}: the alias *${shortText(alias.source)} names no anchor (&${shortText(alias.source)}) before it`);
+    },
+  });
   const located: Located = {
     path,
     line(at) {
@@ -85,7 +116,17 @@ export async function readPolicy(path: string): Promise<AuditPolicy> {
       return this.line(at);
     },
   };
-  return { path, rules: validate(document.toJS() as unknown, located) };
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // All aliases resolve (checked above), so this is yaml's expansion limit.
+    if (error instanceof ReferenceError && firstAlias !== undefined) {
+      throw new PolicyError(`${where(firstAlias.range?.[0] ?? 0)}: the aliases expand to more than ${MAX_ALIAS_COUNT} copies; a policy needs no "billion laughs"`);
+    }
+    throw error;
+  }
+  return { path, rules: validate(value, located, options) };
 }
 
 function fail(located: Located, at: readonly (string | number)[], message: string): never {
@@ -96,7 +137,7 @@ function failAtKey(located: Located, at: readonly (string | number)[], message: 
   throw new PolicyError(`${located.key(at)}: ${message}`);
 }
 
-function validate(policy: unknown, located: Located): AuditRule[] {
+function validate(policy: unknown, located: Located, options: ReadPolicyOptions): AuditRule[] {
   if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) fail(located, [], 'a policy is a mapping with a "rules" list');
   const { rules, ...rest } = policy as Record<string, unknown>;
   const extra = Object.keys(rest)[0];
@@ -104,14 +145,14 @@ function validate(policy: unknown, located: Located): AuditRule[] {
   if (!Array.isArray(rules) || rules.length === 0) fail(located, ['rules'], '"rules" must be a non-empty list');
   const names = new Set<string>();
   return rules.map((raw, index) => {
-    const rule = validateRule(raw, ['rules', index], located);
+    const rule = validateRule(raw, ['rules', index], located, options);
     if (names.has(rule.name)) fail(located, ['rules', index, 'name'], `two rules are named '${rule.name}'`);
     names.add(rule.name);
     return rule;
   });
 }
 
-function validateRule(raw: unknown, at: (string | number)[], located: Located): AuditRule {
+function validateRule(raw: unknown, at: (string | number)[], located: Located, options: ReadPolicyOptions): AuditRule {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(located, at, 'a rule is a mapping with at least "name" and "expect" or "max"');
   const rule = raw as Record<string, unknown>;
   for (const key of Object.keys(rule)) {
@@ -135,9 +176,10 @@ function validateRule(raw: unknown, at: (string | number)[], located: Located): 
       throw error;
     }
   }
-  const identities = identitySource(rule, 'identities', 'file', at, located);
+  const files = { ...options, rule: result.name };
+  const identities = identitySource(rule, 'identities', 'file', at, located, files);
   if (identities !== undefined) result.identities = identities;
-  const except = identitySource(rule, 'except', 'exceptFile', at, located);
+  const except = identitySource(rule, 'except', 'exceptFile', at, located, files);
   if (except !== undefined) result.except = except;
 
   if (rule.expect !== undefined) {
@@ -166,6 +208,7 @@ function identitySource(
   fileKey: string,
   at: (string | number)[],
   located: Located,
+  files: ReadPolicyOptions & { rule: string },
 ): IdentitySource | undefined {
   const list = rule[listKey];
   const file = rule[fileKey];
@@ -178,7 +221,36 @@ function identitySource(
   }
   if (file !== undefined) {
     if (typeof file !== 'string' || file === '') fail(located, [...at, fileKey], `"${fileKey}" must be a path`);
-    return { file: resolve(dirname(located.path), file) };
+    const directory = resolve(dirname(located.path));
+    const path = resolve(directory, file);
+    const outside = files.allowOutsideFiles ? null : leaves(directory, path);
+    if (outside !== null) {
+      fail(located, [...at, fileKey], `rule '${files.rule}': "${fileKey}" names '${shortText(file)}', ${outside}; a policy reads only files in its own directory and below (pass --allow-outside-files to casctl audit to allow others)`);
+    }
+    return { file: path };
   }
   return undefined;
+}
+
+/**
+ * Why `path` is not inside `directory`, or null when it is. A policy is data that CI jobs and
+ * colleagues edit, and casctl may run as root; without this a rule could name /etc/shadow and have
+ * its lines printed back as identities not found. Symlinks count by where they lead; a file that
+ * does not exist is left to the read, which says so.
+ */
+function leaves(directory: string, path: string): string | null {
+  if (!isInside(directory, path)) return `which is outside the policy's directory ${directory}`;
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return null;
+  }
+  const realDirectory = realpathSync(directory);
+  return isInside(realDirectory, real) ? null : `which leads (through a symlink) to ${real}, outside the policy's directory ${realDirectory}`;
+}
+
+function isInside(directory: string, path: string): boolean {
+  const rest = relative(directory, path);
+  return rest !== '..' && !rest.startsWith(`..${sep}`) && !isAbsolute(rest);
 }

@@ -2,13 +2,14 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Mailbox } from '../core/mailbox.js';
 import { findProperty } from '../core/properties.js';
-import { isWithin, resolveOrganizationalUnit, selectMailboxes, type NamedIdentity, type SelectionProblem } from '../core/select.js';
+import { isWithin, resolveOrganizationalUnit, selectMailboxes, type NamedIdentity, type Selection, type SelectionProblem } from '../core/select.js';
 import type { FilterAst } from '../filter/ast.js';
 import { evaluateFilter } from '../filter/evaluate.js';
 import { openIdentitySource } from '../input/identity-file.js';
 import { identitiesFrom } from '../input/identity-source.js';
 import type { CasSettingName, DirectoryStore, MailboxQuery } from '../store/directory-store.js';
 import type { AuditPolicy, AuditRule, IdentitySource } from './policy.js';
+import { shortText } from './printable.js';
 
 export interface Violation {
   Guid: string;
@@ -67,6 +68,11 @@ function identity(mailbox: Mailbox): Omit<Violation, 'Reason' | 'fix'> {
   };
 }
 
+/** A rule's identities to select by; a file's lines appear in messages only as a short prefix, whatever the file is. */
+function byIdentity(source: IdentitySource, stdin: Readable): Pick<Selection, 'identities' | 'wildcards' | 'showIdentity'> {
+  return { identities: named(source, stdin), wildcards: true, ...('file' in source ? { showIdentity: shortText } : {}) };
+}
+
 async function* named(source: IdentitySource, stdin: Readable): AsyncGenerator<NamedIdentity[]> {
   if ('list' in source) {
     yield source.list;
@@ -96,7 +102,7 @@ export async function runAudit(
 
     const excepted = new Map<string, Mailbox>();
     if (rule.except !== undefined) {
-      for await (const { mailbox } of selectMailboxes(store, { identities: named(rule.except, stdin), wildcards: true }, report)) {
+      for await (const { mailbox } of selectMailboxes(store, byIdentity(rule.except, stdin), report)) {
         excepted.set(mailbox.Guid, mailbox);
       }
     }
@@ -107,7 +113,7 @@ export async function runAudit(
       // Every covered mailbox is needed: a max rule lists them all when there are too many.
       const selection = rule.identities === undefined
         ? { ...scope, wildcards: true }
-        : { ...scope, identities: named(rule.identities, stdin), wildcards: true };
+        : { ...scope, ...byIdentity(rule.identities, stdin) };
       for await (const { mailbox } of selectMailboxes(store, selection, report)) {
         if (excepted.has(mailbox.Guid)) continue;
         selected++;

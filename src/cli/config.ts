@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
+import { readAtMost } from '../input/bounded-read.js';
 import { parseLdapSection, type LdapConfigSection } from '../store/ldap/settings.js';
 import { sqlitePath } from '../store/open-store.js';
 
@@ -13,6 +14,8 @@ export interface CasctlConfig {
   services?: unknown;
   /** The `ldap` section: how to bind to an LDAP store (src/store/ldap/settings.ts). Never printed: it may hold the password. */
   ldap?: LdapConfigSection;
+  /** ./casctl.db of the directory casctl runs in: the store when nothing names one. */
+  defaultStore: string;
 }
 
 export interface ConfigSources {
@@ -23,28 +26,41 @@ export interface ConfigSources {
 
 const SYSTEM_CONFIG = '/etc/casctl/config.json';
 
+/** A config file holds a few sections written by hand, a few KiB; more than this is not one (`--config /dev/zero`). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 /** --config, else CASCTL_CONFIG, else ./casctl.config.json, else /etc/casctl/config.json; none is fine. */
 export function loadConfig(sources: ConfigSources): CasctlConfig {
+  const defaultStore = resolve(sources.cwd, 'casctl.db');
   const named = sources.configOption ?? sources.env.CASCTL_CONFIG;
-  if (named !== undefined && named !== '') return readConfig(resolve(sources.cwd, named), true);
+  if (named !== undefined && named !== '') return { ...readConfig(resolve(sources.cwd, named), true), defaultStore };
   for (const candidate of [resolve(sources.cwd, 'casctl.config.json'), SYSTEM_CONFIG]) {
     const config = readConfig(candidate, false);
-    if (config.path !== null) return config;
+    if (config.path !== null) return { ...config, defaultStore };
   }
-  return { path: null };
+  return { path: null, defaultStore };
 }
 
-function readConfig(path: string, required: boolean): CasctlConfig {
-  let text: string;
+function readConfig(path: string, named: boolean): Omit<CasctlConfig, 'defaultStore'> {
+  let read: ReturnType<typeof readAtMost>;
   try {
-    text = readFileSync(path, 'utf8');
+    read = readAtMost(path, MAX_CONFIG_BYTES);
   } catch (error) {
-    if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT') return { path: null };
+    if (!named && (error as NodeJS.ErrnoException).code === 'ENOENT') return { path: null };
     throw new ConfigError(`Cannot read the configuration file '${path}': ${(error as Error).message}`);
   }
+  if (read.bytes === null) {
+    throw new ConfigError(`The configuration file '${path}' is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB; a casctl configuration is a few KiB of JSON. Is it the right file?`);
+  }
+  // The services section holds commands casctl runs, often as root (sudo, cron, CI). A file named
+  // with --config or CASCTL_CONFIG gets the same rule as one found in the current directory: naming
+  // a file vouches for what the admin once read in it, not for what another user may write into it
+  // before casctl runs it. So the fix offered is the file's permissions, never "name it explicitly".
+  const distrust = untrusted(path, read.stats, 0o022);
+  if (distrust !== null) throw new ConfigError(refusal(path, distrust, named));
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
+    parsed = JSON.parse(read.bytes.toString('utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new ConfigError(`The configuration file '${path}' is not valid JSON: ${(error as Error).message}`);
   }
@@ -68,14 +84,73 @@ function readConfig(path: string, required: boolean): CasctlConfig {
   };
 }
 
+/** Why a file is not trusted, and the commands that would fix it. */
+interface Distrust {
+  reason: string;
+  fix: string;
+}
+
+/**
+ * Trusted: owned by the invoking user or root, and none of `writeBits` set (the mode bits that would
+ * let someone else write it: 0o022, or 0o002 where the group is meant to write).
+ */
+function untrusted(path: string, stats: Stats, writeBits: number): Distrust | null {
+  // Windows has no POSIX owners or modes to go by.
+  const uid = process.getuid?.();
+  if (uid === undefined) return null;
+  const reasons: string[] = [];
+  const fixes: string[] = [];
+  if (stats.uid !== uid && stats.uid !== 0) {
+    reasons.push(`it belongs to uid ${stats.uid}, not to you (uid ${uid}) or root`);
+    fixes.push(`chown ${uid} '${path}'`);
+  }
+  const bits = stats.mode & writeBits;
+  if (bits !== 0) {
+    reasons.push(`it is ${(bits & 0o002) !== 0 ? 'world' : 'group'}-writable`);
+    fixes.push(`chmod ${writeBits === 0o002 ? 'o' : 'go'}-w '${path}'`);
+  }
+  return reasons.length === 0 ? null : { reason: reasons.join(' and '), fix: fixes.join(' && ') };
+}
+
+function refusal(path: string, distrust: Distrust, named: boolean): string {
+  const found = named ? 'named by --config or CASCTL_CONFIG' : 'found by default';
+  const instead = named ? '' : ', or name a configuration file of your own with --config or CASCTL_CONFIG';
+  return `Refusing the configuration file '${path}' (${found}): ${distrust.reason}. casctl runs the commands its "services" section holds, so it reads only a file no other user can write. If you trust it, fix that with: ${distrust.fix}${instead}.`;
+}
+
 function relativeTo(directory: string, store: string): string {
   const path = sqlitePath(store, directory);
   return path === null ? store : `sqlite:${path}`;
 }
 
-/** --store, else CASCTL_STORE, else the config file, else ./casctl.db. */
+/** --store, else CASCTL_STORE, else the config file, else ./casctl.db when it is trusted. */
 export function storeUrl(storeOption: string | undefined, config: CasctlConfig, env: NodeJS.ProcessEnv): string {
   if (storeOption !== undefined && storeOption !== '') return storeOption;
   if (env.CASCTL_STORE !== undefined && env.CASCTL_STORE !== '') return env.CASCTL_STORE;
-  return config.store ?? 'casctl.db';
+  if (config.store !== undefined) return config.store;
+  checkDefaultStore(config.defaultStore);
+  return config.defaultStore;
+}
+
+/**
+ * ./casctl.db is used without being named, so it gets the config file's rule with one difference:
+ * group write is fine, as casctl creates stores 0660 for Dovecot's group to read and the admin
+ * group to write. A store another user owns or anyone may write could have been planted, in a
+ * shared or world-writable directory, to be the directory casctl enforces. A store named with
+ * --store, CASCTL_STORE or the config file is the admin's choice and is not checked. (The check
+ * and SQLite's open are two steps; a directory an attacker can write is one to keep stores out of.)
+ */
+function checkDefaultStore(path: string): void {
+  let stats: Stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    return; // absent (init creates it) or unreadable: opening the store says which
+  }
+  const distrust = untrusted(path, stats, 0o002);
+  if (distrust === null) return;
+  throw new ConfigError(
+    `Refusing the default store '${path}' (./casctl.db, as no store is named): ${distrust.reason}. ` +
+      `If you trust it, fix that with: ${distrust.fix}, or name it explicitly with --store or CASCTL_STORE.`,
+  );
 }

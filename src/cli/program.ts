@@ -164,7 +164,8 @@ export function buildProgram(context: CommandContext): Cli {
       .command('audit')
       .description('check a policy of who may use POP3/IMAP4; exit 5 on violations (never changes anything unless --fix)')
       .argument('<policy>', 'a YAML or JSON policy file (README "Audits")')
-      .option('--fix', "turn the violations into a change through set-casmailbox's plan, confirmation and history"),
+      .option('--fix', "turn the violations into a change through set-casmailbox's plan, confirmation and history")
+      .option('--allow-outside-files', "let the policy's rules name files outside the policy's directory"),
     'table, json, csv or junit (with --fix: table or json, the change)',
   ).action(run(() => import('./commands/audit.js')));
 

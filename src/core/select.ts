@@ -20,6 +20,8 @@ export interface Selection {
   resultSize?: number;
   /** Get commands accept `*` in identities. */
   wildcards: boolean;
+  /** How messages quote an identity; an audit shows only a short, escaped prefix of lines from files its policy names. */
+  showIdentity?: (identity: string) => string;
 }
 
 export interface SelectionProblem {
@@ -89,6 +91,7 @@ export async function* selectMailboxBatches<F extends MailboxField = MailboxFiel
   // its address and then its alias) is used once. Keyed by mailbox, not by identity text, as one
   // map of a million entries costs a second.
   const namedBy = new Map<string, NamedIdentity>();
+  const show = selection.showIdentity ?? ((identity: string) => identity);
   let selected = 0;
   const resolveBatch = async (batch: readonly NamedIdentity[]): Promise<SelectedMailbox<Pick<Mailbox, F>>[]> => {
     const resolved = await store.resolveIdentities(batch.map((b) => b.identity), { wildcards: selection.wildcards, fields: read });
@@ -98,18 +101,18 @@ export async function* selectMailboxBatches<F extends MailboxField = MailboxFiel
       const matches = found.length > 1 ? [...found].sort(byName) : found;
       const isWildcard = selection.wildcards && named.identity.includes('*');
       if (matches.length === 0) {
-        report({ kind: 'notFound', identity: named, message: notFoundMessage(named.identity, store.url) });
+        report({ kind: 'notFound', identity: named, message: notFoundMessage(show(named.identity), store.url) });
         continue;
       }
       if (matches.length > 1 && !isWildcard) {
-        report({ kind: 'ambiguous', identity: named, message: ambiguousMessage(named.identity, matches) });
+        report({ kind: 'ambiguous', identity: named, message: ambiguousMessage(show(named.identity), matches) });
         continue;
       }
       for (const mailbox of matches) {
         if (selected >= limit) return result;
         const earlier = namedBy.get(mailbox.Guid);
         if (earlier !== undefined) {
-          if (!isWildcard) report({ kind: 'duplicate', identity: named, message: duplicateMessage(named, earlier) });
+          if (!isWildcard) report({ kind: 'duplicate', identity: named, message: duplicateMessage(named, earlier, show) });
           continue;
         }
         if (!inScope(mailbox)) continue;
@@ -136,11 +139,11 @@ export async function* selectMailboxBatches<F extends MailboxField = MailboxFiel
   }
 }
 
-function duplicateMessage(named: NamedIdentity, earlier: NamedIdentity): string {
+function duplicateMessage(named: NamedIdentity, earlier: NamedIdentity, show: (identity: string) => string): string {
   const same = fold(named.identity.trim()) === fold(earlier.identity.trim());
   return same
-    ? `'${named.identity}' (${named.source}) repeats ${earlier.source}; it is used once.`
-    : `'${named.identity}' (${named.source}) names the same mailbox as '${earlier.identity}' (${earlier.source}); it is used once.`;
+    ? `'${show(named.identity)}' (${named.source}) repeats ${earlier.source}; it is used once.`
+    : `'${show(named.identity)}' (${named.source}) names the same mailbox as '${show(earlier.identity)}' (${earlier.source}); it is used once.`;
 }
 
 function byName(a: Pick<Mailbox, SelectionField>, b: Pick<Mailbox, SelectionField>): number {

@@ -10,7 +10,7 @@
  * - duplicates are kept: the caller reports them once, with their line numbers.
  *
  * The input is decoded chunk by chunk, so memory stays bounded by the longest line however long
- * the file is, and stdin is consumed as it arrives.
+ * the file is, and stdin is consumed as it arrives; a line longer than MAX_LINE_LENGTH is refused.
  */
 import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -29,10 +29,13 @@ export interface ReadIdentitiesOptions {
 }
 
 /**
- * A line this long (bytes of UTF-8, code units of UTF-16) is no identity: most likely a binary file,
- * and buffering it whole would make memory unbounded.
+ * The longest line read, in characters (UTF-16 code units, JavaScript's string length). An identity
+ * is an address (at most 254), a DN or a canonical name: a few hundred at most. A line of casctl's
+ * own `-o json` (one mailbox, every property) is a few KiB, so 4 KiB would be too tight for piped
+ * JSON. Anything longer is a binary file, a file that is not a list of identities, or an attempt to
+ * make casctl buffer without bound.
  */
-export const MAX_LINE_LENGTH = 1024 * 1024;
+export const MAX_LINE_LENGTH = 64 * 1024;
 
 /**
  * Opens `pathOrDash` for {@link readIdentityBatches}; `-` is stdin. The file is opened synchronously so
@@ -133,7 +136,9 @@ export class IdentityDecoder {
     const out: IdentityLine[] = [];
     for (let i = 0; i < lines.length; i += 1) {
       this.linesDone += 1;
-      const identity = (lines[i] as string).trim();
+      const raw = lines[i] as string;
+      if (raw.length > MAX_LINE_LENGTH) throw new UsageError(`${this.where(this.linesDone)}: ${tooLong()}`);
+      const identity = raw.trim();
       if (identity === '' || identity.charCodeAt(0) === HASH) continue;
       if (identity.includes('\0')) {
         // NULs decode fine as UTF-8, so without this a BOM-less UTF-16 file would silently match nothing.
@@ -237,7 +242,9 @@ class Utf8Lines implements LineSplitter {
     const cut = searchFrom < 0 ? -1 : Math.max(data.lastIndexOf(LF, searchFrom), data.lastIndexOf(CR, searchFrom));
     if (cut < 0) {
       this.pending = data;
-      if (data.length > MAX_LINE_LENGTH) throw new InvalidLineError(0, tooLong());
+      // Bytes, not characters: UTF-8 takes at most 3 bytes per UTF-16 code unit, so a line this
+      // long is too long however it decodes, and no longer line is buffered waiting for its end.
+      if (data.length > 3 * MAX_LINE_LENGTH) throw new InvalidLineError(0, tooLong());
       return [];
     }
     this.pending = data.subarray(cut + 1);
@@ -360,7 +367,7 @@ function checkSurrogates(lines: string[]): void {
 }
 
 function tooLong(): string {
-  return `is longer than ${MAX_LINE_LENGTH / 1024 / 1024} MiB; is this really a text file with one identity per line?`;
+  return `is longer than ${MAX_LINE_LENGTH} characters; is this really a text file with one identity per line?`;
 }
 
 // ---------------------------------------------------------------------------------------------

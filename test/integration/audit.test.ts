@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { FIXTURES, casctl, json, sampleStore, STORE_KINDS, tempDir } from '../helpers/cli.js';
 
@@ -42,14 +42,15 @@ for (const kind of STORE_KINDS) {
 
     test('a max rule, an identities file rule and a JSON policy', async () => {
       const store = await sampleStore(kind);
-      const file = join(FIXTURES, 'Accounts.txt');
       const path = policy(JSON.stringify({
         rules: [
           { name: 'At most 5 mailboxes have POP3 off', filter: 'PopEnabled -eq $false', max: 5 },
-          { name: 'The article accounts keep IMAP4', file, expect: { ImapEnabled: true } },
+          { name: 'The article accounts keep IMAP4', file: 'lists/Accounts.txt', expect: { ImapEnabled: true } },
           { name: 'Nobody outside IT has POP3', filter: "Department -ne 'IT'", expect: { PopEnabled: false } },
         ],
       }), 'policy.json');
+      mkdirSync(join(dirname(path), 'lists'));
+      copyFileSync(join(FIXTURES, 'Accounts.txt'), join(dirname(path), 'lists', 'Accounts.txt'));
       const report = json<AuditJson>(await casctl(['audit', path, '-o', 'json'], { store }));
       const [max, accounts, outside] = report.Rules;
       const popOff = json<unknown[]>(await casctl(['get-casmailbox', '--filter', 'PopEnabled -eq $false', '-o', 'json'], { store })).length;

@@ -14,6 +14,7 @@ import { ProblemCounter } from '../problems.js';
 
 interface AuditOptions extends GlobalOptions, ChangeOptions {
   fix?: boolean;
+  allowOutsideFiles?: boolean;
 }
 
 function auditFormat(text: string): AuditFormat {
@@ -59,7 +60,7 @@ async function fixPlan(store: DirectoryStore, results: readonly RuleResult[], me
 /** Checks a policy against the store: 0 clean, 5 violations, 2 bad policy, 3 store unavailable. `--fix` goes through set-casmailbox's path. */
 export async function run(context: CommandContext, options: AuditOptions, args: string[]): Promise<number> {
   const format = options.fix === true ? undefined : auditFormat(options.output);
-  const policy = await readPolicy(args[0] ?? '');
+  const policy = await readPolicy(args[0] ?? '', { allowOutsideFiles: options.allowOutsideFiles === true });
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
   return withStore(context, options, async (store) => {
     const problems = new ProblemCounter(messages);

@@ -231,8 +231,24 @@ describe('readIdentityBatches: bad input', () => {
 
   it('refuses a line too long to be an identity without buffering it all', async () => {
     const block = Buffer.alloc(64 * 1024, 0x61);
-    const blocks = Array.from({ length: Math.ceil(MAX_LINE_LENGTH / block.length) + 2 }, () => block);
-    await rejectsWithUsage(collect(chunked([Buffer.from('a\n'), ...blocks])), /line 2: is longer than/);
+    async function* endless(): AsyncGenerator<Buffer> {
+      yield Buffer.from('a\n');
+      for (;;) yield block;
+    }
+    await rejectsWithUsage(collect(Readable.from(endless(), { objectMode: true })), /line 2: is longer than 65536 characters/);
+  });
+
+  it('refuses a 100 KB line that does end, by its line number, whatever the chunks', async () => {
+    const bytes = Buffer.from(`a\n# note\n${'x'.repeat(100_000)}\nb\n`);
+    await rejectsWithUsage(collect(chunked([bytes])), /^standard input, line 3: is longer than 65536 characters/);
+    await rejectsWithUsage(collect(chunked([bytes.subarray(0, 70_000), bytes.subarray(70_000)])), /line 3: is longer/);
+    await rejectsWithUsage(collect(chunked([Buffer.from(`a\n${'x'.repeat(100_000)}`)])), /line 2: is longer/);
+    await rejectsWithUsage(collect(chunked([utf16le(`a\r\n${'x'.repeat(100_000)}\r\nb`)])), /line 2: is longer/);
+  });
+
+  it('counts the limit in characters: a line of MAX_LINE_LENGTH two-byte characters is read', async () => {
+    const line = '\u00E9'.repeat(MAX_LINE_LENGTH);
+    assert.deepEqual(await collect(chunked([Buffer.from(`${line}\n`)])), numbered([1, line]));
   });
 
   it('turns a read error of the stream into a UsageError', async () => {
