@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { test } from 'node:test';
-import { casctl, json, tempDir } from '../helpers/cli.js';
+import { describe, test } from 'node:test';
+import Database from 'better-sqlite3';
+import { casctl, json, sampleStore, STORE_KINDS, tempDir } from '../helpers/cli.js';
 
 type Row = Record<string, unknown>;
 
@@ -64,7 +66,7 @@ const badRows: [string, string, RegExp][] = [
   ['bad recipient type', `${HEADER}\n${GOOD}\nA,a,a@example.com,,example.com/X,,,Mailbox,true,true,\n`, /csv:3: RecipientTypeDetails 'Mailbox'/],
   ['bad OU', `${HEADER}\n${GOOD}\nA,a,a@example.com,,Finance,,,UserMailbox,true,true,\n`, /csv:3: OrganizationalUnit 'Finance' is not a canonical name/],
   ['bad address', `${HEADER}\n${GOOD}\nA,a,not-an-address,,example.com/X,,,UserMailbox,true,true,\n`, /csv:3: PrimarySmtpAddress 'not-an-address' is not an email address/],
-  ['wrong field count', `${HEADER}\n${GOOD}\nA,a,a@example.com\n`, /not a valid CSV file/],
+  ['wrong field count', `${HEADER}\n${GOOD}\nA,a,a@example.com\n`, /csv:3: not a valid CSV file: the row has 3 fields, the header 11/],
 ];
 
 for (const [what, text, message] of badRows) {
@@ -100,4 +102,161 @@ test('a conflict with a mailbox already in the store imports nothing', async () 
   assert.match(clash.stderr, /Cannot import 'c@example.com': an address of it already belongs to another mailbox/);
   const ids = await casctl(['get-mailbox', '-o', 'id'], { store });
   assert.equal(ids.stdout.trim().split('\n').length, 1, 'b was rolled back with c');
+});
+
+const digest = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+function checkpoint(path: string): void {
+  const db = new Database(path);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+}
+
+// Store-agnostic: these run on SQLite and on LDAP (a real slapd).
+for (const kind of STORE_KINDS) {
+  describe(`re-import on ${kind}`, () => {
+    test('a partial CSV (PrimarySmtpAddress,Department) changes Department only: disabled protocols stay disabled', async () => {
+      const store = await sampleStore(kind);
+      assert.equal((await casctl(['set-casmailbox', 'rzaher', '--pop-enabled', 'false', '--imap-enabled', 'false'], { store })).code, 0);
+      const [before] = json<Row[]>(await casctl(['get-mailbox', 'rzaher', '-o', 'json', '--property', '*'], { store }));
+      const result = await casctl(['import', csvFile('PrimarySmtpAddress,Department\nrand.zaher@tailspintoys.com,HR Feed\n')], { store });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /0 mailboxes created, 1 updated/);
+      const [after] = json<Row[]>(await casctl(['get-mailbox', 'rzaher', '-o', 'json', '--property', '*'], { store }));
+      assert.equal(after?.Department, 'HR Feed');
+      const { Department: _d, WhenChanged: _w, ...unnamedAfter } = after ?? {};
+      const { Department: _d0, WhenChanged: _w0, ...unnamedBefore } = before ?? {};
+      assert.deepEqual(unnamedAfter, unnamedBefore, 'every column the file does not name is as it was');
+      const cas = json<Row[]>(await casctl(['get-casmailbox', 'rzaher', '-o', 'json'], { store }));
+      assert.deepEqual([cas[0]?.PopEnabled, cas[0]?.ImapEnabled], [false, false]);
+    });
+
+    test('a re-import that disables POP3 for 3 mailboxes is one change record: listed and undoable', async () => {
+      const store = await sampleStore(kind);
+      const file = csvFile('PrimarySmtpAddress,PopEnabled,ImapEnabled\nrand.zaher@tailspintoys.com,False,\npriya.raman@tailspintoys.com,$false,\nebrunner@tailspintoys.com,no,\n');
+      const result = await casctl(['import', file], { store });
+      assert.equal(result.code, 0, result.stderr);
+      const id = Number(/recorded as change (\d+)/.exec(result.stderr)?.[1]);
+      assert.ok(id > 0, result.stderr);
+      const [record] = json<{ Id: number; Changes: { Property: string; Before: boolean; After: boolean }[] }[]>(
+        await casctl(['get-changelog', '-o', 'json'], { store }),
+      ).filter((r) => r.Id === id);
+      assert.equal(record?.Changes.length, 3);
+      assert.ok(record?.Changes.every((c) => c.Property === 'PopEnabled' && c.Before && !c.After));
+      const undo = await casctl(['undo', String(id), '--yes'], { store });
+      assert.equal(undo.code, 0, undo.stderr);
+      for (const who of ['rzaher', 'praman', 'ebrunner@tailspintoys.com']) {
+        assert.equal(json<Row[]>(await casctl(['get-casmailbox', who, '-o', 'json'], { store }))[0]?.PopEnabled, true, who);
+      }
+    });
+
+    test('the Administrator in a CSV with PopEnabled True is stored disabled, with a warning', async () => {
+      const store = await sampleStore(kind);
+      const result = await casctl(['import', csvFile('PrimarySmtpAddress,PopEnabled,ImapEnabled\nadministrator@tailspintoys.com,True,True\n')], { store });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stderr, /WARNING: The Administrator mailbox administrator@tailspintoys\.com never uses POP3 or IMAP4/);
+      const [admin] = json<Row[]>(await casctl(['get-casmailbox', 'Administrator', '-o', 'json'], { store }));
+      assert.deepEqual([admin?.PopEnabled, admin?.ImapEnabled], [false, false]);
+      assert.doesNotMatch(result.stderr, /recorded as change/);
+    });
+
+    test('import --what-if prints the plan and changes nothing', async () => {
+      const store = await sampleStore(kind);
+      const file = csvFile('PrimarySmtpAddress,Department,PopEnabled\nrand.zaher@tailspintoys.com,HR Feed,False\nnew.person@tailspintoys.com,New,\n');
+      const before = await casctl(['get-mailbox', '-o', 'json', '--property', '*'], { store });
+      if (kind === 'sqlite') checkpoint(store);
+      const hash = kind === 'sqlite' ? digest(store) : '';
+      const result = await casctl(['import', file, '--what-if'], { store });
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(result.stdout, /What if: 1 mailboxes created, 1 updated, 0 unchanged, 1 organizational units created, 1 CAS settings changed\./);
+      assert.match(result.stdout, /^create new\.person@tailspintoys\.com 'new\.person'$/m);
+      assert.match(result.stdout, /^update rand\.zaher@tailspintoys\.com 'Rand Zaher': Department 'Engineering' → 'HR Feed'; PopEnabled True → False$/m);
+      assert.match(result.stderr, /What if: nothing was imported/);
+      assert.equal((await casctl(['get-mailbox', '-o', 'json', '--property', '*'], { store })).stdout, before.stdout);
+      assert.deepEqual(json(await casctl(['get-changelog', '-o', 'json'], { store })), []);
+      if (kind === 'sqlite') {
+        checkpoint(store);
+        assert.equal(digest(store), hash, 'the store file is byte-for-byte unchanged');
+      }
+    });
+  });
+}
+
+test('re-import: empty cells clear optional text and leave everything else; new mailboxes get the defaults', async () => {
+  const store = await emptyStore();
+  await casctl(['import', csvFile(`${HEADER}\nAnn,ann,ann@example.com,,example.com/Sales,Sales,OR,UserMailbox,false,false,pw\n`)], { store });
+  const file = csvFile('PrimarySmtpAddress,Name,Department,StateOrProvince,PopEnabled,ImapEnabled,Password\nann@example.com,,,OR,,,\nbo@example.com,,,,,,\n');
+  const result = await casctl(['import', file], { store });
+  assert.equal(result.code, 0, result.stderr);
+  const [ann] = json<Row[]>(await casctl(['get-user', 'ann@example.com', '-o', 'json'], { store }));
+  assert.deepEqual([ann?.Name, ann?.Department, ann?.StateOrProvince], ['Ann', null, 'OR']);
+  const cas = json<Row[]>(await casctl(['get-casmailbox', 'ann@example.com', 'bo@example.com', '-o', 'json'], { store }));
+  assert.deepEqual(cas.map((m) => [m.PrimarySmtpAddress, m.PopEnabled, m.ImapEnabled]), [['ann@example.com', false, false], ['bo@example.com', true, true]]);
+});
+
+const hostileFiles: [string, Buffer | string, RegExp][] = [
+  ['invalid UTF-8', Buffer.concat([Buffer.from(`${HEADER}\n${GOOD}\nBad,bad,bad@example.com,,example.com/X,Caf`), Buffer.from([0xc3, 0x28]), Buffer.from(',,UserMailbox,true,true,\n')]), /directory\.csv:3: is not valid UTF-8/],
+  ['a NUL byte', `${HEADER}\n${GOOD}\n${GOOD.replace(/good/g, 'other')}\nN,n,n@example.com,,example.com/X,a\u0000b,,UserMailbox,true,true,\n`, /directory\.csv:4: contains a NUL character/],
+  ['UTF-16 without a BOM', Buffer.from(`${HEADER}\n${GOOD}\n`, 'utf16le'), /directory\.csv:1: contains a NUL character/],
+  ['an address with a leading -', `${HEADER}\nA,a,-a@x.example,,x.example/X,,,UserMailbox,true,true,\n`, /csv:2: PrimarySmtpAddress '-a@x\.example' starts with '-'/],
+  ['a * wildcard', `${HEADER}\nA,a,*@x.example,,x.example/X,,,UserMailbox,true,true,\n`, /csv:2: PrimarySmtpAddress '\*@x\.example' holds a wildcard/],
+  ['a ? wildcard in EmailAddresses', `${HEADER}\nA,a,a@x.example,smtp:a?b@x.example,x.example/X,,,UserMailbox,true,true,\n`, /csv:2: EmailAddresses: 'a\?b@x\.example' holds a wildcard/],
+  ['a % in the UPN', 'PrimarySmtpAddress,UserPrincipalName\na@x.example,a%b@x.example\n', /csv:2: UserPrincipalName 'a%b@x\.example' holds a wildcard/],
+  ['a control character', `${HEADER}\nA,a,"a\u0007b@x.example",,x.example/X,,,UserMailbox,true,true,\n`, /csv:2: PrimarySmtpAddress 'a\\x07b@x\.example' holds a control character/],
+];
+
+for (const [what, content, message] of hostileFiles) {
+  test(`a CSV with ${what} is exit 2 with the line, and imports nothing`, async () => {
+    const store = await emptyStore();
+    const path = join(tempDir(), 'directory.csv');
+    writeFileSync(path, content);
+    const result = await casctl(['import', path], { store });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, message);
+    assert.equal((await casctl(['get-mailbox', '-o', 'id'], { store })).stdout, '');
+  });
+}
+
+test('a bad row never shows its password: wrong field count, bad quoting, bad value', async () => {
+  const store = await emptyStore();
+  const secret = 'Hunter2-s3cret';
+  const rows = [
+    `A,a,a@example.com,,example.com/X,,,UserMailbox,true,true,${secret},extra`,
+    `A,a,a@example.com,,example.com/X,,,UserMailbox,true,true,x"${secret}"`,
+    `A,a,a@example.com,,example.com/X,,,UserMailbox,${secret},true,${secret}`,
+  ];
+  for (const row of rows) {
+    const result = await casctl(['import', csvFile(`${HEADER}\n${row}\n`)], { store });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /directory\.csv:2: /);
+    assert.ok(!result.stderr.includes(secret), result.stderr);
+  }
+});
+
+test('{PLAIN} passwords are counted in one warning', async () => {
+  const store = await emptyStore();
+  const result = await casctl(['import', csvFile('PrimarySmtpAddress,Password\na@example.com,{PLAIN}one\nb@example.com,{CLEAR}two\nc@example.com,{SHA512-CRYPT}$6$x$y\n')], { store });
+  assert.equal(result.code, 0, result.stderr);
+  assert.equal(result.stderr.match(/WARNING/g)?.length, 1);
+  assert.match(result.stderr, /WARNING: 2 passwords in '.*' use a plaintext scheme \(\{PLAIN\}\): stored readable/);
+});
+
+test('1,000 rows with passwords hash outside the write lock: concurrent set-casmailbox runs never exit 70', async () => {
+  const store = await sampleStore();
+  const rows = Array.from({ length: 1000 }, (_, i) => `bulk${i}@tailspintoys.com,Bulk User ${i},Secret-${i}!`);
+  const importing = casctl(['import', csvFile(`PrimarySmtpAddress,Name,Password\n${rows.join('\n')}\n`)], { store });
+  const setters = ['rzaher', 'praman', 'ebrunner@tailspintoys.com'].map(async (who, i) => {
+    await new Promise((resolve) => setTimeout(resolve, 500 + i * 1000));
+    return casctl(['set-casmailbox', who, '--pop-enabled', 'false'], { store });
+  });
+  const [imported, ...set] = await Promise.all([importing, ...setters]);
+  assert.equal(imported?.code, 0, imported?.stderr);
+  for (const result of set) {
+    assert.notEqual(result.code, 70, result.stderr);
+    if (result.code !== 0) {
+      assert.equal(result.code, 3, result.stderr);
+      assert.match(result.stderr, /the store is busy: another casctl or Dovecot holds its write lock/i);
+    }
+  }
+  assert.ok(set.every((r) => r.code === 0), 'with hashing outside the transaction, nobody waits long enough to give up');
 });

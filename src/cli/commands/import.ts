@@ -45,8 +45,8 @@ export async function run(context: CommandContext, options: ImportCommandOptions
     try {
       if (findings.plaintextPasswords > 0) {
         messages.warning(
-          `${findings.plaintextPasswords} password${findings.plaintextPasswords === 1 ? '' : 's'} in '${printable(file)}' ` +
-            `use a plaintext scheme ({PLAIN}): stored readable by anyone who can read the store. Give the plain text (casctl hashes it) or a hash.`,
+          `${findings.plaintextPasswords === 1 ? '1 password' : `${findings.plaintextPasswords} passwords`} in '${printable(file)}' ` +
+            `${findings.plaintextPasswords === 1 ? 'uses' : 'use'} a plaintext scheme ({PLAIN}): stored readable by anyone who can read the store. Give the plain text (casctl hashes it) or a hash.`,
         );
       }
       const change = changeContext(context);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { MAILBOX_FIELDS, type Mailbox, type MailboxField } from '../../../src/core/mailbox.js';
@@ -79,4 +80,22 @@ test('set-based writes: the later write of a setting wins, from is respected, du
 
   const nothing = await store.applyCasChanges([{ property: 'PopEnabled', to: false, guids: [priya.Guid] }], context());
   assert.deepEqual(nothing, { changeId: null, mailboxes: 0, settings: 0 });
+});
+
+test('an import that disables POP3 on existing mailboxes records one change, pending for the services', async () => {
+  const dir = tempDir();
+  const csv = join(dir, 'feed.csv');
+  writeFileSync(csv, 'PrimarySmtpAddress,PopEnabled\nmarcus.oyelaran@tailspintoys.com,False\nhannah.lindqvist@tailspintoys.com,False\ntomas.ortega@tailspintoys.com,False\n');
+  const { throughChangeId: before } = await store.pendingChanges(0);
+  const summary = await store.importMailboxes(mailboxCsvBatches(csv, (plain) => plain), new Date(), { change: context() });
+  assert.equal(summary.casChanges, 3);
+  assert.ok(summary.changeId !== null && summary.changeId > before);
+  const pending = await store.pendingChanges(before);
+  assert.deepEqual(pending.settings.map((s) => [s.PrimarySmtpAddress, s.property, s.enabled]), [
+    ['hannah.lindqvist@tailspintoys.com', 'PopEnabled', false],
+    ['marcus.oyelaran@tailspintoys.com', 'PopEnabled', false],
+    ['tomas.ortega@tailspintoys.com', 'PopEnabled', false],
+  ]);
+  const [record] = await store.getChangeRecords({ id: summary.changeId });
+  assert.equal(record?.CommandLine, 'casctl test');
 });
