@@ -89,7 +89,7 @@ export async function* mailboxCsvBatches(path: string, hashPassword: PasswordHas
         errors.push({ line: info.lines, message: withoutPassword(result, row) });
         continue;
       }
-      if (findings !== undefined && result.Password !== null && PLAINTEXT_SCHEME.test(result.Password)) findings.plaintextPasswords++;
+      if (findings !== undefined && PLAINTEXT_SCHEME.test(row.values.Password ?? '')) findings.plaintextPasswords++;
       for (const key of uniqueKeys(result)) {
         const earlier = seen.get(key.value);
         if (earlier !== undefined) errors.push({ line: info.lines, message: `${key.what} '${key.shown}' is already used on line ${earlier}` });

@@ -54,3 +54,20 @@ test('an empty file, a duplicate column and a missing file are usage errors', as
   await assert.rejects(readMailboxCsv(file('PrimarySmtpAddress,primarysmtpaddress\n'), plain), /appears twice/);
   await assert.rejects(readMailboxCsv(join(tempDir(), 'none.csv'), plain), /Cannot read/);
 });
+
+test('Given: empty optional text is given (it clears), empty booleans, passwords and required text are not; keys never', async () => {
+  const [record] = await readMailboxCsv(file('PrimarySmtpAddress,Guid,Name,Department,CustomAttribute3,PopEnabled,ImapEnabled,Password\na@x.org,,,,,,false,\n'), plain);
+  assert.deepEqual(record?.Given, ['Department', 'CustomAttribute3', 'ImapEnabled']);
+  assert.deepEqual([record?.PopEnabled, record?.ImapEnabled, record?.Department], [true, false, null]);
+});
+
+test('{PLAIN} passwords are counted; a bad row does not echo its password', async () => {
+  const findings = { plaintextPasswords: 0 };
+  await readMailboxCsv(file('PrimarySmtpAddress,Password\na@x.org,{PLAIN}x\nb@x.org,{SHA512-CRYPT}$6$y\nc@x.org,plain\n'), plain, findings);
+  assert.equal(findings.plaintextPasswords, 1);
+  await assert.rejects(readMailboxCsv(file('PrimarySmtpAddress,PopEnabled,Password\na@x.org,s3cret,s3cret\n'), plain), (e: unknown) => {
+    assert.ok(e instanceof UsageError);
+    assert.match(e.message, /in\.csv:2: PopEnabled '\*\*\*' is not a boolean/);
+    return true;
+  });
+});

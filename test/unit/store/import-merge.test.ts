@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { MailboxRecord } from '../../../src/store/directory-store.js';
+import { CasWrites, mergeRecord, newMailboxRecord, recordChanges, type StoredMailbox } from '../../../src/store/import-merge.js';
+
+const stored: StoredMailbox = {
+  Guid: 'g-1', DistinguishedName: 'CN=Ann,OU=Sales,DC=x,DC=example', Name: 'Ann', DisplayName: 'Ann', Alias: 'ann', SamAccountName: 'ann',
+  UserPrincipalName: 'ann@x.example', PrimarySmtpAddress: 'ann@x.example', EmailAddresses: ['ann@x.example', 'a@x.example'],
+  OrganizationalUnit: 'x.example/Sales', Department: 'Sales', Title: 'Rep', Company: null, Office: null, City: null, StateOrProvince: null,
+  CountryOrRegion: null, CustomAttributes: Array.from({ length: 15 }, () => null), RecipientTypeDetails: 'UserMailbox', IsAdministrator: false,
+  PopEnabled: false, ImapEnabled: false,
+};
+
+/** A row as the CSV reader makes it: defaults everywhere, `given` naming what the file gave. */
+const row = (values: Partial<MailboxRecord>, given: MailboxRecord['Given']): MailboxRecord => ({
+  ...stored, Guid: null, DistinguishedName: null, Name: 'ann', DisplayName: 'ann', OrganizationalUnit: 'x.example/Users', Department: null, Title: null,
+  EmailAddresses: ['ann@x.example'], PopEnabled: true, ImapEnabled: true, Password: null, ...values, Given: given,
+});
+
+test('an update takes only the given fields; the defaults of the others are ignored', () => {
+  const merged = mergeRecord(stored, row({ Department: 'HR' }, ['Department']));
+  assert.deepEqual(recordChanges(stored, merged), [{ Property: 'Department', Before: 'Sales', After: 'HR' }]);
+  assert.deepEqual([merged.PopEnabled, merged.ImapEnabled, merged.Name, merged.OrganizationalUnit, merged.EmailAddresses], [false, false, 'Ann', 'x.example/Sales', ['ann@x.example', 'a@x.example']]);
+});
+
+test('a cleared optional field, a CAS change, a new primary address joining the stored ones', () => {
+  const merged = mergeRecord({ ...stored }, row({ Guid: 'g-1', PrimarySmtpAddress: 'ann.b@x.example', Title: null, PopEnabled: true }, ['Title', 'PopEnabled']));
+  assert.deepEqual(recordChanges(stored, merged), [
+    { Property: 'PrimarySmtpAddress', Before: 'ann@x.example', After: 'ann.b@x.example' },
+    { Property: 'Title', Before: 'Rep', After: null },
+    { Property: 'EmailAddresses', Before: ['ann@x.example', 'a@x.example'], After: ['ann.b@x.example', 'ann@x.example', 'a@x.example'] },
+    { Property: 'PopEnabled', Before: false, After: true },
+  ]);
+  const cas = new CasWrites();
+  cas.add('g-1', recordChanges(stored, merged));
+  assert.deepEqual(cas.writes, [{ property: 'PopEnabled', to: true, guids: ['g-1'] }]);
+});
+
+test('the Administrator: created disabled (refused only when the row asked), never a CAS change on update', () => {
+  const admin = row({ SamAccountName: 'Administrator' }, ['SamAccountName', 'PopEnabled']);
+  assert.deepEqual(newMailboxRecord(admin).refused, true);
+  assert.deepEqual([newMailboxRecord(admin).record.PopEnabled, newMailboxRecord(admin).record.ImapEnabled], [false, false]);
+  assert.equal(newMailboxRecord(row({ SamAccountName: 'Administrator' }, ['SamAccountName'])).refused, false);
+  const storedAdmin = { ...stored, IsAdministrator: true };
+  assert.deepEqual(recordChanges(storedAdmin, mergeRecord(storedAdmin, admin)), [{ Property: 'SamAccountName', Before: 'ann', After: 'Administrator' }]);
+});
