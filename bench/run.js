@@ -3,7 +3,7 @@
 // Prints a table and writes bench/out/results-<timestamp>.json. Asserts nothing; not part of
 // `npm test`. See bench/README.md for what is measured, how, and the knobs (BENCH_* variables).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, hostname, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +33,7 @@ const config = {
   smallRuns: int('BENCH_SMALL_RUNS', 5),
   /** Wall-clock budget of the whole run; extra runs of the heavy operations are dropped to fit it. */
   budgetSeconds: int('BENCH_BUDGET', 540),
-  only: (process.env.BENCH_ONLY ?? 'cold,import,set,audit,refresh').split(',').map((s) => s.trim()).filter(Boolean),
+  only: (process.env.BENCH_ONLY ?? 'cold,import,set,undo,audit,refresh').split(',').map((s) => s.trim()).filter(Boolean),
   keep: process.env.BENCH_KEEP === '1',
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
 };
@@ -363,6 +363,35 @@ if (config.only.includes('set')) {
 }
 
 // Audits ----------------------------------------------------------------------------------------
+// Undo and audit --fix: each against set-casmailbox making the same change on the same store --------------
+if (config.only.includes('undo')) {
+  const filter = `Department -eq '${FILTER_DEPARTMENT}'`;
+  const changed = join(dir, 'changed.db');
+  copyStore(pristine, changed);
+  casctlSetup('set-casmailbox', '--filter', filter, '--pop-enabled', 'false', '--yes', '--store', changed);
+  const policy = join(dir, 'fix-policy.yml');
+  writeFileSync(policy, `rules:\n  - name: ${FILTER_DEPARTMENT} keeps POP3\n    filter: "${filter}"\n    expect: { PopEnabled: true }\n`);
+  log(`undo and audit --fix of the ${filter} change, up to ${config.runs} runs each`);
+  for (const [id, label, args] of [
+    ['undo', 'undo <that change>', ['undo', '1', '--yes']],
+    ['audit-fix', 'audit --fix (expect PopEnabled true there)', ['audit', policy, '--fix', '--yes']],
+  ]) {
+    await compare({
+      id,
+      label,
+      runs: config.runs,
+      referenceLabel: `set-casmailbox --filter "${filter}" --pop-enabled true`,
+      target: { limit: 1.5, against: 'reference' },
+      casctl: { args: [CASCTL, ...args, '--store', work], before: () => copyStore(changed, work) },
+      reference: {
+        args: [CASCTL, 'set-casmailbox', '--filter', filter, '--pop-enabled', 'true', '--yes', '--store', refWork],
+        before: () => copyStore(changed, refWork),
+      },
+    });
+  }
+  // `changed` stays: the extra runs at the end copy it again. The temp dir goes at the end.
+}
+
 if (config.only.includes('audit')) {
   const filter = 'PopEnabled -eq $false';
   // The small directory: byte-for-byte equality with the reference, and the memory baseline.

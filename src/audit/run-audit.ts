@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Mailbox } from '../core/mailbox.js';
+import { PLAN_FIELDS, type PlannedMailbox } from '../core/plan.js';
 import { findProperty } from '../core/properties.js';
 import { isWithin, resolveOrganizationalUnit, selectMailboxes, type NamedIdentity, type Selection, type SelectionProblem } from '../core/select.js';
 import type { FilterAst } from '../filter/ast.js';
@@ -15,6 +16,7 @@ export interface Violation {
   Guid: string;
   Name: string;
   PrimarySmtpAddress: string;
+  IsAdministrator: boolean;
   PopEnabled: boolean;
   ImapEnabled: boolean;
   Reason: string;
@@ -48,7 +50,13 @@ function both(a: FilterAst | undefined, b: FilterAst): FilterAst {
   return a === undefined ? b : { kind: 'and', operands: [a, b], start: 0, end: 0 };
 }
 
-function expectViolation(mailbox: Mailbox, rule: AuditRule): Violation | null {
+/**
+ * What a violation shows, and what --fix plans from: read for violators only, so a big audit
+ * reads six columns, not forty, and --fix need not read its mailboxes again.
+ */
+type Violator = PlannedMailbox;
+
+function expectViolation(mailbox: Violator, rule: AuditRule): Violation | null {
   const wrong = Object.entries(rule.expect ?? {}).filter(([name, value]) => mailbox[name as CasSettingName] !== value);
   if (wrong.length === 0) return null;
   return {
@@ -58,11 +66,12 @@ function expectViolation(mailbox: Mailbox, rule: AuditRule): Violation | null {
   };
 }
 
-function identity(mailbox: Mailbox): Omit<Violation, 'Reason' | 'fix'> {
+function identity(mailbox: Violator): Omit<Violation, 'Reason' | 'fix'> {
   return {
     Guid: mailbox.Guid,
     Name: mailbox.Name,
     PrimarySmtpAddress: mailbox.PrimarySmtpAddress,
+    IsAdministrator: mailbox.IsAdministrator,
     PopEnabled: mailbox.PopEnabled,
     ImapEnabled: mailbox.ImapEnabled,
   };
@@ -124,7 +133,7 @@ export async function runAudit(
     } else {
       const exceptedInScope = [...excepted.values()].filter(inScope).length;
       selected = (await store.countMailboxes(scope)) - exceptedInScope;
-      for await (const page of store.findMailboxes({ ...scope, filter: both(rule.filter, violationFilter(rule.expect ?? {})) })) {
+      for await (const page of store.findMailboxes({ ...scope, filter: both(rule.filter, violationFilter(rule.expect ?? {})) }, PLAN_FIELDS)) {
         for (const mailbox of page) {
           if (excepted.has(mailbox.Guid)) continue;
           const violation = expectViolation(mailbox, rule);

@@ -1,9 +1,9 @@
 import { ExitCode, UsageError } from '../../core/errors.js';
-import { PLAN_FIELDS, planFor, WriteCollector } from '../../core/plan.js';
+import { planFor, WriteCollector } from '../../core/plan.js';
 import { readPolicy } from '../../audit/policy.js';
 import { AUDIT_FORMATS, summarise, writeAuditReport, type AuditFormat } from '../../audit/report.js';
-import { runAudit, type RuleResult } from '../../audit/run-audit.js';
-import type { CasSettingName, CasSettings, DirectoryStore, SettingWrite } from '../../store/directory-store.js';
+import { runAudit, type RuleResult, type Violation } from '../../audit/run-audit.js';
+import type { CasSettingName, CasSettings, SettingWrite } from '../../store/directory-store.js';
 import { printable } from '../../output/escape.js';
 import { Messages } from '../../output/messages.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
@@ -27,32 +27,31 @@ function auditFormat(text: string): AuditFormat {
  * Turns fixable violations into one change: per mailbox, the settings every rule that covers it
  * expects. Two rules that expect opposite values of one mailbox are a conflict the admin must settle.
  */
-async function fixPlan(store: DirectoryStore, results: readonly RuleResult[], messages: Messages, plan: ChangePlan): Promise<SettingWrite[]> {
-  const wanted = new Map<string, CasSettings>();
+function fixPlan(results: readonly RuleResult[], messages: Messages, plan: ChangePlan): SettingWrite[] {
+  const wanted = new Map<string, { mailbox: Violation; settings: CasSettings }>();
   const conflicted = new Set<string>();
   for (const r of results) {
     const unfixable = r.violations.filter((v) => Object.keys(v.fix).length === 0).length;
     if (unfixable > 0) messages.warning(`${unfixable} violation${unfixable === 1 ? '' : 's'} of '${printable(r.rule.name)}' cannot be fixed automatically (which mailboxes to turn off is your call).`);
     for (const v of r.violations) {
-      const settings = wanted.get(v.Guid) ?? {};
+      const entry = wanted.get(v.Guid) ?? { mailbox: v, settings: {} };
       for (const [name, value] of Object.entries(v.fix) as [CasSettingName, boolean][]) {
-        if (settings[name] !== undefined && settings[name] !== value) {
+        if (entry.settings[name] !== undefined && entry.settings[name] !== value) {
           conflicted.add(v.Guid);
           messages.error(`Rules disagree about ${name} of ${printable(v.Name)} <${printable(v.PrimarySmtpAddress)}>; it is left as it is.`);
         }
-        settings[name] = value;
+        entry.settings[name] = value;
       }
-      if (Object.keys(settings).length > 0) wanted.set(v.Guid, settings);
+      if (Object.keys(entry.settings).length > 0) wanted.set(v.Guid, entry);
     }
   }
   for (const guid of conflicted) wanted.delete(guid);
+  // Planned from what the audit just read: the store re-checks every write inside its transaction, as for set-casmailbox.
   const writes = new WriteCollector();
-  for await (const page of store.findMailboxes({ guids: [...wanted.keys()] }, PLAN_FIELDS)) {
-    for (const mailbox of page) {
-      const item = planFor(mailbox, wanted.get(mailbox.Guid) as CasSettings, undefined);
-      plan.add(item);
-      if (item.status === 'change') for (const c of item.changes) writes.add(mailbox.Guid, c.property, c.after);
-    }
+  for (const { mailbox, settings } of wanted.values()) {
+    const item = planFor(mailbox, settings, undefined);
+    plan.add(item);
+    if (item.status === 'change') for (const c of item.changes) writes.add(mailbox.Guid, c.property, c.after);
   }
   return writes.list();
 }
@@ -72,7 +71,7 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
       return summary.Failed > 0 ? ExitCode.Violations : ExitCode.Ok;
     }
     const plan = new ChangePlan(messages, options);
-    const writes = await fixPlan(store, results, messages, plan);
+    const writes = fixPlan(results, messages, plan);
     const code = await runChange(context, store, messages, { plan, writes, notFound: 0, ambiguous: 0 }, options);
     const unfixable = results.some((r) => r.violations.some((v) => Object.keys(v.fix).length === 0));
     return code === ExitCode.Ok && unfixable ? ExitCode.Violations : code;
