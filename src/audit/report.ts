@@ -55,6 +55,7 @@ export async function writeAuditReport(
   policy: AuditPolicy,
   results: readonly RuleResult[],
   colour: boolean,
+  csvRaw = false,
 ): Promise<void> {
   if (format === 'table') {
     await render(ruleRecords(results), out, { format: 'table', view: RULES_VIEW, properties: RULES_VIEW.table, colour });
@@ -66,7 +67,7 @@ export async function writeAuditReport(
   }
   if (format === 'csv' || format === 'json') {
     if (format === 'csv') {
-      await render(violationRecords(results), out, { format: 'csv' as OutputFormat, view: VIOLATIONS_VIEW, properties: VIOLATIONS_VIEW.defaults, colour: false });
+      await render(violationRecords(results), out, { format: 'csv' as OutputFormat, view: VIOLATIONS_VIEW, properties: VIOLATIONS_VIEW.defaults, colour: false, csvRaw });
       return;
     }
     const writer = new BufferedWriter(out);

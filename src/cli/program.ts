@@ -62,14 +62,16 @@ function connectivityOptions(command: Command, defaultPorts: string): Command {
     .option('--timeout <seconds>', 'give up after this many seconds (default: 10)')
     .option('--password-file <path>', 'the password is the first line of this file ("-" is stdin); else CASCTL_TEST_PASSWORD, else a prompt on a terminal')
     .option('-o, --output <format>', 'table, list, json or csv', 'table')
-    .option('--csv-raw', 'with -o csv: leave cells that start with = + - @ tab or CR as they are (else prefixed with \' so spreadsheets do not run them)')
+    .option('--csv-raw', CSV_RAW_HELP)
     .option('--property <names>', 'properties to show, comma-separated or repeated; * for all', commaList);
 }
+
+const CSV_RAW_HELP = "with -o csv: leave cells that start with = + - @ tab or CR as they are (else prefixed with ' so spreadsheets do not run them)";
 
 function outputOptions(command: Command): Command {
   return command
     .option('-o, --output <format>', 'table, list, json, csv or id (one Guid per line, for pipelines)', 'table')
-    .option('--csv-raw', 'with -o csv: leave cells that start with = + - @ tab or CR as they are (else prefixed with \' so spreadsheets do not run them)')
+    .option('--csv-raw', CSV_RAW_HELP)
     .option('--property <names>', 'properties to show, comma-separated or repeated; * for all', commaList);
 }
 
@@ -113,6 +115,7 @@ export function buildProgram(context: CommandContext): Cli {
     .command('import')
     .description('load or update mailboxes from a CSV file whose columns are Exchange property names (all or nothing)')
     .argument('<file>', 'CSV file')
+    .option('--what-if', 'show the mailboxes it would create and the changes it would make, import nothing (-WhatIf)')
     .action(run(() => import('./commands/import.js')));
 
   listOptions(program.command('get-mailbox'), 'mailboxes')
@@ -165,7 +168,8 @@ export function buildProgram(context: CommandContext): Cli {
       .description('check a policy of who may use POP3/IMAP4; exit 5 on violations (never changes anything unless --fix)')
       .argument('<policy>', 'a YAML or JSON policy file (README "Audits")')
       .option('--fix', "turn the violations into a change through set-casmailbox's plan, confirmation and history")
-      .option('--allow-outside-files', "let the policy's rules name files outside the policy's directory"),
+      .option('--allow-outside-files', "let the policy's rules name files outside the policy's directory")
+      .option('--csv-raw', CSV_RAW_HELP),
     'table, json, csv or junit (with --fix: table or json, the change)',
   ).action(run(() => import('./commands/audit.js')));
 

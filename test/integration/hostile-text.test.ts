@@ -84,6 +84,18 @@ describe('hostile stored text', () => {
     assert.equal(raw.stdout, `Name,Department,Title,City,Office\r\n${NAME},"=HYPERLINK(""http://x"")",+cmd,-Sales,@home\r\n`);
   });
 
+  test('audit -o csv neutralises a would-be formula in a rule name or a violator; --csv-raw does not', async () => {
+    const policy = join(tempDir(), 'policy.yml');
+    writeFileSync(policy, 'rules:\n  - name: "=cmd|rule"\n    filter: "Alias -eq \'evil\'"\n    expect: { PopEnabled: false }\n');
+    const safe = await casctl(['audit', policy, '-o', 'csv'], { store });
+    assert.equal(safe.code, 5, safe.stderr);
+    const row = safe.stdout.split('\r\n')[1] ?? '';
+    assert.ok(row.startsWith(`"'=cmd|rule",`), row);
+    assert.ok(row.includes(`,${NAME},`), row);
+    const raw = await casctl(['audit', policy, '-o', 'csv', '--csv-raw'], { store });
+    assert.ok((raw.stdout.split('\r\n')[1] ?? '').startsWith('=cmd|rule,'), raw.stdout);
+  });
+
   test('set-casmailbox --what-if: the plan table is escaped', async () => {
     const result = await casctl(['set-casmailbox', NAME, '--pop-enabled', 'false', '--what-if'], { store });
     assert.equal(result.code, 0, result.stderr);

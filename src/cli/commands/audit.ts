@@ -15,6 +15,7 @@ import { ProblemCounter } from '../problems.js';
 interface AuditOptions extends GlobalOptions, ChangeOptions {
   fix?: boolean;
   allowOutsideFiles?: boolean;
+  csvRaw?: boolean;
 }
 
 function auditFormat(text: string): AuditFormat {
@@ -67,7 +68,7 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
     const summary = summarise(results);
     messages.info(`Audit of ${policy.path}: ${summary.Rules} rules, ${summary.Passed} passed, ${summary.Failed} failed, ${summary.Violations} violations.`);
     if (format !== undefined) {
-      await writeAuditReport(context.stdout, format, policy, results, useColour(context.stdout, context.env));
+      await writeAuditReport(context.stdout, format, policy, results, useColour(context.stdout, context.env), options.csvRaw === true);
       return summary.Failed > 0 ? ExitCode.Violations : ExitCode.Ok;
     }
     const plan = new ChangePlan(messages, options);
