@@ -1,7 +1,7 @@
+import { forEachConcurrently } from '../core/concurrency.js';
 import { ServiceError } from '../core/errors.js';
 import type { DirectoryStore, PendingChanges, PendingSetting } from '../store/directory-store.js';
 import { flushBatches, FULL_FLUSH_ABOVE_BATCHES } from './flush-batches.js';
-import { inParallel } from './in-parallel.js';
 import { failureMessage, runCommand, showCommand, type CommandResult } from './run-command.js';
 import type { ServiceCommands, ServiceSetup } from './service-config.js';
 import { SERVICES, type Service } from './services.js';
@@ -207,7 +207,7 @@ export class ServiceControl {
           result.flushedLogins = null;
           progress?.tick(1);
         } else {
-          await inParallel(batches, CONCURRENCY, async (batch) => {
+          await forEachConcurrently(batches, CONCURRENCY, async (batch) => {
             await this.flush(argv, batch);
             progress?.tick(1);
           });
@@ -223,7 +223,7 @@ export class ServiceControl {
       for (const { argv, users } of kicks.values()) {
         const unsafe = [...users].filter(unsafeForDoveadm);
         result.unsafeNames.push(...unsafe);
-        await inParallel([...users].filter((user) => !unsafeForDoveadm(user)), CONCURRENCY, async (user) => {
+        await forEachConcurrently([...users].filter((user) => !unsafeForDoveadm(user)), CONCURRENCY, async (user) => {
           await this.kick(argv, user);
           progress?.tick(1);
         });

@@ -3,7 +3,7 @@ import { PROTOCOLS } from '../../core/protocols.js';
 import { StoreError } from '../../core/errors.js';
 import { loginNames } from '../login-names.js';
 import type { CasSettingName, ChangeContext, ChangeItem, ChangeQuery, ChangeRecord, PendingChanges, PendingSetting } from '../directory-store.js';
-import { chunks } from './concurrency.js';
+import { chunks } from '../../core/concurrency.js';
 import type { LdapConnection, LdapEntry } from './connection.js';
 import { parseDn } from './dn.js';
 import { generalizedTime, isoFromGeneralizedTime } from './entries.js';

@@ -6,7 +6,7 @@ import type { Mailbox } from '../../core/mailbox.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../filter/to-ldap.js';
 import type { AppliedChange, ChangeContext, ImportItem, ImportSummary, MailboxRecord, SettingWrite } from '../directory-store.js';
 import { CasWrites, enablesAdministrator, mergeRecord, newMailboxRecord, recordChanges } from '../import-merge.js';
-import { forEachConcurrently } from './concurrency.js';
+import { forEachConcurrently } from '../../core/concurrency.js';
 import type { LdapConnection, LdapEntry, Modification } from './connection.js';
 import { formatRdn } from './dn.js';
 import { MAILBOX_ATTRIBUTES, MAILBOX_CLASS_FILTER, entryToMailbox, recordAttributes } from './entries.js';

@@ -2,7 +2,7 @@ import { fold, type Mailbox } from '../../core/mailbox.js';
 import { evaluateFilter } from '../../filter/evaluate.js';
 import { escapeValue } from '../../filter/to-ldap.js';
 import type { MailboxQuery } from '../directory-store.js';
-import { chunks } from './concurrency.js';
+import { chunks } from '../../core/concurrency.js';
 import type { LdapConnection, LdapEntry } from './connection.js';
 import { MAILBOX_ATTRIBUTES, MAILBOX_CLASS_FILTER, entryToMailbox } from './entries.js';
 import type { DirectoryLayout } from './layout.js';

@@ -1,8 +1,8 @@
 /**
- * Runs `work` over `items` with at most `limit` calls in flight (LDAP answers requests on one
- * connection out of order, so 16 in flight is ~1.5x the throughput of one at a time). Stops
- * taking new items once `stopped()` says so; items already started finish. Rejections are the
- * caller's to catch inside `work`: one that escapes stops the run and is rethrown.
+ * Runs `work` over `items` with at most `limit` calls in flight: LDAP answers requests on one
+ * connection out of order (16 in flight is ~1.5x the throughput of one at a time), and a Dovecot
+ * takes a few doveadm calls at once. Stops taking new items once `stopped()` says so; items
+ * already started finish. A rejection that escapes `work` stops the run and is rethrown.
  */
 export async function forEachConcurrently<T>(
   items: readonly T[],
