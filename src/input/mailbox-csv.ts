@@ -29,6 +29,12 @@ const ADDRESS = new RegExp(`^(?!-)${ATOM}@(?!-)${ATOM}\\.${ATOM}$`);
 const PLAINTEXT_SCHEME = /^\{(PLAIN|CLEAR|CLEARTEXT|PLAIN-TRUNC)\}/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_REPORTED = 20;
+/**
+ * The longest row a directory export can need (fifty columns of long values fit in a few KB): a
+ * row beyond it is a broken file, such as an unclosed quote that swallows the rest, and is
+ * refused by its line rather than read into memory whole.
+ */
+export const MAX_ROW_BYTES = 1024 * 1024;
 
 interface RowError {
   line: number;
@@ -68,7 +74,7 @@ export async function* mailboxCsvBatches(path: string, hashPassword: PasswordHas
   const input = createReadStream(path, { fd });
   const checked = new CheckedText(path);
   const parser = input.pipe(checked).pipe(
-    parse({ bom: true, columns: false, relax_column_count: false, skip_empty_lines: true, info: true, trim: false }),
+    parse({ bom: true, columns: false, relax_column_count: false, skip_empty_lines: true, info: true, trim: false, max_record_size: MAX_ROW_BYTES }),
   );
   // pipe() does not forward errors: a read or encoding error must end the parse, not crash the process.
   input.on('error', (error) => parser.destroy(error));
@@ -146,6 +152,7 @@ function describeCsvError(error: unknown, columns: number): string {
     CSV_INVALID_OPENING_QUOTE: 'a quote inside a field that does not start with one (quote the whole field and double the quotes in it)',
     CSV_INVALID_CLOSING_QUOTE: 'a closing quote not followed by a comma or the end of the line',
     CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed',
+    CSV_MAX_RECORD_SIZE: `the row is longer than ${MAX_ROW_BYTES / 1024 / 1024} MiB (a quote that is never closed?)`,
   };
   return `${lines ?? '?'}: not a valid CSV file: ${problems[code ?? ''] ?? `${code ?? 'unreadable'} (see RFC 4180)`}`;
 }

@@ -124,12 +124,25 @@ function pick(record: OutputRecord, columns: readonly string[]): OutputRecord {
 
 /** Rows per cli-table3 render: it slows down more than linearly with the rows of one table. */
 const TABLE_CHUNK = 250;
+/**
+ * The widest a table column gets: one huge value (a 1 MB Department) would otherwise make every
+ * row a megabyte wide (12 s and 1.6 GB for 232 rows). Longer values are cut with an ellipsis, as
+ * Format-Table cuts them; list, csv and json show every character.
+ */
+const MAX_COLUMN_WIDTH = 200;
 
 /**
  * Format-Table's look: a header, a dashed rule as long as each header, aligned columns, no box.
  * Like Format-Table it streams: column widths come from the first rows, and a later value too
  * wide for its column is cut with an ellipsis.
  */
+/** Cut before cli-table3 measures it (its work grows with the text, not with what is shown), never inside a surrogate pair. */
+function cut(text: string): string {
+  if (text.length <= 2 * MAX_COLUMN_WIDTH) return text;
+  const head = text.slice(0, 2 * MAX_COLUMN_WIDTH);
+  return /[\uD800-\uDBFF]$/.test(head) ? head.slice(0, -1) : head;
+}
+
 async function table(
   batches: AsyncIterable<readonly OutputRecord[]> | Iterable<readonly OutputRecord[]>,
   columns: readonly string[],
@@ -150,7 +163,7 @@ async function table(
   const flush = async (): Promise<void> => {
     if (rows.length === 0) return;
     const first = widths === undefined;
-    widths ??= columns.map((c, i) => Math.max(c.length, ...rows.map((row) => stringWidth(row[i] ?? ''))));
+    widths ??= columns.map((c, i) => Math.min(MAX_COLUMN_WIDTH, Math.max(c.length, ...rows.map((row) => stringWidth(row[i] ?? '')))));
     const grid = new Table({ chars: none, colWidths: widths, style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 } });
     if (first) {
       grid.push(columns.map((c) => chalk.bold(c)));
@@ -162,7 +175,7 @@ async function table(
   };
   for await (const batch of batches) {
     for (const record of batch) {
-      rows.push(columns.map((c) => printable(displayValue(record[c] ?? null))));
+      rows.push(columns.map((c) => cut(printable(displayValue(record[c] ?? null)))));
       count++;
       if (rows.length >= TABLE_CHUNK) await flush();
     }

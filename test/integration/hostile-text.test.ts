@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -115,4 +115,20 @@ describe('hostile stored text', () => {
     assertInert(unchanged.stderr);
     assert.match(unchanged.stderr, /no settings of 'Evil\\x1b\[2JName' have been modified/);
   });
+});
+
+test('a megabyte in one value: the table cuts its column, list and json keep every character', async () => {
+  const huge = join(tempDir(), 'huge.db');
+  copyFileSync(store, huge);
+  const db = new Database(huge);
+  db.prepare('UPDATE mailboxes SET department = ? WHERE alias = ?').run(`${'x'.repeat(1_000_000)}👩‍💻`, 'jmueller');
+  db.close();
+  const table = await casctl(['get-user', '-o', 'table'], { store: huge });
+  assert.equal(table.code, 0, table.stderr);
+  const lines = table.stdout.trimEnd().split('\n');
+  assert.equal(lines.length, 4, 'header, rule and one line per mailbox');
+  for (const line of lines) assert.ok(line.length < 400, `a line of ${line.length} characters`);
+  assert.match(lines.find((l) => l.startsWith('Jürgen')) ?? '', /x…/);
+  const read = await casctl(['get-user', 'jmueller', '-o', 'json', '--property', 'Department'], { store: huge });
+  assert.equal(json<{ Department: string }[]>(read)[0]?.Department.length, 1_000_000 + '👩‍💻'.length);
 });

@@ -203,6 +203,7 @@ const hostileFiles: [string, Buffer | string, RegExp][] = [
   ['a ? wildcard in EmailAddresses', `${HEADER}\nA,a,a@x.example,smtp:a?b@x.example,x.example/X,,,UserMailbox,true,true,\n`, /csv:2: EmailAddresses: 'a\?b@x\.example' holds a wildcard/],
   ['a % in the UPN', 'PrimarySmtpAddress,UserPrincipalName\na@x.example,a%b@x.example\n', /csv:2: UserPrincipalName 'a%b@x\.example' holds a wildcard/],
   ['a control character', `${HEADER}\nA,a,"a\u0007b@x.example",,x.example/X,,,UserMailbox,true,true,\n`, /csv:2: PrimarySmtpAddress 'a\\x07b@x\.example' holds a control character/],
+  ['a quote never closed, swallowing the rest', `${HEADER}\n${GOOD}\nA,a,"a@x.example${',x'.repeat(600_000)}\n`, /directory\.csv:3: not a valid CSV file: the row is longer than 1 MiB \(a quote that is never closed\?\)/],
 ];
 
 for (const [what, content, message] of hostileFiles) {
