@@ -12,15 +12,18 @@ export function configFor(context: CommandContext, options: GlobalOptions): Casc
   return loadConfig({ configOption: options.config, env: context.env, cwd: context.cwd });
 }
 
+/**
+ * How a command uses the store: `read` (the default: it cannot change the store, so a store the
+ * user may only read will do), `write`, or `create` (only `casctl init`).
+ */
+export type StoreUse = 'read' | 'write' | 'create';
+
 /** The store the command line, the environment or the config file names. */
-export async function openConfiguredStore(
-  context: CommandContext,
-  options: GlobalOptions,
-  create = false,
-): Promise<DirectoryStore> {
+export async function openConfiguredStore(context: CommandContext, options: GlobalOptions, use: StoreUse = 'read'): Promise<DirectoryStore> {
   const config = configFor(context, options);
   return openStore(storeUrl(options.store, config, context.env), context.cwd, {
-    create,
+    create: use === 'create',
+    readOnly: use === 'read',
     env: context.env,
     ...(config.ldap === undefined ? {} : { ldap: config.ldap }),
   });
@@ -31,9 +34,9 @@ export async function withStore<T>(
   context: CommandContext,
   options: GlobalOptions,
   work: (store: DirectoryStore) => Promise<T>,
-  create = false,
+  use: StoreUse = 'read',
 ): Promise<T> {
-  const store = await openConfiguredStore(context, options, create);
+  const store = await openConfiguredStore(context, options, use);
   try {
     return await work(store);
   } finally {

@@ -4,7 +4,7 @@ import { readServiceSetup } from '../services/service-config.js';
 import { chooseProperties, parseOutputFormat, render, type View } from '../output/formats.js';
 import { Messages } from '../output/messages.js';
 import { useColour, type CommandContext } from './context.js';
-import { configFor, withStore, type GlobalOptions } from './open.js';
+import { configFor, withStore, type GlobalOptions, type StoreUse } from './open.js';
 
 export interface ServiceOptions extends GlobalOptions {
   output: string;
@@ -17,11 +17,12 @@ export interface ServiceOptions extends GlobalOptions {
 export async function withServices<T>(
   context: CommandContext,
   options: GlobalOptions,
+  use: StoreUse,
   work: (control: ServiceControl, store: DirectoryStore) => Promise<T>,
 ): Promise<T> {
   const config = configFor(context, options);
   const setup = readServiceSetup(config.services, config.path);
-  return withStore(context, options, (store) => work(new ServiceControl(setup, store, context.now), store));
+  return withStore(context, options, (store) => work(new ServiceControl(setup, store, context.now), store), use);
 }
 
 const VIEW: View = {

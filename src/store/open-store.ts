@@ -7,6 +7,11 @@ import { isLdapUrl } from './ldap/url.js';
 export interface OpenStoreOptions {
   /** Create a missing store (only `casctl init` does). */
   create: boolean;
+  /**
+   * The command only reads: a SQLite store is opened read-only, so a user who may only read the
+   * file can use it, and a file that is not a casctl store is never written. LDAP ignores it.
+   */
+  readOnly?: boolean;
   /** The `ldap` section of the configuration file in use (bind DN, password file, TLS); absent: the environment alone. */
   ldap?: LdapConfigSection;
   /** Where CASCTL_LDAP_BIND_DN, CASCTL_LDAP_PASSWORD and CASCTL_LDAP_PASSWORD_FILE are read; default process.env. */

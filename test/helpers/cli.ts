@@ -20,6 +20,9 @@ export interface CliOptions {
   input?: string | Buffer;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Run as this user and group (tests run as root: a reader other than the store's owner). */
+  uid?: number;
+  gid?: number;
 }
 
 /** Bind credentials of the LDAP stores sampleStore() made, by store URL. */
@@ -33,7 +36,13 @@ export function casctl(args: readonly string[], options: CliOptions = {}): Promi
     Object.assign(env, credentials.get(options.store));
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, cwd: options.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env,
+      cwd: options.cwd ?? ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.uid === undefined ? {} : { uid: options.uid }),
+      ...(options.gid === undefined ? {} : { gid: options.gid }),
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));

@@ -76,5 +76,5 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
     const code = await runChange(context, store, messages, { plan, writes, notFound: 0, ambiguous: 0 }, options);
     const unfixable = results.some((r) => r.violations.some((v) => Object.keys(v.fix).length === 0));
     return code === ExitCode.Ok && unfixable ? ExitCode.Violations : code;
-  });
+  }, options.fix === true ? 'write' : 'read');
 }

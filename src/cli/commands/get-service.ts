@@ -7,7 +7,7 @@ import { checkServiceOutput, renderServices, withServices, type ServiceOptions }
 export async function run(context: CommandContext, options: ServiceOptions, args: string[]): Promise<number> {
   const services = resolveServices(args);
   checkServiceOutput(options);
-  return withServices(context, options, async (control) => {
+  return withServices(context, options, 'read', async (control) => {
     await renderServices(context, options, await control.report(services));
     return ExitCode.Ok;
   });

@@ -69,5 +69,5 @@ export async function run(context: CommandContext, options: ImportCommandOptions
     } finally {
       spooled.remove();
     }
-  });
+  }, 'write');
 }

@@ -29,7 +29,7 @@ export async function run(context: CommandContext, options: InitOptions): Promis
       }
       context.stderr.write(`Directory store ready: ${store.url}\n`);
     },
-    true,
+    'create',
   );
   return ExitCode.Ok;
 }

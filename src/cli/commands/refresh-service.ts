@@ -10,7 +10,7 @@ export async function run(context: CommandContext, options: ServiceOptions, args
   const services = resolveServices(args);
   checkServiceOutput(options);
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
-  return withServices(context, options, async (control) => {
+  return withServices(context, options, 'write', async (control) => {
     reportRefresh(messages, 'Refreshed', services, await control.refresh(services, refreshProgress(context.stderr)));
     await renderServices(context, options, await control.report(services));
     return ExitCode.Ok;

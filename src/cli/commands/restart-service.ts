@@ -9,7 +9,7 @@ export async function run(context: CommandContext, options: ServiceOptions, args
   const services = resolveServices(args);
   checkServiceOutput(options);
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
-  return withServices(context, options, async (control) => {
+  return withServices(context, options, 'write', async (control) => {
     const restarted = await control.restart(services);
     const also = restarted.filter((s) => !services.includes(s));
     // One Dovecot serves every protocol: restarting one service restarts the others with it.

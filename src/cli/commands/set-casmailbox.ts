@@ -79,5 +79,5 @@ export async function run(context: CommandContext, options: SetOptions, args: st
           };
     const writes = properties.map((property) => ({ property, to: wanted[property] as boolean, guids }));
     return runChange(context, store, messages, { plan, writes, ...problems.counts(), ...(makeEffective === undefined ? {} : { makeEffective }) }, options);
-  });
+  }, 'write');
 }

@@ -56,5 +56,5 @@ export async function run(context: CommandContext, options: UndoOptions, args: s
       for (const c of recorded) writes.add(guid, c.Property, c.Before, c.After);
     }
     return runChange(context, store, messages, { plan, writes: writes.list(), notFound: 0, ambiguous: 0, undoOf: id }, options);
-  });
+  }, 'write');
 }

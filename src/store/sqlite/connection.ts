@@ -1,57 +1,57 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
 import { StoreError } from '../../core/errors.js';
 import { fold } from '../../core/mailbox.js';
+import { connect, openReadOnly, type Db } from './read-only.js';
 import { MIGRATIONS } from './schema.js';
+import { BUSY_TIMEOUT_MS, explainSqliteError, readOnlyStore } from './sqlite-errors.js';
 
-export type Db = Database.Database;
+export type { Db } from './read-only.js';
 
-/** Long enough to ride out another admin's bulk change; writes are short transactions. */
-const BUSY_TIMEOUT_MS = 30_000;
-
-export interface OpenOptions {
-  /** Create the file (and its directory) when missing: `casctl init`. */
-  create: boolean;
-}
+/** `read`: the command never writes, so a store the user may only read will do. `create`: `casctl init`. */
+export type StoreAccess = 'read' | 'write' | 'create';
 
 /**
  * Opens the SQLite directory store. The file is created in place with mode 0660 and never
- * replaced: Dovecot keeps reading the inode it opened, and shares the WAL with casctl.
+ * replaced: Dovecot keeps reading the inode it opened, and shares the WAL with casctl. Its schema
+ * is checked on a read-only connection first, so that a file that is not a casctl store is left
+ * byte for byte as it was.
  */
-export function openDatabase(path: string, options: OpenOptions): Db {
+export function openDatabase(path: string, access: StoreAccess): Db {
   const exists = existsSync(path);
-  if (!exists && !options.create) {
+  if (!exists && access !== 'create') {
     throw new StoreError(
       `No directory store at '${path}'. Create one with 'casctl init' (or 'casctl init --sample' for the sample directory), or name an existing one with --store or CASCTL_STORE.`,
     );
   }
   if (!exists) createFile(path);
-  let db: Db;
   try {
-    db = new Database(path, { fileMustExist: true });
+    const reader = withFunctions(inspectable(path));
+    let pending: number;
+    try {
+      pending = pendingMigrations(reader, path, access);
+    } catch (error) {
+      reader.close();
+      throw error;
+    }
+    if (access === 'read' && pending === 0) return reader;
+    reader.close();
+    if (!writable(path)) {
+      throw access === 'read'
+        ? new StoreError(
+            `The store ${path} needs upgrading to this casctl's schema (version ${MIGRATIONS.length - pending} of ${MIGRATIONS.length}), and you may only read it: run any changing command (or 'casctl init') once as a user who can write it.`,
+          )
+        : readOnlyStore(path);
+    }
+    const db = withFunctions(connect(path, { fileMustExist: true }));
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
+    if (pending > 0) migrate(db, path);
+    return db;
   } catch (error) {
-    throw new StoreError(`Cannot open the directory store '${path}': ${(error as Error).message}`);
+    throw explainSqliteError(error, path);
   }
-  // Filters compare non-ASCII text with the same folding as the in-memory evaluator.
-  db.function('casctl_fold', { deterministic: true }, (value: unknown) => (value === null ? null : fold(String(value))));
-  migrate(db, path, options.create);
-  return db;
-}
-
-/**
- * SQLITE_BUSY after the busy timeout: another writer held the lock all that time. A store
- * problem to report (exit 3), never an internal error; anything else is passed through.
- */
-export function busyAsStoreError(error: unknown, store: string): unknown {
-  const code = (error as { code?: unknown }).code;
-  if (code !== 'SQLITE_BUSY' && code !== 'SQLITE_BUSY_SNAPSHOT' && code !== 'SQLITE_BUSY_TIMEOUT') return error;
-  return new StoreError(
-    `The store is busy: another casctl or Dovecot holds its write lock on ${store} (waited ${BUSY_TIMEOUT_MS / 1000} s). Nothing was changed; try again when it is done.`,
-  );
 }
 
 function createFile(path: string): void {
@@ -65,27 +65,72 @@ function createFile(path: string): void {
   }
 }
 
-function migrate(db: Db, path: string, allowed: boolean): void {
+/** The file opened read-only, or, when it is not SQLite's, the reason it is not a store. */
+function inspectable(path: string): Db {
+  try {
+    return openReadOnly(path);
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'SQLITE_NOTADB') throw error;
+    throw notCasctlStore(path, 'it is not an SQLite database, or its header is damaged');
+  }
+}
+
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Filters compare non-ASCII text with the same folding as the in-memory evaluator. */
+function withFunctions(db: Db): Db {
+  db.function('casctl_fold', { deterministic: true }, (value: unknown) => (value === null ? null : fold(String(value))));
+  return db;
+}
+
+/**
+ * How many migrations this store lacks, after making sure it is a casctl store (or, for
+ * `casctl init`, an empty file) that this casctl understands.
+ */
+function pendingMigrations(db: Db, path: string, access: StoreAccess): number {
   const version = db.pragma('user_version', { simple: true }) as number;
+  const tables = db
+    .prepare<[], string>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name`)
+    .pluck()
+    .all();
+  if (version === 0 && tables.length > 0) throw notCasctlStore(path, `it has tables: ${listed(tables)}`);
+  if (version > 0 && !tables.includes('mailboxes')) {
+    throw notCasctlStore(path, tables.length > 0 ? `it has tables: ${listed(tables)}` : `it has schema version ${version} but no tables`);
+  }
   if (version > MIGRATIONS.length) {
     throw new StoreError(
       `The directory store '${path}' has schema version ${version}, newer than this casctl understands (${MIGRATIONS.length}). Upgrade casctl.`,
     );
   }
-  if (version === MIGRATIONS.length) return;
-  if (version > 0 && !allowed && !isCasctlStore(db)) {
-    throw new StoreError(`'${path}' is not a casctl directory store.`);
-  }
-  if (version === 0 && !allowed) {
+  if (version === 0 && access !== 'create') {
     throw new StoreError(`'${path}' is not a casctl directory store (no schema). Create one with 'casctl init'.`);
   }
+  return MIGRATIONS.length - version;
+}
+
+function notCasctlStore(path: string, why: string): StoreError {
+  return new StoreError(
+    `'${path}' is not a casctl store (${why}); casctl init only creates a new store or upgrades its own. Name the right store with --store or CASCTL_STORE; nothing was changed.`,
+  );
+}
+
+function listed(names: readonly string[]): string {
+  const shown = 10;
+  return names.length > shown ? `${names.slice(0, shown).join(', ')} and ${names.length - shown} more` : names.join(', ');
+}
+
+function migrate(db: Db, path: string): void {
   // Each migration and its version bump commit together, so a crash never leaves half a schema.
+  db.exec('BEGIN IMMEDIATE');
   try {
-    db.exec('BEGIN IMMEDIATE');
-  } catch (error) {
-    throw busyAsStoreError(error, path);
-  }
-  try {
+    // Read again under the lock: another casctl may have upgraded it meanwhile.
     const current = db.pragma('user_version', { simple: true }) as number;
     for (let next = current; next < MIGRATIONS.length; next++) {
       db.exec(MIGRATIONS[next] as string);
@@ -93,11 +138,9 @@ function migrate(db: Db, path: string, allowed: boolean): void {
     db.pragma(`user_version = ${MIGRATIONS.length}`);
     db.exec('COMMIT');
   } catch (error) {
-    db.exec('ROLLBACK');
+    if (db.inTransaction) db.exec('ROLLBACK');
+    const explained = explainSqliteError(error, path);
+    if (explained instanceof StoreError) throw explained;
     throw new StoreError(`Cannot upgrade the directory store '${path}': ${(error as Error).message}`);
   }
-}
-
-function isCasctlStore(db: Db): boolean {
-  return db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'mailboxes'`).get() !== undefined;
 }

@@ -17,7 +17,8 @@ import type {
   ServiceState,
 } from '../directory-store.js';
 import { applyCasChanges, getChangeRecords } from './changes.js';
-import { busyAsStoreError, openDatabase, type Db } from './connection.js';
+import { openDatabase, type Db, type StoreAccess } from './connection.js';
+import { explainSqliteError } from './sqlite-errors.js';
 import { importChange } from '../import-merge.js';
 import { importInto } from './import.js';
 import { IdentityResolver } from './identities.js';
@@ -38,16 +39,27 @@ export class SqliteStore implements DirectoryStore {
 
   private constructor(
     readonly url: string,
+    private readonly path: string,
     private readonly db: Db,
+    private readonly access: StoreAccess,
   ) {
     this.identities = new IdentityResolver(db);
   }
 
-  static open(url: string, path: string, options: { create: boolean }): SqliteStore {
-    return new SqliteStore(url, openDatabase(path, options));
+  static open(url: string, path: string, options: { create: boolean; readOnly?: boolean }): SqliteStore {
+    const access: StoreAccess = options.create ? 'create' : options.readOnly === true ? 'read' : 'write';
+    return new SqliteStore(url, path, openDatabase(path, access), access);
   }
 
   async *findMailboxes<F extends MailboxField = MailboxField>(query: MailboxQuery, fields?: readonly F[]): AsyncIterable<Pick<Mailbox, F>[]> {
+    try {
+      yield* this.pages(query, fields);
+    } catch (error) {
+      throw explainSqliteError(error, this.path);
+    }
+  }
+
+  private *pages<F extends MailboxField>(query: MailboxQuery, fields: readonly F[] | undefined): Iterable<Pick<Mailbox, F>[]> {
     const read = fields === undefined ? FULL : projection(fields);
     if (query.guids !== undefined) {
       yield* this.findByGuids(query, query.guids, read);
@@ -99,11 +111,13 @@ export class SqliteStore implements DirectoryStore {
   }
 
   async countMailboxes(query: MailboxQuery): Promise<number> {
-    const where = this.where(query);
-    const row = this.db
-      .prepare<(string | number)[], { n: number }>(`SELECT count(*) AS n FROM mailboxes m WHERE ${where.sql}`)
-      .get(...where.params);
-    return row?.n ?? 0;
+    return this.reading(() => {
+      const where = this.where(query);
+      const row = this.db
+        .prepare<(string | number)[], { n: number }>(`SELECT count(*) AS n FROM mailboxes m WHERE ${where.sql}`)
+        .get(...where.params);
+      return row?.n ?? 0;
+    });
   }
 
   async resolveIdentities<F extends MailboxField = MailboxField>(
@@ -111,18 +125,18 @@ export class SqliteStore implements DirectoryStore {
     options: { wildcards: boolean; fields?: readonly F[] },
   ): Promise<Map<string, Pick<Mailbox, F>[]>> {
     const read = options.fields === undefined ? FULL : projection(options.fields);
-    const resolved = this.identities.resolveMany([...new Set(identities)], options.wildcards, read.select);
+    const resolved = this.reading(() => this.identities.resolveMany([...new Set(identities)], options.wildcards, read.select));
     const result = new Map<string, Pick<Mailbox, F>[]>();
     for (const [identity, rows] of resolved) result.set(identity, rows.map((row) => read.toMailbox(row) as Pick<Mailbox, F>));
     return result;
   }
 
   async pendingChanges(afterChangeId: number): Promise<PendingChanges> {
-    return pendingChanges(this.db, afterChangeId);
+    return this.reading(() => pendingChanges(this.db, afterChangeId));
   }
 
   async serviceStates(): Promise<Map<string, ServiceState>> {
-    return serviceStates(this.db);
+    return this.reading(() => serviceStates(this.db));
   }
 
   async markServicesRefreshed(names: readonly string[], throughChangeId: number, when: Date): Promise<void> {
@@ -130,7 +144,7 @@ export class SqliteStore implements DirectoryStore {
   }
 
   async findOrganizationalUnits(identity: string | undefined): Promise<OrganizationalUnit[]> {
-    return findOrganizationalUnits(this.db, identity);
+    return this.reading(() => findOrganizationalUnits(this.db, identity));
   }
 
   async applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext): Promise<AppliedChange> {
@@ -139,7 +153,7 @@ export class SqliteStore implements DirectoryStore {
   }
 
   async getChangeRecords(query: ChangeQuery): Promise<ChangeRecord[]> {
-    return getChangeRecords(this.db, query);
+    return this.reading(() => getChangeRecords(this.db, query));
   }
 
   /**
@@ -166,16 +180,27 @@ export class SqliteStore implements DirectoryStore {
     this.db.close();
   }
 
+  /** Reads run outside a transaction; what SQLite says about the file is explained, as for writes. */
+  private reading<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      throw explainSqliteError(error, this.path);
+    }
+  }
+
   /**
    * BEGIN IMMEDIATE takes the write lock up front, so concurrent writers queue on busy_timeout
    * instead of failing; a writer still busy after it is told so (exit 3), not a crash.
    * `commit: false` works inside the transaction and rolls it back.
    */
   private async immediate<T>(work: () => T | Promise<T>, options = { commit: true }): Promise<T> {
+    // A command that writes must ask for write access when it opens the store (src/cli/open.ts).
+    if (this.access === 'read') throw new Error(`casctl opened the store ${this.url} read-only for a command that writes (it must ask withStore for 'write')`);
     try {
       this.db.exec('BEGIN IMMEDIATE');
     } catch (error) {
-      throw busyAsStoreError(error, this.url);
+      throw explainSqliteError(error, this.path);
     }
     try {
       const result = await work();
@@ -184,7 +209,7 @@ export class SqliteStore implements DirectoryStore {
       return result;
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      throw busyAsStoreError(error, this.url);
+      throw explainSqliteError(error, this.path);
     }
   }
 
