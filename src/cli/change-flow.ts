@@ -101,6 +101,17 @@ export async function runChange(
     messages.error(`${printable(names.get(failure.Guid.toLowerCase()) ?? failure.Guid)}: ${failure.message}`);
     summary.Failed++;
   }
+  // Another admin may have changed some of these mailboxes between the plan and the write: they are
+  // counted where they ended up, so the summaries of concurrent runs add up.
+  const settledElsewhere = (applied === null ? 0 : planSummary.Changed) - failures.length - summary.Changed;
+  if (applied !== null && settledElsewhere !== 0) {
+    summary.Unchanged = Math.max(0, summary.Unchanged + settledElsewhere);
+    messages.warning(
+      settledElsewhere > 0
+        ? `${settledElsewhere} of the mailboxes to change already had the settings when the change was written: another change got there first.`
+        : `${-settledElsewhere} mailboxes that already had the settings when planned had lost them when the change was written (another change), and were changed too.`,
+    );
+  }
   await report(context, planned, summary, applied?.changeId ?? null, false, format);
   messages.info(describeSummary(summary, false));
   if (applied?.changeId != null) {

@@ -2,8 +2,12 @@
 
 usage: pty-answer.py <prompt-regex> <answer> <command> [args...]
 Tests use it to drive casctl's confirmation prompt as a person at a terminal would.
+PTY_BEFORE_ANSWER, a JSON argv, runs (to its end) between the prompt and the answer: another
+admin's command in the moment a person hesitates.
 """
+import json
 import os
+import subprocess
 import pty
 import re
 import select
@@ -29,6 +33,8 @@ while time.time() < deadline:
             break
         output += chunk
     if not answered and pattern.search(output):
+        if os.environ.get("PTY_BEFORE_ANSWER"):
+            subprocess.run(json.loads(os.environ["PTY_BEFORE_ANSWER"]), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.write(fd, answer.encode().decode("unicode_escape").encode())
         answered = True
 _, status = os.waitpid(pid, 0)

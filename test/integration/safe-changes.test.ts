@@ -74,6 +74,25 @@ test('on a terminal, a bulk change shows a sample and asks; yes applies, no chan
   assert.equal((await cas(store, 'ebrunner@tailspintoys.com')).PopEnabled, false);
 });
 
+test('another admin changing some of the mailboxes between plan and write: the summaries of both runs add up', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { BIN, ROOT } = await import('../helpers/cli.js');
+  const store = await sampleStore();
+  const members = ['rzaher', 'ebrunner@tailspintoys.com', 'zoe.muller@tailspintoys.com', 'sara.hansen@tailspintoys.com'];
+  // While the first run waits at its prompt, a second one disables POP3 for two of its four mailboxes.
+  const other = [process.execPath, BIN, 'set-casmailbox', 'rzaher', 'zoe.muller@tailspintoys.com', '--pop-enabled', 'false', '--yes', '--store', store];
+  const result = spawnSync('python3', [`${ROOT}/test/helpers/pty-answer.py`, 'Change these 4 mailboxes\\?', 'y\\r', process.execPath, BIN, 'set-casmailbox', ...members, '--pop-enabled', 'false'], {
+    env: { PATH: process.env.PATH, CASCTL_STORE: store, PTY_BEFORE_ANSWER: JSON.stringify(other) },
+    encoding: 'utf8',
+  });
+  assert.equal(result.status, 0, result.stdout);
+  assert.match(result.stdout, /2 of the mailboxes to change already had the settings when the change was written: another change got there first/);
+  assert.match(result.stdout, /Changed 2, unchanged 2, refused 0/);
+  for (const member of members) assert.equal((await cas(store, member)).PopEnabled, false);
+  const changes = json<{ Id: number; Changes: unknown[] }[]>(await casctl(['get-changelog', '-o', 'json'], { store }));
+  assert.deepEqual(changes.map((c) => c.Changes.length), [2, 2], 'each mailbox changed by exactly one of the two runs');
+});
+
 // Store-agnostic: these run on SQLite and on LDAP.
 for (const kind of STORE_KINDS) {
   describe(`on ${kind}`, () => {
