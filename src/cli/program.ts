@@ -186,6 +186,15 @@ export function buildProgram(context: CommandContext): Cli {
     .option('--identity <identity>', 'only changes to this mailbox (repeatable)', collect)
     .action(run(() => import('./commands/get-changelog.js')));
 
+  program
+    .command('prune-changelog')
+    .description('remove change records older than a date or span, except those a service has not refreshed past (recorded; asks first)')
+    .requiredOption('--before <when>', 'records older than a date (2026-11-01, ISO 8601) or a span back from now (30m, 12h, 90d)')
+    .option('-y, --yes', 'remove without asking (-Confirm:$false)')
+    .option('--what-if', 'count what would be removed, remove nothing (-WhatIf)')
+    .option('-o, --output <format>', 'table (messages only) or json (a machine-readable result)', 'table')
+    .action(run(() => import('./commands/prune-changelog.js')));
+
   connectivityOptions(program.command('test-imapconnectivity'), '143, or 993 with --tls')
     .description('log in to the IMAP4 server as a mailbox and report Success or Failure (Test-ImapConnectivity)')
     .action(run(() => import('./commands/test-imapconnectivity.js')));

@@ -108,6 +108,34 @@ export interface ChangeQuery {
   guids?: readonly string[];
 }
 
+/** How changeRecords pages: never more records than this, and no further record once a page holds `items` items. */
+export const CHANGE_PAGE = { records: 100, items: 10_000 } as const;
+
+/** Which change records a prune removes: those older than `before` that no service still needs. */
+export interface PruneQuery {
+  before: Date;
+  /**
+   * Every service has refreshed through this change id: a newer record may still be pending for
+   * one (refresh works out what to flush from the history), so it stays.
+   */
+  refreshedThrough: number;
+}
+
+/** What a prune removed (or, for a what-if, would remove). */
+export interface PruneResult {
+  records: number;
+  items: number;
+  /** The first and last id removed; null when none. */
+  firstId: number | null;
+  lastId: number | null;
+  /** Older than `before` but kept: newer than `refreshedThrough` (on LDAP also: still being applied). */
+  keptPending: number;
+  /** Older than `before` but kept: a record that stays undid it, and its UndoOf must name a record. */
+  keptUndone: number;
+  /** The prune's own change record; null for a what-if or when nothing was removed. */
+  changeId: number | null;
+}
+
 /** A field an import sets, each CustomAttribute<n> on its own: what a CSV column names (the Guid and primary address are keys). */
 export type ImportField = Exclude<keyof MailboxRecord, 'Guid' | 'PrimarySmtpAddress' | 'CustomAttributes' | 'Given'> | `CustomAttribute${number}`;
 
@@ -199,7 +227,21 @@ export interface DirectoryStore {
    * Administrator mailbox is never enabled, whatever the writes say.
    */
   applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext): Promise<AppliedChange>;
+  /**
+   * The change records a query selects, oldest first, each whole, a page at a time (CHANGE_PAGE),
+   * so memory follows the largest record, not the history.
+   */
+  changeRecords(query: ChangeQuery): AsyncIterable<readonly ChangeRecord[]>;
+  /** All of changeRecords in one array: for one record (undo) or a short history. */
   getChangeRecords(query: ChangeQuery): Promise<ChangeRecord[]>;
+  /**
+   * Removes the records the query selects, with their items. With `record`, the prune writes a
+   * change record of its own (no items), described from what it removed, and only when it removes
+   * something; without, it only counts (what-if). All or nothing where the store has transactions
+   * (SQLite); LDAP deletes each record's item blocks before the record, so a prune cut short
+   * leaves whole records or records with fewer items, and running it again finishes it.
+   */
+  pruneChangeRecords(query: PruneQuery, record?: (removed: PruneResult) => ChangeContext): Promise<PruneResult>;
   /** The settings changed after `afterChangeId`, one entry per mailbox and setting. */
   pendingChanges(afterChangeId: number): Promise<PendingChanges>;
   /** When each named protocol service last refreshed (services never refreshed are absent). */

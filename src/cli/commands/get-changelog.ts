@@ -24,18 +24,21 @@ const VIEW: View = {
   id: 'Id',
 };
 
-/** `--since 2026-11-01`, `--since 2026-11-01T08:00Z`, or a span back from now: `30m`, `12h`, `7d`. */
-export function parseSince(text: string, now: Date): Date {
+/**
+ * `--since 2026-11-01`, `--since 2026-11-01T08:00Z`, or a span back from now: `30m`, `12h`, `7d`.
+ * `option` names the option in errors (prune-changelog's `--before` takes the same forms).
+ */
+export function parseSince(text: string, now: Date, option = '--since'): Date {
   const span = /^(\d+)\s*([mhdw])$/i.exec(text.trim());
   if (span !== null) {
     const minutes = { m: 1, h: 60, d: 1440, w: 10080 }[(span[2] ?? 'm').toLowerCase() as 'm' | 'h' | 'd' | 'w'];
     const since = new Date(now.getTime() - Number(span[1]) * minutes * 60_000);
     // JavaScript dates end 275,000 years back: a longer span is a typo, not a wish for everything.
-    if (Number.isNaN(since.getTime())) throw new UsageError(`--since ${text} reaches back further than any date; give a date (2026-11-01) or a shorter span.`);
+    if (Number.isNaN(since.getTime())) throw new UsageError(`${option} ${text} reaches back further than any date; give a date (2026-11-01) or a shorter span.`);
     return since;
   }
   const date = /^\d{4}-\d{2}-\d{2}$/.test(text.trim()) ? new Date(`${text.trim()}T00:00:00Z`) : new Date(text);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`--since takes a date (2026-11-01, ISO 8601) or a span (30m, 12h, 7d), not '${text}'.`);
+  if (Number.isNaN(date.getTime())) throw new UsageError(`${option} takes a date (2026-11-01, ISO 8601) or a span (30m, 12h, 7d), not '${text}'.`);
   return date;
 }
 
@@ -77,8 +80,12 @@ export async function run(context: CommandContext, options: ChangelogOptions): P
         guids.push(mailbox.Guid);
       }
     }
-    const records = await store.getChangeRecords({ ...(since === undefined ? {} : { since }), ...(guids === undefined ? {} : { guids }) });
-    await render(records.map(toRecord), context.stdout, { format, view: VIEW, properties, colour: useColour(context.stdout, context.env), csvRaw: options.csvRaw });
+    const pages = store.changeRecords({ ...(since === undefined ? {} : { since }), ...(guids === undefined ? {} : { guids }) });
+    // A page at a time: the history may hold millions of items, and only one page is ever held.
+    async function* records(): AsyncGenerator<OutputRecord[]> {
+      for await (const page of pages) yield page.map(toRecord);
+    }
+    await render(records(), context.stdout, { format, view: VIEW, properties, colour: useColour(context.stdout, context.env), csvRaw: options.csvRaw });
     return messages.errors > 0 ? ExitCode.PartialFailure : ExitCode.Ok;
   });
 }

@@ -25,6 +25,10 @@ export async function run(context: CommandContext, options: UndoOptions, args: s
   return withStore(context, options, async (store) => {
     const [record] = await store.getChangeRecords({ id });
     if (record === undefined) throw new UsageError(`There is no change ${id} in ${store.url}; 'casctl get-changelog' lists them.`);
+    // A record of no mailbox is a prune's (or, on LDAP, a change whose items are not written yet).
+    if (record.Changes.length === 0) {
+      throw new UsageError(`Change ${id} changed no mailbox (${record.CommandLine}), so there is nothing to undo; history a prune removed cannot be restored.`);
+    }
     const byGuid = new Map<string, ChangeItem[]>();
     for (const change of record.Changes) {
       const changes = byGuid.get(change.Guid);

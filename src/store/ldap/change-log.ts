@@ -2,7 +2,7 @@ import { fold } from '../../core/mailbox.js';
 import { PROTOCOLS } from '../../core/protocols.js';
 import { StoreError } from '../../core/errors.js';
 import { loginNames } from '../login-names.js';
-import type { CasSettingName, ChangeContext, ChangeItem, ChangeQuery, ChangeRecord, PendingChanges, PendingSetting } from '../directory-store.js';
+import { CHANGE_PAGE, type CasSettingName, type ChangeContext, type ChangeItem, type ChangeQuery, type ChangeRecord, type PendingChanges, type PendingSetting } from '../directory-store.js';
 import { chunks } from '../../core/concurrency.js';
 import type { LdapConnection, LdapEntry } from './connection.js';
 import { parseDn } from './dn.js';
@@ -15,9 +15,9 @@ import { and, anyOf, type MailboxSearch } from './mailbox-search.js';
 export const ITEMS_PER_CHUNK = 1000;
 /** A record still `applying` after this long belongs to a run that died; its recorded items count. */
 export const ABANDONED_AFTER_MS = 15 * 60_000;
-const RECORD_CLASS = '(objectClass=casChangeRecord)';
+export const RECORD_CLASS = '(objectClass=casChangeRecord)';
 const CHUNK_CLASS = '(objectClass=casChangeItems)';
-const RECORD_ATTRIBUTES = ['casChangeId', 'casChangeTime', 'casChangeUser', 'casChangeSudoUser', 'casChangeHost', 'casChangeCommandLine', 'casChangeUndoOf', 'casChangeState'];
+export const RECORD_ATTRIBUTES = ['casChangeId', 'casChangeTime', 'casChangeUser', 'casChangeSudoUser', 'casChangeHost', 'casChangeCommandLine', 'casChangeUndoOf', 'casChangeState'];
 
 export interface RecordedItem {
   Guid: string;
@@ -219,54 +219,75 @@ export class ChangeLog {
     }
   }
 
-  /** Every record, those still `applying` too (their items are what the run set out to change). */
-  async records(query: ChangeQuery): Promise<ChangeRecord[]> {
+  /**
+   * Every record, those still `applying` too (their items are what the run set out to change),
+   * oldest first, in pages (CHANGE_PAGE). The ids come first (one number per record); then a
+   * search per 100 ids reads their records, and one per record its item blocks.
+   */
+  async *recordPages(query: ChangeQuery): AsyncGenerator<ChangeRecord[]> {
     const guids = query.guids === undefined ? undefined : new Set(query.guids.map(fold));
-    let ids: Set<number> | undefined;
-    if (guids !== undefined) {
-      ids = new Set();
-      for (const batch of chunks([...guids], 100)) {
-        for (const chunk of await this.readChunks(and([CHUNK_CLASS, anyOf('casChangeGuid', batch)]))) ids.add(Number(chunk.first('casChangeId')));
+    const ids = await this.recordIds(query, guids);
+    const names = new NameCache(this.mailboxes);
+    let page: ChangeRecord[] = [];
+    let held = 0;
+    for (const batch of chunks(ids, CHANGE_PAGE.records)) {
+      const parts = [RECORD_CLASS, anyOf('casChangeId', batch.map(String))];
+      if (query.since !== undefined) parts.push(`(casChangeTime>=${generalizedTime(query.since)})`);
+      const entries = await this.connection.searchAll({ base: this.layout.containerDn, scope: 'one', filter: and(parts), attributes: RECORD_ATTRIBUTES, missingBaseIsEmpty: true });
+      const records = entries
+        .map(toRecord)
+        .filter((r): r is ParsedRecord => r !== null)
+        .filter((r) => query.since === undefined || r.record.WhenChanged >= (query.since as Date).toISOString())
+        .sort((a, b) => a.record.Id - b.record.Id);
+      for (const { record } of records) {
+        const items: RecordedItem[] = [];
+        for (const chunk of await this.recordChunks(record.Id, ['casChangeItem'])) {
+          for (const value of chunk.values('casChangeItem')) {
+            const item = decodeItem(value);
+            if (item !== null && (guids === undefined || guids.has(fold(item.Guid)))) items.push(item);
+          }
+        }
+        const current = await names.of(items.map((item) => item.Guid));
+        const changes = items
+          .map((item): ChangeItem => {
+            const known = current.get(fold(item.Guid));
+            return { ...item, Name: known?.name ?? null, PrimarySmtpAddress: known?.address ?? null };
+          })
+          .sort(byNameGuidProperty);
+        page.push({ ...record, Changes: changes });
+        held += changes.length;
+        if (page.length >= CHANGE_PAGE.records || held >= CHANGE_PAGE.items) {
+          yield page;
+          page = [];
+          held = 0;
+        }
       }
-      if (ids.size === 0) return [];
     }
-    const parts = [RECORD_CLASS];
-    if (query.id !== undefined) parts.push(`(casChangeId=${Math.trunc(query.id)})`);
-    if (query.since !== undefined) parts.push(`(casChangeTime>=${generalizedTime(query.since)})`);
-    if (ids !== undefined && ids.size <= 100) parts.push(anyOf('casChangeId', [...ids].map(String)));
-    const entries = await this.connection.searchAll({ base: this.layout.containerDn, scope: 'one', filter: and(parts), attributes: RECORD_ATTRIBUTES, missingBaseIsEmpty: true });
-    const records = entries
-      .map(toRecord)
-      .filter((r): r is ParsedRecord => r !== null)
-      .filter((r) => ids === undefined || ids.has(r.record.Id))
-      .filter((r) => query.since === undefined || r.record.WhenChanged >= (query.since as Date).toISOString())
-      .sort((a, b) => a.record.Id - b.record.Id);
-    if (records.length === 0) return [];
+    if (page.length > 0) yield page;
+  }
 
-    const wanted = new Set(records.map((r) => r.record.Id));
-    const everything = query.id === undefined && ids === undefined && query.since === undefined;
-    const filter = everything || wanted.size > 100 ? CHUNK_CLASS : and([CHUNK_CLASS, anyOf('casChangeId', [...wanted].map(String))]);
-    const items = new Map<number, RecordedItem[]>();
-    for (const chunk of await this.readChunks(filter)) {
-      const id = Number(chunk.first('casChangeId'));
-      if (!wanted.has(id)) continue;
-      const list = items.get(id) ?? [];
-      for (const value of chunk.values('casChangeItem')) {
-        const item = decodeItem(value);
-        if (item !== null && (guids === undefined || guids.has(fold(item.Guid)))) list.push(item);
+  /** The ids of the records a query may select, ascending: of the records, or with guids of the blocks naming them. */
+  private async recordIds(query: ChangeQuery, guids: ReadonlySet<string> | undefined): Promise<number[]> {
+    const ids = new Set<number>();
+    if (guids !== undefined) {
+      for (const batch of chunks([...guids], 100)) {
+        const filter = and([CHUNK_CLASS, anyOf('casChangeGuid', batch), ...(query.id === undefined ? [] : [`(casChangeId=${Math.trunc(query.id)})`])]);
+        for (const chunk of await this.readChunks(filter, [])) ids.add(Number(chunk.first('casChangeId')));
       }
-      items.set(id, list);
+    } else {
+      const parts = [RECORD_CLASS];
+      if (query.id !== undefined) parts.push(`(casChangeId=${Math.trunc(query.id)})`);
+      if (query.since !== undefined) parts.push(`(casChangeTime>=${generalizedTime(query.since)})`);
+      for await (const page of this.connection.search({ base: this.layout.containerDn, scope: 'one', filter: and(parts), attributes: ['casChangeId'], missingBaseIsEmpty: true })) {
+        for (const entry of page) ids.add(Number(entry.first('casChangeId')));
+      }
     }
-    const names = await this.currentNames([...items.values()].flat().map((item) => item.Guid));
-    return records.map(({ record }) => ({
-      ...record,
-      Changes: (items.get(record.Id) ?? [])
-        .map((item): ChangeItem => {
-          const current = names.get(fold(item.Guid));
-          return { ...item, Name: current?.name ?? null, PrimarySmtpAddress: current?.address ?? null };
-        })
-        .sort(byNameGuidProperty),
-    }));
+    return [...ids].filter((id) => Number.isInteger(id) && id > 0).sort((a, b) => a - b);
+  }
+
+  /** The item blocks of one record (its children). */
+  recordChunks(id: number, attributes: readonly string[]): Promise<LdapEntry[]> {
+    return this.connection.searchAll({ base: this.layout.changeRecordDn(id), scope: 'one', filter: CHUNK_CLASS, attributes, missingBaseIsEmpty: true });
   }
 
   /**
@@ -320,33 +341,60 @@ export class ChangeLog {
     return { throughChangeId: through, settings };
   }
 
-  private readChunks(filter: string): Promise<LdapEntry[]> {
+  private readChunks(filter: string, items: readonly string[] = ['casChangeItem']): Promise<LdapEntry[]> {
     return this.connection.searchAll({
       base: this.layout.containerDn,
       scope: 'sub',
       filter,
-      attributes: ['casChangeId', 'casChangeChunk', 'casChangeItem'],
+      attributes: ['casChangeId', 'casChangeChunk', ...items],
       missingBaseIsEmpty: true,
     });
   }
+}
 
-  private async currentNames(guids: readonly string[]): Promise<Map<string, { name: string; address: string }>> {
-    const entries = await this.mailboxes.entriesByGuid(guids, ['casGuid', 'cn', 'mail']);
-    const names = new Map<string, { name: string; address: string }>();
-    for (const [guid, entry] of entries) {
-      const name = parseDn(entry.dn)?.[0]?.value ?? entry.first('cn') ?? '';
-      names.set(guid, { name, address: (entry.first('mail') ?? '').toLowerCase() });
+interface CurrentName {
+  name: string;
+  address: string;
+}
+
+/** How many mailboxes' current names one read of the history remembers. */
+const NAMES_CACHED = 100_000;
+
+/**
+ * The current Name and address of the mailboxes the records name (null: the mailbox is gone),
+ * remembered across records: a history's changes mostly touch the same mailboxes, and each lookup
+ * is a search per 100 Guids. Forgotten all at once past NAMES_CACHED, so memory stays bounded.
+ */
+class NameCache {
+  private readonly known = new Map<string, CurrentName | null>();
+
+  constructor(private readonly mailboxes: MailboxSearch) {}
+
+  /** A map holding (at least) every Guid asked for, folded. */
+  async of(guids: readonly string[]): Promise<ReadonlyMap<string, CurrentName | null>> {
+    const wanted = new Set(guids.map(fold));
+    let missing = [...wanted].filter((guid) => !this.known.has(guid));
+    if (missing.length === 0) return this.known;
+    if (this.known.size + missing.length > NAMES_CACHED) {
+      this.known.clear();
+      missing = [...wanted];
     }
-    return names;
+    const entries = await this.mailboxes.entriesByGuid(missing, ['casGuid', 'cn', 'mail']);
+    for (const guid of missing) {
+      const entry = entries.get(guid);
+      const name = entry === undefined ? null : { name: parseDn(entry.dn)?.[0]?.value ?? entry.first('cn') ?? '', address: (entry.first('mail') ?? '').toLowerCase() };
+      this.known.set(guid, name);
+    }
+    return this.known;
   }
 }
 
-interface ParsedRecord {
+export interface ParsedRecord {
   record: Omit<ChangeRecord, 'Changes'>;
   complete: boolean;
 }
 
-function toRecord(entry: LdapEntry): ParsedRecord | null {
+export function toRecord(entry: LdapEntry): ParsedRecord | null {
   const id = Number(entry.first('casChangeId'));
   if (!Number.isInteger(id) || id <= 0) return null;
   const undoOf = entry.first('casChangeUndoOf');

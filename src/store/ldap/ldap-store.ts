@@ -13,11 +13,14 @@ import type {
   MailboxRecordBatches,
   OrganizationalUnit,
   PendingChanges,
+  PruneQuery,
+  PruneResult,
   ServiceState,
   SettingWrite,
 } from '../directory-store.js';
 import { applyCasChanges } from './apply-changes.js';
 import { ChangeLog } from './change-log.js';
+import { pruneChangeRecords } from './prune-changes.js';
 import { LdapConnection } from './connection.js';
 import { IdentityResolver } from './identities.js';
 import { importChange } from '../import-merge.js';
@@ -99,8 +102,20 @@ export class LdapStore implements DirectoryStore {
     return applyCasChanges(this.connection, this.mailboxes, this.changeLog, writes, context, this.settings.concurrency);
   }
 
-  getChangeRecords(query: ChangeQuery): Promise<ChangeRecord[]> {
-    return this.changeLog.records(query);
+  changeRecords(query: ChangeQuery): AsyncIterable<ChangeRecord[]> {
+    return this.changeLog.recordPages(query);
+  }
+
+  async getChangeRecords(query: ChangeQuery): Promise<ChangeRecord[]> {
+    const records: ChangeRecord[] = [];
+    for await (const page of this.changeLog.recordPages(query)) records.push(...page);
+    return records;
+  }
+
+  /** Not one transaction (LDAP has none across entries): see prune-changes.ts for the order that keeps it safe. */
+  pruneChangeRecords(query: PruneQuery, record?: (removed: PruneResult) => ChangeContext): Promise<PruneResult> {
+    const target = { connection: this.connection, layout: this.layout, changeLog: this.changeLog, concurrency: this.settings.concurrency };
+    return pruneChangeRecords(target, query, record);
   }
 
   pendingChanges(afterChangeId: number): Promise<PendingChanges> {

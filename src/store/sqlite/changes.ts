@@ -1,5 +1,5 @@
 import { PROTOCOLS } from '../../core/protocols.js';
-import type { AppliedChange, CasSettingName, ChangeContext, ChangeItem, ChangeQuery, ChangeRecord, SettingWrite } from '../directory-store.js';
+import { CHANGE_PAGE, type AppliedChange, type CasSettingName, type ChangeContext, type ChangeItem, type ChangeQuery, type ChangeRecord, type SettingWrite } from '../directory-store.js';
 import type { Db } from './connection.js';
 
 /**
@@ -73,17 +73,15 @@ interface RecordRow {
   undo_of: number | null;
 }
 
-interface ItemRow {
-  change_id: number;
-  mailbox_guid: string;
-  name: string | null;
-  primary_smtp_address: string | null;
-  property: string;
-  before: number;
-  after: number;
-}
+/** Guid, Name, PrimarySmtpAddress, Property, Before, After: raw rows, as a 100k-item record reads 100k of them. */
+type ItemRow = [string, string | null, string | null, string, number, number];
 
-export function getChangeRecords(db: Db, query: ChangeQuery): ChangeRecord[] {
+/**
+ * The records a query selects, oldest first, in pages (CHANGE_PAGE): the records a page of ids at
+ * a time (keyed on the id, as findMailboxes keys on the rowid, so no cursor stays open while the
+ * caller awaits), and each record's items with one statement of their own.
+ */
+export function* changeRecordPages(db: Db, query: ChangeQuery): Generator<ChangeRecord[]> {
   const where: string[] = ['1'];
   const params: (string | number)[] = [];
   if (query.id !== undefined) {
@@ -100,15 +98,40 @@ export function getChangeRecords(db: Db, query: ChangeQuery): ChangeRecord[] {
     where.push(`EXISTS (SELECT 1 FROM change_items i WHERE i.change_id = r.id${guidFilter})`);
     params.push(...guidParams);
   }
-  const records = db
-    .prepare<(string | number)[], RecordRow>(`SELECT * FROM change_records r WHERE ${where.join(' AND ')} ORDER BY r.id`)
-    .all(...params);
-  const items = db.prepare<(string | number)[], ItemRow>(
-    `SELECT i.change_id, i.mailbox_guid, m.name, m.primary_smtp_address, i.property, i.before, i.after
-     FROM change_items i LEFT JOIN mailboxes m ON m.id = i.mailbox_id
-     WHERE i.change_id = ?${guidFilter} ORDER BY m.name, i.mailbox_guid, i.property DESC`,
+  const records = db.prepare<(string | number)[], RecordRow>(
+    `SELECT * FROM change_records r WHERE ${where.join(' AND ')} AND r.id > ? ORDER BY r.id LIMIT ?`,
   );
-  return records.map((r) => ({
+  const items = db
+    .prepare<(string | number)[], ItemRow>(
+      `SELECT i.mailbox_guid, m.name, m.primary_smtp_address, i.property, i.before, i.after
+       FROM change_items i LEFT JOIN mailboxes m ON m.id = i.mailbox_id
+       WHERE i.change_id = ?${guidFilter} ORDER BY m.name, i.mailbox_guid, i.property DESC`,
+    )
+    .raw(true);
+  let after = 0;
+  for (;;) {
+    const rows = records.all(...params, after, CHANGE_PAGE.records);
+    let page: ChangeRecord[] = [];
+    let held = 0;
+    for (const row of rows) {
+      const record = toChangeRecord(row, items.all(row.id, ...guidParams));
+      page.push(record);
+      held += record.Changes.length;
+      if (held >= CHANGE_PAGE.items) {
+        yield page;
+        page = [];
+        held = 0;
+      }
+    }
+    if (page.length > 0) yield page;
+    const last = rows.at(-1);
+    if (last === undefined || rows.length < CHANGE_PAGE.records) return;
+    after = last.id;
+  }
+}
+
+function toChangeRecord(r: RecordRow, items: readonly ItemRow[]): ChangeRecord {
+  return {
     Id: r.id,
     WhenChanged: r.when_changed,
     User: r.os_user,
@@ -116,15 +139,15 @@ export function getChangeRecords(db: Db, query: ChangeQuery): ChangeRecord[] {
     Host: r.host,
     CommandLine: r.command_line,
     UndoOf: r.undo_of,
-    Changes: items.all(r.id, ...guidParams).map(
-      (i): ChangeItem => ({
-        Guid: i.mailbox_guid,
-        Name: i.name,
-        PrimarySmtpAddress: i.primary_smtp_address,
-        Property: i.property as CasSettingName,
-        Before: i.before === 1,
-        After: i.after === 1,
+    Changes: items.map(
+      ([guid, name, address, property, before, after]): ChangeItem => ({
+        Guid: guid,
+        Name: name,
+        PrimarySmtpAddress: address,
+        Property: property as CasSettingName,
+        Before: before === 1,
+        After: after === 1,
       }),
     ),
-  }));
+  };
 }

@@ -14,9 +14,12 @@ import type {
   MailboxQuery,
   OrganizationalUnit,
   PendingChanges,
+  PruneQuery,
+  PruneResult,
   ServiceState,
 } from '../directory-store.js';
-import { applyCasChanges, getChangeRecords } from './changes.js';
+import { applyCasChanges, changeRecordPages } from './changes.js';
+import { pruneChangeRecords } from './prune-changes.js';
 import { openDatabase, type Db, type StoreAccess } from './connection.js';
 import { explainSqliteError } from './sqlite-errors.js';
 import { importChange } from '../import-merge.js';
@@ -152,8 +155,22 @@ export class SqliteStore implements DirectoryStore {
     return this.immediate(() => applyCasChanges(this.db, writes, context));
   }
 
+  async *changeRecords(query: ChangeQuery): AsyncIterable<ChangeRecord[]> {
+    try {
+      yield* changeRecordPages(this.db, query);
+    } catch (error) {
+      throw explainSqliteError(error, this.path);
+    }
+  }
+
   async getChangeRecords(query: ChangeQuery): Promise<ChangeRecord[]> {
-    return this.reading(() => getChangeRecords(this.db, query));
+    return this.reading(() => [...changeRecordPages(this.db, query)].flat());
+  }
+
+  /** One transaction: the prune's record and every deletion commit together, or nothing does. */
+  async pruneChangeRecords(query: PruneQuery, record?: (removed: PruneResult) => ChangeContext): Promise<PruneResult> {
+    if (record === undefined) return this.reading(() => pruneChangeRecords(this.db, query));
+    return this.immediate(() => pruneChangeRecords(this.db, query, record));
   }
 
   /**

@@ -1,0 +1,134 @@
+import { hostname, userInfo } from 'node:os';
+import { recordedCommandLine } from '../../core/command-line.js';
+import { ExitCode, UsageError } from '../../core/errors.js';
+import { SERVICES } from '../../services/services.js';
+import type { ChangeContext, DirectoryStore, PruneQuery, PruneResult } from '../../store/directory-store.js';
+import { Messages } from '../../output/messages.js';
+import { BufferedWriter } from '../../output/writer.js';
+import { useColour, type CommandContext } from '../context.js';
+import { withStore, type GlobalOptions } from '../open.js';
+import { parseSince } from './get-changelog.js';
+
+interface PruneOptions extends GlobalOptions {
+  before: string;
+  yes?: boolean;
+  whatIf?: boolean;
+  output: string;
+}
+
+/**
+ * Removes change records older than `--before`, with the safe-change conventions: --what-if
+ * counts, a prune asks first (or needs --yes), and is itself recorded. A record some service has
+ * not refreshed past stays, since refresh-service works out what to flush from the history.
+ */
+export async function run(context: CommandContext, options: PruneOptions): Promise<number> {
+  const before = parseSince(options.before, context.now(), '--before');
+  const format = options.output.trim().toLowerCase();
+  if (format !== 'table' && format !== 'json') throw new UsageError(`prune-changelog writes -o table or json, not '${options.output}'.`);
+  const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
+  return withStore(
+    context,
+    options,
+    async (store) => {
+      const { query, lagging } = await pruneQuery(store, before);
+      const plan = await store.pruneChangeRecords(query);
+      if (plan.keptPending > 0) {
+        messages.warning(
+          `${records(plan.keptPending)} older than ${before.toISOString()} stay: ${lagging} (or they are still being applied). ` +
+            "Run 'casctl refresh-service' or 'casctl restart-service', then prune again.",
+        );
+      }
+      if (plan.keptUndone > 0) messages.info(`${records(plan.keptUndone)} older than that stay because an undo that stays names them.`);
+      const whatIf = options.whatIf === true;
+      let result = plan;
+      if (plan.records > 0 && !whatIf) {
+        if (options.yes !== true && !(await confirm(context, plan))) {
+          messages.info('Nothing was removed.');
+          return ExitCode.Ok;
+        }
+        result = await store.pruneChangeRecords(query, (removed) => recordOf(context, removed, before));
+      }
+      if (result.records === 0) messages.info(`Nothing to prune: no change record older than ${before.toISOString()} that every service has refreshed past.`);
+      else if (whatIf) messages.info(`What if: would remove ${describe(result)}.`);
+      else messages.info(`Removed ${describe(result)}; recorded as change ${result.changeId ?? '?'}.`);
+      if (format === 'json') await writeJson(context, result, before, query.refreshedThrough, whatIf);
+      return ExitCode.Ok;
+    },
+    // A what-if only reads: a store the user may only read will do, and nothing can write it.
+    options.whatIf === true ? 'read' : 'write',
+  );
+}
+
+/** The oldest refresh mark of all services bounds the prune; a service never refreshed has seen nothing. */
+async function pruneQuery(store: DirectoryStore, before: Date): Promise<{ query: PruneQuery; lagging: string }> {
+  const states = await store.serviceStates();
+  const marks = SERVICES.map((s) => ({ name: s.Name, mark: states.get(s.Name)?.refreshedThrough ?? 0 }));
+  const oldest = marks.reduce((a, b) => (b.mark < a.mark ? b : a));
+  const lagging = oldest.mark === 0 ? `${oldest.name} has never been refreshed` : `${oldest.name} is refreshed only through change ${oldest.mark}`;
+  return { query: { before, refreshedThrough: oldest.mark }, lagging };
+}
+
+function records(n: number): string {
+  return `${n} change record${n === 1 ? '' : 's'}`;
+}
+
+function describe(removed: PruneResult): string {
+  const span = removed.firstId === removed.lastId ? `change ${removed.firstId ?? ''}` : `changes ${removed.firstId ?? ''} to ${removed.lastId ?? ''}`;
+  return `${records(removed.records)} (${span}, ${removed.items} item${removed.items === 1 ? '' : 's'})`;
+}
+
+/** The prune's own record: its command line, then (as a shell comment, so it still retypes) what it removed. */
+function recordOf(context: CommandContext, removed: PruneResult, before: Date): ChangeContext {
+  return {
+    when: context.now(),
+    osUser: currentUser(context.env),
+    sudoUser: context.env.SUDO_USER ?? null,
+    host: hostname(),
+    commandLine: `${recordedCommandLine(context.argv)} # removed ${describe(removed)} older than ${before.toISOString()}`,
+  };
+}
+
+function currentUser(env: NodeJS.ProcessEnv): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // No passwd entry (some containers): the environment is the best we have.
+    return env.USER ?? env.LOGNAME ?? 'unknown';
+  }
+}
+
+/** Removed history cannot be restored: every prune that removes something asks, as a bulk change does. */
+async function confirm(context: CommandContext, plan: PruneResult): Promise<boolean> {
+  if (context.stdin.isTTY !== true || context.stderr.isTTY !== true) {
+    throw new UsageError(
+      `This would remove ${describe(plan)} and there is no terminal to confirm on. ` +
+        'Review it with --what-if, then confirm with --yes (-Confirm:$false); nothing was removed.',
+    );
+  }
+  const { confirm: ask } = await import('@inquirer/prompts');
+  try {
+    return await ask({ message: `Remove ${describe(plan)} from the history? This cannot be undone.`, default: false }, { input: context.stdin, output: context.stderr });
+  } catch (error) {
+    // Ctrl-C or a closed terminal at the prompt is a "no".
+    if ((error as Error).name === 'ExitPromptError') return false;
+    throw error;
+  }
+}
+
+async function writeJson(context: CommandContext, result: PruneResult, before: Date, refreshedThrough: number, whatIf: boolean): Promise<void> {
+  const writer = new BufferedWriter(context.stdout);
+  const json = {
+    WhatIf: whatIf,
+    ChangeId: result.changeId,
+    Before: before.toISOString(),
+    RefreshedThrough: refreshedThrough,
+    Records: result.records,
+    Items: result.items,
+    FirstId: result.firstId,
+    LastId: result.lastId,
+    KeptPending: result.keptPending,
+    KeptUndone: result.keptUndone,
+  };
+  await writer.write(`${JSON.stringify(json)}\n`);
+  await writer.flush();
+}
