@@ -1,6 +1,4 @@
-import { hostname, userInfo } from 'node:os';
 import { describeSummary, type ChangeSummary } from '../core/change-summary.js';
-import { recordedCommandLine } from '../core/command-line.js';
 import { ExitCode, ServiceError, UsageError } from '../core/errors.js';
 import type { PlanItem } from '../core/plan.js';
 import { PROTOCOLS } from '../core/protocols.js';
@@ -10,6 +8,7 @@ import { render } from '../output/formats.js';
 import { printable } from '../output/escape.js';
 import type { Messages } from '../output/messages.js';
 import { BufferedWriter } from '../output/writer.js';
+import { changeContext } from './change-context.js';
 import { ChangePlan, describeChanges, SAMPLE, type ReportOptions } from './change-plan.js';
 import { useColour, type CommandContext } from './context.js';
 
@@ -82,14 +81,7 @@ export async function runChange(
   }
   let applied: AppliedChange | null = null;
   if (plan.counts.change > 0) {
-    applied = await store.applyCasChanges(planned.writes, {
-      when: context.now(),
-      osUser: currentUser(context.env),
-      sudoUser: context.env.SUDO_USER ?? null,
-      host: hostname(),
-      commandLine: recordedCommandLine(context.argv),
-      ...(planned.undoOf === undefined ? {} : { undoOf: planned.undoOf }),
-    });
+    applied = await store.applyCasChanges(planned.writes, changeContext(context, planned.undoOf === undefined ? {} : { undoOf: planned.undoOf }));
   }
   const summary = { ...planSummary };
   // The store re-checked every write: report what it actually did. A store that cannot apply
@@ -139,15 +131,6 @@ async function namesOf(store: DirectoryStore, guids: string[]): Promise<Map<stri
     for (const m of page) names.set(m.Guid.toLowerCase(), `${m.Name} <${m.PrimarySmtpAddress}>`);
   }
   return names;
-}
-
-function currentUser(env: NodeJS.ProcessEnv): string {
-  try {
-    return userInfo().username;
-  } catch {
-    // No passwd entry (some containers): the environment is the best we have.
-    return env.USER ?? env.LOGNAME ?? 'unknown';
-  }
 }
 
 /** -o json: one machine-readable result on stdout. table: the plan itself, only for --what-if. */

@@ -1,5 +1,3 @@
-import { hostname, userInfo } from 'node:os';
-import { recordedCommandLine } from '../../core/command-line.js';
 import { ExitCode } from '../../core/errors.js';
 import { PROTOCOLS } from '../../core/protocols.js';
 import { mailboxCsvBatches, type CsvFindings } from '../../input/mailbox-csv.js';
@@ -8,7 +6,8 @@ import { spoolBatches } from '../../input/spooled-batches.js';
 import { printable } from '../../output/escape.js';
 import { Messages } from '../../output/messages.js';
 import { servicesFor } from '../../services/services.js';
-import type { ChangeContext, ImportSummary } from '../../store/directory-store.js';
+import type { ImportSummary } from '../../store/directory-store.js';
+import { changeContext } from '../change-context.js';
 import { useColour, type CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';
 import { describeImportPlan } from './import-plan.js';
@@ -22,16 +21,6 @@ export function describeImport(file: string, summary: ImportSummary): string {
   return `Imported '${printable(file)}': ${summary.created} mailboxes created, ${summary.updated} updated, ${summary.organizationalUnitsCreated} organizational units created.${unchanged}`;
 }
 
-function changeContext(context: CommandContext): ChangeContext {
-  let osUser: string;
-  try {
-    osUser = userInfo().username;
-  } catch {
-    // No passwd entry (some containers): the environment is the best we have.
-    osUser = context.env.USER ?? context.env.LOGNAME ?? 'unknown';
-  }
-  return { when: context.now(), osUser, sudoUser: context.env.SUDO_USER ?? null, host: hostname(), commandLine: recordedCommandLine(context.argv) };
-}
 
 export async function run(context: CommandContext, options: ImportCommandOptions, args: string[]): Promise<number> {
   const [file = ''] = args;

@@ -1,10 +1,9 @@
-import { hostname, userInfo } from 'node:os';
-import { recordedCommandLine } from '../../core/command-line.js';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import { SERVICES } from '../../services/services.js';
 import type { ChangeContext, DirectoryStore, PruneQuery, PruneResult } from '../../store/directory-store.js';
 import { Messages } from '../../output/messages.js';
 import { BufferedWriter } from '../../output/writer.js';
+import { changeContext } from '../change-context.js';
 import { useColour, type CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';
 import { parseSince } from './get-changelog.js';
@@ -79,22 +78,7 @@ function describe(removed: PruneResult): string {
 
 /** The prune's own record: its command line, then (as a shell comment, so it still retypes) what it removed. */
 function recordOf(context: CommandContext, removed: PruneResult, before: Date): ChangeContext {
-  return {
-    when: context.now(),
-    osUser: currentUser(context.env),
-    sudoUser: context.env.SUDO_USER ?? null,
-    host: hostname(),
-    commandLine: `${recordedCommandLine(context.argv)} # removed ${describe(removed)} older than ${before.toISOString()}`,
-  };
-}
-
-function currentUser(env: NodeJS.ProcessEnv): string {
-  try {
-    return userInfo().username;
-  } catch {
-    // No passwd entry (some containers): the environment is the best we have.
-    return env.USER ?? env.LOGNAME ?? 'unknown';
-  }
+  return changeContext(context, { note: `removed ${describe(removed)} older than ${before.toISOString()}` });
 }
 
 /** Removed history cannot be restored: every prune that removes something asks, as a bulk change does. */
