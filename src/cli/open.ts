@@ -1,3 +1,4 @@
+import { printable } from '../output/escape.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 import { openStore } from '../store/open-store.js';
 import { loadConfig, storeUrl, type CasctlConfig } from './config.js';
@@ -25,6 +26,7 @@ export async function openConfiguredStore(context: CommandContext, options: Glob
     create: use === 'create',
     readOnly: use === 'read',
     env: context.env,
+    onWait: (message) => context.stderr.write(`${printable(message)}\n`),
     ...(config.ldap === undefined ? {} : { ldap: config.ldap }),
   });
 }

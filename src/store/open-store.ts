@@ -16,6 +16,8 @@ export interface OpenStoreOptions {
   ldap?: LdapConfigSection;
   /** Where CASCTL_LDAP_BIND_DN, CASCTL_LDAP_PASSWORD and CASCTL_LDAP_PASSWORD_FILE are read; default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Told, once, when a change waits for another writer to finish (stderr, in the CLI). */
+  onWait?: (message: string) => void;
 }
 
 /** `sqlite:/var/lib/casctl/directory.db`, `sqlite:directory.db`, `sqlite:///abs.db` or a plain path. */

@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import Database from 'better-sqlite3';
 import { hashPassword } from '../../src/input/password-hash.js';
 import { bigStore } from '../helpers/big-store.js';
-import { casctl, tempDir } from '../helpers/cli.js';
+import { casctl, sampleStore, tempDir } from '../helpers/cli.js';
 import { checkHistory } from '../helpers/history-checks.js';
 
 const IMPORTED = 50_000;
@@ -48,4 +49,25 @@ test(`six concurrent writers beside an import of ${IMPORTED} mailboxes with pass
     assert.equal(history.unexplained, 0, `round ${round}`);
     assert.equal(history.broken, 0, `round ${round}: each recorded before is the previous recorded after`);
   }
+});
+
+test('a change that waits for another writer says so on stderr, then goes ahead once the lock is free', async () => {
+  const store = await sampleStore();
+  const holder = new Database(store);
+  holder.pragma('journal_mode = WAL');
+  holder.exec('BEGIN IMMEDIATE');
+  const release = setTimeout(() => holder.exec('COMMIT'), 2500);
+  try {
+    const started = Date.now();
+    const result = await casctl(['set-casmailbox', 'rzaher', '--pop-enabled', 'false'], { store });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /The store .* is busy: another casctl or Dovecot is writing it\. Waiting up to 30 s for it to finish\.\.\./);
+    assert.ok(Date.now() - started >= 2000, 'it did wait for the lock');
+  } finally {
+    clearTimeout(release);
+    if (holder.inTransaction) holder.exec('COMMIT');
+    holder.close();
+  }
+  const quick = await casctl(['set-casmailbox', 'rzaher', '--pop-enabled', 'true'], { store });
+  assert.doesNotMatch(quick.stderr, /is busy/, 'no word when the lock is free');
 });

@@ -3,6 +3,13 @@ import { StoreError } from '../../core/errors.js';
 /** Long enough to ride out another admin's bulk change; writes are short transactions. */
 export const BUSY_TIMEOUT_MS = 30_000;
 
+/** Another writer held the store's write lock for the whole busy timeout. */
+export function storeBusy(path: string): StoreError {
+  return new StoreError(
+    `The store is busy: another casctl or Dovecot holds its write lock on ${path} (waited ${BUSY_TIMEOUT_MS / 1000} s). Nothing was changed; try again when it is done.`,
+  );
+}
+
 /**
  * What SQLite reports about the store file itself (busy, full, damaged, unreadable) is a store
  * problem, exit 3, explained with what to do; anything else passes through (a bug: exit 70).
@@ -16,9 +23,7 @@ export function explainSqliteError(error: unknown, path: string): unknown {
   // The primary code: SQLITE_IOERR_WRITE and SQLITE_IOERR_FSYNC say the same to an admin.
   switch (code.split('_').slice(0, 2).join('_')) {
     case 'SQLITE_BUSY':
-      return new StoreError(
-        `The store is busy: another casctl or Dovecot holds its write lock on ${path} (waited ${BUSY_TIMEOUT_MS / 1000} s). Nothing was changed; try again when it is done.`,
-      );
+      return storeBusy(path);
     case 'SQLITE_FULL':
       return new StoreError(
         `The disk holding the store ${path} is full: nothing was changed (the transaction was rolled back). Free space on that filesystem (a change needs room for its write-ahead log, ${path}-wal, beside the store) and try again.`,

@@ -21,7 +21,7 @@ import type {
 import { applyCasChanges, changeRecordPages } from './changes.js';
 import { pruneChangeRecords } from './prune-changes.js';
 import { openDatabase, type Db, type StoreAccess } from './connection.js';
-import { explainSqliteError } from './sqlite-errors.js';
+import { BUSY_TIMEOUT_MS, explainSqliteError, storeBusy } from './sqlite-errors.js';
 import { importChange } from '../import-merge.js';
 import { importInto } from './import.js';
 import { IdentityResolver } from './identities.js';
@@ -34,6 +34,9 @@ interface Where {
   params: (string | number)[];
 }
 
+/** How long a change waits for the write lock before it says that it is waiting. */
+const FIRST_WAIT_MS = 1000;
+
 /** Guids per statement when mailboxes are read by Guid. */
 const GUIDS_PER_PAGE = 1000;
 
@@ -45,13 +48,14 @@ export class SqliteStore implements DirectoryStore {
     private readonly path: string,
     private readonly db: Db,
     private readonly access: StoreAccess,
+    private readonly onWait: (message: string) => void,
   ) {
     this.identities = new IdentityResolver(db);
   }
 
-  static open(url: string, path: string, options: { create: boolean; readOnly?: boolean }): SqliteStore {
+  static open(url: string, path: string, options: { create: boolean; readOnly?: boolean; onWait?: (message: string) => void }): SqliteStore {
     const access: StoreAccess = options.create ? 'create' : options.readOnly === true ? 'read' : 'write';
-    return new SqliteStore(url, path, openDatabase(path, access), access);
+    return new SqliteStore(url, path, openDatabase(path, access), access, options.onWait ?? (() => undefined));
   }
 
   async *findMailboxes<F extends MailboxField = MailboxField>(query: MailboxQuery, fields?: readonly F[]): AsyncIterable<Pick<Mailbox, F>[]> {
@@ -214,11 +218,7 @@ export class SqliteStore implements DirectoryStore {
   private async immediate<T>(work: () => T | Promise<T>, options = { commit: true }): Promise<T> {
     // A command that writes must ask for write access when it opens the store (src/cli/open.ts).
     if (this.access === 'read') throw new Error(`casctl opened the store ${this.url} read-only for a command that writes (it must ask withStore for 'write')`);
-    try {
-      this.db.exec('BEGIN IMMEDIATE');
-    } catch (error) {
-      throw explainSqliteError(error, this.path);
-    }
+    this.begin();
     try {
       const result = await work();
       if (options.commit) this.db.exec('COMMIT');
@@ -228,6 +228,30 @@ export class SqliteStore implements DirectoryStore {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       throw explainSqliteError(error, this.path);
     }
+  }
+
+  /**
+   * Takes the write lock, waiting for another writer for at most BUSY_TIMEOUT_MS: first a short
+   * wait, then, if the lock is still held, a word to the admin and the rest of the wait, so a
+   * change stuck behind another casctl (or a long import) says why it is slow.
+   */
+  private begin(): void {
+    const start = (timeoutMs: number): boolean => {
+      this.db.pragma(`busy_timeout = ${timeoutMs}`);
+      try {
+        this.db.exec('BEGIN IMMEDIATE');
+        return true;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw explainSqliteError(error, this.path);
+        return false;
+      } finally {
+        this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      }
+    };
+    if (start(FIRST_WAIT_MS)) return;
+    this.onWait(`The store ${this.path} is busy: another casctl or Dovecot is writing it. Waiting up to ${BUSY_TIMEOUT_MS / 1000} s for it to finish...`);
+    if (start(BUSY_TIMEOUT_MS - FIRST_WAIT_MS)) return;
+    throw storeBusy(this.path);
   }
 
   private where(query: MailboxQuery): Where {
