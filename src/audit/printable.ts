@@ -1,4 +1,4 @@
-import { printable } from '../output/escape.js';
+import { printable } from '../core/printable.js';
 
 /** How much of a line from a file a policy names a message may show. */
 export const SHOWN_CHARACTERS = 40;

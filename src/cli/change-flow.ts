@@ -5,7 +5,7 @@ import { PROTOCOLS } from '../core/protocols.js';
 import { servicesFor } from '../services/services.js';
 import type { AppliedChange, DirectoryStore, SettingWrite } from '../store/directory-store.js';
 import { render } from '../output/formats.js';
-import { printable } from '../output/escape.js';
+import { printable } from '../core/printable.js';
 import type { Messages } from '../output/messages.js';
 import { BufferedWriter } from '../output/writer.js';
 import { changeContext } from './change-context.js';

@@ -3,7 +3,7 @@ import { UsageError } from '../core/errors.js';
 import { shownIdentity, type PlanItem, type PlanStatus } from '../core/plan.js';
 import type { CasSettingName } from '../store/directory-store.js';
 import { parseOutputFormat } from '../output/formats.js';
-import { printable } from '../output/escape.js';
+import { printable } from '../core/printable.js';
 import type { Messages } from '../output/messages.js';
 import { displayValue } from '../output/values.js';
 

@@ -1,5 +1,5 @@
 import { CasctlError, ExitCode } from '../core/errors.js';
-import { printableLines } from '../output/escape.js';
+import { printableLines } from '../core/printable.js';
 import type { CommandContext } from './context.js';
 import { normaliseArgv } from './normalise-argv.js';
 import { buildProgram } from './program.js';

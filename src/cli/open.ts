@@ -1,4 +1,4 @@
-import { printable } from '../output/escape.js';
+import { printable } from '../core/printable.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 import { openStore } from '../store/open-store.js';
 import { loadConfig, storeUrl, type CasctlConfig } from './config.js';

@@ -1,5 +1,5 @@
 import type { SelectionProblem } from '../core/select.js';
-import { printable } from '../output/escape.js';
+import { printable } from '../core/printable.js';
 import type { Messages } from '../output/messages.js';
 
 /**

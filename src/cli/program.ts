@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ExitCode } from '../core/errors.js';
-import { printableLines } from '../output/escape.js';
+import { printableLines } from '../core/printable.js';
 import type { CommandContext } from './context.js';
 import type { ArgvVocabulary } from './normalise-argv.js';
 

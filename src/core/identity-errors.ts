@@ -1,14 +1,16 @@
 import type { Mailbox } from './mailbox.js';
+import { printable } from './printable.js';
 
 /** Exchange's wording, which admins and their scripts match on (EXCHANGE.md "Messages"). */
 export function notFoundMessage(identity: string, server: string): string {
-  return `The operation couldn't be performed because object '${identity}' couldn't be found on '${server}'.`;
+  return `The operation couldn't be performed because object '${printable(identity)}' couldn't be found on '${printable(server)}'.`;
 }
 
 export function ambiguousMessage(identity: string, candidates: readonly Pick<Mailbox, 'Name' | 'PrimarySmtpAddress' | 'Guid' | 'OrganizationalUnit'>[]): string {
-  const lines = candidates.map((m) => `    ${m.Name} <${m.PrimarySmtpAddress}>  Guid ${m.Guid}  (${m.OrganizationalUnit})`);
+  // One line per candidate, whatever its values hold: a Name with a line break cannot add a fake one.
+  const lines = candidates.map((m) => `    ${printable(m.Name)} <${printable(m.PrimarySmtpAddress)}>  Guid ${m.Guid}  (${printable(m.OrganizationalUnit)})`);
   return [
-    `The operation couldn't be performed because '${identity}' matches multiple entries.`,
+    `The operation couldn't be performed because '${printable(identity)}' matches multiple entries.`,
     ...lines,
     '  Name the mailbox by its Guid or PrimarySmtpAddress.',
   ].join('\n');

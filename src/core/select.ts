@@ -1,6 +1,7 @@
 import type { DirectoryStore, MailboxQuery } from '../store/directory-store.js';
 import type { FilterAst } from '../filter/ast.js';
 import { evaluateFilter } from '../filter/evaluate.js';
+import { printable } from './printable.js';
 import { UsageError } from './errors.js';
 import { ambiguousMessage, notFoundMessage } from './identity-errors.js';
 import { fold, MAILBOX_FIELDS, type Mailbox, type MailboxField } from './mailbox.js';
@@ -166,10 +167,10 @@ export async function resolveOrganizationalUnit(store: DirectoryStore, text: str
   const [only] = candidates;
   if (only !== undefined && candidates.length === 1) return only.CanonicalName;
   if (candidates.length === 0) {
-    throw new UsageError(`The organizational unit '${text}' couldn't be found on '${store.url}'.`);
+    throw new UsageError(`The organizational unit '${printable(text)}' couldn't be found on '${printable(store.url)}'.`);
   }
-  const list = candidates.map((ou) => `    ${ou.CanonicalName}  Guid ${ou.Guid}`).join('\n');
+  const list = candidates.map((ou) => `    ${printable(ou.CanonicalName)}  Guid ${ou.Guid}`).join('\n');
   throw new UsageError(
-    `The organizational unit '${text}' matches multiple entries:\n${list}\n  Name it by its canonical name, DN or Guid.`,
+    `The organizational unit '${printable(text)}' matches multiple entries:\n${list}\n  Name it by its canonical name, DN or Guid.`,
   );
 }

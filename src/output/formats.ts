@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
 import { fold } from '../core/mailbox.js';
 import { csvField } from './csv.js';
-import { printable } from './escape.js';
+import { printable } from '../core/printable.js';
 import { csvValue, displayValue, type OutputRecord } from './values.js';
 import { BufferedWriter } from './writer.js';
 

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import { styleText } from 'node:util';
-import { printableLines } from './escape.js';
+import { printableLines } from '../core/printable.js';
 
 /**
  * Warnings and per-item errors on stderr, worded and prefixed like the Exchange Management Shell's,

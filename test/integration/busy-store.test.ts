@@ -12,7 +12,7 @@ import { bigStore } from '../helpers/big-store.js';
 import { casctl, sampleStore, tempDir } from '../helpers/cli.js';
 import { checkHistory } from '../helpers/history-checks.js';
 
-const IMPORTED = 50_000;
+const IMPORTED = 100_000;
 const WRITERS = [
   ['--filter', "Department -eq 'Dept 1'", '--pop-enabled', 'false'],
   ['--filter', "StateOrProvince -eq 'S1'", '--pop-enabled', 'true', '--imap-enabled', 'false'],

@@ -132,3 +132,17 @@ test('a megabyte in one value: the table cuts its column, list and json keep eve
   const read = await casctl(['get-user', 'jmueller', '-o', 'json', '--property', 'Department'], { store: huge });
   assert.equal(json<{ Department: string }[]>(read)[0]?.Department.length, 1_000_000 + '👩‍💻'.length);
 });
+
+test('an ambiguous identity lists each candidate on one line, whatever its Name holds', async () => {
+  const twins = join(tempDir(), 'twins.db');
+  copyFileSync(store, twins);
+  const db = new Database(twins);
+  db.prepare('UPDATE mailboxes SET name = ?').run('Twin\nWARNING: forged line');
+  db.close();
+  const result = await casctl(['set-casmailbox', 'Twin\nWARNING: forged line', '--pop-enabled', 'false'], { store: twins });
+  assert.equal(result.code, 1, result.stderr);
+  const lines = result.stderr.split('\n');
+  assert.ok(lines.some((l) => l.includes('matches multiple entries')), result.stderr);
+  assert.equal(lines.filter((l) => l.startsWith('WARNING: forged')).length, 0, result.stderr);
+  assert.equal(lines.filter((l) => l.includes('Twin\\nWARNING: forged line <')).length, 2, result.stderr);
+});

@@ -4,7 +4,7 @@ import { readPolicy } from '../../audit/policy.js';
 import { AUDIT_FORMATS, summarise, writeAuditReport, type AuditFormat } from '../../audit/report.js';
 import { runAudit, type RuleResult, type Violation } from '../../audit/run-audit.js';
 import type { CasSettingName, CasSettings, SettingWrite } from '../../store/directory-store.js';
-import { printable } from '../../output/escape.js';
+import { printable } from '../../core/printable.js';
 import { Messages } from '../../output/messages.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
 import { ChangePlan } from '../change-plan.js';

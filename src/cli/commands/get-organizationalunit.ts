@@ -1,7 +1,7 @@
 import { ExitCode } from '../../core/errors.js';
 import type { OrganizationalUnit } from '../../store/directory-store.js';
 import { chooseProperties, parseOutputFormat, render, type View } from '../../output/formats.js';
-import { printable } from '../../output/escape.js';
+import { printable } from '../../core/printable.js';
 import { Messages } from '../../output/messages.js';
 import { useColour, type CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';

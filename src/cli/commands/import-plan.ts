@@ -1,4 +1,4 @@
-import { printable } from '../../output/escape.js';
+import { printable } from '../../core/printable.js';
 import type { ImportSummary, ImportValue } from '../../store/directory-store.js';
 
 function shown(value: ImportValue): string {

@@ -3,7 +3,7 @@ import { PROTOCOLS } from '../../core/protocols.js';
 import { mailboxCsvBatches, type CsvFindings } from '../../input/mailbox-csv.js';
 import { hashPassword } from '../../input/password-hash.js';
 import { spoolBatches } from '../../input/spooled-batches.js';
-import { printable } from '../../output/escape.js';
+import { printable } from '../../core/printable.js';
 import { Messages } from '../../output/messages.js';
 import { servicesFor } from '../../services/services.js';
 import type { ImportSummary } from '../../store/directory-store.js';

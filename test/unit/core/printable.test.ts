@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
-import { printable, printableLines } from '../../../src/output/escape.js';
+import { printable, printableLines } from '../../../src/core/printable.js';
 import { Messages } from '../../../src/output/messages.js';
 
 test('printable escapes ESC sequences, other C0 controls and DEL as \\xHH', () => {
