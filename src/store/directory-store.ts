@@ -79,6 +79,12 @@ export interface ChangeRecord {
   CommandLine: string;
   UndoOf: number | null;
   Changes: ChangeItem[];
+  /**
+   * `Applying` while a run is still writing it, or after one that died (LDAP, which has no
+   * transaction: its Changes are what the run set out to change until the next change reconciles
+   * it); `Complete` otherwise, and always on SQLite.
+   */
+  State: 'Complete' | 'Applying';
 }
 
 /** A mailbox whose setting changed since a service last refreshed, with the value it holds now. */

@@ -60,6 +60,8 @@ describe('LDAP: kill -9 in the middle of a change', { skip: slapdSkipReason() },
         const missing = [...applied].filter((guid) => !listed.has(guid));
         t.diagnostic(`trial ${trial}: killed ${delayMs} ms into the modifies; ${applied.size} mailboxes have POP3 off, ${listed.size} listed in the history`);
         assert.deepEqual(missing, [], 'every applied change is in the history');
+        const killed = (await store.getChangeRecords({})).at(-1);
+        assert.equal(killed?.State, 'Applying', 'the record of the run that died says so');
       }
       assert.ok((await popDisabled(store)).size < COUNT, 'the kills came mid-change (else this test proves nothing)');
 
@@ -73,6 +75,7 @@ describe('LDAP: kill -9 in the middle of a change', { skip: slapdSkipReason() },
       assert.equal(listed.length, new Set(listed).size, 'each applied item in one change only');
       t.diagnostic(`after the next change: ${applied.size} applied, ${listed.length} listed`);
       assert.deepEqual(new Set(listed), applied, 'the history lists exactly what applied');
+      assert.ok((await store.getChangeRecords({})).every((r) => r.State === 'Complete'), 'reconciled and complete');
     } finally {
       await store.close();
       await slapd.stop();

@@ -18,8 +18,8 @@ interface ChangelogOptions extends GlobalOptions {
 }
 
 const VIEW: View = {
-  properties: ['Id', 'WhenChanged', 'User', 'SudoUser', 'Host', 'CommandLine', 'UndoOf', 'Mailboxes', 'Changes'],
-  defaults: ['Id', 'WhenChanged', 'User', 'SudoUser', 'Host', 'CommandLine', 'UndoOf', 'Mailboxes', 'Changes'],
+  properties: ['Id', 'WhenChanged', 'User', 'SudoUser', 'Host', 'CommandLine', 'UndoOf', 'Mailboxes', 'Changes', 'State'],
+  defaults: ['Id', 'WhenChanged', 'User', 'SudoUser', 'Host', 'CommandLine', 'UndoOf', 'Mailboxes', 'Changes', 'State'],
   table: ['Id', 'WhenChanged', 'User', 'Mailboxes', 'CommandLine'],
   id: 'Id',
 };
@@ -60,6 +60,7 @@ function toRecord(change: ChangeRecord): OutputRecord {
       Before: c.Before,
       After: c.After,
     })),
+    State: change.State,
   };
 }
 

@@ -398,6 +398,7 @@ export function toRecord(entry: LdapEntry): ParsedRecord | null {
   const id = Number(entry.first('casChangeId'));
   if (!Number.isInteger(id) || id <= 0) return null;
   const undoOf = entry.first('casChangeUndoOf');
+  const complete = (entry.first('casChangeState') ?? '').toLowerCase() === 'complete';
   return {
     record: {
       Id: id,
@@ -407,8 +408,9 @@ export function toRecord(entry: LdapEntry): ParsedRecord | null {
       Host: entry.first('casChangeHost') ?? '',
       CommandLine: entry.first('casChangeCommandLine') ?? '',
       UndoOf: undoOf === null ? null : Number(undoOf),
+      State: complete ? 'Complete' : 'Applying',
     },
-    complete: (entry.first('casChangeState') ?? '').toLowerCase() === 'complete',
+    complete,
   };
 }
 

@@ -139,6 +139,8 @@ function toChangeRecord(r: RecordRow, items: readonly ItemRow[]): ChangeRecord {
     Host: r.host,
     CommandLine: r.command_line,
     UndoOf: r.undo_of,
+    // One transaction: a record exists only once its change is whole.
+    State: 'Complete',
     Changes: items.map(
       ([guid, name, address, property, before, after]): ChangeItem => ({
         Guid: guid,
