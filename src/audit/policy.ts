@@ -7,7 +7,7 @@ import type { CasSettingName } from '../store/directory-store.js';
 import type { NamedIdentity } from '../core/select.js';
 import type { FilterAst } from '../filter/ast.js';
 import { FilterSyntaxError, parseFilter } from '../filter/index.js';
-import { shortText } from './printable.js';
+import { shortText } from './short-text.js';
 
 /** One rule of an audit policy (README "Audits"; schema/casctl-policy.schema.json). */
 export interface AuditRule {

@@ -10,7 +10,7 @@ import { openIdentitySource } from '../input/identity-file.js';
 import { identitiesFrom } from '../input/identity-source.js';
 import type { CasSettingName, DirectoryStore, MailboxQuery } from '../store/directory-store.js';
 import type { AuditPolicy, AuditRule, IdentitySource } from './policy.js';
-import { shortText } from './printable.js';
+import { shortText } from './short-text.js';
 
 export interface Violation {
   Guid: string;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { SHOWN_CHARACTERS, shortText } from '../../../src/audit/printable.js';
+import { SHOWN_CHARACTERS, shortText } from '../../../src/audit/short-text.js';
 
 test('shortText keeps a short line as it is', () => {
   assert.equal(shortText('hrim@tailspintoys.com'), 'hrim@tailspintoys.com');
