@@ -53,6 +53,18 @@ export function unsafeForDoveadm(name: string): boolean {
   return !/^[^\s\p{Cc}*?%-][^\s\p{Cc}*?%]*$/u.test(name);
 }
 
+/** Keyed by the command (as JSON): services that share one run it once. */
+interface RefreshPlan {
+  /** Per service Name: the change id it is marked refreshed through once the refresh worked. */
+  through: Map<string, number>;
+  flushes: Map<string, { argv: string[]; logins: Set<string> }>;
+  /** Per who+kill pair: user → the Dovecot services whose sessions must end. */
+  endings: Map<string, { who: string[]; kill: string[]; lost: Map<string, Set<string>> }>;
+  /** A configured per-mailbox kick, where who and kill cannot run. */
+  kicks: Map<string, { argv: string[]; users: Set<string> }>;
+  mailboxes: Set<string>;
+}
+
 /** doveadm kick's exit code when the user had no session: nothing to end is not a failure. */
 const KICK_NOTHING = 68;
 /** Calls in flight at once against one Dovecot: enough to hide each call's start-up, few enough not to crowd it. */
@@ -152,44 +164,7 @@ export class ServiceControl {
    * Nothing is marked refreshed unless every step worked: on failure the services stay pending.
    */
   async refresh(services: readonly Service[], progress?: RefreshProgress): Promise<RefreshResult> {
-    const states = await this.store.serviceStates();
-    const pendingByMark = new Map<number, PendingChanges>();
-    const through = new Map<string, number>();
-    const flushes = new Map<string, { argv: string[]; logins: Set<string> }>();
-    const endings = new Map<string, { who: string[]; kill: string[]; lost: Map<string, Set<string>> }>();
-    const kicks = new Map<string, { argv: string[]; users: Set<string> }>();
-    const mailboxes = new Set<string>();
-    for (const service of services) {
-      const mark = states.get(service.Name)?.refreshedThrough ?? 0;
-      let pending = pendingByMark.get(mark);
-      if (pending === undefined) {
-        pending = await this.store.pendingChanges(mark);
-        pendingByMark.set(mark, pending);
-      }
-      through.set(service.Name, pending.throughChangeId);
-      const commands = this.commands(service);
-      const relevant = pending.settings.filter((s) => s.property === service.protocol.property);
-      for (const setting of relevant) mailboxes.add(setting.PrimarySmtpAddress);
-      if (commands.flush !== null) {
-        const flush = getOrAdd(flushes, key(commands.flush), () => ({ argv: commands.flush as string[], logins: new Set<string>() }));
-        for (const setting of relevant) for (const login of setting.logins) flush.logins.add(login);
-      }
-      const lost = relevant.filter((s) => !s.enabled);
-      if (lost.length === 0) continue;
-      if (commands.who !== null && commands.kill !== null) {
-        const who = commands.who;
-        const kill = commands.kill;
-        const ending = getOrAdd(endings, key([...who, '\0', ...kill]), () => ({ who, kill, lost: new Map<string, Set<string>>() }));
-        for (const setting of lost) {
-          const lostServices = getOrAdd(ending.lost, setting.PrimarySmtpAddress, () => new Set<string>());
-          for (const name of service.protocol.dovecotServices) lostServices.add(name);
-        }
-      } else if (commands.kick !== null) {
-        const kick = getOrAdd(kicks, key(commands.kick), () => ({ argv: commands.kick as string[], users: new Set<string>() }));
-        for (const setting of lost) kick.users.add(setting.PrimarySmtpAddress);
-      }
-    }
-
+    const { through, flushes, endings, kicks, mailboxes } = await this.planRefresh(services);
     const result: RefreshResult = { mailboxes: mailboxes.size, flushedLogins: 0, sessionsEnded: 0, kickedMailboxes: 0, sessionsLeftOpen: [], unsafeNames: [] };
     try {
       const flushPlans = [...flushes.values()].map(({ argv, logins }) => {
@@ -241,6 +216,53 @@ export class ServiceControl {
       await this.store.markServicesRefreshed([service.Name], through.get(service.Name) ?? 0, this.now());
     }
     return result;
+  }
+
+  /**
+   * What a refresh of `services` must do, worked out before any command runs: per service the
+   * change id it will be marked through, and per distinct command the login names to flush and
+   * the sessions (user and Dovecot services) to end.
+   */
+  private async planRefresh(services: readonly Service[]): Promise<RefreshPlan> {
+    const states = await this.store.serviceStates();
+    const pendingByMark = new Map<number, PendingChanges>();
+    const through: RefreshPlan['through'] = new Map();
+    const flushes: RefreshPlan['flushes'] = new Map();
+    const endings: RefreshPlan['endings'] = new Map();
+    const kicks: RefreshPlan['kicks'] = new Map();
+    const mailboxes: RefreshPlan['mailboxes'] = new Set();
+    for (const service of services) {
+      const mark = states.get(service.Name)?.refreshedThrough ?? 0;
+      let pending = pendingByMark.get(mark);
+      if (pending === undefined) {
+        pending = await this.store.pendingChanges(mark);
+        pendingByMark.set(mark, pending);
+      }
+      through.set(service.Name, pending.throughChangeId);
+      const commands = this.commands(service);
+      const relevant = pending.settings.filter((s) => s.property === service.protocol.property);
+      for (const setting of relevant) mailboxes.add(setting.PrimarySmtpAddress);
+      if (commands.flush !== null) {
+        const flush = getOrAdd(flushes, key(commands.flush), () => ({ argv: commands.flush as string[], logins: new Set<string>() }));
+        for (const setting of relevant) for (const login of setting.logins) flush.logins.add(login);
+      }
+      const lost = relevant.filter((s) => !s.enabled);
+      if (lost.length === 0) continue;
+      if (commands.who !== null && commands.kill !== null) {
+        const who = commands.who;
+        const kill = commands.kill;
+        const ending = getOrAdd(endings, key([...who, '\0', ...kill]), () => ({ who, kill, lost: new Map<string, Set<string>>() }));
+        for (const setting of lost) {
+          const lostServices = getOrAdd(ending.lost, setting.PrimarySmtpAddress, () => new Set<string>());
+          for (const name of service.protocol.dovecotServices) lostServices.add(name);
+        }
+      } else if (commands.kick !== null) {
+        const kick = getOrAdd(kicks, key(commands.kick), () => ({ argv: commands.kick as string[], users: new Set<string>() }));
+        for (const setting of lost) kick.users.add(setting.PrimarySmtpAddress);
+      }
+    }
+
+    return { through, flushes, endings, kicks, mailboxes };
   }
 
   /** `doveadm auth cache flush` exits 0 even when it failed: its output says whether it worked. */
