@@ -19,6 +19,7 @@ class LineConnection {
   private readonly lines: string[] = [];
   private waiting: { resolve: (line: string) => void; reject: (error: Error) => void } | undefined;
   private ended: Error | undefined;
+  private lastLine: string | undefined;
 
   private constructor(
     readonly socket: Socket,
@@ -29,7 +30,8 @@ class LineConnection {
       this.buffer += chunk;
       let end: number;
       while ((end = this.buffer.indexOf('\n')) >= 0) {
-        this.lines.push(this.buffer.slice(0, end).replace(/\r$/, ''));
+        this.lastLine = this.buffer.slice(0, end).replace(/\r$/, '');
+        this.lines.push(this.lastLine);
         this.buffer = this.buffer.slice(end + 1);
       }
       this.deliver();
@@ -39,8 +41,10 @@ class LineConnection {
       this.deliver();
     };
     socket.on('error', (error) => finish(error));
-    socket.on('close', () => finish(new Error('connection closed by the server')));
-    socket.on('end', () => finish(new Error('connection closed by the server')));
+    // What the server said last tells why it hung up (a BYE with the reason, as a rule).
+    const closed = (): Error => new Error(`connection closed by the server${this.lastLine === undefined ? '' : ` after: ${this.lastLine}`}`);
+    socket.on('close', () => finish(closed()));
+    socket.on('end', () => finish(closed()));
   }
 
   static open(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<LineConnection> {
