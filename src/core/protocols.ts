@@ -7,7 +7,6 @@ export interface Protocol {
   /** Lower-case protocol name, also the LDAP `casEnabledService` value. */
   name: string;
   property: 'PopEnabled' | 'ImapEnabled';
-  useDefaultsProperty: 'PopUseProtocolDefaults' | 'ImapUseProtocolDefaults';
   /** Column of the SQLite `mailboxes` table. */
   column: 'pop_enabled' | 'imap_enabled';
   /** Values of Dovecot's %s that this protocol covers (plain and TLS listeners share the service name). */
@@ -18,14 +17,12 @@ export const PROTOCOLS: readonly Protocol[] = [
   {
     name: 'pop3',
     property: 'PopEnabled',
-    useDefaultsProperty: 'PopUseProtocolDefaults',
     column: 'pop_enabled',
     dovecotServices: ['pop3'],
   },
   {
     name: 'imap',
     property: 'ImapEnabled',
-    useDefaultsProperty: 'ImapUseProtocolDefaults',
     column: 'imap_enabled',
     dovecotServices: ['imap'],
   },

@@ -9,7 +9,6 @@ import { printableLines } from '../core/printable.js';
  */
 export class Messages {
   errors = 0;
-  warnings = 0;
 
   constructor(
     private readonly stderr: Writable,
@@ -17,7 +16,6 @@ export class Messages {
   ) {}
 
   warning(text: string): void {
-    this.warnings++;
     this.stderr.write(`${this.paint('yellow', 'WARNING:')} ${printableLines(text)}\n`);
   }
 

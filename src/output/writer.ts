@@ -2,12 +2,15 @@ import type { Writable } from 'node:stream';
 
 /**
  * Buffers small writes into large chunks and honours back-pressure, so a million-row
- * listing streams at disk speed with flat memory. EPIPE (e.g. `| head`) ends output quietly.
+ * listing streams at disk speed with flat memory. EPIPE (e.g. `| head`) ends output quietly;
+ * any other write error (a full disk under `> file`) comes back from the next write or flush,
+ * where the command's own error handling sees it, not from an event listener past it.
  */
 export class BufferedWriter {
   private buffer: string[] = [];
   private size = 0;
   private closed = false;
+  private failure: Error | undefined;
 
   constructor(
     private readonly stream: Writable,
@@ -15,17 +18,19 @@ export class BufferedWriter {
   ) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE') this.closed = true;
-      else throw error;
+      else this.failure ??= error;
     });
   }
 
   async write(text: string): Promise<void> {
+    if (this.failure !== undefined) throw this.failure;
     this.buffer.push(text);
     this.size += text.length;
     if (this.size >= this.chunkSize) await this.flush();
   }
 
   async flush(): Promise<void> {
+    if (this.failure !== undefined) throw this.failure;
     if (this.size === 0 || this.closed) {
       this.buffer = [];
       this.size = 0;
@@ -45,5 +50,6 @@ export class BufferedWriter {
         this.stream.on('close', done);
       });
     }
+    if (this.failure !== undefined) throw this.failure;
   }
 }

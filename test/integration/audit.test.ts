@@ -146,6 +146,14 @@ for (const kind of STORE_KINDS) {
       assert.equal(refusal.code, 2, 'no terminal, no --yes: refused');
     });
 
+    test('--fix counts the identities a rule names that are not found or ambiguous in its summary', async () => {
+      const store = await sampleStore(kind);
+      const path = policy('rules:\n  - name: Named\n    identities: [rzaher, nobody-here@tailspintoys.com]\n    expect: { PopEnabled: false }\n');
+      const result = await casctl(['audit', path, '--fix', '--yes', '-o', 'json'], { store });
+      const summary = json<{ Summary: { Changed: number; NotFound: number } }>(result).Summary;
+      assert.deepEqual([summary.Changed, summary.NotFound], [1, 1], result.stderr);
+    });
+
     test('--fix leaves max rules to the admin and says so', async () => {
       const store = await sampleStore(kind);
       const path = policy('rules:\n  - name: At most 5 have POP3\n    filter: "PopEnabled -eq $true"\n    max: 5\n');

@@ -73,7 +73,7 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
     }
     const plan = new ChangePlan(messages, options);
     const writes = fixPlan(results, messages, plan);
-    const code = await runChange(context, store, messages, { plan, writes, notFound: 0, ambiguous: 0 }, options);
+    const code = await runChange(context, store, messages, { plan, writes, ...problems.counts() }, options);
     const unfixable = results.some((r) => r.violations.some((v) => Object.keys(v.fix).length === 0));
     return code === ExitCode.Ok && unfixable ? ExitCode.Violations : code;
   }, options.fix === true ? 'write' : 'read');
