@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { mailboxCsvBatches } from '../../src/input/mailbox-csv.js';
 import type { DirectoryStore } from '../../src/store/directory-store.js';
+import { tempDir } from './cli.js';
 
 /** What each identity names in the sample directory, on every store (Exchange's -Identity rules). */
 export const IDENTITY_CASES: readonly [string, string[]][] = [
@@ -72,5 +76,14 @@ export function testIdentityResolution(store: () => DirectoryStore, cases: reado
     assert.equal(admin?.IsAdministrator, true);
     assert.equal(admin?.PopEnabled, false);
     assert.equal(admin?.ImapEnabled, false);
+  });
+  // Last: it adds a mailbox to the store the other cases read.
+  test('a wildcard with letters beyond ASCII searches every name a plain one does, the SamAccountName too', async () => {
+    const csv = join(tempDir(), 'juergen.csv');
+    writeFileSync(csv, 'Name,PrimarySmtpAddress,SamAccountName,UserPrincipalName\nJ. Schmidt,j.schmidt@tailspintoys.com,jürgen.s,jürgen.s@tailspintoys.com\n');
+    await store().importMailboxes(mailboxCsvBatches(csv, (plain) => plain), new Date());
+    assert.deepEqual(await resolvedNames(store(), 'jür*', true), ['J. Schmidt']);
+    assert.deepEqual(await resolvedNames(store(), 'JÜRGEN.S@*', true), ['J. Schmidt'], 'by UPN');
+    assert.deepEqual(await resolvedNames(store(), 'Jürgen.S', false), ['J. Schmidt']);
   });
 }

@@ -14,6 +14,9 @@ type BulkStatement = Statement<{ list: string }, MailboxRow>;
  * UserPrincipalName, any address, the canonical name and `DOMAIN\SamAccountName`.
  * Columns are NOCASE and indexed; non-ASCII text (which NOCASE does not fold) is compared folded.
  */
+/** The names a `*` wildcard searches, besides every email address. */
+const WILDCARD_COLUMNS = ['name', 'alias', 'display_name', 'sam_account_name', 'user_principal_name'];
+
 export class IdentityResolver {
   /** Bulk statements by projection: a batch of identities and the rows they name, in one query. */
   private readonly bulk = new Map<string, { addresses: BulkStatement; others: BulkStatement }>();
@@ -43,16 +46,14 @@ export class IdentityResolver {
     this.bySam = db.prepare<[string], { id: number; organizational_unit: string }>(
       'SELECT id, organizational_unit FROM mailboxes WHERE sam_account_name = ?',
     );
-    this.wildcard = db.prepare<{ pattern: string }, { id: number }>(
-      `SELECT id FROM mailboxes WHERE name LIKE :pattern ESCAPE '\\' OR alias LIKE :pattern ESCAPE '\\'
-         OR display_name LIKE :pattern ESCAPE '\\' OR sam_account_name LIKE :pattern ESCAPE '\\'
-         OR user_principal_name LIKE :pattern ESCAPE '\\'
-       UNION SELECT mailbox_id FROM email_addresses WHERE address LIKE :pattern ESCAPE '\\'`,
-    );
-    this.wildcardFolded = db.prepare<{ pattern: string }, { id: number }>(
-      `SELECT id FROM mailboxes WHERE casctl_fold(name) LIKE :pattern ESCAPE '\\'
-         OR casctl_fold(alias) LIKE :pattern ESCAPE '\\' OR casctl_fold(display_name) LIKE :pattern ESCAPE '\\'`,
-    );
+    // One list for both, so the ASCII and the folded wildcard search the same names (LDAP's too).
+    const like = (column: string): string => `${column} LIKE :pattern ESCAPE '\\'`;
+    const folded = (column: string): string => `casctl_fold(${column}) LIKE :pattern ESCAPE '\\'`;
+    const wildcardSql = (test: (column: string) => string): string =>
+      `SELECT id FROM mailboxes WHERE ${WILDCARD_COLUMNS.map(test).join(' OR ')}
+       UNION SELECT mailbox_id FROM email_addresses WHERE ${test('address')}`;
+    this.wildcard = db.prepare<{ pattern: string }, { id: number }>(wildcardSql(like));
+    this.wildcardFolded = db.prepare<{ pattern: string }, { id: number }>(wildcardSql(folded));
   }
 
   /**
