@@ -13,17 +13,27 @@ export interface AuditSummary {
   Passed: number;
   Failed: number;
   Violations: number;
+  /** Identities rules name that name no mailbox, or several. */
+  Errors: number;
 }
 
+const failed = (r: RuleResult): boolean => r.violations.length > 0 || r.errors.length > 0;
+
 export function summarise(results: readonly RuleResult[]): AuditSummary {
-  const failed = results.filter((r) => r.violations.length > 0).length;
-  return { Rules: results.length, Passed: results.length - failed, Failed: failed, Violations: results.reduce((n, r) => n + r.violations.length, 0) };
+  const failures = results.filter(failed).length;
+  return {
+    Rules: results.length,
+    Passed: results.length - failures,
+    Failed: failures,
+    Violations: results.reduce((n, r) => n + r.violations.length, 0),
+    Errors: results.reduce((n, r) => n + r.errors.length, 0),
+  };
 }
 
 const RULES_VIEW: View = {
-  properties: ['Result', 'Rule', 'Selected', 'Violations'],
-  defaults: ['Result', 'Rule', 'Selected', 'Violations'],
-  table: ['Result', 'Rule', 'Selected', 'Violations'],
+  properties: ['Result', 'Rule', 'Selected', 'Violations', 'Errors'],
+  defaults: ['Result', 'Rule', 'Selected', 'Violations', 'Errors'],
+  table: ['Result', 'Rule', 'Selected', 'Violations', 'Errors'],
   id: 'Rule',
 };
 
@@ -34,7 +44,7 @@ const VIOLATIONS_VIEW: View = {
   id: 'Guid',
 };
 
-const result = (r: RuleResult): 'Pass' | 'Fail' => (r.violations.length === 0 ? 'Pass' : 'Fail');
+const result = (r: RuleResult): 'Pass' | 'Fail' => (failed(r) ? 'Fail' : 'Pass');
 
 function violationRecord(rule: string, v: Violation): OutputRecord {
   return { Rule: rule, Guid: v.Guid, Name: v.Name, PrimarySmtpAddress: v.PrimarySmtpAddress, PopEnabled: v.PopEnabled, ImapEnabled: v.ImapEnabled, Reason: v.Reason };
@@ -45,7 +55,7 @@ function violationRecords(results: readonly RuleResult[]): OutputRecord[] {
 }
 
 function ruleRecords(results: readonly RuleResult[]): OutputRecord[] {
-  return results.map((r) => ({ Result: result(r), Rule: r.rule.name, Selected: r.selected, Violations: r.violations.length }));
+  return results.map((r) => ({ Result: result(r), Rule: r.rule.name, Selected: r.selected, Violations: r.violations.length, Errors: r.errors.length }));
 }
 
 /** table: the rules, then every violation; csv: one row per violation; json: everything; junit: one test case per rule. */
@@ -81,6 +91,7 @@ export async function writeAuditReport(
         Filter: r.rule.filterText ?? null,
         Expect: r.rule.expect ?? null,
         Max: r.rule.max ?? null,
+        Errors: r.errors,
       };
       await writer.write(`${i === 0 ? '\n  ' : ',\n  '}${JSON.stringify(rule).slice(0, -1)},"Violations":[`);
       for (const [j, v] of r.violations.entries()) {
@@ -112,15 +123,21 @@ async function junit(out: Writable, policy: AuditPolicy, results: readonly RuleR
   const writer = new BufferedWriter(out);
   const summary = summarise(results);
   await writer.write('<?xml version="1.0" encoding="UTF-8"?>\n');
-  await writer.write(`<testsuites name="casctl audit" tests="${summary.Rules}" failures="${summary.Failed}" errors="0">\n`);
-  await writer.write(`  <testsuite name="${xml(policy.path)}" tests="${summary.Rules}" failures="${summary.Failed}" errors="0" skipped="0">\n`);
+  // JUnit counts test cases: a rule with violations is a failure, one whose identities do not resolve an error.
+  const failures = results.filter((r) => r.violations.length > 0).length;
+  const errors = results.filter((r) => r.errors.length > 0).length;
+  await writer.write(`<testsuites name="casctl audit" tests="${summary.Rules}" failures="${failures}" errors="${errors}">\n`);
+  await writer.write(`  <testsuite name="${xml(policy.path)}" tests="${summary.Rules}" failures="${failures}" errors="${errors}" skipped="0">\n`);
   for (const r of results) {
     const name = xml(r.rule.name);
-    if (r.violations.length === 0) {
+    if (!failed(r)) {
       await writer.write(`    <testcase classname="casctl.audit" name="${name}"/>\n`);
       continue;
     }
     await writer.write(`    <testcase classname="casctl.audit" name="${name}">\n`);
+    for (const message of r.errors) {
+      await writer.write(`      <error type="identity" message="${xml(message.split('\n')[0] ?? message)}">${xml(message)}</error>\n`);
+    }
     for (const v of r.violations) {
       const message = `${v.Name} <${v.PrimarySmtpAddress}>: ${v.Reason}`;
       await writer.write(`      <failure type="violation" message="${xml(message)}">${xml(`${message}\nGuid: ${v.Guid}`)}</failure>\n`);

@@ -29,6 +29,11 @@ export interface RuleResult {
   /** Mailboxes the rule covers, exceptions left out. */
   selected: number;
   violations: Violation[];
+  /**
+   * Identities the rule names (in `identities` or a `file`) that name no mailbox, or several: the
+   * rule cannot vouch for them, so it fails. A typo must not turn CI green.
+   */
+  errors: string[];
 }
 
 const shown = (value: boolean): string => (value ? 'True' : 'False');
@@ -102,6 +107,7 @@ export async function runAudit(
   policy: AuditPolicy,
   stdin: Readable,
   report: (problem: SelectionProblem) => void,
+  stale: (rule: AuditRule, problem: SelectionProblem) => void,
 ): Promise<RuleResult[]> {
   const results: RuleResult[] = [];
   for (const rule of policy.rules) {
@@ -110,8 +116,15 @@ export async function runAudit(
     const inScope = (m: Mailbox): boolean => (ou === undefined || isWithin(m.OrganizationalUnit, ou)) && (rule.filter === undefined || evaluateFilter(rule.filter, m));
 
     const excepted = new Map<string, Mailbox>();
+    // An exception that names nothing is stale, not a failure: nobody is let off by it.
+    const exceptionProblem = (problem: SelectionProblem): void => (problem.kind === 'duplicate' ? report(problem) : stale(rule, problem));
+    const errors: string[] = [];
+    const identityProblem = (problem: SelectionProblem): void => {
+      if (problem.kind !== 'duplicate') errors.push(problem.message);
+      report(problem);
+    };
     if (rule.except !== undefined) {
-      for await (const { mailbox } of selectMailboxes(store, byIdentity(rule.except, stdin), report)) {
+      for await (const { mailbox } of selectMailboxes(store, byIdentity(rule.except, stdin), exceptionProblem)) {
         excepted.set(mailbox.Guid, mailbox);
       }
     }
@@ -123,7 +136,7 @@ export async function runAudit(
       const selection = rule.identities === undefined
         ? { ...scope, wildcards: true }
         : { ...scope, ...byIdentity(rule.identities, stdin) };
-      for await (const { mailbox } of selectMailboxes(store, selection, report)) {
+      for await (const { mailbox } of selectMailboxes(store, selection, identityProblem)) {
         if (excepted.has(mailbox.Guid)) continue;
         selected++;
         const violation = expectViolation(mailbox, rule);
@@ -150,7 +163,7 @@ export async function runAudit(
         else violations.push({ ...identity(mailbox), Reason: reason, fix: {} });
       }
     }
-    results.push({ rule, selected, violations });
+    results.push({ rule, selected, violations, errors });
   }
   return results;
 }

@@ -5,8 +5,8 @@ import { describe, test } from 'node:test';
 import { FIXTURES, casctl, json, sampleStore, STORE_KINDS, tempDir } from '../helpers/cli.js';
 
 interface AuditJson {
-  Summary: { Rules: number; Passed: number; Failed: number; Violations: number };
-  Rules: { Name: string; Result: string; Selected: number; Violations: { Name: string; PrimarySmtpAddress: string; Reason: string }[] }[];
+  Summary: { Rules: number; Passed: number; Failed: number; Violations: number; Errors: number };
+  Rules: { Name: string; Result: string; Selected: number; Errors: string[]; Violations: { Name: string; PrimarySmtpAddress: string; Reason: string }[] }[];
 }
 
 function policy(text: string, name = 'policy.yml'): string {
@@ -152,6 +152,24 @@ for (const kind of STORE_KINDS) {
       const result = await casctl(['audit', path, '--fix', '--yes', '-o', 'json'], { store });
       const summary = json<{ Summary: { Changed: number; NotFound: number } }>(result).Summary;
       assert.deepEqual([summary.Changed, summary.NotFound], [1, 1], result.stderr);
+    });
+
+    test('identities that name no mailbox, or several, fail their rule; a stale exception is only a warning', async () => {
+      const store = await sampleStore(kind);
+      // rzaher already has POP3 on, so without its two bad identities the rule would pass.
+      const path = policy('rules:\n  - name: Named\n    identities: [rzaher, rzahre, Chris Green]\n    expect: { PopEnabled: true }\n  - name: Excepted\n    identities: [rzaher]\n    except: [nobody-here@tailspintoys.com]\n    expect: { PopEnabled: true }\n');
+      const result = await casctl(['audit', path, '-o', 'json'], { store });
+      assert.equal(result.code, 5, result.stderr);
+      const report = json<AuditJson>(result);
+      assert.deepEqual([report.Summary.Failed, report.Summary.Violations, report.Summary.Errors], [1, 0, 2]);
+      assert.deepEqual(report.Rules.map((r) => [r.Name, r.Result, r.Errors.length]), [['Named', 'Fail', 2], ['Excepted', 'Pass', 0]]);
+      assert.match(result.stderr, /WARNING: Rule 'Excepted': an exception is stale: .*'nobody-here@tailspintoys\.com' couldn't be found/);
+      const junit = await casctl(['audit', path, '-o', 'junit'], { store });
+      assert.equal(junit.code, 5);
+      assert.match(junit.stdout, /<testsuites name="casctl audit" tests="2" failures="0" errors="1">/);
+      assert.equal((junit.stdout.match(/<error type="identity"/g) ?? []).length, 2);
+      const clean = policy('rules:\n  - name: Excepted\n    identities: [rzaher]\n    except: [nobody-here@tailspintoys.com]\n    expect: { PopEnabled: true }\n');
+      assert.equal((await casctl(['audit', clean], { store })).code, 0, 'a stale exception alone fails nothing');
     });
 
     test('--fix leaves max rules to the admin and says so', async () => {

@@ -64,9 +64,11 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
   return withStore(context, options, async (store) => {
     const problems = new ProblemCounter(messages);
-    const results = await runAudit(store, policy, context.stdin, problems.report);
+    const results = await runAudit(store, policy, context.stdin, problems.report, (rule, problem) =>
+      messages.warning(`Rule '${printable(rule.name)}': an exception is stale: ${problem.message}`),
+    );
     const summary = summarise(results);
-    messages.info(`Audit of ${policy.path}: ${summary.Rules} rules, ${summary.Passed} passed, ${summary.Failed} failed, ${summary.Violations} violations.`);
+    messages.info(`Audit of ${policy.path}: ${summary.Rules} rules, ${summary.Passed} passed, ${summary.Failed} failed, ${summary.Violations} violations, ${summary.Errors} identities that do not resolve.`);
     if (format !== undefined) {
       await writeAuditReport(context.stdout, format, policy, results, useColour(context.stdout, context.env), options.csvRaw === true);
       return summary.Failed > 0 ? ExitCode.Violations : ExitCode.Ok;
@@ -74,7 +76,8 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
     const plan = new ChangePlan(messages, options);
     const writes = fixPlan(results, messages, plan);
     const code = await runChange(context, store, messages, { plan, writes, ...problems.counts() }, options);
-    const unfixable = results.some((r) => r.violations.some((v) => Object.keys(v.fix).length === 0));
+    // A fix cannot settle a rule that names mailboxes that do not exist: that stays a failure.
+    const unfixable = results.some((r) => r.errors.length > 0 || r.violations.some((v) => Object.keys(v.fix).length === 0));
     return code === ExitCode.Ok && unfixable ? ExitCode.Violations : code;
   }, options.fix === true ? 'write' : 'read');
 }
