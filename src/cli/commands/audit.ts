@@ -76,8 +76,10 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
     const plan = new ChangePlan(messages, options);
     const writes = fixPlan(results, messages, plan);
     const code = await runChange(context, store, messages, { plan, writes, ...problems.counts() }, options);
-    // A fix cannot settle a rule that names mailboxes that do not exist: that stays a failure.
+    // A fix cannot settle a rule that names mailboxes that do not exist: that stays a failure. A
+    // --what-if fixed nothing, so every violation is still there.
     const unfixable = results.some((r) => r.errors.length > 0 || r.violations.some((v) => Object.keys(v.fix).length === 0));
-    return code === ExitCode.Ok && unfixable ? ExitCode.Violations : code;
+    const remaining = unfixable || (options.whatIf === true && summary.Failed > 0);
+    return code === ExitCode.Ok && remaining ? ExitCode.Violations : code;
   }, options.fix === true ? 'write' : 'read');
 }
