@@ -86,8 +86,19 @@ for (const version of DOVECOT_VERSIONS) {
       db.prepare('UPDATE mailboxes SET imap_enabled = 1 WHERE primary_smtp_address = ?').run(primary(TOTAL - 1));
       db.close();
 
-      const sessions = (from: number, open: typeof openImapSession, port: number, name: (i: number) => string): Promise<MailSession[]> =>
-        Promise.all(range(from, from + SESSIONS).map((i) => open(port, name(i), PASSWORD)));
+      // One at a time, each tried twice: right after the warm-up burst a 2.4 login process has once
+      // hung up on a LOGIN before answering it (seen 1 run in 6). These sessions are the test's
+      // fixtures, not its subject: what is asserted is what casctl does to them.
+      const sessions = async (from: number, open: typeof openImapSession, port: number, name: (i: number) => string): Promise<MailSession[]> => {
+        const opened: MailSession[] = [];
+        for (const i of range(from, from + SESSIONS)) {
+          opened.push(await open(port, name(i), PASSWORD).catch((error: unknown) => {
+            t.diagnostic(`Dovecot ${version}: opening a session of ${name(i)} failed once (${(error as Error).message}); trying again`);
+            return open(port, name(i), PASSWORD);
+          }));
+        }
+        return opened;
+      };
       const losing = await sessions(0, openImapSession, dovecot.imapPort, primary);
       const keptPop3 = await sessions(0, openPop3Session, dovecot.pop3Port, alias);
       const keptImap = await sessions(CHANGED, openImapSession, dovecot.imapPort, primary);
