@@ -1,6 +1,16 @@
 /** Checks that a SQLite store's change history explains its current state: no update was lost. */
 import Database from 'better-sqlite3';
 
+/** set-casmailbox selections over bigStore() that overlap one another: concurrent admins on the same mailboxes. */
+export const OVERLAPPING_WRITERS: readonly string[][] = [
+  ['--filter', "Department -eq 'Dept 1'", '--pop-enabled', 'false'],
+  ['--filter', "StateOrProvince -eq 'S1'", '--pop-enabled', 'true', '--imap-enabled', 'false'],
+  ['--filter', "Department -eq 'Dept 1' -or Department -eq 'Dept 2'", '--imap-enabled', 'true'],
+  ['--organizational-unit', 'Region 1', '--pop-enabled', 'false'],
+  ['--filter', "StateOrProvince -eq 'S1' -or StateOrProvince -eq 'S27'", '--pop-enabled', 'true'],
+  ['--organizational-unit', 'big.example/Region 3', '--imap-enabled', 'false', '--pop-enabled', 'false'],
+];
+
 export interface HistoryCheck {
   /** (Guid, property) whose last recorded After is not what the store holds. */
   mismatches: unknown[];

@@ -10,17 +10,9 @@ import Database from 'better-sqlite3';
 import { hashPassword } from '../../src/input/password-hash.js';
 import { bigStore } from '../helpers/big-store.js';
 import { casctl, sampleStore, tempDir } from '../helpers/cli.js';
-import { checkHistory } from '../helpers/history-checks.js';
+import { checkHistory, OVERLAPPING_WRITERS } from '../helpers/history-checks.js';
 
 const IMPORTED = 100_000;
-const WRITERS = [
-  ['--filter', "Department -eq 'Dept 1'", '--pop-enabled', 'false'],
-  ['--filter', "StateOrProvince -eq 'S1'", '--pop-enabled', 'true', '--imap-enabled', 'false'],
-  ['--filter', "Department -eq 'Dept 1' -or Department -eq 'Dept 2'", '--imap-enabled', 'true'],
-  ['--organizational-unit', 'Region 1', '--pop-enabled', 'false'],
-  ['--filter', "StateOrProvince -eq 'S1' -or StateOrProvince -eq 'S27'", '--pop-enabled', 'true'],
-  ['--organizational-unit', 'big.example/Region 3', '--imap-enabled', 'false', '--pop-enabled', 'false'],
-];
 
 test(`six concurrent writers beside an import of ${IMPORTED} mailboxes with passwords, three rounds: no exit 70, no lock error, no lost update`, async (t) => {
   const store = await bigStore(2_000);
@@ -37,7 +29,7 @@ test(`six concurrent writers beside an import of ${IMPORTED} mailboxes with pass
     const results = await Promise.all([
       casctl(['import', csv], { store }),
       casctl(['import', `${csv}.pop.csv`], { store }),
-      ...WRITERS.map((args) => casctl(['set-casmailbox', ...args, '--yes'], { store })),
+      ...OVERLAPPING_WRITERS.map((args) => casctl(['set-casmailbox', ...args, '--yes'], { store })),
     ]);
     t.diagnostic(`round ${round}: ${results.length} concurrent runs in ${Date.now() - started} ms`);
     for (const result of results) {

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { BIN, casctl } from '../helpers/cli.js';
 import { bigStore } from '../helpers/big-store.js';
-import { checkHistory } from '../helpers/history-checks.js';
+import { checkHistory, OVERLAPPING_WRITERS } from '../helpers/history-checks.js';
 
 const MAILBOXES = 20_000;
 
@@ -51,14 +51,7 @@ test('kill -9 at random moments of a bulk change leaves all-before or all-after,
 
 test('concurrent admins toggling overlapping mailboxes: no lock errors, no lost update, all in the history', async () => {
   const store = await bigStore(2_000);
-  const runs = [
-    ['--filter', "Department -eq 'Dept 1'", '--pop-enabled', 'false'],
-    ['--filter', "StateOrProvince -eq 'S1'", '--pop-enabled', 'true', '--imap-enabled', 'false'],
-    ['--filter', "Department -eq 'Dept 1' -or Department -eq 'Dept 2'", '--imap-enabled', 'true'],
-    ['--organizational-unit', 'Region 1', '--pop-enabled', 'false'],
-    ['--filter', "StateOrProvince -eq 'S1' -or StateOrProvince -eq 'S27'", '--pop-enabled', 'true'],
-    ['--organizational-unit', 'big.example/Region 3', '--imap-enabled', 'false', '--pop-enabled', 'false'],
-  ];
+  const runs = OVERLAPPING_WRITERS;
   const results = await Promise.all(
     [...runs, ...runs].map((args) => casctl(['set-casmailbox', ...args, '--yes'], { store })),
   );

@@ -152,13 +152,7 @@ export class ChangeLog {
    * left as it is: its intent blocks already list every item it may apply.
    */
   async reconcile(now = new Date()): Promise<number[]> {
-    const open = await this.connection.searchAll({
-      base: this.layout.containerDn,
-      scope: 'one',
-      filter: and([RECORD_CLASS, '(casChangeState=applying)']),
-      attributes: RECORD_ATTRIBUTES,
-      missingBaseIsEmpty: true,
-    });
+    const open = await this.applyingRecords();
     const done: number[] = [];
     for (const entry of open) {
       const parsed = toRecord(entry);
@@ -189,6 +183,17 @@ export class ChangeLog {
       done.push(id);
     }
     return done;
+  }
+
+  /** The records still `applying`: runs going on now, or runs that died. */
+  private applyingRecords(): Promise<LdapEntry[]> {
+    return this.connection.searchAll({
+      base: this.layout.containerDn,
+      scope: 'one',
+      filter: and([RECORD_CLASS, '(casChangeState=applying)']),
+      attributes: RECORD_ATTRIBUTES,
+      missingBaseIsEmpty: true,
+    });
   }
 
   /** For each (mailbox, setting) of `guids`, the item of the first change after `id` that names it. */
@@ -298,13 +303,7 @@ export class ChangeLog {
   async pending(afterChangeId: number, now: Date): Promise<PendingChanges> {
     const container = await this.connection.read(this.layout.containerDn, ['casLastChangeId']);
     let through = Number(container?.first('casLastChangeId') ?? '0');
-    const inFlight = await this.connection.searchAll({
-      base: this.layout.containerDn,
-      scope: 'one',
-      filter: and([RECORD_CLASS, '(casChangeState=applying)']),
-      attributes: RECORD_ATTRIBUTES,
-      missingBaseIsEmpty: true,
-    });
+    const inFlight = await this.applyingRecords();
     for (const entry of inFlight) {
       const parsed = toRecord(entry);
       if (parsed !== null && now.getTime() - Date.parse(parsed.record.WhenChanged) <= ABANDONED_AFTER_MS) {
