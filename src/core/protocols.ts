@@ -1,29 +1,79 @@
 /**
- * The mail access protocols casctl controls. Adding one (ManageSieve, SMTP AUTH) is one entry here:
- * the property it is shown and set as, the store column and the Dovecot service names (%s) it covers
- * (the Exchange-named services that cache it are in src/services/services.ts).
+ * The mail access protocols casctl controls: the one table everything protocol-specific derives
+ * from (the CAS settings and their options, mailbox fields, filter properties, CSV columns, output
+ * views, audit settings, change ordering, the services to refresh, the Dovecot services a login
+ * comes through). Adding a protocol (ManageSieve, SMTP AUTH) is one entry here plus the store
+ * drivers' own maps (SQLite column, LDAP value) and a migration.
+ *
+ * The order of the entries is the display order, and the order of a mailbox's change items.
  */
-export interface Protocol {
-  /** Lower-case protocol name, also the LDAP `casEnabledService` value. */
-  name: string;
-  property: 'PopEnabled' | 'ImapEnabled';
-  /** Column of the SQLite `mailboxes` table. */
-  column: 'pop_enabled' | 'imap_enabled';
-  /** Values of Dovecot's %s that this protocol covers (plain and TLS listeners share the service name). */
-  dovecotServices: string[];
+
+/** An Exchange-named service that caches a protocol's setting (Restart-Service / Get-Service). */
+export interface ProtocolService {
+  Name: string;
+  ShortName: string;
+  DisplayName: string;
 }
 
-export const PROTOCOLS: readonly Protocol[] = [
+export interface ProtocolDefinition {
+  /** Lower-case protocol name (as in `doveadm who`, and the key the store drivers map). */
+  name: string;
+  /** How Exchange writes it in messages: `POP3`, `IMAP4`. */
+  displayName: string;
+  /** The CAS setting: a boolean property of a mailbox, shown, filtered and set under this name. */
+  property: `${string}Enabled`;
+  /** Exchange's `<Protocol>UseProtocolDefaults`, read-only here. */
+  useDefaultsProperty: `${string}UseProtocolDefaults`;
+  /** Values of Dovecot's protocol variable this protocol covers (plain and TLS listeners share the service name). */
+  dovecotServices: readonly string[];
+  /** The services whose caches hold the setting. */
+  services: readonly ProtocolService[];
+}
+
+export const PROTOCOLS = [
   {
     name: 'pop3',
+    displayName: 'POP3',
     property: 'PopEnabled',
-    column: 'pop_enabled',
+    useDefaultsProperty: 'PopUseProtocolDefaults',
     dovecotServices: ['pop3'],
+    services: [
+      { Name: 'MSExchangePOP3', ShortName: 'pop3', DisplayName: 'Microsoft Exchange POP3' },
+      { Name: 'MSExchangePOP3BE', ShortName: 'pop3be', DisplayName: 'Microsoft Exchange POP3 Backend' },
+    ],
   },
   {
     name: 'imap',
+    displayName: 'IMAP4',
     property: 'ImapEnabled',
-    column: 'imap_enabled',
+    useDefaultsProperty: 'ImapUseProtocolDefaults',
     dovecotServices: ['imap'],
+    services: [
+      { Name: 'MSExchangeIMAP4', ShortName: 'imap4', DisplayName: 'Microsoft Exchange IMAP4' },
+      { Name: 'MSExchangeIMAP4BE', ShortName: 'imap4be', DisplayName: 'Microsoft Exchange IMAP4 Backend' },
+    ],
   },
-];
+] as const satisfies readonly ProtocolDefinition[];
+
+export type Protocol = (typeof PROTOCOLS)[number];
+export type ProtocolName = Protocol['name'];
+/** The CAS settings `set-casmailbox` changes. */
+export type CasSettingName = Protocol['property'];
+export type UseDefaultsName = Protocol['useDefaultsProperty'];
+export type CasSettings = Partial<Record<CasSettingName, boolean>>;
+
+const byProperty = new Map<string, Protocol>(PROTOCOLS.map((p) => [p.property, p]));
+
+/** The protocol whose CAS setting this is (exact name); undefined for any other text. */
+export function protocolOf(property: string): Protocol | undefined {
+  return byProperty.get(property);
+}
+
+export function isCasSetting(property: string): property is CasSettingName {
+  return byProperty.has(property);
+}
+
+/** Registry order of two CAS settings: how a mailbox's change items are ordered, on every store. */
+export function compareCasSettings(a: CasSettingName, b: CasSettingName): number {
+  return PROTOCOLS.findIndex((p) => p.property === a) - PROTOCOLS.findIndex((p) => p.property === b);
+}

@@ -1,4 +1,5 @@
 import { PROTOCOLS } from '../core/protocols.js';
+import { ENABLED_COLUMN } from '../store/sqlite/protocol-columns.js';
 import { AUTH_CONF, authInclude23, includeLine } from './auth-include.js';
 import { variables, type DovecotVersion } from './version.js';
 
@@ -29,7 +30,7 @@ function mailboxOf(user: string): string {
  * gets no rule, as without casctl. Built from the protocol registry.
  */
 function allowedExpression(protocol: string): string {
-  const cases = PROTOCOLS.flatMap((p) => p.dovecotServices.map((service) => `WHEN '${service}' THEN m.${p.column} AND NOT m.is_administrator`)).join(' ');
+  const cases = PROTOCOLS.flatMap((p) => p.dovecotServices.map((service) => `WHEN '${service}' THEN m.${ENABLED_COLUMN[p.name]} AND NOT m.is_administrator`)).join(' ');
   return `(CASE '${protocol}' ${cases} ELSE 1 END) = 1`;
 }
 

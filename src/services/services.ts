@@ -10,16 +10,9 @@ export interface Service {
   protocol: Protocol;
 }
 
-const protocol = (name: string): Protocol => PROTOCOLS.find((p) => p.name === name) as Protocol;
+export const SERVICES: readonly Service[] = PROTOCOLS.flatMap((protocol) => protocol.services.map((service) => ({ ...service, protocol })));
 
-export const SERVICES: readonly Service[] = [
-  { Name: 'MSExchangePOP3', ShortName: 'pop3', DisplayName: 'Microsoft Exchange POP3', protocol: protocol('pop3') },
-  { Name: 'MSExchangePOP3BE', ShortName: 'pop3be', DisplayName: 'Microsoft Exchange POP3 Backend', protocol: protocol('pop3') },
-  { Name: 'MSExchangeIMAP4', ShortName: 'imap4', DisplayName: 'Microsoft Exchange IMAP4', protocol: protocol('imap') },
-  { Name: 'MSExchangeIMAP4BE', ShortName: 'imap4be', DisplayName: 'Microsoft Exchange IMAP4 Backend', protocol: protocol('imap') },
-];
-
-/** Names or short names, any case, several at once; none means all four. */
+/** Names or short names, any case, several at once; none means all of them. */
 export function resolveServices(names: readonly string[]): Service[] {
   if (names.length === 0) return [...SERVICES];
   const chosen = new Set<Service>();

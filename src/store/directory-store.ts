@@ -1,5 +1,6 @@
 import type { Mailbox, MailboxField } from '../core/mailbox.js';
 import type { FilterAst } from '../filter/ast.js';
+import type { CasSettingName } from '../core/protocols.js';
 
 /** An organizational unit as Get-OrganizationalUnit would show it. */
 export interface OrganizationalUnit {
@@ -19,9 +20,7 @@ export interface MailboxQuery {
   limit?: number;
 }
 
-/** The CAS settings `set-casmailbox` changes. */
-export type CasSettingName = 'PopEnabled' | 'ImapEnabled';
-export type CasSettings = Partial<Record<CasSettingName, boolean>>;
+export type { CasSettingName, CasSettings } from '../core/protocols.js';
 
 /**
  * One setting to write to many mailboxes, set-based as the SQL that applies it. With `from`, only

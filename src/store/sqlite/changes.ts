@@ -1,4 +1,5 @@
 import { PROTOCOLS } from '../../core/protocols.js';
+import { ENABLED_COLUMN } from './protocol-columns.js';
 import { CHANGE_PAGE, type AppliedChange, type CasSettingName, type ChangeContext, type ChangeItem, type ChangeQuery, type ChangeRecord, type SettingWrite } from '../directory-store.js';
 import type { Db } from './connection.js';
 
@@ -20,7 +21,7 @@ export function applyCasChanges(db: Db, writes: readonly SettingWrite[], context
   );
   const stamp = context.when.toISOString();
   for (const protocol of PROTOCOLS) {
-    const column = protocol.column;
+    const column = ENABLED_COLUMN[protocol.name];
     const record = db.prepare(
       `INSERT OR IGNORE INTO change_items (change_id, mailbox_id, mailbox_guid, property, before, after)
        SELECT :changeId, m.id, m.guid, :property, m.${column}, :to

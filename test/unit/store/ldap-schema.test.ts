@@ -67,7 +67,7 @@ test("Dovecot's LDAP passdb: any address or the UPN, an enabled protocol and nev
     passFilter('2.4'),
     "(&(objectClass=casMailbox)(|(mail=%{user})(casEmailAddress=%{user})(casUserPrincipalName=%{user}))(|(objectClass=%{protocol | if('~', '^(pop3|imap)$', 'casNoSuchClass', 'casMailbox')})(&(casEnabledService=%{protocol})(!(casAdministrator=TRUE)))))",
   );
-  for (const protocol of PROTOCOLS) assert.ok(protocol.dovecotServices.includes(protocol.name), `${protocol.name}: %s must equal the casEnabledService value`);
+  for (const protocol of PROTOCOLS) assert.ok((protocol.dovecotServices as readonly string[]).includes(protocol.name), `${protocol.name}: %s must equal the casEnabledService value`);
   const ext = (options: Omit<Parameters<typeof ldapAuthFiles>[0], 'version' | 'directory'>): string =>
     ldapAuthFiles({ version: '2.3', directory: '/etc/dovecot', ...options }).get(LDAP_CONF) ?? '';
   const authBind = ext({ storeUrl: 'ldap://ldap.example.com:389/dc=tailspintoys,dc=com' });
