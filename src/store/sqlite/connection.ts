@@ -11,6 +11,9 @@ export type { Db } from './read-only.js';
 /** `read`: the command never writes, so a store the user may only read will do. `create`: `casctl init`. */
 export type StoreAccess = 'read' | 'write' | 'create';
 
+/** SQLite's private in-memory database: a whole store for unit tests, gone when it is closed. */
+export const IN_MEMORY = ':memory:';
+
 /**
  * Opens the SQLite directory store. The file is created in place with mode 0660 and never
  * replaced: Dovecot keeps reading the inode it opened, and shares the WAL with casctl. Its schema
@@ -18,6 +21,7 @@ export type StoreAccess = 'read' | 'write' | 'create';
  * byte for byte as it was.
  */
 export function openDatabase(path: string, access: StoreAccess): Db {
+  if (path === IN_MEMORY) return openInMemory();
   const exists = existsSync(path);
   if (!exists && access !== 'create') {
     throw new StoreError(
@@ -52,6 +56,14 @@ export function openDatabase(path: string, access: StoreAccess): Db {
   } catch (error) {
     throw explainSqliteError(error, path);
   }
+}
+
+/** No file to check or protect, no WAL to share: only the schema and the settings a store relies on. */
+function openInMemory(): Db {
+  const db = withFunctions(connect(IN_MEMORY, {}));
+  db.pragma('foreign_keys = ON');
+  migrate(db, IN_MEMORY);
+  return db;
 }
 
 function createFile(path: string): void {
