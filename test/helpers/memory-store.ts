@@ -5,6 +5,7 @@
  *   const store = await memoryStore([{ Name: 'Rand Zaher' }, { Name: 'Administrator', PopEnabled: true }]);
  */
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { CUSTOM_ATTRIBUTE_NUMBERS } from '../../src/core/mailbox.js';
 import { readMailboxCsv } from '../../src/input/mailbox-csv.js';
 import type { DirectoryStore, MailboxRecord } from '../../src/store/directory-store.js';
@@ -17,10 +18,11 @@ export type MailboxSeed = Partial<MailboxRecord> & Pick<MailboxRecord, 'Name'>;
 
 export const SEED_DOMAIN = 'example.com';
 
-/** A whole import record from a seed: the alias, addresses and logins follow from the Name unless given. */
+/** A whole, validated import record from a seed: the alias, addresses and logins follow from the Name unless given. */
 export function mailboxRecord(seed: MailboxSeed): MailboxRecord {
   const alias = seed.Alias ?? seed.Name.toLowerCase().replace(/[^a-z0-9]+/g, '.');
-  const address = seed.PrimarySmtpAddress ?? `${alias}@${SEED_DOMAIN}`;
+  // Addresses as a validated record holds them: lower case.
+  const address = (seed.PrimarySmtpAddress ?? `${alias}@${SEED_DOMAIN}`).toLowerCase();
   return {
     Guid: null,
     DistinguishedName: null,
@@ -58,4 +60,19 @@ export async function sampleMemoryStore(): Promise<DirectoryStore> {
   const store = emptyMemoryStore();
   await store.importMailboxes([await readMailboxCsv(join(FIXTURES, 'sample-directory.csv'), (plain) => `{PLAIN}${plain}`)], new Date('2026-01-01T00:00:00Z'));
   return store;
+}
+
+/** A store in memory holding these mailboxes for the tests of the file (or describe) that calls it. */
+export function useMemoryStore(mailboxes: readonly MailboxSeed[]): () => DirectoryStore {
+  let store: DirectoryStore | undefined;
+  before(async () => {
+    store = await memoryStore(mailboxes);
+  });
+  after(async () => {
+    await store?.close();
+  });
+  return () => {
+    if (store === undefined) throw new Error('the memory store is made before the tests run');
+    return store;
+  };
 }
