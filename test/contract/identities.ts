@@ -16,6 +16,15 @@ export function testIdentities(driver: StoreDriver): void {
       assert.deepEqual(resolved.get('nobody@nowhere') ?? [], [], 'unknown: absent or empty');
     });
 
+    test('wildcards at either end and inside; the UPN in any case', async () => {
+      const resolved = await store().resolveIdentities(['*zaher', 'rand*zaher', 'R*', 'Administrator@TAILSPINTOYS.COM'], { wildcards: true, fields: ['Name'] });
+      const named = (identity: string): string[] => (resolved.get(identity) ?? []).map((m) => m.Name).sort();
+      assert.deepEqual(named('*zaher'), ['Rand Zaher']);
+      assert.deepEqual(named('rand*zaher'), ['Rand Zaher']);
+      assert.deepEqual(named('R*'), ['Rand Kowalski', 'Rand Zaher', 'Randall Okafor', 'Randi Svensson', 'Randolph Bishop', 'Rita Walsh', 'Rosa Delgado', 'Ruben Rossi']);
+      assert.deepEqual(named('Administrator@TAILSPINTOYS.COM'), ['Administrator']);
+    });
+
     // The cases every store shares (test/helpers/identity-cases.ts); the last one adds a mailbox.
     testIdentityResolution(store, IDENTITY_CASES);
   });

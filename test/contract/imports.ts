@@ -132,6 +132,16 @@ export function testImports(driver: StoreDriver): void {
       assert.deepEqual((await store().findOrganizationalUnits('Legal')).map((ou) => ou.CanonicalName), ['tailspintoys.com/Europe/Legal']);
     });
 
+    test('a new primary address joins the stored ones: the old primary stays a proxy address', async () => {
+      const priya = await one(store(), 'praman');
+      const summary = await store().importMailboxes([[{ ...(await sampleRecord('praman')), Guid: priya.Guid, PrimarySmtpAddress: 'priya.r@tailspintoys.com', Given: [] }]], new Date());
+      assert.equal(summary.updated, 1);
+      const after = await one(store(), 'priya.r@tailspintoys.com');
+      assert.deepEqual([after.Guid, after.PrimarySmtpAddress, [...after.EmailAddresses].sort(), after.UserPrincipalName], [
+        priya.Guid, 'priya.r@tailspintoys.com', ['praman@tailspintoys.com', 'priya.r@tailspintoys.com', 'priya.raman@tailspintoys.com'], priya.UserPrincipalName,
+      ]);
+    });
+
     test(`batches that throw: ${driver.transactional ? 'nothing is imported' : 'the error comes through'}`, async () => {
       const before = await store().countMailboxes({});
       async function* feed(): AsyncGenerator<MailboxRecord[]> {

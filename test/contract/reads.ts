@@ -59,6 +59,8 @@ export function testReads(driver: StoreDriver): void {
       assert.equal(await store().countMailboxes({ organizationalUnit: 'tailspintoys.com/North America' }), 98);
       assert.equal(await store().countMailboxes({ organizationalUnit: 'tailspintoys.com/North America/Eng' }), 0);
       assert.equal(await store().countMailboxes({ organizationalUnit: 'tailspintoys.com/Nowhere' }), 0);
+      assert.equal(await store().countMailboxes({ organizationalUnit: 'TAILSPINTOYS.COM/north america/finance' }), 15, 'compared case-insensitively');
+      assert.equal(await store().countMailboxes({ organizationalUnit: 'tailspintoys.com' }), SAMPLE_SIZE, 'the domain holds every OU');
     });
 
     test('filters agree with the in-memory evaluator, alone and with an OU; counts agree with reads', async () => {
@@ -120,7 +122,8 @@ export function testReads(driver: StoreDriver): void {
       assert.deepEqual(await canonical('Engineering'), ['tailspintoys.com/Europe/Engineering', NA_ENGINEERING]);
       assert.deepEqual(await canonical('Engineering/Platform'), [`${NA_ENGINEERING}/Platform`]);
       assert.deepEqual(await canonical('North America'), ['tailspintoys.com/North America']);
-      for (const text of ['Nowhere', 'Finance/North America', 'tailspintoys.com/Europe/Finance', 'OU=Finance,DC=contoso,DC=com', '00000000-0000-4000-8000-000000000000']) {
+      // No wildcards for OUs, and the domain itself is no OU.
+      for (const text of ['Nowhere', '', 'Fin*', 'tailspintoys.com', 'Finance/North America', 'tailspintoys.com/Europe/Finance', 'OU=Finance,DC=contoso,DC=com', '00000000-0000-4000-8000-000000000000']) {
         assert.deepEqual(await canonical(text), [], text);
       }
     });
