@@ -1,16 +1,18 @@
+import { applyChange, mailboxLabels, settleSummary } from '../core/apply-change.js';
+import { decideChange } from '../core/change-decision.js';
 import { describeSummary, type ChangeSummary } from '../core/change-summary.js';
 import { ExitCode, ServiceError, UsageError } from '../core/errors.js';
 import type { PlanItem } from '../core/plan.js';
 import { PROTOCOLS } from '../core/protocols.js';
 import { servicesFor } from '../services/services.js';
-import type { AppliedChange, DirectoryStore, SettingWrite } from '../store/directory-store.js';
+import type { DirectoryStore, SettingWrite } from '../store/directory-store.js';
 import { render } from '../output/formats.js';
 import { printable } from '../core/printable.js';
 import type { Messages } from '../output/messages.js';
 import { BufferedWriter } from '../output/writer.js';
-import { changeContext } from './change-context.js';
 import { ChangePlan, describeChanges, SAMPLE, type ReportOptions } from './change-plan.js';
-import { useColour, type CommandContext } from './context.js';
+import { useColour } from '../output/colour.js';
+import type { CommandContext } from './context.js';
 
 /** A change worked out in full before anything is written (DESIGN.md §4: plan → confirm → apply → report). */
 export interface PlannedChange {
@@ -29,15 +31,9 @@ export interface ChangeOptions extends ReportOptions {
   atomic?: boolean;
 }
 
+/** Shows the first changes on stderr and asks; Ctrl-C or a closed terminal is a "no". */
 async function confirm(context: CommandContext, plan: ChangePlan): Promise<boolean> {
   const count = plan.counts.change;
-  const canAsk = context.stdin.isTTY === true && context.stderr.isTTY === true;
-  if (!canAsk) {
-    throw new UsageError(
-      `This would change ${count} mailboxes and there is no terminal to confirm on. ` +
-        'Review it with --what-if, then confirm with --yes (-Confirm:$false); nothing was changed.',
-    );
-  }
   const sample = plan.sample.map((item) => `  ${printable(item.Name)} <${printable(item.PrimarySmtpAddress)}>: ${describeChanges(item)}`);
   const more = count > SAMPLE ? [`  ... and ${count - SAMPLE} more`] : [];
   context.stderr.write(`${[`About to change ${count} mailboxes:`, ...sample, ...more].join('\n')}\n`);
@@ -45,13 +41,12 @@ async function confirm(context: CommandContext, plan: ChangePlan): Promise<boole
   try {
     return await ask({ message: `Change these ${count} mailboxes?`, default: false }, { input: context.stdin, output: context.stderr });
   } catch (error) {
-    // Ctrl-C or a closed terminal at the prompt is a "no".
     if ((error as Error).name === 'ExitPromptError') return false;
     throw error;
   }
 }
 
-/** Shows, confirms, applies and reports a planned change; returns the exit code. */
+/** Decides (src/core/change-decision.ts), confirms, applies and reports a planned change; returns the exit code. */
 export async function runChange(
   context: CommandContext,
   store: DirectoryStore,
@@ -65,39 +60,35 @@ export async function runChange(
   const failed = messages.errors > 0;
 
   const planSummary = plan.summary(planned.notFound, planned.ambiguous);
-  if (options.atomic === true && failed) {
-    messages.info(`Nothing was changed: --atomic, and ${messages.errors} item${messages.errors === 1 ? '' : 's'} failed.`);
+  const decision = decideChange({
+    toChange: plan.counts.change,
+    failed: messages.errors,
+    whatIf: options.whatIf === true,
+    yes: options.yes === true,
+    atomic: options.atomic === true,
+    canAsk: context.stdin.isTTY === true && context.stderr.isTTY === true,
+  });
+  if (decision.action === 'abort') {
+    if (decision.reason === 'no-terminal') throw new UsageError(decision.message);
+    messages.info(decision.message);
     await report(context, planned, { ...planSummary, Changed: 0 }, null, false, format);
     return ExitCode.PartialFailure;
   }
-  if (options.whatIf === true) {
+  if (decision.action === 'what-if') {
     await report(context, planned, planSummary, null, true, format);
     messages.info(describeSummary(planSummary, true));
     return failed ? ExitCode.PartialFailure : ExitCode.Ok;
   }
-  if (plan.counts.change > 1 && options.yes !== true && !(await confirm(context, plan))) {
+  if (decision.action === 'confirm' && !(await confirm(context, plan))) {
     messages.info('Nothing was changed.');
     return ExitCode.Ok;
   }
-  let applied: AppliedChange | null = null;
-  if (plan.counts.change > 0) {
-    applied = await store.applyCasChanges(planned.writes, changeContext(context, planned.undoOf === undefined ? {} : { undoOf: planned.undoOf }));
-  }
-  const summary = { ...planSummary };
-  // The store re-checked every write: report what it actually did. A store that cannot apply
-  // all entries in one transaction (LDAP) reports the ones that failed; the rest stand.
-  summary.Changed = applied?.mailboxes ?? 0;
+  const applied = plan.counts.change > 0 ? await applyChange(store, planned, context) : null;
+  const { summary, settledElsewhere } = settleSummary(planSummary, applied);
   const failures = applied?.failures ?? [];
-  const names = failures.length === 0 ? new Map<string, string>() : await namesOf(store, failures.map((f) => f.Guid));
-  for (const failure of failures) {
-    messages.error(`${printable(names.get(failure.Guid.toLowerCase()) ?? failure.Guid)}: ${failure.message}`);
-    summary.Failed++;
-  }
-  // Another admin may have changed some of these mailboxes between the plan and the write: they are
-  // counted where they ended up, so the summaries of concurrent runs add up.
-  const settledElsewhere = (applied === null ? 0 : planSummary.Changed) - failures.length - summary.Changed;
-  if (applied !== null && settledElsewhere !== 0) {
-    summary.Unchanged = Math.max(0, summary.Unchanged + settledElsewhere);
+  const names = await mailboxLabels(store, failures.map((f) => f.Guid));
+  for (const failure of failures) messages.error(`${printable(names.get(failure.Guid.toLowerCase()) ?? failure.Guid)}: ${failure.message}`);
+  if (settledElsewhere !== 0) {
     messages.warning(
       settledElsewhere > 0
         ? `${settledElsewhere} of the mailboxes to change already had the settings when the change was written: another change got there first.`
@@ -121,16 +112,7 @@ export async function runChange(
       messages.info(`For the change to take effect, run 'casctl refresh-service' or restart: ${services.join(', ')} (or use --restart next time).`);
     }
   }
-  return failed || (applied?.failures?.length ?? 0) > 0 ? ExitCode.PartialFailure : ExitCode.Ok;
-}
-
-/** `Name <address>` of the mailboxes a store failed to change, for their messages. */
-async function namesOf(store: DirectoryStore, guids: string[]): Promise<Map<string, string>> {
-  const names = new Map<string, string>();
-  for await (const page of store.findMailboxes({ guids }, ['Guid', 'Name', 'PrimarySmtpAddress'])) {
-    for (const m of page) names.set(m.Guid.toLowerCase(), `${m.Name} <${m.PrimarySmtpAddress}>`);
-  }
-  return names;
+  return failed || failures.length > 0 ? ExitCode.PartialFailure : ExitCode.Ok;
 }
 
 /** -o json: one machine-readable result on stdout. table: the plan itself, only for --what-if. */

@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import type { Actor } from '../core/actor.js';
 
 /** Everything a command touches outside itself, passed in so tests can supply their own. */
 export interface CommandContext {
@@ -10,9 +11,6 @@ export interface CommandContext {
   now: () => Date;
   /** The command line as typed, for the change history. */
   argv: readonly string[];
-}
-
-/** Colours only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
-export function useColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
-  return stream.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '') && env.TERM !== 'dumb';
+  /** Who runs the command, for the change history. */
+  actor: Actor;
 }

@@ -4,7 +4,8 @@ import { chooseProperties, parseOutputFormat, render, type View } from '../outpu
 import { fieldsFor, mailboxRecords } from '../output/mailbox-record.js';
 import { Messages } from '../output/messages.js';
 import type { OutputRecord } from '../output/values.js';
-import { useColour, type CommandContext } from './context.js';
+import { useColour } from '../output/colour.js';
+import type { CommandContext } from './context.js';
 import { withStore, type GlobalOptions } from './open.js';
 import { ProblemCounter } from './problems.js';
 import { parseResultSize, selectionFromOptions, type SelectionOptions } from './selection-options.js';

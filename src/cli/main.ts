@@ -1,5 +1,6 @@
 import { CasctlError, ExitCode } from '../core/errors.js';
 import { printableLines } from '../core/printable.js';
+import { currentActor } from './actor.js';
 import type { CommandContext } from './context.js';
 import { normaliseArgv } from './normalise-argv.js';
 import { buildProgram } from './program.js';
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     cwd: process.cwd(),
     now: () => new Date(),
     argv: process.argv.slice(2),
+    actor: currentActor(process.env),
   };
   const cli = buildProgram(context);
   try {

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { Messages } from '../output/messages.js';
 import { Progress } from '../output/progress.js';
-import type { RefreshProgress, RefreshResult } from '../services/service-control.js';
+import type { RefreshProgress, RefreshResult } from '../services/run-refresh.js';
 import type { Service } from '../services/services.js';
 
 /** A progress bar for a long refresh, on a terminal only (src/output/progress.ts). */

@@ -1,9 +1,11 @@
 import type { DirectoryStore } from '../store/directory-store.js';
 import { ServiceControl, type ServiceReport } from '../services/service-control.js';
+import { runCommand } from '../services/run-command.js';
 import { readServiceSetup } from '../services/service-config.js';
 import { chooseProperties, parseOutputFormat, render, type View } from '../output/formats.js';
 import { Messages } from '../output/messages.js';
-import { useColour, type CommandContext } from './context.js';
+import { useColour } from '../output/colour.js';
+import type { CommandContext } from './context.js';
 import { configFor, withStore, type GlobalOptions, type StoreUse } from './open.js';
 
 export interface ServiceOptions extends GlobalOptions {
@@ -22,7 +24,7 @@ export async function withServices<T>(
 ): Promise<T> {
   const config = configFor(context, options);
   const setup = readServiceSetup(config.services, config.path);
-  return withStore(context, options, (store) => work(new ServiceControl(setup, store, context.now), store), use);
+  return withStore(context, options, (store) => work(new ServiceControl(setup, store, context.now, runCommand), store), use);
 }
 
 const VIEW: View = {

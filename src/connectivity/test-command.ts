@@ -1,6 +1,6 @@
-import type { CommandContext } from '../cli/context.js';
-import { useColour } from '../cli/context.js';
+import type { Readable, Writable } from 'node:stream';
 import { ExitCode, UsageError } from '../core/errors.js';
+import { useColour } from '../output/colour.js';
 import { chooseProperties, parseOutputFormat, render, type View } from '../output/formats.js';
 import type { OutputRecord } from '../output/values.js';
 import type { LoginOutcome, LoginTarget, MailProtocol } from './login-result.js';
@@ -18,6 +18,14 @@ export interface ConnectivityOptions {
   property?: string[];
   /** `--csv-raw`: csv without formula neutralisation. */
   csvRaw?: boolean;
+}
+
+/** What a connectivity test reads and writes: the password prompt's terminal, the result's stream, the environment. */
+export interface ConnectivityStreams {
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
 }
 
 /** Test-ImapConnectivity / Test-PopConnectivity's result object. */
@@ -99,7 +107,7 @@ export function toResult(plan: ConnectivityPlan, outcome: LoginOutcome): Connect
 
 /** options → password → log in → render; 0 on Success, 1 on Failure. */
 export async function runConnectivityTest(
-  context: CommandContext,
+  context: ConnectivityStreams,
   protocol: MailProtocol,
   options: ConnectivityOptions,
   args: readonly string[],

@@ -6,6 +6,9 @@ export interface CommandResult {
   stderr: string;
 }
 
+/** Runs one argv; passed in (the CLI passes runCommand), so tests can assert the commands instead of running them. */
+export type CommandRunner = (argv: readonly string[], timeoutMs: number) => Promise<CommandResult>;
+
 export function showCommand(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }

@@ -8,7 +8,8 @@ import { printable } from '../../core/printable.js';
 import { Messages } from '../../output/messages.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
 import { ChangePlan } from '../change-plan.js';
-import { useColour, type CommandContext } from '../context.js';
+import { useColour } from '../../output/colour.js';
+import type { CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';
 import { ProblemCounter } from '../problems.js';
 

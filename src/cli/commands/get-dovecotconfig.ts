@@ -9,7 +9,8 @@ import { parseVersionOption, type DovecotVersion } from '../../dovecot/version.j
 import { Messages } from '../../output/messages.js';
 import { readServiceSetup } from '../../services/service-config.js';
 import { sqlitePath } from '../../store/open-store.js';
-import { useColour, type CommandContext } from '../context.js';
+import { useColour } from '../../output/colour.js';
+import type { CommandContext } from '../context.js';
 import { configFor, withStore, type GlobalOptions } from '../open.js';
 
 interface DovecotConfigOptions extends GlobalOptions {

@@ -3,7 +3,8 @@ import type { OrganizationalUnit } from '../../store/directory-store.js';
 import { chooseProperties, parseOutputFormat, render, type View } from '../../output/formats.js';
 import { printable } from '../../core/printable.js';
 import { Messages } from '../../output/messages.js';
-import { useColour, type CommandContext } from '../context.js';
+import { useColour } from '../../output/colour.js';
+import type { CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';
 
 interface OuOptions extends GlobalOptions {

@@ -7,8 +7,9 @@ import { printable } from '../../core/printable.js';
 import { Messages } from '../../output/messages.js';
 import { servicesFor } from '../../services/services.js';
 import type { ImportSummary } from '../../store/directory-store.js';
-import { changeContext } from '../change-context.js';
-import { useColour, type CommandContext } from '../context.js';
+import { changeContext } from '../../core/change-context.js';
+import { useColour } from '../../output/colour.js';
+import type { CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';
 import { describeImportPlan } from './import-plan.js';
 

@@ -3,8 +3,9 @@ import { SERVICES } from '../../services/services.js';
 import type { ChangeContext, DirectoryStore, PruneQuery, PruneResult } from '../../store/directory-store.js';
 import { Messages } from '../../output/messages.js';
 import { BufferedWriter } from '../../output/writer.js';
-import { changeContext } from '../change-context.js';
-import { useColour, type CommandContext } from '../context.js';
+import { changeContext } from '../../core/change-context.js';
+import { useColour } from '../../output/colour.js';
+import type { CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';
 import { parseSince } from './get-changelog.js';
 

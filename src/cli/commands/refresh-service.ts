@@ -1,7 +1,8 @@
 import { ExitCode } from '../../core/errors.js';
 import { resolveServices } from '../../services/services.js';
 import { Messages } from '../../output/messages.js';
-import { useColour, type CommandContext } from '../context.js';
+import { useColour } from '../../output/colour.js';
+import type { CommandContext } from '../context.js';
 import { refreshProgress, reportRefresh } from '../refresh-report.js';
 import { checkServiceOutput, renderServices, withServices, type ServiceOptions } from '../service-commands.js';
 

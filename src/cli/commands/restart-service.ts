@@ -1,7 +1,8 @@
 import { ExitCode } from '../../core/errors.js';
 import { resolveServices } from '../../services/services.js';
 import { Messages } from '../../output/messages.js';
-import { useColour, type CommandContext } from '../context.js';
+import { useColour } from '../../output/colour.js';
+import type { CommandContext } from '../context.js';
 import { checkServiceOutput, renderServices, withServices, type ServiceOptions } from '../service-commands.js';
 
 /** Restart-Service (-PassThru): restarts, then shows the services as Get-Service would. */

@@ -7,11 +7,13 @@ import { Messages } from '../../output/messages.js';
 import { Progress } from '../../output/progress.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
 import { ChangePlan } from '../change-plan.js';
-import { useColour, type CommandContext } from '../context.js';
+import { useColour } from '../../output/colour.js';
+import type { CommandContext } from '../context.js';
 import { ProblemCounter } from '../problems.js';
 import { configFor, withStore, type GlobalOptions } from '../open.js';
 import { PROTOCOLS } from '../../core/protocols.js';
 import { ServiceControl } from '../../services/service-control.js';
+import { runCommand } from '../../services/run-command.js';
 import { readServiceSetup } from '../../services/service-config.js';
 import { servicesFor } from '../../services/services.js';
 import { refreshProgress, reportRefresh } from '../refresh-report.js';
@@ -54,7 +56,7 @@ export async function run(context: CommandContext, options: SetOptions, args: st
   const services = servicesFor(PROTOCOLS.filter((p) => properties.includes(p.property)));
 
   return withStore(context, options, async (store) => {
-    const control = setup === undefined ? undefined : new ServiceControl(setup, store, context.now);
+    const control = setup === undefined ? undefined : new ServiceControl(setup, store, context.now, runCommand);
     if (control !== undefined && options.whatIf !== true) await control.ensureRunning(services);
     const problems = new ProblemCounter(messages);
     const progress = new Progress(context.stderr, 'Planning', undefined);

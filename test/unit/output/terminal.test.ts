@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import { useColour } from '../../../src/cli/context.js';
+import { useColour } from '../../../src/output/colour.js';
 import { Messages } from '../../../src/output/messages.js';
 import { Progress } from '../../../src/output/progress.js';
 

@@ -1,0 +1,49 @@
+import type { ChangeSummary } from './change-summary.js';
+import { changeContext, type ChangeSource } from './change-context.js';
+import type { AppliedChange, DirectoryStore, SettingWrite } from '../store/directory-store.js';
+
+/** A change decided on: what to write, and the change it undoes. */
+export interface DecidedChange {
+  /** Re-checked against the store inside the transaction, so a race never loses an update. */
+  writes: readonly SettingWrite[];
+  undoOf?: number;
+}
+
+/** Writes a decided change, recorded as made by `source`'s actor at `source`'s time. */
+export function applyChange(store: DirectoryStore, change: DecidedChange, source: ChangeSource): Promise<AppliedChange> {
+  return store.applyCasChanges(change.writes, changeContext(source, change.undoOf === undefined ? {} : { undoOf: change.undoOf }));
+}
+
+export interface SettledSummary {
+  summary: ChangeSummary;
+  /**
+   * Mailboxes the plan would change that another change had already settled when this one was
+   * written (negative: mailboxes unchanged when planned that were changed after all).
+   */
+  settledElsewhere: number;
+}
+
+/**
+ * The plan's summary, corrected by what the store did: it re-checked every write, and a store
+ * that cannot apply all entries in one transaction (LDAP) reports the ones that failed; the rest
+ * stand. Mailboxes another admin changed between the plan and the write are counted where they
+ * ended up, so the summaries of concurrent runs add up.
+ */
+export function settleSummary(planned: ChangeSummary, applied: AppliedChange | null): SettledSummary {
+  const summary = { ...planned, Changed: applied?.mailboxes ?? 0 };
+  const failures = applied?.failures?.length ?? 0;
+  summary.Failed += failures;
+  const settledElsewhere = applied === null ? 0 : planned.Changed - failures - summary.Changed;
+  if (settledElsewhere !== 0) summary.Unchanged = Math.max(0, summary.Unchanged + settledElsewhere);
+  return { summary, settledElsewhere };
+}
+
+/** `Name <address>` of the mailboxes a store failed to change, by lower-case Guid, for their messages. */
+export async function mailboxLabels(store: DirectoryStore, guids: readonly string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  if (guids.length === 0) return names;
+  for await (const page of store.findMailboxes({ guids }, ['Guid', 'Name', 'PrimarySmtpAddress'])) {
+    for (const m of page) names.set(m.Guid.toLowerCase(), `${m.Name} <${m.PrimarySmtpAddress}>`);
+  }
+  return names;
+}
