@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
+import { beforeEach, test } from 'node:test';
+import { runChange } from '../../../src/cli/change-flow.js';
+import { ChangePlan } from '../../../src/cli/change-plan.js';
+import type { CommandContext } from '../../../src/cli/context.js';
+import { ServiceError, UsageError } from '../../../src/core/errors.js';
+import { PLAN_FIELDS, planFor } from '../../../src/core/plan.js';
+import { mailboxCsvBatches } from '../../../src/input/mailbox-csv.js';
+import { Messages } from '../../../src/output/messages.js';
+import { readServiceSetup } from '../../../src/services/service-config.js';
+import { ServiceControl } from '../../../src/services/service-control.js';
+import { resolveServices } from '../../../src/services/services.js';
+import type { DirectoryStore } from '../../../src/store/directory-store.js';
+import { openStore } from '../../../src/store/open-store.js';
+import { tempDir } from '../../helpers/cli.js';
+
+function capture(): Writable & { text: () => string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  return Object.assign(stream, { text: () => chunks.join('') });
+}
+
+let store: DirectoryStore;
+let context: CommandContext & { stdout: ReturnType<typeof capture>; stderr: ReturnType<typeof capture> };
+
+beforeEach(async () => {
+  const dir = tempDir();
+  const csv = join(dir, 'people.csv');
+  writeFileSync(csv, 'Name,PrimarySmtpAddress\nA,a@example.org\nB,b@example.org\n');
+  store = await openStore(join(dir, 'unit.db'), dir, { create: true });
+  await store.importMailboxes(mailboxCsvBatches(csv, (p) => p), new Date());
+  context = {
+    stdin: new PassThrough(),
+    stdout: capture(),
+    stderr: capture(),
+    env: {},
+    cwd: dir,
+    now: () => new Date('2026-03-01T10:00:00Z'),
+    argv: ['set-casmailbox', '--filter', "Name -like '*'", '--imap-enabled', 'false'],
+    actor: { osUser: 'casadmin', sudoUser: 'alice', host: 'admin1.example.org' },
+  };
+});
+
+/** The plan of turning IMAP off on every mailbox, as set-casmailbox makes it. */
+async function imapOff(messages: Messages, output: string): Promise<{ plan: ChangePlan; writes: { property: 'ImapEnabled'; to: boolean; guids: string[] }[] }> {
+  const plan = new ChangePlan(messages, { output });
+  const guids: string[] = [];
+  for await (const page of store.findMailboxes({}, PLAN_FIELDS)) {
+    for (const mailbox of page) {
+      plan.add(planFor(mailbox, { ImapEnabled: false }, undefined));
+      guids.push(mailbox.Guid);
+    }
+  }
+  return { plan, writes: [{ property: 'ImapEnabled', to: false, guids }] };
+}
+
+const imapEnabled = async (): Promise<boolean[]> => {
+  const values: boolean[] = [];
+  for await (const page of store.findMailboxes({}, ['ImapEnabled'])) for (const m of page) values.push(m.ImapEnabled);
+  return values;
+};
+
+test('a bulk change with no terminal to confirm on is refused, and nothing is written', async () => {
+  const messages = new Messages(context.stderr, false);
+  const planned = await imapOff(messages, 'table');
+  await assert.rejects(runChange(context, store, messages, { ...planned, notFound: 0, ambiguous: 0 }, { output: 'table' }), (error: unknown) => {
+    assert.ok(error instanceof UsageError);
+    assert.equal(
+      error.message,
+      'This would change 2 mailboxes and there is no terminal to confirm on. Review it with --what-if, then confirm with --yes (-Confirm:$false); nothing was changed.',
+    );
+    return true;
+  });
+  assert.deepEqual(await imapEnabled(), [true, true]);
+});
+
+test('an applied change is recorded as the command context\'s actor and reported as JSON', async () => {
+  const messages = new Messages(context.stderr, false);
+  const planned = await imapOff(messages, 'json');
+  const code = await runChange(context, store, messages, { ...planned, notFound: 0, ambiguous: 0 }, { output: 'json', yes: true });
+  assert.equal(code, 0);
+  const result = JSON.parse(context.stdout.text()) as { WhatIf: boolean; ChangeId: number; Summary: Record<string, number>; Items: { Status: string }[] };
+  assert.deepEqual([result.WhatIf, result.Summary.Changed, result.Items.map((i) => i.Status)], [false, 2, ['change', 'change']]);
+  const [record] = await store.getChangeRecords({ id: result.ChangeId });
+  assert.deepEqual([record?.User, record?.SudoUser, record?.Host, record?.WhenChanged], ['casadmin', 'alice', 'admin1.example.org', '2026-03-01T10:00:00.000Z']);
+  assert.match(context.stderr.text(), new RegExp(`Recorded as change ${result.ChangeId}; undo it with: casctl undo ${result.ChangeId}`));
+  assert.deepEqual(await imapEnabled(), [false, false]);
+});
+
+test('a change committed but not made effective says so first, and which services stay pending', async () => {
+  const messages = new Messages(context.stderr, false);
+  const planned = await imapOff(messages, 'table');
+  const failingFlush = async (argv: readonly string[]) =>
+    argv.includes('flush') ? { exitCode: 0, stdout: '', stderr: 'Error: auth-master: Disconnected\n' } : { exitCode: 0, stdout: '', stderr: '' };
+  const control = new ServiceControl(readServiceSetup({ preset: 'dovecot' }, null), store, context.now, failingFlush);
+  const services = resolveServices(['imap4', 'imap4be']);
+  const makeEffective = async (): Promise<void> => {
+    await control.refresh(services);
+  };
+  await assert.rejects(runChange(context, store, messages, { ...planned, notFound: 0, ambiguous: 0, makeEffective }, { output: 'table', yes: true }), (error: unknown) => {
+    assert.ok(error instanceof ServiceError);
+    assert.match(error.message, /^Change \d+ is committed, but making it effective failed\. Flushing the login cache failed: 'doveadm auth cache flush -- a@example\.org b@example\.org' exited 0 but said:\n {2}Error: auth-master: Disconnected\n/);
+    assert.match(error.message, /\nStill pending on MSExchangeIMAP4, MSExchangeIMAP4BE: once Dovecot answers, run 'casctl refresh-service MSExchangeIMAP4 MSExchangeIMAP4BE'\.$/);
+    return true;
+  });
+  assert.deepEqual(await imapEnabled(), [false, false]);
+  assert.ok((await control.report(services)).every((r) => r.pending.length === 2));
+});
