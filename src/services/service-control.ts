@@ -1,5 +1,5 @@
 import { ServiceError } from '../core/errors.js';
-import { planRefresh } from './refresh-plan.js';
+import { planRefresh, type RefreshTarget } from './refresh-plan.js';
 import { failureMessage, type CommandResult, type CommandRunner } from './run-command.js';
 import { runRefresh, type RefreshProgress, type RefreshResult } from './run-refresh.js';
 import type { ServiceCommands, ServiceSetup } from './service-config.js';
@@ -116,7 +116,7 @@ export class ServiceControl {
   async refresh(services: readonly Service[], progress?: RefreshProgress): Promise<RefreshResult> {
     const states = await this.ledger.serviceStates();
     const pendingByMark = new Map<number, PendingSince>();
-    const targets = [];
+    const targets: RefreshTarget[] = [];
     for (const service of services) {
       const mark = states.get(service.Name)?.refreshedThrough ?? 0;
       let pending = pendingByMark.get(mark);
