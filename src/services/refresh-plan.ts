@@ -52,12 +52,12 @@ export interface RefreshPlan {
  * whitespace or control characters. Import refuses such addresses, but a directory casctl did
  * not fill (LDAP) may hold anything.
  */
-export function unsafeForDoveadm(name: string): boolean {
+function unsafeForDoveadm(name: string): boolean {
   return !/^[^\s\p{Cc}*?%-][^\s\p{Cc}*?%]*$/u.test(name);
 }
 
 /** The argv with `placeholder` replaced by `values` (none: the argument is dropped). */
-export function fill(argv: readonly string[], placeholder: string, values: readonly string[]): string[] {
+function fill(argv: readonly string[], placeholder: string, values: readonly string[]): string[] {
   return argv.flatMap((arg) => (arg === placeholder ? values : [arg]));
 }
 
