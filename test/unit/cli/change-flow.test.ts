@@ -1,21 +1,17 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
-import { beforeEach, test } from 'node:test';
+import { afterEach, beforeEach, test } from 'node:test';
 import { runChange } from '../../../src/cli/change-flow.js';
 import { ChangePlan } from '../../../src/cli/change-plan.js';
 import type { CommandContext } from '../../../src/cli/context.js';
 import { ServiceError, UsageError } from '../../../src/core/errors.js';
 import { PLAN_FIELDS, planFor } from '../../../src/core/plan.js';
-import { mailboxCsvBatches } from '../../../src/input/mailbox-csv.js';
 import { Messages } from '../../../src/output/messages.js';
 import { readServiceSetup } from '../../../src/services/service-config.js';
 import { ServiceControl } from '../../../src/services/service-control.js';
 import { resolveServices } from '../../../src/services/services.js';
 import type { DirectoryStore } from '../../../src/store/directory-store.js';
-import { openStore } from '../../../src/store/open-store.js';
-import { tempDir } from '../../helpers/cli.js';
+import { memoryStore } from '../../helpers/memory-store.js';
 
 function capture(): Writable & { text: () => string } {
   const chunks: string[] = [];
@@ -32,22 +28,20 @@ let store: DirectoryStore;
 let context: CommandContext & { stdout: ReturnType<typeof capture>; stderr: ReturnType<typeof capture> };
 
 beforeEach(async () => {
-  const dir = tempDir();
-  const csv = join(dir, 'people.csv');
-  writeFileSync(csv, 'Name,PrimarySmtpAddress\nA,a@example.org\nB,b@example.org\n');
-  store = await openStore(join(dir, 'unit.db'), dir, { create: true });
-  await store.importMailboxes(mailboxCsvBatches(csv, (p) => p), new Date());
+  store = await memoryStore(['A', 'B'].map((Name) => ({ Name, PrimarySmtpAddress: `${Name.toLowerCase()}@example.org` })));
   context = {
     stdin: new PassThrough(),
     stdout: capture(),
     stderr: capture(),
     env: {},
-    cwd: dir,
+    cwd: process.cwd(),
     now: () => new Date('2026-03-01T10:00:00Z'),
     argv: ['set-casmailbox', '--filter', "Name -like '*'", '--imap-enabled', 'false'],
     actor: { osUser: 'casadmin', sudoUser: 'alice', host: 'admin1.example.org' },
   };
 });
+
+afterEach(() => store.close());
 
 /** The plan of turning IMAP off on every mailbox, as set-casmailbox makes it. */
 async function imapOff(messages: Messages, output: string): Promise<{ plan: ChangePlan; writes: { property: 'ImapEnabled'; to: boolean; guids: string[] }[] }> {

@@ -1,13 +1,9 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { applyChange, mailboxLabels, settleSummary } from '../../../src/core/apply-change.js';
 import type { ChangeSummary } from '../../../src/core/change-summary.js';
-import { mailboxCsvBatches } from '../../../src/input/mailbox-csv.js';
 import type { DirectoryStore } from '../../../src/store/directory-store.js';
-import { openStore } from '../../../src/store/open-store.js';
-import { tempDir } from '../../helpers/cli.js';
+import { memoryStore } from '../../helpers/memory-store.js';
 
 const actor = { osUser: 'root', sudoUser: 'alice', host: 'mail1.example.org' };
 const source = { actor, now: () => new Date('2026-03-01T10:00:00Z'), argv: ['set-casmailbox', 'a@example.org', '--imap-enabled', 'false', '--password', 'hunter2'] };
@@ -16,12 +12,7 @@ let store: DirectoryStore;
 const guids: string[] = [];
 
 before(async () => {
-  const dir = tempDir();
-  const csv = join(dir, 'people.csv');
-  const rows = ['A,a@example.org', 'B,b@example.org', 'C,c@example.org'];
-  writeFileSync(csv, `Name,PrimarySmtpAddress\n${rows.join('\n')}\n`);
-  store = await openStore(join(dir, 'unit.db'), dir, { create: true });
-  await store.importMailboxes(mailboxCsvBatches(csv, (p) => p), new Date());
+  store = await memoryStore(['A', 'B', 'C'].map((Name) => ({ Name, PrimarySmtpAddress: `${Name.toLowerCase()}@example.org` })));
   for await (const page of store.findMailboxes({}, ['Guid', 'PrimarySmtpAddress'])) for (const m of page) guids.push(m.Guid);
 });
 
