@@ -2,15 +2,13 @@ import { applyChange, mailboxLabels, settleSummary } from '../core/apply-change.
 import { decideChange } from '../core/change-decision.js';
 import { describeSummary, type ChangeSummary } from '../core/change-summary.js';
 import { ExitCode, ServiceError, UsageError } from '../core/errors.js';
-import type { PlanItem } from '../core/plan.js';
 import { PROTOCOLS } from '../core/protocols.js';
 import { servicesFor } from '../services/services.js';
 import type { DirectoryStore, SettingWrite } from '../store/directory-store.js';
-import { render } from '../output/formats.js';
 import { printable } from '../core/printable.js';
 import type { Messages } from '../output/messages.js';
-import { BufferedWriter } from '../output/writer.js';
 import { ChangePlan, describeChanges, SAMPLE, type ReportOptions } from './change-plan.js';
+import { writeChangeResult, type ChangeFormat } from './change-report.js';
 import { useColour } from '../output/colour.js';
 import type { CommandContext } from './context.js';
 
@@ -115,44 +113,15 @@ export async function runChange(
   return failed || failures.length > 0 ? ExitCode.PartialFailure : ExitCode.Ok;
 }
 
-/** -o json: one machine-readable result on stdout. table: the plan itself, only for --what-if. */
+/** The change's result on stdout, in the format `-o` asked for (change-report.ts). */
 async function report(
   context: CommandContext,
   planned: PlannedChange,
   summary: ChangeSummary,
   changeId: number | null,
   whatIf: boolean,
-  format: 'table' | 'json',
+  format: ChangeFormat,
 ): Promise<void> {
-  const items = planned.plan.items ?? [];
-  if (format === 'table') {
-    if (whatIf) await planTable(context, items);
-    return;
-  }
-  const writer = new BufferedWriter(context.stdout);
-  await writer.write(`{"WhatIf":${whatIf},"ChangeId":${JSON.stringify(changeId)},"Summary":${JSON.stringify(summary)},"Items":[`);
-  let first = true;
-  for (const item of items) {
-    const json = {
-      Guid: item.Guid,
-      Name: item.Name,
-      PrimarySmtpAddress: item.PrimarySmtpAddress,
-      Identity: item.namedAs?.identity ?? null,
-      Source: item.namedAs?.source ?? null,
-      Status: item.status,
-      Changes: item.changes.map((c) => ({ Property: c.property, Before: c.before, After: c.after })),
-    };
-    await writer.write(`${first ? '\n  ' : ',\n  '}${JSON.stringify(json)}`);
-    first = false;
-  }
-  await writer.write(`${first ? '' : '\n'}]}\n`);
-  await writer.flush();
-}
-
-async function planTable(context: CommandContext, items: readonly PlanItem[]): Promise<void> {
-  const view = { properties: ['Name', 'PrimarySmtpAddress', 'Status', 'Changes'], defaults: [], table: [], id: 'Name' };
-  const rows = items
-    .filter((item) => item.status !== 'unchanged')
-    .map((item) => ({ Name: item.Name, PrimarySmtpAddress: item.PrimarySmtpAddress, Status: item.status, Changes: describeChanges(item) }));
-  await render(rows, context.stdout, { format: 'table', view, properties: view.properties, colour: useColour(context.stdout, context.env) });
+  const result = { WhatIf: whatIf, ChangeId: changeId, Summary: { ...summary } };
+  await writeChangeResult(context.stdout, planned.plan.items ?? [], result, format, useColour(context.stdout, context.env));
 }

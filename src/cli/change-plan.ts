@@ -1,11 +1,11 @@
 import type { ChangeSummary } from '../core/change-summary.js';
-import { UsageError } from '../core/errors.js';
 import { shownIdentity, type PlanItem, type PlanStatus } from '../core/plan.js';
 import type { CasSettingName } from '../store/directory-store.js';
 import { parseOutputFormat } from '../output/formats.js';
 import { printable } from '../core/printable.js';
 import type { Messages } from '../output/messages.js';
 import { displayValue } from '../output/values.js';
+import { CHANGE_FORMATS, type ChangeFormat } from './change-report.js';
 
 /** How many changes the confirmation prompt shows. */
 export const SAMPLE = 10;
@@ -13,7 +13,7 @@ export const SAMPLE = 10;
 /**
  * Exchange warns about every named mailbox a change leaves as it was; past this many, one line
  * counts the rest (a file of a million addresses would otherwise bury the errors that matter).
- * `-o json` still lists every item.
+ * `-o json` and `-o ndjson` still list every item.
  */
 const UNCHANGED_WARNINGS = 100;
 
@@ -30,11 +30,11 @@ export interface ReportOptions {
 /**
  * A change's plan, collected item by item: each item's message on stderr as it comes, the
  * counts, the first few changes for the prompt and the settings they touch; and the items
- * themselves only when a report lists them (`-o json`, `--what-if`), so that a plan over a
+ * themselves only when a report lists them (`-o json`, `-o ndjson`, `--what-if`), so that a plan over a
  * million mailboxes is not held in memory for nothing.
  */
 export class ChangePlan {
-  readonly format: 'table' | 'json';
+  readonly format: ChangeFormat;
   readonly counts: Record<PlanStatus, number> = { change: 0, unchanged: 0, refused: 0, conflict: 0 };
   /** The first SAMPLE items that change something. */
   readonly sample: PlanItem[] = [];
@@ -48,10 +48,8 @@ export class ChangePlan {
     private readonly messages: Messages,
     options: ReportOptions,
   ) {
-    const format = parseOutputFormat(options.output);
-    if (format !== 'table' && format !== 'json') throw new UsageError(`A change reports as table or json, not ${format}.`);
-    this.format = format;
-    this.items = format === 'json' || options.whatIf === true ? [] : undefined;
+    this.format = parseOutputFormat(options.output, CHANGE_FORMATS, 'for a change');
+    this.items = this.format !== 'table' || options.whatIf === true ? [] : undefined;
   }
 
   add(item: PlanItem): void {

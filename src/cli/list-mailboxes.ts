@@ -1,6 +1,6 @@
 import { ExitCode } from '../core/errors.js';
 import { selectMailboxBatches } from '../core/select.js';
-import { chooseProperties, parseOutputFormat, render, type View } from '../output/formats.js';
+import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat, render, type View } from '../output/formats.js';
 import { fieldsFor, mailboxRecords } from '../output/mailbox-record.js';
 import { Messages } from '../output/messages.js';
 import type { OutputRecord } from '../output/values.js';
@@ -20,7 +20,7 @@ export interface ListOptions extends GlobalOptions, SelectionOptions {
 
 /** get-mailbox, get-user and get-casmailbox: select, then render one view of the same mailboxes. */
 export async function listMailboxes(context: CommandContext, options: ListOptions, args: string[], view: View): Promise<number> {
-  const format = parseOutputFormat(options.output);
+  const format = parseOutputFormat(options.output, OUTPUT_FORMATS);
   const properties = chooseProperties(view, format, options.property);
   const resultSize = parseResultSize(options.resultSize);
   const selection = selectionFromOptions(context, options, args, true);

@@ -61,7 +61,7 @@ function connectivityOptions(command: Command, defaultPorts: string): Command {
     .option('--tls', 'TLS from the first byte (implicit TLS, as on 993/995)')
     .option('--timeout <seconds>', 'give up after this many seconds (default: 10)')
     .option('--password-file <path>', 'the password is the first line of this file ("-" is stdin); else CASCTL_TEST_PASSWORD, else a prompt on a terminal')
-    .option('-o, --output <format>', 'table, list, json or csv', 'table')
+    .option('-o, --output <format>', 'table, list, json, ndjson (one JSON object per line) or csv', 'table')
     .option('--csv-raw', CSV_RAW_HELP)
     .option('--property <names>', 'properties to show, comma-separated or repeated; * for all', commaList);
 }
@@ -70,13 +70,13 @@ const CSV_RAW_HELP = "with -o csv: leave cells that start with = + - @ tab or CR
 
 function outputOptions(command: Command): Command {
   return command
-    .option('-o, --output <format>', 'table, list, json, csv or id (one Guid per line, for pipelines)', 'table')
+    .option('-o, --output <format>', 'table, list, json, ndjson (one JSON object per line), csv or id (one Guid per line, for pipelines)', 'table')
     .option('--csv-raw', CSV_RAW_HELP)
     .option('--property <names>', 'properties to show, comma-separated or repeated; * for all', commaList);
 }
 
 /** plan → confirm → apply → report: the options of every command that changes the store. */
-function changeOptions(command: Command, outputHelp = 'table (the plan, with --what-if) or json (a machine-readable result)'): Command {
+function changeOptions(command: Command, outputHelp = 'table (the plan, with --what-if), json (a machine-readable result) or ndjson (one change item per line)'): Command {
   return command
     .option('-y, --yes', 'change several mailboxes without asking (-Confirm:$false)')
     .option('--what-if', 'show what would change, change nothing (-WhatIf)')
@@ -170,7 +170,7 @@ export function buildProgram(context: CommandContext): Cli {
       .option('--fix', "turn the violations into a change through set-casmailbox's plan, confirmation and history")
       .option('--allow-outside-files', "let the policy's rules name files outside the policy's directory")
       .option('--csv-raw', CSV_RAW_HELP),
-    'table, json, csv or junit (with --fix: table or json, the change)',
+    'table, json, csv or junit (with --fix: table, json or ndjson, the change)',
   ).action(run(() => import('./commands/audit.js')));
 
   changeOptions(
@@ -192,7 +192,7 @@ export function buildProgram(context: CommandContext): Cli {
     .requiredOption('--before <when>', 'records older than a date (2026-11-01, ISO 8601) or a span back from now (30m, 12h, 90d)')
     .option('-y, --yes', 'remove without asking (-Confirm:$false)')
     .option('--what-if', 'count what would be removed, remove nothing (-WhatIf)')
-    .option('-o, --output <format>', 'table (messages only) or json (a machine-readable result)', 'table')
+    .option('-o, --output <format>', 'table (messages only), json or ndjson (the result, one line)', 'table')
     .action(run(() => import('./commands/prune-changelog.js')));
 
   connectivityOptions(program.command('test-imapconnectivity'), '143, or 993 with --tls')

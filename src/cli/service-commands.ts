@@ -2,7 +2,7 @@ import type { DirectoryStore } from '../store/directory-store.js';
 import { ServiceControl, type ServiceReport } from '../services/service-control.js';
 import { runCommand } from '../services/run-command.js';
 import { readServiceSetup } from '../services/service-config.js';
-import { chooseProperties, parseOutputFormat, render, type View } from '../output/formats.js';
+import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat, render, type View } from '../output/formats.js';
 import { Messages } from '../output/messages.js';
 import { useColour } from '../output/colour.js';
 import type { CommandContext } from './context.js';
@@ -36,7 +36,7 @@ const VIEW: View = {
 
 /** Get-Service's columns, plus whether the service has changes it has not made effective yet. */
 export async function renderServices(context: CommandContext, options: ServiceOptions, reports: readonly ServiceReport[]): Promise<void> {
-  const format = parseOutputFormat(options.output);
+  const format = parseOutputFormat(options.output, OUTPUT_FORMATS);
   const properties = chooseProperties(VIEW, format, options.property);
   const rows = reports.map((r) => ({
     Status: r.status,
@@ -57,5 +57,5 @@ export async function renderServices(context: CommandContext, options: ServiceOp
 
 /** Validates `-o` and `--property` before any command runs. */
 export function checkServiceOutput(options: ServiceOptions): void {
-  chooseProperties(VIEW, parseOutputFormat(options.output), options.property);
+  chooseProperties(VIEW, parseOutputFormat(options.output, OUTPUT_FORMATS), options.property);
 }

@@ -1,7 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { useColour } from '../output/colour.js';
-import { chooseProperties, parseOutputFormat, render, type View } from '../output/formats.js';
+import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat, render, type View } from '../output/formats.js';
 import type { OutputRecord } from '../output/values.js';
 import type { LoginOutcome, LoginTarget, MailProtocol } from './login-result.js';
 import { resolvePassword } from './password.js';
@@ -113,7 +113,7 @@ export async function runConnectivityTest(
   args: readonly string[],
   login: (target: LoginTarget) => Promise<LoginOutcome>,
 ): Promise<number> {
-  const format = parseOutputFormat(options.output);
+  const format = parseOutputFormat(options.output, OUTPUT_FORMATS);
   const properties = chooseProperties(CONNECTIVITY_VIEW, format, options.property);
   const plan = planConnectivityTest(protocol, options, args);
   const password = await resolvePassword({

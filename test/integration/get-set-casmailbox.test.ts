@@ -162,5 +162,38 @@ for (const kind of STORE_KINDS) {
       assert.equal(yes.code, 0, yes.stderr);
       assert.equal((await cas(store, 'ebrunner@tailspintoys.com')).PopEnabled, false);
     });
+
+    test('-o ndjson: get-casmailbox writes the objects of -o json, one per line', async () => {
+      const store = await sampleStore(kind);
+      for (const extra of [[], ['--property', 'Name,PopEnabled']]) {
+        const args = ['get-casmailbox', '--organizational-unit', 'North America/Finance', ...extra];
+        const [lines, array] = await Promise.all([casctl([...args, '-o', 'ndjson'], { store }), casctl([...args, '-o', 'json'], { store })]);
+        assert.equal(lines.code, 0, lines.stderr);
+        assert.ok(lines.stdout.endsWith('\n'));
+        const rows = json<Row[]>(array);
+        assert.ok(rows.length > 5);
+        assert.deepEqual(lines.stdout.slice(0, -1).split('\n'), rows.map((row) => JSON.stringify(row)));
+      }
+      const none = await casctl(['get-casmailbox', '--filter', "Name -eq 'nobody'", '-o', 'ndjson'], { store });
+      assert.equal(none.code, 0, none.stderr);
+      assert.equal(none.stdout, '', 'no mailboxes, no lines');
+    });
+
+    test('-o ndjson: set-casmailbox --what-if writes one line per change item, the summary on stderr; applied likewise', async () => {
+      const store = await sampleStore(kind);
+      const args = ['set-casmailbox', '--organizational-unit', 'North America/Finance', '--pop-enabled', 'false', '--what-if'];
+      const [lines, whole] = await Promise.all([casctl([...args, '-o', 'ndjson'], { store }), casctl([...args, '-o', 'json'], { store })]);
+      assert.equal(lines.code, 0, lines.stderr);
+      const { Summary, Items } = json<{ Summary: Record<string, number>; Items: Row[] }>(whole);
+      assert.deepEqual(lines.stdout.slice(0, -1).split('\n'), Items.map((item) => JSON.stringify(item)));
+      assert.match(lines.stderr, new RegExp(`What if: would change ${Summary.Changed}, unchanged ${Summary.Unchanged},`));
+      assert.equal((await cas(store, 'hrim@tailspintoys.com')).PopEnabled, true, 'a what-if changes nothing');
+
+      const applied = await casctl(['set-casmailbox', 'rzaher', 'hrim@tailspintoys.com', '--imap-enabled', 'false', '--yes', '-o', 'ndjson'], { store });
+      assert.equal(applied.code, 0, applied.stderr);
+      const items = applied.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as Row);
+      assert.deepEqual(items.map((item) => `${String(item.Identity)} ${String(item.Status)}`).sort(), ['hrim@tailspintoys.com change', 'rzaher change']);
+      assert.match(applied.stderr, /Changed 2, .*Recorded as change \d+/s);
+    });
   });
 }

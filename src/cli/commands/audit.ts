@@ -1,10 +1,11 @@
-import { ExitCode, UsageError } from '../../core/errors.js';
+import { ExitCode } from '../../core/errors.js';
 import { planFor, WriteCollector } from '../../core/plan.js';
 import { readPolicy } from '../../audit/policy.js';
-import { AUDIT_FORMATS, summarise, writeAuditReport, type AuditFormat } from '../../audit/report.js';
+import { AUDIT_FORMATS, summarise, writeAuditReport } from '../../audit/report.js';
 import { runAudit, type RuleResult, type Violation } from '../../audit/run-audit.js';
 import type { CasSettingName, CasSettings, SettingWrite } from '../../store/directory-store.js';
 import { printable } from '../../core/printable.js';
+import { parseOutputFormat } from '../../output/formats.js';
 import { Messages } from '../../output/messages.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
 import { ChangePlan } from '../change-plan.js';
@@ -17,12 +18,6 @@ interface AuditOptions extends GlobalOptions, ChangeOptions {
   fix?: boolean;
   allowOutsideFiles?: boolean;
   csvRaw?: boolean;
-}
-
-function auditFormat(text: string): AuditFormat {
-  const format = AUDIT_FORMATS.find((f) => f === text.trim().toLowerCase());
-  if (format === undefined) throw new UsageError(`Unknown output format '${text}' for audit. Use one of: ${AUDIT_FORMATS.join(', ')}.`);
-  return format;
 }
 
 /**
@@ -60,7 +55,7 @@ function fixPlan(results: readonly RuleResult[], messages: Messages, plan: Chang
 
 /** Checks a policy against the store: 0 clean, 5 violations, 2 bad policy, 3 store unavailable. `--fix` goes through set-casmailbox's path. */
 export async function run(context: CommandContext, options: AuditOptions, args: string[]): Promise<number> {
-  const format = options.fix === true ? undefined : auditFormat(options.output);
+  const format = options.fix === true ? undefined : parseOutputFormat(options.output, AUDIT_FORMATS, 'for audit');
   const policy = await readPolicy(args[0] ?? '', { allowOutsideFiles: options.allowOutsideFiles === true });
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
   return withStore(context, options, async (store) => {

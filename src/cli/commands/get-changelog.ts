@@ -1,7 +1,7 @@
 import { ExitCode, UsageError } from '../../core/errors.js';
 import { selectMailboxes } from '../../core/select.js';
 import type { ChangeRecord } from '../../store/directory-store.js';
-import { chooseProperties, parseOutputFormat, render, type View } from '../../output/formats.js';
+import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat, render, type View } from '../../output/formats.js';
 import { Messages } from '../../output/messages.js';
 import type { OutputRecord } from '../../output/values.js';
 import { useColour } from '../../output/colour.js';
@@ -66,7 +66,7 @@ function toRecord(change: ChangeRecord): OutputRecord {
 }
 
 export async function run(context: CommandContext, options: ChangelogOptions): Promise<number> {
-  const format = parseOutputFormat(options.output);
+  const format = parseOutputFormat(options.output, OUTPUT_FORMATS);
   const properties = chooseProperties(VIEW, format, options.property);
   const since = options.since === undefined ? undefined : parseSince(options.since, context.now());
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));

@@ -1,6 +1,6 @@
 import { ExitCode } from '../../core/errors.js';
 import type { OrganizationalUnit } from '../../store/directory-store.js';
-import { chooseProperties, parseOutputFormat, render, type View } from '../../output/formats.js';
+import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat, render, type View } from '../../output/formats.js';
 import { printable } from '../../core/printable.js';
 import { Messages } from '../../output/messages.js';
 import { useColour } from '../../output/colour.js';
@@ -23,7 +23,7 @@ const VIEW: View = {
 
 /** Get-OrganizationalUnit: every OU, or those an identity names (what --organizational-unit would match). */
 export async function run(context: CommandContext, options: OuOptions, args: string[]): Promise<number> {
-  const format = parseOutputFormat(options.output);
+  const format = parseOutputFormat(options.output, OUTPUT_FORMATS);
   const properties = chooseProperties(VIEW, format, options.property);
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
   return withStore(context, options, async (store) => {

@@ -2,7 +2,7 @@ import { ExitCode, UsageError } from '../../core/errors.js';
 import { SERVICES } from '../../services/services.js';
 import type { ChangeContext, DirectoryStore, PruneQuery, PruneResult } from '../../store/directory-store.js';
 import { Messages } from '../../output/messages.js';
-import { BufferedWriter } from '../../output/writer.js';
+import { parseOutputFormat, render, type View } from '../../output/formats.js';
 import { changeContext } from '../../core/change-context.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
@@ -23,8 +23,7 @@ interface PruneOptions extends GlobalOptions {
  */
 export async function run(context: CommandContext, options: PruneOptions): Promise<number> {
   const before = parseSince(options.before, context.now(), '--before');
-  const format = options.output.trim().toLowerCase();
-  if (format !== 'table' && format !== 'json') throw new UsageError(`prune-changelog writes -o table or json, not '${options.output}'.`);
+  const format = parseOutputFormat(options.output, PRUNE_FORMATS, 'for prune-changelog');
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
   return withStore(
     context,
@@ -51,7 +50,7 @@ export async function run(context: CommandContext, options: PruneOptions): Promi
       if (result.records === 0) messages.info(`Nothing to prune: no change record older than ${before.toISOString()} that every service has refreshed past.`);
       else if (whatIf) messages.info(`What if: would remove ${describe(result)}.`);
       else messages.info(`Removed ${describe(result)}; recorded as change ${result.changeId ?? '?'}.`);
-      if (format === 'json') await writeJson(context, result, before, query.refreshedThrough, whatIf);
+      await writeResult(context, format, result, before, query.refreshedThrough, whatIf);
       return ExitCode.Ok;
     },
     // A what-if only reads: a store the user may only read will do, and nothing can write it.
@@ -100,9 +99,25 @@ async function confirm(context: CommandContext, plan: PruneResult): Promise<bool
   }
 }
 
-async function writeJson(context: CommandContext, result: PruneResult, before: Date, refreshedThrough: number, whatIf: boolean): Promise<void> {
-  const writer = new BufferedWriter(context.stdout);
-  const json = {
+/** table: the messages say it all; json and ndjson: the result, one object on one line. */
+const PRUNE_FORMATS = ['table', 'json', 'ndjson'] as const;
+
+const RESULT_VIEW: View = {
+  properties: ['WhatIf', 'ChangeId', 'Before', 'RefreshedThrough', 'Records', 'Items', 'FirstId', 'LastId', 'KeptPending', 'KeptUndone'],
+  defaults: ['WhatIf', 'ChangeId', 'Before', 'RefreshedThrough', 'Records', 'Items', 'FirstId', 'LastId', 'KeptPending', 'KeptUndone'],
+  table: [],
+  id: 'ChangeId',
+};
+
+async function writeResult(
+  context: CommandContext,
+  format: (typeof PRUNE_FORMATS)[number],
+  result: PruneResult,
+  before: Date,
+  refreshedThrough: number,
+  whatIf: boolean,
+): Promise<void> {
+  const record = {
     WhatIf: whatIf,
     ChangeId: result.changeId,
     Before: before.toISOString(),
@@ -114,6 +129,12 @@ async function writeJson(context: CommandContext, result: PruneResult, before: D
     KeptPending: result.keptPending,
     KeptUndone: result.keptUndone,
   };
-  await writer.write(`${JSON.stringify(json)}\n`);
-  await writer.flush();
+  await render([record], context.stdout, {
+    format,
+    view: RESULT_VIEW,
+    properties: RESULT_VIEW.defaults,
+    colour: false,
+    shape: { kind: 'object' },
+    shown: () => null,
+  });
 }

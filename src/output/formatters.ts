@@ -1,0 +1,39 @@
+import { printable } from '../core/printable.js';
+import { csvField } from './csv.js';
+import { writeEach, type FormatInput, type Formatter } from './formatter.js';
+import { JSON_FORMATTER, NDJSON_FORMATTER } from './json-formats.js';
+import { TABLE_FORMATTER } from './table.js';
+import { csvValue, displayValue } from './values.js';
+import type { BufferedWriter } from './writer.js';
+
+/** Format-List: `Name : value` lines, a blank line between records. */
+async function list({ batches, columns }: FormatInput, writer: BufferedWriter): Promise<number> {
+  const width = Math.max(...columns.map((c) => c.length));
+  return writeEach(batches, writer, (record, index) => {
+    const lines = columns.map((c) => `${c.padEnd(width)} : ${printable(displayValue(record[c] ?? null))}`);
+    return `${index === 0 ? '\n' : ''}${lines.join('\n')}\n\n`;
+  });
+}
+
+/** Export-Csv: a header row even when there are no records; formulas neutralised unless raw. */
+async function csv({ batches, columns, csvRaw }: FormatInput, writer: BufferedWriter): Promise<number> {
+  await writer.write(`${columns.map((c) => csvField(c, csvRaw)).join(',')}\r\n`);
+  return writeEach(batches, writer, (record) => `${columns.map((c) => csvField(csvValue(record[c] ?? null), csvRaw)).join(',')}\r\n`);
+}
+
+/** One identity per line, for a pipeline into another casctl command. */
+async function id({ batches, id: property }: FormatInput, writer: BufferedWriter): Promise<number> {
+  return writeEach(batches, writer, (record) => `${displayValue(record[property] ?? null)}\n`);
+}
+
+/** Every output format by its `-o` name: each command offers these, or the subset it declares. */
+export const FORMATTERS = Object.freeze({
+  table: TABLE_FORMATTER,
+  list: { display: true, write: list },
+  json: JSON_FORMATTER,
+  ndjson: NDJSON_FORMATTER,
+  csv: { display: false, write: csv },
+  id: { display: false, write: id },
+} satisfies Record<string, Formatter>);
+
+export type OutputFormat = keyof typeof FORMATTERS;
