@@ -124,3 +124,16 @@ test('prune-changelog --what-if leaves the SQLite store byte-for-byte unchanged'
   assert.match(whatIf.stderr, /What if: would remove 1 change record \(change 1, 1 item\)/);
   assert.equal(checkpoint(), before);
 });
+
+test('-o ndjson: get-changelog writes one record per line, prune-changelog its result as the one line -o json writes', async () => {
+  const store = await sampleStore();
+  await ok(['set-casmailbox', 'rzaher', '--pop-enabled', 'false'], store);
+  await ok(['set-casmailbox', 'rzaher', '--imap-enabled', 'false'], store);
+  const [lines, array] = await Promise.all([ok(['get-changelog', '-o', 'ndjson'], store), ok(['get-changelog', '-o', 'json'], store)]);
+  assert.deepEqual(lines.stdout.trimEnd().split('\n'), json<Row[]>(array).map((row) => JSON.stringify(row)));
+  const args = ['prune-changelog', '--before', '2999-01-01', '--what-if'];
+  const [ndjson, whole] = await Promise.all([ok([...args, '-o', 'ndjson'], store), ok([...args, '-o', 'json'], store)]);
+  assert.equal(ndjson.stdout, whole.stdout);
+  assert.equal(json<Pruned>(ndjson).Records, 0, 'no service has refreshed past them');
+  assert.equal((await ok(args, store)).stdout, '', 'table: messages only');
+});
