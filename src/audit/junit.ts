@@ -21,38 +21,45 @@ const fields = (value: OutputValue): OutputRecord => (isFields(value) ? value : 
 
 /**
  * JUnit XML as CI systems read it, from the audit's JSON records (report.ts): one test case per
- * rule, one <failure> per violating mailbox, one <error> per identity that does not resolve.
+ * rule, one <failure> per violating mailbox, one <error> per identity that does not resolve. The
+ * envelope's head carries the counts the header needs first (Policy, Tests, Failures, Errors), so
+ * the rules stream.
  */
 async function junit({ batches, shape }: FormatInput, writer: BufferedWriter): Promise<number> {
-  const rules: OutputRecord[] = [];
-  for await (const batch of batches) rules.push(...batch);
-  const suite = shape.kind === 'envelope' ? text(shape.head.Policy) : '';
-  // JUnit counts test cases: a rule with violations is a failure, one whose identities do not resolve an error.
-  const failures = rules.filter((r) => list(r.Violations).length > 0).length;
-  const errors = rules.filter((r) => list(r.Errors).length > 0).length;
+  const head = shape.kind === 'envelope' ? shape.head : {};
+  const counts = `tests="${text(head.Tests)}" failures="${text(head.Failures)}" errors="${text(head.Errors)}"`;
   await writer.write('<?xml version="1.0" encoding="UTF-8"?>\n');
-  await writer.write(`<testsuites name="casctl audit" tests="${rules.length}" failures="${failures}" errors="${errors}">\n`);
-  await writer.write(`  <testsuite name="${xml(suite)}" tests="${rules.length}" failures="${failures}" errors="${errors}" skipped="0">\n`);
-  for (const rule of rules) {
-    const name = xml(text(rule.Name));
-    const violations = list(rule.Violations).map(fields);
-    const messages = list(rule.Errors).map(text);
-    if (violations.length === 0 && messages.length === 0) {
-      await writer.write(`    <testcase classname="casctl.audit" name="${name}"/>\n`);
-      continue;
+  await writer.write(`<testsuites name="casctl audit" ${counts}>\n`);
+  await writer.write(`  <testsuite name="${xml(text(head.Policy))}" ${counts} skipped="0">\n`);
+  let count = 0;
+  for await (const batch of batches) {
+    for (const rule of batch) {
+      count++;
+      await testCase(rule, writer);
     }
-    await writer.write(`    <testcase classname="casctl.audit" name="${name}">\n`);
-    for (const message of messages) {
-      await writer.write(`      <error type="identity" message="${xml(message.split('\n')[0] ?? message)}">${xml(message)}</error>\n`);
-    }
-    for (const v of violations) {
-      const message = `${text(v.Name)} <${text(v.PrimarySmtpAddress)}>: ${text(v.Reason)}`;
-      await writer.write(`      <failure type="violation" message="${xml(message)}">${xml(`${message}\nGuid: ${text(v.Guid)}`)}</failure>\n`);
-    }
-    await writer.write('    </testcase>\n');
   }
   await writer.write('  </testsuite>\n</testsuites>\n');
-  return rules.length;
+  return count;
+}
+
+/** A rule's test case: empty when it passed. */
+async function testCase(rule: OutputRecord, writer: BufferedWriter): Promise<void> {
+  const name = xml(text(rule.Name));
+  const violations = list(rule.Violations).map(fields);
+  const messages = list(rule.Errors).map(text);
+  if (violations.length === 0 && messages.length === 0) {
+    await writer.write(`    <testcase classname="casctl.audit" name="${name}"/>\n`);
+    return;
+  }
+  await writer.write(`    <testcase classname="casctl.audit" name="${name}">\n`);
+  for (const message of messages) {
+    await writer.write(`      <error type="identity" message="${xml(message.split('\n')[0] ?? message)}">${xml(message)}</error>\n`);
+  }
+  for (const v of violations) {
+    const message = `${text(v.Name)} <${text(v.PrimarySmtpAddress)}>: ${text(v.Reason)}`;
+    await writer.write(`      <failure type="violation" message="${xml(message)}">${xml(`${message}\nGuid: ${text(v.Guid)}`)}</failure>\n`);
+  }
+  await writer.write('    </testcase>\n');
 }
 
 /** Registered for audits only (report.ts): it reads an audit's rule records. */

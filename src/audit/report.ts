@@ -86,6 +86,12 @@ const RULE_VIEW: View = {
   id: 'Name',
 };
 
+/** What JUnit's header counts, before any rule is written: a rule with violations is a failure, one whose identities do not resolve an error. */
+function junitHead(policy: AuditPolicy, results: readonly RuleResult[]): OutputRecord {
+  const failures = results.filter((r) => r.violations.length > 0).length;
+  return { Policy: policy.path, Tests: results.length, Failures: failures, Errors: results.filter((r) => r.errors.length > 0).length };
+}
+
 /** table: the rules, then every violation; csv: one row per violation; json: everything; junit: one test case per rule. */
 export async function writeAuditReport(
   out: Writable,
@@ -107,8 +113,12 @@ export async function writeAuditReport(
     await render(violationRecords(results), out, { format, view: VIOLATIONS_VIEW, properties: VIOLATIONS_VIEW.defaults, colour: false, csvRaw });
     return;
   }
-  const head = { Policy: policy.path, Summary: { ...summarise(results) } };
-  await renderWith(AUDIT_FORMATTERS, results.map(ruleRecord), out, {
+  // A rule at a time: its violation records are made as it is written, not all of them first.
+  async function* rules(): AsyncGenerator<OutputRecord[]> {
+    for (const r of results) yield [ruleRecord(r)];
+  }
+  const head = format === 'json' ? { Policy: policy.path, Summary: { ...summarise(results) } } : junitHead(policy, results);
+  await renderWith(AUDIT_FORMATTERS, rules(), out, {
     format,
     view: RULE_VIEW,
     properties: RULE_VIEW.defaults,
