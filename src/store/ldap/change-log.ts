@@ -5,7 +5,7 @@ import { loginNames } from '../login-names.js';
 import { CHANGE_PAGE, type CasSettingName, type ChangeContext, type ChangeItem, type ChangeQuery, type ChangeRecord, type PendingChanges, type PendingSetting } from '../directory-store.js';
 import { chunks } from '../../core/concurrency.js';
 import type { LdapConnection, LdapEntry } from './connection.js';
-import { parseDn } from './dn.js';
+import { parseDn } from '../../core/dn-syntax.js';
 import { generalizedTime, isoFromGeneralizedTime } from './entries.js';
 import { ResultCode, resultCode } from './errors.js';
 import type { DirectoryLayout } from './layout.js';

@@ -1,27 +1,33 @@
-import { netbiosDomain } from '../../core/distinguished-name.js';
-import { fold, type Mailbox } from '../../core/mailbox.js';
-import { matchesWildcard } from '../../filter/text.js';
+import {
+  WILDCARD_PROPERTIES, exactProperties, matchesIdentity, parseIdentity, type IdentityForms, type IdentityProperty,
+} from '../../core/identity-forms.js';
+import type { Mailbox } from '../../core/mailbox.js';
 import { escapeValue } from '../../filter/to-ldap.js';
 import type { LdapConnection } from './connection.js';
 import { MAILBOX_ATTRIBUTES, MAILBOX_CLASS_FILTER, entryToMailbox } from './entries.js';
-import { keyOfDn, type DirectoryLayout } from './layout.js';
+import type { DirectoryLayout } from './layout.js';
 import { and } from './mailbox-search.js';
 import type { OrganizationalUnits } from './organizational-units.js';
 
-/** Attributes an exact identity is looked up in (the DN, canonical and DOMAIN\sam forms have their own lookups). */
-const EXACT_ATTRIBUTES = ['casGuid', 'cn', 'uid', 'casSamAccountName', 'casUserPrincipalName', 'mail', 'casEmailAddress'];
-/** Attributes `*` wildcards look in, as on SQLite: Name, Alias, DisplayName, SamAccountName, UPN, addresses. */
-const WILDCARD_ATTRIBUTES = ['cn', 'uid', 'displayName', 'casSamAccountName', 'casUserPrincipalName', 'casEmailAddress'];
+/** The attribute of each identity property (Name is the DN's leaf cn). */
+const ATTRIBUTE: Record<IdentityProperty, string> = {
+  Guid: 'casGuid',
+  Name: 'cn',
+  DisplayName: 'displayName',
+  Alias: 'uid',
+  SamAccountName: 'casSamAccountName',
+  UserPrincipalName: 'casUserPrincipalName',
+  PrimarySmtpAddress: 'mail',
+  EmailAddresses: 'casEmailAddress',
+};
 /** Identities per search: their equality tests go out as one OR. */
 const IDENTITIES_PER_SEARCH = 25;
 
 /**
- * Resolves identities as Exchange's -Identity does (and the SQLite store, identities.ts): exactly
- * and case-insensitively against Guid, DistinguishedName, Name, Alias, SamAccountName,
- * UserPrincipalName, any address, the canonical name and `DOMAIN\SamAccountName`; `*` wildcards
- * when asked. The server is asked for a superset (its matching ignores extra spaces, and
- * non-ASCII text is sent as wildcards, see looseTest) and every candidate is re-checked here with
- * fold(), so the result is exactly what the SQLite store returns. Every value sent is escaped.
+ * Resolves identities as core/identity-forms.ts decides (Exchange's -Identity, the same on every
+ * store). The server is asked for a superset (its matching ignores extra spaces, and non-ASCII
+ * text is sent as wildcards, see looseTest) and matchesIdentity decides on every candidate.
+ * Every value sent is escaped.
  */
 export class IdentityResolver {
   constructor(
@@ -32,51 +38,42 @@ export class IdentityResolver {
 
   async resolve(identities: readonly string[], wildcards: boolean): Promise<Map<string, Mailbox[]>> {
     const result = new Map<string, Map<string, Mailbox>>();
-    const exact: string[] = [];
+    const exact: { identity: string; forms: IdentityForms }[] = [];
     for (const identity of identities) {
       if (result.has(identity)) continue;
       result.set(identity, new Map());
-      const text = identity.trim();
-      if (text === '') continue;
-      if (wildcards && text.includes('*')) {
-        await this.collect(this.layout.baseDn, 'sub', wildcardFilter(text), [identity], (m) => matchesIdentityPattern(m, text), result);
+      const forms = parseIdentity(identity, wildcards);
+      if (forms === null) continue;
+      const matches = (m: Mailbox): boolean => matchesIdentity(m, forms);
+      if (forms.wildcard !== null) {
+        await this.collect(this.layout.baseDn, 'sub', wildcardFilter(forms.text), [identity], matches, result);
         continue;
       }
-      exact.push(identity);
-      await this.special(identity, text, result);
+      exact.push({ identity, forms });
+      await this.special(identity, forms, result);
     }
+    const byIdentity = new Map(exact.map(({ identity, forms }) => [identity, forms]));
     for (let i = 0; i < exact.length; i += IDENTITIES_PER_SEARCH) {
       const batch = exact.slice(i, i + IDENTITIES_PER_SEARCH);
-      const tests = batch.flatMap((identity) => EXACT_ATTRIBUTES.map((attribute) => looseTest(attribute, identity.trim())));
-      await this.collect(this.layout.baseDn, 'sub', `(|${tests.join('')})`, batch, (m, identity) => matchesExactly(m, identity.trim()), result);
+      const tests = batch.flatMap(({ forms }) => exactProperties(forms).map((p) => looseTest(ATTRIBUTE[p], forms.text)));
+      const check = (m: Mailbox, identity: string): boolean => matchesIdentity(m, byIdentity.get(identity) as IdentityForms);
+      await this.collect(this.layout.baseDn, 'sub', `(|${tests.join('')})`, batch.map((b) => b.identity), check, result);
     }
     return new Map([...result].map(([identity, found]) => [identity, [...found.values()]]));
   }
 
-  /** The DN, canonical-name and DOMAIN\SamAccountName forms. */
-  private async special(identity: string, text: string, result: Map<string, Map<string, Mailbox>>): Promise<void> {
-    const key = keyOfDn(text);
-    if (key !== null && text.includes('=') && this.layout.canonicalOf(text) !== null) {
-      await this.collect(text, 'base', MAILBOX_CLASS_FILTER, [identity], (m) => keyOfDn(m.DistinguishedName) === key, result);
+  /** The DN, canonical-name and DOMAIN\SamAccountName forms: each has a narrower search of its own. */
+  private async special(identity: string, forms: IdentityForms, result: Map<string, Map<string, Mailbox>>): Promise<void> {
+    const matches = (m: Mailbox): boolean => matchesIdentity(m, forms);
+    if (forms.distinguishedName !== null && this.layout.canonicalOf(forms.text) !== null) {
+      await this.collect(forms.text, 'base', MAILBOX_CLASS_FILTER, [identity], matches, result);
     }
-    const slash = text.lastIndexOf('/');
-    if (slash > 0) {
-      const ou = text.slice(0, slash);
-      const name = text.slice(slash + 1);
-      const ouDn = await this.units.dnOf(ou);
-      if (ouDn !== null && name !== '') {
-        const check = (m: Mailbox): boolean => fold(m.OrganizationalUnit) === fold(ou) && fold(m.Name) === fold(name);
-        await this.collect(ouDn, 'one', looseTest('cn', name), [identity], check, result);
-      }
+    if (forms.canonical !== null) {
+      const ouDn = await this.units.dnOf(forms.canonical.ou);
+      if (ouDn !== null) await this.collect(ouDn, 'one', looseTest(ATTRIBUTE.Name, forms.canonical.name), [identity], matches, result);
     }
-    const account = /^([^\\/]+)\\([^\\/]+)$/.exec(text);
-    if (account !== null) {
-      const [, domainPart = '', sam = ''] = account;
-      const check = (m: Mailbox): boolean => {
-        const domain = (m.OrganizationalUnit.split('/')[0] ?? '').toLowerCase();
-        return fold(m.SamAccountName) === fold(sam) && (fold(domainPart) === domain || domainPart.toUpperCase() === netbiosDomain(domain));
-      };
-      await this.collect(this.layout.baseDn, 'sub', looseTest('casSamAccountName', sam), [identity], check, result);
+    if (forms.domainAccount !== null) {
+      await this.collect(this.layout.baseDn, 'sub', looseTest(ATTRIBUTE.SamAccountName, forms.domainAccount.samAccountName), [identity], matches, result);
     }
   }
 
@@ -101,21 +98,6 @@ export class IdentityResolver {
   }
 }
 
-function matchesExactly(mailbox: Mailbox, text: string): boolean {
-  const wanted = fold(text);
-  const values = [
-    mailbox.Guid, mailbox.Name, mailbox.Alias, mailbox.SamAccountName, mailbox.UserPrincipalName, mailbox.PrimarySmtpAddress,
-    ...mailbox.EmailAddresses,
-  ];
-  return values.some((value) => fold(value) === wanted);
-}
-
-function matchesIdentityPattern(mailbox: Mailbox, pattern: string): boolean {
-  const folded = fold(pattern);
-  const values = [mailbox.Name, mailbox.Alias, mailbox.DisplayName, mailbox.SamAccountName, mailbox.UserPrincipalName, ...mailbox.EmailAddresses];
-  return values.some((value) => value !== '' && matchesWildcard(fold(value), folded));
-}
-
 /**
  * An equality test the server answers with a superset of fold()-equality: ASCII text as it is
  * (the server's case-insensitive match is the same, and looser about spaces); text with other
@@ -130,7 +112,7 @@ export function looseTest(attribute: string, text: string): string {
 /** A wildcard identity on every wildcard attribute; spaces and non-ASCII become `*` too (re-checked). */
 function wildcardFilter(pattern: string): string {
   const loose = pattern.replace(/[^\x21-\x7e]/gu, '*');
-  return `(|${WILDCARD_ATTRIBUTES.map((attribute) => substringTest(attribute, loose)).join('')})`;
+  return `(|${WILDCARD_PROPERTIES.map((property) => substringTest(ATTRIBUTE[property], loose)).join('')})`;
 }
 
 /** `a*b*c` as an RFC 4515 substring test; runs of `*` collapse; all stars is a presence test. */

@@ -8,11 +8,11 @@ import type { AppliedChange, ChangeContext, ImportItem, ImportSummary, MailboxRe
 import { CasWrites, enablesAdministrator, mergeRecord, newMailboxRecord, recordChanges } from '../import-merge.js';
 import { forEachConcurrently } from '../../core/concurrency.js';
 import type { LdapConnection, LdapEntry, Modification } from './connection.js';
-import { formatRdn } from './dn.js';
+import { formatRdn, keyOfDn } from '../../core/dn-syntax.js';
 import { MAILBOX_ATTRIBUTES, MAILBOX_CLASS_FILTER, entryToMailbox, recordAttributes } from './entries.js';
 import { ResultCode, diagnostic, isFatal, resultCode } from './errors.js';
 import { looseTest } from './identities.js';
-import { keyOfDn, type DirectoryLayout } from './layout.js';
+import type { DirectoryLayout } from './layout.js';
 import { and } from './mailbox-search.js';
 import type { OrganizationalUnits } from './organizational-units.js';
 

@@ -1,7 +1,7 @@
 import { parseCanonicalOu } from '../../core/distinguished-name.js';
 import { fold } from '../../core/mailbox.js';
 import { StoreError } from '../../core/errors.js';
-import { dnKey, formatDn, formatRdn, parseDn, relativeTo, type Rdn } from './dn.js';
+import { formatDn, formatRdn, parseDn, relativeTo, type Rdn } from '../../core/dn-syntax.js';
 
 /** The name of casctl's own container below the base DN (change history, service state). */
 export const CONTAINER_CN = 'casctl';
@@ -100,10 +100,4 @@ function leafLength(dn: string): number {
     else if (dn[i] === ',' || dn[i] === ';') return i;
   }
   return dn.length;
-}
-
-/** The key under which the directory considers two DNs the same; null for text that is no DN. */
-export function keyOfDn(dn: string): string | null {
-  const rdns = parseDn(dn);
-  return rdns === null ? null : dnKey(rdns);
 }

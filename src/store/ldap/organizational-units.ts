@@ -2,9 +2,9 @@ import { splitCanonical } from '../../core/distinguished-name.js';
 import { fold } from '../../core/mailbox.js';
 import type { OrganizationalUnit } from '../directory-store.js';
 import type { LdapConnection } from './connection.js';
-import { formatRdn, parseDn } from './dn.js';
+import { formatRdn, keyOfDn, parseDn } from '../../core/dn-syntax.js';
 import { ResultCode, resultCode } from './errors.js';
-import { keyOfDn, type DirectoryLayout } from './layout.js';
+import type { DirectoryLayout } from './layout.js';
 
 /**
  * The organizational units below the base DN (`organizationalUnit` entries), with their entryUUID

@@ -1,5 +1,5 @@
 import { StoreError } from '../../core/errors.js';
-import { formatDn, parseDn } from './dn.js';
+import { formatDn, parseDn } from '../../core/dn-syntax.js';
 
 /** `ldap://host:port/<base DN>` or `ldaps://...`, as an admin names an LDAP directory store. */
 export interface LdapStoreUrl {

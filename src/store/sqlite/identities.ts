@@ -1,80 +1,78 @@
 import type { Statement } from 'better-sqlite3';
-import { netbiosDomain } from '../../core/distinguished-name.js';
-import { fold, isAscii } from '../../core/mailbox.js';
+import { parseDn } from '../../core/dn-syntax.js';
+import {
+  ADDRESS_PROPERTIES, EXACT_PROPERTIES, IDENTITY_FIELDS, WILDCARD_PROPERTIES, exactProperties, matchesIdentity, parseIdentity, type IdentityForms, type IdentityProperty,
+} from '../../core/identity-forms.js';
+import { fold } from '../../core/mailbox.js';
 import { likePattern } from '../../filter/to-sql.js';
 import type { Db } from './connection.js';
-import { rowId, type MailboxRow } from './rows.js';
+import { projection, rowId, type MailboxRow } from './rows.js';
 
 /** A batch of identities (a JSON array) in, the rows of the mailboxes they name out. */
 type BulkStatement = Statement<{ list: string }, MailboxRow>;
 
-/**
- * The mailboxes identities name, as Exchange's -Identity resolves: exactly and
- * case-insensitively against Guid, DistinguishedName, Name, Alias, SamAccountName,
- * UserPrincipalName, any address, the canonical name and `DOMAIN\SamAccountName`.
- * Columns are NOCASE and indexed; non-ASCII text (which NOCASE does not fold) is compared folded.
- */
-/** The names a `*` wildcard searches, besides every email address. */
-const WILDCARD_COLUMNS = ['name', 'alias', 'display_name', 'sam_account_name', 'user_principal_name'];
+/** The column of each identity property; EmailAddresses is the email_addresses table. */
+const COLUMN: Record<Exclude<IdentityProperty, 'EmailAddresses'>, string> = {
+  Guid: 'guid',
+  Name: 'name',
+  DisplayName: 'display_name',
+  Alias: 'alias',
+  SamAccountName: 'sam_account_name',
+  UserPrincipalName: 'user_principal_name',
+  PrimarySmtpAddress: 'primary_smtp_address',
+};
 
+const columnsOf = (properties: readonly IdentityProperty[]): string[] =>
+  properties.flatMap((property) => (property === 'EmailAddresses' ? [] : [COLUMN[property]]));
+
+/** What the shared matcher reads of each candidate. */
+const CANDIDATE = projection(IDENTITY_FIELDS);
+
+/**
+ * The mailboxes identities name, as core/identity-forms.ts decides (Exchange's -Identity). The
+ * columns are NOCASE and indexed, which folds ASCII only: ASCII text is compared as it is, other
+ * text through casctl_fold. Plain identities go a batch per statement, straight from the indexes;
+ * the other forms collect candidates that the shared matcher then decides on.
+ */
 export class IdentityResolver {
   /** Bulk statements by projection: a batch of identities and the rows they name, in one query. */
   private readonly bulk = new Map<string, { addresses: BulkStatement; others: BulkStatement }>();
-  private readonly exact;
-  private readonly exactFolded;
-  private readonly canonical;
-  private readonly bySam;
-  private readonly wildcard;
-  private readonly wildcardFolded;
+  private readonly statements = new Map<string, Statement<{ value: string }, { id: number }>>();
 
-  constructor(private readonly db: Db) {
-    this.exact = db.prepare<{ id: string }, { id: number }>(
-      `SELECT id FROM mailboxes WHERE guid = :id OR distinguished_name = :id OR name = :id OR alias = :id
-         OR sam_account_name = :id OR user_principal_name = :id
-       UNION SELECT mailbox_id FROM email_addresses WHERE address = :id`,
-    );
-    this.exactFolded = db.prepare<{ id: string }, { id: number }>(
-      `SELECT id FROM mailboxes WHERE casctl_fold(name) = :id OR casctl_fold(alias) = :id
-         OR casctl_fold(distinguished_name) = :id OR casctl_fold(sam_account_name) = :id
-         OR casctl_fold(user_principal_name) = :id
-       UNION SELECT mailbox_id FROM email_addresses WHERE casctl_fold(address) = :id`,
-    );
-    this.canonical = db.prepare<{ ou: string; name: string }, { id: number; name: string; organizational_unit: string }>(
-      `SELECT id, name, organizational_unit FROM mailboxes WHERE organizational_unit = :ou
-         OR casctl_fold(organizational_unit) = casctl_fold(:ou)`,
-    );
-    this.bySam = db.prepare<[string], { id: number; organizational_unit: string }>(
-      'SELECT id, organizational_unit FROM mailboxes WHERE sam_account_name = ?',
-    );
-    // One list for both, so the ASCII and the folded wildcard search the same names (LDAP's too).
-    const like = (column: string): string => `${column} LIKE :pattern ESCAPE '\\'`;
-    const folded = (column: string): string => `casctl_fold(${column}) LIKE :pattern ESCAPE '\\'`;
-    const wildcardSql = (test: (column: string) => string): string =>
-      `SELECT id FROM mailboxes WHERE ${WILDCARD_COLUMNS.map(test).join(' OR ')}
-       UNION SELECT mailbox_id FROM email_addresses WHERE ${test('address')}`;
-    this.wildcard = db.prepare<{ pattern: string }, { id: number }>(wildcardSql(like));
-    this.wildcardFolded = db.prepare<{ pattern: string }, { id: number }>(wildcardSql(folded));
-  }
+  constructor(private readonly db: Db) {}
 
   /**
    * The rows (of the `select` list over `mailboxes m`, row id first) of the mailboxes each
-   * identity names; an identity that names none is absent. Plain identities are resolved a batch
-   * per statement; wildcards, non-ASCII text and the DN, canonical and DOMAIN\account forms one
-   * by one.
+   * identity names; an identity that names none is absent.
    */
   resolveMany(identities: readonly string[], wildcards: boolean, select: string): Map<string, MailboxRow[]> {
     const result = new Map<string, MailboxRow[]>();
     const addresses: string[] = [];
     const others: string[] = [];
+    const distinguishedNames = new Map<string, IdentityForms>();
     const single = new Map<string, number[]>();
     for (const identity of identities) {
-      const text = identity.trim();
-      if (!isAscii(text) || (wildcards && text.includes('*')) || text.includes('/') || text.includes('\\')) {
-        single.set(identity, this.resolve(identity, wildcards));
+      const forms = parseIdentity(identity, wildcards);
+      if (forms === null) continue;
+      if (!forms.ascii || forms.wildcard !== null || forms.canonical !== null || forms.domainAccount !== null) {
+        single.set(identity, this.resolve(forms));
       } else {
-        (text.includes('@') ? addresses : others).push(identity);
+        (forms.address ? addresses : others).push(identity);
+        if (forms.distinguishedName !== null) distinguishedNames.set(identity, forms);
       }
     }
+    this.resolveBatches(addresses, others, select, result);
+    // A DN the index does not hold as written may still name a mailbox (other spacing, escapes).
+    for (const [identity, forms] of distinguishedNames) if (!result.has(identity)) single.set(identity, this.resolve(forms));
+    if (single.size > 0) {
+      const byId = new Map(this.rowsById([...new Set([...single.values()].flat())], select).map((row) => [rowId(row), row]));
+      for (const [identity, found] of single) result.set(identity, found.map((id) => byId.get(id) as MailboxRow));
+    }
+    return result;
+  }
+
+  /** Plain ASCII identities: equality on the NOCASE indexes is exactly the shared matcher's answer. */
+  private resolveBatches(addresses: readonly string[], others: readonly string[], select: string, result: Map<string, MailboxRow[]>): void {
     const statements = this.bulkStatements(select);
     for (const [list, statement] of [[addresses, statements.addresses], [others, statements.others]] as const) {
       if (list.length === 0) continue;
@@ -87,18 +85,6 @@ export class IdentityResolver {
         else if (!rows.some((r) => rowId(r) === rowId(row))) rows.push(row);
       }
     }
-    if (single.size > 0) {
-      const ids = [...new Set([...single.values()].flat())];
-      const byId = new Map(
-        this.db
-          .prepare<[string], MailboxRow>(`SELECT ${select} FROM mailboxes m WHERE m.id IN (SELECT value FROM json_each(?))`)
-          .raw(true)
-          .all(JSON.stringify(ids))
-          .map((row) => [rowId(row), row]),
-      );
-      for (const [identity, found] of single) result.set(identity, found.map((id) => byId.get(id) as MailboxRow));
-    }
-    return result;
   }
 
   private bulkStatements(select: string): { addresses: BulkStatement; others: BulkStatement } {
@@ -107,53 +93,71 @@ export class IdentityResolver {
       // Each branch walks the batch and probes one NOCASE index. Text with an `@` (nearly every
       // line of a big identity file) can only be an address or a UPN: it skips the other probes.
       const branch = (column: string): string => `SELECT j.key AS k, m.id FROM json_each(:list) j JOIN mailboxes m ON m.${column} = j.value`;
-      const addressBranches = [branch('user_principal_name'), 'SELECT j.key AS k, e.mailbox_id AS id FROM json_each(:list) j JOIN email_addresses e ON e.address = j.value'];
-      const otherBranches = ['guid', 'distinguished_name', 'name', 'alias', 'sam_account_name'].map(branch);
+      // The primary address is one of email_addresses too.
+      const addressBranches = [...columnsOf(ADDRESS_PROPERTIES).filter((c) => c !== COLUMN.PrimarySmtpAddress).map(branch), 'SELECT j.key AS k, e.mailbox_id AS id FROM json_each(:list) j JOIN email_addresses e ON e.address = j.value'];
+      const otherColumns = ['distinguished_name', ...columnsOf(EXACT_PROPERTIES.filter((p) => !(ADDRESS_PROPERTIES as readonly string[]).includes(p)))];
       const query = (branches: string[]): BulkStatement =>
         this.db
           .prepare<{ list: string }, MailboxRow>(`SELECT ${select}, r.k FROM (${branches.join(' UNION ALL ')}) r JOIN mailboxes m ON m.id = r.id`)
           .raw(true);
-      statements = { addresses: query(addressBranches), others: query([...otherBranches, ...addressBranches]) };
+      statements = { addresses: query(addressBranches), others: query([...otherColumns.map(branch), ...addressBranches]) };
       this.bulk.set(select, statements);
     }
     return statements;
   }
 
-  resolve(identity: string, wildcards: boolean): number[] {
-    const text = identity.trim();
-    if (text.length === 0) return [];
-    const ids = new Set<number>();
-    if (wildcards && text.includes('*')) {
-      const statement = isAscii(text) ? this.wildcard : this.wildcardFolded;
-      const pattern = likePattern(isAscii(text) ? text : fold(text));
-      for (const row of statement.all({ pattern })) ids.add(row.id);
-      return [...ids];
+  /** The row ids of the mailboxes one identity names: candidates from the indexes, then the shared matcher. */
+  private resolve(forms: IdentityForms): number[] {
+    const candidates = new Set<number>();
+    const add = (sql: string, value: string): void => {
+      for (const row of this.statement(sql).all({ value })) candidates.add(row.id);
+    };
+    // ASCII text can use the NOCASE indexes; other text is compared folded, as fold() folds it.
+    const equal = (text: string): [test: (column: string) => string, value: string] =>
+      forms.ascii ? [(column) => `${column} = :value`, text] : [(column) => `casctl_fold(${column}) = :value`, fold(text)];
+    if (forms.wildcard !== null) {
+      const [test, value] = forms.ascii
+        ? [(column: string) => `${column} LIKE :value ESCAPE '\\'`, likePattern(forms.text)]
+        : [(column: string) => `casctl_fold(${column}) LIKE :value ESCAPE '\\'`, likePattern(forms.wildcard)];
+      add(anyOf(WILDCARD_PROPERTIES, test), value);
+    } else {
+      const [test, value] = equal(forms.text);
+      add(anyOf(exactProperties(forms), test, ['distinguished_name']), value);
+      const where = (column: string, text: string): void => {
+        const [columnTest, columnValue] = equal(text);
+        add(`SELECT id FROM mailboxes WHERE ${columnTest(column)}`, columnValue);
+      };
+      // A mailbox's DN leads with its Name: a DN spelled otherwise than stored still finds it.
+      const leaf = forms.distinguishedName === null ? undefined : parseDn(forms.text)?.[0]?.value;
+      if (leaf !== undefined) where(COLUMN.Name, leaf);
+      if (forms.canonical !== null) where('organizational_unit', forms.canonical.ou);
+      if (forms.domainAccount !== null) where(COLUMN.SamAccountName, forms.domainAccount.samAccountName);
     }
-    const direct = isAscii(text) ? this.exact.all({ id: text }) : this.exactFolded.all({ id: fold(text) });
-    for (const row of direct) ids.add(row.id);
-    this.addCanonical(text, ids);
-    this.addDomainAccount(text, ids);
-    return [...ids];
+    if (candidates.size === 0) return [];
+    return this.rowsById([...candidates], CANDIDATE.select)
+      .filter((row) => matchesIdentity(CANDIDATE.toMailbox(row), forms))
+      .map(rowId);
   }
 
-  /** `tailspintoys.com/North America/Finance/Rand Zaher` */
-  private addCanonical(text: string, ids: Set<number>): void {
-    const slash = text.lastIndexOf('/');
-    if (slash <= 0) return;
-    const name = fold(text.slice(slash + 1));
-    for (const row of this.canonical.all({ ou: text.slice(0, slash), name })) {
-      if (fold(row.name) === name) ids.add(row.id);
-    }
+  private rowsById(ids: readonly number[], select: string): MailboxRow[] {
+    return this.db
+      .prepare<[string], MailboxRow>(`SELECT ${select} FROM mailboxes m WHERE m.id IN (SELECT value FROM json_each(?)) ORDER BY m.id`)
+      .raw(true)
+      .all(JSON.stringify(ids));
   }
 
-  /** `TAILSPINTOYS\rzaher` or `tailspintoys.com\rzaher` */
-  private addDomainAccount(text: string, ids: Set<number>): void {
-    const match = /^([^\\/]+)\\([^\\/]+)$/.exec(text);
-    if (match === null) return;
-    const [, domainPart = '', sam = ''] = match;
-    for (const row of this.bySam.all(sam)) {
-      const domain = (row.organizational_unit.split('/')[0] ?? '').toLowerCase();
-      if (fold(domainPart) === domain || domainPart.toUpperCase() === netbiosDomain(domain)) ids.add(row.id);
+  private statement(sql: string): Statement<{ value: string }, { id: number }> {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare<{ value: string }, { id: number }>(sql);
+      this.statements.set(sql, statement);
     }
+    return statement;
   }
+}
+
+/** The ids of mailboxes one of whose `properties` (or `extra` columns) passes `test`. */
+function anyOf(properties: readonly IdentityProperty[], test: (column: string) => string, extra: readonly string[] = []): string {
+  const own = `SELECT id FROM mailboxes WHERE ${[...extra, ...columnsOf(properties)].map(test).join(' OR ')}`;
+  return properties.includes('EmailAddresses') ? `${own} UNION SELECT mailbox_id FROM email_addresses WHERE ${test('address')}` : own;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { StoreError } from '../../../src/core/errors.js';
-import { dnKey, formatDn, parseDn, relativeTo } from '../../../src/store/ldap/dn.js';
+import { dnKey, formatDn, parseDn, relativeTo } from '../../../src/core/dn-syntax.js';
 import { decodeItem, encodeItem } from '../../../src/store/ldap/change-log.js';
 import { generalizedTime, isoFromGeneralizedTime, ldapPassword } from '../../../src/store/ldap/entries.js';
 import { DirectoryLayout } from '../../../src/store/ldap/layout.js';

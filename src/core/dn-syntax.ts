@@ -1,8 +1,9 @@
-import { escapeDnValue } from '../../core/distinguished-name.js';
-import { fold } from '../../core/mailbox.js';
+import { escapeDnValue } from './distinguished-name.js';
+import { fold } from './mailbox.js';
 
 /**
- * Distinguished names as RFC 4514 writes them: parsed into RDNs (leaf first), printed back with
+ * Distinguished names as RFC 4514 writes them (LDAP's DNs, and the DistinguishedName every store
+ * keeps): parsed into RDNs (leaf first), printed back with
  * escaping, and compared the way the directory compares them (attribute types and values
  * case-insensitively, surrounding spaces ignored). Only what casctl needs: one attribute per RDN
  * is kept (a multi-valued RDN `cn=a+uid=b` keeps its first), `#hex` values stay as written.
@@ -94,6 +95,12 @@ export function formatDn(rdns: readonly Rdn[]): string {
 /** A key under which DNs the directory considers equal are equal. */
 export function dnKey(rdns: readonly Rdn[]): string {
   return rdns.map((rdn) => `${rdn.type.toLowerCase()}=${fold(rdn.value.replace(/\s+/g, ' ').trim())}`).join(',');
+}
+
+/** The key under which the directory considers two DNs the same; null for text that is no DN. */
+export function keyOfDn(dn: string): string | null {
+  const rdns = parseDn(dn);
+  return rdns === null ? null : dnKey(rdns);
 }
 
 /** The RDNs of `dn` below `base`, leaf first; null when `dn` is not `base` or below it. */
