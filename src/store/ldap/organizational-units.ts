@@ -1,8 +1,9 @@
 import { splitCanonical } from '../../core/distinguished-name.js';
 import { fold } from '../../core/mailbox.js';
+import { ouCreationPlan, selectOrganizationalUnits } from '../../core/organizational-units.js';
 import type { OrganizationalUnit } from '../directory-store.js';
 import type { LdapConnection } from './connection.js';
-import { formatRdn, keyOfDn, parseDn } from '../../core/dn-syntax.js';
+import { formatRdn, parseDn } from '../../core/dn-syntax.js';
 import { ResultCode, resultCode } from './errors.js';
 import type { DirectoryLayout } from './layout.js';
 
@@ -46,22 +47,10 @@ export class OrganizationalUnits {
     return units.sort((a, b) => compareFolded(a.CanonicalName, b.CanonicalName));
   }
 
-  /** What findOrganizationalUnits means on every store: Guid, DN, canonical name (or its tail), name. */
+  /** What findOrganizationalUnits means on every store (core/organizational-units.ts). */
   async find(identity: string | undefined): Promise<OrganizationalUnit[]> {
     const all = await this.list();
-    if (identity === undefined) return all;
-    const text = identity.trim();
-    const key = keyOfDn(text);
-    const exact = all.filter((ou) => fold(ou.Guid) === fold(text) || (key !== null && keyOfDn(ou.DistinguishedName) === key));
-    if (exact.length > 0) return exact;
-    const path = splitCanonical(text).map(fold);
-    if (path.length === 0) return [];
-    // `Finance`, `North America/Finance` and `tailspintoys.com/North America/Finance` all name it.
-    return all.filter((ou) => {
-      const segments = ou.CanonicalName.split('/').map(fold);
-      const tail = segments.slice(segments.length - path.length);
-      return tail.length === path.length && tail.every((segment, i) => segment === path[i]);
-    });
+    return identity === undefined ? all : selectOrganizationalUnits(all, identity);
   }
 
   /** The DN of the OU with this canonical name as the directory spells it; the base for the base. */
@@ -76,21 +65,16 @@ export class OrganizationalUnits {
    * stored (an existing OU keeps its spelling, as on SQLite) and how many OUs were created.
    */
   async ensure(canonical: string): Promise<{ dn: string; canonical: string; created: number }> {
-    const units = splitCanonical(canonical).slice(1 + this.layout.baseUnits.length);
-    let dn = this.layout.baseDn;
-    let stored = this.layout.baseCanonical;
+    const known = await this.list();
+    const plan = ouCreationPlan(this.layout.baseCanonical, splitCanonical(canonical).slice(1 + this.layout.baseUnits.length), (wanted) =>
+      known.find((ou) => fold(ou.CanonicalName) === fold(wanted))?.CanonicalName,
+    );
+    let dn = (await this.dnOf(plan.existing)) ?? this.layout.baseDn;
     let created = 0;
-    for (const unit of units) {
-      const wanted = `${stored}/${unit}`;
-      const existing = (await this.list()).find((ou) => fold(ou.CanonicalName) === fold(wanted));
-      if (existing !== undefined) {
-        dn = existing.DistinguishedName;
-        stored = existing.CanonicalName;
-        continue;
-      }
-      const childDn = `${formatRdn({ type: 'ou', value: unit })},${dn}`;
+    for (const unit of plan.create) {
+      const childDn = `${formatRdn({ type: 'ou', value: unit.name })},${dn}`;
       try {
-        await this.connection.add(childDn, { objectClass: ['top', 'organizationalUnit'], ou: [unit] });
+        await this.connection.add(childDn, { objectClass: ['top', 'organizationalUnit'], ou: [unit.name] });
         created++;
       } catch (error) {
         // Another admin created it a moment ago: use theirs.
@@ -98,12 +82,10 @@ export class OrganizationalUnits {
       }
       const made = await this.connection.read(childDn, ['entryUUID']);
       dn = made?.dn ?? childDn;
-      stored = wanted;
-      const known = await this.list();
-      known.push({ Guid: made?.first('entryUUID') ?? '', Name: unit, CanonicalName: wanted, DistinguishedName: dn });
+      known.push({ Guid: made?.first('entryUUID') ?? '', Name: unit.name, CanonicalName: unit.canonicalName, DistinguishedName: dn });
       known.sort((a, b) => compareFolded(a.CanonicalName, b.CanonicalName));
     }
-    return { dn, canonical: stored, created };
+    return { dn, canonical: plan.canonicalName, created };
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type CanonicalPath, ouDn, parseCanonicalOu, splitCanonical } from '../../core/distinguished-name.js';
-import { fold } from '../../core/mailbox.js';
+import { type CanonicalPath, ouDn, parseCanonicalOu } from '../../core/distinguished-name.js';
+import { fold, isAscii } from '../../core/mailbox.js';
+import { ouCreationPlan, selectOrganizationalUnits } from '../../core/organizational-units.js';
 import type { OrganizationalUnit } from '../directory-store.js';
 import type { Db } from './connection.js';
 
@@ -18,32 +19,10 @@ const toOu = (row: OuRow): OrganizationalUnit => ({
   DistinguishedName: row.distinguished_name,
 });
 
-/**
- * Finds the OUs an admin's text names: Guid, DN, canonical name with or without the domain
- * (`North America/Finance`, `North America\Finance`) or a bare OU name.
- */
+/** Finds the OUs an admin's text names, as core/organizational-units.ts decides; every OU without one. */
 export function findOrganizationalUnits(db: Db, identity: string | undefined): OrganizationalUnit[] {
-  if (identity === undefined) {
-    return db.prepare<[], OuRow>('SELECT guid, name, canonical_name, distinguished_name FROM organizational_units ORDER BY canonical_name').all().map(toOu);
-  }
-  const text = identity.trim();
-  const exact = db
-    .prepare<[string, string], OuRow>(
-      `SELECT guid, name, canonical_name, distinguished_name FROM organizational_units
-       WHERE guid = ? OR distinguished_name = ? ORDER BY canonical_name`,
-    )
-    .all(text, text.replace(/\s*,\s*/g, ','));
-  if (exact.length > 0) return exact.map(toOu);
-
-  const path = splitCanonical(text).map(fold);
-  if (path.length === 0) return [];
-  // `Finance`, `North America/Finance` and `tailspintoys.com/North America/Finance` all name it:
-  // a path matches an OU whose canonical name ends with it, segment by segment.
-  return findOrganizationalUnits(db, undefined).filter((ou) => {
-    const segments = ou.CanonicalName.split('/').map(fold);
-    const tail = segments.slice(segments.length - path.length);
-    return tail.length === path.length && tail.every((segment, i) => segment === path[i]);
-  });
+  const all = db.prepare<[], OuRow>('SELECT guid, name, canonical_name, distinguished_name FROM organizational_units ORDER BY canonical_name').all().map(toOu);
+  return identity === undefined ? all : selectOrganizationalUnits(all, identity);
 }
 
 /**
@@ -53,11 +32,14 @@ export function findOrganizationalUnits(db: Db, identity: string | undefined): O
 export class OrganizationalUnitMaker {
   private readonly known = new Map<string, string>();
   private readonly select;
+  private readonly selectFolded;
   private readonly insert;
   created = 0;
 
   constructor(db: Db) {
     this.select = db.prepare<[string], { canonical_name: string }>('SELECT canonical_name FROM organizational_units WHERE canonical_name = ?');
+    // NOCASE folds ASCII only; OUs are few, so the rest is compared folded over all of them.
+    this.selectFolded = db.prepare<[string], { canonical_name: string }>('SELECT canonical_name FROM organizational_units WHERE casctl_fold(canonical_name) = casctl_fold(?)');
     this.insert = db.prepare('INSERT INTO organizational_units (guid, name, canonical_name, distinguished_name) VALUES (?, ?, ?, ?)');
   }
 
@@ -68,20 +50,12 @@ export class OrganizationalUnitMaker {
     if (remembered !== undefined) return remembered;
     const path = parseCanonicalOu(canonical);
     if (path === null) throw new Error(`'${canonical}' is not a canonical OU name`);
-    let stored = path.domain;
-    for (const unit of path.units) {
-      // Build on the parent's stored spelling.
-      const wanted = `${stored}/${unit}`;
-      const existing = this.select.get(wanted);
-      if (existing === undefined) {
-        this.insert.run(randomUUID(), unit, wanted, ouDn(parseCanonicalOu(wanted) as CanonicalPath));
-        this.created++;
-        stored = wanted;
-      } else {
-        stored = existing.canonical_name;
-      }
+    const plan = ouCreationPlan(path.domain, path.units, (wanted) => (isAscii(wanted) ? this.select : this.selectFolded).get(wanted)?.canonical_name);
+    for (const unit of plan.create) {
+      this.insert.run(randomUUID(), unit.name, unit.canonicalName, ouDn(parseCanonicalOu(unit.canonicalName) as CanonicalPath));
+      this.created++;
     }
-    this.known.set(key, stored);
-    return stored;
+    this.known.set(key, plan.canonicalName);
+    return plan.canonicalName;
   }
 }
