@@ -1,6 +1,7 @@
 import { StoreError } from '../../core/errors.js';
 import { fold } from '../../core/mailbox.js';
 import { PROTOCOLS } from '../../core/protocols.js';
+import type { LatestWrites } from '../../core/setting-writes.js';
 import type { AppliedChange, ChangeContext, SettingWrite } from '../directory-store.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../filter/to-ldap.js';
 import { ITEMS_PER_CHUNK, type ChangeLog, type RecordedItem } from './change-log.js';
@@ -40,7 +41,7 @@ export async function applyCasChanges(
   connection: LdapConnection,
   mailboxes: MailboxSearch,
   changeLog: ChangeLog,
-  writes: readonly SettingWrite[],
+  writes: LatestWrites,
   context: ChangeContext,
   concurrency: number,
 ): Promise<AppliedChange> {
@@ -124,11 +125,11 @@ function itemKey(recorded: RecordedItem): string {
 
 /**
  * The writes that would still change something, grouped per mailbox, with each mailbox's DN.
- * As on SQLite: the last write naming a mailbox for a setting wins, Guids not in the store are
- * dropped, a write is kept only while the stored value differs from `to` and equals `from`
- * (when given), and the Administrator mailbox is never enabled.
+ * As on SQLite: Guids not in the store are dropped, a write is kept only while the stored value
+ * differs from `to` and equals `from` (when given), and the Administrator mailbox is never enabled.
  */
-async function plan(mailboxes: MailboxSearch, writes: readonly SettingWrite[]): Promise<MailboxWrites[]> {
+async function plan(mailboxes: MailboxSearch, writes: LatestWrites): Promise<MailboxWrites[]> {
+  // One per (mailbox, setting): a write may name a mailbox twice.
   const latest = new Map<string, MailboxWrite>();
   for (const { guids, ...write } of writes) {
     for (const guid of guids) latest.set(`${fold(guid)} ${write.property}`, { ...write, Guid: guid });

@@ -1,5 +1,6 @@
 import { StoreError } from '../../core/errors.js';
 import type { Mailbox } from '../../core/mailbox.js';
+import { latestWrites } from '../../core/setting-writes.js';
 import type {
   AppliedChange,
   ChangeContext,
@@ -99,7 +100,7 @@ export class LdapStore implements DirectoryStore {
    * per-mailbox failures in the result; see apply-changes.ts.
    */
   applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext): Promise<AppliedChange> {
-    return applyCasChanges(this.connection, this.mailboxes, this.changeLog, writes, context, this.settings.concurrency);
+    return applyCasChanges(this.connection, this.mailboxes, this.changeLog, latestWrites(writes), context, this.settings.concurrency);
   }
 
   changeRecords(query: ChangeQuery): AsyncIterable<ChangeRecord[]> {

@@ -1,6 +1,7 @@
 import { PROTOCOLS } from '../../core/protocols.js';
+import type { LatestWrites } from '../../core/setting-writes.js';
 import { ENABLED_COLUMN } from './protocol-columns.js';
-import { CHANGE_PAGE, type AppliedChange, type CasSettingName, type ChangeContext, type ChangeItem, type ChangeQuery, type ChangeRecord, type SettingWrite } from '../directory-store.js';
+import { CHANGE_PAGE, type AppliedChange, type CasSettingName, type ChangeContext, type ChangeItem, type ChangeQuery, type ChangeRecord } from '../directory-store.js';
 import type { Db } from './connection.js';
 
 /**
@@ -9,7 +10,7 @@ import type { Db } from './connection.js';
  * bound JSON array of Guids; then per setting one UPDATE flips exactly the recorded rows. Must run
  * inside a write transaction.
  */
-export function applyCasChanges(db: Db, writes: readonly SettingWrite[], context: ChangeContext): AppliedChange {
+export function applyCasChanges(db: Db, writes: LatestWrites, context: ChangeContext): AppliedChange {
   const changeId = Number(
     db
       .prepare(
@@ -29,20 +30,14 @@ export function applyCasChanges(db: Db, writes: readonly SettingWrite[], context
        WHERE m.${column} <> :to AND (:from IS NULL OR m.${column} = :from) AND NOT (m.is_administrator AND :to = 1)
        ORDER BY m.id`,
     );
-    // A mailbox the later of two writes names is left out of the earlier one (casctl's own
-    // commands never name a mailbox twice; the check costs nothing for a single write).
-    const ofSetting = writes.filter((w) => w.property === protocol.property);
-    const namedLater = new Set<string>();
-    for (let i = ofSetting.length - 1; i >= 0; i--) {
-      const write = ofSetting[i] as SettingWrite;
-      const guids = namedLater.size === 0 ? write.guids : write.guids.filter((guid) => !namedLater.has(guid.toLowerCase()));
-      if (i > 0) for (const guid of write.guids) namedLater.add(guid.toLowerCase());
+    for (const write of writes) {
+      if (write.property !== protocol.property) continue;
       record.run({
         changeId,
         property: protocol.property,
         to: Number(write.to),
         from: write.from === undefined ? null : Number(write.from),
-        guids: JSON.stringify(guids),
+        guids: JSON.stringify(write.guids),
       });
     }
     // Only rows recorded above differ from their target, so flipping them sets them to it.

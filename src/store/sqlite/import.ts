@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mailboxDn, parseCanonicalOu } from '../../core/distinguished-name.js';
 import { UsageError } from '../../core/errors.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, fold } from '../../core/mailbox.js';
+import { latestWrites } from '../../core/setting-writes.js';
 import type { ChangeContext, ImportItem, ImportSummary, MailboxRecord, MailboxRecordBatches } from '../directory-store.js';
 import {
   CasWrites, enablesAdministrator, fieldChanges, givenFields, isAdministratorRecord, mergeRecord, newMailboxRecord, recordChanges, type StoredMailbox,
@@ -117,7 +118,7 @@ export async function importInto(
   summary.organizationalUnitsCreated = units.created;
   const writes = cas.writes;
   if (writes.length > 0) {
-    const applied = applyCasChanges(db, writes, change);
+    const applied = applyCasChanges(db, latestWrites(writes), change);
     summary.changeId = applied.changeId;
     summary.casChanges = applied.settings;
   }

@@ -1,4 +1,5 @@
 import { type Mailbox, type MailboxField } from '../../core/mailbox.js';
+import { latestWrites } from '../../core/setting-writes.js';
 import { filterToSql, likePattern } from '../../filter/to-sql.js';
 import type {
   AppliedChange,
@@ -156,7 +157,7 @@ export class SqliteStore implements DirectoryStore {
 
   async applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext): Promise<AppliedChange> {
     this.useBulkCache();
-    return this.immediate(() => applyCasChanges(this.db, writes, context));
+    return this.immediate(() => applyCasChanges(this.db, latestWrites(writes), context));
   }
 
   async *changeRecords(query: ChangeQuery): AsyncIterable<ChangeRecord[]> {
