@@ -1,4 +1,5 @@
 import type { CasSettingName, CasSettings, SettingWrite } from '../store/directory-store.js';
+import { refusesWrite } from './administrator.js';
 import type { Mailbox, MailboxField } from './mailbox.js';
 import type { NamedIdentity } from './select.js';
 
@@ -53,7 +54,7 @@ export function planFor(mailbox: PlannedMailbox, wanted: CasSettings, namedAs: N
     const after = wanted[property];
     if (after !== undefined && mailbox[property] !== after) changes.push({ property, before: mailbox[property], after });
   }
-  const status = mailbox.IsAdministrator && changes.some((c) => c.after) ? 'refused' : changes.length === 0 ? 'unchanged' : 'change';
+  const status = changes.some((c) => refusesWrite(mailbox.IsAdministrator, c.after)) ? 'refused' : changes.length === 0 ? 'unchanged' : 'change';
   return { Guid: mailbox.Guid, Name: mailbox.Name, PrimarySmtpAddress: mailbox.PrimarySmtpAddress, namedAs, status, changes: sharedChanges(changes) };
 }
 

@@ -1,3 +1,4 @@
+import { isAdministratorAccount, refusesWrite } from '../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, fold, type Mailbox } from '../core/mailbox.js';
 import { PROTOCOLS } from '../core/protocols.js';
 import type { CasSettingName, ChangeContext, ImportField, ImportItem, ImportOptions, ImportValue, MailboxRecord, SettingWrite } from './directory-store.js';
@@ -30,20 +31,13 @@ export function importChange(when: Date, options: ImportOptions): ChangeContext 
 /** The stored mailbox fields a merge reads. */
 export type StoredMailbox = Omit<Mailbox, 'PopUseProtocolDefaults' | 'ImapUseProtocolDefaults' | 'WhenCreated' | 'WhenChanged'>;
 
-/** As the stores decide it: the built-in account is the one named Administrator. */
-export function isAdministratorRecord(record: Pick<MailboxRecord, 'SamAccountName'>): boolean {
-  return record.SamAccountName.toLowerCase() === 'administrator';
-}
-
 /**
  * The record of a new mailbox as stored: the Administrator mailbox never gets POP3 or IMAP4
  * (`refused` when its row asked for them).
  */
 export function newMailboxRecord(record: MailboxRecord): { record: MailboxRecord; refused: boolean } {
-  if (!isAdministratorRecord(record)) return { record, refused: false };
-  const given = givenFields(record);
-  const refused = PROTOCOLS.some((p) => given.has(p.property) && record[p.property]);
-  return { record: { ...record, PopEnabled: false, ImapEnabled: false }, refused };
+  if (!isAdministratorAccount(record.SamAccountName)) return { record, refused: false };
+  return { record: { ...record, PopEnabled: false, ImapEnabled: false }, refused: asksRefused(true, record) };
 }
 
 /**
@@ -122,8 +116,12 @@ export function recordChanges(stored: StoredMailbox, merged: MailboxRecord): Cha
 
 /** The Administrator's row asks for a protocol it may never use. */
 export function enablesAdministrator(stored: StoredMailbox, record: MailboxRecord): boolean {
+  return asksRefused(stored.IsAdministrator, record);
+}
+
+function asksRefused(isAdministrator: boolean, record: MailboxRecord): boolean {
   const given = givenFields(record);
-  return stored.IsAdministrator && PROTOCOLS.some((p) => given.has(p.property) && record[p.property]);
+  return PROTOCOLS.some((p) => given.has(p.property) && refusesWrite(isAdministrator, record[p.property]));
 }
 
 const isCasSetting = (property: string): property is CasSettingName => PROTOCOLS.some((p) => p.property === property);

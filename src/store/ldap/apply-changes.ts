@@ -1,5 +1,6 @@
 import { StoreError } from '../../core/errors.js';
 import { fold } from '../../core/mailbox.js';
+import { refusesWrite } from '../../core/administrator.js';
 import { PROTOCOLS } from '../../core/protocols.js';
 import type { LatestWrites } from '../../core/setting-writes.js';
 import type { AppliedChange, ChangeContext, SettingWrite } from '../directory-store.js';
@@ -8,6 +9,7 @@ import { ITEMS_PER_CHUNK, type ChangeLog, type RecordedItem } from './change-log
 import { chunks, forEachConcurrently } from '../../core/concurrency.js';
 import type { LdapConnection, LdapEntry, Modification } from './connection.js';
 import { ResultCode, isFatal, resultCode } from './errors.js';
+import { isAdministratorEntry } from './entries.js';
 import type { MailboxSearch } from './mailbox-search.js';
 
 /** Only entries that are not the Administrator mailbox may gain a protocol (RFC 4528 assertion). */
@@ -144,7 +146,7 @@ async function plan(mailboxes: MailboxSearch, writes: LatestWrites): Promise<Mai
     if (entry === undefined) continue;
     const stored = storedValue(entry, write.property);
     if (stored === write.to || (write.from !== undefined && stored !== write.from)) continue;
-    if (write.to && entry.first(ADMINISTRATOR_ATTRIBUTE)?.toUpperCase() === 'TRUE') continue;
+    if (refusesWrite(isAdministratorEntry(entry), write.to)) continue;
     const guid = entry.first('casGuid') ?? write.Guid;
     const group = byMailbox.get(fold(guid)) ?? { guid, dn: entry.dn, writes: [] };
     group.writes.push(write);

@@ -1,3 +1,4 @@
+import { effectiveEnabled } from '../../core/administrator.js';
 import { fold } from '../../core/mailbox.js';
 import { PROTOCOLS } from '../../core/protocols.js';
 import { StoreError } from '../../core/errors.js';
@@ -6,7 +7,7 @@ import { CHANGE_PAGE, type CasSettingName, type ChangeContext, type ChangeItem, 
 import { chunks } from '../../core/concurrency.js';
 import type { LdapConnection, LdapEntry } from './connection.js';
 import { parseDn } from '../../core/dn-syntax.js';
-import { generalizedTime, isoFromGeneralizedTime } from './entries.js';
+import { generalizedTime, isAdministratorEntry, isoFromGeneralizedTime } from './entries.js';
 import { ResultCode, resultCode } from './errors.js';
 import type { DirectoryLayout } from './layout.js';
 import { and, anyOf, type MailboxSearch } from './mailbox-search.js';
@@ -328,8 +329,8 @@ export class ChangeLog {
       const entry = entries.get(fold(guid));
       if (entry === undefined) continue;
       const protocol = PROTOCOLS.find((p) => p.property === property);
-      const administrator = entry.first('casAdministrator')?.toUpperCase() === 'TRUE';
-      const enabled = !administrator && protocol !== undefined && entry.values('casEnabledService').some((s) => s.toLowerCase() === protocol.name);
+      const stored = protocol !== undefined && entry.values('casEnabledService').some((s) => s.toLowerCase() === protocol.name);
+      const enabled = effectiveEnabled(isAdministratorEntry(entry), stored);
       const address = (entry.first('mail') ?? '').toLowerCase();
       const key = `${address} ${property} ${enabled}`;
       if (seen.has(key)) continue;

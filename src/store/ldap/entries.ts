@@ -1,8 +1,8 @@
+import { effectiveEnabled, isAdministratorAccount } from '../../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS, type Mailbox, type RecipientTypeDetails } from '../../core/mailbox.js';
 import { PROTOCOLS } from '../../core/protocols.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../filter/to-ldap.js';
 import type { MailboxRecord } from '../directory-store.js';
-import { isAdministratorRecord } from '../import-merge.js';
 import type { LdapEntry } from './connection.js';
 import type { DirectoryLayout } from './layout.js';
 
@@ -38,10 +38,15 @@ export const MAILBOX_ATTRIBUTES: readonly string[] = [
   'createTimestamp', 'modifyTimestamp',
 ];
 
+/** Is the entry the Administrator mailbox (core/administrator.ts)? */
+export function isAdministratorEntry(entry: LdapEntry): boolean {
+  return entry.first(ADMINISTRATOR_ATTRIBUTE)?.toUpperCase() === 'TRUE';
+}
+
 /** The mailbox an entry holds, with the effective CAS values (the Administrator reads disabled). */
 export function entryToMailbox(entry: LdapEntry, layout: DirectoryLayout): Mailbox {
   const { name, container } = layout.nameAndContainer(entry.dn);
-  const administrator = entry.first(ADMINISTRATOR_ATTRIBUTE)?.toUpperCase() === 'TRUE';
+  const administrator = isAdministratorEntry(entry);
   const services = new Set(entry.values(ENABLED_SERVICE_ATTRIBUTE).map((s) => s.toLowerCase()));
   const text = (attribute: string): string | null => entry.first(attribute);
   const primary = (text('mail') ?? '').toLowerCase();
@@ -77,7 +82,7 @@ export function entryToMailbox(entry: LdapEntry, layout: DirectoryLayout): Mailb
     WhenChanged: isoFromGeneralizedTime(text('modifyTimestamp')),
   };
   // The Administrator mailbox never uses POP3 or IMAP4, whatever the entry says (DESIGN.md §2).
-  for (const protocol of PROTOCOLS) mailbox[protocol.property] = !administrator && services.has(protocol.name);
+  for (const protocol of PROTOCOLS) mailbox[protocol.property] = effectiveEnabled(administrator, services.has(protocol.name));
   return mailbox;
 }
 
@@ -100,7 +105,7 @@ export function recordAttributes(record: MailboxRecord, guid: string, created: b
     mail: [record.PrimarySmtpAddress.toLowerCase()],
     casEmailAddress: addresses,
     casRecipientTypeDetails: [record.RecipientTypeDetails],
-    [ADMINISTRATOR_ATTRIBUTE]: isAdministratorRecord(record) ? ['TRUE'] : [],
+    [ADMINISTRATOR_ATTRIBUTE]: isAdministratorAccount(record.SamAccountName) ? ['TRUE'] : [],
     [ENABLED_SERVICE_ATTRIBUTE]: PROTOCOLS.filter((p) => record[p.property]).map((p) => p.name),
   };
   for (const [property, attribute] of Object.entries(TEXT_ATTRIBUTES)) {

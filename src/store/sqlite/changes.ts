@@ -1,6 +1,7 @@
 import { PROTOCOLS } from '../../core/protocols.js';
 import type { LatestWrites } from '../../core/setting-writes.js';
 import { ENABLED_COLUMN } from './protocol-columns.js';
+import { refusesWriteSql } from './administrator-sql.js';
 import { CHANGE_PAGE, type AppliedChange, type CasSettingName, type ChangeContext, type ChangeItem, type ChangeQuery, type ChangeRecord } from '../directory-store.js';
 import type { Db } from './connection.js';
 
@@ -27,7 +28,7 @@ export function applyCasChanges(db: Db, writes: LatestWrites, context: ChangeCon
       `INSERT OR IGNORE INTO change_items (change_id, mailbox_id, mailbox_guid, property, before, after)
        SELECT :changeId, m.id, m.guid, :property, m.${column}, :to
        FROM json_each(:guids) j JOIN mailboxes m ON m.guid = j.value
-       WHERE m.${column} <> :to AND (:from IS NULL OR m.${column} = :from) AND NOT (m.is_administrator AND :to = 1)
+       WHERE m.${column} <> :to AND (:from IS NULL OR m.${column} = :from) AND NOT ${refusesWriteSql(':to')}
        ORDER BY m.id`,
     );
     for (const write of writes) {

@@ -1,3 +1,4 @@
+import { effectiveEnabled } from '../../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, MAILBOX_FIELDS, type Mailbox, type MailboxField, type RecipientTypeDetails } from '../../core/mailbox.js';
 
 const CUSTOM_COLUMNS = CUSTOM_ATTRIBUTE_NUMBERS.map((n) => `custom_attribute_${n}`);
@@ -24,7 +25,7 @@ const flag = (name: string) => ({ columns: [name], read: (row: MailboxRow, at: A
 /** The Administrator mailbox never uses POP3 or IMAP4, whatever a row says (DESIGN.md §2). */
 const access = (name: string) => ({
   columns: [name, 'is_administrator'],
-  read: (row: MailboxRow, at: At) => row[at.is_administrator as number] !== 1 && row[at[name] as number] === 1,
+  read: (row: MailboxRow, at: At) => effectiveEnabled(row[at.is_administrator as number] === 1, row[at[name] as number] === 1),
 });
 
 /** Where each Mailbox field comes from: a read selects only the columns of the fields it needs. */

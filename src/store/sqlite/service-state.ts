@@ -1,10 +1,11 @@
 import { PROTOCOLS } from '../../core/protocols.js';
 import { ENABLED_COLUMN } from './protocol-columns.js';
+import { effectiveEnabledSql } from './administrator-sql.js';
 import type { CasSettingName, PendingChanges, ServiceState } from '../directory-store.js';
 import type { Db } from './connection.js';
 import { loginNames } from '../login-names.js';
 
-const current = `CASE i.property ${PROTOCOLS.map((p) => `WHEN '${p.property}' THEN m.${ENABLED_COLUMN[p.name]}`).join(' ')} END`;
+const effective = `CASE i.property ${PROTOCOLS.map((p) => `WHEN '${p.property}' THEN ${effectiveEnabledSql(ENABLED_COLUMN[p.name])}`).join(' ')} END`;
 
 export function pendingChanges(db: Db, afterChangeId: number): PendingChanges {
   const through = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM change_records').get()?.id ?? 0;
@@ -14,7 +15,7 @@ export function pendingChanges(db: Db, afterChangeId: number): PendingChanges {
     .prepare<[number, number], { address: string; upn: string; addresses: string | null; property: string; enabled: number }>(
       `SELECT m.primary_smtp_address AS address, m.user_principal_name AS upn,
               (SELECT group_concat(e.address, char(9)) FROM email_addresses e WHERE e.mailbox_id = m.id) AS addresses,
-              i.property, (${current}) AND NOT m.is_administrator AS enabled
+              i.property, ${effective} AS enabled
        FROM (SELECT DISTINCT mailbox_id, property FROM change_items WHERE change_id > ? AND change_id <= ?) i
        JOIN mailboxes m ON m.id = i.mailbox_id ORDER BY address, i.property`,
     )
