@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { splitCanonical } from '../../core/distinguished-name.js';
-import { StoreError, UsageError } from '../../core/errors.js';
+import { StoreError } from '../../core/errors.js';
 import { fold } from '../../core/mailbox.js';
 import type { Mailbox } from '../../core/mailbox.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../filter/to-ldap.js';
@@ -12,6 +12,7 @@ import { formatRdn, keyOfDn } from '../../core/dn-syntax.js';
 import { MAILBOX_ATTRIBUTES, MAILBOX_CLASS_FILTER, entryToMailbox, recordAttributes } from './entries.js';
 import { ResultCode, diagnostic, isFatal, resultCode } from './errors.js';
 import { looseTest } from './identities.js';
+import { alreadyTaken, cannotImport, type UniqueKey } from '../import-conflicts.js';
 import type { DirectoryLayout } from './layout.js';
 import { and } from './mailbox-search.js';
 import type { OrganizationalUnits } from './organizational-units.js';
@@ -126,7 +127,7 @@ export async function importMailboxes(
     if (isFatal(error) || resultCode(error) === undefined) {
       throw new StoreError(`${context.connection.fail(error, `import '${record.PrimarySmtpAddress}'`).message} (${done}.)`);
     }
-    throw new UsageError(`Cannot import '${record.PrimarySmtpAddress}': ${describeRefusal(error)} (${done}.)`);
+    throw cannotImport(record.PrimarySmtpAddress, `${describeRefusal(error)} (${done}.)`);
   }
   const writes = cas.writes;
   if (writes.length > 0) {
@@ -187,7 +188,7 @@ function validate(layout: DirectoryLayout, record: MailboxRecord): void {
         : record.CountryOrRegion !== null && record.CountryOrRegion !== '' && !/^[A-Za-z]{2}$/.test(record.CountryOrRegion)
           ? `its CountryOrRegion '${record.CountryOrRegion}' must be an ISO 3166 two-letter code in an LDAP directory (the c attribute accepts nothing else)`
           : null;
-  if (problem !== null) throw new UsageError(`Cannot import '${record.PrimarySmtpAddress}': ${problem}; nothing was imported.`);
+  if (problem !== null) throw cannotImport(record.PrimarySmtpAddress, `${problem}; nothing was imported.`);
 }
 
 /**
@@ -226,8 +227,8 @@ async function lookUp(context: ImportContext, batch: readonly MailboxRecord[], s
     const targetDn = `${formatRdn({ type: 'cn', value: record.Name })},${context.layout.ouDn(record.OrganizationalUnit) ?? ''}`;
     for (const other of entries) {
       if (other === existing) continue;
-      const reason = conflict(record, other, targetDn);
-      if (reason !== null) throw new UsageError(`Cannot import '${record.PrimarySmtpAddress}': ${reason} (${other.dn}); nothing was imported.`);
+      const taken = conflict(record, other, targetDn);
+      if (taken !== null) throw cannotImport(record.PrimarySmtpAddress, `${alreadyTaken(taken)} (${other.dn}); nothing was imported.`);
     }
     if (existing === undefined || stored === null) return { record, existing: null, changes: [] };
     // LDAP derives the DN from the Name and OU: a DN change is a move, shown as such by those fields.
@@ -247,21 +248,22 @@ function checkDistinct(layout: DirectoryLayout, planned: readonly PlannedImport[
     ] as const;
     for (const [what, value] of keys) {
       const other = seen.get(`${what} ${fold(value)}`);
-      if (other !== undefined) throw new UsageError(`Cannot import '${record.PrimarySmtpAddress}': its ${what} is also that of '${other}' in the file; nothing was imported.`);
+      if (other !== undefined) throw cannotImport(record.PrimarySmtpAddress, `its ${what} is also that of '${other}' in the file; nothing was imported.`);
       seen.set(`${what} ${fold(value)}`, record.PrimarySmtpAddress);
     }
   }
 }
 
-function conflict(record: MailboxRecord, other: LdapEntry, targetDn: string): string | null {
+/** The key of `record` that `other`, another mailbox, holds already. */
+function conflict(record: MailboxRecord, other: LdapEntry, targetDn: string): UniqueKey | null {
   const same = (a: string | null, b: string): boolean => a !== null && fold(a) === fold(b);
-  if (record.Guid !== null && same(other.first('casGuid'), record.Guid)) return 'its Guid already belongs to another mailbox';
-  if (same(other.first('mail'), record.PrimarySmtpAddress)) return 'its PrimarySmtpAddress already belongs to another mailbox';
+  if (record.Guid !== null && same(other.first('casGuid'), record.Guid)) return 'Guid';
+  if (same(other.first('mail'), record.PrimarySmtpAddress)) return 'PrimarySmtpAddress';
   const theirs = new Set([...other.values('casEmailAddress'), ...other.values('mail')].map(fold));
-  if ([record.PrimarySmtpAddress, ...record.EmailAddresses].some((a) => theirs.has(fold(a)))) return 'an address of it already belongs to another mailbox';
-  if (same(other.first('casSamAccountName'), record.SamAccountName)) return 'its SamAccountName already belongs to another mailbox';
-  if (same(other.first('casUserPrincipalName'), record.UserPrincipalName)) return 'its UserPrincipalName already belongs to another mailbox';
-  if (keyOfDn(other.dn) === keyOfDn(targetDn)) return 'its DistinguishedName already belongs to another mailbox';
+  if ([record.PrimarySmtpAddress, ...record.EmailAddresses].some((a) => theirs.has(fold(a)))) return 'EmailAddresses';
+  if (same(other.first('casSamAccountName'), record.SamAccountName)) return 'SamAccountName';
+  if (same(other.first('casUserPrincipalName'), record.UserPrincipalName)) return 'UserPrincipalName';
+  if (keyOfDn(other.dn) === keyOfDn(targetDn)) return 'DistinguishedName';
   return null;
 }
 

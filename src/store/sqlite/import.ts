@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { mailboxDn, parseCanonicalOu } from '../../core/distinguished-name.js';
-import { UsageError } from '../../core/errors.js';
+import { isAdministratorAccount } from '../../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, fold } from '../../core/mailbox.js';
 import { latestWrites } from '../../core/setting-writes.js';
+import { alreadyTaken, cannotImport, type UniqueKey } from '../import-conflicts.js';
 import type { ChangeContext, ImportItem, ImportSummary, MailboxRecord, MailboxRecordBatches } from '../directory-store.js';
 import {
-  CasWrites, enablesAdministrator, fieldChanges, givenFields, isAdministratorRecord, mergeRecord, newMailboxRecord, recordChanges, type StoredMailbox,
+  CasWrites, enablesAdministrator, fieldChanges, givenFields, mergeRecord, newMailboxRecord, recordChanges, type StoredMailbox,
 } from '../import-merge.js';
 import { applyCasChanges } from './changes.js';
 import type { Db } from './connection.js';
@@ -55,7 +56,7 @@ export async function importInto(
     try {
       work();
     } catch (error) {
-      throw new UsageError(`Cannot import '${record.PrimarySmtpAddress}': ${describeConstraint(error)}`);
+      throw cannotImport(record.PrimarySmtpAddress, describeConstraint(error));
     }
   };
 
@@ -133,7 +134,7 @@ function derivedDn(record: MailboxRecord): string | null {
 function insertValues(record: MailboxRecord, ou: string, stamp: string): Values {
   const values: Values = {
     guid: record.Guid ?? randomUUID(),
-    is_administrator: Number(isAdministratorRecord(record)),
+    is_administrator: Number(isAdministratorAccount(record.SamAccountName)),
     pop_enabled: Number(record.PopEnabled),
     imap_enabled: Number(record.ImapEnabled),
     password: record.Password,
@@ -164,7 +165,7 @@ function changedColumns(properties: readonly string[], merged: MailboxRecord, wa
     }
   }
   // The flag sticks: renaming the built-in account must not let it use POP3 or IMAP4.
-  if (properties.includes('SamAccountName')) columns.is_administrator = Number(wasAdministrator || isAdministratorRecord(merged));
+  if (properties.includes('SamAccountName')) columns.is_administrator = Number(wasAdministrator || isAdministratorAccount(merged.SamAccountName));
   return columns;
 }
 
@@ -172,15 +173,16 @@ function describeConstraint(error: unknown): string {
   const message = (error as Error).message;
   const column = /UNIQUE constraint failed: (\w+)\.(\w+)/.exec(message);
   if (column !== null) {
-    const what: Record<string, string> = {
-      address: 'an address of it already belongs to another mailbox',
-      sam_account_name: 'its SamAccountName already belongs to another mailbox',
-      user_principal_name: 'its UserPrincipalName already belongs to another mailbox',
-      primary_smtp_address: 'its PrimarySmtpAddress already belongs to another mailbox',
-      distinguished_name: 'its DistinguishedName already belongs to another mailbox',
-      guid: 'its Guid already belongs to another mailbox',
+    const key: Record<string, UniqueKey> = {
+      address: 'EmailAddresses',
+      sam_account_name: 'SamAccountName',
+      user_principal_name: 'UserPrincipalName',
+      primary_smtp_address: 'PrimarySmtpAddress',
+      distinguished_name: 'DistinguishedName',
+      guid: 'Guid',
     };
-    return what[column[2] ?? ''] ?? message;
+    const taken = key[column[2] ?? ''];
+    return taken === undefined ? message : alreadyTaken(taken);
   }
   return message;
 }
