@@ -19,6 +19,7 @@ import { parseLdapUrl } from '../../src/store/ldap/url.js';
 import { openStore } from '../../src/store/open-store.js';
 import { FIXTURES, ROOT, casctl, json, tempDir, type CliResult } from '../helpers/cli.js';
 import { freePort } from '../helpers/dovecot.js';
+import { checkNonAsciiSelections, juergenCsv } from '../helpers/non-ascii-identities.js';
 import { slapdSkipReason, startSlapd, type Slapd } from '../helpers/slapd.js';
 
 const PASSWORD = 'Tailspin!2026';
@@ -537,6 +538,12 @@ describe('the casctl CLI on an LDAP store', { skip: slapdSkipReason() }, () => {
     assert.deepEqual(await casMailbox('Rand Zaher'), { Name: 'Rand Zaher', PopEnabled: true, ImapEnabled: true });
     const history = json(await run(['get-changelog', '--identity', 'rzaher', '-o', 'json']));
     assert.deepEqual(history.map((r) => [r.Id, r.UndoOf]), [[1, null], [2, 1]]);
+  });
+
+  test("get-mailbox 'jür*' finds a mailbox by its SamAccountName beyond ASCII, and UPN and address wildcards agree with SQLite", async () => {
+    const imported = await run(['import', juergenCsv()]);
+    assert.equal(imported.code, 0, imported.stderr);
+    await checkNonAsciiSelections((args) => run(args));
   });
 
   test('the store and the credentials from a configuration file with a password file next to it', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { casctl, json, sampleStore, STORE_KINDS } from '../helpers/cli.js';
+import { checkNonAsciiSelections, juergenCsv } from '../helpers/non-ascii-identities.js';
 
 type Row = Record<string, unknown>;
 
@@ -138,6 +139,13 @@ for (const kind of STORE_KINDS) {
       assert.equal(zoe.Name, 'Zoë Müller');
       assert.equal((await cas(store, 'ZOË MÜLLER')).Guid, zoe.Guid);
       assert.equal((await cas(store, 'zoë müller')).Guid, zoe.Guid);
+    });
+
+    test("a wildcard or exact identity beyond ASCII searches the same names as an ASCII one: get-mailbox 'jür*' finds a SamAccountName", async () => {
+      const store = await sampleStore(kind);
+      const imported = await casctl(['import', juergenCsv()], { store });
+      assert.equal(imported.code, 0, imported.stderr);
+      await checkNonAsciiSelections((args) => casctl(args, { store }));
     });
 
     test('get commands accept * wildcards', async () => {
