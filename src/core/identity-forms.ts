@@ -54,16 +54,22 @@ export interface IdentityForms {
 export function parseIdentity(identity: string, wildcards: boolean): IdentityForms | null {
   const text = identity.trim();
   if (text === '') return null;
-  const plain = { text, folded: fold(text), ascii: isAscii(text), address: text.includes('@') };
+  const folded = fold(text);
+  const ascii = isAscii(text);
+  const address = text.includes('@');
   if (wildcards && text.includes('*')) {
-    return { ...plain, wildcard: fold(text), guid: false, distinguishedName: null, canonical: null, domainAccount: null };
+    return { text, folded, ascii, address, wildcard: folded, guid: false, distinguishedName: null, canonical: null, domainAccount: null };
   }
+  // One literal of one shape (no spreads): a 100k-line identity file parses each line.
   const slash = text.lastIndexOf('/');
-  const account = /^([^\\/]+)\\([^\\/]+)$/.exec(text);
+  const account = text.includes('\\') ? /^([^\\/]+)\\([^\\/]+)$/.exec(text) : null;
   return {
-    ...plain,
+    text,
+    folded,
+    ascii,
+    address,
     wildcard: null,
-    guid: GUID.test(text),
+    guid: text.length === 36 && GUID.test(text),
     distinguishedName: text.includes('=') ? keyOfDn(text) : null,
     canonical: slash > 0 && slash < text.length - 1 ? { ou: text.slice(0, slash), name: text.slice(slash + 1) } : null,
     domainAccount: account === null ? null : { domain: account[1] as string, samAccountName: account[2] as string },
