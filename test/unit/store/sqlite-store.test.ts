@@ -99,3 +99,16 @@ test('an import that disables POP3 on existing mailboxes records one change, pen
   const [record] = await store.getChangeRecords({ id: summary.changeId });
   assert.equal(record?.CommandLine, 'casctl test');
 });
+
+test('an OU beyond ASCII named in another case by a later import is the same OU, spelled as first stored', async () => {
+  const csv = (name: string, ou: string): string => {
+    const path = join(tempDir(), `${name}.csv`);
+    writeFileSync(path, `Name,PrimarySmtpAddress,OrganizationalUnit\n${name},${name}@tailspintoys.com,${ou}\n`);
+    return path;
+  };
+  await store.importMailboxes(mailboxCsvBatches(csv('first', 'tailspintoys.com/Zürich/Büro'), (plain) => plain), new Date());
+  const second = await store.importMailboxes(mailboxCsvBatches(csv('second', 'TAILSPINTOYS.COM/ZÜRICH/BÜRO'), (plain) => plain), new Date());
+  assert.equal(second.organizationalUnitsCreated, 0);
+  assert.equal((await one('second')).OrganizationalUnit, 'tailspintoys.com/Zürich/Büro');
+  assert.deepEqual((await store.findOrganizationalUnits('zürich')).map((ou) => ou.CanonicalName), ['tailspintoys.com/Zürich']);
+});
