@@ -106,37 +106,50 @@ export class IdentityResolver {
     return statements;
   }
 
-  /** The row ids of the mailboxes one identity names: candidates from the indexes, then the shared matcher. */
+  /** The row ids of the mailboxes one identity names, in the directory's order. */
   private resolve(forms: IdentityForms): number[] {
-    const candidates = new Set<number>();
-    const add = (sql: string, value: string): void => {
-      for (const row of this.statement(sql).all({ value })) candidates.add(row.id);
-    };
+    return forms.wildcard === null ? this.resolveExact(forms) : this.resolveWildcard(forms, forms.wildcard);
+  }
+
+  /**
+   * LIKE over the wildcard names, both sides folded (or ASCII, which LIKE folds as fold() does),
+   * is the shared matcher's own answer: no second read of what may be every mailbox (`get-mailbox *`).
+   */
+  private resolveWildcard(forms: IdentityForms, folded: string): number[] {
+    const [test, value] = forms.ascii
+      ? [(column: string) => `${column} LIKE :value ESCAPE '\\'`, likePattern(forms.text)]
+      : [(column: string) => `casctl_fold(${column}) LIKE :value ESCAPE '\\'`, likePattern(folded)];
+    return this.ids(anyOf(WILDCARD_PROPERTIES, test), value).sort((a, b) => a - b);
+  }
+
+  /** Candidates from the indexes for every form the text may be; the shared matcher decides. */
+  private resolveExact(forms: IdentityForms): number[] {
     // ASCII text can use the NOCASE indexes; other text is compared folded, as fold() folds it.
-    const equal = (text: string): [test: (column: string) => string, value: string] =>
-      forms.ascii ? [(column) => `${column} = :value`, text] : [(column) => `casctl_fold(${column}) = :value`, fold(text)];
-    if (forms.wildcard !== null) {
-      const [test, value] = forms.ascii
-        ? [(column: string) => `${column} LIKE :value ESCAPE '\\'`, likePattern(forms.text)]
-        : [(column: string) => `casctl_fold(${column}) LIKE :value ESCAPE '\\'`, likePattern(forms.wildcard)];
-      add(anyOf(WILDCARD_PROPERTIES, test), value);
-    } else {
-      const [test, value] = equal(forms.text);
-      add(anyOf(exactProperties(forms), test, ['distinguished_name']), value);
-      const where = (column: string, text: string): void => {
-        const [columnTest, columnValue] = equal(text);
-        add(`SELECT id FROM mailboxes WHERE ${columnTest(column)}`, columnValue);
-      };
-      // A mailbox's DN leads with its Name: a DN spelled otherwise than stored still finds it.
-      const leaf = forms.distinguishedName === null ? undefined : parseDn(forms.text)?.[0]?.value;
-      if (leaf !== undefined) where(COLUMN.Name, leaf);
-      if (forms.canonical !== null) where('organizational_unit', forms.canonical.ou);
-      if (forms.domainAccount !== null) where(COLUMN.SamAccountName, forms.domainAccount.samAccountName);
-    }
+    const [test, value] = forms.ascii
+      ? [(column: string) => `${column} = :value`, (text: string) => text]
+      : [(column: string) => `casctl_fold(${column}) = :value`, fold];
+    const candidates = new Set(this.ids(anyOf(exactProperties(forms), test, ['distinguished_name']), value(forms.text)));
+    const where = (column: string, text: string): void => {
+      for (const id of this.ids(`SELECT id FROM mailboxes WHERE ${test(column)}`, value(text))) candidates.add(id);
+    };
+    // A mailbox's DN leads with its Name: a DN spelled otherwise than stored still finds it.
+    const leaf = forms.distinguishedName === null ? undefined : parseDn(forms.text)?.[0]?.value;
+    if (leaf !== undefined) where(COLUMN.Name, leaf);
+    if (forms.canonical !== null) where('organizational_unit', forms.canonical.ou);
+    if (forms.domainAccount !== null) where(COLUMN.SamAccountName, forms.domainAccount.samAccountName);
     if (candidates.size === 0) return [];
     return this.rowsById([...candidates], CANDIDATE.select)
       .filter((row) => matchesIdentity(CANDIDATE.toMailbox(row), forms))
       .map(rowId);
+  }
+
+  private ids(sql: string, value: string): number[] {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare<{ value: string }, { id: number }>(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement.all({ value }).map((row) => row.id);
   }
 
   private rowsById(ids: readonly number[], select: string): MailboxRow[] {
@@ -144,15 +157,6 @@ export class IdentityResolver {
       .prepare<[string], MailboxRow>(`SELECT ${select} FROM mailboxes m WHERE m.id IN (SELECT value FROM json_each(?)) ORDER BY m.id`)
       .raw(true)
       .all(JSON.stringify(ids));
-  }
-
-  private statement(sql: string): Statement<{ value: string }, { id: number }> {
-    let statement = this.statements.get(sql);
-    if (statement === undefined) {
-      statement = this.db.prepare<{ value: string }, { id: number }>(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement;
   }
 }
 
