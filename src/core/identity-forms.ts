@@ -35,7 +35,7 @@ export interface IdentityForms {
   /** The text, surrounding spaces removed. */
   readonly text: string;
   readonly folded: string;
-  /** Text beyond ASCII, which SQLite's NOCASE and a server's own folding need not fold as fold() does. */
+  /** ASCII only: SQLite's NOCASE and a server's matching fold it as fold() does; other text they need not. */
   readonly ascii: boolean;
   /** A `*` pattern, folded: when set, the identity is this pattern and nothing else. */
   readonly wildcard: string | null;
