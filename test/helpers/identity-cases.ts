@@ -22,9 +22,12 @@ export const IDENTITY_CASES: readonly [string, string[]][] = [
   ['TAILSPINTOYS.COM/north america/engineering/rand zaher', ['Rand Zaher']],
   ['tailspintoys.com/Europe/Sales/Rand Zaher', []],
   ['CN=Rand Zaher,OU=Engineering,OU=North America,DC=tailspintoys,DC=com', ['Rand Zaher']],
+  // A DN spelled otherwise than stored: compared as the directory compares DNs.
+  ['cn=rand zaher, ou=Engineering, ou=North America, dc=tailspintoys, dc=com', ['Rand Zaher']],
   ['Chris Green', ['Chris Green', 'Chris Green']],
   ['Zoë Müller', ['Zoë Müller']],
   ['ZOË MÜLLER', ['Zoë Müller']],
+  ['TAILSPINTOYS.COM/EUROPE/SALES/ZOË MÜLLER', ['Zoë Müller']],
   ['Smith, Jr., John', ['Smith, Jr., John']],
   ["Ærin O'Brien", ["Ærin O'Brien"]],
   ['rand', []],
