@@ -3,7 +3,7 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Alias } from 'yaml';
 import { UsageError } from '../core/errors.js';
 import { readAtMost } from '../input/bounded-read.js';
-import type { CasSettingName } from '../store/directory-store.js';
+import { CAS_SETTINGS, type CasSettingName } from '../core/protocols.js';
 import type { NamedIdentity } from '../core/select.js';
 import type { FilterAst } from '../filter/ast.js';
 import { FilterSyntaxError, parseFilter } from '../filter/index.js';
@@ -46,7 +46,6 @@ export const MAX_POLICY_BYTES = 10 * 1024 * 1024;
 export const MAX_ALIAS_COUNT = 100;
 
 const RULE_KEYS = ['name', 'organizationalUnit', 'filter', 'identities', 'file', 'expect', 'max', 'except', 'exceptFile'];
-const SETTINGS: readonly CasSettingName[] = ['PopEnabled', 'ImapEnabled'];
 
 /** A policy mistake, located: `policy.yml:7:5: ...`. */
 class PolicyError extends UsageError {}
@@ -183,11 +182,11 @@ function validateRule(raw: unknown, at: (string | number)[], located: Located, o
   if (except !== undefined) result.except = except;
 
   if (rule.expect !== undefined) {
-    if (typeof rule.expect !== 'object' || rule.expect === null || Array.isArray(rule.expect)) fail(located, [...at, 'expect'], '"expect" maps settings to booleans, e.g. { PopEnabled: false }');
+    if (typeof rule.expect !== 'object' || rule.expect === null || Array.isArray(rule.expect)) fail(located, [...at, 'expect'], `"expect" maps settings to booleans, e.g. { ${CAS_SETTINGS[0]}: false }`);
     const expect: Partial<Record<CasSettingName, boolean>> = {};
     for (const [key, value] of Object.entries(rule.expect)) {
-      const setting = SETTINGS.find((s) => s.toLowerCase() === key.toLowerCase());
-      if (setting === undefined) failAtKey(located, [...at, 'expect', key], `'${key}' is not a setting casctl audits; use ${SETTINGS.join(' or ')}`);
+      const setting = CAS_SETTINGS.find((s) => s.toLowerCase() === key.toLowerCase());
+      if (setting === undefined) failAtKey(located, [...at, 'expect', key], `'${key}' is not a setting casctl audits; use ${CAS_SETTINGS.join(' or ')}`);
       if (typeof value !== 'boolean') fail(located, [...at, 'expect', key], `${setting} must be true or false`);
       expect[setting] = value;
     }

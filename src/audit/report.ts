@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { CAS_SETTINGS, perCasSetting } from '../core/protocols.js';
 import { render, renderWith, type View } from '../output/formats.js';
 import { FORMATTERS } from '../output/formatters.js';
 import type { OutputRecord } from '../output/values.js';
@@ -36,8 +37,8 @@ const RULES_VIEW: View = {
 };
 
 const VIOLATIONS_VIEW: View = {
-  properties: ['Rule', 'Guid', 'Name', 'PrimarySmtpAddress', 'PopEnabled', 'ImapEnabled', 'Reason'],
-  defaults: ['Rule', 'Guid', 'Name', 'PrimarySmtpAddress', 'PopEnabled', 'ImapEnabled', 'Reason'],
+  properties: ['Rule', 'Guid', 'Name', 'PrimarySmtpAddress', ...CAS_SETTINGS, 'Reason'],
+  defaults: ['Rule', 'Guid', 'Name', 'PrimarySmtpAddress', ...CAS_SETTINGS, 'Reason'],
   table: ['Rule', 'Name', 'PrimarySmtpAddress', 'Reason'],
   id: 'Guid',
 };
@@ -45,7 +46,7 @@ const VIOLATIONS_VIEW: View = {
 const result = (r: RuleResult): 'Pass' | 'Fail' => (failed(r) ? 'Fail' : 'Pass');
 
 function violationRecord(rule: string, v: Violation): OutputRecord {
-  return { Rule: rule, Guid: v.Guid, Name: v.Name, PrimarySmtpAddress: v.PrimarySmtpAddress, PopEnabled: v.PopEnabled, ImapEnabled: v.ImapEnabled, Reason: v.Reason };
+  return { Rule: rule, Guid: v.Guid, Name: v.Name, PrimarySmtpAddress: v.PrimarySmtpAddress, ...perCasSetting((p) => v[p.property]), Reason: v.Reason };
 }
 
 function violationRecords(results: readonly RuleResult[]): OutputRecord[] {

@@ -3,22 +3,18 @@ import type { Readable } from 'node:stream';
 import type { Mailbox } from '../core/mailbox.js';
 import { PLAN_FIELDS, type PlannedMailbox } from '../core/plan.js';
 import { findProperty } from '../core/properties.js';
+import { perCasSetting, type CasSettingName } from '../core/protocols.js';
 import { isWithin, resolveOrganizationalUnit, selectMailboxes, type NamedIdentity, type Selection, type SelectionProblem } from '../core/select.js';
 import type { FilterAst } from '../filter/ast.js';
 import { evaluateFilter } from '../filter/evaluate.js';
 import { openIdentitySource } from '../input/identity-file.js';
 import { identitiesFrom } from '../input/identity-source.js';
-import type { CasSettingName, DirectoryStore, MailboxQuery } from '../store/directory-store.js';
+import type { DirectoryStore, MailboxQuery } from '../store/directory-store.js';
 import type { AuditPolicy, AuditRule, IdentitySource } from './policy.js';
 import { shortText } from './short-text.js';
 
-export interface Violation {
-  Guid: string;
-  Name: string;
-  PrimarySmtpAddress: string;
-  IsAdministrator: boolean;
-  PopEnabled: boolean;
-  ImapEnabled: boolean;
+/** The mailbox, as planning reads it (its CAS settings included), and why it breaks the rule. */
+export interface Violation extends PlannedMailbox {
   Reason: string;
   /** The settings that would satisfy the rule (none for a `max` rule: which to disable is the admin's call). */
   fix: Partial<Record<CasSettingName, boolean>>;
@@ -77,8 +73,7 @@ function identity(mailbox: Violator): Omit<Violation, 'Reason' | 'fix'> {
     Name: mailbox.Name,
     PrimarySmtpAddress: mailbox.PrimarySmtpAddress,
     IsAdministrator: mailbox.IsAdministrator,
-    PopEnabled: mailbox.PopEnabled,
-    ImapEnabled: mailbox.ImapEnabled,
+    ...perCasSetting((p) => mailbox[p.property]),
   };
 }
 

@@ -1,7 +1,7 @@
 import { ExitCode } from '../core/errors.js';
 import { selectMailboxBatches } from '../core/select.js';
 import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat, render, type View } from '../output/formats.js';
-import { fieldsFor, mailboxRecords } from '../output/mailbox-record.js';
+import { fieldsFor, mailboxOutputRecords } from '../output/mailbox-output.js';
 import { Messages } from '../output/messages.js';
 import type { OutputRecord } from '../output/values.js';
 import { useColour } from '../output/colour.js';
@@ -34,7 +34,7 @@ export async function listMailboxes(context: CommandContext, options: ListOption
       new ProblemCounter(messages).report,
       fieldsFor(properties),
     );
-    const toRecord = mailboxRecords(properties);
+    const toRecord = mailboxOutputRecords(properties);
     async function* records(): AsyncGenerator<OutputRecord[]> {
       let count = 0;
       for await (const batch of selected) {

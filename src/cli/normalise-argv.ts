@@ -2,14 +2,14 @@
  * Turns the Exchange Management Shell's spellings into casctl's, in one place:
  *   Set-CASMailbox            → set-casmailbox        (command names are case-insensitive)
  *   -Identity x, -identity x  → --identity x          (PowerShell parameters, any case)
- *   -PopEnabled:$false        → --pop-enabled=$false
+ *   -ResultSize:10            → --result-size=10      (so -<Protocol>Enabled:$false → --<protocol>-enabled=$false)
  *   -Confirm:$false           → --yes                 (-Confirm / -Confirm:$true are the default)
  *   -WhatIf                   → --what-if
  * Only words that name a known option are rewritten; everything after `--` is left alone.
  */
 export interface ArgvVocabulary {
   commands: readonly string[];
-  /** Long option names without dashes: `pop-enabled`, `organizational-unit`, ... */
+  /** Long option names without dashes: `organizational-unit`, `result-size`, ... */
   options: readonly string[];
 }
 

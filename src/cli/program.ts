@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ExitCode } from '../core/errors.js';
 import { printableLines } from '../core/printable.js';
+import { PROTOCOLS, type ProtocolService } from '../core/protocols.js';
 import type { CommandContext } from './context.js';
 import type { ArgvVocabulary } from './normalise-argv.js';
+import { settingOption } from './setting-options.js';
 
 /**
  * Every command and option, in one place. Actions import their module only when they run,
@@ -75,6 +77,16 @@ function outputOptions(command: Command): Command {
     .option('--property <names>', 'properties to show, comma-separated or repeated; * for all', commaList);
 }
 
+/** How help names the protocols: `POP3/IMAP4`. */
+const PROTOCOL_NAMES = PROTOCOLS.map((p) => p.displayName).join('/');
+const SERVICE_NAMES: readonly ProtocolService[] = PROTOCOLS.flatMap((p): readonly ProtocolService[] => p.services);
+
+/** set-casmailbox's `--<protocol>-enabled` options, one per protocol. */
+function settingOptions(command: Command): Command {
+  for (const { property } of PROTOCOLS) command.option(`--${settingOption(property)} <bool>`, 'true/false, $true/$false, 1/0, yes/no');
+  return command;
+}
+
 /** plan → confirm → apply → report: the options of every command that changes the store. */
 function changeOptions(command: Command, outputHelp = 'table (the plan, with --what-if), json (a machine-readable result) or ndjson (one change item per line)'): Command {
   return command
@@ -96,7 +108,7 @@ export function buildProgram(context: CommandContext): Cli {
     };
 
   const program = new Command('casctl')
-    .description('Exchange-style POP3/IMAP4 access administration for self-hosted mail (Get-CASMailbox / Set-CASMailbox).')
+    .description(`Exchange-style ${PROTOCOL_NAMES} access administration for self-hosted mail (Get-CASMailbox / Set-CASMailbox).`)
     .version(version(), '-V, --version')
     .option('--store <url>', 'directory store: sqlite:<path>, a path, or ldap[s]://host:port/<base DN> (default: CASCTL_STORE, the config file, ./casctl.db)')
     .option('--config <path>', 'casctl configuration file (default: CASCTL_CONFIG, ./casctl.config.json, /etc/casctl/config.json)')
@@ -127,7 +139,7 @@ export function buildProgram(context: CommandContext): Cli {
     .action(run(() => import('./commands/get-user.js')));
 
   listOptions(program.command('get-casmailbox'), 'mailboxes')
-    .description('show POP3/IMAP4 access settings (Get-CASMailbox)')
+    .description(`show ${PROTOCOL_NAMES} access settings (Get-CASMailbox)`)
     .action(run(() => import('./commands/get-casmailbox.js')));
 
   outputOptions(program.command('get-organizationalunit'))
@@ -135,10 +147,8 @@ export function buildProgram(context: CommandContext): Cli {
     .argument('[identity...]', 'OU name, canonical name, North America\\Finance, DN or Guid')
     .action(run(() => import('./commands/get-organizationalunit.js')));
 
-  changeOptions(selectionOptions(program.command('set-casmailbox'), 'set'))
-    .description('turn POP3/IMAP4 on or off (Set-CASMailbox)')
-    .option('--pop-enabled <bool>', 'true/false, $true/$false, 1/0, yes/no')
-    .option('--imap-enabled <bool>', 'true/false, $true/$false, 1/0, yes/no')
+  settingOptions(changeOptions(selectionOptions(program.command('set-casmailbox'), 'set')))
+    .description(`turn ${PROTOCOL_NAMES} on or off (Set-CASMailbox)`)
     .option('--restart', 'make the change effective now: flush the changed logins, end the sessions that lost access')
     .action(run(() => import('./commands/set-casmailbox.js')));
 
@@ -151,13 +161,13 @@ export function buildProgram(context: CommandContext): Cli {
     .action(run(() => import('./commands/get-dovecotconfig.js')));
 
   for (const [name, description, module] of [
-    ['get-service', 'show the POP3/IMAP4 services: Status, Name, DisplayName, pending changes (Get-Service)', () => import('./commands/get-service.js')],
-    ['restart-service', 'restart POP3/IMAP4 services so every change is effective (Restart-Service)', () => import('./commands/restart-service.js')],
+    ['get-service', `show the ${PROTOCOL_NAMES} services: Status, Name, DisplayName, pending changes (Get-Service)`, () => import('./commands/get-service.js')],
+    ['restart-service', `restart ${PROTOCOL_NAMES} services so every change is effective (Restart-Service)`, () => import('./commands/restart-service.js')],
     ['refresh-service', 'make pending changes effective without a restart: flush changed logins, end sessions that lost access', () => import('./commands/refresh-service.js')],
   ] as const) {
     outputOptions(program.command(name))
       .description(description)
-      .argument('[name...]', 'MSExchangePOP3, MSExchangePOP3BE, MSExchangeIMAP4, MSExchangeIMAP4BE or pop3, pop3be, imap4, imap4be (default: all)')
+      .argument('[name...]', `${SERVICE_NAMES.map((s) => s.Name).join(', ')} or ${SERVICE_NAMES.map((s) => s.ShortName).join(', ')} (default: all)`)
       .action(run(module));
   }
 
@@ -165,7 +175,7 @@ export function buildProgram(context: CommandContext): Cli {
   changeOptions(
     program
       .command('audit')
-      .description('check a policy of who may use POP3/IMAP4; exit 5 on violations (never changes anything unless --fix)')
+      .description(`check a policy of who may use ${PROTOCOL_NAMES}; exit 5 on violations (never changes anything unless --fix)`)
       .argument('<policy>', 'a YAML or JSON policy file (README "Audits")')
       .option('--fix', "turn the violations into a change through set-casmailbox's plan, confirmation and history")
       .option('--allow-outside-files', "let the policy's rules name files outside the policy's directory")

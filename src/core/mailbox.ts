@@ -1,3 +1,5 @@
+import { CAS_SETTINGS, USE_DEFAULTS_PROPERTIES, type CasSettingName, type UseDefaultsName } from './protocols.js';
+
 /** The Exchange vocabulary of DESIGN.md §2: a mailbox as casctl reads and writes it. */
 
 export const RECIPIENT_TYPE_DETAILS = ['UserMailbox', 'SharedMailbox', 'RoomMailbox', 'EquipmentMailbox'] as const;
@@ -5,7 +7,11 @@ export type RecipientTypeDetails = (typeof RECIPIENT_TYPE_DETAILS)[number];
 
 export const CUSTOM_ATTRIBUTE_NUMBERS = Array.from({ length: 15 }, (_, i) => i + 1);
 
-export interface Mailbox {
+/** A field per protocol (core/protocols.ts): its CAS setting and its UseProtocolDefaults. */
+type ProtocolFields = { [K in CasSettingName | UseDefaultsName]: boolean };
+
+/** The CAS settings are effective values: always false for the Administrator mailbox, whatever is stored. */
+export interface Mailbox extends ProtocolFields {
   Guid: string;
   DistinguishedName: string;
   Name: string;
@@ -29,11 +35,6 @@ export interface Mailbox {
   CustomAttributes: (string | null)[];
   RecipientTypeDetails: RecipientTypeDetails;
   IsAdministrator: boolean;
-  /** Effective values: always false for the Administrator mailbox, whatever is stored. */
-  PopEnabled: boolean;
-  ImapEnabled: boolean;
-  PopUseProtocolDefaults: boolean;
-  ImapUseProtocolDefaults: boolean;
   /** ISO 8601 UTC. */
   WhenCreated: string;
   WhenChanged: string;
@@ -41,16 +42,16 @@ export interface Mailbox {
 
 export type MailboxField = keyof Mailbox;
 
-// A record, so that the compiler checks the list is complete.
-const FIELDS: Record<MailboxField, true> = {
+// A record, so that the compiler checks the list is complete; the protocols' fields come from the registry.
+const FIELDS: Record<Exclude<MailboxField, keyof ProtocolFields>, true> = {
   Guid: true, DistinguishedName: true, Name: true, DisplayName: true, Alias: true, SamAccountName: true,
   UserPrincipalName: true, PrimarySmtpAddress: true, EmailAddresses: true, OrganizationalUnit: true, Department: true,
   Title: true, Company: true, Office: true, City: true, StateOrProvince: true, CountryOrRegion: true,
-  CustomAttributes: true, RecipientTypeDetails: true, IsAdministrator: true, PopEnabled: true, ImapEnabled: true,
-  PopUseProtocolDefaults: true, ImapUseProtocolDefaults: true, WhenCreated: true, WhenChanged: true,
+  CustomAttributes: true, RecipientTypeDetails: true, IsAdministrator: true,
+  WhenCreated: true, WhenChanged: true,
 };
 /** Every field of a mailbox: a read that does not name the ones it needs gets them all. */
-export const MAILBOX_FIELDS = Object.keys(FIELDS) as MailboxField[];
+export const MAILBOX_FIELDS: readonly MailboxField[] = [...(Object.keys(FIELDS) as MailboxField[]), ...CAS_SETTINGS, ...USE_DEFAULTS_PROPERTIES];
 
 /** Exchange shows proxy addresses with their type prefix; upper case marks the primary one. */
 export function proxyAddresses(mailbox: Pick<Mailbox, 'EmailAddresses' | 'PrimarySmtpAddress'>): string[] {

@@ -1,6 +1,7 @@
 import type { CasSettingName, CasSettings, SettingWrite } from '../store/directory-store.js';
 import { refusesWrite } from './administrator.js';
 import type { Mailbox, MailboxField } from './mailbox.js';
+import { CAS_SETTINGS } from './protocols.js';
 import type { NamedIdentity } from './select.js';
 
 export interface SettingChange {
@@ -22,10 +23,8 @@ export interface PlanItem {
   changes: readonly SettingChange[];
 }
 
-const SETTING_ORDER: readonly CasSettingName[] = ['PopEnabled', 'ImapEnabled'];
-
 /** What planning a change reads of each mailbox. */
-export const PLAN_FIELDS = ['Guid', 'Name', 'PrimarySmtpAddress', 'IsAdministrator', 'PopEnabled', 'ImapEnabled'] as const satisfies readonly MailboxField[];
+export const PLAN_FIELDS = ['Guid', 'Name', 'PrimarySmtpAddress', 'IsAdministrator', ...CAS_SETTINGS] as const satisfies readonly MailboxField[];
 export type PlannedMailbox = Pick<Mailbox, (typeof PLAN_FIELDS)[number]>;
 
 /**
@@ -50,7 +49,7 @@ function sharedChanges(changes: SettingChange[]): readonly SettingChange[] {
  */
 export function planFor(mailbox: PlannedMailbox, wanted: CasSettings, namedAs: NamedIdentity | undefined): PlanItem {
   const changes: SettingChange[] = [];
-  for (const property of SETTING_ORDER) {
+  for (const property of CAS_SETTINGS) {
     const after = wanted[property];
     if (after !== undefined && mailbox[property] !== after) changes.push({ property, before: mailbox[property], after });
   }

@@ -62,9 +62,26 @@ export type CasSettingName = Protocol['property'];
 export type UseDefaultsName = Protocol['useDefaultsProperty'];
 export type CasSettings = Partial<Record<CasSettingName, boolean>>;
 
+/** Every CAS setting, in registry order. */
+export const CAS_SETTINGS: readonly CasSettingName[] = PROTOCOLS.map((p) => p.property);
+/** Every `<Protocol>UseProtocolDefaults` property, in registry order. */
+export const USE_DEFAULTS_PROPERTIES: readonly UseDefaultsName[] = PROTOCOLS.map((p) => p.useDefaultsProperty);
+
+/** A record with an entry per CAS setting, in registry order: how a consumer fills every setting without naming one. */
+export function perCasSetting<T>(value: (protocol: Protocol) => T): Record<CasSettingName, T> {
+  return Object.fromEntries(PROTOCOLS.map((p) => [p.property, value(p)])) as Record<CasSettingName, T>;
+}
+
+/** As perCasSetting, for the UseProtocolDefaults properties. */
+export function perUseDefaults<T>(value: (protocol: Protocol) => T): Record<UseDefaultsName, T> {
+  return Object.fromEntries(PROTOCOLS.map((p) => [p.useDefaultsProperty, value(p)])) as Record<UseDefaultsName, T>;
+}
+
 const byProperty = new Map<string, Protocol>(PROTOCOLS.map((p) => [p.property, p]));
 
 /** The protocol whose CAS setting this is (exact name); undefined for any other text. */
+export function protocolOf(property: CasSettingName): Protocol;
+export function protocolOf(property: string): Protocol | undefined;
 export function protocolOf(property: string): Protocol | undefined {
   return byProperty.get(property);
 }
@@ -73,7 +90,10 @@ export function isCasSetting(property: string): property is CasSettingName {
   return byProperty.has(property);
 }
 
+// A map, as sorting a change record of a million items compares settings millions of times.
+const RANK = new Map<string, number>(PROTOCOLS.map((p, i) => [p.property, i]));
+
 /** Registry order of two CAS settings: how a mailbox's change items are ordered, on every store. */
 export function compareCasSettings(a: CasSettingName, b: CasSettingName): number {
-  return PROTOCOLS.findIndex((p) => p.property === a) - PROTOCOLS.findIndex((p) => p.property === b);
+  return (RANK.get(a) ?? 0) - (RANK.get(b) ?? 0);
 }

@@ -3,7 +3,8 @@ import { BOOLEAN_SPELLINGS, parseBoolean } from '../core/boolean.js';
 import { parseCanonicalOu } from '../core/distinguished-name.js';
 import { UsageError } from '../core/errors.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS, fold, type RecipientTypeDetails } from '../core/mailbox.js';
-import type { ImportField, MailboxRecord } from '../store/directory-store.js';
+import { CAS_SETTINGS, PROTOCOLS, type CasSettingName } from '../core/protocols.js';
+import type { ImportField, ImportRecord } from '../store/directory-store.js';
 import { CheckedText } from './checked-text.js';
 
 /** The CSV columns casctl reads (README "CSV import format"); header names are case-insensitive. */
@@ -11,7 +12,7 @@ export const CSV_COLUMNS = [
   'Guid', 'DistinguishedName', 'Name', 'Alias', 'DisplayName', 'SamAccountName', 'UserPrincipalName',
   'PrimarySmtpAddress', 'EmailAddresses', 'OrganizationalUnit', 'Department', 'Title', 'Company', 'Office', 'City',
   'StateOrProvince', 'CountryOrRegion', ...CUSTOM_ATTRIBUTE_NUMBERS.map((n) => `CustomAttribute${n}`),
-  'RecipientTypeDetails', 'PopEnabled', 'ImapEnabled', 'Password',
+  'RecipientTypeDetails', ...CAS_SETTINGS, 'Password',
 ] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 
@@ -48,8 +49,8 @@ export interface CsvFindings {
 }
 
 /** Reads and validates a whole mailbox CSV into memory; see mailboxCsvBatches. */
-export async function readMailboxCsv(path: string, hashPassword: PasswordHasher, findings?: CsvFindings): Promise<MailboxRecord[]> {
-  const records: MailboxRecord[] = [];
+export async function readMailboxCsv(path: string, hashPassword: PasswordHasher, findings?: CsvFindings): Promise<ImportRecord[]> {
+  const records: ImportRecord[] = [];
   for await (const batch of mailboxCsvBatches(path, hashPassword, findings)) records.push(...batch);
   return records;
 }
@@ -63,7 +64,7 @@ const BATCH = 1000;
  * and then the generator throws a UsageError listing them. A consumer that writes inside a
  * transaction and rolls back when this throws is all or nothing without holding the file.
  */
-export async function* mailboxCsvBatches(path: string, hashPassword: PasswordHasher, findings?: CsvFindings): AsyncGenerator<MailboxRecord[]> {
+export async function* mailboxCsvBatches(path: string, hashPassword: PasswordHasher, findings?: CsvFindings): AsyncGenerator<ImportRecord[]> {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -79,7 +80,7 @@ export async function* mailboxCsvBatches(path: string, hashPassword: PasswordHas
   // pipe() does not forward errors: a read or encoding error must end the parse, not crash the process.
   input.on('error', (error) => parser.destroy(error));
   checked.on('error', (error) => parser.destroy(error));
-  let batch: MailboxRecord[] = [];
+  let batch: ImportRecord[] = [];
   const errors: RowError[] = [];
   const seen = new Map<string, number>();
   let header: (Column | null)[] | null = null;
@@ -193,7 +194,7 @@ function toRow(header: (Column | null)[], cells: string[]): Row {
   return { values, given: shared };
 }
 
-function bool(row: Row['values'], column: 'PopEnabled' | 'ImapEnabled'): boolean | string {
+function bool(row: Row['values'], column: CasSettingName): boolean | string {
   const text = row[column];
   if (text === undefined) return true;
   const value = parseBoolean(text);
@@ -213,7 +214,7 @@ function addressProblem(what: string, address: string): string | null {
   return `${what} ${shown} is not an email address`;
 }
 
-function validate({ values: row, given }: Row, hashPassword: PasswordHasher): MailboxRecord | string {
+function validate({ values: row, given }: Row, hashPassword: PasswordHasher): ImportRecord | string {
   const primary = row.PrimarySmtpAddress?.replace(/^smtp:/i, '');
   if (primary === undefined) return 'PrimarySmtpAddress is missing';
   const primaryProblem = addressProblem('PrimarySmtpAddress', primary);
@@ -239,10 +240,12 @@ function validate({ values: row, given }: Row, hashPassword: PasswordHasher): Ma
   if (recipientType === undefined) return `RecipientTypeDetails '${type}' is not one of ${RECIPIENT_TYPE_DETAILS.join(', ')}`;
 
   if (row.Guid !== undefined && !GUID.test(row.Guid)) return `Guid '${row.Guid}' is not a GUID`;
-  const pop = bool(row, 'PopEnabled');
-  if (typeof pop === 'string') return pop;
-  const imap = bool(row, 'ImapEnabled');
-  if (typeof imap === 'string') return imap;
+  const settings: Partial<Record<CasSettingName, boolean>> = {};
+  for (const { property } of PROTOCOLS) {
+    const value = bool(row, property);
+    if (typeof value === 'string') return value;
+    settings[property] = value;
+  }
 
   const alias = row.Alias ?? localPart;
   const name = row.Name ?? row.DisplayName ?? alias;
@@ -272,8 +275,7 @@ function validate({ values: row, given }: Row, hashPassword: PasswordHasher): Ma
     CountryOrRegion: row.CountryOrRegion ?? null,
     CustomAttributes: CUSTOM_ATTRIBUTE_NUMBERS.map((n) => row[`CustomAttribute${n}` as Column] ?? null),
     RecipientTypeDetails: recipientType as RecipientTypeDetails,
-    PopEnabled: pop,
-    ImapEnabled: imap,
+    ...(settings as Record<CasSettingName, boolean>),
     Password: password === undefined ? null : /^\{[A-Z0-9.-]+\}/.test(password) ? password : hashPassword(password),
     Given: given,
   };
@@ -284,7 +286,7 @@ function validate({ values: row, given }: Row, hashPassword: PasswordHasher): Ma
  * address) applies only if the row creates a mailbox, which only the store knows, and it refuses
  * a clash then.
  */
-function uniqueKeys(record: MailboxRecord): { what: string; value: string; shown: string }[] {
+function uniqueKeys(record: ImportRecord): { what: string; value: string; shown: string }[] {
   return [
     ...record.EmailAddresses.map((a) => ({ what: 'The address', value: `address:${fold(a)}`, shown: a })),
     ...(record.Given?.includes('SamAccountName') !== false ? [{ what: 'SamAccountName', value: `sam:${fold(record.SamAccountName)}`, shown: record.SamAccountName }] : []),

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { MailboxRecord } from '../store/directory-store.js';
+import type { ImportRecord } from '../store/directory-store.js';
 
 /** Validated records written to a private temp file, to be streamed from there as many times as needed. */
 export interface SpooledBatches {
-  batches(): AsyncIterable<MailboxRecord[]>;
+  batches(): AsyncIterable<ImportRecord[]>;
   /** Deletes the temp file. */
   remove(): void;
 }
@@ -20,7 +20,7 @@ export interface SpooledBatches {
  * the file. A bad row throws here, before the store is touched. The directory is 0700: the
  * records may hold {PLAIN} passwords.
  */
-export async function spoolBatches(source: AsyncIterable<readonly MailboxRecord[]>): Promise<SpooledBatches> {
+export async function spoolBatches(source: AsyncIterable<readonly ImportRecord[]>): Promise<SpooledBatches> {
   const dir = mkdtempSync(join(tmpdir(), 'casctl-import-'));
   const path = join(dir, 'records.ndjson');
   const remove = (): void => rmSync(dir, { recursive: true, force: true });
@@ -36,7 +36,7 @@ export async function spoolBatches(source: AsyncIterable<readonly MailboxRecord[
   return {
     async *batches() {
       const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-      for await (const line of lines) yield JSON.parse(line) as MailboxRecord[];
+      for await (const line of lines) yield JSON.parse(line) as ImportRecord[];
     },
     remove,
   };

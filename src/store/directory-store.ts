@@ -1,6 +1,6 @@
 import type { Mailbox, MailboxField } from '../core/mailbox.js';
 import type { FilterAst } from '../filter/ast.js';
-import type { CasSettingName } from '../core/protocols.js';
+import type { CasSettingName, UseDefaultsName } from '../core/protocols.js';
 
 /** An organizational unit as Get-OrganizationalUnit would show it. */
 export interface OrganizationalUnit {
@@ -142,13 +142,13 @@ export interface PruneResult {
 }
 
 /** A field an import sets, each CustomAttribute<n> on its own: what a CSV column names (the Guid and primary address are keys). */
-export type ImportField = Exclude<keyof MailboxRecord, 'Guid' | 'PrimarySmtpAddress' | 'CustomAttributes' | 'Given'> | `CustomAttribute${number}`;
+export type ImportField = Exclude<keyof ImportRecord, 'Guid' | 'PrimarySmtpAddress' | 'CustomAttributes' | 'Given'> | `CustomAttribute${number}`;
 
-/** A mailbox as a CSV row describes it, validated: what the store derives (ids, times, flags) is left out. */
-export type MailboxRecord = Omit<
-  Mailbox,
-  'Guid' | 'DistinguishedName' | 'IsAdministrator' | 'PopUseProtocolDefaults' | 'ImapUseProtocolDefaults' | 'WhenCreated' | 'WhenChanged'
-> & {
+/**
+ * The import row: a mailbox as a CSV row describes it, validated; what the store derives (ids,
+ * times, flags) is left out. Not the output row (output/mailbox-output.ts).
+ */
+export type ImportRecord = Omit<Mailbox, 'Guid' | 'DistinguishedName' | 'IsAdministrator' | UseDefaultsName | 'WhenCreated' | 'WhenChanged'> & {
   /** Generated when null. */
   Guid: string | null;
   DistinguishedName: string | null;
@@ -162,8 +162,8 @@ export type MailboxRecord = Omit<
   Given?: readonly ImportField[];
 };
 
-/** Records to import: a stream of batches, or batches at hand. */
-export type MailboxRecordBatches = AsyncIterable<readonly MailboxRecord[]> | Iterable<readonly MailboxRecord[]>;
+/** Import rows: a stream of batches, or batches at hand. */
+export type ImportBatches = AsyncIterable<readonly ImportRecord[]> | Iterable<readonly ImportRecord[]>;
 
 export type ImportValue = string | boolean | null | readonly string[];
 
@@ -260,6 +260,6 @@ export interface DirectoryStore {
    * nothing is imported. Batches should be validated (and hashed) up front: SQLite holds its write
    * lock while it reads them.
    */
-  importMailboxes(batches: MailboxRecordBatches, when: Date, options?: ImportOptions): Promise<ImportSummary>;
+  importMailboxes(batches: ImportBatches, when: Date, options?: ImportOptions): Promise<ImportSummary>;
   close(): Promise<void>;
 }

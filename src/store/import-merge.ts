@@ -1,7 +1,7 @@
 import { isAdministratorAccount, refusesWrite } from '../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, fold, type Mailbox } from '../core/mailbox.js';
-import { PROTOCOLS } from '../core/protocols.js';
-import type { CasSettingName, ChangeContext, ImportField, ImportItem, ImportOptions, ImportValue, MailboxRecord, SettingWrite } from './directory-store.js';
+import { CAS_SETTINGS, PROTOCOLS, isCasSetting, perCasSetting, type UseDefaultsName } from '../core/protocols.js';
+import type { ChangeContext, ImportField, ImportItem, ImportOptions, ImportValue, ImportRecord, SettingWrite } from './directory-store.js';
 
 /**
  * The import rules every store driver shares (DESIGN.md §5 "Rules once"): what an update of an
@@ -15,11 +15,11 @@ const TEXT_FIELDS = [
 
 const ALL_FIELDS: readonly ImportField[] = [
   ...TEXT_FIELDS, 'DistinguishedName', 'EmailAddresses', ...CUSTOM_ATTRIBUTE_NUMBERS.map((n) => `CustomAttribute${n}` as const),
-  'PopEnabled', 'ImapEnabled', 'Password',
+  ...CAS_SETTINGS, 'Password',
 ];
 
 /** The fields a record sets: a record without Given is a whole mailbox. */
-export function givenFields(record: MailboxRecord): ReadonlySet<ImportField> {
+export function givenFields(record: ImportRecord): ReadonlySet<ImportField> {
   return new Set(record.Given ?? ALL_FIELDS);
 }
 
@@ -29,15 +29,15 @@ export function importChange(when: Date, options: ImportOptions): ChangeContext 
 }
 
 /** The stored mailbox fields a merge reads. */
-export type StoredMailbox = Omit<Mailbox, 'PopUseProtocolDefaults' | 'ImapUseProtocolDefaults' | 'WhenCreated' | 'WhenChanged'>;
+export type StoredMailbox = Omit<Mailbox, UseDefaultsName | 'WhenCreated' | 'WhenChanged'>;
 
 /**
  * The record of a new mailbox as stored: the Administrator mailbox never gets POP3 or IMAP4
  * (`refused` when its row asked for them).
  */
-export function newMailboxRecord(record: MailboxRecord): { record: MailboxRecord; refused: boolean } {
+export function newMailboxRecord(record: ImportRecord): { record: ImportRecord; refused: boolean } {
   if (!isAdministratorAccount(record.SamAccountName)) return { record, refused: false };
-  return { record: { ...record, PopEnabled: false, ImapEnabled: false }, refused: asksRefused(true, record) };
+  return { record: { ...record, ...perCasSetting(() => false) }, refused: asksRefused(true, record) };
 }
 
 /**
@@ -46,16 +46,16 @@ export function newMailboxRecord(record: MailboxRecord): { record: MailboxRecord
  * (Exchange keeps the old primary as a proxy address). The DN is null when the Name or OU changes
  * without one given: the store derives it. Password: null unless given (null keeps the stored one).
  */
-export function mergeRecord(stored: StoredMailbox, record: MailboxRecord): MailboxRecord {
+export function mergeRecord(stored: StoredMailbox, record: ImportRecord): ImportRecord {
   const given = givenFields(record);
-  const pick = <K extends ImportField & keyof MailboxRecord>(field: K, current: MailboxRecord[K]): MailboxRecord[K] =>
+  const pick = <K extends ImportField & keyof ImportRecord>(field: K, current: ImportRecord[K]): ImportRecord[K] =>
     given.has(field) ? record[field] : current;
   const addresses = given.has('EmailAddresses')
     ? record.EmailAddresses
     : stored.EmailAddresses.some((a) => fold(a) === fold(record.PrimarySmtpAddress))
       ? stored.EmailAddresses
       : [record.PrimarySmtpAddress, ...stored.EmailAddresses];
-  const merged: MailboxRecord = {
+  const merged: ImportRecord = {
     Guid: stored.Guid,
     DistinguishedName: stored.DistinguishedName,
     Name: pick('Name', stored.Name),
@@ -77,8 +77,7 @@ export function mergeRecord(stored: StoredMailbox, record: MailboxRecord): Mailb
       given.has(`CustomAttribute${n}`) ? (record.CustomAttributes[i] ?? null) : (stored.CustomAttributes[i] ?? null),
     ),
     RecipientTypeDetails: pick('RecipientTypeDetails', stored.RecipientTypeDetails),
-    PopEnabled: pick('PopEnabled', stored.PopEnabled),
-    ImapEnabled: pick('ImapEnabled', stored.ImapEnabled),
+    ...perCasSetting((p) => pick(p.property, stored[p.property])),
     Password: given.has('Password') ? record.Password : null,
   };
   if (given.has('DistinguishedName')) merged.DistinguishedName = record.DistinguishedName;
@@ -96,7 +95,7 @@ const sameValue = (a: ImportValue, b: ImportValue): boolean =>
  * (the store keeps the first spelling); a given password always counts (a new salt every time)
  * and is never shown. The Administrator's CAS settings never change here: see casChangesOf.
  */
-export function recordChanges(stored: StoredMailbox, merged: MailboxRecord): Change[] {
+export function recordChanges(stored: StoredMailbox, merged: ImportRecord): Change[] {
   const changes: Change[] = [];
   const compare = (property: string, before: ImportValue, after: ImportValue): void => {
     if (!sameValue(before, after)) changes.push({ Property: property, Before: before, After: after });
@@ -115,16 +114,14 @@ export function recordChanges(stored: StoredMailbox, merged: MailboxRecord): Cha
 }
 
 /** The Administrator's row asks for a protocol it may never use. */
-export function enablesAdministrator(stored: StoredMailbox, record: MailboxRecord): boolean {
+export function enablesAdministrator(stored: StoredMailbox, record: ImportRecord): boolean {
   return asksRefused(stored.IsAdministrator, record);
 }
 
-function asksRefused(isAdministrator: boolean, record: MailboxRecord): boolean {
+function asksRefused(isAdministrator: boolean, record: ImportRecord): boolean {
   const given = givenFields(record);
   return PROTOCOLS.some((p) => given.has(p.property) && refusesWrite(isAdministrator, record[p.property]));
 }
-
-const isCasSetting = (property: string): property is CasSettingName => PROTOCOLS.some((p) => p.property === property);
 
 /**
  * Collects the CAS settings an import changes into set-casmailbox's writes (one per setting and

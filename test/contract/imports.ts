@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { UsageError } from '../../src/core/errors.js';
-import type { MailboxRecord } from '../../src/store/directory-store.js';
+import type { ImportRecord } from '../../src/store/directory-store.js';
 import { mailboxRecord } from '../helpers/memory-store.js';
 import { SAMPLE_CREATED, SAMPLE_SIZE, all, context, one, sampleRecords, useStore, type StoreDriver } from './support.js';
 
 const ADMINISTRATOR = 'administrator@tailspintoys.com';
 
-async function sampleRecord(alias: string): Promise<MailboxRecord> {
+async function sampleRecord(alias: string): Promise<ImportRecord> {
   const record = (await sampleRecords()).find((r) => r.Alias === alias);
   assert.ok(record, alias);
   return record;
 }
 
 /** A new mailbox of the sample's domain, distinct from every sample one. */
-function newcomer(alias: string): MailboxRecord {
+function newcomer(alias: string): ImportRecord {
   return mailboxRecord({ Name: `New ${alias}`, Alias: alias, PrimarySmtpAddress: `${alias}@tailspintoys.com`, OrganizationalUnit: 'tailspintoys.com/IT' });
 }
 
@@ -69,7 +69,7 @@ export function testImports(driver: StoreDriver): void {
       const rand = await one(store(), 'rzaher');
       const priya = await one(store(), 'praman');
       const admin = await one(store(), 'Administrator');
-      const partial = (record: MailboxRecord, given: MailboxRecord['Given'], values: Partial<MailboxRecord>): MailboxRecord => ({
+      const partial = (record: ImportRecord, given: ImportRecord['Given'], values: Partial<ImportRecord>): ImportRecord => ({
         ...newcomer('ignored'), PrimarySmtpAddress: record.PrimarySmtpAddress, Title: 'Ignored', Given: given, ...values,
       });
       const summary = await store().importMailboxes(
@@ -144,7 +144,7 @@ export function testImports(driver: StoreDriver): void {
 
     test(`batches that throw: ${driver.transactional ? 'nothing is imported' : 'the error comes through'}`, async () => {
       const before = await store().countMailboxes({});
-      async function* feed(): AsyncGenerator<MailboxRecord[]> {
+      async function* feed(): AsyncGenerator<ImportRecord[]> {
         yield [newcomer('first.batch')];
         throw new Error('the feed broke off');
       }
@@ -156,8 +156,8 @@ export function testImports(driver: StoreDriver): void {
 
     test('a key of another mailbox is a usage error, and nothing of the call is imported', async () => {
       const before = await store().countMailboxes({});
-      const clash = (values: Partial<MailboxRecord>): MailboxRecord[] => [newcomer('innocent'), { ...newcomer('someone'), ...values }];
-      const cases: [MailboxRecord[], RegExp][] = [
+      const clash = (values: Partial<ImportRecord>): ImportRecord[] => [newcomer('innocent'), { ...newcomer('someone'), ...values }];
+      const cases: [ImportRecord[], RegExp][] = [
         [clash({ EmailAddresses: ['someone@tailspintoys.com', 'rzaher@tailspintoys.com'] }), /an address of it already belongs to another mailbox/],
         [clash({ SamAccountName: 'RZAHER' }), /SamAccountName already belongs/],
         [clash({ UserPrincipalName: 'RZAHER@tailspintoys.com' }), /UserPrincipalName already belongs/],

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import type { Mailbox, MailboxField } from '../../src/core/mailbox.js';
 import { readMailboxCsv } from '../../src/input/mailbox-csv.js';
-import type { ChangeContext, ChangeQuery, ChangeRecord, DirectoryStore, MailboxQuery, MailboxRecord } from '../../src/store/directory-store.js';
+import type { ChangeContext, ChangeQuery, ChangeRecord, DirectoryStore, MailboxQuery, ImportRecord } from '../../src/store/directory-store.js';
 import { FIXTURES } from '../helpers/cli.js';
 
 export interface OpenedStore {
@@ -39,10 +39,10 @@ export function useStore(driver: StoreDriver, seed: (store: DirectoryStore) => P
   };
 }
 
-let sample: Promise<MailboxRecord[]> | undefined;
+let sample: Promise<ImportRecord[]> | undefined;
 
 /** fixtures/sample-directory.csv: 232 mailboxes in 13 OUs, the Administrator among them. */
-export function sampleRecords(): Promise<MailboxRecord[]> {
+export function sampleRecords(): Promise<ImportRecord[]> {
   sample ??= readMailboxCsv(join(FIXTURES, 'sample-directory.csv'), (plain) => `{PLAIN}${plain}`);
   return sample;
 }

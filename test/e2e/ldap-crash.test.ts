@@ -7,14 +7,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DirectoryStore, MailboxRecord } from '../../src/store/directory-store.js';
+import type { DirectoryStore, ImportRecord } from '../../src/store/directory-store.js';
 import { openStore } from '../../src/store/open-store.js';
 import { BIN, ROOT } from '../helpers/cli.js';
 import { slapdSkipReason, startSlapd } from '../helpers/slapd.js';
 
 const COUNT = 3000;
 
-const record = (i: number): MailboxRecord => ({
+const record = (i: number): ImportRecord => ({
   Guid: null, DistinguishedName: null, Name: `Crash User ${i}`, DisplayName: `Crash User ${i}`, Alias: `crash${i}`,
   SamAccountName: `crash${i}`, UserPrincipalName: `crash${i}@tailspintoys.com`, PrimarySmtpAddress: `crash${i}@tailspintoys.com`,
   EmailAddresses: [`crash${i}@tailspintoys.com`], OrganizationalUnit: 'tailspintoys.com/Crash', Department: 'Crash',

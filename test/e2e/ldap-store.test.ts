@@ -10,7 +10,7 @@ import { resolveOrganizationalUnit } from '../../src/core/select.js';
 import { evaluateFilter, parseFilter } from '../../src/filter/index.js';
 import { readMailboxCsv } from '../../src/input/mailbox-csv.js';
 import { hashPassword } from '../../src/input/password-hash.js';
-import type { ChangeContext, DirectoryStore, MailboxRecord } from '../../src/store/directory-store.js';
+import type { ChangeContext, DirectoryStore, ImportRecord } from '../../src/store/directory-store.js';
 import { NOT_ADMINISTRATOR } from '../../src/store/ldap/apply-changes.js';
 import { LdapConnection } from '../../src/store/ldap/connection.js';
 import { LdapStore } from '../../src/store/ldap/ldap-store.js';
@@ -56,7 +56,7 @@ const names = (mailboxes: readonly Mailbox[]): string[] => mailboxes.map((m) => 
 describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }, () => {
   let slapd: Slapd;
   let store: DirectoryStore;
-  let records: MailboxRecord[];
+  let records: ImportRecord[];
 
   before(async () => {
     slapd = await startSlapd();
@@ -449,7 +449,7 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
 
     const mailboxesBefore = await store.countMailboxes({});
     const [rand] = records.filter((r) => r.Alias === 'rzaher');
-    const clash = { ...(rand as MailboxRecord), Guid: null, Name: 'Someone Else', PrimarySmtpAddress: 'someone@tailspintoys.com', EmailAddresses: ['someone@tailspintoys.com', 'rzaher@tailspintoys.com'], Alias: 'someone', SamAccountName: 'someone', UserPrincipalName: 'someone@tailspintoys.com' };
+    const clash = { ...(rand as ImportRecord), Guid: null, Name: 'Someone Else', PrimarySmtpAddress: 'someone@tailspintoys.com', EmailAddresses: ['someone@tailspintoys.com', 'rzaher@tailspintoys.com'], Alias: 'someone', SamAccountName: 'someone', UserPrincipalName: 'someone@tailspintoys.com' };
     await assert.rejects(store.importMailboxes([[clash]], new Date()), (e: unknown) => e instanceof UsageError && /an address of it already belongs to another mailbox/.test(e.message));
     await assert.rejects(store.importMailboxes([[{ ...clash, EmailAddresses: ['someone@tailspintoys.com'], SamAccountName: 'RZAHER' }]], new Date()), /SamAccountName already belongs/);
     await assert.rejects(store.importMailboxes([[{ ...clash, EmailAddresses: ['someone@tailspintoys.com'], OrganizationalUnit: 'contoso.com/Sales' }]], new Date()), /not below the store's base DN/);
@@ -623,7 +623,7 @@ describe('LDAP store throughput (figures printed, not asserted)', { skip: slapdS
     const store = await LdapStore.open(slapd.storeUrl, settings, { create: true });
     const serial = await LdapStore.open(slapd.storeUrl, { ...settings, concurrency: 1 }, { create: false });
     try {
-      const records: MailboxRecord[] = Array.from({ length: COUNT }, (_, i) => ({
+      const records: ImportRecord[] = Array.from({ length: COUNT }, (_, i) => ({
         Guid: null, DistinguishedName: null, Name: `Bulk User ${i}`, DisplayName: `Bulk User ${i}`, Alias: `bulk${i}`,
         SamAccountName: `bulk${i}`, UserPrincipalName: `bulk${i}@tailspintoys.com`, PrimarySmtpAddress: `bulk${i}@tailspintoys.com`,
         EmailAddresses: [`bulk${i}@tailspintoys.com`], OrganizationalUnit: `tailspintoys.com/Bulk/Team ${i % 10}`, Department: 'Bulk',

@@ -8,18 +8,18 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { CUSTOM_ATTRIBUTE_NUMBERS } from '../../src/core/mailbox.js';
 import { readMailboxCsv } from '../../src/input/mailbox-csv.js';
-import type { DirectoryStore, MailboxRecord } from '../../src/store/directory-store.js';
+import type { DirectoryStore, ImportRecord } from '../../src/store/directory-store.js';
 import { IN_MEMORY } from '../../src/store/sqlite/connection.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { FIXTURES } from './cli.js';
 
 /** A mailbox to seed: its Name, and whatever else the test cares about. */
-export type MailboxSeed = Partial<MailboxRecord> & Pick<MailboxRecord, 'Name'>;
+export type MailboxSeed = Partial<ImportRecord> & Pick<ImportRecord, 'Name'>;
 
 export const SEED_DOMAIN = 'example.com';
 
 /** A whole, validated import record from a seed: the alias, addresses and logins follow from the Name unless given. */
-export function mailboxRecord(seed: MailboxSeed): MailboxRecord {
+export function mailboxRecord(seed: MailboxSeed): ImportRecord {
   const alias = seed.Alias ?? seed.Name.toLowerCase().replace(/[^a-z0-9]+/g, '.');
   // Addresses as a validated record holds them: lower case.
   const address = (seed.PrimarySmtpAddress ?? `${alias}@${SEED_DOMAIN}`).toLowerCase();

@@ -1,4 +1,4 @@
-import { MAILBOX_VIEW } from '../../output/mailbox-record.js';
+import { MAILBOX_VIEW } from '../../output/mailbox-output.js';
 import type { CommandContext } from '../context.js';
 import { listMailboxes, type ListOptions } from '../list-mailboxes.js';
 

@@ -1,4 +1,4 @@
-import { USER_VIEW } from '../../output/mailbox-record.js';
+import { USER_VIEW } from '../../output/mailbox-output.js';
 import type { CommandContext } from '../context.js';
 import { listMailboxes, type ListOptions } from '../list-mailboxes.js';
 

@@ -18,10 +18,9 @@ import { readServiceSetup } from '../../services/service-config.js';
 import { servicesFor } from '../../services/services.js';
 import { refreshProgress, reportRefresh } from '../refresh-report.js';
 import { namesMailboxes, selectionFromOptions, type SelectionOptions } from '../selection-options.js';
+import { settingOption, settingOptionKey, type SettingOptionValues } from '../setting-options.js';
 
-interface SetOptions extends GlobalOptions, SelectionOptions, ChangeOptions {
-  popEnabled?: string;
-  imapEnabled?: string;
+interface SetOptions extends GlobalOptions, SelectionOptions, ChangeOptions, SettingOptionValues {
   restart?: boolean;
 }
 
@@ -34,12 +33,15 @@ function settingValue(option: string, text: string | undefined): boolean | undef
 }
 
 function wantedSettings(options: SetOptions): CasSettings {
-  const pop = settingValue('pop-enabled', options.popEnabled);
-  const imap = settingValue('imap-enabled', options.imapEnabled);
-  if (pop === undefined && imap === undefined) {
-    throw new UsageError('Nothing to change: give --pop-enabled and/or --imap-enabled.');
+  const wanted: CasSettings = {};
+  for (const { property } of PROTOCOLS) {
+    const value = settingValue(settingOption(property), options[settingOptionKey(property)]);
+    if (value !== undefined) wanted[property] = value;
   }
-  return { ...(pop === undefined ? {} : { PopEnabled: pop }), ...(imap === undefined ? {} : { ImapEnabled: imap }) };
+  if (Object.keys(wanted).length === 0) {
+    throw new UsageError(`Nothing to change: give ${PROTOCOLS.map((p) => `--${settingOption(p.property)}`).join(' and/or ')}.`);
+  }
+  return wanted;
 }
 
 export async function run(context: CommandContext, options: SetOptions, args: string[]): Promise<number> {

@@ -1,7 +1,7 @@
 import { StoreError } from '../../core/errors.js';
 import { fold } from '../../core/mailbox.js';
 import { refusesWrite } from '../../core/administrator.js';
-import { PROTOCOLS } from '../../core/protocols.js';
+import { protocolOf } from '../../core/protocols.js';
 import type { LatestWrites } from '../../core/setting-writes.js';
 import type { AppliedChange, ChangeContext, SettingWrite } from '../directory-store.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../filter/to-ldap.js';
@@ -11,6 +11,7 @@ import type { LdapConnection, LdapEntry, Modification } from './connection.js';
 import { ResultCode, isFatal, resultCode } from './errors.js';
 import { isAdministratorEntry } from './entries.js';
 import type { MailboxSearch } from './mailbox-search.js';
+import { ENABLED_SERVICE_VALUE, enablesProtocol } from './protocol-values.js';
 
 /** Only entries that are not the Administrator mailbox may gain a protocol (RFC 4528 assertion). */
 export const NOT_ADMINISTRATOR = `(!(${ADMINISTRATOR_ATTRIBUTE}=TRUE))`;
@@ -156,13 +157,11 @@ async function plan(mailboxes: MailboxSearch, writes: LatestWrites): Promise<Mai
 }
 
 function storedValue(entry: LdapEntry, property: SettingWrite['property']): boolean {
-  const protocol = PROTOCOLS.find((p) => p.property === property);
-  return protocol !== undefined && entry.values(ENABLED_SERVICE_ATTRIBUTE).some((value) => value.toLowerCase() === protocol.name);
+  return enablesProtocol(entry, protocolOf(property));
 }
 
 function modification(write: MailboxWrite): Modification {
-  const protocol = PROTOCOLS.find((p) => p.property === write.property);
-  return { operation: write.to ? 'add' : 'delete', attribute: ENABLED_SERVICE_ATTRIBUTE, values: [protocol?.name ?? ''] };
+  return { operation: write.to ? 'add' : 'delete', attribute: ENABLED_SERVICE_ATTRIBUTE, values: [ENABLED_SERVICE_VALUE[protocolOf(write.property).name]] };
 }
 
 /**

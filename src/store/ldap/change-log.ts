@@ -1,6 +1,7 @@
 import { effectiveEnabled } from '../../core/administrator.js';
 import { fold } from '../../core/mailbox.js';
-import { PROTOCOLS } from '../../core/protocols.js';
+import { isCasSetting, protocolOf } from '../../core/protocols.js';
+import { inChangeOrder } from '../change-order.js';
 import { StoreError } from '../../core/errors.js';
 import { loginNames } from '../login-names.js';
 import { CHANGE_PAGE, type CasSettingName, type ChangeContext, type ChangeItem, type ChangeQuery, type ChangeRecord, type PendingChanges, type PendingSetting } from '../directory-store.js';
@@ -11,6 +12,8 @@ import { generalizedTime, isAdministratorEntry, isoFromGeneralizedTime } from '.
 import { ResultCode, resultCode } from './errors.js';
 import type { DirectoryLayout } from './layout.js';
 import { and, anyOf, type MailboxSearch } from './mailbox-search.js';
+import { enablesProtocol } from './protocol-values.js';
+import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../filter/to-ldap.js';
 
 /** Items per casChangeItems entry: a million-mailbox change is a thousand small entries, not one huge one. */
 export const ITEMS_PER_CHUNK = 1000;
@@ -34,9 +37,9 @@ export function encodeItem(item: RecordedItem): string {
 
 export function decodeItem(value: string): RecordedItem | null {
   const [guid, property, before, after, ...rest] = value.split(' ');
-  if (guid === undefined || rest.length > 0 || !PROTOCOLS.some((p) => p.property === property)) return null;
+  if (guid === undefined || rest.length > 0 || property === undefined || !isCasSetting(property)) return null;
   if (!['TRUE', 'FALSE'].includes(before ?? '') || !['TRUE', 'FALSE'].includes(after ?? '')) return null;
-  return { Guid: guid, Property: property as CasSettingName, Before: before === 'TRUE', After: after === 'TRUE' };
+  return { Guid: guid, Property: property, Before: before === 'TRUE', After: after === 'TRUE' };
 }
 
 /**
@@ -165,16 +168,14 @@ export class ChangeLog {
       }
       const guids = [...new Set([...blocks.values()].flat().map((i) => i.Guid))];
       const next = await this.nextItems(id, guids);
-      const entries = await this.mailboxes.entriesByGuid(guids, ['casGuid', 'casEnabledService']);
+      const entries = await this.mailboxes.entriesByGuid(guids, ['casGuid', ENABLED_SERVICE_ATTRIBUTE]);
       // A later change planned from what this run left: its Before is what this run had done. With
       // none, the mailbox itself tells.
       const holdsAfter = (item: RecordedItem): boolean => {
         const later = next.get(`${fold(item.Guid)} ${item.Property}`);
         if (later !== undefined) return later.Before === item.After;
         const current = entries.get(fold(item.Guid));
-        const protocol = PROTOCOLS.find((p) => p.property === item.Property);
-        if (current === undefined || protocol === undefined) return false;
-        return current.values('casEnabledService').some((v) => v.toLowerCase() === protocol.name) === item.After;
+        return current !== undefined && enablesProtocol(current, protocolOf(item.Property)) === item.After;
       };
       const numbers = [...blocks.keys()].sort((a, b) => a - b);
       const dense = Array.from({ length: Math.max(0, ...numbers) }, (_, i) => blocks.get(i + 1) ?? []);
@@ -254,12 +255,12 @@ export class ChangeLog {
           }
         }
         const current = await names.of(items.map((item) => item.Guid));
-        const changes = items
-          .map((item): ChangeItem => {
+        const changes = inChangeOrder(
+          items.map((item): ChangeItem => {
             const known = current.get(fold(item.Guid));
             return { ...item, Name: known?.name ?? null, PrimarySmtpAddress: known?.address ?? null };
-          })
-          .sort(byNameGuidProperty);
+          }),
+        );
         page.push({ ...record, Changes: changes });
         held += changes.length;
         if (page.length >= CHANGE_PAGE.records || held >= CHANGE_PAGE.items) {
@@ -322,15 +323,13 @@ export class ChangeLog {
         if (item !== null) touched.set(`${fold(item.Guid)} ${item.Property}`, { guid: item.Guid, property: item.Property });
       }
     }
-    const entries = await this.mailboxes.entriesByGuid([...touched.values()].map((t) => t.guid), ['casGuid', 'mail', 'casEmailAddress', 'casUserPrincipalName', 'casEnabledService', 'casAdministrator']);
+    const entries = await this.mailboxes.entriesByGuid([...touched.values()].map((t) => t.guid), ['casGuid', 'mail', 'casEmailAddress', 'casUserPrincipalName', ENABLED_SERVICE_ATTRIBUTE, ADMINISTRATOR_ATTRIBUTE]);
     const settings: PendingSetting[] = [];
     const seen = new Set<string>();
     for (const { guid, property } of touched.values()) {
       const entry = entries.get(fold(guid));
       if (entry === undefined) continue;
-      const protocol = PROTOCOLS.find((p) => p.property === property);
-      const stored = protocol !== undefined && entry.values('casEnabledService').some((s) => s.toLowerCase() === protocol.name);
-      const enabled = effectiveEnabled(isAdministratorEntry(entry), stored);
+      const enabled = effectiveEnabled(isAdministratorEntry(entry), enablesProtocol(entry, protocolOf(property)));
       const address = (entry.first('mail') ?? '').toLowerCase();
       const key = `${address} ${property} ${enabled}`;
       if (seen.has(key)) continue;
@@ -414,16 +413,3 @@ export function toRecord(entry: LdapEntry): ParsedRecord | null {
   };
 }
 
-/** As the SQLite store orders them: by Name (removed mailboxes first), Guid, then PopEnabled before ImapEnabled. */
-function byNameGuidProperty(a: ChangeItem, b: ChangeItem): number {
-  if (a.Name !== b.Name) {
-    if (a.Name === null) return -1;
-    if (b.Name === null) return 1;
-    const x = fold(a.Name);
-    const y = fold(b.Name);
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  const g = fold(a.Guid).localeCompare(fold(b.Guid));
-  if (g !== 0) return g;
-  return a.Property < b.Property ? 1 : a.Property > b.Property ? -1 : 0;
-}

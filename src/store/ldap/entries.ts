@@ -1,10 +1,11 @@
 import { effectiveEnabled, isAdministratorAccount } from '../../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS, type Mailbox, type RecipientTypeDetails } from '../../core/mailbox.js';
-import { PROTOCOLS } from '../../core/protocols.js';
+import { PROTOCOLS, perCasSetting, perUseDefaults, type Protocol } from '../../core/protocols.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../filter/to-ldap.js';
-import type { MailboxRecord } from '../directory-store.js';
+import type { ImportRecord } from '../directory-store.js';
 import type { LdapEntry } from './connection.js';
 import type { DirectoryLayout } from './layout.js';
+import { ENABLED_SERVICE_VALUE, USE_DEFAULTS_ATTRIBUTE, enablesProtocol } from './protocol-values.js';
 
 /**
  * How a mailbox is an LDAP entry: inetOrgPerson + casMailbox (schema/casmailbox.schema). The
@@ -29,12 +30,11 @@ const TEXT_ATTRIBUTES = {
 } as const;
 
 const customAttribute = (n: number): string => `casCustomAttribute${n}`;
-const useDefaultsAttribute = { PopUseProtocolDefaults: 'casPopUseProtocolDefaults', ImapUseProtocolDefaults: 'casImapUseProtocolDefaults' } as const;
 
 /** Every attribute a mailbox read asks for (never userPassword). */
 export const MAILBOX_ATTRIBUTES: readonly string[] = [
   'cn', 'mail', 'casGuid', 'casEmailAddress', 'casRecipientTypeDetails', ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE,
-  ...Object.values(TEXT_ATTRIBUTES), ...Object.values(useDefaultsAttribute), ...CUSTOM_ATTRIBUTE_NUMBERS.map(customAttribute),
+  ...Object.values(TEXT_ATTRIBUTES), ...PROTOCOLS.map((p) => USE_DEFAULTS_ATTRIBUTE[p.name]), ...CUSTOM_ATTRIBUTE_NUMBERS.map(customAttribute),
   'createTimestamp', 'modifyTimestamp',
 ];
 
@@ -47,12 +47,13 @@ export function isAdministratorEntry(entry: LdapEntry): boolean {
 export function entryToMailbox(entry: LdapEntry, layout: DirectoryLayout): Mailbox {
   const { name, container } = layout.nameAndContainer(entry.dn);
   const administrator = isAdministratorEntry(entry);
-  const services = new Set(entry.values(ENABLED_SERVICE_ATTRIBUTE).map((s) => s.toLowerCase()));
   const text = (attribute: string): string | null => entry.first(attribute);
   const primary = (text('mail') ?? '').toLowerCase();
   const addresses = entry.values('casEmailAddress');
   const type = text('casRecipientTypeDetails');
-  const mailbox: Mailbox = {
+  // The Administrator mailbox never uses POP3 or IMAP4, whatever the entry says (DESIGN.md §2).
+  const enabled = (protocol: Protocol): boolean => effectiveEnabled(administrator, enablesProtocol(entry, protocol));
+  return {
     Guid: text('casGuid') ?? '',
     DistinguishedName: entry.dn,
     Name: name === '' ? (text('cn') ?? '') : name,
@@ -73,17 +74,12 @@ export function entryToMailbox(entry: LdapEntry, layout: DirectoryLayout): Mailb
     CustomAttributes: CUSTOM_ATTRIBUTE_NUMBERS.map((n) => text(customAttribute(n))),
     RecipientTypeDetails: (RECIPIENT_TYPE_DETAILS as readonly string[]).includes(type ?? '') ? (type as RecipientTypeDetails) : 'UserMailbox',
     IsAdministrator: administrator,
-    PopEnabled: false,
-    ImapEnabled: false,
+    ...perCasSetting(enabled),
     // Absent reads as the Exchange default, true.
-    PopUseProtocolDefaults: text(useDefaultsAttribute.PopUseProtocolDefaults)?.toUpperCase() !== 'FALSE',
-    ImapUseProtocolDefaults: text(useDefaultsAttribute.ImapUseProtocolDefaults)?.toUpperCase() !== 'FALSE',
+    ...perUseDefaults((p) => text(USE_DEFAULTS_ATTRIBUTE[p.name])?.toUpperCase() !== 'FALSE'),
     WhenCreated: isoFromGeneralizedTime(text('createTimestamp')),
     WhenChanged: isoFromGeneralizedTime(text('modifyTimestamp')),
   };
-  // The Administrator mailbox never uses POP3 or IMAP4, whatever the entry says (DESIGN.md §2).
-  for (const protocol of PROTOCOLS) mailbox[protocol.property] = effectiveEnabled(administrator, services.has(protocol.name));
-  return mailbox;
 }
 
 const present = (value: string | null): string[] => (value === null || value === '' ? [] : [value]);
@@ -93,7 +89,7 @@ const present = (value: string | null): string[] => (value === null || value ===
  * protocol-defaults flags); otherwise what an update replaces, like the SQLite store's update
  * (Guid, WhenCreated, the protocol defaults and sn are left as they are; the password only when given).
  */
-export function recordAttributes(record: MailboxRecord, guid: string, created: boolean): Record<string, string[]> {
+export function recordAttributes(record: ImportRecord, guid: string, created: boolean): Record<string, string[]> {
   const addresses: string[] = [];
   const seen = new Set<string>();
   for (const address of record.EmailAddresses.map((a) => a.toLowerCase())) {
@@ -106,7 +102,7 @@ export function recordAttributes(record: MailboxRecord, guid: string, created: b
     casEmailAddress: addresses,
     casRecipientTypeDetails: [record.RecipientTypeDetails],
     [ADMINISTRATOR_ATTRIBUTE]: isAdministratorAccount(record.SamAccountName) ? ['TRUE'] : [],
-    [ENABLED_SERVICE_ATTRIBUTE]: PROTOCOLS.filter((p) => record[p.property]).map((p) => p.name),
+    [ENABLED_SERVICE_ATTRIBUTE]: PROTOCOLS.filter((p) => record[p.property]).map((p) => ENABLED_SERVICE_VALUE[p.name]),
   };
   for (const [property, attribute] of Object.entries(TEXT_ATTRIBUTES)) {
     attributes[attribute] = present(record[property as keyof typeof TEXT_ATTRIBUTES]);
@@ -120,8 +116,7 @@ export function recordAttributes(record: MailboxRecord, guid: string, created: b
     // inetOrgPerson requires a surname; the model has none, so the Name stands in (only when created).
     attributes.sn = [record.Name];
     attributes.casGuid = [guid];
-    attributes[useDefaultsAttribute.PopUseProtocolDefaults] = ['TRUE'];
-    attributes[useDefaultsAttribute.ImapUseProtocolDefaults] = ['TRUE'];
+    for (const protocol of PROTOCOLS) attributes[USE_DEFAULTS_ATTRIBUTE[protocol.name]] = ['TRUE'];
   }
   return attributes;
 }

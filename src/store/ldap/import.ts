@@ -4,7 +4,7 @@ import { StoreError } from '../../core/errors.js';
 import { fold } from '../../core/mailbox.js';
 import type { Mailbox } from '../../core/mailbox.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../filter/to-ldap.js';
-import type { AppliedChange, ChangeContext, ImportItem, ImportSummary, MailboxRecord, SettingWrite } from '../directory-store.js';
+import type { AppliedChange, ChangeContext, ImportItem, ImportSummary, ImportRecord, SettingWrite } from '../directory-store.js';
 import { CasWrites, enablesAdministrator, mergeRecord, newMailboxRecord, recordChanges } from '../import-merge.js';
 import { forEachConcurrently } from '../../core/concurrency.js';
 import type { LdapConnection, LdapEntry, Modification } from './connection.js';
@@ -31,7 +31,7 @@ export interface ImportContext {
 
 interface PlannedImport {
   /** A new mailbox as created, or an existing one as the update leaves it. */
-  record: MailboxRecord;
+  record: ImportRecord;
   /** The entry this record updates (matched by Guid, else by primary address), if any. */
   existing: { dn: string; guid: string; mailbox: Mailbox } | null;
   /** An update's changes (CAS settings included). */
@@ -50,7 +50,7 @@ interface PlannedImport {
  */
 export async function importMailboxes(
   context: ImportContext,
-  records: readonly MailboxRecord[],
+  records: readonly ImportRecord[],
   change: ChangeContext,
   whatIf: boolean,
 ): Promise<ImportSummary> {
@@ -93,7 +93,7 @@ export async function importMailboxes(
     summary.organizationalUnitsCreated += ou.created;
     ouDns.set(fold(canonical), ou.dn);
   }
-  let failure: { record: MailboxRecord; error: unknown } | undefined;
+  let failure: { record: ImportRecord; error: unknown } | undefined;
   await forEachConcurrently(
     toWrite,
     context.concurrency,
@@ -149,7 +149,7 @@ export async function importMailboxes(
  * whose values differ (a given password always). Not the CAS settings (applyCasChanges) nor cn
  * (the move renames it); the Administrator flag is only ever added.
  */
-function attributeChanges(stored: Mailbox, record: MailboxRecord): Modification[] {
+function attributeChanges(stored: Mailbox, record: ImportRecord): Modification[] {
   const before = recordAttributes(storedRecord(stored), stored.Guid, false);
   const after = recordAttributes(record, stored.Guid, false);
   const skipped = (attribute: string, values: readonly string[]): boolean =>
@@ -161,7 +161,7 @@ function attributeChanges(stored: Mailbox, record: MailboxRecord): Modification[
 
 const sameValues = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
-function storedRecord(stored: Mailbox): MailboxRecord {
+function storedRecord(stored: Mailbox): ImportRecord {
   return { ...stored, Password: null, Given: [] };
 }
 
@@ -179,7 +179,7 @@ async function missingOus(context: ImportContext, canonicalOus: readonly string[
 }
 
 /** What the directory would refuse, found before anything is written. */
-function validate(layout: DirectoryLayout, record: MailboxRecord): void {
+function validate(layout: DirectoryLayout, record: ImportRecord): void {
   const problem =
     layout.ouDn(record.OrganizationalUnit) === null
       ? `its OrganizationalUnit '${record.OrganizationalUnit}' is not below the store's base DN ${layout.baseDn} (${layout.baseCanonical})`
@@ -196,7 +196,7 @@ function validate(layout: DirectoryLayout, record: MailboxRecord): void {
  * stored values for an update; the Administrator never enabled) and refuses it when the
  * directory would, or when a key belongs to another mailbox.
  */
-async function lookUp(context: ImportContext, batch: readonly MailboxRecord[], summary: ImportSummary): Promise<PlannedImport[]> {
+async function lookUp(context: ImportContext, batch: readonly ImportRecord[], summary: ImportSummary): Promise<PlannedImport[]> {
   const tests = batch.flatMap((record) => [
     ...(record.Guid === null ? [] : [looseTest('casGuid', record.Guid)]),
     ...[record.PrimarySmtpAddress, ...record.EmailAddresses].flatMap((address) => [looseTest('mail', address), looseTest('casEmailAddress', address)]),
@@ -214,7 +214,7 @@ async function lookUp(context: ImportContext, batch: readonly MailboxRecord[], s
     const byGuid = given.Guid === null ? undefined : entries.find((e) => fold(e.first('casGuid') ?? '') === fold(given.Guid as string));
     const existing = byGuid ?? entries.find((e) => fold(e.first('mail') ?? '') === fold(given.PrimarySmtpAddress));
     const stored = existing === undefined ? null : entryToMailbox(existing, context.layout);
-    let record: MailboxRecord;
+    let record: ImportRecord;
     if (stored === null) {
       const created = newMailboxRecord(given);
       record = created.record;
@@ -255,7 +255,7 @@ function checkDistinct(layout: DirectoryLayout, planned: readonly PlannedImport[
 }
 
 /** The key of `record` that `other`, another mailbox, holds already. */
-function conflict(record: MailboxRecord, other: LdapEntry, targetDn: string): UniqueKey | null {
+function conflict(record: ImportRecord, other: LdapEntry, targetDn: string): UniqueKey | null {
   const same = (a: string | null, b: string): boolean => a !== null && fold(a) === fold(b);
   if (record.Guid !== null && same(other.first('casGuid'), record.Guid)) return 'Guid';
   if (same(other.first('mail'), record.PrimarySmtpAddress)) return 'PrimarySmtpAddress';

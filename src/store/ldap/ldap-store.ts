@@ -10,8 +10,8 @@ import type {
   ImportOptions,
   ImportSummary,
   MailboxQuery,
-  MailboxRecord,
-  MailboxRecordBatches,
+  ImportRecord,
+  ImportBatches,
   OrganizationalUnit,
   PendingChanges,
   PruneQuery,
@@ -131,9 +131,9 @@ export class LdapStore implements DirectoryStore {
     return markServicesRefreshed(this.connection, this.layout, names, throughChangeId, when);
   }
 
-  async importMailboxes(batches: MailboxRecordBatches, when: Date, options: ImportOptions = {}): Promise<ImportSummary> {
+  async importMailboxes(batches: ImportBatches, when: Date, options: ImportOptions = {}): Promise<ImportSummary> {
     // No transaction across entries: every record is read, and checked, before the first write.
-    const records: MailboxRecord[] = [];
+    const records: ImportRecord[] = [];
     for await (const batch of batches) records.push(...batch);
     const context = {
       connection: this.connection,

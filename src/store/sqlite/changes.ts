@@ -2,6 +2,7 @@ import { PROTOCOLS } from '../../core/protocols.js';
 import type { LatestWrites } from '../../core/setting-writes.js';
 import { ENABLED_COLUMN } from './protocol-columns.js';
 import { refusesWriteSql } from './administrator-sql.js';
+import { inChangeOrder } from '../change-order.js';
 import { CHANGE_PAGE, type AppliedChange, type CasSettingName, type ChangeContext, type ChangeItem, type ChangeQuery, type ChangeRecord } from '../directory-store.js';
 import type { Db } from './connection.js';
 
@@ -102,7 +103,7 @@ export function* changeRecordPages(db: Db, query: ChangeQuery): Generator<Change
     .prepare<(string | number)[], ItemRow>(
       `SELECT i.mailbox_guid, m.name, m.primary_smtp_address, i.property, i.before, i.after
        FROM change_items i LEFT JOIN mailboxes m ON m.id = i.mailbox_id
-       WHERE i.change_id = ?${guidFilter} ORDER BY m.name, i.mailbox_guid, i.property DESC`,
+       WHERE i.change_id = ?${guidFilter} ORDER BY m.name, i.mailbox_guid`,
     )
     .raw(true);
   let after = 0;
@@ -138,7 +139,9 @@ function toChangeRecord(r: RecordRow, items: readonly ItemRow[]): ChangeRecord {
     UndoOf: r.undo_of,
     // One transaction: a record exists only once its change is whole.
     State: 'Complete',
-    Changes: items.map(
+    // The query's ORDER BY only makes the shared sort cheap (it finds the rows nearly in order);
+    // the order itself is decided in one place for every store.
+    Changes: inChangeOrder(items.map(
       ([guid, name, address, property, before, after]): ChangeItem => ({
         Guid: guid,
         Name: name,
@@ -147,6 +150,6 @@ function toChangeRecord(r: RecordRow, items: readonly ItemRow[]): ChangeRecord {
         Before: before === 1,
         After: after === 1,
       }),
-    ),
+    )),
   };
 }

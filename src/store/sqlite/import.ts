@@ -2,15 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { mailboxDn, parseCanonicalOu } from '../../core/distinguished-name.js';
 import { isAdministratorAccount } from '../../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, fold } from '../../core/mailbox.js';
+import { PROTOCOLS } from '../../core/protocols.js';
 import { latestWrites } from '../../core/setting-writes.js';
 import { alreadyTaken, cannotImport, type UniqueKey } from '../import-conflicts.js';
-import type { ChangeContext, ImportItem, ImportSummary, MailboxRecord, MailboxRecordBatches } from '../directory-store.js';
+import type { ChangeContext, ImportItem, ImportSummary, ImportRecord, ImportBatches } from '../directory-store.js';
 import {
   CasWrites, enablesAdministrator, fieldChanges, givenFields, mergeRecord, newMailboxRecord, recordChanges, type StoredMailbox,
 } from '../import-merge.js';
 import { applyCasChanges } from './changes.js';
 import type { Db } from './connection.js';
 import { OrganizationalUnitMaker } from './organizational-units.js';
+import { ENABLED_COLUMN } from './protocol-columns.js';
 import { FULL, rowId, type MailboxRow } from './rows.js';
 
 const CUSTOM_COLUMNS = CUSTOM_ATTRIBUTE_NUMBERS.map((n) => `custom_attribute_${n}`);
@@ -21,7 +23,7 @@ const TEXT_COLUMNS = {
   City: 'city', StateOrProvince: 'state_or_province', CountryOrRegion: 'country_or_region', RecipientTypeDetails: 'recipient_type_details',
 } as const;
 const INSERT_COLUMNS = [
-  'guid', ...Object.values(TEXT_COLUMNS), ...CUSTOM_COLUMNS, 'is_administrator', 'pop_enabled', 'imap_enabled', 'password', 'when_created', 'when_changed',
+  'guid', ...Object.values(TEXT_COLUMNS), ...CUSTOM_COLUMNS, 'is_administrator', ...PROTOCOLS.map((p) => ENABLED_COLUMN[p.name]), 'password', 'when_created', 'when_changed',
 ];
 
 type Values = Record<string, string | number | null>;
@@ -35,7 +37,7 @@ type Values = Record<string, string | number | null>;
  */
 export async function importInto(
   db: Db,
-  batches: MailboxRecordBatches,
+  batches: ImportBatches,
   change: ChangeContext,
   items: ImportItem[] | undefined,
 ): Promise<ImportSummary> {
@@ -52,7 +54,7 @@ export async function importInto(
   const units = new OrganizationalUnitMaker(db);
   const cas = new CasWrites();
 
-  const write = (record: MailboxRecord, work: () => void): void => {
+  const write = (record: ImportRecord, work: () => void): void => {
     try {
       work();
     } catch (error) {
@@ -126,21 +128,20 @@ export async function importInto(
   return summary;
 }
 
-function derivedDn(record: MailboxRecord): string | null {
+function derivedDn(record: ImportRecord): string | null {
   const path = parseCanonicalOu(record.OrganizationalUnit);
   return path === null ? null : mailboxDn(record.Name, path);
 }
 
-function insertValues(record: MailboxRecord, ou: string, stamp: string): Values {
+function insertValues(record: ImportRecord, ou: string, stamp: string): Values {
   const values: Values = {
     guid: record.Guid ?? randomUUID(),
     is_administrator: Number(isAdministratorAccount(record.SamAccountName)),
-    pop_enabled: Number(record.PopEnabled),
-    imap_enabled: Number(record.ImapEnabled),
     password: record.Password,
     when_created: stamp,
     when_changed: stamp,
   };
+  for (const protocol of PROTOCOLS) values[ENABLED_COLUMN[protocol.name]] = Number(record[protocol.property]);
   const withOu = { ...record, OrganizationalUnit: ou };
   for (const [field, column] of Object.entries(TEXT_COLUMNS)) values[column] = withOu[field as keyof typeof TEXT_COLUMNS];
   values.distinguished_name = record.DistinguishedName ?? derivedDn(withOu);
@@ -151,7 +152,7 @@ function insertValues(record: MailboxRecord, ou: string, stamp: string): Values 
 }
 
 /** The `mailboxes` columns holding the changed properties (EmailAddresses lives in its own table), with their new values. */
-function changedColumns(properties: readonly string[], merged: MailboxRecord, wasAdministrator: boolean): Values {
+function changedColumns(properties: readonly string[], merged: ImportRecord, wasAdministrator: boolean): Values {
   const columns: Values = {};
   for (const property of properties) {
     if (property === 'EmailAddresses') continue;

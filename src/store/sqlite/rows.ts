@@ -1,5 +1,7 @@
 import { effectiveEnabled } from '../../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, MAILBOX_FIELDS, type Mailbox, type MailboxField, type RecipientTypeDetails } from '../../core/mailbox.js';
+import { perCasSetting, perUseDefaults } from '../../core/protocols.js';
+import { ENABLED_COLUMN, USE_DEFAULTS_COLUMN } from './protocol-columns.js';
 
 const CUSTOM_COLUMNS = CUSTOM_ATTRIBUTE_NUMBERS.map((n) => `custom_attribute_${n}`);
 
@@ -50,10 +52,8 @@ const SOURCES: { readonly [F in MailboxField]: FieldSource<F> } = {
   CustomAttributes: { columns: CUSTOM_COLUMNS, read: (row, at) => CUSTOM_COLUMNS.map((c) => row[at[c] as number] as string | null) },
   RecipientTypeDetails: { columns: ['recipient_type_details'], read: (row, at) => row[at.recipient_type_details as number] as RecipientTypeDetails },
   IsAdministrator: flag('is_administrator'),
-  PopEnabled: access('pop_enabled'),
-  ImapEnabled: access('imap_enabled'),
-  PopUseProtocolDefaults: flag('pop_use_protocol_defaults'),
-  ImapUseProtocolDefaults: flag('imap_use_protocol_defaults'),
+  ...perCasSetting((p) => access(ENABLED_COLUMN[p.name])),
+  ...perUseDefaults((p) => flag(USE_DEFAULTS_COLUMN[p.name])),
   WhenCreated: text('when_created'),
   WhenChanged: text('when_changed'),
 };

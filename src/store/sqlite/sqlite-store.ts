@@ -11,7 +11,7 @@ import type {
   ImportItem,
   ImportOptions,
   ImportSummary,
-  MailboxRecordBatches,
+  ImportBatches,
   MailboxQuery,
   OrganizationalUnit,
   PendingChanges,
@@ -187,7 +187,7 @@ export class SqliteStore implements DirectoryStore {
     this.db.pragma('cache_size = -524288');
   }
 
-  async importMailboxes(batches: MailboxRecordBatches, when: Date, options: ImportOptions = {}): Promise<ImportSummary> {
+  async importMailboxes(batches: ImportBatches, when: Date, options: ImportOptions = {}): Promise<ImportSummary> {
     this.useBulkCache();
     const whatIf = options.whatIf === true;
     const items: ImportItem[] | undefined = whatIf ? [] : undefined;

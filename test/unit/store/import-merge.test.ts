@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { MailboxRecord } from '../../../src/store/directory-store.js';
+import type { ImportRecord } from '../../../src/store/directory-store.js';
 import { CasWrites, mergeRecord, newMailboxRecord, recordChanges, type StoredMailbox } from '../../../src/store/import-merge.js';
 
 const stored: StoredMailbox = {
@@ -12,7 +12,7 @@ const stored: StoredMailbox = {
 };
 
 /** A row as the CSV reader makes it: defaults everywhere, `given` naming what the file gave. */
-const row = (values: Partial<MailboxRecord>, given: MailboxRecord['Given']): MailboxRecord => ({
+const row = (values: Partial<ImportRecord>, given: ImportRecord['Given']): ImportRecord => ({
   ...stored, Guid: null, DistinguishedName: null, Name: 'ann', DisplayName: 'ann', OrganizationalUnit: 'x.example/Users', Department: null, Title: null,
   EmailAddresses: ['ann@x.example'], PopEnabled: true, ImapEnabled: true, Password: null, ...values, Given: given,
 });

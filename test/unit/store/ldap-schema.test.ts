@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { PROPERTIES } from '../../../src/core/properties.js';
 import { PROTOCOLS } from '../../../src/core/protocols.js';
 import { MAILBOX_ATTRIBUTES, recordAttributes } from '../../../src/store/ldap/entries.js';
+import { ENABLED_SERVICE_VALUE } from '../../../src/store/ldap/protocol-values.js';
 import { AUTH_CONF } from '../../../src/dovecot/auth-include.js';
 import { LDAP_CONF, ldapAuthFiles, passFilter } from '../../../src/dovecot/ldap-auth-config.js';
 import { ROOT } from '../../helpers/cli.js';
@@ -67,7 +68,12 @@ test("Dovecot's LDAP passdb: any address or the UPN, an enabled protocol and nev
     passFilter('2.4'),
     "(&(objectClass=casMailbox)(|(mail=%{user})(casEmailAddress=%{user})(casUserPrincipalName=%{user}))(|(objectClass=%{protocol | if('~', '^(pop3|imap)$', 'casNoSuchClass', 'casMailbox')})(&(casEnabledService=%{protocol})(!(casAdministrator=TRUE)))))",
   );
-  for (const protocol of PROTOCOLS) assert.ok((protocol.dovecotServices as readonly string[]).includes(protocol.name), `${protocol.name}: %s must equal the casEnabledService value`);
+  // The filter compares casEnabledService with the Dovecot service logged in to (%s): every service
+  // a protocol covers must be the value that enables it.
+  for (const protocol of PROTOCOLS) {
+    assert.ok(protocol.dovecotServices.length > 0, protocol.name);
+    for (const service of protocol.dovecotServices) assert.equal(service, ENABLED_SERVICE_VALUE[protocol.name], `${protocol.name}: %s must equal the casEnabledService value`);
+  }
   const ext = (options: Omit<Parameters<typeof ldapAuthFiles>[0], 'version' | 'directory'>): string =>
     ldapAuthFiles({ version: '2.3', directory: '/etc/dovecot', ...options }).get(LDAP_CONF) ?? '';
   const authBind = ext({ storeUrl: 'ldap://ldap.example.com:389/dc=tailspintoys,dc=com' });

@@ -1,4 +1,5 @@
 import { CUSTOM_ATTRIBUTE_NUMBERS, proxyAddresses, type Mailbox, type MailboxField } from '../core/mailbox.js';
+import { CAS_SETTINGS, USE_DEFAULTS_PROPERTIES } from '../core/protocols.js';
 import type { View } from './formats.js';
 import type { OutputRecord, OutputValue } from './values.js';
 
@@ -33,10 +34,7 @@ const PROPERTIES = new Map<string, Property>([
   ['City', field('City')],
   ['StateOrProvince', field('StateOrProvince')],
   ['CountryOrRegion', field('CountryOrRegion')],
-  ['PopEnabled', field('PopEnabled')],
-  ['ImapEnabled', field('ImapEnabled')],
-  ['PopUseProtocolDefaults', field('PopUseProtocolDefaults')],
-  ['ImapUseProtocolDefaults', field('ImapUseProtocolDefaults')],
+  ...[...CAS_SETTINGS, ...USE_DEFAULTS_PROPERTIES].map((name): [string, Property] => [name, field(name)]),
   ...CUSTOM_ATTRIBUTE_NUMBERS.map((n): [string, Property] => [
     `CustomAttribute${n}`,
     { needs: ['CustomAttributes'], get: (m) => m.CustomAttributes[n - 1] ?? null },
@@ -53,10 +51,11 @@ export function fieldsFor(properties: readonly string[]): MailboxField[] {
 }
 
 /**
- * Makes records of the chosen properties of mailboxes, keyed by their Exchange names: only those
- * are computed, from only the fields fieldsFor() named (a mailbox read with those is enough).
+ * Makes output rows (what a listing prints; the import row is ImportRecord, store/directory-store.ts)
+ * of the chosen properties of mailboxes, keyed by their Exchange names: only those are computed,
+ * from only the fields fieldsFor() named (a mailbox read with those is enough).
  */
-export function mailboxRecords(properties: readonly string[]): (mailbox: Mailbox) => OutputRecord {
+export function mailboxOutputRecords(properties: readonly string[]): (mailbox: Mailbox) => OutputRecord {
   const getters = properties.map((name) => [name, property(name).get] as const);
   return (mailbox) => {
     const record: OutputRecord = {};
@@ -72,9 +71,9 @@ export const CAS_MAILBOX_VIEW: View = {
   properties: ALL,
   defaults: [
     'Identity', 'Guid', 'Name', 'DisplayName', 'PrimarySmtpAddress', 'SamAccountName', 'OrganizationalUnit',
-    'RecipientTypeDetails', 'PopEnabled', 'ImapEnabled', 'PopUseProtocolDefaults', 'ImapUseProtocolDefaults', 'WhenChanged',
+    'RecipientTypeDetails', ...CAS_SETTINGS, ...USE_DEFAULTS_PROPERTIES, 'WhenChanged',
   ],
-  table: ['Name', 'PrimarySmtpAddress', 'PopEnabled', 'ImapEnabled'],
+  table: ['Name', 'PrimarySmtpAddress', ...CAS_SETTINGS],
   id: 'Guid',
 };
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Mailbox } from '../../../src/core/mailbox.js';
-import { CAS_MAILBOX_VIEW, fieldsFor, mailboxRecords } from '../../../src/output/mailbox-record.js';
+import { CAS_MAILBOX_VIEW, fieldsFor, mailboxOutputRecords } from '../../../src/output/mailbox-output.js';
 
 const MAILBOX: Mailbox = {
   Guid: '6a1d4a4e-2f0b-4a53-9d1e-0d3f2b7c9e11',
@@ -44,11 +44,11 @@ function onlyFields(fields: readonly string[]): Mailbox {
 
 test('every property is computed from only the fields it declares, and the same as from a full mailbox', () => {
   for (const property of CAS_MAILBOX_VIEW.properties) {
-    const full = mailboxRecords([property])(MAILBOX);
-    const narrow = mailboxRecords([property])(onlyFields(fieldsFor([property])));
+    const full = mailboxOutputRecords([property])(MAILBOX);
+    const narrow = mailboxOutputRecords([property])(onlyFields(fieldsFor([property])));
     assert.deepEqual(narrow, full, property);
   }
-  assert.deepEqual(mailboxRecords(['EmailAddresses', 'CustomAttribute3'])(MAILBOX), {
+  assert.deepEqual(mailboxOutputRecords(['EmailAddresses', 'CustomAttribute3'])(MAILBOX), {
     EmailAddresses: ['SMTP:rand.zaher@tailspintoys.com', 'smtp:rzaher@tailspintoys.com'],
     CustomAttribute3: 'three',
   });

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MAILBOX_FIELDS } from '../../../src/core/mailbox.js';
+import { PLAN_FIELDS } from '../../../src/core/plan.js';
+import {
+  CAS_SETTINGS, PROTOCOLS, USE_DEFAULTS_PROPERTIES, compareCasSettings, isCasSetting, perCasSetting, perUseDefaults, protocolOf,
+} from '../../../src/core/protocols.js';
+
+test('the settings lists and records follow the registry, in its order', () => {
+  assert.deepEqual(CAS_SETTINGS, PROTOCOLS.map((p) => p.property));
+  assert.deepEqual(USE_DEFAULTS_PROPERTIES, PROTOCOLS.map((p) => p.useDefaultsProperty));
+  assert.deepEqual(Object.keys(perCasSetting((p) => p.name)), CAS_SETTINGS);
+  assert.deepEqual(Object.values(perCasSetting((p) => p.name)), PROTOCOLS.map((p) => p.name));
+  assert.deepEqual(Object.entries(perUseDefaults((p) => p.displayName)), PROTOCOLS.map((p) => [p.useDefaultsProperty, p.displayName]));
+});
+
+test('a CAS setting names its protocol; any other text, even in another case, does not', () => {
+  for (const protocol of PROTOCOLS) {
+    assert.equal(protocolOf(protocol.property), protocol);
+    assert.equal(isCasSetting(protocol.property), true);
+    assert.equal(isCasSetting(protocol.property.toLowerCase()), false);
+    assert.equal(protocolOf(protocol.useDefaultsProperty), undefined);
+  }
+  assert.equal(isCasSetting('Department'), false);
+});
+
+test('settings compare in registry order, not by name', () => {
+  const shuffled = [...CAS_SETTINGS].reverse();
+  assert.deepEqual(shuffled.sort(compareCasSettings), CAS_SETTINGS);
+  for (const setting of CAS_SETTINGS) assert.equal(compareCasSettings(setting, setting), 0);
+  PROTOCOLS.forEach((p, i) => {
+    const next = PROTOCOLS[i + 1];
+    if (next !== undefined) assert.ok(compareCasSettings(p.property, next.property) < 0, `${p.property} before ${next.property}`);
+  });
+});
+
+test("every protocol's fields are mailbox fields, and planning reads every CAS setting", () => {
+  for (const protocol of PROTOCOLS) {
+    assert.ok(MAILBOX_FIELDS.includes(protocol.property), protocol.property);
+    assert.ok(MAILBOX_FIELDS.includes(protocol.useDefaultsProperty), protocol.useDefaultsProperty);
+    assert.ok((PLAN_FIELDS as readonly string[]).includes(protocol.property), protocol.property);
+  }
+  assert.equal(new Set(MAILBOX_FIELDS).size, MAILBOX_FIELDS.length);
+});
