@@ -2,8 +2,8 @@ import { statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { readAtMost } from '../input/bounded-read.js';
-import { parseLdapSection, type LdapConfigSection } from '../store/ldap/settings.js';
-import { sqlitePath } from '../store/open-store.js';
+import { allDrivers, findDriver } from '../store/drivers.js';
+import type { DriverConfigSection } from '../store/store-driver.js';
 
 /** The casctl configuration file (JSON). */
 export interface CasctlConfig {
@@ -12,8 +12,8 @@ export interface CasctlConfig {
   store?: string;
   /** The `services` section, validated by src/services/service-config.ts when a command needs it. */
   services?: unknown;
-  /** The `ldap` section: how to bind to an LDAP store (src/store/ldap/settings.ts). Never printed: it may hold the password. */
-  ldap?: LdapConfigSection;
+  /** The store drivers' sections by name (`ldap`), each validated by its driver. Never printed: they may hold a password. */
+  sections: Readonly<Record<string, unknown>>;
   /** ./casctl.db of the directory casctl runs in: the store when nothing names one. */
   defaultStore: string;
 }
@@ -30,23 +30,23 @@ const SYSTEM_CONFIG = '/etc/casctl/config.json';
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** --config, else CASCTL_CONFIG, else ./casctl.config.json, else /etc/casctl/config.json; none is fine. */
-export function loadConfig(sources: ConfigSources): CasctlConfig {
+export async function loadConfig(sources: ConfigSources): Promise<CasctlConfig> {
   const defaultStore = resolve(sources.cwd, 'casctl.db');
   const named = sources.configOption ?? sources.env.CASCTL_CONFIG;
-  if (named !== undefined && named !== '') return { ...readConfig(resolve(sources.cwd, named), true), defaultStore };
+  if (named !== undefined && named !== '') return { ...(await readConfig(resolve(sources.cwd, named), true)), defaultStore };
   for (const candidate of [resolve(sources.cwd, 'casctl.config.json'), SYSTEM_CONFIG]) {
-    const config = readConfig(candidate, false);
+    const config = await readConfig(candidate, false);
     if (config.path !== null) return { ...config, defaultStore };
   }
-  return { path: null, defaultStore };
+  return { path: null, sections: {}, defaultStore };
 }
 
-function readConfig(path: string, named: boolean): Omit<CasctlConfig, 'defaultStore'> {
+async function readConfig(path: string, named: boolean): Promise<Omit<CasctlConfig, 'defaultStore'>> {
   let read: ReturnType<typeof readAtMost>;
   try {
     read = readAtMost(path, MAX_CONFIG_BYTES);
   } catch (error) {
-    if (!named && (error as NodeJS.ErrnoException).code === 'ENOENT') return { path: null };
+    if (!named && (error as NodeJS.ErrnoException).code === 'ENOENT') return { path: null, sections: {} };
     throw new ConfigError(`Cannot read the configuration file '${path}': ${(error as Error).message}`);
   }
   if (read.bytes === null) {
@@ -67,21 +67,30 @@ function readConfig(path: string, named: boolean): Omit<CasctlConfig, 'defaultSt
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError(`The configuration file '${path}' must hold a JSON object.`);
   }
-  const { store, services, ldap, ...unknown } = parsed as Record<string, unknown>;
-  const extra = Object.keys(unknown);
-  if (extra.length > 0) {
-    throw new ConfigError(`The configuration file '${path}': unknown key${extra.length === 1 ? '' : 's'} ${extra.map((k) => `"${k}"`).join(', ')}; known: "store", "services", "ldap".`);
-  }
+  const { store, services, ...rest } = parsed as Record<string, unknown>;
+  const owners = Object.keys(rest).length === 0 ? new Map<string, DriverConfigSection<unknown>>() : await sectionOwners(rest, path);
   if (store !== undefined && typeof store !== 'string') {
     throw new ConfigError(`The configuration file '${path}': "store" must be a string (a store URL or path).`);
   }
+  const file = { path, directory: dirname(path) };
   // A relative store path in a config file means relative to that file, not to wherever casctl runs.
   return {
     path,
-    ...(store === undefined ? {} : { store: relativeTo(dirname(path), store) }),
+    ...(store === undefined ? {} : { store: await relativeTo(file.directory, store) }),
     ...(services === undefined ? {} : { services }),
-    ...(ldap === undefined ? {} : { ldap: parseLdapSection(ldap, path, dirname(path)) }),
+    sections: Object.fromEntries(Object.entries(rest).map(([name, value]) => [name, owners.get(name)?.parse(value, file)])),
   };
+}
+
+/** Every key besides "store" and "services" must name a store driver's section; the driver validates it. */
+async function sectionOwners(rest: Record<string, unknown>, path: string): Promise<Map<string, DriverConfigSection<unknown>>> {
+  const owners = new Map((await allDrivers()).flatMap((d) => (d.configSection === undefined ? [] : [[d.configSection.name, d.configSection] as const])));
+  const extra = Object.keys(rest).filter((key) => !owners.has(key));
+  if (extra.length > 0) {
+    const known = ['store', 'services', ...owners.keys()].map((k) => `"${k}"`).join(', ');
+    throw new ConfigError(`The configuration file '${path}': unknown key${extra.length === 1 ? '' : 's'} ${extra.map((k) => `"${k}"`).join(', ')}; known: ${known}.`);
+  }
+  return owners;
 }
 
 /** Why a file is not trusted, and the commands that would fix it. */
@@ -118,9 +127,10 @@ function refusal(path: string, distrust: Distrust, named: boolean): string {
   return `Refusing the configuration file '${path}' (${found}): ${distrust.reason}. casctl runs the commands its "services" section holds, so it reads only a file no other user can write. If you trust it, fix that with: ${distrust.fix}${instead}.`;
 }
 
-function relativeTo(directory: string, store: string): string {
-  const path = sqlitePath(store, directory);
-  return path === null ? store : `sqlite:${path}`;
+/** A URL no driver serves is kept as written: opening it says which stores there are. */
+async function relativeTo(directory: string, store: string): Promise<string> {
+  const driver = await findDriver(store);
+  return driver === null ? store : driver.resolveUrl(store, directory);
 }
 
 /** --store, else CASCTL_STORE, else the config file, else ./casctl.db when it is trusted. */

@@ -9,7 +9,7 @@ export interface GlobalOptions {
   config?: string;
 }
 
-export function configFor(context: CommandContext, options: GlobalOptions): CasctlConfig {
+export function configFor(context: CommandContext, options: GlobalOptions): Promise<CasctlConfig> {
   return loadConfig({ configOption: options.config, env: context.env, cwd: context.cwd });
 }
 
@@ -21,13 +21,14 @@ export type StoreUse = 'read' | 'write' | 'create';
 
 /** The store the command line, the environment or the config file names. */
 export async function openConfiguredStore(context: CommandContext, options: GlobalOptions, use: StoreUse = 'read'): Promise<DirectoryStore> {
-  const config = configFor(context, options);
+  const config = await configFor(context, options);
   return openStore(storeUrl(options.store, config, context.env), context.cwd, {
     create: use === 'create',
     readOnly: use === 'read',
+    sections: config.sections,
     env: context.env,
+    now: context.now,
     onWait: (message) => context.stderr.write(`${printable(message)}\n`),
-    ...(config.ldap === undefined ? {} : { ldap: config.ldap }),
   });
 }
 

@@ -22,7 +22,7 @@ export async function withServices<T>(
   use: StoreUse,
   work: (control: ServiceControl, store: DirectoryStore) => Promise<T>,
 ): Promise<T> {
-  const config = configFor(context, options);
+  const config = await configFor(context, options);
   const setup = readServiceSetup(config.services, config.path);
   return withStore(context, options, (store) => work(new ServiceControl(setup, store, context.now, runCommand), store), use);
 }

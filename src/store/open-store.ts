@@ -1,8 +1,6 @@
-import { resolve } from 'node:path';
-import { StoreError } from '../core/errors.js';
 import type { DirectoryStore } from './directory-store.js';
-import type { LdapConfigSection } from './ldap/settings.js';
-import { isLdapUrl } from './ldap/url.js';
+import { driverFor } from './drivers.js';
+import type { Environment } from './store-driver.js';
 
 export interface OpenStoreOptions {
   /** Create a missing store (only `casctl init` does). */
@@ -12,38 +10,27 @@ export interface OpenStoreOptions {
    * file can use it, and a file that is not a casctl store is never written. LDAP ignores it.
    */
   readOnly?: boolean;
-  /** The `ldap` section of the configuration file in use (bind DN, password file, TLS); absent: the environment alone. */
-  ldap?: LdapConfigSection;
-  /** Where CASCTL_LDAP_BIND_DN, CASCTL_LDAP_PASSWORD and CASCTL_LDAP_PASSWORD_FILE are read; default process.env. */
-  env?: NodeJS.ProcessEnv;
+  /** The configuration file's driver sections by name (`ldap`), each as its driver validated it. */
+  sections?: Readonly<Record<string, unknown>>;
+  /** Where a driver reads its credentials (CASCTL_LDAP_BIND_DN, ...); absent: nowhere (the CLI passes its command's). */
+  env?: Environment;
+  /** The store's clock; absent: the system clock (the CLI passes its command's). */
+  now?: () => Date;
   /** Told, once, when a change waits for another writer to finish (stderr, in the CLI). */
   onWait?: (message: string) => void;
 }
 
-/** `sqlite:/var/lib/casctl/directory.db`, `sqlite:directory.db`, `sqlite:///abs.db` or a plain path. */
-export function sqlitePath(url: string, cwd: string): string | null {
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url);
-  if (scheme === null || /^[a-z]:[\\/]/i.test(url)) return resolve(cwd, url);
-  if (scheme[1]?.toLowerCase() !== 'sqlite') return null;
-  const rest = url.slice(scheme[0].length);
-  return resolve(cwd, rest.startsWith('//') ? rest.slice(2) : rest);
-}
-
-/** Loads the driver the URL names, lazily, so commands that never touch a store start fast. */
+/** Loads the driver the URL's scheme names, lazily, so commands that never touch a store start fast. */
 export async function openStore(url: string, cwd: string, options: OpenStoreOptions): Promise<DirectoryStore> {
-  if (isLdapUrl(url)) {
-    const env = options.env ?? process.env;
-    const { resolveLdapSettings } = await import('./ldap/settings.js');
-    const settings = resolveLdapSettings(options.ldap, env, cwd);
-    const { LdapStore } = await import('./ldap/ldap-store.js');
-    return LdapStore.open(url, settings, { create: options.create });
-  }
-  const path = sqlitePath(url, cwd);
-  if (path === null) {
-    throw new StoreError(
-      `Unsupported store URL '${url}': casctl stores are 'sqlite:<path>' (or a plain file path), 'ldap://host:port/<base DN>' or 'ldaps://host:port/<base DN>'.`,
-    );
-  }
-  const { SqliteStore } = await import('./sqlite/sqlite-store.js');
-  return SqliteStore.open(`sqlite:${path}`, path, options);
+  const driver = await driverFor(url);
+  const name = driver.configSection?.name;
+  return driver.open(url, {
+    cwd,
+    create: options.create,
+    readOnly: options.readOnly === true,
+    section: name === undefined ? undefined : options.sections?.[name],
+    env: options.env ?? {},
+    now: options.now ?? (() => new Date()),
+    onWait: options.onWait ?? (() => undefined),
+  });
 }

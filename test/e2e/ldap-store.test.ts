@@ -204,7 +204,7 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
     assert.equal(await store.countMailboxes({}), 232);
     // Pages of 40: five round trips, one early stop, and a search started while another is open.
     const settings = { ...resolveLdapSettings(undefined, slapd.env('service'), ROOT), pageSize: 40 };
-    const small = await LdapStore.open(slapd.storeUrl, settings, { create: false });
+    const small = await LdapStore.open(slapd.storeUrl, settings, { create: false, now: () => new Date() });
     try {
       const everything = await all(small);
       assert.equal(new Set(everything.map((m) => m.Guid)).size, 232);
@@ -593,22 +593,22 @@ describe('TLS to the LDAP store', { skip: slapdSkipReason() }, () => {
     try {
       const tls = slapd.tls as { caFile: string; ldapsUrl: string };
       const ldaps = `${tls.ldapsUrl}/${slapd.suffix}`;
-      const startTls = await openStore(slapd.storeUrl, ROOT, { create: true, env: slapd.env('service'), ldap: { startTls: true, caFile: tls.caFile } });
+      const startTls = await openStore(slapd.storeUrl, ROOT, { create: true, env: slapd.env('service'), sections: { ldap: { startTls: true, caFile: tls.caFile } } });
       assert.equal(await startTls.countMailboxes({}), 0);
       await startTls.close();
-      const secure = await openStore(ldaps, ROOT, { create: false, env: slapd.env('service'), ldap: { caFile: tls.caFile } });
+      const secure = await openStore(ldaps, ROOT, { create: false, env: slapd.env('service'), sections: { ldap: { caFile: tls.caFile } } });
       assert.equal(secure.url, ldaps);
       assert.equal(await secure.countMailboxes({}), 0);
       await secure.close();
       for (const [url, ldap] of [[slapd.storeUrl, { startTls: true }], [ldaps, {}]] as const) {
-        await assert.rejects(openStore(url, ROOT, { create: false, env: slapd.env('service'), ldap }), (e: unknown) => {
+        await assert.rejects(openStore(url, ROOT, { create: false, env: slapd.env('service'), sections: { ldap } }), (e: unknown) => {
           assert.ok(e instanceof StoreError);
           assert.match(e.message, /The TLS connection to .* failed \(SELF_SIGNED_CERT_IN_CHAIN.*name the CA .* "caFile"/);
           assert.ok(!e.message.includes(slapd.accounts.service.password));
           return true;
         });
       }
-      await assert.rejects(openStore(ldaps, ROOT, { create: false, env: slapd.env('service'), ldap: { startTls: true, caFile: tls.caFile } }), /"startTls" is for ldap:\/\/ URLs/);
+      await assert.rejects(openStore(ldaps, ROOT, { create: false, env: slapd.env('service'), sections: { ldap: { startTls: true, caFile: tls.caFile } } }), /"startTls" is for ldap:\/\/ URLs/);
     } finally {
       await slapd.stop();
     }
@@ -620,8 +620,8 @@ describe('LDAP store throughput (figures printed, not asserted)', { skip: slapdS
     const COUNT = 1000;
     const slapd = await startSlapd({ sync: true });
     const settings = resolveLdapSettings(undefined, slapd.env('service'), ROOT);
-    const store = await LdapStore.open(slapd.storeUrl, settings, { create: true });
-    const serial = await LdapStore.open(slapd.storeUrl, { ...settings, concurrency: 1 }, { create: false });
+    const store = await LdapStore.open(slapd.storeUrl, settings, { create: true, now: () => new Date() });
+    const serial = await LdapStore.open(slapd.storeUrl, { ...settings, concurrency: 1 }, { create: false, now: () => new Date() });
     try {
       const records: ImportRecord[] = Array.from({ length: COUNT }, (_, i) => ({
         Guid: null, DistinguishedName: null, Name: `Bulk User ${i}`, DisplayName: `Bulk User ${i}`, Alias: `bulk${i}`,

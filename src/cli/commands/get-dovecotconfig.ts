@@ -4,11 +4,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import { configValue } from '../../dovecot/config-value.js';
 import { detectDovecotVersion } from '../../dovecot/detect-version.js';
-import { sqlAuthFiles } from '../../dovecot/sql-auth-config.js';
 import { parseVersionOption, type DovecotVersion } from '../../dovecot/version.js';
 import { Messages } from '../../output/messages.js';
 import { readServiceSetup } from '../../services/service-config.js';
-import { sqlitePath } from '../../store/open-store.js';
+import { driverFor } from '../../store/drivers.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
 import { configFor, withStore, type GlobalOptions } from '../open.js';
@@ -21,22 +20,13 @@ interface DovecotConfigOptions extends GlobalOptions {
 
 const DEFAULT_DIRECTORY = '/etc/dovecot';
 
-/** The files for the store in use: Dovecot's SQL passdb on SQLite, its LDAP passdb on LDAP. */
+/** The files for the store in use, from its driver: Dovecot's SQL passdb on SQLite, its LDAP passdb on LDAP. */
 async function filesFor(url: string, directory: string, version: DovecotVersion, context: CommandContext, options: DovecotConfigOptions): Promise<Map<string, string>> {
   configValue('The directory', directory);
-  const databasePath = sqlitePath(url, context.cwd);
-  const reason = options.reason === true;
-  if (databasePath !== null) return sqlAuthFiles({ version, databasePath: configValue('The store path', databasePath), directory, reason });
-  if (reason) throw new UsageError('--reason is for the SQLite store: the LDAP passdb cannot tell a refused client why.');
-  const ldap = configFor(context, options).ldap;
-  const { ldapAuthFiles } = await import('../../dovecot/ldap-auth-config.js');
-  return ldapAuthFiles({
-    version,
-    storeUrl: configValue('The store URL', url),
-    directory,
-    ...(ldap?.startTls === undefined ? {} : { startTls: ldap.startTls }),
-    ...(ldap?.caFile === undefined ? {} : { caFile: configValue('The CA file', ldap.caFile) }),
-  });
+  const driver = await driverFor(url);
+  const name = driver.configSection?.name;
+  const section = name === undefined ? undefined : (await configFor(context, options)).sections[name];
+  return driver.dovecotConfig({ url, cwd: context.cwd, version, directory, reason: options.reason === true, section });
 }
 
 /**
@@ -69,7 +59,7 @@ function writeSafely(path: string, content: string): void {
 /** --dovecot-version, else the version of the Dovecot the configured services reach (said on stderr). */
 async function chosenVersion(context: CommandContext, options: DovecotConfigOptions, messages: Messages): Promise<DovecotVersion> {
   if (options.dovecotVersion !== undefined) return parseVersionOption(options.dovecotVersion);
-  const config = configFor(context, options);
+  const config = await configFor(context, options);
   const setup = config.services === undefined ? null : readServiceSetup(config.services, config.path);
   const detected = await detectDovecotVersion(setup?.version ?? null);
   messages.info(`Dovecot ${detected.version} syntax: ${detected.how} (choose with --dovecot-version 2.3|2.4).`);

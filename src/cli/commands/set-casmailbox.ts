@@ -53,7 +53,7 @@ export async function run(context: CommandContext, options: SetOptions, args: st
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
   const properties = Object.keys(wanted) as CasSettingName[];
   // --restart: the services are checked before anything is planned, so a broken setup changes nothing.
-  const config = options.restart === true ? configFor(context, options) : undefined;
+  const config = options.restart === true ? await configFor(context, options) : undefined;
   const setup = config === undefined ? undefined : readServiceSetup(config.services, config.path);
   const services = servicesFor(PROTOCOLS.filter((p) => properties.includes(p.property)));
 

@@ -155,7 +155,7 @@ export class ChangeLog {
    * complete. A record younger than ABANDONED_AFTER_MS may belong to a run still going, and is
    * left as it is: its intent blocks already list every item it may apply.
    */
-  async reconcile(now = new Date()): Promise<number[]> {
+  async reconcile(now: Date): Promise<number[]> {
     const open = await this.applyingRecords();
     const done: number[] = [];
     for (const entry of open) {

@@ -38,7 +38,7 @@ export interface LdapStoreOptions {
   /** Create the base entry and cn=casctl when missing (only `casctl init` does). */
   create: boolean;
   /** The clock that tells an abandoned change record from one still being applied. */
-  now?: () => Date;
+  now: () => Date;
 }
 
 /**
@@ -76,7 +76,7 @@ export class LdapStore implements DirectoryStore {
       await connection.close();
       throw error instanceof StoreError ? error : connection.fail(error, 'open the store');
     }
-    return new LdapStore(target.storeUrl, connection, layout, settings, options.now ?? (() => new Date()));
+    return new LdapStore(target.storeUrl, connection, layout, settings, options.now);
   }
 
   findMailboxes(query: MailboxQuery): AsyncIterable<Mailbox[]> {

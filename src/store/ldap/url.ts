@@ -13,10 +13,6 @@ export interface LdapStoreUrl {
   storeUrl: string;
 }
 
-export function isLdapUrl(url: string): boolean {
-  return /^ldaps?:\/\//i.test(url);
-}
-
 /**
  * Parses an LDAP store URL. The base DN may be percent-encoded (`dc=example%2Cdc=com`) or not.
  * Credentials in the URL are refused (and never echoed): they would end up in shell history,

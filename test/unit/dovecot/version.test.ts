@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UsageError } from '../../../src/core/errors.js';
 import { detectDovecotVersion } from '../../../src/dovecot/detect-version.js';
-import { sqlAuthFiles } from '../../../src/dovecot/sql-auth-config.js';
+import { sqlAuthFiles } from '../../../src/store/sqlite/sql-auth-config.js';
 import { parseVersionOption, versionOf } from '../../../src/dovecot/version.js';
 
 test('versions as dovecot --version prints them, and --dovecot-version', () => {

@@ -5,7 +5,7 @@ import { dnKey, formatDn, parseDn, relativeTo } from '../../../src/core/dn-synta
 import { decodeItem, encodeItem } from '../../../src/store/ldap/change-log.js';
 import { generalizedTime, isoFromGeneralizedTime, ldapPassword } from '../../../src/store/ldap/entries.js';
 import { DirectoryLayout } from '../../../src/store/ldap/layout.js';
-import { isLdapUrl, parseLdapUrl } from '../../../src/store/ldap/url.js';
+import { parseLdapUrl } from '../../../src/store/ldap/url.js';
 
 test('store URLs: scheme, host, default ports, base DN (percent-encoded or not)', () => {
   const plain = parseLdapUrl('ldap://127.0.0.1:10389/dc=tailspintoys,dc=com');
@@ -17,7 +17,6 @@ test('store URLs: scheme, host, default ports, base DN (percent-encoded or not)'
   assert.equal(parseLdapUrl('LDAP://ldap.example.com/dc=example,dc=com').port, 389);
   assert.equal(parseLdapUrl('ldap://h/ou=North%20America%2Cdc=example,dc=com').baseDn, 'ou=North America,dc=example,dc=com');
   assert.equal(parseLdapUrl('ldap://[::1]:389/dc=x,dc=y').host, '::1');
-  assert.ok(isLdapUrl('ldaps://x/dc=y') && !isLdapUrl('sqlite:x.db') && !isLdapUrl('ldap.db'));
 });
 
 test('store URLs: credentials, a missing base and junk are refused without echoing a password', () => {

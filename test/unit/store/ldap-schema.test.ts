@@ -7,7 +7,7 @@ import { PROTOCOLS } from '../../../src/core/protocols.js';
 import { MAILBOX_ATTRIBUTES, recordAttributes } from '../../../src/store/ldap/entries.js';
 import { ENABLED_SERVICE_VALUE } from '../../../src/store/ldap/protocol-values.js';
 import { AUTH_CONF } from '../../../src/dovecot/auth-include.js';
-import { LDAP_CONF, ldapAuthFiles, passFilter } from '../../../src/dovecot/ldap-auth-config.js';
+import { LDAP_CONF, ldapAuthFiles, passFilter } from '../../../src/store/ldap/ldap-auth-config.js';
 import { ROOT } from '../../helpers/cli.js';
 
 const SCHEMA = readFileSync(join(ROOT, 'schema', 'casmailbox.schema'), 'utf8');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from '../../../src/cli/config.js';
 import { ConfigError, StoreError } from '../../../src/core/errors.js';
+import { ldapDriver } from '../../../src/store/ldap/driver.js';
 import { toStoreError } from '../../../src/store/ldap/errors.js';
 import { resolveLdapSettings } from '../../../src/store/ldap/settings.js';
 import { tempDir } from '../../helpers/cli.js';
@@ -39,13 +40,16 @@ test('a bind DN without a password (an unauthenticated bind) and a password with
   assert.throws(() => resolveLdapSettings(undefined, { CASCTL_LDAP_BIND_DN: 'cn=a', CASCTL_LDAP_PASSWORD_FILE: join(dir, 'missing') }, dir), /ENOENT/);
 });
 
-test('the "ldap" section of the configuration file: validated, file paths relative to it, values never echoed', () => {
+test('the "ldap" section of the configuration file: validated by the LDAP driver, file paths relative to it, values never echoed', async () => {
   const dir = tempDir();
   const path = join(dir, 'casctl.config.json');
   writeFileSync(path, JSON.stringify({ store: 'ldap://h/dc=x,dc=y', ldap: { bindDn: 'cn=casadmin,dc=x,dc=y', passwordFile: 'ldap.secret', startTls: true, caFile: 'ca.pem', pageSize: 200 } }));
-  const config = loadConfig({ configOption: path, env: {}, cwd: '/' });
+  const config = await loadConfig({ configOption: path, env: {}, cwd: '/' });
   assert.equal(config.store, 'ldap://h/dc=x,dc=y');
-  assert.deepEqual(config.ldap, { bindDn: 'cn=casadmin,dc=x,dc=y', passwordFile: join(dir, 'ldap.secret'), startTls: true, caFile: join(dir, 'ca.pem'), pageSize: 200 });
+  const expected = { bindDn: 'cn=casadmin,dc=x,dc=y', passwordFile: join(dir, 'ldap.secret'), startTls: true, caFile: join(dir, 'ca.pem'), pageSize: 200 };
+  assert.deepEqual(config.sections, { ldap: expected });
+  assert.equal(ldapDriver.configSection?.name, 'ldap');
+  assert.deepEqual(ldapDriver.configSection.parse({ ...expected, passwordFile: 'ldap.secret', caFile: 'ca.pem' }, { path, directory: dir }), expected);
 
   const bad: [unknown, RegExp][] = [
     [{ bindDN: 'x' }, /unknown key "bindDN"/],
@@ -55,9 +59,12 @@ test('the "ldap" section of the configuration file: validated, file paths relati
     [{ pageSize: 0 }, /pageSize must be a positive whole number/],
     ['cn=x', /must be an object/],
   ];
+  const located = (message: RegExp) => (e: unknown) =>
+    e instanceof ConfigError && e.message.startsWith(`The configuration file '${path}': "ldap"`) && message.test(e.message) && !e.message.includes(SECRET);
   for (const [ldap, message] of bad) {
     writeFileSync(path, JSON.stringify({ ldap }));
-    assert.throws(() => loadConfig({ configOption: path, env: {}, cwd: '/' }), (e: unknown) => e instanceof ConfigError && message.test(e.message) && !e.message.includes(SECRET));
+    await assert.rejects(loadConfig({ configOption: path, env: {}, cwd: '/' }), located(message));
+    assert.throws(() => ldapDriver.configSection?.parse(ldap, { path, directory: dir }), located(message));
   }
 });
 

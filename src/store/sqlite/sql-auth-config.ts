@@ -1,7 +1,7 @@
-import { PROTOCOLS } from '../core/protocols.js';
-import { ENABLED_COLUMN } from '../store/sqlite/protocol-columns.js';
-import { AUTH_CONF, authInclude23, includeLine } from './auth-include.js';
-import { variables, type DovecotVersion } from './version.js';
+import { PROTOCOLS } from '../../core/protocols.js';
+import { ENABLED_COLUMN } from './protocol-columns.js';
+import { AUTH_CONF, authInclude23, includeLine } from '../../dovecot/auth-include.js';
+import { variables, type DovecotVersion } from '../../dovecot/version.js';
 
 export interface SqlAuthOptions {
   version: DovecotVersion;

@@ -1,9 +1,9 @@
-import { PROTOCOLS } from '../core/protocols.js';
-import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../filter/to-ldap.js';
-import { MAILBOX_CLASS_FILTER } from '../store/ldap/entries.js';
-import { parseLdapUrl } from '../store/ldap/url.js';
-import { AUTH_CONF, authInclude23, includeLine } from './auth-include.js';
-import { variables, type DovecotVersion } from './version.js';
+import { PROTOCOLS } from '../../core/protocols.js';
+import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../filter/to-ldap.js';
+import { MAILBOX_CLASS_FILTER } from './entries.js';
+import { parseLdapUrl } from './url.js';
+import { AUTH_CONF, authInclude23, includeLine } from '../../dovecot/auth-include.js';
+import { variables, type DovecotVersion } from '../../dovecot/version.js';
 
 export interface DovecotLdapOptions {
   version: DovecotVersion;

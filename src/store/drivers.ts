@@ -1,0 +1,44 @@
+import { StoreError } from '../core/errors.js';
+import type { StoreDriver } from './store-driver.js';
+
+export type DriverLoader = () => Promise<StoreDriver>;
+
+const loadSqlite: DriverLoader = async () => (await import('./sqlite/driver.js')).sqliteDriver;
+const loadLdap: DriverLoader = async () => (await import('./ldap/driver.js')).ldapDriver;
+
+/** URL scheme → the driver that serves it, loaded on first use. A new store is one driver folder and its schemes here. */
+export const STORE_DRIVERS: Readonly<Record<string, DriverLoader>> = Object.freeze({
+  sqlite: loadSqlite,
+  ldap: loadLdap,
+  ldaps: loadLdap,
+});
+
+/** What a URL without a scheme (a file path) names. */
+const PLAIN_PATH_SCHEME = 'sqlite';
+
+/** The URL's scheme, lower case; a plain path (`casctl.db`, `/var/lib/x.db`, `C:\x.db`) counts as the plain-path scheme. */
+export function schemeOf(url: string): string {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url);
+  if (scheme?.[1] === undefined || /^[a-z]:[\\/]/i.test(url)) return PLAIN_PATH_SCHEME;
+  return scheme[1].toLowerCase();
+}
+
+/** The driver for the URL's scheme, or null when no driver serves it. */
+export async function findDriver(url: string, drivers = STORE_DRIVERS): Promise<StoreDriver | null> {
+  const load = Object.hasOwn(drivers, schemeOf(url)) ? drivers[schemeOf(url)] : undefined;
+  return load === undefined ? null : load();
+}
+
+export async function driverFor(url: string, drivers = STORE_DRIVERS): Promise<StoreDriver> {
+  const driver = await findDriver(url, drivers);
+  if (driver !== null) return driver;
+  const forms = (await allDrivers(drivers)).flatMap((d) => d.urlForms);
+  const listed = forms.length === 1 ? (forms[0] ?? '') : `${forms.slice(0, -1).join(', ')} or ${forms.at(-1) ?? ''}`;
+  throw new StoreError(`Unsupported store URL '${url}': casctl stores are ${listed}.`);
+}
+
+/** Every registered driver once, in registration order. */
+export async function allDrivers(drivers = STORE_DRIVERS): Promise<StoreDriver[]> {
+  const loaded = await Promise.all([...new Set(Object.values(drivers))].map((load) => load()));
+  return [...new Set(loaded)];
+}

@@ -1,0 +1,21 @@
+import { configValue } from '../../dovecot/config-value.js';
+import type { StoreDriver } from '../store-driver.js';
+import { sqlitePath } from './path.js';
+
+/** A SQLite file: `sqlite:<path>` or a plain path. It has no configuration section. */
+export const sqliteDriver: StoreDriver = {
+  name: 'sqlite',
+  schemes: ['sqlite'],
+  urlForms: ["'sqlite:<path>' (or a plain file path)"],
+  resolveUrl: (url, directory) => `sqlite:${sqlitePath(url, directory)}`,
+  async open(url, options) {
+    const path = sqlitePath(url, options.cwd);
+    const { SqliteStore } = await import('./sqlite-store.js');
+    return SqliteStore.open(`sqlite:${path}`, path, options);
+  },
+  async dovecotConfig(request) {
+    const databasePath = configValue('The store path', sqlitePath(request.url, request.cwd));
+    const { sqlAuthFiles } = await import('./sql-auth-config.js');
+    return sqlAuthFiles({ version: request.version, databasePath, directory: request.directory, reason: request.reason });
+  },
+};

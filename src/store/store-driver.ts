@@ -1,0 +1,65 @@
+import type { DovecotVersion } from '../dovecot/version.js';
+import type { DirectoryStore } from './directory-store.js';
+
+/** The environment variables a driver may read (credentials, for LDAP): the command's, never process.env behind its back. */
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Where a configuration section was read from, for located errors and paths relative to the file. */
+export interface ConfigFile {
+  path: string;
+  directory: string;
+}
+
+/** A section of the configuration file that a driver owns (`"ldap": {...}`), validated by that driver. */
+export interface DriverConfigSection<Section> {
+  /** Its key in the configuration file. */
+  readonly name: string;
+  /** Throws a ConfigError naming the file and the key at fault; never echoes a value (it may be a secret). */
+  parse(value: unknown, file: ConfigFile): Section;
+}
+
+export interface DriverOpenOptions<Section> {
+  /** What relative paths in the URL and the environment are relative to. */
+  cwd: string;
+  /** Create a missing store (only `casctl init` does). */
+  create: boolean;
+  /** The command only reads; a driver that can open read-only does. */
+  readOnly: boolean;
+  /** This driver's section of the configuration file, as its `parse` returned it; undefined when the file has none. */
+  section: Section | undefined;
+  env: Environment;
+  now: () => Date;
+  /** Told, once, when a change waits for another writer to finish. */
+  onWait: (message: string) => void;
+}
+
+export interface DovecotConfigRequest<Section> {
+  /** The store's URL as the open store names it. */
+  url: string;
+  cwd: string;
+  version: DovecotVersion;
+  /** Where the files will live. */
+  directory: string;
+  /** --reason: tell a refused client why; a driver whose passdb cannot says so. */
+  reason: boolean;
+  section: Section | undefined;
+}
+
+/**
+ * A kind of directory store, registered by URL scheme in drivers.ts. The module that exports it
+ * stays light: it loads the store itself (better-sqlite3, ldapts) and its Dovecot templates only
+ * when asked to, so reading the configuration never pays for them.
+ */
+export interface StoreDriver<Section = unknown> {
+  readonly name: string;
+  /** The URL schemes it serves, lower case, as drivers.ts registers them. */
+  readonly schemes: readonly string[];
+  /** How its URLs are written, for the message that names the supported stores. */
+  readonly urlForms: readonly string[];
+  readonly configSection?: DriverConfigSection<Section>;
+  /** The URL with a relative part made relative to `directory` (a configuration file's). */
+  resolveUrl(url: string, directory: string): string;
+  open(url: string, options: DriverOpenOptions<Section>): Promise<DirectoryStore>;
+  /** The files (name → content) that make Dovecot enforce this store: casctl-auth.conf and whatever it includes. */
+  dovecotConfig(request: DovecotConfigRequest<Section>): Promise<Map<string, string>>;
+}

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadConfig } from '../../../src/cli/config.js';
+import { ConfigError } from '../../../src/core/errors.js';
+import { tempDir } from '../../helpers/cli.js';
+
+function configFile(content: unknown): { dir: string; path: string } {
+  const dir = tempDir();
+  const path = join(dir, 'casctl.config.json');
+  writeFileSync(path, JSON.stringify(content), { mode: 0o600 });
+  return { dir, path };
+}
+
+test('keys besides "store" and "services" are the store drivers\' sections; any other is refused, listing them', async () => {
+  const { path } = configFile({ store: 'x.db', sqlite: {}, LDAP: {} });
+  await assert.rejects(
+    loadConfig({ configOption: path, env: {}, cwd: '/' }),
+    (e: unknown) => e instanceof ConfigError && e.message === `The configuration file '${path}': unknown keys "sqlite", "LDAP"; known: "store", "services", "ldap".`,
+  );
+  const none = await loadConfig({ configOption: undefined, env: {}, cwd: tempDir() });
+  assert.deepEqual(none.sections, {});
+});
+
+test('the store the file names is resolved by its driver: a relative SQLite path against the file, an LDAP or unknown URL as written', async () => {
+  const cases: [string, (dir: string) => string][] = [
+    ['casctl.db', (dir) => `sqlite:${join(dir, 'casctl.db')}`],
+    ['sqlite:data/casctl.db', (dir) => `sqlite:${join(dir, 'data', 'casctl.db')}`],
+    ['ldap://h/dc=x,dc=y', () => 'ldap://h/dc=x,dc=y'],
+    ['postgres://h/casctl', () => 'postgres://h/casctl'],
+  ];
+  for (const [store, expected] of cases) {
+    const { dir, path } = configFile({ store });
+    const config = await loadConfig({ configOption: path, env: {}, cwd: '/' });
+    assert.equal(config.store, expected(dir), store);
+    assert.deepEqual(config.sections, {});
+  }
+});
