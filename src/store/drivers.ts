@@ -17,28 +17,30 @@ export const STORE_DRIVERS: Readonly<Record<string, DriverLoader>> = Object.free
 const PLAIN_PATH_SCHEME = 'sqlite';
 
 /** The URL's scheme, lower case; a plain path (`casctl.db`, `/var/lib/x.db`, `C:\x.db`) counts as the plain-path scheme. */
-export function schemeOf(url: string): string {
+function schemeOf(url: string): string {
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url);
   if (scheme?.[1] === undefined || /^[a-z]:[\\/]/i.test(url)) return PLAIN_PATH_SCHEME;
   return scheme[1].toLowerCase();
 }
 
 /** The driver for the URL's scheme, or null when no driver serves it. */
-export async function findDriver(url: string, drivers = STORE_DRIVERS): Promise<StoreDriver | null> {
-  const load = Object.hasOwn(drivers, schemeOf(url)) ? drivers[schemeOf(url)] : undefined;
+export async function findDriver(url: string): Promise<StoreDriver | null> {
+  const scheme = schemeOf(url);
+  const load = Object.hasOwn(STORE_DRIVERS, scheme) ? STORE_DRIVERS[scheme] : undefined;
   return load === undefined ? null : load();
 }
 
-export async function driverFor(url: string, drivers = STORE_DRIVERS): Promise<StoreDriver> {
-  const driver = await findDriver(url, drivers);
+/** The driver for the URL's scheme; a StoreError that lists the stores there are when none serves it. */
+export async function driverFor(url: string): Promise<StoreDriver> {
+  const driver = await findDriver(url);
   if (driver !== null) return driver;
-  const forms = (await allDrivers(drivers)).flatMap((d) => d.urlForms);
-  const listed = forms.length === 1 ? (forms[0] ?? '') : `${forms.slice(0, -1).join(', ')} or ${forms.at(-1) ?? ''}`;
+  const forms = (await allDrivers()).flatMap((d) => d.urlForms);
+  const listed = forms.length > 1 ? `${forms.slice(0, -1).join(', ')} or ${forms.at(-1) ?? ''}` : forms.join('');
   throw new StoreError(`Unsupported store URL '${url}': casctl stores are ${listed}.`);
 }
 
 /** Every registered driver once, in registration order. */
-export async function allDrivers(drivers = STORE_DRIVERS): Promise<StoreDriver[]> {
-  const loaded = await Promise.all([...new Set(Object.values(drivers))].map((load) => load()));
+export async function allDrivers(): Promise<StoreDriver[]> {
+  const loaded = await Promise.all([...new Set(Object.values(STORE_DRIVERS))].map((load) => load()));
   return [...new Set(loaded)];
 }

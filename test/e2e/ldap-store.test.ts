@@ -314,6 +314,12 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
       await client.modify(container, counter(before.throughChangeId, next));
       await client.add(`casChangeId=${next},${container}`, record(generalized(new Date())));
       assert.equal((await store.pendingChanges(0)).throughChangeId, before.throughChangeId, 'held below the change in flight');
+      const later = await openStore(slapd.storeUrl, ROOT, { create: false, env: slapd.env('service'), now: () => new Date(Date.now() + 20 * 60_000) });
+      try {
+        assert.equal((await later.pendingChanges(0)).throughChangeId, next, 'by the clock the store is given, that run died long ago');
+      } finally {
+        await later.close();
+      }
       assert.equal((await store.getChangeRecords({})).find((r) => r.Id === next)?.State, 'Applying', 'shown, not hidden, while it applies');
       await client.modify(`casChangeId=${next},${container}`, [
         new Change({ operation: 'replace', modification: new Attribute({ type: 'casChangeTime', values: [generalized(new Date(Date.now() - 20 * 60_000))] }) }),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, StoreError } from '../../core/errors.js';
+import type { Environment } from '../store-driver.js';
 
 /**
  * The `ldap` section of the casctl configuration file: how to bind to an LDAP directory store.
@@ -83,7 +84,7 @@ const DEFAULT_CONCURRENCY = 16;
  * password as an unauthenticated bind that "succeeds" with no rights, which would surface later as
  * a confusing access error.
  */
-export function resolveLdapSettings(section: LdapConfigSection | undefined, env: NodeJS.ProcessEnv, cwd: string): LdapConnectionSettings {
+export function resolveLdapSettings(section: LdapConfigSection | undefined, env: Environment, cwd: string): LdapConnectionSettings {
   const set = (name: string): string | undefined => {
     const value = env[name];
     return value === undefined || value === '' ? undefined : value;
