@@ -19,8 +19,6 @@ test('keys besides "store" and "services" are the store drivers\' sections; any 
     loadConfig({ configOption: path, env: {}, cwd: '/' }),
     (e: unknown) => e instanceof ConfigError && e.message === `The configuration file '${path}': unknown keys "sqlite", "LDAP"; known: "store", "services", "ldap".`,
   );
-  const none = await loadConfig({ configOption: undefined, env: {}, cwd: tempDir() });
-  assert.deepEqual(none.sections, {});
 });
 
 test('the store the file names is resolved by its driver: a relative SQLite path against the file, an LDAP or unknown URL as written', async () => {
