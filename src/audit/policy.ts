@@ -2,11 +2,11 @@ import { realpathSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Alias } from 'yaml';
 import { UsageError } from '../core/errors.js';
+import { MAILBOX_FILTER_SCHEMA } from '../core/properties.js';
 import { readAtMost } from '../input/bounded-read.js';
 import { CAS_SETTINGS, type CasSettingName } from '../core/protocols.js';
 import type { NamedIdentity } from '../core/select.js';
-import type { FilterAst } from '../filter/ast.js';
-import { FilterSyntaxError, parseFilter } from '../filter/index.js';
+import { FilterSyntaxError, parseFilter, type FilterAst } from '../filter/index.js';
 import { shortText } from './short-text.js';
 
 /** One rule of an audit policy (README "Audits"; schema/casctl-policy.schema.json). */
@@ -168,7 +168,7 @@ function validateRule(raw: unknown, at: (string | number)[], located: Located, o
   if (rule.filter !== undefined) {
     if (typeof rule.filter !== 'string') fail(located, [...at, 'filter'], '"filter" must be a string (an OPATH filter)');
     try {
-      result.filter = parseFilter(rule.filter);
+      result.filter = parseFilter(rule.filter, MAILBOX_FILTER_SCHEMA);
       result.filterText = rule.filter;
     } catch (error) {
       if (error instanceof FilterSyntaxError) fail(located, [...at, 'filter'], error.message);

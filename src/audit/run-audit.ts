@@ -2,11 +2,10 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Mailbox } from '../core/mailbox.js';
 import { PLAN_FIELDS, type PlannedMailbox } from '../core/plan.js';
-import { findProperty } from '../core/properties.js';
+import { MAILBOX_FILTER_SCHEMA, mailboxMatches } from '../core/properties.js';
 import { perCasSetting, type CasSettingName } from '../core/protocols.js';
 import { isWithin, resolveOrganizationalUnit, selectMailboxes, type NamedIdentity, type Selection, type SelectionProblem } from '../core/select.js';
-import type { FilterAst } from '../filter/ast.js';
-import { evaluateFilter } from '../filter/evaluate.js';
+import { parseFilter, type FilterAst } from '../filter/index.js';
 import { openIdentitySource } from '../input/identity-file.js';
 import { identitiesFrom } from '../input/identity-source.js';
 import type { DirectoryStore, MailboxQuery } from '../store/directory-store.js';
@@ -36,15 +35,8 @@ const shown = (value: boolean): string => (value ? 'True' : 'False');
 
 /** The mailboxes that break an `expect`: any expected setting differs. Pushed down with the rule's own filter. */
 function violationFilter(expect: Partial<Record<CasSettingName, boolean>>): FilterAst {
-  const operands: FilterAst[] = Object.entries(expect).map(([name, value]) => ({
-    kind: 'comparison',
-    property: findProperty(name) as NonNullable<ReturnType<typeof findProperty>>,
-    operator: 'ne',
-    value: { type: 'boolean', value: value as boolean },
-    start: 0,
-    end: 0,
-  }));
-  return operands.length === 1 ? (operands[0] as FilterAst) : { kind: 'or', operands, start: 0, end: 0 };
+  const text = Object.entries(expect).map(([name, value]) => `${name} -ne $${String(value)}`).join(' -or ');
+  return parseFilter(text, MAILBOX_FILTER_SCHEMA);
 }
 
 function both(a: FilterAst | undefined, b: FilterAst): FilterAst {
@@ -108,7 +100,7 @@ export async function runAudit(
   for (const rule of policy.rules) {
     const ou = rule.organizationalUnit === undefined ? undefined : await resolveOrganizationalUnit(store, rule.organizationalUnit);
     const scope: MailboxQuery = { ...(ou === undefined ? {} : { organizationalUnit: ou }), ...(rule.filter === undefined ? {} : { filter: rule.filter }) };
-    const inScope = (m: Mailbox): boolean => (ou === undefined || isWithin(m.OrganizationalUnit, ou)) && (rule.filter === undefined || evaluateFilter(rule.filter, m));
+    const inScope = (m: Mailbox): boolean => (ou === undefined || isWithin(m.OrganizationalUnit, ou)) && (rule.filter === undefined || mailboxMatches(rule.filter, m));
 
     const excepted = new Map<string, Mailbox>();
     // An exception that names nothing is stale, not a failure: nobody is let off by it.

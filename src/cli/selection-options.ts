@@ -2,7 +2,8 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
 import type { NamedIdentity, Selection } from '../core/select.js';
-import { parseFilter } from '../filter/index.js';
+import { MAILBOX_FILTER_SCHEMA } from '../core/properties.js';
+import { FilterSyntaxError, parseFilter, type FilterAst } from '../filter/index.js';
 import { openIdentitySource } from '../input/identity-file.js';
 import { identitiesFrom } from '../input/identity-source.js';
 import type { CommandContext } from './context.js';
@@ -24,6 +25,16 @@ export function parseResultSize(text: string | undefined): number | undefined {
   return Number(text);
 }
 
+/** `-Filter` over the mailbox properties; a filter the parser rejects is a usage error (exit 2) in the parser's words. */
+export function parseFilterOption(text: string): FilterAst {
+  try {
+    return parseFilter(text, MAILBOX_FILTER_SCHEMA);
+  } catch (error) {
+    if (error instanceof FilterSyntaxError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /** Turns the selection options of get-* and set-casmailbox into a Selection for the core. */
 export function selectionFromOptions(
   context: CommandContext,
@@ -36,7 +47,7 @@ export function selectionFromOptions(
   if (named.filter((a) => a === '-').length > 1) throw new UsageError('Read identities from stdin ("-") only once.');
   const literal = named.filter((a) => a !== '-');
   const hasIdentities = literal.length > 0 || fromStdin || options.file !== undefined;
-  const filter = options.filter === undefined ? undefined : parseFilter(options.filter);
+  const filter = options.filter === undefined ? undefined : parseFilterOption(options.filter);
   // Opened now, so a missing file is an error before anything is read, printed or changed.
   const sources: { input: Readable; label: string }[] = [];
   if (options.file !== undefined && options.file !== '-') {

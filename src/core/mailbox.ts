@@ -60,10 +60,8 @@ export function proxyAddresses(mailbox: Pick<Mailbox, 'EmailAddresses' | 'Primar
   );
 }
 
-/** Case folding used for every case-insensitive comparison casctl makes (identities, filters, OUs). */
-export function fold(text: string): string {
-  return text.toLowerCase();
-}
+/** Case folding used for every case-insensitive comparison casctl makes (identities, filters, OUs): the filter language's own. */
+export { fold } from '../filter/text.js';
 
 /** SQLite's NOCASE folds ASCII only: pure-ASCII text can use its indexes, other text is compared folded. */
 export function isAscii(text: string): boolean {

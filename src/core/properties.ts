@@ -1,107 +1,91 @@
-import { CUSTOM_ATTRIBUTE_NUMBERS, fold, type Mailbox } from './mailbox.js';
+import { createFilterSchema, evaluateFilter, type FilterAst, type FilterProperty, type FilterSchema, type PropertyValue } from '../filter/index.js';
+import { CUSTOM_ATTRIBUTE_NUMBERS, type Mailbox } from './mailbox.js';
+import { PROTOCOLS } from './protocols.js';
 
 /**
- * The filterable properties of DESIGN.md §2. One table drives the OPATH filter back-ends,
- * so a property added here is filterable on every store at once.
+ * The filterable properties of DESIGN.md §2 and how a mailbox holds each. The filter language
+ * parses against this schema; each store maps the names to its own storage (a SQLite column,
+ * an LDAP attribute), so a property added here is filterable once every store maps it.
  */
-export type PropertyType = 'string' | 'boolean' | 'date';
-
-export interface PropertyDefinition {
-  /** The Exchange name, as written in filters and output. */
-  name: string;
-  type: PropertyType;
-  /** Multi-valued: `-eq` matches when any value does. */
-  multiValued: boolean;
-  /**
-   * SQL expression over the `mailboxes` row aliased `m` (SQLite store). For multi-valued
-   * properties, the table and column holding one value per row, keyed by `mailbox_id`.
-   */
-  sql: { expression: string } | { table: string; column: string };
-  /**
-   * How the LDAP store holds it: an attribute, a protocol's value of the multi-valued
-   * `casEnabledService` (absent = disabled), or null when LDAP cannot express it (evaluated client-side).
-   */
-  ldap: { attribute: string } | { enabledService: string } | null;
+export interface MailboxProperty extends FilterProperty {
   /** The value(s) on an in-memory mailbox. */
-  read(mailbox: Mailbox): string | boolean | null | string[];
+  read(mailbox: Mailbox): PropertyValue;
 }
 
-function text(name: keyof Mailbox & string, column: string, ldapAttribute: string | null): PropertyDefinition {
-  return {
-    name,
-    type: 'string',
-    multiValued: false,
-    sql: { expression: `m.${column}` },
-    ldap: ldapAttribute === null ? null : { attribute: ldapAttribute },
-    read: (mailbox) => mailbox[name] as string | null,
-  };
+function text(name: keyof Mailbox & string): MailboxProperty {
+  return { name, type: 'string', multiValued: false, read: (mailbox) => mailbox[name] as string | null };
 }
 
-function flag(
-  name: 'PopEnabled' | 'ImapEnabled' | 'PopUseProtocolDefaults' | 'ImapUseProtocolDefaults',
-  expression: string,
-  ldap: PropertyDefinition['ldap'],
-): PropertyDefinition {
-  return { name, type: 'boolean', multiValued: false, sql: { expression }, ldap, read: (mailbox) => mailbox[name] };
+function flag(name: keyof Mailbox & string, read: (mailbox: Mailbox) => boolean): MailboxProperty {
+  return { name, type: 'boolean', multiValued: false, read };
 }
 
-export const PROPERTIES: readonly PropertyDefinition[] = [
-  text('Guid', 'guid', 'casGuid'),
-  text('DistinguishedName', 'distinguished_name', null),
-  text('Name', 'name', 'cn'),
-  text('DisplayName', 'display_name', 'displayName'),
-  text('Alias', 'alias', 'uid'),
-  text('SamAccountName', 'sam_account_name', 'casSamAccountName'),
-  text('UserPrincipalName', 'user_principal_name', 'casUserPrincipalName'),
-  text('PrimarySmtpAddress', 'primary_smtp_address', 'mail'),
+function date(name: 'WhenCreated' | 'WhenChanged'): MailboxProperty {
+  return { name, type: 'date', multiValued: false, read: (mailbox) => mailbox[name] };
+}
+
+export const PROPERTIES: readonly MailboxProperty[] = [
+  text('Guid'),
+  text('DistinguishedName'),
+  text('Name'),
+  text('DisplayName'),
+  text('Alias'),
+  text('SamAccountName'),
+  text('UserPrincipalName'),
+  text('PrimarySmtpAddress'),
   {
     name: 'EmailAddresses',
     type: 'string',
     multiValued: true,
-    sql: { table: 'email_addresses', column: 'address' },
-    ldap: { attribute: 'casEmailAddress' },
+    // Proxy addresses are stored bare: `smtp:a@b` in a filter means `a@b`.
+    normaliseText: (value) => value.replace(/^smtp:/i, ''),
     read: (mailbox) => mailbox.EmailAddresses,
   },
-  text('OrganizationalUnit', 'organizational_unit', null),
-  text('Department', 'department', 'departmentNumber'),
-  text('Title', 'title', 'title'),
-  text('Company', 'company', 'o'),
-  text('Office', 'office', 'physicalDeliveryOfficeName'),
-  text('City', 'city', 'l'),
-  text('StateOrProvince', 'state_or_province', 'st'),
-  text('CountryOrRegion', 'country_or_region', 'c'),
+  text('OrganizationalUnit'),
+  text('Department'),
+  text('Title'),
+  text('Company'),
+  text('Office'),
+  text('City'),
+  text('StateOrProvince'),
+  text('CountryOrRegion'),
   ...CUSTOM_ATTRIBUTE_NUMBERS.map(
-    (n): PropertyDefinition => ({
+    (n): MailboxProperty => ({
       name: `CustomAttribute${n}`,
       type: 'string',
       multiValued: false,
-      sql: { expression: `m.custom_attribute_${n}` },
-      ldap: { attribute: `casCustomAttribute${n}` },
       read: (mailbox) => mailbox.CustomAttributes[n - 1] ?? null,
     }),
   ),
-  {
-    name: 'RecipientType',
-    type: 'string',
-    multiValued: false,
-    // Every kind of mailbox is a UserMailbox recipient in Exchange; the details tell them apart.
-    sql: { expression: `'UserMailbox'` },
-    ldap: null,
-    read: () => 'UserMailbox',
-  },
-  text('RecipientTypeDetails', 'recipient_type_details', 'casRecipientTypeDetails'),
-  // The Administrator mailbox reads as disabled whatever is stored (DESIGN.md §2).
-  flag('PopEnabled', '(m.pop_enabled AND NOT m.is_administrator)', { enabledService: 'pop3' }),
-  flag('ImapEnabled', '(m.imap_enabled AND NOT m.is_administrator)', { enabledService: 'imap' }),
-  flag('PopUseProtocolDefaults', 'm.pop_use_protocol_defaults', { attribute: 'casPopUseProtocolDefaults' }),
-  flag('ImapUseProtocolDefaults', 'm.imap_use_protocol_defaults', { attribute: 'casImapUseProtocolDefaults' }),
-  { name: 'WhenCreated', type: 'date', multiValued: false, sql: { expression: 'm.when_created' }, ldap: null, read: (mailbox) => mailbox.WhenCreated },
-  { name: 'WhenChanged', type: 'date', multiValued: false, sql: { expression: 'm.when_changed' }, ldap: null, read: (mailbox) => mailbox.WhenChanged },
+  // Every kind of mailbox is a UserMailbox recipient in Exchange; the details tell them apart.
+  { name: 'RecipientType', type: 'string', multiValued: false, read: () => 'UserMailbox' },
+  text('RecipientTypeDetails'),
+  // A mailbox's CAS settings are its effective values: the Administrator mailbox reads as
+  // disabled whatever is stored (DESIGN.md §2), which each store's mapping keeps too.
+  ...PROTOCOLS.map((protocol) => flag(protocol.property, (mailbox) => mailbox[protocol.property])),
+  ...PROTOCOLS.map((protocol) => flag(protocol.useDefaultsProperty, (mailbox) => mailbox[protocol.useDefaultsProperty])),
+  date('WhenCreated'),
+  date('WhenChanged'),
 ];
 
-const byFoldedName = new Map(PROPERTIES.map((property) => [fold(property.name), property]));
+/** What `-Filter` may name: the schema the filter parser checks a mailbox filter against. */
+export const MAILBOX_FILTER_SCHEMA: FilterSchema = createFilterSchema(PROPERTIES, `Department -eq 'Sales' -and ${PROTOCOLS[0].property} -eq $true`);
+
+const byName = new Map(PROPERTIES.map((property) => [property.name, property]));
 
 /** Property names are case-insensitive, as in Exchange. */
-export function findProperty(name: string): PropertyDefinition | undefined {
-  return byFoldedName.get(fold(name));
+export function findProperty(name: string): MailboxProperty | undefined {
+  const property = MAILBOX_FILTER_SCHEMA.find(name);
+  return property === undefined ? undefined : byName.get(property.name);
+}
+
+function readProperty(mailbox: Mailbox, name: string): PropertyValue {
+  const property = byName.get(name);
+  if (property === undefined) throw new Error(`A filter names '${name}', which is no mailbox property.`);
+  return property.read(mailbox);
+}
+
+/** Whether a mailbox matches a filter parsed against MAILBOX_FILTER_SCHEMA, in memory. */
+export function mailboxMatches(ast: FilterAst, mailbox: Mailbox): boolean {
+  return evaluateFilter(ast, mailbox, readProperty);
 }

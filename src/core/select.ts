@@ -1,10 +1,10 @@
 import type { DirectoryStore, MailboxQuery } from '../store/directory-store.js';
-import type { FilterAst } from '../filter/ast.js';
-import { evaluateFilter } from '../filter/evaluate.js';
+import type { FilterAst } from '../filter/index.js';
 import { printable } from './printable.js';
 import { UsageError } from './errors.js';
 import { ambiguousMessage, notFoundMessage } from './identity-errors.js';
 import { fold, MAILBOX_FIELDS, type Mailbox, type MailboxField } from './mailbox.js';
+import { mailboxMatches } from './properties.js';
 
 /** One identity as the admin gave it, and where: an argument, or a line of a file. */
 export interface NamedIdentity {
@@ -87,7 +87,7 @@ export async function* selectMailboxBatches<F extends MailboxField = MailboxFiel
   const filter = selection.filter;
   const inScope = (mailbox: Pick<Mailbox, F | SelectionField>): boolean =>
     (ou === undefined || isWithin(mailbox.OrganizationalUnit, ou)) &&
-    (filter === undefined || evaluateFilter(filter, mailbox as Mailbox));
+    (filter === undefined || mailboxMatches(filter, mailbox as Mailbox));
   // Which identity first named each mailbox: a mailbox named again (twice the same line, or by
   // its address and then its alias) is used once. Keyed by mailbox, not by identity text, as one
   // map of a million entries costs a second.

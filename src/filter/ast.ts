@@ -1,9 +1,10 @@
-import type { PropertyDefinition } from '../core/properties.js';
+import type { PropertyType } from './schema.js';
 
 /**
- * The typed tree every OPATH back-end reads: SQL (to-sql.ts), LDAP (to-ldap.ts) and the
- * in-memory evaluator (evaluate.ts). The parser has already checked and normalised values
- * against the property's type, so a back-end never re-validates, it only translates.
+ * The typed tree every OPATH back-end reads: the in-memory evaluator (evaluate.ts) and each
+ * store's compiler (SQL, LDAP). The parser has already checked and normalised values
+ * against the property's type, so a back-end never re-validates, it only translates; a
+ * back-end maps property names to its own storage.
  *
  * Semantics the three back-ends share (the property tests hold them to it):
  *
@@ -13,7 +14,7 @@ import type { PropertyDefinition } from '../core/properties.js';
  *   department, and `-not` is exact negation. SQL's NULL must therefore never reach a NOT.
  * - `-eq $null` matches a missing value, `-ne $null` a present one. A boolean is never missing.
  *   The parser turns `-eq ''` / `-like ''` into `-eq $null` (and `-ne`/`-notlike` alike).
- * - Strings compare case-insensitively under `fold()` (src/core/mailbox.ts). Ordering is by
+ * - Strings compare case-insensitively under `fold()` (text.ts). Ordering is by
  *   code point of the folded strings, which is also the byte order of their UTF-8.
  *   Known gap: the SQL back-end compares pure-ASCII literals with SQLite's NOCASE (so indexes
  *   are used), which differs from `fold()` only for values holding U+0130 (İ) or U+212A
@@ -22,10 +23,10 @@ import type { PropertyDefinition } from '../core/properties.js';
  *   An empty value never matches, not even `*`.
  * - Booleans compare with `eq`/`ne` only. Dates are ISO 8601 UTC text
  *   (`YYYY-MM-DDTHH:MM:SS.sssZ`, the store's form) and compare as text.
- * - Multi-valued properties (EmailAddresses): `eq`, `like` and the orderings match when ANY
- *   present value does; `ne`/`notlike` are their negations (no value matches);
- *   `-eq $null` means no present value at all. An `smtp:` prefix on a literal is dropped by
- *   the parser because addresses are stored bare.
+ * - Multi-valued properties (casctl's EmailAddresses): `eq`, `like` and the orderings match when
+ *   ANY present value does; `ne`/`notlike` are their negations (no value matches);
+ *   `-eq $null` means no present value at all. A property's `normaliseText` (schema.ts) has
+ *   already been applied to text literals (casctl drops an `smtp:` prefix: addresses are stored bare).
  * - A number compared with a string property compares as its decimal text (`007` → `7`).
  */
 
@@ -46,11 +47,24 @@ export type FilterValue =
   /** Normalised to `YYYY-MM-DDTHH:MM:SS.sssZ`. */
   | { type: 'date'; value: string };
 
+/** A property as a comparison names it: what a back-end needs to look up its own mapping. */
+export interface PropertyRef {
+  name: string;
+  type: PropertyType;
+}
+
 export interface ComparisonNode extends SourceSpan {
   kind: 'comparison';
-  property: PropertyDefinition;
+  property: PropertyRef;
   operator: ComparisonOperator;
   value: FilterValue;
+  /**
+   * The filter text and where the property name and the value are in it, so that a back-end
+   * rejecting a comparison (a store's own limits) locates its error as the parser does.
+   */
+  source: string;
+  propertySpan: SourceSpan;
+  valueSpan: SourceSpan;
 }
 
 /** n-ary so that a long `-and` chain does not become a deep tree for the back-ends to recurse. */

@@ -1,5 +1,3 @@
-import { UsageError } from '../core/errors.js';
-
 /**
  * A filter the parser rejected, located in the text so the user sees where (graphql-js's
  * printLocation idea, on one line since filters are one line).
@@ -9,9 +7,10 @@ import { UsageError } from '../core/errors.js';
  *     ^^^^^^^^^^
  *
  * Columns count code points, not UTF-16 units, so the caret sits under the right character
- * when the filter holds letters outside the BMP. It is a UsageError: exit code 2, nothing changed.
+ * when the filter holds letters outside the BMP. The application decides what it means to the
+ * user (casctl: a usage error, exit code 2).
  */
-export class FilterSyntaxError extends UsageError {
+export class FilterSyntaxError extends Error {
   /** UTF-16 offset of the offending text in the filter. */
   readonly offset: number;
   /** 1-based column (in code points) of `offset`. */
@@ -22,23 +21,41 @@ export class FilterSyntaxError extends UsageError {
   readonly filter: string;
 
   constructor(reason: string, filter: string, start: number, end: number = start + 1, hint?: string) {
-    const offset = clamp(start, 0, filter.length);
-    const stop = clamp(end, offset, filter.length);
-    const column = codePointLength(filter.slice(0, offset)) + 1;
-    const width = Math.max(1, codePointLength(filter.slice(offset, stop)));
-    const excerpt = window(Array.from(displayable(filter)), column - 1, width);
-    const lines = [
-      `Invalid filter: ${reason} at column ${column}.${hint ? ` ${hint}` : ''}`,
-      `  ${excerpt.text}`,
-      `  ${' '.repeat(excerpt.caret)}${'^'.repeat(excerpt.width)}`,
-    ];
-    super(lines.join('\n'));
-    this.offset = offset;
-    this.column = column;
-    this.end = stop;
+    const location = locateInFilter(reason, filter, start, end, hint);
+    super(location.message);
+    this.name = 'FilterSyntaxError';
+    this.offset = location.offset;
+    this.column = location.column;
+    this.end = location.end;
     this.reason = reason;
     this.filter = filter;
   }
+}
+
+export interface FilterLocation {
+  /** `Invalid filter: <reason> at column <n>. <hint>`, the filter (or a window of it) and a caret line. */
+  message: string;
+  offset: number;
+  column: number;
+  end: number;
+}
+
+/**
+ * The located message of FilterSyntaxError, for a back-end that rejects a parsed filter
+ * (a comparison node keeps its source and spans) and reports it in the parser's words.
+ */
+export function locateInFilter(reason: string, filter: string, start: number, end: number = start + 1, hint?: string): FilterLocation {
+  const offset = clamp(start, 0, filter.length);
+  const stop = clamp(end, offset, filter.length);
+  const column = codePointLength(filter.slice(0, offset)) + 1;
+  const width = Math.max(1, codePointLength(filter.slice(offset, stop)));
+  const excerpt = window(Array.from(displayable(filter)), column - 1, width);
+  const lines = [
+    `Invalid filter: ${reason} at column ${column}.${hint ? ` ${hint}` : ''}`,
+    `  ${excerpt.text}`,
+    `  ${' '.repeat(excerpt.caret)}${'^'.repeat(excerpt.width)}`,
+  ];
+  return { message: lines.join('\n'), offset, column, end: stop };
 }
 
 /**

@@ -1,27 +1,28 @@
-import { fold, type Mailbox } from '../core/mailbox.js';
 import { operandText, positiveOperator, type ComparisonNode, type FilterAst } from './ast.js';
-import { compareCodePoints, matchesWildcard } from './text.js';
+import type { PropertyReader, PropertyValue } from './schema.js';
+import { compareCodePoints, fold, matchesWildcard } from './text.js';
 
 /**
- * Whether a mailbox matches a filter, in memory. This is the reference the SQL and LDAP
- * back-ends are tested against, and the client-side re-check behind an inexact LDAP filter.
+ * Whether an object matches a filter, in memory, reading each property it names with `read`.
+ * This is the reference the stores' compilers are tested against, and the client-side re-check
+ * behind an inexact one.
  */
-export function evaluateFilter(ast: FilterAst, mailbox: Mailbox): boolean {
+export function evaluateFilter<T>(ast: FilterAst, subject: T, read: PropertyReader<T>): boolean {
   switch (ast.kind) {
     case 'and':
-      return ast.operands.every((operand) => evaluateFilter(operand, mailbox));
+      return ast.operands.every((operand) => evaluateFilter(operand, subject, read));
     case 'or':
-      return ast.operands.some((operand) => evaluateFilter(operand, mailbox));
+      return ast.operands.some((operand) => evaluateFilter(operand, subject, read));
     case 'not':
-      return !evaluateFilter(ast.operand, mailbox);
+      return !evaluateFilter(ast.operand, subject, read);
     case 'comparison':
-      return evaluateComparison(ast, mailbox);
+      return evaluateComparison(ast, read(subject, ast.property.name));
   }
 }
 
-function evaluateComparison(node: ComparisonNode, mailbox: Mailbox): boolean {
+function evaluateComparison(node: ComparisonNode, read: PropertyValue): boolean {
   const { operator, negated } = positiveOperator(node.operator);
-  const values = presentValues(node.property.read(mailbox));
+  const values = presentValues(read);
   let matches: boolean;
   if (node.value.type === 'null') {
     matches = values.length === 0;
@@ -37,8 +38,8 @@ function evaluateComparison(node: ComparisonNode, mailbox: Mailbox): boolean {
 }
 
 /** Empty strings count as missing, like null (ast.ts). */
-function presentValues(read: string | boolean | null | string[]): (string | boolean)[] {
-  const values = Array.isArray(read) ? read : [read];
+function presentValues(read: PropertyValue): (string | boolean)[] {
+  const values: readonly (string | boolean | null)[] = typeof read === 'object' && read !== null ? read : [read];
   return values.filter((value): value is string | boolean => value !== null && value !== '');
 }
 

@@ -1,45 +1,44 @@
-import { findProperty, PROPERTIES, type PropertyDefinition } from '../core/properties.js';
-import type { ComparisonNode, ComparisonOperator, FilterAst, FilterValue } from './ast.js';
+import type { ComparisonNode, ComparisonOperator, FilterAst, FilterValue, PropertyRef } from './ast.js';
 import { normaliseDate } from './dates.js';
 import { FilterSyntaxError, quote } from './errors.js';
 import { tokenize, type OperatorName, type Token, type TokenKind } from './lexer.js';
+import type { FilterProperty, FilterSchema } from './schema.js';
 import { orList, suggest } from './suggest.js';
 
 /**
- * Parses an OPATH filter (`-Filter`) into a FilterAst, checking every value against its
- * property's type so the back-ends never meet a nonsensical comparison. Recursive descent in
- * the style of graphql-js: one method per grammar rule, with the rule above it.
+ * Parses an OPATH filter (`-Filter`) over the schema's properties into a FilterAst, checking
+ * every value against its property's type so the back-ends never meet a nonsensical
+ * comparison. Recursive descent in the style of graphql-js: one method per grammar rule, with
+ * the rule above it. Throws FilterSyntaxError.
  *
  * Precedence, loosest first: -or, -and, -not (prefix), comparison or parenthesised filter.
  */
-export function parseFilter(text: string): FilterAst {
-  return new Parser(text).parseFilter();
+export function parseFilter(text: string, schema: FilterSchema): FilterAst {
+  return new Parser(text, schema).parseFilter();
 }
 
 const COMPARISON_OPERATORS: readonly ComparisonOperator[] = ['eq', 'ne', 'lt', 'gt', 'le', 'ge', 'like', 'notlike'];
 const ORDERING_OPERATORS: readonly ComparisonOperator[] = ['lt', 'gt', 'le', 'ge'];
 
-/** Levels of parentheses and -not together: deep enough for any real filter, shallow enough for every back-end and for SQLite's expression depth limit (1000). */
+/**
+ * Levels of parentheses and -not together: deep enough for any real filter, shallow enough that
+ * this parser and every recursive back-end stay far from the stack's end (and SQL from SQLite's
+ * expression depth limit, 1000). Limits of a store's query language are the store's to check.
+ */
 const MAX_NESTING = 100;
-/** Keeps the SQL under SQLite's limit on bound parameters, with room to spare. */
-const MAX_COMPARISONS = 1000;
-
-/** SQLite refuses LIKE patterns over 50,000 bytes; this many UTF-16 units stays below, escapes included. */
-const MAX_PATTERN_LENGTH = 10_000;
-
-/** Properties holding proxy addresses, stored bare: `smtp:a@b` in a filter means `a@b`. */
-const PROXY_ADDRESS_PROPERTIES = new Set(['EmailAddresses']);
-
-const EXAMPLE = `e.g. Department -eq 'Sales' -and PopEnabled -eq $true`;
 
 class Parser {
   private readonly tokens: Token[];
   private index = 0;
   private nesting = 0;
-  private comparisons = 0;
+  private readonly example: string;
 
-  constructor(private readonly source: string) {
+  constructor(
+    private readonly source: string,
+    private readonly schema: FilterSchema,
+  ) {
     this.tokens = tokenize(source);
+    this.example = `e.g. ${schema.example}`;
   }
 
   /**
@@ -47,7 +46,7 @@ class Parser {
    *        | Expression EOF
    */
   parseFilter(): FilterAst {
-    if (this.peek('eof')) throw this.error('the filter is empty', this.token, `Write a comparison, ${EXAMPLE}.`);
+    if (this.peek('eof')) throw this.error('the filter is empty', this.token, `Write a comparison, ${this.example}.`);
     if (this.peek('{')) {
       this.advance();
       const expression = this.parseExpression();
@@ -117,21 +116,26 @@ class Parser {
     const operator = this.parseComparisonOperator(property);
     const valueToken = this.token;
     const checked = this.parseValue(property, operator);
-    this.comparisons++;
-    if (this.comparisons > MAX_COMPARISONS) {
-      throw this.error(`the filter has more than ${MAX_COMPARISONS} comparisons`, propertyToken, 'Split it into several runs.');
-    }
-    return { kind: 'comparison', property, ...checked, start: propertyToken.start, end: valueToken.end };
+    return {
+      kind: 'comparison',
+      property: { name: property.name, type: property.type } satisfies PropertyRef,
+      ...checked,
+      start: propertyToken.start,
+      end: valueToken.end,
+      source: this.source,
+      propertySpan: { start: propertyToken.start, end: propertyToken.end },
+      valueSpan: { start: valueToken.start, end: valueToken.end },
+    };
   }
 
   /**
    * Property : Word
    */
-  private parseProperty(): PropertyDefinition {
-    const token = this.expectToken('word', 'a property name', `A comparison is written Property -operator Value, ${EXAMPLE}.`);
-    const property = findProperty(token.text);
+  private parseProperty(): FilterProperty {
+    const token = this.expectToken('word', 'a property name', `A comparison is written Property -operator Value, ${this.example}.`);
+    const property = this.schema.find(token.text);
     if (property) return property;
-    const names = PROPERTIES.map((p) => p.name);
+    const names = this.schema.properties.map((p) => p.name);
     const guesses = suggest(token.text, names);
     throw this.error(
       `unknown property ${quote(token.text)}`,
@@ -143,7 +147,7 @@ class Parser {
   /**
    * ComparisonOperator : '-eq' | '-ne' | '-lt' | '-gt' | '-le' | '-ge' | '-like' | '-notlike'
    */
-  private parseComparisonOperator(property: PropertyDefinition): ComparisonOperator {
+  private parseComparisonOperator(property: FilterProperty): ComparisonOperator {
     const token = this.token;
     const operator = token.kind === 'operator' ? COMPARISON_OPERATORS.find((o) => o === token.name) : undefined;
     if (!operator) {
@@ -167,9 +171,9 @@ class Parser {
    * Value : String | Number | '$true' | '$false' | '$null'
    *
    * The literal is checked against the property's type here and normalised (dates to ISO,
-   * `''` to $null, `smtp:` prefixes dropped), so all back-ends see one meaning.
+   * `''` to $null, the property's normaliseText applied), so all back-ends see one meaning.
    */
-  private parseValue(property: PropertyDefinition, operator: ComparisonOperator): { operator: ComparisonOperator; value: FilterValue } {
+  private parseValue(property: FilterProperty, operator: ComparisonOperator): { operator: ComparisonOperator; value: FilterValue } {
     const token = this.token;
     if (token.kind !== 'string' && token.kind !== 'number' && token.kind !== 'constant') {
       const hint = token.kind === 'word' ? `Quote text values: '${token.text.replaceAll("'", "''")}'.` : this.typeHint(property);
@@ -185,14 +189,11 @@ class Parser {
       if (operator === 'notlike') return { operator: 'ne', value };
       return { operator, value };
     }
-    if ((operator === 'like' || operator === 'notlike') && value.type === 'string' && value.value.length > MAX_PATTERN_LENGTH) {
-      throw this.error(`-${operator} patterns are limited to ${MAX_PATTERN_LENGTH} characters`, token);
-    }
     return { operator, value };
   }
 
   /** The literal as the property's type reads it; `''` becomes $null (empty counts as missing). */
-  private literalFor(property: PropertyDefinition, token: Extract<Token, { kind: 'string' | 'number' | 'constant' }>): FilterValue {
+  private literalFor(property: FilterProperty, token: Extract<Token, { kind: 'string' | 'number' | 'constant' }>): FilterValue {
     if (token.kind === 'constant' && token.value === null) return { type: 'null' };
     switch (property.type) {
       case 'boolean':
@@ -213,8 +214,7 @@ class Parser {
           const text = canonicalDecimal(token.text);
           return { type: 'number', value: Number(text), text };
         }
-        let text = token.value;
-        if (PROXY_ADDRESS_PROPERTIES.has(property.name)) text = text.replace(/^smtp:/i, '');
+        const text = property.normaliseText ? property.normaliseText(token.value) : token.value;
         if (text === '') return { type: 'null' };
         if (text.includes('\0')) {
           throw this.error('text values cannot contain a NUL character', token);
@@ -224,7 +224,7 @@ class Parser {
     }
   }
 
-  private typeHint(property: PropertyDefinition): string {
+  private typeHint(property: FilterProperty): string {
     switch (property.type) {
       case 'boolean':
         return `${property.name} compares with -eq or -ne and $true or $false, e.g. ${property.name} -eq $false.`;

@@ -1,4 +1,4 @@
-import { fold } from '../core/mailbox.js';
+import { fold } from './text.js';
 
 /**
  * "Did you mean" candidates for a misspelt name, closest first. The threshold follows

@@ -4,6 +4,15 @@
  */
 
 /**
+ * Case folding for every case-insensitive comparison of the filter language. The application
+ * uses this same function for its own comparisons (identities, OUs), so that a filter and a
+ * lookup never disagree on what "the same name" means.
+ */
+export function fold(text: string): string {
+  return text.toLowerCase();
+}
+
+/**
  * Code point order, which is the byte order of UTF-8 and so SQLite's BINARY order. JavaScript's
  * `<` compares UTF-16 units instead and disagrees once characters beyond U+FFFF are involved.
  */

@@ -1,7 +1,7 @@
 import { effectiveEnabled, isAdministratorAccount } from '../../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS, type Mailbox, type RecipientTypeDetails } from '../../core/mailbox.js';
 import { PROTOCOLS, perCasSetting, perUseDefaults, type Protocol } from '../../core/protocols.js';
-import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../filter/to-ldap.js';
+import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './property-attributes.js';
 import type { ImportRecord } from '../directory-store.js';
 import type { LdapEntry } from './connection.js';
 import type { DirectoryLayout } from './layout.js';
@@ -9,7 +9,7 @@ import { ENABLED_SERVICE_VALUE, USE_DEFAULTS_ATTRIBUTE, enablesProtocol } from '
 
 /**
  * How a mailbox is an LDAP entry: inetOrgPerson + casMailbox (schema/casmailbox.schema). The
- * standard attributes match the `ldap` mappings of src/core/properties.ts, which the filter
+ * standard attributes match the filter mappings of property-attributes.ts, which the filter
  * back-end pushes down; Name and OrganizationalUnit come from the DN.
  */
 export const MAILBOX_OBJECT_CLASSES = ['top', 'person', 'organizationalPerson', 'inetOrgPerson', 'casMailbox'];

@@ -2,7 +2,7 @@ import {
   WILDCARD_PROPERTIES, exactProperties, matchesIdentity, parseIdentity, type IdentityForms, type IdentityProperty,
 } from '../../core/identity-forms.js';
 import type { Mailbox } from '../../core/mailbox.js';
-import { escapeValue } from '../../filter/to-ldap.js';
+import { escapeValue } from './filter-to-ldap.js';
 import type { LdapConnection } from './connection.js';
 import { MAILBOX_ATTRIBUTES, MAILBOX_CLASS_FILTER, entryToMailbox } from './entries.js';
 import type { DirectoryLayout } from './layout.js';

@@ -1,6 +1,6 @@
 import { fold, type Mailbox } from '../../core/mailbox.js';
-import { evaluateFilter } from '../../filter/evaluate.js';
-import { escapeValue } from '../../filter/to-ldap.js';
+import { mailboxMatches } from '../../core/properties.js';
+import { escapeValue } from './filter-to-ldap.js';
 import type { MailboxQuery } from '../directory-store.js';
 import { chunks } from '../../core/concurrency.js';
 import type { LdapConnection, LdapEntry } from './connection.js';
@@ -20,7 +20,7 @@ export function anyOf(attribute: string, values: readonly string[]): string {
 
 /**
  * Mailbox reads: an OU is a subtree search from its DN, Guids an OR of equality tests, a filter is
- * pushed down as a superset (pushdown.ts) and re-checked here with evaluateFilter, the reference
+ * pushed down as a superset (pushdown.ts) and re-checked here with mailboxMatches, the reference
  * semantics. Every search is paged. Results come in the server's order: OpenLDAP sorts only with
  * the optional sssvlv overlay, and sorting here would mean holding the whole result in memory.
  */
@@ -39,7 +39,7 @@ export class MailboxSearch {
     if (base === null) return;
     const parts = [MAILBOX_CLASS_FILTER];
     if (query.filter !== undefined) parts.push(pushdownFilter(query.filter));
-    const accept = (mailbox: Mailbox): boolean => query.filter === undefined || evaluateFilter(query.filter, mailbox);
+    const accept = (mailbox: Mailbox): boolean => query.filter === undefined || mailboxMatches(query.filter, mailbox);
     const filters =
       query.guids === undefined
         ? [and(parts)]

@@ -1,6 +1,6 @@
-import type { ComparisonNode, FilterAst } from '../../filter/ast.js';
-import { operandText, positiveOperator } from '../../filter/ast.js';
-import { filterToLdap } from '../../filter/to-ldap.js';
+import { operandText, positiveOperator, type ComparisonNode, type FilterAst } from '../../filter/index.js';
+import { filterToLdap } from './filter-to-ldap.js';
+import { propertyAttribute } from './property-attributes.js';
 
 type Polarity = 'superset' | 'subset';
 
@@ -27,18 +27,25 @@ type Polarity = 'superset' | 'subset';
  *   booleans held in their own attribute.
  */
 export function pushdownFilter(ast: FilterAst): string {
-  return filterToLdap(trusted(ast, 'superset')).filter;
+  const widened = new Set<ComparisonNode>();
+  const sent = trusted(ast, 'superset', widened);
+  return filterToLdap(sent, (node) => (widened.has(node) ? null : propertyAttribute(node.property.name))).filter;
 }
 
-function trusted(ast: FilterAst, polarity: Polarity): FilterAst {
+/** The filter with the comparisons the server may get wrong collected in `widened`. */
+function trusted(ast: FilterAst, polarity: Polarity, widened: Set<ComparisonNode>): FilterAst {
   switch (ast.kind) {
     case 'and':
     case 'or':
-      return { ...ast, operands: ast.operands.map((operand) => trusted(operand, polarity)) };
+      return { ...ast, operands: ast.operands.map((operand) => trusted(operand, polarity, widened)) };
     case 'not':
-      return { ...ast, operand: trusted(ast.operand, flip(polarity)) };
-    case 'comparison':
-      return forServer(ast, polarity) ?? { ...ast, property: { ...ast.property, ldap: null } };
+      return { ...ast, operand: trusted(ast.operand, flip(polarity), widened) };
+    case 'comparison': {
+      const sent = forServer(ast, polarity);
+      if (sent !== null) return sent;
+      widened.add(ast);
+      return ast;
+    }
   }
 }
 
@@ -48,7 +55,7 @@ function flip(polarity: Polarity): Polarity {
 
 /** The comparison to send in place of `node`, or null to widen it. */
 function forServer(node: ComparisonNode, polarity: Polarity): ComparisonNode | null {
-  const { ldap } = node.property;
+  const ldap = propertyAttribute(node.property.name);
   if (ldap === null) return node;
   if ('enabledService' in ldap) return node;
   if (node.value.type === 'null') return node;

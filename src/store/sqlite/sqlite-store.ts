@@ -1,6 +1,6 @@
 import { type Mailbox, type MailboxField } from '../../core/mailbox.js';
 import { latestWrites } from '../../core/setting-writes.js';
-import { filterToSql, likePattern } from '../../filter/to-sql.js';
+import { filterToSql, likePattern } from './filter-to-sql.js';
 import type {
   AppliedChange,
   ChangeContext,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseFilter } from '../../../src/filter/index.js';
+import { mailboxFilter as parseFilter } from '../../helpers/filter/parse.js';
 import { pushdownFilter } from '../../../src/store/ldap/pushdown.js';
 
 /** What the LDAP store sends for a filter: a superset the server cannot get wrong, re-checked client-side. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { PROPERTIES } from '../../../src/core/properties.js';
+import { PROPERTY_ATTRIBUTES } from '../../../src/store/ldap/property-attributes.js';
 import { PROTOCOLS } from '../../../src/core/protocols.js';
 import { MAILBOX_ATTRIBUTES, recordAttributes } from '../../../src/store/ldap/entries.js';
 import { ENABLED_SERVICE_VALUE } from '../../../src/store/ldap/protocol-values.js';
@@ -42,7 +42,7 @@ test('every attribute the properties registry and the store use is defined (or s
   const standard = new Set(['cn', 'sn', 'displayName', 'uid', 'mail', 'departmentNumber', 'title', 'o', 'physicalDeliveryOfficeName', 'l', 'st', 'c', 'userPassword', 'createTimestamp', 'modifyTimestamp', 'objectClass'].map((a) => a.toLowerCase()));
   const defined = new Set([...SCHEMA.matchAll(/NAME '([^']+)'/g)].map((m) => (m[1] as string).toLowerCase()));
   const used = new Set<string>([...MAILBOX_ATTRIBUTES, 'casEnabledService', 'casAdministrator']);
-  for (const property of PROPERTIES) if (property.ldap !== null && 'attribute' in property.ldap) used.add(property.ldap.attribute);
+  for (const ldap of PROPERTY_ATTRIBUTES.values()) if (ldap !== null && 'attribute' in ldap) used.add(ldap.attribute);
   for (const name of used) assert.ok(standard.has(name.toLowerCase()) || defined.has(name.toLowerCase()), `${name} is not in schema/casmailbox.schema`);
   // The mailbox class allows every non-standard attribute an import writes.
   const mailboxClass = /objectclass \( casOC:1 NAME 'casMailbox'[\s\S]*?\)\s*\)/.exec(SCHEMA)?.[0] ?? '';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { parseFilter } from '../../../src/filter/index.js';
+import { mailboxFilter as parseFilter } from '../../helpers/filter/parse.js';
 import { mailboxCsvBatches } from '../../../src/input/mailbox-csv.js';
 import type { DirectoryStore, MailboxQuery } from '../../../src/store/directory-store.js';
 import { openStore } from '../../../src/store/open-store.js';

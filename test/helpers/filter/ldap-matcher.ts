@@ -1,10 +1,10 @@
-import { fold } from '../../../../src/core/mailbox.js';
-import { PROPERTIES } from '../../../../src/core/properties.js';
-import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../../../src/filter/to-ldap.js';
+import { fold } from '../../../src/core/mailbox.js';
+import { PROPERTIES } from '../../../src/core/properties.js';
+import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE, propertyAttribute } from '../../../src/store/ldap/property-attributes.js';
 import type { StoredMailbox } from './directory.js';
 
 /**
- * A tiny model of an LDAP server's filter evaluation, written independently of to-ldap.ts: it
+ * A tiny model of an LDAP server's filter evaluation, written independently of filter-to-ldap.ts: it
  * parses the RFC 4515 string (so malformed output or a broken escape fails the test) and
  * matches it against an entry's attributes. Case-insensitive by fold(), ordering by code point.
  */
@@ -130,13 +130,14 @@ export function ldapEntry({ mailbox, storedPopEnabled, storedImapEnabled }: Stor
   const stored: Record<string, boolean> = { PopEnabled: storedPopEnabled, ImapEnabled: storedImapEnabled };
   const services: string[] = [];
   for (const property of PROPERTIES) {
-    if (property.ldap !== null && 'enabledService' in property.ldap && stored[property.name]) services.push(property.ldap.enabledService);
-    if (property.ldap === null || !('attribute' in property.ldap)) continue;
+    const ldap = propertyAttribute(property.name);
+    if (ldap !== null && 'enabledService' in ldap && stored[property.name]) services.push(ldap.enabledService);
+    if (ldap === null || !('attribute' in ldap)) continue;
     const read = property.read(mailbox);
     const list = (Array.isArray(read) ? read : [read])
       .filter((v): v is string | boolean => v !== null && v !== '')
       .map((v) => (typeof v === 'boolean' ? (v ? 'TRUE' : 'FALSE') : v));
-    if (list.length > 0) entry.set(property.ldap.attribute.toLowerCase(), list);
+    if (list.length > 0) entry.set(ldap.attribute.toLowerCase(), list);
   }
   if (services.length > 0) entry.set(ENABLED_SERVICE_ATTRIBUTE.toLowerCase(), services);
   entry.set(ADMINISTRATOR_ATTRIBUTE.toLowerCase(), [mailbox.IsAdministrator ? 'TRUE' : 'FALSE']);

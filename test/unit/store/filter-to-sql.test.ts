@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { filterToSql, parseFilter } from '../../../src/filter/index.js';
-import { exampleMailbox, loadSqlite, selectGuids } from './support/directory.js';
-import { EXAMPLE_CASES, EXAMPLE_ENTRIES } from './support/examples.js';
+import { UsageError } from '../../../src/core/errors.js';
+import { PROPERTIES } from '../../../src/core/properties.js';
+import { filterToSql } from '../../../src/store/sqlite/filter-to-sql.js';
+import { propertyColumn } from '../../../src/store/sqlite/property-columns.js';
+import { exampleMailbox, loadSqlite, selectGuids } from '../../helpers/filter/directory.js';
+import { EXAMPLE_CASES, EXAMPLE_ENTRIES } from '../../helpers/filter/examples.js';
+import { mailboxFilter as parseFilter } from '../../helpers/filter/parse.js';
 
 const sql = (filter: string) => filterToSql(parseFilter(filter));
 
@@ -94,5 +98,42 @@ describe('filterToSql: results on a store', () => {
     assert.deepEqual(names(deep), ['Bob', 'Émile', 'Administrator', 'zoë', '😀', 'ｚ']);
     const long = Array.from({ length: 500 }, (_, i) => (i === 499 ? "Name -eq 'Bob'" : `-not (Name -eq '${i}' -or City -eq 'x')`)).join(' -and ');
     assert.deepEqual(names(long), ['Bob']);
+  });
+});
+
+describe("filterToSql: SQLite's limits", () => {
+  const usageError = (filter: string): UsageError => {
+    try {
+      sql(filter);
+    } catch (error) {
+      if (error instanceof UsageError) return error;
+      throw error;
+    }
+    throw new Error('expected a UsageError');
+  };
+
+  it('limits -like patterns to what SQLite accepts, located like a parse error', () => {
+    assert.ok(sql(`Name -like '*${'%'.repeat(9_998)}*'`).where.includes('LIKE'));
+    const error = usageError(`Name -like '*${'é'.repeat(10_000)}'`);
+    assert.match(error.message, /patterns are limited to 10000 characters at column 12/);
+    assert.equal(error.exitCode, 2);
+    const [first = '', line = '', caret = ''] = error.message.split('\n');
+    assert.equal(first, 'Invalid filter: -like patterns are limited to 10000 characters at column 12.');
+    assert.equal(line.slice(caret.indexOf('^'), caret.indexOf('^') + 3), "'*é");
+  });
+
+  it('limits the number of comparisons, pointing at the first one too many', () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => `Name -eq '${i}'`).join(' -or ');
+    assert.ok(sql(many(1000)).params.length === 1000);
+    const error = usageError(many(1001));
+    assert.match(error.message, /more than 1000 comparisons/);
+    const [first = '', , caret = ''] = error.message.split('\n');
+    assert.match(first, /^Invalid filter: the filter has more than 1000 comparisons at column \d+\. Split it into several runs\.$/);
+    assert.equal(caret.trim(), '^^^^', 'under the property name');
+  });
+
+  it('maps every mailbox property to a column', () => {
+    for (const property of PROPERTIES) assert.doesNotThrow(() => propertyColumn(property.name), property.name);
+    assert.throws(() => propertyColumn('Nonsense'), /no column for the property 'Nonsense'/);
   });
 });

@@ -1,5 +1,5 @@
-import type { PropertyDefinition } from '../core/properties.js';
-import { operandText, positiveOperator, type ComparisonNode, type FilterAst } from './ast.js';
+import { operandText, positiveOperator, type ComparisonNode, type FilterAst } from '../../filter/index.js';
+import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE, propertyAttribute, type PropertyAttribute } from './property-attributes.js';
 
 export interface LdapFilter {
   /** An RFC 4515 filter string. */
@@ -11,31 +11,32 @@ export interface LdapFilter {
   exact: boolean;
 }
 
-/** The multi-valued attribute listing a mailbox's enabled protocols (recipes/openldap). */
-export const ENABLED_SERVICE_ATTRIBUTE = 'casEnabledService';
-/** Marks the Administrator mailbox, which reads as disabled for every protocol (DESIGN.md §2). */
-export const ADMINISTRATOR_ATTRIBUTE = 'casAdministrator';
-
 /**
  * Compiles a filter to an LDAP search filter. The string is printed from a small filter tree
  * whose every value passes through escapeValue(): user text never becomes filter syntax.
  *
- * Nodes LDAP cannot express (properties with `ldap: null`, orderings on multi-valued
+ * Nodes LDAP cannot express (properties without an attribute, orderings on multi-valued
  * attributes) are replaced by an approximation that errs on the right side. Under `-not` the
  * right side flips: to keep the whole filter a superset, a negated part must be a subset. So
  * compilation carries a polarity, `superset` at the top and swapped at every NOT, and an
  * inexpressible node becomes TRUE where a superset is wanted and FALSE where a subset is.
+ *
+ * `attributeOf` is where an entry holds a comparison's property (property-attributes.ts); the
+ * pushdown answers null for the comparisons it does not trust the server with.
  */
-export function filterToLdap(ast: FilterAst): LdapFilter {
-  const state = { exact: true };
+export function filterToLdap(ast: FilterAst, attributeOf: AttributeOf = (node) => propertyAttribute(node.property.name)): LdapFilter {
+  const state = { exact: true, attributeOf };
   const tree = compile(ast, 'superset', state);
   return { filter: print(tree), exact: state.exact };
 }
 
 type Polarity = 'superset' | 'subset';
 
+export type AttributeOf = (node: ComparisonNode) => PropertyAttribute;
+
 interface State {
   exact: boolean;
+  attributeOf: AttributeOf;
 }
 
 /** The filter grammar of RFC 4515 that casctl needs, plus constants that print as filters. */
@@ -82,7 +83,7 @@ type PositiveOperator = ReturnType<typeof positiveOperator>['operator'];
 
 function comparison(node: ComparisonNode, operator: PositiveOperator, polarity: Polarity, state: State): Ldap {
   const { property, value } = node;
-  const { ldap } = property;
+  const ldap = state.attributeOf(node);
   if (ldap === null) return widened(polarity, state);
 
   if ('enabledService' in ldap) {
@@ -115,7 +116,7 @@ function comparison(node: ComparisonNode, operator: PositiveOperator, polarity: 
       return { kind: 'ge', attribute, value: literal };
     case 'lt':
     case 'gt':
-      return strictOrdering(property, attribute, operator, literal, polarity, state);
+      return strictOrdering(ldap.multiValued, attribute, operator, literal, polarity, state);
   }
 }
 
@@ -125,7 +126,7 @@ function comparison(node: ComparisonNode, operator: PositiveOperator, polarity: 
  * not exist: `>= v` is a superset, `>= v` without any value equal to v a subset.
  */
 function strictOrdering(
-  property: PropertyDefinition,
+  multiValued: boolean,
   attribute: string,
   operator: 'lt' | 'gt',
   literal: string,
@@ -134,7 +135,7 @@ function strictOrdering(
 ): Ldap {
   const loose: Ldap = { kind: operator === 'lt' ? 'le' : 'ge', attribute, value: literal };
   const strict = and([loose, not({ kind: 'equal', attribute, value: literal })]);
-  if (!property.multiValued) return strict;
+  if (!multiValued) return strict;
   return widened(polarity, state, loose, strict);
 }
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { PROPERTIES, type PropertyDefinition } from '../../../../src/core/properties.js';
+import { PROPERTIES, type MailboxProperty } from '../../../src/core/properties.js';
 import { nonEmptyText, PIECES, text } from './directory.js';
 
 /**
@@ -9,7 +9,7 @@ import { nonEmptyText, PIECES, text } from './directory.js';
  */
 
 const interesting = ['Name', 'Department', 'EmailAddresses', 'PopEnabled', 'ImapEnabled', 'WhenCreated', 'RecipientType', 'OrganizationalUnit', 'CustomAttribute1', 'Alias'];
-const property: fc.Arbitrary<PropertyDefinition> = fc.oneof(
+const property: fc.Arbitrary<MailboxProperty> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...PROPERTIES.filter((p) => interesting.includes(p.name))) },
   { weight: 1, arbitrary: fc.constantFrom(...PROPERTIES) },
 );
@@ -57,7 +57,7 @@ function withKnown(arbitrary: fc.Arbitrary<string>, known: readonly string[]): f
   return usable.length === 0 ? arbitrary : fc.oneof(arbitrary, fc.constantFrom(...usable));
 }
 
-function comparison(p: PropertyDefinition, known: readonly string[]): fc.Arbitrary<string> {
+function comparison(p: MailboxProperty, known: readonly string[]): fc.Arbitrary<string> {
   const name = fc.constantFrom(p.name, p.name.toLowerCase(), p.name.toUpperCase());
   let rest: fc.Arbitrary<[string, string]>;
   switch (p.type) {

@@ -1,4 +1,4 @@
-import type { FilterAst, FilterValue } from '../../../../src/filter/ast.js';
+import type { FilterAst, FilterValue } from '../../../src/filter/index.js';
 
 /** A filter tree as a compact s-expression, so table-driven tests read like the grammar. */
 export function shape(ast: FilterAst): string {

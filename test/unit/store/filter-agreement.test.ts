@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { evaluateFilter, filterToLdap, filterToSql, parseFilter } from '../../../src/filter/index.js';
-import { PROPERTIES } from '../../../src/core/properties.js';
-import { directory, loadSqlite, selectGuids, type StoredMailbox } from './support/directory.js';
-import { filterText } from './support/filters.js';
-import { ldapEntry, matchesLdap, parseLdapFilter } from './support/ldap-matcher.js';
+import { mailboxMatches, PROPERTIES } from '../../../src/core/properties.js';
+import { filterToLdap } from '../../../src/store/ldap/filter-to-ldap.js';
+import { filterToSql } from '../../../src/store/sqlite/filter-to-sql.js';
+import { directory, loadSqlite, selectGuids, type StoredMailbox } from '../../helpers/filter/directory.js';
+import { filterText } from '../../helpers/filter/filters.js';
+import { ldapEntry, matchesLdap, parseLdapFilter } from '../../helpers/filter/ldap-matcher.js';
+import { mailboxFilter as parseFilter } from '../../helpers/filter/parse.js';
 
 const directoryWithFilters = directory.chain((entries) =>
   fc.tuple(fc.constant(entries), fc.array(filterText(knownValues(entries)), { minLength: 1, maxLength: 6 })),
@@ -38,7 +40,7 @@ describe('SQL, LDAP and the evaluator agree', () => {
         try {
           for (const text of filters) {
             const ast = parseFilter(text);
-            const expected = entries.filter((e) => evaluateFilter(ast, e.mailbox)).map((e) => e.mailbox.Guid);
+            const expected = entries.filter((e) => mailboxMatches(ast, e.mailbox)).map((e) => e.mailbox.Guid);
 
             const sql = filterToSql(ast);
             assert.deepEqual(selectGuids(db, sql.where, sql.params), expected, `SQL for ${text}\n${sql.where}\n${JSON.stringify(sql.params)}`);

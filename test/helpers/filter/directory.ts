@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { CUSTOM_ATTRIBUTE_NUMBERS, fold, RECIPIENT_TYPE_DETAILS, type Mailbox } from '../../../../src/core/mailbox.js';
-import { MIGRATIONS } from '../../../../src/store/sqlite/schema.js';
+import { CUSTOM_ATTRIBUTE_NUMBERS, fold, RECIPIENT_TYPE_DETAILS, type Mailbox } from '../../../src/core/mailbox.js';
+import { MIGRATIONS } from '../../../src/store/sqlite/schema.js';
 
 /**
  * Random directories for the property tests: names from a tiny alphabet so that filters hit

@@ -1,5 +1,7 @@
-import { fold, isAscii } from '../core/mailbox.js';
-import { operandText, positiveOperator, type ComparisonNode, type FilterAst } from './ast.js';
+import { UsageError } from '../../core/errors.js';
+import { fold, isAscii } from '../../core/mailbox.js';
+import { locateInFilter, operandText, positiveOperator, type ComparisonNode, type FilterAst, type SourceSpan } from '../../filter/index.js';
+import { propertyColumn } from './property-columns.js';
 
 export interface SqlFilter {
   /** A boolean expression over the `mailboxes` row aliased `m`; never NULL. */
@@ -10,7 +12,8 @@ export interface SqlFilter {
 
 /**
  * Compiles a filter to a SQLite WHERE fragment. User text only ever travels as a bound
- * parameter; the SQL text is made of the registry's expressions and fixed keywords.
+ * parameter; the SQL text is made of the store's column expressions (property-columns.ts)
+ * and fixed keywords. A filter beyond SQLite's limits is a UsageError located like a parse error.
  *
  * Two-valued logic (ast.ts) is kept by making every comparison fragment TRUE or FALSE, never
  * NULL (`expr IS NOT NULL AND ...`, `m.id IN (...)`), so `NOT` is exact. Where it can, the fragment
@@ -20,9 +23,43 @@ export interface SqlFilter {
  * `PRAGMA case_sensitive_like` off, the default.
  */
 export function filterToSql(ast: FilterAst): SqlFilter {
+  checkLimits(ast, { comparisons: 0 });
   const params: (string | number)[] = [];
   const where = compile(ast, params);
   return { where, params };
+}
+
+/** Keeps the SQL under SQLite's limit on bound parameters, with room to spare. */
+const MAX_COMPARISONS = 1000;
+
+/** SQLite refuses LIKE patterns over 50,000 bytes; this many UTF-16 units stays below, escapes included. */
+const MAX_PATTERN_LENGTH = 10_000;
+
+/** In source order, so the error is the one the user meets first reading the filter. */
+function checkLimits(ast: FilterAst, count: { comparisons: number }): void {
+  switch (ast.kind) {
+    case 'and':
+    case 'or':
+      for (const operand of ast.operands) checkLimits(operand, count);
+      return;
+    case 'not':
+      checkLimits(ast.operand, count);
+      return;
+    case 'comparison': {
+      const { operator, value } = ast;
+      if ((operator === 'like' || operator === 'notlike') && value.type === 'string' && value.value.length > MAX_PATTERN_LENGTH) {
+        throw limitError(ast, ast.valueSpan, `-${operator} patterns are limited to ${MAX_PATTERN_LENGTH} characters`);
+      }
+      count.comparisons++;
+      if (count.comparisons > MAX_COMPARISONS) {
+        throw limitError(ast, ast.propertySpan, `the filter has more than ${MAX_COMPARISONS} comparisons`, 'Split it into several runs.');
+      }
+    }
+  }
+}
+
+function limitError(node: ComparisonNode, span: SourceSpan, reason: string, hint?: string): UsageError {
+  return new UsageError(locateInFilter(reason, node.source, span.start, span.end, hint).message);
 }
 
 function compile(ast: FilterAst, params: (string | number)[]): string {
@@ -64,7 +101,7 @@ type PositiveOperator = ReturnType<typeof positiveOperator>['operator'];
 
 function positiveComparison(node: ComparisonNode, operator: PositiveOperator, params: (string | number)[]): string {
   const { property, value } = node;
-  const { sql } = property;
+  const sql = propertyColumn(property.name);
 
   if ('table' in sql) {
     // Multi-valued: one row per value, keyed by mailbox_id; ANY value matching. Written as

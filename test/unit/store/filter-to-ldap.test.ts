@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { escapeLdapValue, evaluateFilter, filterToLdap, parseFilter } from '../../../src/filter/index.js';
-import { exampleMailbox } from './support/directory.js';
-import { ldapEntry, matchesLdap, parseLdapFilter } from './support/ldap-matcher.js';
+import { mailboxMatches, PROPERTIES } from '../../../src/core/properties.js';
+import { escapeValue as escapeLdapValue, filterToLdap } from '../../../src/store/ldap/filter-to-ldap.js';
+import { propertyAttribute } from '../../../src/store/ldap/property-attributes.js';
+import { exampleMailbox } from '../../helpers/filter/directory.js';
+import { EXAMPLE_CASES, EXAMPLE_ENTRIES } from '../../helpers/filter/examples.js';
+import { ldapEntry, matchesLdap, parseLdapFilter } from '../../helpers/filter/ldap-matcher.js';
+import { mailboxFilter as parseFilter } from '../../helpers/filter/parse.js';
 
 const ldap = (filter: string) => filterToLdap(parseFilter(filter));
 
@@ -88,8 +92,29 @@ describe('filterToLdap', () => {
     const fromLdap = entries.filter((e) => matchesLdap(parseLdapFilter(filter), ldapEntry(e)));
     assert.equal(fromLdap.length, 2);
     assert.deepEqual(
-      fromLdap.filter((e) => evaluateFilter(ast, e.mailbox)).map((e) => e.mailbox.Guid),
+      fromLdap.filter((e) => mailboxMatches(ast, e.mailbox)).map((e) => e.mailbox.Guid),
       [entries[0]?.mailbox.Guid],
     );
+  });
+});
+
+describe('filterToLdap on the example directory', () => {
+  const names = (selected: typeof EXAMPLE_ENTRIES) => selected.map((e) => e.mailbox.Name);
+  for (const [filter, expected] of EXAMPLE_CASES) {
+    it(filter, () => {
+      const ast = parseFilter(filter);
+      const { filter: text, exact } = filterToLdap(ast);
+      const parsed = parseLdapFilter(text);
+      const fromLdap = EXAMPLE_ENTRIES.filter((e) => matchesLdap(parsed, ldapEntry(e)));
+      const rechecked = exact ? fromLdap : fromLdap.filter((e) => mailboxMatches(ast, e.mailbox));
+      assert.deepEqual(names(rechecked), expected, text);
+    });
+  }
+});
+
+describe('property attributes', () => {
+  it('map every mailbox property', () => {
+    for (const property of PROPERTIES) assert.doesNotThrow(() => propertyAttribute(property.name), property.name);
+    assert.throws(() => propertyAttribute('Nonsense'), /no mapping for the property 'Nonsense'/);
   });
 });

@@ -1,0 +1,65 @@
+import { CUSTOM_ATTRIBUTE_NUMBERS } from '../../core/mailbox.js';
+import { PROTOCOLS, type ProtocolName } from '../../core/protocols.js';
+
+/** The multi-valued attribute listing a mailbox's enabled protocols (recipes/openldap). */
+export const ENABLED_SERVICE_ATTRIBUTE = 'casEnabledService';
+/** Marks the Administrator mailbox, which reads as disabled for every protocol (DESIGN.md §2). */
+export const ADMINISTRATOR_ATTRIBUTE = 'casAdministrator';
+
+/**
+ * How the LDAP store holds a filterable property: an attribute (multi-valued or not), a
+ * protocol's value of the multi-valued casEnabledService (absent = disabled), or null when LDAP
+ * cannot express it and the store evaluates it client-side.
+ */
+export type PropertyAttribute = { attribute: string; multiValued: boolean } | { enabledService: string } | null;
+
+/** Each protocol's value in casEnabledService. */
+const ENABLED_SERVICE_VALUE: Readonly<Record<ProtocolName, string>> = {
+  pop3: 'pop3',
+  imap: 'imap',
+};
+
+/** The attribute holding each protocol's read-only UseProtocolDefaults (schema/casmailbox.schema). */
+const USE_DEFAULTS_ATTRIBUTE: Readonly<Record<ProtocolName, string>> = {
+  pop3: 'casPopUseProtocolDefaults',
+  imap: 'casImapUseProtocolDefaults',
+};
+
+const single = (attribute: string): PropertyAttribute => ({ attribute, multiValued: false });
+
+/** Every mailbox property (core/properties.ts) and where an entry holds it; a unit test holds it complete. */
+export const PROPERTY_ATTRIBUTES: ReadonlyMap<string, PropertyAttribute> = new Map<string, PropertyAttribute>([
+  ['Guid', single('casGuid')],
+  // The DN, the Name (cn, its first RDN) and the OU are the entry's place in the tree.
+  ['DistinguishedName', null],
+  ['Name', single('cn')],
+  ['DisplayName', single('displayName')],
+  ['Alias', single('uid')],
+  ['SamAccountName', single('casSamAccountName')],
+  ['UserPrincipalName', single('casUserPrincipalName')],
+  ['PrimarySmtpAddress', single('mail')],
+  ['EmailAddresses', { attribute: 'casEmailAddress', multiValued: true }],
+  ['OrganizationalUnit', null],
+  ['Department', single('departmentNumber')],
+  ['Title', single('title')],
+  ['Company', single('o')],
+  ['Office', single('physicalDeliveryOfficeName')],
+  ['City', single('l')],
+  ['StateOrProvince', single('st')],
+  ['CountryOrRegion', single('c')],
+  ...CUSTOM_ATTRIBUTE_NUMBERS.map((n): [string, PropertyAttribute] => [`CustomAttribute${n}`, single(`casCustomAttribute${n}`)]),
+  // A constant: every mailbox is a UserMailbox recipient.
+  ['RecipientType', null],
+  ['RecipientTypeDetails', single('casRecipientTypeDetails')],
+  ...PROTOCOLS.map((p): [string, PropertyAttribute] => [p.property, { enabledService: ENABLED_SERVICE_VALUE[p.name] }]),
+  ...PROTOCOLS.map((p): [string, PropertyAttribute] => [p.useDefaultsProperty, single(USE_DEFAULTS_ATTRIBUTE[p.name])]),
+  // Not pushed down: the store re-checks them client-side.
+  ['WhenCreated', null],
+  ['WhenChanged', null],
+]);
+
+export function propertyAttribute(name: string): PropertyAttribute {
+  const found = PROPERTY_ATTRIBUTES.get(name);
+  if (found === undefined) throw new Error(`The LDAP store has no mapping for the property '${name}'.`);
+  return found;
+}

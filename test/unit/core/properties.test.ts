@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { fold } from '../../../src/core/mailbox.js';
+import { findProperty, MAILBOX_FILTER_SCHEMA, mailboxMatches, PROPERTIES } from '../../../src/core/properties.js';
+import { PROTOCOLS } from '../../../src/core/protocols.js';
+import { fold as filterFold, parseFilter } from '../../../src/filter/index.js';
+import { exampleMailbox } from '../../helpers/filter/directory.js';
+
+describe('the mailbox property schema', () => {
+  it('folds case as the filter language does: one function', () => {
+    assert.equal(fold, filterFold);
+    assert.equal(fold('ÉMILE İ'), 'ÉMILE İ'.toLowerCase());
+  });
+
+  it("derives the CAS settings and their UseProtocolDefaults from the protocol registry, in the registry's order", () => {
+    const booleans = PROPERTIES.filter((p) => p.type === 'boolean').map((p) => p.name);
+    assert.deepEqual(booleans, [...PROTOCOLS.map((p) => p.property), ...PROTOCOLS.map((p) => p.useDefaultsProperty)]);
+  });
+
+  it('finds properties case-insensitively, with their reader', () => {
+    const mailbox = exampleMailbox(1, { Department: 'Sales' }).mailbox;
+    assert.equal(findProperty('department')?.read(mailbox), 'Sales');
+    assert.equal(findProperty('Departmnet'), undefined);
+  });
+
+  it('drops an smtp: prefix from address literals, as addresses are stored bare', () => {
+    const mailbox = exampleMailbox(1, { EmailAddresses: ['ann@example.com'] }).mailbox;
+    assert.equal(mailboxMatches(parseFilter("EmailAddresses -eq 'SMTP:ann@example.com'", MAILBOX_FILTER_SCHEMA), mailbox), true);
+  });
+});
