@@ -2,11 +2,13 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import { UsageError } from '../../../src/core/errors.js';
 import { MAILBOX_FIELDS, type Mailbox, type MailboxField } from '../../../src/core/mailbox.js';
 import { mailboxCsvBatches } from '../../../src/input/mailbox-csv.js';
 import type { ChangeContext, DirectoryStore } from '../../../src/store/directory-store.js';
 import { openStore } from '../../../src/store/open-store.js';
 import { FIXTURES, tempDir } from '../../helpers/cli.js';
+import { mailboxFilter } from '../../helpers/filter/parse.js';
 
 let store: DirectoryStore;
 
@@ -47,6 +49,16 @@ test('a read of some fields returns exactly those, with the values of a full rea
   // The Administrator rule holds on a narrow read too.
   const admin = (await all(['SamAccountName', 'PopEnabled', 'ImapEnabled'])).find((m) => m.SamAccountName === 'Administrator');
   assert.deepEqual([admin?.PopEnabled, admin?.ImapEnabled], [false, false]);
+});
+
+test("a filter beyond SQLite's limits is a usage error before any mailbox is read", async () => {
+  const filter = mailboxFilter(Array.from({ length: 1001 }, (_, i) => `Name -eq '${i}'`).join(' -or '));
+  await assert.rejects(
+    async () => {
+      for await (const page of store.findMailboxes({ filter })) assert.fail(`read ${page.length} mailboxes`);
+    },
+    (error: unknown) => error instanceof UsageError && error.exitCode === 2 && /^Invalid filter: the filter has more than 1000 comparisons at column/.test(error.message),
+  );
 });
 
 test('identities resolve to narrow reads too; one that names nothing is absent or empty', async () => {
