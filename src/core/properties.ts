@@ -73,12 +73,6 @@ export const MAILBOX_FILTER_SCHEMA: FilterSchema = createFilterSchema(PROPERTIES
 
 const byName = new Map(PROPERTIES.map((property) => [property.name, property]));
 
-/** Property names are case-insensitive, as in Exchange. */
-export function findProperty(name: string): MailboxProperty | undefined {
-  const property = MAILBOX_FILTER_SCHEMA.find(name);
-  return property === undefined ? undefined : byName.get(property.name);
-}
-
 function readProperty(mailbox: Mailbox, name: string): PropertyValue {
   const property = byName.get(name);
   if (property === undefined) throw new Error(`A filter names '${name}', which is no mailbox property.`);

@@ -1,6 +1,6 @@
-import { UsageError } from '../../core/errors.js';
 import { fold, isAscii } from '../../core/mailbox.js';
-import { locateInFilter, operandText, positiveOperator, type ComparisonNode, type FilterAst, type SourceSpan } from '../../filter/index.js';
+import { operandText, positiveOperator, type ComparisonNode, type FilterAst } from '../../filter/index.js';
+import { checkFilterLimits } from './filter-limits.js';
 import { propertyColumn } from './property-columns.js';
 
 export interface SqlFilter {
@@ -15,7 +15,7 @@ export interface SqlFilter {
  * parameter; the SQL text is made of the store's column expressions (property-columns.ts)
  * and fixed keywords. A filter beyond SQLite's limits is a UsageError located like a parse error.
  *
- * Two-valued logic (ast.ts) is kept by making every comparison fragment TRUE or FALSE, never
+ * Two-valued logic (filter/ast.ts) is kept by making every comparison fragment TRUE or FALSE, never
  * NULL (`expr IS NOT NULL AND ...`, `m.id IN (...)`), so `NOT` is exact. Where it can, the fragment
  * stays a plain `column op ?` under NOCASE so that SQLite uses the column's index.
  *
@@ -23,43 +23,10 @@ export interface SqlFilter {
  * `PRAGMA case_sensitive_like` off, the default.
  */
 export function filterToSql(ast: FilterAst): SqlFilter {
-  checkLimits(ast, { comparisons: 0 });
+  checkFilterLimits(ast);
   const params: (string | number)[] = [];
   const where = compile(ast, params);
   return { where, params };
-}
-
-/** Keeps the SQL under SQLite's limit on bound parameters, with room to spare. */
-const MAX_COMPARISONS = 1000;
-
-/** SQLite refuses LIKE patterns over 50,000 bytes; this many UTF-16 units stays below, escapes included. */
-const MAX_PATTERN_LENGTH = 10_000;
-
-/** In source order, so the error is the one the user meets first reading the filter. */
-function checkLimits(ast: FilterAst, count: { comparisons: number }): void {
-  switch (ast.kind) {
-    case 'and':
-    case 'or':
-      for (const operand of ast.operands) checkLimits(operand, count);
-      return;
-    case 'not':
-      checkLimits(ast.operand, count);
-      return;
-    case 'comparison': {
-      const { operator, value } = ast;
-      if ((operator === 'like' || operator === 'notlike') && value.type === 'string' && value.value.length > MAX_PATTERN_LENGTH) {
-        throw limitError(ast, ast.valueSpan, `-${operator} patterns are limited to ${MAX_PATTERN_LENGTH} characters`);
-      }
-      count.comparisons++;
-      if (count.comparisons > MAX_COMPARISONS) {
-        throw limitError(ast, ast.propertySpan, `the filter has more than ${MAX_COMPARISONS} comparisons`, 'Split it into several runs.');
-      }
-    }
-  }
-}
-
-function limitError(node: ComparisonNode, span: SourceSpan, reason: string, hint?: string): UsageError {
-  return new UsageError(locateInFilter(reason, node.source, span.start, span.end, hint).message);
 }
 
 function compile(ast: FilterAst, params: (string | number)[]): string {
@@ -138,7 +105,7 @@ const SYMBOLS = { lt: '<', gt: '>', le: '<=', ge: '>=' } as const;
 
 /**
  * A case-insensitive comparison of a (present) text expression with a literal. SQLite's NOCASE
- * and LIKE fold ASCII only, which equals fold() when the literal is ASCII (see ast.ts for the
+ * and LIKE fold ASCII only, which equals fold() when the literal is ASCII (see filter/ast.ts for the
  * two exotic exceptions) and keeps indexes usable; other literals compare folded on both sides.
  */
 function textComparison(expression: string, operator: PositiveOperator, literal: string, params: (string | number)[]): string {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fold } from '../../../src/core/mailbox.js';
-import { findProperty, MAILBOX_FILTER_SCHEMA, mailboxMatches, PROPERTIES } from '../../../src/core/properties.js';
+import { MAILBOX_FILTER_SCHEMA, mailboxMatches, PROPERTIES } from '../../../src/core/properties.js';
 import { PROTOCOLS } from '../../../src/core/protocols.js';
 import { fold as filterFold, parseFilter } from '../../../src/filter/index.js';
 import { exampleMailbox } from '../../helpers/filter/directory.js';
@@ -17,10 +17,10 @@ describe('the mailbox property schema', () => {
     assert.deepEqual(booleans, [...PROTOCOLS.map((p) => p.property), ...PROTOCOLS.map((p) => p.useDefaultsProperty)]);
   });
 
-  it('finds properties case-insensitively, with their reader', () => {
-    const mailbox = exampleMailbox(1, { Department: 'Sales' }).mailbox;
-    assert.equal(findProperty('department')?.read(mailbox), 'Sales');
-    assert.equal(findProperty('Departmnet'), undefined);
+  it('evaluates each property through its reader', () => {
+    const mailbox = exampleMailbox(1, { Department: 'Sales', CustomAttributes: ['x', ...Array<null>(14).fill(null)] }).mailbox;
+    assert.equal(mailboxMatches(parseFilter("department -eq 'SALES' -and CustomAttribute1 -eq 'x' -and CustomAttribute2 -eq $null", MAILBOX_FILTER_SCHEMA), mailbox), true);
+    assert.equal(mailboxMatches(parseFilter("RecipientType -eq 'UserMailbox'", MAILBOX_FILTER_SCHEMA), mailbox), true);
   });
 
   it('drops an smtp: prefix from address literals, as addresses are stored bare', () => {
