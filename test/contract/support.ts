@@ -89,4 +89,4 @@ export const items = (record: ChangeRecord | undefined): [string | null, string,
   (record?.Changes ?? []).map((c) => [c.Name, c.Property, c.Before, c.After]);
 
 /** Filters come through the public parse API, in this one place. */
-export { parseFilter as filter } from '../../src/filter/index.js';
+export { mailboxFilter as filter } from '../helpers/filter/parse.js';

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import type { AuditRule } from '../../../src/audit/policy.js';
 import { runAudit, type RuleResult } from '../../../src/audit/run-audit.js';
 import type { SelectionProblem } from '../../../src/core/select.js';
-import { parseFilter } from '../../../src/filter/index.js';
+import { mailboxFilter as parseFilter } from '../../helpers/filter/parse.js';
 import { tempDir } from '../../helpers/cli.js';
 import { useMemoryStore } from '../../helpers/memory-store.js';
 import { SMALL_DIRECTORY } from '../../helpers/small-directory.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UsageError } from '../../../src/core/errors.js';
 import { resolveOrganizationalUnit, selectMailboxBatches, selectMailboxes, type NamedIdentity, type Selection, type SelectionProblem } from '../../../src/core/select.js';
-import { parseFilter } from '../../../src/filter/index.js';
+import { mailboxFilter as parseFilter } from '../../helpers/filter/parse.js';
 import { useMemoryStore } from '../../helpers/memory-store.js';
 import { SMALL_DIRECTORY, argumentIdentities } from '../../helpers/small-directory.js';
 
