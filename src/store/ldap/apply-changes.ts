@@ -4,7 +4,7 @@ import { refusesWrite } from '../../core/administrator.js';
 import { protocolOf } from '../../core/protocols.js';
 import type { LatestWrites } from '../../core/setting-writes.js';
 import type { AppliedChange, ChangeContext, SettingWrite } from '../directory-store.js';
-import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './property-attributes.js';
+import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 import { ITEMS_PER_CHUNK, type ChangeLog, type RecordedItem } from './change-log.js';
 import { chunks, forEachConcurrently } from '../../core/concurrency.js';
 import type { LdapConnection, LdapEntry, Modification } from './connection.js';

@@ -13,7 +13,7 @@ import { ResultCode, resultCode } from './errors.js';
 import type { DirectoryLayout } from './layout.js';
 import { and, anyOf, type MailboxSearch } from './mailbox-search.js';
 import { enablesProtocol } from './protocol-values.js';
-import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../filter/to-ldap.js';
+import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 
 /** Items per casChangeItems entry: a million-mailbox change is a thousand small entries, not one huge one. */
 export const ITEMS_PER_CHUNK = 1000;

@@ -1,7 +1,7 @@
 import { effectiveEnabled, isAdministratorAccount } from '../../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS, type Mailbox, type RecipientTypeDetails } from '../../core/mailbox.js';
 import { PROTOCOLS, perCasSetting, perUseDefaults, type Protocol } from '../../core/protocols.js';
-import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './property-attributes.js';
+import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 import type { ImportRecord } from '../directory-store.js';
 import type { LdapEntry } from './connection.js';
 import type { DirectoryLayout } from './layout.js';

@@ -1,5 +1,6 @@
 import { operandText, positiveOperator, type ComparisonNode, type FilterAst } from '../../filter/index.js';
-import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE, propertyAttribute, type PropertyAttribute } from './property-attributes.js';
+import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
+import { propertyAttribute, type PropertyAttribute } from './property-attributes.js';
 
 export interface LdapFilter {
   /** An RFC 4515 filter string. */

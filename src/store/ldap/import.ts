@@ -3,7 +3,7 @@ import { splitCanonical } from '../../core/distinguished-name.js';
 import { StoreError } from '../../core/errors.js';
 import { fold } from '../../core/mailbox.js';
 import type { Mailbox } from '../../core/mailbox.js';
-import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './property-attributes.js';
+import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 import type { AppliedChange, ChangeContext, ImportItem, ImportSummary, ImportRecord, SettingWrite } from '../directory-store.js';
 import { CasWrites, enablesAdministrator, mergeRecord, newMailboxRecord, recordChanges } from '../import-merge.js';
 import { forEachConcurrently } from '../../core/concurrency.js';

@@ -1,5 +1,5 @@
 import { PROTOCOLS } from '../../core/protocols.js';
-import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './property-attributes.js';
+import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 import { MAILBOX_CLASS_FILTER } from './entries.js';
 import { parseLdapUrl } from './url.js';
 import { AUTH_CONF, authInclude23, includeLine } from '../../dovecot/auth-include.js';

@@ -1,10 +1,6 @@
 import { CUSTOM_ATTRIBUTE_NUMBERS } from '../../core/mailbox.js';
-import { PROTOCOLS, type ProtocolName } from '../../core/protocols.js';
-
-/** The multi-valued attribute listing a mailbox's enabled protocols (recipes/openldap). */
-export const ENABLED_SERVICE_ATTRIBUTE = 'casEnabledService';
-/** Marks the Administrator mailbox, which reads as disabled for every protocol (DESIGN.md §2). */
-export const ADMINISTRATOR_ATTRIBUTE = 'casAdministrator';
+import { PROTOCOLS } from '../../core/protocols.js';
+import { ENABLED_SERVICE_VALUE, USE_DEFAULTS_ATTRIBUTE } from './protocol-values.js';
 
 /**
  * How the LDAP store holds a filterable property: an attribute (multi-valued or not), a
@@ -12,18 +8,6 @@ export const ADMINISTRATOR_ATTRIBUTE = 'casAdministrator';
  * cannot express it and the store evaluates it client-side.
  */
 export type PropertyAttribute = { attribute: string; multiValued: boolean } | { enabledService: string } | null;
-
-/** Each protocol's value in casEnabledService. */
-const ENABLED_SERVICE_VALUE: Readonly<Record<ProtocolName, string>> = {
-  pop3: 'pop3',
-  imap: 'imap',
-};
-
-/** The attribute holding each protocol's read-only UseProtocolDefaults (schema/casmailbox.schema). */
-const USE_DEFAULTS_ATTRIBUTE: Readonly<Record<ProtocolName, string>> = {
-  pop3: 'casPopUseProtocolDefaults',
-  imap: 'casImapUseProtocolDefaults',
-};
 
 const single = (attribute: string): PropertyAttribute => ({ attribute, multiValued: false });
 

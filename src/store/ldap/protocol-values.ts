@@ -1,6 +1,6 @@
 import { fold } from '../../core/mailbox.js';
 import type { Protocol, ProtocolName } from '../../core/protocols.js';
-import { ENABLED_SERVICE_ATTRIBUTE } from '../../filter/to-ldap.js';
+import { ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 import type { LdapEntry } from './connection.js';
 
 /**

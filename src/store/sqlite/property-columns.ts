@@ -1,6 +1,6 @@
 import { CUSTOM_ATTRIBUTE_NUMBERS } from '../../core/mailbox.js';
-import { PROTOCOLS, type ProtocolName } from '../../core/protocols.js';
-import { ENABLED_COLUMN } from './protocol-columns.js';
+import { PROTOCOLS } from '../../core/protocols.js';
+import { ENABLED_COLUMN, USE_DEFAULTS_COLUMN } from './protocol-columns.js';
 
 /**
  * Where the SQLite store holds each filterable property: a SQL expression over the
@@ -8,12 +8,6 @@ import { ENABLED_COLUMN } from './protocol-columns.js';
  * value per row, keyed by `mailbox_id`.
  */
 export type PropertyColumn = { expression: string } | { table: string; column: string };
-
-/** The `mailboxes` column holding each protocol's read-only UseProtocolDefaults (schema.ts). */
-const USE_DEFAULTS_COLUMN: Readonly<Record<ProtocolName, string>> = {
-  pop3: 'pop_use_protocol_defaults',
-  imap: 'imap_use_protocol_defaults',
-};
 
 const column = (name: string): PropertyColumn => ({ expression: `m.${name}` });
 

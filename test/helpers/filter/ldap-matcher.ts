@@ -1,6 +1,7 @@
 import { fold } from '../../../src/core/mailbox.js';
 import { PROPERTIES } from '../../../src/core/properties.js';
-import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE, propertyAttribute } from '../../../src/store/ldap/property-attributes.js';
+import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../../src/store/ldap/cas-attributes.js';
+import { propertyAttribute } from '../../../src/store/ldap/property-attributes.js';
 import type { StoredMailbox } from './directory.js';
 
 /**
