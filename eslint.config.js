@@ -51,7 +51,7 @@ export default tseslint.config(
           policies: [
             may('filter', ['filter']),
             may('core', ['core', 'filter', 'store']),
-            may('store', ['store', 'store-driver', 'core', 'filter']),
+            may('store', ['store', 'store-driver', 'core', 'filter', 'dovecot']),
             // A driver knows its own folder and the shared store code, never another driver.
             {
               from: { element: { type: 'store-driver' } },
