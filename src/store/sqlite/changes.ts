@@ -1,6 +1,6 @@
 import { PROTOCOLS } from '../../core/protocols.js';
 import type { LatestWrites } from '../../core/setting-writes.js';
-import { ENABLED_COLUMN } from './protocol-columns.js';
+import { ENABLED_COLUMN } from './schema.js';
 import { refusesWriteSql } from './administrator-sql.js';
 import { inChangeOrder } from '../change-order.js';
 import { CHANGE_PAGE, type AppliedChange, type CasSettingName, type ChangeContext, type ChangeItem, type ChangeQuery, type ChangeRecord } from '../directory-store.js';

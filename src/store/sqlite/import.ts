@@ -12,7 +12,7 @@ import {
 import { applyCasChanges } from './changes.js';
 import type { Db } from './connection.js';
 import { OrganizationalUnitMaker } from './organizational-units.js';
-import { ENABLED_COLUMN } from './protocol-columns.js';
+import { ENABLED_COLUMN } from './schema.js';
 import { FULL, rowId, type MailboxRow } from './rows.js';
 
 const CUSTOM_COLUMNS = CUSTOM_ATTRIBUTE_NUMBERS.map((n) => `custom_attribute_${n}`);

@@ -1,6 +1,6 @@
 import { CUSTOM_ATTRIBUTE_NUMBERS } from '../../core/mailbox.js';
 import { PROTOCOLS } from '../../core/protocols.js';
-import { ENABLED_COLUMN, USE_DEFAULTS_COLUMN } from './protocol-columns.js';
+import { ENABLED_COLUMN, USE_DEFAULTS_COLUMN } from './schema.js';
 
 /**
  * Where the SQLite store holds each filterable property: a SQL expression over the

@@ -1,4 +1,17 @@
 import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS } from '../../core/mailbox.js';
+import type { ProtocolName } from '../../core/protocols.js';
+
+/** The `mailboxes` column holding each protocol's CAS setting (added by the first migration). */
+export const ENABLED_COLUMN: Readonly<Record<ProtocolName, string>> = {
+  pop3: 'pop_enabled',
+  imap: 'imap_enabled',
+};
+
+/** The `mailboxes` column holding each protocol's UseProtocolDefaults. */
+export const USE_DEFAULTS_COLUMN: Readonly<Record<ProtocolName, string>> = {
+  pop3: 'pop_use_protocol_defaults',
+  imap: 'imap_use_protocol_defaults',
+};
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` records how many have run.

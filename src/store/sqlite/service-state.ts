@@ -1,5 +1,5 @@
 import { PROTOCOLS } from '../../core/protocols.js';
-import { ENABLED_COLUMN } from './protocol-columns.js';
+import { ENABLED_COLUMN } from './schema.js';
 import { effectiveEnabledSql } from './administrator-sql.js';
 import type { CasSettingName, PendingChanges, ServiceState } from '../directory-store.js';
 import type { Db } from './connection.js';

@@ -1,5 +1,5 @@
 import { PROTOCOLS } from '../../core/protocols.js';
-import { ENABLED_COLUMN } from './protocol-columns.js';
+import { ENABLED_COLUMN } from './schema.js';
 import { AUTH_CONF, authInclude23, includeLine } from '../../dovecot/auth-include.js';
 import { variables, type DovecotVersion } from '../../dovecot/version.js';
 
