@@ -7,14 +7,14 @@ import { servicesFor } from '../services/services.js';
 import type { DirectoryStore, SettingWrite } from '../store/directory-store.js';
 import { printable } from '../core/printable.js';
 import type { Messages } from '../output/messages.js';
-import { ChangePlan, describeChanges, SAMPLE, type ReportOptions } from './change-plan.js';
+import { PlanReport, describeChanges, SAMPLE, type ReportOptions } from './plan-report.js';
 import { writeChangeResult, type ChangeFormat } from './change-report.js';
 import { useColour } from '../output/colour.js';
 import type { CommandContext } from './context.js';
 
 /** A change worked out in full before anything is written (DESIGN.md §4: plan → confirm → apply → report). */
 export interface PlannedChange {
-  plan: ChangePlan;
+  plan: PlanReport;
   notFound: number;
   ambiguous: number;
   /** What apply writes: re-checked against the store inside the transaction, so a race never loses an update. */
@@ -30,7 +30,7 @@ export interface ChangeOptions extends ReportOptions {
 }
 
 /** Shows the first changes on stderr and asks; Ctrl-C or a closed terminal is a "no". */
-async function confirm(context: CommandContext, plan: ChangePlan): Promise<boolean> {
+async function confirm(context: CommandContext, plan: PlanReport): Promise<boolean> {
   const count = plan.counts.change;
   const sample = plan.sample.map((item) => `  ${printable(item.Name)} <${printable(item.PrimarySmtpAddress)}>: ${describeChanges(item)}`);
   const more = count > SAMPLE ? [`  ... and ${count - SAMPLE} more`] : [];

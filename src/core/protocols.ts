@@ -97,3 +97,9 @@ const RANK = new Map<string, number>(PROTOCOLS.map((p, i) => [p.property, i]));
 export function compareCasSettings(a: CasSettingName, b: CasSettingName): number {
   return (RANK.get(a) ?? 0) - (RANK.get(b) ?? 0);
 }
+
+/** The protocols as a message names them: `POP3 or IMAP4` (`joiner` 'or'), `POP3 and IMAP4`. */
+export function protocolList(joiner: 'or' | 'and'): string {
+  const names = PROTOCOLS.map((p) => p.displayName);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} ${joiner} ${names.at(-1) ?? ''}` : names.join('');
+}

@@ -8,7 +8,7 @@ import { printable } from '../../core/printable.js';
 import { parseOutputFormat } from '../../output/formats.js';
 import { Messages } from '../../output/messages.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
-import { ChangePlan } from '../change-plan.js';
+import { PlanReport } from '../plan-report.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';
@@ -24,7 +24,7 @@ interface AuditOptions extends GlobalOptions, ChangeOptions {
  * Turns fixable violations into one change: per mailbox, the settings every rule that covers it
  * expects. Two rules that expect opposite values of one mailbox are a conflict the admin must settle.
  */
-function fixPlan(results: readonly RuleResult[], messages: Messages, plan: ChangePlan): SettingWrite[] {
+function fixPlan(results: readonly RuleResult[], messages: Messages, plan: PlanReport): SettingWrite[] {
   const wanted = new Map<string, { mailbox: Violation; settings: CasSettings }>();
   const conflicted = new Set<string>();
   for (const r of results) {
@@ -69,7 +69,7 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
       await writeAuditReport(context.stdout, format, policy, results, useColour(context.stdout, context.env), options.csvRaw === true);
       return summary.Failed > 0 ? ExitCode.Violations : ExitCode.Ok;
     }
-    const plan = new ChangePlan(messages, options);
+    const plan = new PlanReport(messages, options);
     const writes = fixPlan(results, messages, plan);
     const code = await runChange(context, store, messages, { plan, writes, ...problems.counts() }, options);
     // A fix cannot settle a rule that names mailboxes that do not exist: that stays a failure. A

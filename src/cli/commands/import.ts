@@ -1,5 +1,5 @@
 import { ExitCode } from '../../core/errors.js';
-import { PROTOCOLS } from '../../core/protocols.js';
+import { PROTOCOLS, protocolList } from '../../core/protocols.js';
 import { mailboxCsvBatches, type CsvFindings } from '../../input/mailbox-csv.js';
 import { hashPassword } from '../../input/password-hash.js';
 import { spoolBatches } from '../../input/spooled-batches.js';
@@ -42,7 +42,7 @@ export async function run(context: CommandContext, options: ImportCommandOptions
       const change = changeContext(context);
       const summary = await store.importMailboxes(spooled.batches(), change.when, { change, whatIf });
       for (const address of summary.administratorRefused) {
-        messages.warning(`The Administrator mailbox ${printable(address)} never uses POP3 or IMAP4: it is stored with both disabled, whatever the file says.`);
+        messages.warning(`The Administrator mailbox ${printable(address)} never uses ${protocolList('or')}: it is stored with ${protocolList('and')} disabled, whatever the file says.`);
       }
       if (whatIf) {
         context.stdout.write(describeImportPlan(summary));

@@ -6,7 +6,7 @@ import type { CasSettingName, CasSettings } from '../../store/directory-store.js
 import { Messages } from '../../output/messages.js';
 import { Progress } from '../../output/progress.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
-import { ChangePlan } from '../change-plan.js';
+import { PlanReport } from '../plan-report.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
 import { ProblemCounter } from '../problems.js';
@@ -62,7 +62,7 @@ export async function run(context: CommandContext, options: SetOptions, args: st
     if (control !== undefined && options.whatIf !== true) await control.ensureRunning(services);
     const problems = new ProblemCounter(messages);
     const progress = new Progress(context.stderr, 'Planning', undefined);
-    const plan = new ChangePlan(messages, options);
+    const plan = new PlanReport(messages, options);
     // Every selected mailbox is written, not only those the plan saw differ: the store re-checks
     // inside its transaction, so a concurrent change in between is not lost.
     const guids: string[] = [];

@@ -3,7 +3,7 @@ import { PLAN_FIELDS, WriteCollector, type PlannedMailbox, type SettingChange } 
 import type { ChangeItem } from '../../store/directory-store.js';
 import { Messages } from '../../output/messages.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
-import { ChangePlan } from '../change-plan.js';
+import { PlanReport } from '../plan-report.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';
@@ -40,7 +40,7 @@ export async function run(context: CommandContext, options: UndoOptions, args: s
     const current = new Map<string, PlannedMailbox>();
     for await (const page of store.findMailboxes({ guids }, PLAN_FIELDS)) for (const mailbox of page) current.set(mailbox.Guid.toLowerCase(), mailbox);
 
-    const plan = new ChangePlan(messages, options);
+    const plan = new PlanReport(messages, options);
     const writes = new WriteCollector();
     for (const [guid, recorded] of byGuid) {
       const mailbox = current.get(guid.toLowerCase());

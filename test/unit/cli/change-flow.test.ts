@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { PassThrough, Writable } from 'node:stream';
 import { afterEach, beforeEach, test } from 'node:test';
 import { runChange } from '../../../src/cli/change-flow.js';
-import { ChangePlan } from '../../../src/cli/change-plan.js';
+import { PlanReport } from '../../../src/cli/plan-report.js';
 import type { CommandContext } from '../../../src/cli/context.js';
 import { ServiceError, UsageError } from '../../../src/core/errors.js';
 import { PLAN_FIELDS, planFor } from '../../../src/core/plan.js';
@@ -44,8 +44,8 @@ beforeEach(async () => {
 afterEach(() => store.close());
 
 /** The plan of turning IMAP off on every mailbox, as set-casmailbox makes it. */
-async function imapOff(messages: Messages, output: string): Promise<{ plan: ChangePlan; writes: { property: 'ImapEnabled'; to: boolean; guids: string[] }[] }> {
-  const plan = new ChangePlan(messages, { output });
+async function imapOff(messages: Messages, output: string): Promise<{ plan: PlanReport; writes: { property: 'ImapEnabled'; to: boolean; guids: string[] }[] }> {
+  const plan = new PlanReport(messages, { output });
   const guids: string[] = [];
   for await (const page of store.findMailboxes({}, PLAN_FIELDS)) {
     for (const mailbox of page) {

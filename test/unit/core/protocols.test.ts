@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { MAILBOX_FIELDS } from '../../../src/core/mailbox.js';
 import { PLAN_FIELDS } from '../../../src/core/plan.js';
 import {
-  CAS_SETTINGS, PROTOCOLS, USE_DEFAULTS_PROPERTIES, compareCasSettings, isCasSetting, perCasSetting, perUseDefaults, protocolOf,
+  CAS_SETTINGS, PROTOCOLS, USE_DEFAULTS_PROPERTIES, compareCasSettings, isCasSetting, perCasSetting, perUseDefaults, protocolList, protocolOf,
 } from '../../../src/core/protocols.js';
 
 test('the settings lists and records follow the registry, in its order', () => {
@@ -41,4 +41,9 @@ test("every protocol's fields are mailbox fields, and planning reads every CAS s
     assert.ok((PLAN_FIELDS as readonly string[]).includes(protocol.property), protocol.property);
   }
   assert.equal(new Set(MAILBOX_FIELDS).size, MAILBOX_FIELDS.length);
+});
+
+test('messages name the protocols from the registry', () => {
+  assert.equal(protocolList('or'), 'POP3 or IMAP4');
+  assert.equal(protocolList('and'), 'POP3 and IMAP4');
 });

@@ -1,6 +1,6 @@
 import type { ChangeSummary } from '../core/change-summary.js';
 import { shownIdentity, type PlanItem, type PlanStatus } from '../core/plan.js';
-import type { CasSettingName } from '../store/directory-store.js';
+import { protocolList, type CasSettingName } from '../core/protocols.js';
 import { parseOutputFormat } from '../output/formats.js';
 import { printable } from '../core/printable.js';
 import type { Messages } from '../output/messages.js';
@@ -28,12 +28,13 @@ export interface ReportOptions {
 }
 
 /**
- * A change's plan, collected item by item: each item's message on stderr as it comes, the
- * counts, the first few changes for the prompt and the settings they touch; and the items
- * themselves only when a report lists them (`-o json`, `-o ndjson`, `--what-if`), so that a plan over a
- * million mailboxes is not held in memory for nothing.
+ * The report of a change's plan (the plan itself is core/plan.ts's items), collected item by
+ * item: each item's message on stderr as it comes, the counts, the first few changes for the
+ * prompt and the settings they touch; and the items themselves only when a report lists them
+ * (`-o json`, `-o ndjson`, `--what-if`), so that a plan over a million mailboxes is not held in
+ * memory for nothing.
  */
-export class ChangePlan {
+export class PlanReport {
   readonly format: ChangeFormat;
   readonly counts: Record<PlanStatus, number> = { change: 0, unchanged: 0, refused: 0, conflict: 0 };
   /** The first SAMPLE items that change something. */
@@ -59,7 +60,7 @@ export class ChangePlan {
       if (this.sample.length < SAMPLE) this.sample.push(item);
       for (const change of item.changes) this.properties.add(change.property);
     } else if (item.status === 'refused') {
-      const text = `The Administrator mailbox '${printable(shownIdentity(item))}' can't be enabled for POP3 or IMAP4.`;
+      const text = `The Administrator mailbox '${printable(shownIdentity(item))}' can't be enabled for ${protocolList('or')}.`;
       if (item.namedAs === undefined) this.messages.warning(`${text} It was skipped.`);
       else this.messages.error(text);
     } else if (item.status === 'conflict') {
