@@ -1,11 +1,12 @@
 import { createReadStream, openSync } from 'node:fs';
 import { BOOLEAN_SPELLINGS, parseBoolean } from '../core/boolean.js';
 import { parseCanonicalOu } from '../core/distinguished-name.js';
-import { UsageError } from '../core/errors.js';
+import { CasctlError, ExitCode, UsageError } from '../core/errors.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS, fold, type RecipientTypeDetails } from '../core/mailbox.js';
 import { CAS_SETTINGS, PROTOCOLS, type CasSettingName } from '../core/protocols.js';
 import type { ImportField, ImportRecord } from '../store/directory-store.js';
 import { CheckedText } from './checked-text.js';
+import { PasswordHashError, type BatchPasswordHasher } from './hash-pool.js';
 
 /** The CSV columns casctl reads (README "CSV import format"); header names are case-insensitive. */
 export const CSV_COLUMNS = [
@@ -16,8 +17,14 @@ export const CSV_COLUMNS = [
 ] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 
-/** Plain-text passwords are hashed by the caller; a value with a `{SCHEME}` prefix is already hashed. */
-export type PasswordHasher = (plain: string) => string;
+/**
+ * Plain-text passwords are hashed by the caller: by a pool of workers, a batch at a time, or one
+ * by one (tests that store them readable). A value with a `{SCHEME}` prefix is already hashed.
+ */
+export type PasswordHasher = BatchPasswordHasher | ((plain: string) => string);
+const HASHED = /^\{[A-Z0-9.-]+\}/;
+/** crypt(3) (libxcrypt), which Dovecot verifies SHA512-CRYPT with, refuses longer passphrases. */
+const MAX_PASSWORD_BYTES = 511;
 
 /**
  * Addresses reach Dovecot and doveadm's argv: besides what an address may not hold, no leading
@@ -57,6 +64,46 @@ export async function readMailboxCsv(path: string, hashPassword: PasswordHasher,
 
 /** Validated records per batch: big enough to amortise an await, small enough to keep memory flat. */
 const BATCH = 1000;
+/**
+ * Batches whose passwords are being hashed while the file reads on: enough to keep every worker
+ * busy, few enough that memory stays flat (a batch is yielded only when all before it are).
+ */
+const HASHING_AHEAD = 4;
+
+/** A batch on its way out: its records, once the plain-text passwords in it are hashed. */
+type HashedBatch = Promise<ImportRecord[]>;
+
+/**
+ * Replaces the batch's plain-text passwords with their hashes. Passwords that cannot be hashed
+ * fail the read with their line (or lines), never with the password.
+ */
+function hashBatch(path: string, batch: ImportRecord[], lines: readonly number[], hasher: BatchPasswordHasher): HashedBatch {
+  const plain = batch.flatMap((record, i) => (record.Password === null || HASHED.test(record.Password) ? [] : [i]));
+  const passwords = plain.map((i) => batch[i]?.Password ?? '');
+  const hashed = (async () => {
+    if (plain.length === 0) return batch;
+    let hashes: string[];
+    try {
+      hashes = await hasher.hash(passwords);
+    } catch (error) {
+      if (!(error instanceof PasswordHashError)) throw error;
+      const line = (k: number): number => lines[plain[k] ?? 0] ?? 0;
+      const first = line(error.index);
+      const last = line(error.index + error.count - 1);
+      const message = passwords.slice(error.index, error.index + error.count).reduce((text, password) => text.split(password).join('***'), error.message);
+      const where = first === last ? `${path}:${first}` : `${path}:${first}-${last}`;
+      throw new CasctlError(`${where}: the password could not be hashed: ${message}; nothing was imported.`, ExitCode.Internal);
+    }
+    plain.forEach((i, k) => {
+      const record = batch[i];
+      if (record !== undefined) batch[i] = { ...record, Password: hashes[k] ?? null };
+    });
+    return batch;
+  })();
+  // Batches hashed ahead of a bad row are never awaited: their failure must not crash the process.
+  hashed.catch(() => undefined);
+  return hashed;
+}
 
 /**
  * Streams a mailbox CSV as validated records, in batches. Every bad row is reported with its line
@@ -80,7 +127,10 @@ export async function* mailboxCsvBatches(path: string, hashPassword: PasswordHas
   // pipe() does not forward errors: a read or encoding error must end the parse, not crash the process.
   input.on('error', (error) => parser.destroy(error));
   checked.on('error', (error) => parser.destroy(error));
+  const hasher: BatchPasswordHasher = typeof hashPassword === 'function' ? { hash: async (plain) => plain.map(hashPassword) } : hashPassword;
   let batch: ImportRecord[] = [];
+  let lines: number[] = [];
+  const ahead: HashedBatch[] = [];
   const errors: RowError[] = [];
   const seen = new Map<string, number>();
   let header: (Column | null)[] | null = null;
@@ -91,7 +141,7 @@ export async function* mailboxCsvBatches(path: string, hashPassword: PasswordHas
         continue;
       }
       const row = toRow(header, record);
-      const result = validate(row, hashPassword);
+      const result = validate(row);
       if (typeof result === 'string') {
         errors.push({ line: info.lines, message: withoutPassword(result, row) });
         continue;
@@ -104,13 +154,16 @@ export async function* mailboxCsvBatches(path: string, hashPassword: PasswordHas
       }
       if (errors.length > 0) continue;
       batch.push(result);
+      lines.push(info.lines);
       if (batch.length >= BATCH) {
-        yield batch;
+        ahead.push(hashBatch(path, batch, lines, hasher));
         batch = [];
+        lines = [];
+        if (ahead.length >= HASHING_AHEAD) yield await ahead.shift()!;
       }
     }
   } catch (error) {
-    if (error instanceof UsageError) throw error;
+    if (error instanceof CasctlError) throw error;
     if ((error as NodeJS.ErrnoException).syscall !== undefined) {
       throw new UsageError(`Cannot read '${path}': ${(error as Error).message}`);
     }
@@ -124,7 +177,8 @@ export async function* mailboxCsvBatches(path: string, hashPassword: PasswordHas
       [`Nothing was imported: ${errors.length} bad row${errors.length === 1 ? '' : 's'} in '${path}'.`, ...shown, ...more].join('\n'),
     );
   }
-  if (batch.length > 0) yield batch;
+  if (batch.length > 0) ahead.push(hashBatch(path, batch, lines, hasher));
+  for (const next of ahead) yield await next;
 }
 
 function readHeader(names: string[]): (Column | null)[] {
@@ -214,7 +268,8 @@ function addressProblem(what: string, address: string): string | null {
   return `${what} ${shown} is not an email address`;
 }
 
-function validate({ values: row, given }: Row, hashPassword: PasswordHasher): ImportRecord | string {
+/** A row as a record; a plain-text password stays plain here, to be hashed with its batch. */
+function validate({ values: row, given }: Row): ImportRecord | string {
   const primary = row.PrimarySmtpAddress?.replace(/^smtp:/i, '');
   if (primary === undefined) return 'PrimarySmtpAddress is missing';
   const primaryProblem = addressProblem('PrimarySmtpAddress', primary);
@@ -254,7 +309,9 @@ function validate({ values: row, given }: Row, hashPassword: PasswordHasher): Im
   const upn = row.UserPrincipalName ?? `${sam}@${domain.toLowerCase()}`;
   const upnProblem = addressProblem('UserPrincipalName', upn);
   if (upnProblem !== null) return upnProblem;
-  const password = row.Password;
+  if (row.Password !== undefined && !HASHED.test(row.Password) && Buffer.byteLength(row.Password) > MAX_PASSWORD_BYTES) {
+    return `Password is longer than ${MAX_PASSWORD_BYTES} bytes: Dovecot (crypt(3)) could never verify it`;
+  }
   return {
     Guid: row.Guid?.toLowerCase() ?? null,
     DistinguishedName: row.DistinguishedName ?? null,
@@ -276,7 +333,7 @@ function validate({ values: row, given }: Row, hashPassword: PasswordHasher): Im
     CustomAttributes: CUSTOM_ATTRIBUTE_NUMBERS.map((n) => row[`CustomAttribute${n}` as Column] ?? null),
     RecipientTypeDetails: recipientType as RecipientTypeDetails,
     ...(settings as Record<CasSettingName, boolean>),
-    Password: password === undefined ? null : /^\{[A-Z0-9.-]+\}/.test(password) ? password : hashPassword(password),
+    Password: row.Password ?? null,
     Given: given,
   };
 }

@@ -1,8 +1,6 @@
 import { ExitCode } from '../../core/errors.js';
 import { PROTOCOLS, protocolList } from '../../core/protocols.js';
-import { mailboxCsvBatches, type CsvFindings } from '../../input/mailbox-csv.js';
-import { hashPassword } from '../../input/password-hash.js';
-import { spoolBatches } from '../../input/spooled-batches.js';
+import type { CsvFindings } from '../../input/mailbox-csv.js';
 import { printable } from '../../core/printable.js';
 import { Messages } from '../../output/messages.js';
 import { servicesFor } from '../../services/services.js';
@@ -11,6 +9,7 @@ import { changeContext } from '../../core/change-context.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';
+import { spoolImportFile } from '../spool-import-file.js';
 import { describeImportPlan } from './import-plan.js';
 
 interface ImportCommandOptions extends GlobalOptions {
@@ -31,7 +30,7 @@ export async function run(context: CommandContext, options: ImportCommandOptions
     // Parsed, validated and hashed before the store's transaction opens: its write lock is held
     // for the writes only, and a bad row anywhere imports nothing.
     const findings: CsvFindings = { plaintextPasswords: 0 };
-    const spooled = await spoolBatches(mailboxCsvBatches(file, hashPassword, findings));
+    const spooled = await spoolImportFile(file, context.stderr, findings);
     try {
       if (findings.plaintextPasswords > 0) {
         messages.warning(

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { UsageError, ExitCode } from '../../core/errors.js';
 import { readMailboxCsv } from '../../input/mailbox-csv.js';
-import { hashPassword } from '../../input/password-hash.js';
+import { HashPool } from '../../input/hash-pool.js';
+import type { ImportRecord } from '../../store/directory-store.js';
 import type { CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';
 import { describeImport } from './import.js';
@@ -12,9 +13,18 @@ interface InitOptions extends GlobalOptions {
   sample?: boolean;
 }
 
+async function readSample(): Promise<ImportRecord[]> {
+  const pool = new HashPool();
+  try {
+    return await readMailboxCsv(SAMPLE, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
 /** Creates the store, or brings an existing one up to the current schema; never replaces one. */
 export async function run(context: CommandContext, options: InitOptions): Promise<number> {
-  const records = options.sample === true ? await readMailboxCsv(SAMPLE, hashPassword) : [];
+  const records = options.sample === true ? await readSample() : [];
   await withStore(
     context,
     options,
