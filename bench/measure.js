@@ -26,11 +26,18 @@ export const RSS_METHOD = gnuTimeWorks() ? 'GNU time %M (ru_maxrss of the child)
 const useGnuTime = RSS_METHOD.startsWith('GNU');
 
 /**
- * Runs `command args` once. `stdout`/`stderr`: a path to write to ('/dev/null' is the default).
+ * Runs `command args` once. `stdout`/`stderr`: a path to write to ('/dev/null' is the default);
+ * `stdin`: a path to read from (none by default).
  * Resolves { ms, rssKb, code }; a non-zero exit is returned, not thrown (the caller decides).
  */
-export function runOnce(command, args, { cwd, env, stdout = '/dev/null', stderr = '/dev/null', scratch }) {
+export function runOnce(command, args, { cwd, env, stdin, stdout = '/dev/null', stderr = '/dev/null', scratch }) {
   return new Promise((resolve, reject) => {
+    const input = stdin === undefined ? 'ignore' : openSync(stdin, 'r');
+    const close = () => {
+      closeSync(out);
+      closeSync(err);
+      if (input !== 'ignore') closeSync(input);
+    };
     const out = openSync(stdout, 'w');
     const err = openSync(stderr, 'w');
     const timeFile = join(scratch, `time-${process.pid}.txt`);
@@ -38,7 +45,7 @@ export function runOnce(command, args, { cwd, env, stdout = '/dev/null', stderr 
     let hwm = 0;
     let sampler;
     const start = performance.now();
-    const child = spawn(file, argv, { cwd, env, stdio: ['ignore', out, err] });
+    const child = spawn(file, argv, { cwd, env, stdio: [input, out, err] });
     if (!useGnuTime) {
       const sample = () => {
         try {
@@ -53,15 +60,13 @@ export function runOnce(command, args, { cwd, env, stdout = '/dev/null', stderr 
     }
     child.on('error', (error) => {
       clearInterval(sampler);
-      closeSync(out);
-      closeSync(err);
+      close();
       reject(error);
     });
     child.on('exit', (code, signal) => {
       const ms = performance.now() - start;
       clearInterval(sampler);
-      closeSync(out);
-      closeSync(err);
+      close();
       let rssKb = hwm || null;
       if (useGnuTime) {
         const text = readFileSync(timeFile, 'utf8').trim().split('\n');

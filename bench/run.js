@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { changeFingerprint, differences, storeFingerprint } from './checks.js';
 import { addressOf, FILTER_DEPARTMENT, generate } from './generate.js';
+import { generatePasswords } from './passwords.js';
 import { RSS_METHOD, runOnce, stats, tail } from './measure.js';
 import { formatTable, markdownTable, writeResults } from './report.js';
 
@@ -31,9 +32,10 @@ const config = {
   runs: int('BENCH_RUNS', 3),
   importRuns: int('BENCH_IMPORT_RUNS', int('BENCH_RUNS', 3)),
   smallRuns: int('BENCH_SMALL_RUNS', 5),
+  passwordRows: int('BENCH_PASSWORD_ROWS', 20_000),
   /** Wall-clock budget of the whole run; extra runs of the heavy operations are dropped to fit it. */
   budgetSeconds: int('BENCH_BUDGET', 540),
-  only: (process.env.BENCH_ONLY ?? 'cold,import,set,undo,audit,refresh').split(',').map((s) => s.trim()).filter(Boolean),
+  only: (process.env.BENCH_ONLY ?? 'cold,import,passwords,set,undo,audit,refresh').split(',').map((s) => s.trim()).filter(Boolean),
   keep: process.env.BENCH_KEEP === '1',
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
 };
@@ -86,7 +88,7 @@ function freshStore(path) {
 async function measureOnce(id, side, run, spec) {
   if (spec.before) spec.before(run);
   const stderr = join(logs, `${id}.${side}.${run}.stderr`);
-  const result = await runOnce(NODE, spec.args, { cwd: dir, env, stdout: spec.stdout ?? '/dev/null', stderr, scratch: logs });
+  const result = await runOnce(spec.command ?? NODE, spec.args, { cwd: dir, env, stdin: spec.stdin, stdout: spec.stdout ?? '/dev/null', stderr, scratch: logs });
   if (result.code !== 0) result.stderrTail = tail(stderr);
   if (spec.after) spec.after(run, result);
   return result;
@@ -221,8 +223,8 @@ const big = generate(dir, config.mailboxes);
 const small = generate(dir, config.small);
 results.data = { ...big.stats, filterDepartmentName: FILTER_DEPARTMENT, smallMailboxes: config.small, generateSeconds: (Date.now() - t) / 1000 };
 log(`generated ${big.csvPath} and ${big.identitiesPath} in ${fmt(Date.now() - t)}`);
+const Database = (await import('better-sqlite3')).default;
 {
-  const Database = (await import('better-sqlite3')).default;
   const memory = new Database(':memory:');
   results.machine.sqlite = memory.prepare('SELECT sqlite_version() AS v').get().v;
   memory.close();
@@ -268,7 +270,55 @@ if (config.only.includes('import')) {
   results.checks.import = { same: diff.length === 0, differences: diff, casctl: fingerprints.casctl, reference: fingerprints.reference };
   if (diff.length > 0) log(`  CHECK FAILED: casctl and the reference filled the tables differently: ${diff.join('; ')}`);
 }
-if (!existsSync(pristine)) {
+// Import with passwords: casctl against openssl hashing the same passwords ---------------------------
+if (config.only.includes('passwords')) {
+  const rows = config.passwordRows;
+  const data = generatePasswords(dir, rows);
+  const store = join(dir, 'passwords.db');
+  log(`import of ${rows} rows with plaintext passwords against openssl passwd -6 -stdin, up to ${config.runs} runs each`);
+  const check = { checked: 0, mismatches: [] };
+  await compare({
+    id: 'import-passwords',
+    label: `import ${rows.toLocaleString('en-US')} rows with plaintext passwords`,
+    runs: config.runs,
+    referenceLabel: `openssl passwd -6 -stdin, the same ${rows.toLocaleString('en-US')} passwords`,
+    target: { limit: 1.5, against: 'openssl' },
+    casctl: {
+      args: [CASCTL, 'import', data.csvPath, '--store', store],
+      before: () => freshStore(store),
+      after: (run, result) => {
+        if (run === 1 && result.code === 0) Object.assign(check, checkPasswords(store, data.passwords));
+        removeStore(store);
+      },
+    },
+    reference: { command: 'openssl', args: ['passwd', '-6', '-stdin'], stdin: data.passwordsPath },
+  });
+  results.checks['import-passwords'] = { same: check.checked > 0 && check.mismatches.length === 0, ...check };
+  if (!results.checks['import-passwords'].same) log(`  CHECK FAILED: stored hashes openssl does not reproduce: ${JSON.stringify(check)}`);
+}
+
+/** Outside the timing: a sample of the stored hashes, each recomputed by openssl with its salt. */
+function checkPasswords(store, passwords) {
+  const db = new Database(store, { readonly: true, fileMustExist: true });
+  try {
+    const mismatches = [];
+    const step = Math.max(1, Math.floor(passwords.length / 25));
+    let checked = 0;
+    for (let i = 0; i < passwords.length; i += step) {
+      const row = db.prepare('SELECT password FROM mailboxes WHERE primary_smtp_address = ?').get(`user${i}@bench.example`);
+      const salt = /^\{SHA512-CRYPT\}\$6\$([^$]*)\$/.exec(row?.password ?? '')?.[1];
+      const expected = salt === undefined ? null : execFileSync('openssl', ['passwd', '-6', '-salt', salt, '-stdin'], { input: `${passwords[i]}\n`, encoding: 'utf8' }).trim();
+      if (row?.password !== `{SHA512-CRYPT}${expected}`) mismatches.push(i);
+      checked++;
+    }
+    return { checked, mismatches };
+  } finally {
+    db.close();
+  }
+}
+
+const needsStore = ['import', 'cold', 'set', 'undo', 'audit'].some((group) => config.only.includes(group));
+if (needsStore && !existsSync(pristine)) {
   // Without the import group (BENCH_ONLY), build the store with the faster reference importer.
   t = Date.now();
   freshStore(pristine);

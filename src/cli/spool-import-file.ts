@@ -9,6 +9,10 @@ import { Progress } from '../output/progress.js';
 /**
  * Reads, validates and hashes an import file into a spool (see spoolBatches), passwords on every
  * core. On a terminal a bar counts the rows done against the file's lines; elsewhere nothing.
+ *
+ * Every plain-text password is hashed, changed or not: the store keeps only a salted crypt, which
+ * no store read returns, and checking a plain text against it would cost the same one hash as
+ * hashing it anew. Values already hashed ({SCHEME}...) pass as they are.
  */
 export async function spoolImportFile(file: string, stderr: Writable & { isTTY?: boolean }, findings: CsvFindings): Promise<SpooledBatches> {
   const lines = stderr.isTTY === true ? await countLineBreaks(file) : undefined;
