@@ -86,11 +86,12 @@ function hashBatch(path: string, batch: ImportRecord[], lines: readonly number[]
     try {
       hashes = await hasher.hash(passwords);
     } catch (error) {
-      if (!(error instanceof PasswordHashError)) throw error;
+      // A hasher that cannot say which password failed fails the whole batch.
+      const failed = error instanceof PasswordHashError ? error : new PasswordHashError(0, passwords.length, (error as Error).message);
       const line = (k: number): number => lines[plain[k] ?? 0] ?? 0;
-      const first = line(error.index);
-      const last = line(error.index + error.count - 1);
-      const message = passwords.slice(error.index, error.index + error.count).reduce((text, password) => text.split(password).join('***'), error.message);
+      const first = line(failed.index);
+      const last = line(failed.index + failed.count - 1);
+      const message = passwords.slice(failed.index, failed.index + failed.count).reduce((text, password) => text.split(password).join('***'), failed.message);
       const where = first === last ? `${path}:${first}` : `${path}:${first}-${last}`;
       throw new CasctlError(`${where}: the password could not be hashed: ${message}; nothing was imported.`, ExitCode.Internal);
     }

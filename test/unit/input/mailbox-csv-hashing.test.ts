@@ -72,6 +72,21 @@ test('a password that cannot be hashed fails the read with its line, exit 70, an
   });
 });
 
+test('any other failure of the hasher fails the read with the lines of its batch, not as a broken CSV', async () => {
+  const hasher: BatchPasswordHasher = {
+    async hash(passwords) {
+      if (passwords.includes('pw1101')) throw new Error('the password hash pool is closed');
+      return passwords.map((p) => `{TEST}${p}`);
+    },
+  };
+  await assert.rejects(readMailboxCsv(passwordsCsv(2100), hasher), (error: unknown) => {
+    assert.ok(error instanceof CasctlError && !(error instanceof UsageError));
+    // The second batch: rows 1000..1999, lines 1002..2001, both ends with a plain-text password.
+    assert.match(error.message, /in\.csv:1002-2001: the password could not be hashed: the password hash pool is closed; nothing was imported\.$/);
+    return true;
+  });
+});
+
 test('a bad row later in the file still wins over batches hashing ahead of it, which never crash the process', async () => {
   const hasher: BatchPasswordHasher = {
     async hash() {
