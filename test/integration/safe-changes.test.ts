@@ -175,6 +175,25 @@ for (const kind of STORE_KINDS) {
       assert.equal(single.code, 2, 'two mailboxes: it asks, and without a terminal it refuses');
     });
 
+    test('undo of a change already undone has nothing to do (exit 0, no record), and after a redo it undoes again', async () => {
+      const store = await sampleStore(kind);
+      await casctl(['set-casmailbox', 'rzaher', 'ebrunner@tailspintoys.com', '--pop-enabled', 'false', '--yes'], { store });
+      assert.equal((await casctl(['undo', '1', '--yes'], { store })).code, 0);
+      const again = await casctl(['undo', '1', '--yes', '-o', 'json'], { store });
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stderr, /Change 1 was already undone by change 2; there is nothing to undo\./);
+      assert.doesNotMatch(again.stderr, /changed again since/);
+      const result = json<ChangeResult>(again);
+      assert.deepEqual([result.Summary.Changed, result.Summary.Unchanged, result.Summary.Failed], [0, 2, 0]);
+      assert.equal(result.ChangeId, null, 'nothing changed, so nothing is recorded');
+      assert.equal(json<Row[]>(await casctl(['get-changelog', '-o', 'json'], { store })).length, 2);
+      assert.equal((await casctl(['undo', '2', '--yes'], { store })).code, 0, 'the redo');
+      const afterRedo = await casctl(['undo', '1', '--yes', '-o', 'json'], { store });
+      assert.equal(afterRedo.code, 0, afterRedo.stderr);
+      assert.equal(json<ChangeResult>(afterRedo).Summary.Changed, 2);
+      assert.equal((await cas(store, 'rzaher')).PopEnabled, true);
+    });
+
     test('undo leaves mailboxes changed since alone and reports them as conflicts', async () => {
       const store = await sampleStore(kind);
       await casctl(['set-casmailbox', 'rzaher', 'ebrunner@tailspintoys.com', '--pop-enabled', 'false', '--yes'], { store });

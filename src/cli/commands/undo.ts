@@ -1,6 +1,6 @@
 import { UsageError } from '../../core/errors.js';
 import { PLAN_FIELDS, WriteCollector, type PlannedMailbox, type SettingChange } from '../../core/plan.js';
-import type { ChangeItem } from '../../store/directory-store.js';
+import type { ChangeItem, DirectoryStore } from '../../store/directory-store.js';
 import { Messages } from '../../output/messages.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
 import { PlanReport } from '../plan-report.js';
@@ -40,6 +40,13 @@ export async function run(context: CommandContext, options: UndoOptions, args: s
     const current = new Map<string, PlannedMailbox>();
     for await (const page of store.findMailboxes({ guids }, PLAN_FIELDS)) for (const mailbox of page) current.set(mailbox.Guid.toLowerCase(), mailbox);
 
+    const reverted = (guid: string): boolean => {
+      const mailbox = current.get(guid.toLowerCase());
+      return mailbox !== undefined && (byGuid.get(guid) ?? []).every((c) => mailbox[c.Property] === c.Before);
+    };
+    // A mailbox an earlier undo of this change already restored has nothing to undo: not a conflict.
+    const undoneBy = guids.some(reverted) ? await earlierUndos(store, id, record.WhenChanged) : new Map<string, number>();
+
     const plan = new PlanReport(messages, options);
     const writes = new WriteCollector();
     for (const [guid, recorded] of byGuid) {
@@ -53,6 +60,10 @@ export async function run(context: CommandContext, options: UndoOptions, args: s
         namedAs: undefined,
       };
       const intact = mailbox !== undefined && recorded.every((c) => mailbox[c.Property] === c.After);
+      if (!intact && undoneBy.has(guid.toLowerCase()) && reverted(guid)) {
+        plan.add({ ...base, status: 'unchanged', changes: [] });
+        continue;
+      }
       if (!intact) {
         plan.add({ ...base, status: 'conflict', changes: reverts });
         continue;
@@ -60,6 +71,22 @@ export async function run(context: CommandContext, options: UndoOptions, args: s
       plan.add({ ...base, status: 'change', changes: reverts });
       for (const c of recorded) writes.add(guid, c.Property, c.Before, c.After);
     }
+    if (plan.counts.unchanged === byGuid.size) {
+      const by = [...new Set(undoneBy.values())].sort((a, b) => a - b).join(', ');
+      messages.warning(`Change ${id} was already undone by change ${by}; there is nothing to undo.`);
+    }
     return runChange(context, store, messages, { plan, writes: writes.list(), notFound: 0, ambiguous: 0, undoOf: id }, options);
   }, 'write');
+}
+
+/** The mailboxes (lower-case Guid) that undos of change `id` restored → the newest such undo's id. */
+async function earlierUndos(store: DirectoryStore, id: number, since: string): Promise<Map<string, number>> {
+  const undone = new Map<string, number>();
+  for await (const page of store.changeRecords({ since: new Date(since) })) {
+    for (const record of page) {
+      if (record.UndoOf !== id) continue;
+      for (const item of record.Changes) undone.set(item.Guid.toLowerCase(), record.Id);
+    }
+  }
+  return undone;
 }
