@@ -6,6 +6,7 @@ import { PROTOCOLS } from '../core/protocols.js';
 import { servicesFor } from '../services/services.js';
 import type { DirectoryStore, SettingWrite } from '../store/directory-store.js';
 import { printable } from '../core/printable.js';
+import { askYesNo, type Answer } from '../output/confirm.js';
 import type { Messages } from '../output/messages.js';
 import { PlanReport, describeChanges, SAMPLE, type ReportOptions } from './plan-report.js';
 import { writeChangeResult, type ChangeFormat } from './change-report.js';
@@ -29,19 +30,13 @@ export interface ChangeOptions extends ReportOptions {
   atomic?: boolean;
 }
 
-/** Shows the first changes on stderr and asks; Ctrl-C or a closed terminal is a "no". */
-async function confirm(context: CommandContext, plan: PlanReport): Promise<boolean> {
+/** Shows the first changes on stderr and asks. */
+async function confirm(context: CommandContext, plan: PlanReport): Promise<Answer> {
   const count = plan.counts.change;
   const sample = plan.sample.map((item) => `  ${printable(item.Name)} <${printable(item.PrimarySmtpAddress)}>: ${describeChanges(item)}`);
   const more = count > SAMPLE ? [`  ... and ${count - SAMPLE} more`] : [];
   context.stderr.write(`${[`About to change ${count} mailboxes:`, ...sample, ...more].join('\n')}\n`);
-  const { confirm: ask } = await import('@inquirer/prompts');
-  try {
-    return await ask({ message: `Change these ${count} mailboxes?`, default: false }, { input: context.stdin, output: context.stderr });
-  } catch (error) {
-    if ((error as Error).name === 'ExitPromptError') return false;
-    throw error;
-  }
+  return askYesNo(`Change these ${count} mailboxes?`, context);
 }
 
 /** Decides (src/core/change-decision.ts), confirms, applies and reports a planned change; returns the exit code. */
@@ -77,9 +72,10 @@ export async function runChange(
     messages.info(describeSummary(planSummary, true));
     return failed ? ExitCode.PartialFailure : ExitCode.Ok;
   }
-  if (decision.action === 'confirm' && !(await confirm(context, plan))) {
+  const answer = decision.action === 'confirm' ? await confirm(context, plan) : 'yes';
+  if (answer !== 'yes') {
     messages.info('Nothing was changed.');
-    return ExitCode.Ok;
+    return answer === 'interrupted' ? ExitCode.Interrupted : ExitCode.Ok;
   }
   const applied = plan.counts.change > 0 ? await applyChange(store, planned, context) : null;
   const { summary, settledElsewhere } = settleSummary(planSummary, applied);

@@ -6,6 +6,8 @@ export const ExitCode = {
   StoreUnavailable: 3,
   ServiceFailed: 4,
   Violations: 5,
+  /** Ctrl-C at a question: nothing was changed (128 + SIGINT, as a shell reports it). */
+  Interrupted: 130,
   /** A bug in casctl, not in its input. */
   Internal: 70,
 } as const;

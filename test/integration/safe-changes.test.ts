@@ -53,7 +53,7 @@ test('secrets never reach the change history', async () => {
     "casctl x --password *** --bind-password=*** -Password:*** 'Rand Zaher'");
 });
 
-test('on a terminal, a bulk change shows a sample and asks; yes applies, no changes nothing', async () => {
+test('on a terminal, a bulk change shows a sample and asks; yes applies, no changes nothing, Ctrl-C changes nothing and exits 130', async () => {
   const { spawnSync } = await import('node:child_process');
   const { BIN, ROOT } = await import('../helpers/cli.js');
   const store = await sampleStore();
@@ -62,6 +62,10 @@ test('on a terminal, a bulk change shows a sample and asks; yes applies, no chan
       'set-casmailbox', 'rzaher', 'ebrunner@tailspintoys.com', '--pop-enabled', 'false'], { env: { PATH: process.env.PATH, CASCTL_STORE: store }, encoding: 'utf8' });
     return { code: result.status, output: result.stdout };
   };
+  const interrupted = ask('\\x03');
+  assert.equal(interrupted.code, 130, interrupted.output);
+  assert.match(interrupted.output, /Nothing was changed\./);
+  assert.equal((await cas(store, 'rzaher')).PopEnabled, true, 'Ctrl-C at the question changes nothing');
   const no = ask('n\\r');
   assert.equal(no.code, 0, no.output);
   assert.match(no.output, /About to change 2 mailboxes:\r?\n {2}Rand Zaher <rand\.zaher@tailspintoys\.com>: PopEnabled True → False/);

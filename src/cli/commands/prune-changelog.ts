@@ -1,6 +1,7 @@
 import { ExitCode, UsageError } from '../../core/errors.js';
 import { SERVICES } from '../../services/services.js';
 import type { ChangeContext, DirectoryStore, PruneQuery, PruneResult } from '../../store/directory-store.js';
+import { askYesNo, type Answer } from '../../output/confirm.js';
 import { Messages } from '../../output/messages.js';
 import { parseOutputFormat, render, type View } from '../../output/formats.js';
 import { changeContext } from '../../core/change-context.js';
@@ -41,9 +42,10 @@ export async function run(context: CommandContext, options: PruneOptions): Promi
       const whatIf = options.whatIf === true;
       let result = plan;
       if (plan.records > 0 && !whatIf) {
-        if (options.yes !== true && !(await confirm(context, plan))) {
+        const answer = options.yes === true ? 'yes' : await confirm(context, plan);
+        if (answer !== 'yes') {
           messages.info('Nothing was removed.');
-          return ExitCode.Ok;
+          return answer === 'interrupted' ? ExitCode.Interrupted : ExitCode.Ok;
         }
         result = await store.pruneChangeRecords(query, (removed) => recordOf(context, removed, before));
       }
@@ -82,21 +84,14 @@ function recordOf(context: CommandContext, removed: PruneResult, before: Date): 
 }
 
 /** Removed history cannot be restored: every prune that removes something asks, as a bulk change does. */
-async function confirm(context: CommandContext, plan: PruneResult): Promise<boolean> {
+async function confirm(context: CommandContext, plan: PruneResult): Promise<Answer> {
   if (context.stdin.isTTY !== true || context.stderr.isTTY !== true) {
     throw new UsageError(
       `This would remove ${describe(plan)} and there is no terminal to confirm on. ` +
         'Review it with --what-if, then confirm with --yes (-Confirm:$false); nothing was removed.',
     );
   }
-  const { confirm: ask } = await import('@inquirer/prompts');
-  try {
-    return await ask({ message: `Remove ${describe(plan)} from the history? This cannot be undone.`, default: false }, { input: context.stdin, output: context.stderr });
-  } catch (error) {
-    // Ctrl-C or a closed terminal at the prompt is a "no".
-    if ((error as Error).name === 'ExitPromptError') return false;
-    throw error;
-  }
+  return askYesNo(`Remove ${describe(plan)} from the history? This cannot be undone.`, context);
 }
 
 /** table: the messages say it all; json and ndjson: the result, one object on one line. */
