@@ -1,3 +1,5 @@
+import { counted } from './counted.js';
+
 /** A change of more mailboxes than this is confirmed first; one mailbox is changed as asked. */
 export const CONFIRM_ABOVE = 1;
 
@@ -27,7 +29,7 @@ export type ChangeDecision =
 /** Abort, what-if, confirm or apply: worked out from data alone, so each case is tested without a store or a terminal. */
 export function decideChange(input: ChangeDecisionInput): ChangeDecision {
   if (input.atomic && input.failed > 0) {
-    return { action: 'abort', reason: 'atomic', message: `Nothing was changed: --atomic, and ${input.failed} item${input.failed === 1 ? '' : 's'} failed.` };
+    return { action: 'abort', reason: 'atomic', message: `Nothing was changed: --atomic, and ${counted(input.failed, 'item')} failed.` };
   }
   if (input.whatIf) return { action: 'what-if' };
   if (input.toChange <= (input.confirmAbove ?? CONFIRM_ABOVE) || input.yes) return { action: 'apply' };

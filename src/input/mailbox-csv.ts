@@ -7,6 +7,7 @@ import { CAS_SETTINGS, PROTOCOLS, type CasSettingName } from '../core/protocols.
 import type { ImportField, ImportRecord } from '../store/directory-store.js';
 import { CheckedText } from './checked-text.js';
 import { PasswordHashError, type BatchPasswordHasher } from './hash-pool.js';
+import { counted } from '../core/counted.js';
 
 /** The CSV columns casctl reads (README "CSV import format"); header names are case-insensitive. */
 export const CSV_COLUMNS = [
@@ -175,7 +176,7 @@ export async function* mailboxCsvBatches(path: string, hashPassword: PasswordHas
     const shown = errors.slice(0, MAX_REPORTED).map((e) => `  ${path}:${e.line}: ${e.message}`);
     const more = errors.length > MAX_REPORTED ? [`  ... and ${errors.length - MAX_REPORTED} more`] : [];
     throw new UsageError(
-      [`Nothing was imported: ${errors.length} bad row${errors.length === 1 ? '' : 's'} in '${path}'.`, ...shown, ...more].join('\n'),
+      [`Nothing was imported: ${counted(errors.length, 'bad row')} in '${path}'.`, ...shown, ...more].join('\n'),
     );
   }
   if (batch.length > 0) ahead.push(hashBatch(path, batch, lines, hasher));

@@ -13,6 +13,7 @@ import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';
 import { ProblemCounter } from '../problems.js';
+import { counted } from '../../core/counted.js';
 
 interface AuditOptions extends GlobalOptions, ChangeOptions {
   fix?: boolean;
@@ -29,7 +30,7 @@ function fixPlan(results: readonly RuleResult[], messages: Messages, plan: PlanR
   const conflicted = new Set<string>();
   for (const r of results) {
     const unfixable = r.violations.filter((v) => Object.keys(v.fix).length === 0).length;
-    if (unfixable > 0) messages.warning(`${unfixable} violation${unfixable === 1 ? '' : 's'} of '${printable(r.rule.name)}' cannot be fixed automatically (which mailboxes to turn off is your call).`);
+    if (unfixable > 0) messages.warning(`${counted(unfixable, 'violation')} of '${printable(r.rule.name)}' cannot be fixed automatically (which mailboxes to turn off is your call).`);
     for (const v of r.violations) {
       const entry = wanted.get(v.Guid) ?? { mailbox: v, settings: {} };
       for (const [name, value] of Object.entries(v.fix) as [CasSettingName, boolean][]) {
@@ -64,7 +65,10 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
       messages.warning(`Rule '${printable(rule.name)}': an exception is stale: ${problem.message}`),
     );
     const summary = summarise(results);
-    messages.info(`Audit of ${policy.path}: ${summary.Rules} rules, ${summary.Passed} passed, ${summary.Failed} failed, ${summary.Violations} violations, ${summary.Errors} identities that do not resolve.`);
+    messages.info(
+      `Audit of ${policy.path}: ${counted(summary.Rules, 'rule')}, ${summary.Passed} passed, ${summary.Failed} failed, ${counted(summary.Violations, 'violation')}, ` +
+        `${counted(summary.Errors, 'identity that does not resolve', 'identities that do not resolve')}.`,
+    );
     if (format !== undefined) {
       await writeAuditReport(context.stdout, format, policy, results, useColour(context.stdout, context.env), options.csvRaw === true);
       return summary.Failed > 0 ? ExitCode.Violations : ExitCode.Ok;

@@ -9,6 +9,7 @@ import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';
 import { parseSince } from './get-changelog.js';
+import { counted } from '../../core/counted.js';
 
 interface PruneOptions extends GlobalOptions {
   before: string;
@@ -70,12 +71,12 @@ async function pruneQuery(store: DirectoryStore, before: Date): Promise<{ query:
 }
 
 function records(n: number): string {
-  return `${n} change record${n === 1 ? '' : 's'}`;
+  return counted(n, 'change record');
 }
 
 function describe(removed: PruneResult): string {
   const span = removed.firstId === removed.lastId ? `change ${removed.firstId ?? ''}` : `changes ${removed.firstId ?? ''} to ${removed.lastId ?? ''}`;
-  return `${records(removed.records)} (${span}, ${removed.items} item${removed.items === 1 ? '' : 's'})`;
+  return `${records(removed.records)} (${span}, ${counted(removed.items, 'item')})`;
 }
 
 /** The prune's own record: its command line, then (as a shell comment, so it still retypes) what it removed. */
