@@ -1,5 +1,6 @@
 import { applyChange, mailboxLabels, settleSummary } from '../core/apply-change.js';
 import { decideChange } from '../core/change-decision.js';
+import { counted } from '../core/counted.js';
 import { describeSummary, type ChangeSummary } from '../core/change-summary.js';
 import { ExitCode, ServiceError, UsageError } from '../core/errors.js';
 import { PROTOCOLS } from '../core/protocols.js';
@@ -26,7 +27,6 @@ export interface PlannedChange {
 }
 
 export interface ChangeOptions extends ReportOptions {
-  yes?: boolean;
   atomic?: boolean;
 }
 
@@ -35,8 +35,8 @@ async function confirm(context: CommandContext, plan: PlanReport): Promise<Answe
   const count = plan.counts.change;
   const sample = plan.sample.map((item) => `  ${printable(item.Name)} <${printable(item.PrimarySmtpAddress)}>: ${describeChanges(item)}`);
   const more = count > SAMPLE ? [`  ... and ${count - SAMPLE} more`] : [];
-  context.stderr.write(`${[`About to change ${count} mailboxes:`, ...sample, ...more].join('\n')}\n`);
-  return askYesNo(`Change these ${count} mailboxes?`, context);
+  context.stderr.write(`${[`About to change ${counted(count, 'mailbox', 'mailboxes')}:`, ...sample, ...more].join('\n')}\n`);
+  return askYesNo(count === 1 ? 'Change this mailbox?' : `Change these ${count} mailboxes?`, context);
 }
 
 /** Decides (src/core/change-decision.ts), confirms, applies and reports a planned change; returns the exit code. */
@@ -58,6 +58,7 @@ export async function runChange(
     failed: messages.errors,
     whatIf: options.whatIf === true,
     yes: options.yes === true,
+    confirm: options.confirm === true,
     atomic: options.atomic === true,
     canAsk: context.stdin.isTTY === true && context.stderr.isTTY === true,
   });

@@ -3,8 +3,9 @@
  *   Set-CASMailbox            → set-casmailbox        (command names are case-insensitive)
  *   -Identity x, -identity x  → --identity x          (PowerShell parameters, any case)
  *   -ResultSize:10            → --result-size=10      (so -<Protocol>Enabled:$false → --<protocol>-enabled=$false)
- *   -Confirm:$false           → --yes                 (-Confirm / -Confirm:$true are the default)
- *   -WhatIf                   → --what-if
+ *   -Confirm:$false           → --yes
+ *   -Confirm, -Confirm:$true  → --confirm             (ask, even where casctl would not)
+ *   -WhatIf, -WhatIf:$true    → --what-if             (-WhatIf:$false: not a what-if, dropped)
  * Only words that name a known option are rewritten; everything after `--` is left alone.
  */
 export interface ArgvVocabulary {
@@ -14,6 +15,8 @@ export interface ArgvVocabulary {
 }
 
 const squash = (name: string): string => name.replace(/-/g, '').toLowerCase();
+
+const SWITCH_VALUES = new Map([['$true', true], ['true', true], ['1', true], ['$false', false], ['false', false], ['0', false]]);
 
 export function normaliseArgv(argv: readonly string[], vocabulary: ArgvVocabulary): string[] {
   const commands = new Map(vocabulary.commands.map((c) => [c.toLowerCase(), c]));
@@ -44,12 +47,10 @@ function rewriteParameter(arg: string, options: Map<string, string>): string[] {
   const match = /^-([A-Za-z][A-Za-z0-9]+)(?::(.*))?$/s.exec(arg);
   if (match === null) return [arg];
   const [, name = '', value] = match;
-  if (squash(name) === 'confirm') {
-    if (value === undefined) return [];
-    const answer = value.trim().toLowerCase();
-    if (answer === '$false' || answer === 'false' || answer === '0') return ['--yes'];
-    if (answer === '$true' || answer === 'true' || answer === '1') return [];
-  }
+  // PowerShell's switches take `:$true`/`:$false`; commander's flags take no value.
+  const switchValue = value === undefined ? true : SWITCH_VALUES.get(value.trim().toLowerCase());
+  if (squash(name) === 'confirm' && switchValue !== undefined) return [switchValue ? '--confirm' : '--yes'];
+  if (squash(name) === 'whatif' && switchValue !== undefined) return switchValue ? ['--what-if'] : [];
   const option = options.get(squash(name));
   if (option === undefined) return [arg];
   return value === undefined ? [`--${option}`] : [`--${option}=${value}`];

@@ -6,6 +6,7 @@ import { printable } from '../core/printable.js';
 import type { Messages } from '../output/messages.js';
 import { displayValue } from '../output/values.js';
 import { CHANGE_FORMATS, type ChangeFormat } from './change-report.js';
+import { refuseContradictoryConfirm } from './confirm-options.js';
 
 /** How many changes the confirmation prompt shows. */
 export const SAMPLE = 10;
@@ -25,6 +26,9 @@ export function describeChanges(item: PlanItem): string {
 export interface ReportOptions {
   output: string;
   whatIf?: boolean;
+  /** Checked here too, before the plan: `--yes` and `--confirm` (-Confirm:$false and -Confirm) contradict. */
+  yes?: boolean;
+  confirm?: boolean;
 }
 
 /**
@@ -44,12 +48,13 @@ export class PlanReport {
   readonly items: PlanItem[] | undefined;
   private unchangedNamed = 0;
 
-  /** Checks the options first, so that a bad `--output` fails before a long plan, not after it. */
+  /** Checks the options first, so that a bad `--output` (or `--yes` with `--confirm`) fails before a long plan, not after it. */
   constructor(
     private readonly messages: Messages,
     options: ReportOptions,
   ) {
     this.format = parseOutputFormat(options.output, CHANGE_FORMATS, 'for a change');
+    refuseContradictoryConfirm(options);
     this.items = this.format !== 'table' || options.whatIf === true ? [] : undefined;
   }
 

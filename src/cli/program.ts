@@ -91,6 +91,7 @@ function settingOptions(command: Command): Command {
 function changeOptions(command: Command, outputHelp = 'table (the plan, with --what-if), json (a machine-readable result) or ndjson (one change item per line)'): Command {
   return command
     .option('-y, --yes', 'change several mailboxes without asking (-Confirm:$false)')
+    .option('--confirm', 'ask before changing, even one mailbox (-Confirm)')
     .option('--what-if', 'show what would change, change nothing (-WhatIf)')
     .option('--atomic', 'if any item fails (not found, ambiguous, refused), change nothing at all')
     .option('-o, --output <format>', outputHelp, 'table');
@@ -201,6 +202,7 @@ export function buildProgram(context: CommandContext): Cli {
     .description('remove change records older than a date or span, except those a service has not refreshed past (recorded; asks first)')
     .requiredOption('--before <when>', 'records older than a date (2026-11-01, ISO 8601) or a span back from now (30m, 12h, 90d)')
     .option('-y, --yes', 'remove without asking (-Confirm:$false)')
+    .option('--confirm', 'ask before removing (the default; -Confirm)')
     .option('--what-if', 'count what would be removed, remove nothing (-WhatIf)')
     .option('-o, --output <format>', 'table (messages only), json or ndjson (the result, one line)', 'table')
     .action(run(() => import('./commands/prune-changelog.js')));

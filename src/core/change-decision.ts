@@ -12,6 +12,8 @@ export interface ChangeDecisionInput {
   whatIf: boolean;
   /** `--yes` (`-Confirm:$false`): no question asked. */
   yes: boolean;
+  /** `--confirm` (`-Confirm`): ask even for one mailbox. */
+  confirm?: boolean;
   /** `--atomic`: all or nothing. */
   atomic: boolean;
   /** Stdin and stderr are a terminal, so a question can be answered. */
@@ -32,13 +34,14 @@ export function decideChange(input: ChangeDecisionInput): ChangeDecision {
     return { action: 'abort', reason: 'atomic', message: `Nothing was changed: --atomic, and ${counted(input.failed, 'item')} failed.` };
   }
   if (input.whatIf) return { action: 'what-if' };
-  if (input.toChange <= (input.confirmAbove ?? CONFIRM_ABOVE) || input.yes) return { action: 'apply' };
+  const ask = input.confirm === true ? input.toChange > 0 : input.toChange > (input.confirmAbove ?? CONFIRM_ABOVE) && !input.yes;
+  if (!ask) return { action: 'apply' };
   if (input.canAsk) return { action: 'confirm' };
   return {
     action: 'abort',
     reason: 'no-terminal',
     message:
-      `This would change ${input.toChange} mailboxes and there is no terminal to confirm on. ` +
+      `This would change ${counted(input.toChange, 'mailbox', 'mailboxes')} and there is no terminal to confirm on. ` +
       'Review it with --what-if, then confirm with --yes (-Confirm:$false); nothing was changed.',
   };
 }

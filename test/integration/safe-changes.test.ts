@@ -78,6 +78,28 @@ test('on a terminal, a bulk change shows a sample and asks; yes applies, no chan
   assert.equal((await cas(store, 'ebrunner@tailspintoys.com')).PopEnabled, false);
 });
 
+test('-Confirm asks even for one mailbox, -WhatIf:$false is no what-if, and --yes with --confirm is refused', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { BIN, ROOT } = await import('../helpers/cli.js');
+  const store = await sampleStore();
+  const asked = spawnSync('python3', [`${ROOT}/test/helpers/pty-answer.py`, 'Change this mailbox\\?', 'n\\r', process.execPath, BIN,
+    'Set-CASMailbox', 'rzaher', '-PopEnabled:$false', '-Confirm'], { env: { PATH: process.env.PATH, CASCTL_STORE: store }, encoding: 'utf8' });
+  assert.equal(asked.status, 0, asked.stdout);
+  assert.match(asked.stdout, /About to change 1 mailbox:/);
+  assert.equal((await cas(store, 'rzaher')).PopEnabled, true, 'answered no');
+  const noTerminal = await casctl(['set-casmailbox', 'rzaher', '--pop-enabled', 'false', '-Confirm:$true'], { store });
+  assert.equal(noTerminal.code, 2);
+  assert.match(noTerminal.stderr, /This would change 1 mailbox and there is no terminal to confirm on/);
+  const both = await casctl(['set-casmailbox', 'rzaher', '--pop-enabled', 'false', '--yes', '-Confirm'], { store });
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--yes \(-Confirm:\$false\) and --confirm \(-Confirm\) contradict each other/);
+  assert.equal((await casctl(['prune-changelog', '--before', '1d', '-Confirm:$false', '-Confirm'], { store })).code, 2);
+  assert.equal((await cas(store, 'rzaher')).PopEnabled, true);
+  const applied = await casctl(['set-casmailbox', 'rzaher', '--pop-enabled', 'false', '-WhatIf:$false'], { store });
+  assert.equal(applied.code, 0, applied.stderr);
+  assert.equal((await cas(store, 'rzaher')).PopEnabled, false, '-WhatIf:$false applies');
+});
+
 test('another admin changing some of the mailboxes between plan and write: the summaries of both runs add up', async () => {
   const { spawnSync } = await import('node:child_process');
   const { BIN, ROOT } = await import('../helpers/cli.js');

@@ -10,10 +10,12 @@ import type { CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';
 import { parseSince } from './get-changelog.js';
 import { counted } from '../../core/counted.js';
+import { refuseContradictoryConfirm } from '../confirm-options.js';
 
 interface PruneOptions extends GlobalOptions {
   before: string;
   yes?: boolean;
+  confirm?: boolean;
   whatIf?: boolean;
   output: string;
 }
@@ -26,6 +28,7 @@ interface PruneOptions extends GlobalOptions {
 export async function run(context: CommandContext, options: PruneOptions): Promise<number> {
   const before = parseSince(options.before, context.now(), '--before');
   const format = parseOutputFormat(options.output, PRUNE_FORMATS, 'for prune-changelog');
+  refuseContradictoryConfirm(options);
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
   return withStore(
     context,

@@ -15,8 +15,10 @@ const cases: [string[], string[]][] = [
   [['get-mailbox', '-OrganizationalUnit', 'North America\\Finance', '-ResultSize', 'Unlimited'],
     ['get-mailbox', '--organizational-unit', 'North America\\Finance', '--result-size', 'Unlimited']],
   [['set-casmailbox', 'x', '-Confirm:$false', '--pop-enabled', 'false'], ['set-casmailbox', 'x', '--yes', '--pop-enabled', 'false']],
-  [['set-casmailbox', 'x', '-Confirm', '-POPENABLED:0'], ['set-casmailbox', 'x', '--pop-enabled=0']],
-  [['set-casmailbox', 'x', '-Confirm:$true'], ['set-casmailbox', 'x']],
+  [['set-casmailbox', 'x', '-Confirm', '-POPENABLED:0'], ['set-casmailbox', 'x', '--confirm', '--pop-enabled=0']],
+  [['set-casmailbox', 'x', '-Confirm:$true'], ['set-casmailbox', 'x', '--confirm']],
+  [['set-casmailbox', 'x', '-WhatIf:$false', '-WhatIf:$true'], ['set-casmailbox', 'x', '--what-if']],
+  [['set-casmailbox', 'x', '-whatif'], ['set-casmailbox', 'x', '--what-if']],
   // Kebab-case, short options and values are left alone.
   [['get-casmailbox', '--identity', 'rand', '-o', 'json'], ['get-casmailbox', '--identity', 'rand', '-o', 'json']],
   [['get-casmailbox', '--filter', "Department -like 'Eng*'"], ['get-casmailbox', '--filter', "Department -like 'Eng*'"]],

@@ -24,6 +24,10 @@ test('a planned change is aborted, shown, confirmed or applied from its counts a
     ['--atomic without errors: as without it', { atomic: true }, { action: 'confirm' }],
     ['a threshold of 10: 5 mailboxes applied unasked', { confirmAbove: 10, canAsk: false }, { action: 'apply' }],
     ['a threshold of 4: 5 mailboxes asked', { confirmAbove: 4 }, { action: 'confirm' }],
+    ['--confirm, one mailbox: asked all the same', { toChange: 1, confirm: true }, { action: 'confirm' }],
+    ['--confirm, one mailbox, no terminal: refused, in the singular', { toChange: 1, confirm: true, canAsk: false },
+      { action: 'abort', reason: 'no-terminal', message: NO_TERMINAL.replace('change 5 mailboxes', 'change 1 mailbox') }],
+    ['--confirm with nothing to change: nothing to ask', { toChange: 0, confirm: true, canAsk: false }, { action: 'apply' }],
   ];
   for (const [name, input, expected] of cases) assert.deepEqual(decideChange({ ...base, ...input }), expected, name);
 });
