@@ -33,6 +33,11 @@ const WORD = /[\p{L}\p{M}\p{N}_]+/uy;
 const NUMBER = /\d+(?:\.\d+)?/y;
 const WORD_START = /[\p{L}_]/u;
 const DIGIT = /[0-9]/;
+/**
+ * A date typed without quotes (`2026-11-01`, `2026-11-01T08:00:00Z`, `11/1/2026`), as admins type
+ * them: read as the quoted text would be, so the property's type decides what it means.
+ */
+const UNQUOTED_DATE = /(?:\d{4}-\d{1,2}-\d{1,2}(?:T\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?|\d{1,2}\/\d{1,2}\/\d{4})(?![\p{L}\p{N}_.:/-])/uy;
 
 /**
  * Splits a filter into tokens, all of them up front: filters are short, and a complete token
@@ -75,7 +80,11 @@ function readToken(source: string, start: number): Token {
       if (source[start + 1] === '$') return readConstant(source, start, start + 2);
       break;
   }
-  if (DIGIT.test(char)) return readNumber(source, start, start);
+  if (DIGIT.test(char)) {
+    UNQUOTED_DATE.lastIndex = start;
+    if (UNQUOTED_DATE.test(source)) return { kind: 'string', value: source.slice(start, UNQUOTED_DATE.lastIndex), start, end: UNQUOTED_DATE.lastIndex };
+    return readNumber(source, start, start);
+  }
   if (WORD_START.test(char)) {
     WORD.lastIndex = start;
     WORD.test(source);

@@ -229,7 +229,7 @@ class Parser {
       case 'boolean':
         return `${property.name} compares with -eq or -ne and $true or $false, e.g. ${property.name} -eq $false.`;
       case 'date':
-        return `${property.name} takes a quoted date: '2026-01-31', '2026-01-31T10:00:00Z' or '1/31/2026 10:00 AM' (UTC).`;
+        return `${property.name} takes a date: 2026-01-31, 2026-01-31T10:00:00Z, 1/31/2026 or, quoted, '1/31/2026 10:00 AM' (UTC).`;
       case 'string':
         return `${property.name} takes quoted text, e.g. ${property.name} -eq 'Sales'.`;
     }

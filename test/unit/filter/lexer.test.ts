@@ -40,6 +40,9 @@ describe('tokenize', () => {
     ['x-eq 1', ['word(x)@0-1', '-eq@1-4', 'num(1)@5-6', 'eof@6-6']],
     ['  \t\u00a0', ['eof@4-4']],
     ['Départment', ['word(Départment)@0-10', 'eof@10-10']],
+    // Dates typed without quotes read as the quoted text would (the property's type decides).
+    ['2026-11-01 11/1/2026 2026-11-01T08:00:00Z', ['str(2026-11-01)@0-10', 'str(11/1/2026)@11-20', 'str(2026-11-01T08:00:00Z)@21-41', 'eof@41-41']],
+    ['2026', ['num(2026)@0-4', 'eof@4-4']],
   ];
   for (const [source, expected] of cases) {
     it(JSON.stringify(source), () => assert.deepEqual(tokenize(source).map(show), expected));

@@ -56,6 +56,8 @@ describe('parseFilter: valid filters', () => {
     ["WhenCreated -lt '1/31/2026 12:15:07 pm'", '(lt WhenCreated @2026-01-31T12:15:07.000Z)'],
     ["WhenChanged -eq '2/29/2024 23:59:59'", '(eq WhenChanged @2024-02-29T23:59:59.000Z)'],
     ["WhenChanged -eq ''", '(eq WhenChanged $null)'],
+    ['WhenChanged -gt 2026-11-01', '(gt WhenChanged @2026-11-01T00:00:00.000Z)'],
+    ['WhenChanged -gt 11/1/2026', '(gt WhenChanged @2026-11-01T00:00:00.000Z)'],
   ];
   for (const [filter, expected] of cases) {
     it(filter, () => assert.equal(shape(parseFilter(filter)), expected));
