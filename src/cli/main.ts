@@ -35,6 +35,10 @@ function report(error: unknown, context: CommandContext): number {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && code.startsWith('commander.')) {
     // commander has printed its own message; asking for help or the version is not an error.
+    if (code === 'commander.optionMissingArgument') {
+      // `-PopEnabled $false` as the last word, unquoted: the shell left the option without its value.
+      context.stderr.write("casctl: if you typed $false, $true or another $word there, your shell removed it: quote it ('$false').\n");
+    }
     return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(code) ? ExitCode.Ok : ExitCode.Usage;
   }
   context.stderr.write(`casctl: internal error (please report it): ${printableLines((error as Error).stack ?? String(error))}\n`);

@@ -176,8 +176,7 @@ class Parser {
   private parseValue(property: FilterProperty, operator: ComparisonOperator): { operator: ComparisonOperator; value: FilterValue } {
     const token = this.token;
     if (token.kind !== 'string' && token.kind !== 'number' && token.kind !== 'constant') {
-      const hint = token.kind === 'word' ? `Quote text values: '${token.text.replaceAll("'", "''")}'.` : this.typeHint(property);
-      throw this.unexpected(token, `a value after -${operator}`, hint);
+      throw this.unexpected(token, `a value after -${operator}`, this.missingValueHint(property, token));
     }
     this.advance();
     const value = this.literalFor(property, token);
@@ -198,7 +197,7 @@ class Parser {
     switch (property.type) {
       case 'boolean':
         if (token.kind === 'constant') return { type: 'boolean', value: token.value as boolean };
-        throw this.error(`${property.name} is $true or $false, not ${describe(token)}`, token, this.typeHint(property));
+        throw this.error(`${property.name} is $true or $false, not ${describe(token)}`, token, booleanSpelling(token) ?? this.typeHint(property));
       case 'date': {
         if (token.kind !== 'string') throw this.error(`${property.name} is a date, not ${describe(token)}`, token, this.typeHint(property));
         if (token.value.trim() === '') return { type: 'null' };
@@ -222,6 +221,22 @@ class Parser {
         return { type: 'string', value: text };
       }
     }
+  }
+
+  /**
+   * No value after an operator. Before `-and`, `-or`, `)` or the end, the likeliest cause is a
+   * shell that expanded an unquoted $false or $true to nothing; a bare word is text to quote, or
+   * for a boolean, `false` meant as $false.
+   */
+  private missingValueHint(property: FilterProperty, token: Token): string {
+    if (token.kind === 'word') {
+      return (property.type === 'boolean' ? booleanSpelling(token) : undefined) ?? `Quote text values: '${token.text.replaceAll("'", "''")}'.`;
+    }
+    const shellAteIt = token.kind === 'eof' || token.kind === ')' || token.kind === '}' || (token.kind === 'operator' && (token.name === 'and' || token.name === 'or'));
+    if (property.type === 'boolean' && shellAteIt) {
+      return `If you typed $false or $true, your shell removed it: quote the filter in single quotes, e.g. --filter '${property.name} -eq $false'.`;
+    }
+    return this.typeHint(property);
   }
 
   private typeHint(property: FilterProperty): string {
@@ -322,4 +337,13 @@ function canonicalDecimal(text: string): string {
   const decimals = (fraction ?? '').replace(/0+$/, '');
   const result = `${integer}${decimals ? `.${decimals}` : ''}`;
   return result === '0' ? result : `${sign}${result}`;
+}
+
+/** `false`, `'false'`, `0`: a boolean written another way, for which OPATH has $false (and $true). */
+function booleanSpelling(token: Token): string | undefined {
+  const text = token.kind === 'word' || token.kind === 'number' ? token.text : token.kind === 'string' ? token.value : undefined;
+  const word = text?.trim().toLowerCase();
+  if (word === 'false' || word === '0') return `Write $false (with the dollar sign, unquoted inside the filter), not ${describe(token)}.`;
+  if (word === 'true' || word === '1') return `Write $true (with the dollar sign, unquoted inside the filter), not ${describe(token)}.`;
+  return undefined;
 }

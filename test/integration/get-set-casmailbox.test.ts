@@ -110,6 +110,16 @@ for (const kind of STORE_KINDS) {
       const shellEaten = await casctl(['set-casmailbox', 'rzaher', '-PopEnabled:'], { store });
       assert.equal(shellEaten.code, 2);
       assert.match(shellEaten.stderr, /quotes/);
+      // -PopEnabled $false -ImapEnabled $false, unquoted: the shell leaves two options without values.
+      const bothEaten = await casctl(['Set-CASMailbox', 'rzaher', '-PopEnabled', '-ImapEnabled'], { store });
+      assert.equal(bothEaten.code, 2);
+      assert.match(bothEaten.stderr, /not '--imap-enabled' \(a Unix shell expands an unquoted \$false to nothing: write '\$false' in quotes/);
+      const trailing = await casctl(['set-casmailbox', 'rzaher', '-PopEnabled'], { store });
+      assert.equal(trailing.code, 2);
+      assert.match(trailing.stderr, /argument missing[\s\S]*your shell removed it: quote it \('\$false'\)/);
+      const filterEaten = await casctl(['get-casmailbox', '--filter', 'PopEnabled -eq '], { store });
+      assert.equal(filterEaten.code, 2);
+      assert.match(filterEaten.stderr, /your shell removed it: quote the filter in single quotes/);
       assert.equal((await cas(store, 'rzaher')).PopEnabled, true);
     });
 

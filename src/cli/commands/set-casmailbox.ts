@@ -28,7 +28,9 @@ function settingValue(option: string, text: string | undefined): boolean | undef
   if (text === undefined) return undefined;
   const value = parseBoolean(text);
   if (value !== null) return value;
-  const hint = text === '' ? ` (a Unix shell expands an unquoted $false to nothing: write '$false' in quotes, or false)` : '';
+  // `-PopEnabled $false -ImapEnabled $false` unquoted reaches us as `--pop-enabled --imap-enabled ...`.
+  const shellAteIt = text === '' || text.startsWith('-');
+  const hint = shellAteIt ? ` (a Unix shell expands an unquoted $false to nothing: write '$false' in quotes, or false)` : '';
   throw new UsageError(`--${option} takes ${BOOLEAN_SPELLINGS}, not '${text}'${hint}.`);
 }
 
