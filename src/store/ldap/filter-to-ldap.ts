@@ -156,30 +156,25 @@ function generalizedTime(iso: string): string {
   return iso.replace(/[-:T]/g, '');
 }
 
-/** AND that folds constants away, so widened nodes leave no `(objectClass=*)` clutter behind. */
-function and(children: Ldap[]): Ldap {
+/**
+ * AND or OR that folds constants away, so widened nodes leave no `(objectClass=*)` clutter behind:
+ * the absorbing constant (false for AND, true for OR) decides it, the neutral one drops out.
+ */
+function junction(kind: 'and' | 'or', children: Ldap[]): Ldap {
+  const [absorbing, neutral] = kind === 'and' ? [FALSE, TRUE] : [TRUE, FALSE];
   const kept: Ldap[] = [];
   for (const child of children) {
-    if (child.kind === 'false') return FALSE;
-    if (child.kind === 'true') continue;
-    if (child.kind === 'and') kept.push(...child.children);
+    if (child.kind === absorbing.kind) return absorbing;
+    if (child.kind === neutral.kind) continue;
+    if (child.kind === kind) kept.push(...(child as Extract<Ldap, { children: Ldap[] }>).children);
     else kept.push(child);
   }
-  if (kept.length === 0) return TRUE;
-  return kept.length === 1 ? (kept[0] as Ldap) : { kind: 'and', children: kept };
+  if (kept.length === 0) return neutral;
+  return kept.length === 1 ? (kept[0] as Ldap) : { kind, children: kept };
 }
 
-function or(children: Ldap[]): Ldap {
-  const kept: Ldap[] = [];
-  for (const child of children) {
-    if (child.kind === 'true') return TRUE;
-    if (child.kind === 'false') continue;
-    if (child.kind === 'or') kept.push(...child.children);
-    else kept.push(child);
-  }
-  if (kept.length === 0) return FALSE;
-  return kept.length === 1 ? (kept[0] as Ldap) : { kind: 'or', children: kept };
-}
+const and = (children: Ldap[]): Ldap => junction('and', children);
+const or = (children: Ldap[]): Ldap => junction('or', children);
 
 function not(child: Ldap): Ldap {
   if (child.kind === 'true') return FALSE;
