@@ -12,6 +12,8 @@ import { shortText } from './short-text.js';
 /** One rule of an audit policy (README "Audits"; schema/casctl-policy.schema.json). */
 export interface AuditRule {
   name: string;
+  /** Where the rule is in the policy (`policy.yml:7:5`), for messages about it. */
+  at?: string;
   organizationalUnit?: string;
   filter?: FilterAst;
   filterText?: string;
@@ -159,7 +161,7 @@ function validateRule(raw: unknown, at: (string | number)[], located: Located, o
   }
   const name = rule.name;
   if (typeof name !== 'string' || name.trim() === '') fail(located, [...at, 'name'], 'every rule needs a "name"');
-  const result: AuditRule = { name: name.trim() };
+  const result: AuditRule = { name: name.trim(), at: located.line(at) };
 
   if (rule.organizationalUnit !== undefined) {
     if (typeof rule.organizationalUnit !== 'string') fail(located, [...at, 'organizationalUnit'], '"organizationalUnit" must be a string');

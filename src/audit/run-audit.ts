@@ -10,6 +10,7 @@ import { openIdentitySource } from '../input/identity-file.js';
 import { identitiesFrom } from '../input/identity-source.js';
 import type { DirectoryStore, MailboxQuery } from '../store/directory-store.js';
 import type { AuditPolicy, AuditRule, IdentitySource } from './policy.js';
+import { contradictionError, ContradictionFinder } from './contradictions.js';
 import { shortText } from './short-text.js';
 
 /** The mailbox, as planning reads it (its CAS settings included), and why it breaks the rule. */
@@ -87,7 +88,9 @@ async function* named(source: IdentitySource, stdin: Readable): AsyncGenerator<N
 
 /**
  * Checks every rule against the store and changes nothing. Rules without identities push their
- * filter, and the negation of what they expect, down to the store, so only violators are read.
+ * filter, and the negation of what they expect, down to the store, so only violators are read;
+ * unless another rule expects a setting of theirs the other way: then every mailbox they cover is
+ * read, and rules that expect opposite values of one mailbox are a policy error (exit 2).
  */
 export async function runAudit(
   store: DirectoryStore,
@@ -96,8 +99,9 @@ export async function runAudit(
   report: (problem: SelectionProblem) => void,
   stale: (rule: AuditRule, problem: SelectionProblem) => void,
 ): Promise<RuleResult[]> {
+  const contradictions = new ContradictionFinder(policy.rules);
   const results: RuleResult[] = [];
-  for (const rule of policy.rules) {
+  for (const [index, rule] of policy.rules.entries()) {
     const ou = rule.organizationalUnit === undefined ? undefined : await resolveOrganizationalUnit(store, rule.organizationalUnit);
     const scope: MailboxQuery = { ...(ou === undefined ? {} : { organizationalUnit: ou }), ...(rule.filter === undefined ? {} : { filter: rule.filter }) };
     const inScope = (m: Mailbox): boolean => (ou === undefined || isWithin(m.OrganizationalUnit, ou)) && (rule.filter === undefined || mailboxMatches(rule.filter, m));
@@ -117,19 +121,24 @@ export async function runAudit(
     }
     let selected = 0;
     const violations: Violation[] = [];
-    const matched: Mailbox[] = [];
+    const matched: Violator[] = [];
+    /** A mailbox of the rule's selection, read in full. */
+    const covers = (mailbox: Violator): void => {
+      if (excepted.has(mailbox.Guid)) return;
+      selected++;
+      const violation = expectViolation(mailbox, rule);
+      if (violation !== null) violations.push(violation);
+      if (rule.max !== undefined) matched.push(mailbox);
+      contradictions.cover(index, mailbox);
+    };
     if (rule.identities !== undefined || rule.max !== undefined) {
       // Every covered mailbox is needed: a max rule lists them all when there are too many.
       const selection = rule.identities === undefined
         ? { ...scope, wildcards: true }
         : { ...scope, ...byIdentity(rule.identities, stdin) };
-      for await (const { mailbox } of selectMailboxes(store, selection, identityProblem)) {
-        if (excepted.has(mailbox.Guid)) continue;
-        selected++;
-        const violation = expectViolation(mailbox, rule);
-        if (violation !== null) violations.push(violation);
-        if (rule.max !== undefined) matched.push(mailbox);
-      }
+      for await (const { mailbox } of selectMailboxes(store, selection, identityProblem)) covers(mailbox);
+    } else if (contradictions.watches(rule)) {
+      for await (const page of store.findMailboxes(scope, PLAN_FIELDS)) for (const mailbox of page) covers(mailbox);
     } else {
       const exceptedInScope = [...excepted.values()].filter(inScope).length;
       selected = (await store.countMailboxes(scope)) - exceptedInScope;
@@ -152,5 +161,7 @@ export async function runAudit(
     }
     results.push({ rule, selected, violations, errors });
   }
+  const found = contradictions.contradictions();
+  if (found.length > 0) throw contradictionError(policy, found);
   return results;
 }

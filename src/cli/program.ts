@@ -97,6 +97,9 @@ function changeOptions(command: Command, outputHelp = 'table (the plan, with --w
     .option('-o, --output <format>', outputHelp, 'table');
 }
 
+/** set-casmailbox, undo and audit --fix: a change made effective at once, as refresh-service would. */
+const RESTART_OPTION = ['--restart', 'make the change effective now: flush the changed logins, end the sessions that lost access'] as const;
+
 export function buildProgram(context: CommandContext): Cli {
   let exitCode: number = ExitCode.Ok;
   const run =
@@ -150,7 +153,7 @@ export function buildProgram(context: CommandContext): Cli {
 
   settingOptions(changeOptions(selectionOptions(program.command('set-casmailbox'), 'set')))
     .description(`turn ${PROTOCOL_NAMES} on or off (Set-CASMailbox)`)
-    .option('--restart', 'make the change effective now: flush the changed logins, end the sessions that lost access')
+    .option(...RESTART_OPTION)
     .action(run(() => import('./commands/set-casmailbox.js')));
 
   program
@@ -180,6 +183,7 @@ export function buildProgram(context: CommandContext): Cli {
       .argument('<policy>', 'a YAML or JSON policy file (README "Audits")')
       .option('--fix', "turn the violations into a change through set-casmailbox's plan, confirmation and history")
       .option('--allow-outside-files', "let the policy's rules name files outside the policy's directory")
+      .option(RESTART_OPTION[0], `with --fix: ${RESTART_OPTION[1]}`)
       .option('--csv-raw', CSV_RAW_HELP),
     'table, json, csv or junit (with --fix: table, json or ndjson, the change)',
   ).action(run(() => import('./commands/audit.js')));
@@ -188,7 +192,8 @@ export function buildProgram(context: CommandContext): Cli {
     program
       .command('undo')
       .description('restore what a recorded change changed, where nothing has changed it since')
-      .argument('<change-id>', 'the Id get-changelog shows'),
+      .argument('<change-id>', 'the Id get-changelog shows')
+      .option(...RESTART_OPTION),
   ).action(run(() => import('./commands/undo.js')));
 
   outputOptions(program.command('get-changelog'))

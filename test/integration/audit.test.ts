@@ -180,6 +180,52 @@ for (const kind of STORE_KINDS) {
       assert.match(result.stderr, /cannot be fixed automatically/);
     });
 
+    const CONTRADICTING = `rules:
+  - name: Finance has no IMAP4
+    organizationalUnit: North America/Finance
+    expect: { ImapEnabled: false }
+  - name: Dmitri keeps IMAP4
+    identities: [ dmitri.volkov@tailspintoys.com ]
+    expect: { ImapEnabled: true }
+`;
+
+    test('rules that expect opposite values of one mailbox are a policy error: exit 2, both rules and a sample named, no report', async () => {
+      const store = await sampleStore(kind);
+      const path = policy(CONTRADICTING);
+      for (const format of ['table', 'json', 'csv', 'junit']) {
+        const result = await casctl(['audit', path, '-o', format], { store });
+        assert.equal(result.code, 2, `${format}: ${result.stderr}`);
+        assert.equal(result.stdout, '', `${format}: a policy error prints no report`);
+        assert.match(
+          result.stderr,
+          /policy\.yml: rules contradict each other[^\n]*\n {2}rule 'Finance has no IMAP4' \(\S*policy\.yml:2:5\) expects ImapEnabled False and rule 'Dmitri keeps IMAP4' \(\S*policy\.yml:5:5\) expects True of the same 1 mailbox, e\.g\. Dmitri Volkov <dmitri\.volkov@tailspintoys\.com>/,
+        );
+      }
+    });
+
+    test('--fix refuses a policy whose rules contradict each other: exit 2, nothing changed, nothing recorded', async () => {
+      const store = await sampleStore(kind);
+      const path = policy(CONTRADICTING);
+      const finance = async (): Promise<unknown> => json(await casctl(['get-casmailbox', '--organizational-unit', 'North America/Finance', '-o', 'json'], { store }));
+      const before = await finance();
+      const fix = await casctl(['audit', path, '--fix', '--yes', '-o', 'json'], { store });
+      assert.equal(fix.code, 2, fix.stderr);
+      assert.equal(fix.stdout, '');
+      assert.match(fix.stderr, /rules contradict each other/);
+      assert.deepEqual(await finance(), before);
+      assert.deepEqual(json(await casctl(['get-changelog', '-o', 'json'], { store })), [], 'nothing recorded');
+    });
+
+    test('an exception that lets the shared mailbox off one rule settles the contradiction; rules that overlap and agree never were one', async () => {
+      const store = await sampleStore(kind);
+      const excepted = await casctl(['audit', policy(`${CONTRADICTING.replace('expect: { ImapEnabled: false }', 'expect: { ImapEnabled: false }\n    except: [ dvolkov ]')}`), '-o', 'json'], { store });
+      assert.equal(excepted.code, 5, excepted.stderr);
+      assert.deepEqual(json<AuditJson>(excepted).Rules.map((r) => [r.Name, r.Result]), [['Finance has no IMAP4', 'Fail'], ['Dmitri keeps IMAP4', 'Pass']]);
+      const agreeing = await casctl(['audit', policy(CONTRADICTING.replace('expect: { ImapEnabled: true }', 'expect: { ImapEnabled: false }')), '-o', 'json'], { store });
+      assert.equal(agreeing.code, 5, agreeing.stderr);
+      assert.deepEqual(json<AuditJson>(agreeing).Rules.map((r) => [r.Name, r.Selected]), [['Finance has no IMAP4', 15], ['Dmitri keeps IMAP4', 1]]);
+    });
+
     test('get-casmailbox --expect-none: a one-line CI check', async () => {
       const store = await sampleStore(kind);
       const some = await casctl(['get-casmailbox', '--filter', 'PopEnabled -eq $false -and ImapEnabled -eq $false', '--expect-none', '-o', 'id'], { store });

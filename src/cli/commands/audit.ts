@@ -1,9 +1,9 @@
-import { ExitCode } from '../../core/errors.js';
+import { ExitCode, UsageError } from '../../core/errors.js';
 import { planFor, WriteCollector } from '../../core/plan.js';
 import { readPolicy } from '../../audit/policy.js';
 import { AUDIT_FORMATS, summarise, writeAuditReport } from '../../audit/report.js';
 import { runAudit, type RuleResult, type Violation } from '../../audit/run-audit.js';
-import type { CasSettingName, CasSettings, SettingWrite } from '../../store/directory-store.js';
+import type { CasSettings, SettingWrite } from '../../store/directory-store.js';
 import { printable } from '../../core/printable.js';
 import { parseOutputFormat } from '../../output/formats.js';
 import { Messages } from '../../output/messages.js';
@@ -11,11 +11,14 @@ import { runChange, type ChangeOptions } from '../change-flow.js';
 import { PlanReport } from '../plan-report.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
-import { withStore, type GlobalOptions } from '../open.js';
+import { withStore } from '../open.js';
+import { makeEffectiveOn, restartSetup, type RestartOptions } from '../restart-option.js';
+import { PROTOCOLS } from '../../core/protocols.js';
+import { servicesFor } from '../../services/services.js';
 import { ProblemCounter } from '../problems.js';
 import { counted } from '../../core/counted.js';
 
-interface AuditOptions extends GlobalOptions, ChangeOptions {
+interface AuditOptions extends RestartOptions, ChangeOptions {
   fix?: boolean;
   allowOutsideFiles?: boolean;
   csvRaw?: boolean;
@@ -23,27 +26,19 @@ interface AuditOptions extends GlobalOptions, ChangeOptions {
 
 /**
  * Turns fixable violations into one change: per mailbox, the settings every rule that covers it
- * expects. Two rules that expect opposite values of one mailbox are a conflict the admin must settle.
+ * expects. The rules agree: runAudit refuses a policy whose rules expect opposite values of one mailbox.
  */
 function fixPlan(results: readonly RuleResult[], messages: Messages, plan: PlanReport): SettingWrite[] {
   const wanted = new Map<string, { mailbox: Violation; settings: CasSettings }>();
-  const conflicted = new Set<string>();
   for (const r of results) {
     const unfixable = r.violations.filter((v) => Object.keys(v.fix).length === 0).length;
     if (unfixable > 0) messages.warning(`${counted(unfixable, 'violation')} of '${printable(r.rule.name)}' cannot be fixed automatically (which mailboxes to turn off is your call).`);
     for (const v of r.violations) {
+      if (Object.keys(v.fix).length === 0) continue;
       const entry = wanted.get(v.Guid) ?? { mailbox: v, settings: {} };
-      for (const [name, value] of Object.entries(v.fix) as [CasSettingName, boolean][]) {
-        if (entry.settings[name] !== undefined && entry.settings[name] !== value) {
-          conflicted.add(v.Guid);
-          messages.error(`Rules disagree about ${name} of ${printable(v.Name)} <${printable(v.PrimarySmtpAddress)}>; it is left as it is.`);
-        }
-        entry.settings[name] = value;
-      }
-      if (Object.keys(entry.settings).length > 0) wanted.set(v.Guid, entry);
+      wanted.set(v.Guid, { ...entry, settings: { ...entry.settings, ...v.fix } });
     }
   }
-  for (const guid of conflicted) wanted.delete(guid);
   // Planned from what the audit just read: the store re-checks every write inside its transaction, as for set-casmailbox.
   const writes = new WriteCollector();
   for (const { mailbox, settings } of wanted.values()) {
@@ -54,10 +49,12 @@ function fixPlan(results: readonly RuleResult[], messages: Messages, plan: PlanR
   return writes.list();
 }
 
-/** Checks a policy against the store: 0 clean, 5 violations, 2 bad policy, 3 store unavailable. `--fix` goes through set-casmailbox's path. */
+/** Checks a policy against the store: 0 clean, 5 violations, 2 bad policy (rules that contradict each other too), 3 store unavailable. `--fix` goes through set-casmailbox's path. */
 export async function run(context: CommandContext, options: AuditOptions, args: string[]): Promise<number> {
   const format = options.fix === true ? undefined : parseOutputFormat(options.output, AUDIT_FORMATS, 'for audit');
+  if (options.restart === true && options.fix !== true) throw new UsageError('--restart makes a fix effective: it goes with --fix (an audit alone changes nothing).');
   const policy = await readPolicy(args[0] ?? '', { allowOutsideFiles: options.allowOutsideFiles === true });
+  const setup = await restartSetup(context, options);
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
   return withStore(context, options, async (store) => {
     const problems = new ProblemCounter(messages);
@@ -75,7 +72,9 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
     }
     const plan = new PlanReport(messages, options);
     const writes = fixPlan(results, messages, plan);
-    const code = await runChange(context, store, messages, { plan, writes, ...problems.counts() }, options);
+    const services = servicesFor(PROTOCOLS.filter((p) => plan.properties.has(p.property)));
+    const effect = await makeEffectiveOn(context, store, messages, setup, services, options);
+    const code = await runChange(context, store, messages, { plan, writes, ...problems.counts(), ...effect }, options);
     // A fix cannot settle a rule that names mailboxes that do not exist: that stays a failure. A
     // --what-if fixed nothing, so every violation is still there.
     const unfixable = results.some((r) => r.errors.length > 0 || r.violations.some((v) => Object.keys(v.fix).length === 0));

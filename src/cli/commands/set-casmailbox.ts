@@ -10,19 +10,14 @@ import { PlanReport } from '../plan-report.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
 import { ProblemCounter } from '../problems.js';
-import { configFor, withStore, type GlobalOptions } from '../open.js';
+import { withStore } from '../open.js';
+import { makeEffectiveOn, restartSetup, type RestartOptions } from '../restart-option.js';
 import { PROTOCOLS } from '../../core/protocols.js';
-import { ServiceControl } from '../../services/service-control.js';
-import { runCommand } from '../../services/run-command.js';
-import { readServiceSetup } from '../../services/service-config.js';
 import { servicesFor } from '../../services/services.js';
-import { refreshProgress, reportRefresh } from '../refresh-report.js';
 import { namesMailboxes, selectionFromOptions, type SelectionOptions } from '../selection-options.js';
 import { settingOption, settingOptionKey, type SettingOptionValues } from '../setting-options.js';
 
-interface SetOptions extends GlobalOptions, SelectionOptions, ChangeOptions, SettingOptionValues {
-  restart?: boolean;
-}
+interface SetOptions extends RestartOptions, SelectionOptions, ChangeOptions, SettingOptionValues {}
 
 function settingValue(option: string, text: string | undefined): boolean | undefined {
   if (text === undefined) return undefined;
@@ -54,14 +49,12 @@ export async function run(context: CommandContext, options: SetOptions, args: st
   const selection = selectionFromOptions(context, options, args, false);
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
   const properties = Object.keys(wanted) as CasSettingName[];
-  // --restart: the services are checked before anything is planned, so a broken setup changes nothing.
-  const config = options.restart === true ? await configFor(context, options) : undefined;
-  const setup = config === undefined ? undefined : readServiceSetup(config.services, config.path);
+  const setup = await restartSetup(context, options);
   const services = servicesFor(PROTOCOLS.filter((p) => properties.includes(p.property)));
 
   return withStore(context, options, async (store) => {
-    const control = setup === undefined ? undefined : new ServiceControl(setup, store, context.now, runCommand);
-    if (control !== undefined && options.whatIf !== true) await control.ensureRunning(services);
+    // The services are checked before anything is planned: a long plan is not wasted on a stopped service.
+    const effect = await makeEffectiveOn(context, store, messages, setup, services, options);
     const problems = new ProblemCounter(messages);
     const progress = new Progress(context.stderr, 'Planning', undefined);
     const plan = new PlanReport(messages, options);
@@ -77,13 +70,7 @@ export async function run(context: CommandContext, options: SetOptions, args: st
       progress.tick(batch.length);
     }
     progress.stop();
-    const makeEffective =
-      control === undefined
-        ? undefined
-        : async (): Promise<void> => {
-            reportRefresh(messages, 'Made effective on', services, await control.refresh(services, refreshProgress(context.stderr)));
-          };
     const writes = properties.map((property) => ({ property, to: wanted[property] as boolean, guids }));
-    return runChange(context, store, messages, { plan, writes, ...problems.counts(), ...(makeEffective === undefined ? {} : { makeEffective }) }, options);
+    return runChange(context, store, messages, { plan, writes, ...problems.counts(), ...effect }, options);
   }, 'write');
 }

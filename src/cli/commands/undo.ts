@@ -6,9 +6,12 @@ import { runChange, type ChangeOptions } from '../change-flow.js';
 import { PlanReport } from '../plan-report.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
-import { withStore, type GlobalOptions } from '../open.js';
+import { withStore } from '../open.js';
+import { makeEffectiveOn, restartSetup, type RestartOptions } from '../restart-option.js';
+import { PROTOCOLS } from '../../core/protocols.js';
+import { servicesFor } from '../../services/services.js';
 
-type UndoOptions = GlobalOptions & ChangeOptions;
+type UndoOptions = RestartOptions & ChangeOptions;
 
 export function parseChangeId(text: string | undefined): number {
   if (text === undefined || !/^\d+$/.test(text.trim())) throw new UsageError(`A change id is a whole number, not '${text ?? ''}'.`);
@@ -23,6 +26,7 @@ export function parseChangeId(text: string | undefined): number {
 export async function run(context: CommandContext, options: UndoOptions, args: string[]): Promise<number> {
   const id = parseChangeId(args[0]);
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
+  const setup = await restartSetup(context, options);
   return withStore(context, options, async (store) => {
     const [record] = await store.getChangeRecords({ id });
     if (record === undefined) throw new UsageError(`There is no change ${id} in ${store.url}; 'casctl get-changelog' lists them.`);
@@ -75,7 +79,10 @@ export async function run(context: CommandContext, options: UndoOptions, args: s
       const by = [...new Set(undoneBy.values())].sort((a, b) => a - b).join(', ');
       messages.warning(`Change ${id} was already undone by change ${by}; there is nothing to undo.`);
     }
-    return runChange(context, store, messages, { plan, writes: writes.list(), notFound: 0, ambiguous: 0, undoOf: id }, options);
+    // Only the protocols the undo changes: restoring IMAP4 settings leaves POP3's services alone.
+    const services = servicesFor(PROTOCOLS.filter((p) => plan.properties.has(p.property)));
+    const effect = await makeEffectiveOn(context, store, messages, setup, services, options);
+    return runChange(context, store, messages, { plan, writes: writes.list(), notFound: 0, ambiguous: 0, undoOf: id, ...effect }, options);
   }, 'write');
 }
 

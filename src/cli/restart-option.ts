@@ -1,0 +1,47 @@
+import { ServiceControl } from '../services/service-control.js';
+import { runCommand } from '../services/run-command.js';
+import { readServiceSetup, type ServiceSetup } from '../services/service-config.js';
+import type { Service } from '../services/services.js';
+import type { DirectoryStore } from '../store/directory-store.js';
+import type { Messages } from '../output/messages.js';
+import type { PlannedChange } from './change-flow.js';
+import type { CommandContext } from './context.js';
+import { configFor, type GlobalOptions } from './open.js';
+import { refreshProgress, reportRefresh } from './refresh-report.js';
+
+/** `--restart` of a command that changes settings (set-casmailbox, undo, audit --fix). */
+export interface RestartOptions extends GlobalOptions {
+  restart?: boolean;
+  whatIf?: boolean;
+}
+
+/** With `--restart`, the services setup: read before the store opens, so a broken setup changes nothing. */
+export async function restartSetup(context: CommandContext, options: RestartOptions): Promise<ServiceSetup | undefined> {
+  if (options.restart !== true) return undefined;
+  const config = await configFor(context, options);
+  return readServiceSetup(config.services, config.path);
+}
+
+/**
+ * What makes an applied change effective on `services` (flush their changed logins, end the
+ * sessions that lost access), once every one of them has answered its status: a stopped service
+ * fails the command before anything is written. A --what-if writes nothing, so it checks nothing.
+ * Without a setup (no --restart) nothing: the change then says what to run.
+ */
+export async function makeEffectiveOn(
+  context: CommandContext,
+  store: DirectoryStore,
+  messages: Messages,
+  setup: ServiceSetup | undefined,
+  services: readonly Service[],
+  options: RestartOptions,
+): Promise<Pick<PlannedChange, 'makeEffective'>> {
+  if (setup === undefined) return {};
+  const control = new ServiceControl(setup, store, context.now, runCommand);
+  if (options.whatIf !== true) await control.ensureRunning(services);
+  return {
+    makeEffective: async () => {
+      reportRefresh(messages, 'Made effective on', services, await control.refresh(services, refreshProgress(context.stderr)));
+    },
+  };
+}
