@@ -36,7 +36,8 @@ function fixPlan(results: readonly RuleResult[], messages: Messages, plan: PlanR
     for (const v of r.violations) {
       if (Object.keys(v.fix).length === 0) continue;
       const entry = wanted.get(v.Guid) ?? { mailbox: v, settings: {} };
-      wanted.set(v.Guid, { ...entry, settings: { ...entry.settings, ...v.fix } });
+      Object.assign(entry.settings, v.fix);
+      wanted.set(v.Guid, entry);
     }
   }
   // Planned from what the audit just read: the store re-checks every write inside its transaction, as for set-casmailbox.
