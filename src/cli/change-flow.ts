@@ -30,13 +30,13 @@ export interface ChangeOptions extends ReportOptions {
   atomic?: boolean;
 }
 
-/** Shows the first changes on stderr and asks. */
+/** Shows the first changes where the question is asked, and asks. */
 async function confirm(context: CommandContext, plan: PlanReport): Promise<Answer> {
   const count = plan.counts.change;
   const sample = plan.sample.map((item) => `  ${printable(item.Name)} <${printable(item.PrimarySmtpAddress)}>: ${describeChanges(item)}`);
   const more = count > SAMPLE ? [`  ... and ${count - SAMPLE} more`] : [];
-  context.stderr.write(`${[`About to change ${counted(count, 'mailbox', 'mailboxes')}:`, ...sample, ...more].join('\n')}\n`);
-  return askYesNo(count === 1 ? 'Change this mailbox?' : `Change these ${count} mailboxes?`, context);
+  const details = `${[`About to change ${counted(count, 'mailbox', 'mailboxes')}:`, ...sample, ...more].join('\n')}\n`;
+  return askYesNo(count === 1 ? 'Change this mailbox?' : `Change these ${count} mailboxes?`, context.terminal, details);
 }
 
 /** Decides (src/core/change-decision.ts), confirms, applies and reports a planned change; returns the exit code. */
@@ -60,7 +60,7 @@ export async function runChange(
     yes: options.yes === true,
     confirm: options.confirm === true,
     atomic: options.atomic === true,
-    canAsk: context.stdin.isTTY === true && context.stderr.isTTY === true,
+    canAsk: context.terminal.available(),
   });
   if (decision.action === 'abort') {
     if (decision.reason === 'no-terminal') throw new UsageError(decision.message);

@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Actor } from '../core/actor.js';
+import type { Terminal } from '../output/prompt-terminal.js';
 
 /** Everything a command touches outside itself, passed in so tests can supply their own. */
 export interface CommandContext {
@@ -13,4 +14,6 @@ export interface CommandContext {
   argv: readonly string[];
   /** Who runs the command, for the change history. */
   actor: Actor;
+  /** Where a confirmation or a password is asked (stdin/stderr, else the controlling terminal). */
+  terminal: Terminal;
 }

@@ -1,5 +1,6 @@
 import { CasctlError, ExitCode } from '../core/errors.js';
 import { printableLines } from '../core/printable.js';
+import { promptTerminal } from '../output/prompt-terminal.js';
 import { currentActor } from './actor.js';
 import type { CommandContext } from './context.js';
 import { normaliseArgv } from './normalise-argv.js';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     now: () => new Date(),
     argv: process.argv.slice(2),
     actor: currentActor(process.env),
+    terminal: promptTerminal(process),
   };
   const cli = buildProgram(context);
   try {

@@ -1,44 +1,47 @@
 import { readFile } from 'node:fs/promises';
-import type { Readable, Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
+import type { Terminal } from '../output/prompt-terminal.js';
 
 /** Where a connectivity test's password comes from: never argv (it would show in `ps` and shell history). */
 export interface PasswordSource {
   /** --password-file: its first line; "-" reads standard input. */
   passwordFile?: string;
   env: NodeJS.ProcessEnv;
-  stdin: Readable & { isTTY?: boolean };
-  stderr: Writable & { isTTY?: boolean };
+  /** Read for `--password-file -`. */
+  stdin: Readable;
+  /** Where the prompt asks: stdin and stderr, else the controlling terminal when stdin is a pipe. */
+  terminal: Terminal;
   /** Who is asked at the prompt, e.g. "rand.zaher@tailspintoys.com". */
   user: string;
-  /** Replaces the interactive prompt (tests). */
-  prompt?: (message: string) => Promise<string>;
 }
 
 export const PASSWORD_VARIABLE = 'CASCTL_TEST_PASSWORD';
 
 /**
- * The password: --password-file, else CASCTL_TEST_PASSWORD, else a masked prompt on stderr when
- * stdin and stderr are terminals, else a UsageError saying how to give it. Never echoes it.
+ * The password: --password-file, else CASCTL_TEST_PASSWORD, else a prompt on the terminal that
+ * echoes nothing (not even a `*` per key, which would tell its length), else a UsageError saying how to give it.
  */
 export async function resolvePassword(source: PasswordSource): Promise<string> {
   if (source.passwordFile !== undefined) return firstLine(await readPasswordFile(source.passwordFile, source.stdin), source.passwordFile);
   const fromEnv = source.env[PASSWORD_VARIABLE];
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  const message = `Password for ${source.user}:`;
-  if (source.prompt !== undefined) return source.prompt(message);
-  if (source.stdin.isTTY !== true || source.stderr.isTTY !== true) {
+  const streams = source.terminal.open();
+  if (streams === null) {
     throw new UsageError(
       `No password for ${source.user}: give --password-file <path> (its first line; "-" reads stdin) or set ${PASSWORD_VARIABLE}; ` +
         'casctl asks for it only on a terminal, and never takes it on the command line.',
     );
   }
-  const { password } = await import('@inquirer/prompts');
   try {
-    return await password({ message, mask: '*' }, { input: source.stdin, output: source.stderr });
+    const { password } = await import('@inquirer/prompts');
+    // No mask: nothing per key. No toggle: Ctrl-T would otherwise show it in clear.
+    return await password({ message: `Password for ${source.user}:`, toggleMask: false }, { input: streams.input, output: streams.output });
   } catch (error) {
     if ((error as Error).name === 'ExitPromptError') throw new UsageError('No password was given; nothing was tested.');
     throw error;
+  } finally {
+    streams.close();
   }
 }
 

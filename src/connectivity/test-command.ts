@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { useColour } from '../output/colour.js';
+import type { Terminal } from '../output/prompt-terminal.js';
 import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat, render, type View } from '../output/formats.js';
 import type { OutputRecord } from '../output/values.js';
 import type { LoginOutcome, LoginTarget, MailProtocol } from './login-result.js';
@@ -20,12 +21,12 @@ export interface ConnectivityOptions {
   csvRaw?: boolean;
 }
 
-/** What a connectivity test reads and writes: the password prompt's terminal, the result's stream, the environment. */
+/** What a connectivity test reads and writes: stdin (`--password-file -`), the password prompt's terminal, the result's stream, the environment. */
 export interface ConnectivityStreams {
-  stdin: Readable & { isTTY?: boolean };
+  stdin: Readable;
   stdout: Writable & { isTTY?: boolean };
-  stderr: Writable & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
+  terminal: Terminal;
 }
 
 /** Test-ImapConnectivity / Test-PopConnectivity's result object. */
@@ -120,7 +121,7 @@ export async function runConnectivityTest(
     passwordFile: options.passwordFile,
     env: context.env,
     stdin: context.stdin,
-    stderr: context.stderr,
+    terminal: context.terminal,
     user: plan.user,
   });
   const outcome = await login({ host: plan.host, port: plan.port, tls: plan.tls, user: plan.user, password, timeoutMs: plan.timeoutMs });

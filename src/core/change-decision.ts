@@ -16,7 +16,7 @@ export interface ChangeDecisionInput {
   confirm?: boolean;
   /** `--atomic`: all or nothing. */
   atomic: boolean;
-  /** Stdin and stderr are a terminal, so a question can be answered. */
+  /** A terminal to ask on exists (stdin and stderr, else the controlling terminal), so a question can be answered. */
   canAsk: boolean;
   confirmAbove?: number;
 }

@@ -28,7 +28,10 @@ export interface CliOptions {
 /** Bind credentials of the LDAP stores sampleStore() made, by store URL. */
 const credentials = new Map<string, NodeJS.ProcessEnv>();
 
-/** Runs bin/casctl.js as a user would: a separate process, no TTY, its own environment. */
+/**
+ * Runs bin/casctl.js as a user would: a separate process, no TTY, its own environment. Its own
+ * session too (setsid), so it has no controlling terminal to ask on even when the tests run in one.
+ */
 export function casctl(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C.UTF-8', ...options.env };
   if (options.store !== undefined) {
@@ -40,6 +43,7 @@ export function casctl(args: readonly string[], options: CliOptions = {}): Promi
       env,
       cwd: options.cwd ?? ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
       ...(options.uid === undefined ? {} : { uid: options.uid }),
       ...(options.gid === undefined ? {} : { gid: options.gid }),
     });

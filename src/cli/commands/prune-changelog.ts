@@ -89,13 +89,13 @@ function recordOf(context: CommandContext, removed: PruneResult, before: Date): 
 
 /** Removed history cannot be restored: every prune that removes something asks, as a bulk change does. */
 async function confirm(context: CommandContext, plan: PruneResult): Promise<Answer> {
-  if (context.stdin.isTTY !== true || context.stderr.isTTY !== true) {
+  if (!context.terminal.available()) {
     throw new UsageError(
       `This would remove ${describe(plan)} and there is no terminal to confirm on. ` +
         'Review it with --what-if, then confirm with --yes (-Confirm:$false); nothing was removed.',
     );
   }
-  return askYesNo(`Remove ${describe(plan)} from the history? This cannot be undone.`, context);
+  return askYesNo(`Remove ${describe(plan)} from the history? This cannot be undone.`, context.terminal);
 }
 
 /** table: the messages say it all; json and ndjson: the result, one object on one line. */

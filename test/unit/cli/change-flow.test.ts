@@ -11,6 +11,7 @@ import { readServiceSetup } from '../../../src/services/service-config.js';
 import { ServiceControl } from '../../../src/services/service-control.js';
 import { resolveServices } from '../../../src/services/services.js';
 import type { DirectoryStore } from '../../../src/store/directory-store.js';
+import { NO_TERMINAL, typingTerminal } from '../../helpers/fake-terminal.js';
 import { memoryStore } from '../../helpers/memory-store.js';
 
 function capture(): Writable & { text: () => string } {
@@ -38,6 +39,7 @@ beforeEach(async () => {
     now: () => new Date('2026-03-01T10:00:00Z'),
     argv: ['set-casmailbox', '--filter', "Name -like '*'", '--imap-enabled', 'false'],
     actor: { osUser: 'casadmin', sudoUser: 'alice', host: 'admin1.example.org' },
+    terminal: NO_TERMINAL,
   };
 });
 
@@ -74,6 +76,21 @@ test('a bulk change with no terminal to confirm on is refused, and nothing is wr
     return true;
   });
   assert.deepEqual(await imapEnabled(), [true, true]);
+});
+
+test('a bulk change asks where the terminal is, the sample with the question, never on stdout; no changes nothing, yes applies', async () => {
+  for (const [keys, expected] of [['n\r', [true, true]], ['y\r', [false, false]]] as const) {
+    const terminal = typingTerminal(keys);
+    const messages = new Messages(context.stderr, false);
+    const planned = await imapOff(messages, 'table');
+    const code = await runChange({ ...context, terminal }, store, messages, { ...planned, notFound: 0, ambiguous: 0 }, { output: 'table' });
+    assert.equal(code, 0);
+    assert.match(terminal.shown(), /^About to change 2 mailboxes:\n {2}A <a@example\.org>: ImapEnabled True → False\n {2}B <b@example\.org>: ImapEnabled True → False\n/);
+    assert.match(terminal.shown(), /Change these 2 mailboxes\?/);
+    assert.equal(terminal.closed(), 1, 'the terminal is given back after the question');
+    assert.doesNotMatch(context.stdout.text(), /About to change|Change these/);
+    assert.deepEqual(await imapEnabled(), expected);
+  }
 });
 
 test('an applied change is recorded as the command context\'s actor and reported as JSON', async () => {

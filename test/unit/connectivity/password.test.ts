@@ -6,6 +6,8 @@ import { PassThrough } from 'node:stream';
 import { after, test } from 'node:test';
 import { UsageError } from '../../../src/core/errors.js';
 import { resolvePassword, type PasswordSource } from '../../../src/connectivity/password.js';
+import { promptTerminal } from '../../../src/output/prompt-terminal.js';
+import { NO_TERMINAL, typingTerminal } from '../../helpers/fake-terminal.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'casctl-password-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -17,7 +19,7 @@ function file(name: string, content: string | Buffer): string {
 }
 
 function source(overrides: Partial<PasswordSource> = {}): PasswordSource {
-  return { env: {}, stdin: new PassThrough(), stderr: new PassThrough(), user: 'rand.zaher@tailspintoys.com', ...overrides };
+  return { env: {}, stdin: new PassThrough(), terminal: NO_TERMINAL, user: 'rand.zaher@tailspintoys.com', ...overrides };
 }
 
 test('--password-file: the first line, without LF or CRLF, without a BOM', async () => {
@@ -53,12 +55,22 @@ test('an empty or missing password file is a usage error', async () => {
 
 test('CASCTL_TEST_PASSWORD when there is no file; an empty one counts as unset', async () => {
   assert.equal(await resolvePassword(source({ env: { CASCTL_TEST_PASSWORD: 'from-env' } })), 'from-env');
-  const asked: string[] = [];
-  const prompted = await resolvePassword(
-    source({ env: { CASCTL_TEST_PASSWORD: '' }, prompt: async (message) => (asked.push(message), 'typed') }),
-  );
+  const terminal = typingTerminal('typed\r');
+  const prompted = await resolvePassword(source({ env: { CASCTL_TEST_PASSWORD: '' }, terminal }));
   assert.equal(prompted, 'typed');
-  assert.deepEqual(asked, ['Password for rand.zaher@tailspintoys.com:']);
+  assert.match(terminal.shown(), /Password for rand\.zaher@tailspintoys\.com:/);
+});
+
+test('the prompt echoes nothing of what is typed, not even a * per key, and Ctrl-T does not reveal it', async () => {
+  const terminal = typingTerminal('S3cr3t-pw\x14\r');
+  assert.equal(await resolvePassword(source({ terminal })), 'S3cr3t-pw');
+  assert.ok(!terminal.shown().includes('S3cr3t'), terminal.shown());
+  assert.doesNotMatch(terminal.shown(), /\*/);
+  assert.equal(terminal.closed(), 1, 'the terminal is given back');
+});
+
+test('Ctrl-C at the password prompt: a usage error, nothing tested', async () => {
+  await assert.rejects(resolvePassword(source({ terminal: typingTerminal('\x03') })), /No password was given; nothing was tested\./);
 });
 
 test('no file, no variable, no terminal: a usage error that says how to give it', async () => {
@@ -68,7 +80,7 @@ test('no file, no variable, no terminal: a usage error that says how to give it'
     assert.match(error.message, /CASCTL_TEST_PASSWORD/);
     return true;
   });
-  // A terminal on stdin only (stderr redirected) is not enough to ask on.
+  // A terminal on stdin only (stderr redirected) is not enough to ask on without a controlling terminal.
   const stdin = Object.assign(new PassThrough(), { isTTY: true });
-  await assert.rejects(resolvePassword(source({ stdin })), UsageError);
+  await assert.rejects(resolvePassword(source({ stdin, terminal: promptTerminal({ stdin, stderr: new PassThrough() }, join(dir, 'no-tty')) })), UsageError);
 });
