@@ -1,5 +1,6 @@
 import { CasctlError, ExitCode } from '../core/errors.js';
-import { printableLines } from '../core/printable.js';
+import { useColour } from '../output/colour.js';
+import { failureLine } from '../output/messages.js';
 import { promptTerminal } from '../output/prompt-terminal.js';
 import { currentActor } from './actor.js';
 import type { CommandContext } from './context.js';
@@ -29,21 +30,22 @@ async function main(): Promise<void> {
 }
 
 function report(error: unknown, context: CommandContext): number {
+  const fail = (text: string): boolean => context.stderr.write(failureLine(text, useColour(context.stderr, context.env)));
   if (error instanceof CasctlError) {
     // Messages quote what was typed or stored; their own line breaks (candidates, a caret) stay.
-    context.stderr.write(`casctl: ${printableLines(error.message)}\n`);
+    fail(error.message);
     return error.exitCode;
   }
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && code.startsWith('commander.')) {
-    // commander has printed its own message; asking for help or the version is not an error.
+    // commander has printed its message in casctl's style (program.ts); asking for help or the version is not an error.
     if (code === 'commander.optionMissingArgument') {
       // `-PopEnabled $false` as the last word, unquoted: the shell left the option without its value.
-      context.stderr.write("casctl: if you typed $false, $true or another $word there, your shell removed it: quote it ('$false').\n");
+      fail("if you typed $false, $true or another $word there, your shell removed it: quote it ('$false').");
     }
     return ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(code) ? ExitCode.Ok : ExitCode.Usage;
   }
-  context.stderr.write(`casctl: internal error (please report it): ${printableLines((error as Error).stack ?? String(error))}\n`);
+  fail(`internal error (please report it): ${(error as Error).stack ?? String(error)}`);
   return ExitCode.Internal;
 }
 

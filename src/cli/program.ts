@@ -3,9 +3,12 @@ import { Command } from 'commander';
 import { ExitCode } from '../core/errors.js';
 import { printableLines } from '../core/printable.js';
 import { PROTOCOLS, type ProtocolService } from '../core/protocols.js';
+import { useColour } from '../output/colour.js';
+import { failureLine } from '../output/messages.js';
 import type { CommandContext } from './context.js';
 import type { ArgvVocabulary } from './normalise-argv.js';
 import { settingOption } from './setting-options.js';
+import { refuseConflictingRepeats } from './single-valued-options.js';
 
 /**
  * Every command and option, in one place. Actions import their module only when they run,
@@ -119,7 +122,12 @@ export function buildProgram(context: CommandContext): Cli {
     .showHelpAfterError('(run casctl <command> --help for usage)')
     .exitOverride()
     // commander's errors quote what was typed: no control character of it reaches the terminal.
-    .configureOutput({ writeOut: (s) => context.stdout.write(s), writeErr: (s) => context.stderr.write(printableLines(s)) });
+    .configureOutput({
+      writeOut: (s) => context.stdout.write(s),
+      writeErr: (s) => context.stderr.write(printableLines(s)),
+      // In casctl's style, not commander's `error: ...`; a suggestion on the same line.
+      outputError: (s) => context.stderr.write(failureLine(s.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' '), useColour(context.stderr, context.env))),
+    });
 
   program
     .command('init')
@@ -219,6 +227,8 @@ export function buildProgram(context: CommandContext): Cli {
   connectivityOptions(program.command('test-popconnectivity'), '110, or 995 with --tls')
     .description('log in to the POP3 server as a mailbox and report Success or Failure (Test-PopConnectivity)')
     .action(run(() => import('./commands/test-popconnectivity.js')));
+
+  refuseConflictingRepeats([program, ...program.commands]);
 
   const commands = program.commands.map((c) => c.name());
   const options = new Set<string>();

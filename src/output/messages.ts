@@ -30,7 +30,19 @@ export class Messages {
   }
 
   private paint(colour: 'yellow' | 'red', text: string): string {
-    // The colour decision is made once, for stderr; styleText would otherwise judge stdout.
-    return this.colour ? styleText(colour, text, { validateStream: false }) : text;
+    return paint(this.colour, colour, text);
   }
+}
+
+/**
+ * The line a failed run ends with, for casctl's errors and commander's usage errors alike:
+ * `casctl: …`, the prefix red when `colour` (a terminal, no NO_COLOR). Its own line breaks stay.
+ */
+export function failureLine(text: string, colour: boolean): string {
+  return `${paint(colour, 'red', 'casctl:')} ${printableLines(text)}\n`;
+}
+
+function paint(on: boolean, colour: 'yellow' | 'red', text: string): string {
+  // The colour decision is made once, for stderr; styleText would otherwise judge stdout.
+  return on ? styleText(colour, text, { validateStream: false }) : text;
 }
