@@ -87,6 +87,16 @@ test('undo and prune-changelog ask at the terminal too when stdin is not one', a
   assert.equal((JSON.parse(pruned.stdout) as { Records: number }).Records, 2);
 });
 
+test('audit --fix asks at the terminal when stdin is not one; y makes the audit clean', async () => {
+  const store = await sampleStore();
+  const policy = join(tempDir(), 'policy.yml');
+  writeFileSync(policy, 'rules:\n  - name: Finance has no POP3\n    organizationalUnit: North America/Finance\n    expect: { PopEnabled: false }\n');
+  assert.equal((await casctl(['audit', policy], { store })).code, 5);
+  const fix = await atTerminal(store, `$CASCTL audit ${policy} --fix < /dev/null`, 'Change these \\d+ mailboxes\\?', 'y\\r');
+  assert.equal(fix.code, 0, fix.shown);
+  assert.equal((await casctl(['audit', policy], { store })).code, 0, 'fixed');
+});
+
 test('no terminal at all (setsid) and stdin a pipe: refused as before, exit 2, nothing changed', async () => {
   const store = await sampleStore();
   const ids = await casctl(['get-mailbox', 'rzaher', 'ebrunner@tailspintoys.com', '-o', 'id'], { store });
