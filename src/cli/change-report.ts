@@ -1,7 +1,8 @@
 import type { Writable } from 'node:stream';
 import type { PlanItem } from '../core/plan.js';
 import { chooseProperties, render, type View } from '../output/formats.js';
-import { displayValue, type OutputRecord, type OutputValue } from '../output/values.js';
+import { settingChangeText } from '../output/setting-change.js';
+import type { OutputRecord, OutputValue } from '../output/values.js';
 
 /** What a change (set-casmailbox, undo, audit --fix) reports in: the plan table, a JSON result, or its items one per line. */
 export const CHANGE_FORMATS = ['table', 'json', 'ndjson'] as const;
@@ -37,7 +38,7 @@ function planRow(record: OutputRecord): OutputRecord | null {
   if (record.Status === 'unchanged') return null;
   // itemRecord made it: Changes is a ChangeJson list.
   const changes = record.Changes as readonly ChangeJson[];
-  const described = changes.map((c) => `${c.Property} ${displayValue(c.Before)} → ${displayValue(c.After)}`).join(', ');
+  const described = changes.map(settingChangeText).join(', ');
   return { Name: record.Name ?? null, PrimarySmtpAddress: record.PrimarySmtpAddress ?? null, Status: record.Status ?? null, Changes: described };
 }
 

@@ -2,6 +2,7 @@ import { statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { readAtMost } from '../input/bounded-read.js';
+import { parseTimeZone, type TimeZone } from '../output/time-zone.js';
 import { allDrivers, findDriver } from '../store/drivers.js';
 import type { DriverConfigSection } from '../store/store-driver.js';
 
@@ -12,6 +13,8 @@ export interface CasctlConfig {
   store?: string;
   /** The `services` section, validated by src/services/service-config.ts when a command needs it. */
   services?: unknown;
+  /** `timeZone`: where get-changelog's table, list and csv show times (json: always UTC). Absent: UTC. */
+  timeZone?: TimeZone;
   /** The store drivers' sections by name (`ldap`), each validated by its driver. Never printed: they may hold a password. */
   sections: Readonly<Record<string, unknown>>;
   /** ./casctl.db of the directory casctl runs in: the store when nothing names one. */
@@ -67,27 +70,39 @@ async function readConfig(path: string, named: boolean): Promise<Omit<CasctlConf
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError(`The configuration file '${path}' must hold a JSON object.`);
   }
-  const { store, services, ...rest } = parsed as Record<string, unknown>;
+  const { store, services, timeZone, ...rest } = parsed as Record<string, unknown>;
   const owners = Object.keys(rest).length === 0 ? new Map<string, DriverConfigSection<unknown>>() : await sectionOwners(rest, path);
   if (store !== undefined && typeof store !== 'string') {
     throw new ConfigError(`The configuration file '${path}': "store" must be a string (a store URL or path).`);
   }
+  const zone = timeZone === undefined ? undefined : configTimeZone(timeZone, path);
   const file = { path, directory: dirname(path) };
   // A relative store path in a config file means relative to that file, not to wherever casctl runs.
   return {
     path,
     ...(store === undefined ? {} : { store: await relativeTo(file.directory, store) }),
     ...(services === undefined ? {} : { services }),
+    ...(zone === undefined ? {} : { timeZone: zone }),
     sections: Object.fromEntries(Object.entries(rest).map(([name, value]) => [name, owners.get(name)?.parse(value, file)])),
   };
 }
 
-/** Every key besides "store" and "services" must name a store driver's section; the driver validates it. */
+function configTimeZone(value: unknown, path: string): TimeZone {
+  const zone = typeof value === 'string' ? parseTimeZone(value) : null;
+  if (zone === null) {
+    throw new ConfigError(
+      `The configuration file '${path}': "timeZone" must be "UTC", "local" (the machine's zone; TZ is respected) or an IANA zone name such as "Europe/Berlin", not ${JSON.stringify(value)}.`,
+    );
+  }
+  return zone;
+}
+
+/** Every key besides "store", "services" and "timeZone" must name a store driver's section; the driver validates it. */
 async function sectionOwners(rest: Record<string, unknown>, path: string): Promise<Map<string, DriverConfigSection<unknown>>> {
   const owners = new Map((await allDrivers()).flatMap((d) => (d.configSection === undefined ? [] : [[d.configSection.name, d.configSection] as const])));
   const extra = Object.keys(rest).filter((key) => !owners.has(key));
   if (extra.length > 0) {
-    const known = ['store', 'services', ...owners.keys()].map((k) => `"${k}"`).join(', ');
+    const known = ['store', 'services', 'timeZone', ...owners.keys()].map((k) => `"${k}"`).join(', ');
     throw new ConfigError(`The configuration file '${path}': unknown key${extra.length === 1 ? '' : 's'} ${extra.map((k) => `"${k}"`).join(', ')}; known: ${known}.`);
   }
   return owners;

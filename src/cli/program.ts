@@ -205,9 +205,13 @@ export function buildProgram(context: CommandContext): Cli {
   ).action(run(() => import('./commands/undo.js')));
 
   outputOptions(program.command('get-changelog'))
-    .description('list recorded changes: who, when, from where, and each mailbox before and after')
+    .description('list recorded changes: who, when, from where, and each mailbox before and after; with an id, one change in full')
+    .argument('[change-id]', 'show this change in full (the Id the listing shows); -o id then prints the Guids of its mailboxes')
+    .option('--id <change-id>', 'the change to show in full, instead of the argument')
     .option('--since <when>', 'only changes since a date (2026-11-01, ISO 8601) or a span back from now (30m, 12h, 7d)')
-    .option('--identity <identity>', 'only changes to this mailbox (repeatable)', collect)
+    .option('--identity <identity>', 'only changes to this mailbox, and only its items (repeatable)', collect)
+    .option('--local-time', 'table, list and csv show times in this machine\'s zone (TZ is respected) with the offset; json stays UTC')
+    .option('--utc', 'table, list and csv show times in UTC, whatever the config\'s "timeZone" says (the default)')
     .action(run(() => import('./commands/get-changelog.js')));
 
   program

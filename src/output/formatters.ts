@@ -6,13 +6,20 @@ import { TABLE_FORMATTER } from './table.js';
 import { csvValue, displayValue } from './values.js';
 import type { BufferedWriter } from './writer.js';
 
+/**
+ * One Format-List block: `Name : value` lines, names padded to the longest, then a blank line (and
+ * one before the first block). Values are printable text already; a line break of the caller's
+ * own (a list of changes) continues under the value.
+ */
+export function listBlock(fields: readonly (readonly [string, string])[], first: boolean): string {
+  const width = Math.max(...fields.map(([name]) => name.length));
+  const lines = fields.map(([name, text]) => `${name.padEnd(width)} : ${text.split('\n').join(`\n${' '.repeat(width + 3)}`)}`);
+  return `${first ? '\n' : ''}${lines.join('\n')}\n\n`;
+}
+
 /** Format-List: `Name : value` lines, a blank line between records. */
 async function list({ batches, columns }: FormatInput, writer: BufferedWriter): Promise<number> {
-  const width = Math.max(...columns.map((c) => c.length));
-  return writeEach(batches, writer, (record, index) => {
-    const lines = columns.map((c) => `${c.padEnd(width)} : ${printable(displayValue(record[c] ?? null))}`);
-    return `${index === 0 ? '\n' : ''}${lines.join('\n')}\n\n`;
-  });
+  return writeEach(batches, writer, (record, index) => listBlock(columns.map((c) => [c, printable(displayValue(record[c] ?? null))]), index === 0));
 }
 
 /** Export-Csv: a header row even when there are no records; formulas neutralised unless raw. */

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { casctl, ROOT, sampleStore, tempDir, type CliOptions } from '../helpers/cli.js';
@@ -19,11 +20,12 @@ function mask(text: string): string {
     .replace(/"Latency":\d+/g, '"Latency":<ms>');
 }
 
-async function golden(name: string, args: readonly string[], code: number, options: CliOptions, port?: string): Promise<void> {
+/** `replace`: text that differs per run or machine (a port, the user, the host), whole words, by what stands for it. */
+async function golden(name: string, args: readonly string[], code: number, options: CliOptions, replace: Readonly<Record<string, string>> = {}): Promise<void> {
   const result = await casctl(args, options);
   assert.equal(result.code, code, result.stderr);
-  const masked = mask(result.stdout);
-  const actual = port === undefined ? masked : masked.split(port).join('<port>');
+  let actual = mask(result.stdout);
+  for (const [text, mark] of Object.entries(replace)) actual = actual.replace(new RegExp(`\\b${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'g'), mark);
   const path = join(GOLDEN, name);
   if (process.env.CASCTL_UPDATE_GOLDEN === '1') writeFileSync(path, actual);
   assert.equal(actual, readFileSync(path, 'utf8'), `${args.join(' ')}: stdout differs from test/golden/${name}`);
@@ -54,6 +56,26 @@ test('change results: set-casmailbox --what-if and applied, -o json', async () =
   await golden('prune-changelog.json', ['prune-changelog', '--before', '2000-01-01', '--what-if', '-o', 'json'], 0, { store });
 });
 
+test('the change history: one change in full (table, list, csv, json), the listing in list and csv', async () => {
+  const store = await sampleStore();
+  const set = ['set-casmailbox', 'rzaher', 'ebrunner@tailspintoys.com', '--pop-enabled', 'false', '--imap-enabled', 'false', '--yes'];
+  assert.equal((await casctl(set, { store, env: { SUDO_USER: 'alice' } })).code, 0);
+  assert.equal((await casctl(['undo', '1', '--yes'], { store })).code, 0);
+  // Who ran casctl, and where: the machine's, not the golden file's.
+  const here = { [userInfo().username]: '<user>', [hostname()]: '<host>' };
+  for (const [file, args] of [
+    ['get-changelog-1.txt', ['get-changelog', '1']],
+    ['get-changelog-2.txt', ['get-changelog', '2']],
+    ['get-changelog-1-list.txt', ['get-changelog', '1', '-o', 'list']],
+    ['get-changelog-1.csv', ['get-changelog', '1', '-o', 'csv']],
+    ['get-changelog-1.json', ['get-changelog', '1', '-o', 'json']],
+    ['get-changelog-list.txt', ['get-changelog', '-o', 'list']],
+    ['get-changelog.csv', ['get-changelog', '-o', 'csv']],
+  ] as const) {
+    await golden(file, args, 0, { store }, here);
+  }
+});
+
 test('an audit: -o json, csv and junit; --fix --what-if -o json', async () => {
   const store = await sampleStore();
   const policy = 'fixtures/policies/sample-policy.yml';
@@ -69,5 +91,5 @@ test('a connectivity result: test-imapconnectivity -o json and csv', async () =>
   writeFileSync(file, 'secret\n');
   const args = ['test-imapconnectivity', 'rand.zaher@tailspintoys.com', '--port', port, '--password-file', file];
   // The port is masked too: it is new each run.
-  await golden('test-imapconnectivity.json', [...args, '-o', 'json'], 1, {}, port);
+  await golden('test-imapconnectivity.json', [...args, '-o', 'json'], 1, {}, { [port]: '<port>' });
 });

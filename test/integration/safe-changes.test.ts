@@ -174,7 +174,7 @@ for (const kind of STORE_KINDS) {
       const filtered = await casctl(['get-changelog', '--identity', 'hrim@tailspintoys.com', '-o', 'json'], { store });
       assert.deepEqual(json(filtered), []);
       const since = await casctl(['get-changelog', '--since', '1h', '-o', 'csv'], { store });
-      assert.match(since.stdout, /^Id,WhenChanged,User,SudoUser,Host,CommandLine,UndoOf,Mailboxes,Changes,State\r\n1,/);
+      assert.match(since.stdout, /^Id,WhenChanged,User,SudoUser,Host,CommandLine,UndoOf,Mailboxes,Guid,Name,PrimarySmtpAddress,Property,Before,After,State\r\n1,/);
       const future = await casctl(['get-changelog', '--since', '2999-01-01', '-o', 'json'], { store });
       assert.deepEqual(json(future), []);
     });

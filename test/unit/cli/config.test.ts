@@ -17,8 +17,31 @@ test('keys besides "store" and "services" are the store drivers\' sections; any 
   const { path } = configFile({ store: 'x.db', sqlite: {}, LDAP: {} });
   await assert.rejects(
     loadConfig({ configOption: path, env: {}, cwd: '/' }),
-    (e: unknown) => e instanceof ConfigError && e.message === `The configuration file '${path}': unknown keys "sqlite", "LDAP"; known: "store", "services", "ldap".`,
+    (e: unknown) => e instanceof ConfigError && e.message === `The configuration file '${path}': unknown keys "sqlite", "LDAP"; known: "store", "services", "timeZone", "ldap".`,
   );
+});
+
+test('"timeZone": UTC, local or an IANA zone name; anything else (another type, a typo, an unknown zone) is refused', async () => {
+  const zones: [unknown, unknown][] = [
+    ['UTC', { kind: 'utc' }],
+    ['local', { kind: 'zone', name: undefined }],
+    ['Europe/Berlin', { kind: 'zone', name: 'Europe/Berlin' }],
+  ];
+  for (const [timeZone, expected] of zones) {
+    const { path } = configFile({ timeZone });
+    assert.deepEqual((await loadConfig({ configOption: path, env: {}, cwd: '/' })).timeZone, expected);
+  }
+  assert.equal((await loadConfig({ configOption: configFile({}).path, env: {}, cwd: '/' })).timeZone, undefined, 'absent: UTC, by the command');
+  for (const bad of ['Mars/Olympus', 'localtime', '', 1, true, null, ['local']]) {
+    const { path } = configFile({ timeZone: bad });
+    await assert.rejects(
+      loadConfig({ configOption: path, env: {}, cwd: '/' }),
+      (e: unknown) => e instanceof ConfigError && e.message === `The configuration file '${path}': "timeZone" must be "UTC", "local" (the machine's zone; TZ is respected) or an IANA zone name such as "Europe/Berlin", not ${JSON.stringify(bad)}.`,
+      String(bad),
+    );
+  }
+  const { path } = configFile({ TimeZone: 'local' });
+  await assert.rejects(loadConfig({ configOption: path, env: {}, cwd: '/' }), /unknown key "TimeZone"; known: "store", "services", "timeZone", "ldap"\./);
 });
 
 test('the store the file names is resolved by its driver: a relative SQLite path against the file, an LDAP or unknown URL as written', async () => {
