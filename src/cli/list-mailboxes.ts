@@ -5,6 +5,7 @@ import { fieldsFor, mailboxOutputRecords } from '../output/mailbox-output.js';
 import { Messages } from '../output/messages.js';
 import type { OutputRecord } from '../output/values.js';
 import { useColour } from '../output/colour.js';
+import { terminalOf } from '../output/terminal.js';
 import type { CommandContext } from './context.js';
 import { withStore, type GlobalOptions } from './open.js';
 import { ProblemCounter } from './problems.js';
@@ -52,6 +53,7 @@ export async function listMailboxes(context: CommandContext, options: ListOption
       properties,
       colour: useColour(context.stdout, context.env),
       csvRaw: options.csvRaw,
+      terminal: terminalOf(context.stdout, context.env, (text) => messages.warning(text)),
     });
     if (truncated) {
       messages.warning(`Only the first ${resultSize} items are shown; more match. Use --result-size Unlimited to see them all.`);

@@ -3,6 +3,7 @@ import { UsageError } from '../core/errors.js';
 import { fold } from '../core/mailbox.js';
 import type { Batches, Formatter, Shape } from './formatter.js';
 import { FORMATTERS, type OutputFormat } from './formatters.js';
+import type { Terminal } from './terminal.js';
 import type { OutputRecord } from './values.js';
 import { BufferedWriter } from './writer.js';
 
@@ -44,6 +45,8 @@ export interface RenderOptions<F extends string = OutputFormat> {
   shape?: Shape;
   /** What table and list show of a record, when it is not the record itself; null leaves it out. */
   shown?: (record: OutputRecord) => OutputRecord | null;
+  /** The terminal stdout is (terminalOf): a table is fitted to it. Without one, a table writes every value whole. */
+  terminal?: Terminal;
 }
 
 /** Resolves `--property` names against the view; `*` means every property. */
@@ -93,7 +96,7 @@ export async function renderWith<F extends string>(
   const batches = formatter.display && options.shown !== undefined ? shownBatches(given, options.shown) : given;
   const writer = new BufferedWriter(out);
   const count = await formatter.write(
-    { batches, columns: options.properties, shape: options.shape ?? { kind: 'list' }, id: options.view.id, colour: options.colour, csvRaw: options.csvRaw === true },
+    { batches, columns: options.properties, shape: options.shape ?? { kind: 'list' }, id: options.view.id, colour: options.colour, csvRaw: options.csvRaw === true, terminal: options.terminal },
     writer,
   );
   await writer.flush();

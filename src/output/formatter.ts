@@ -1,3 +1,4 @@
+import type { Terminal } from './terminal.js';
 import type { OutputRecord } from './values.js';
 import type { BufferedWriter } from './writer.js';
 
@@ -25,6 +26,8 @@ export interface FormatInput {
   colour: boolean;
   /** csv: would-be formulas as they are (`--csv-raw`). */
   csvRaw: boolean;
+  /** table: the terminal stdout is, to fit lines to; undefined writes every value whole (a file, a pipe). */
+  terminal?: Terminal;
 }
 
 export interface Formatter {

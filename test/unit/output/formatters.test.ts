@@ -71,10 +71,18 @@ describe('a listing (shape list)', () => {
     assert.equal(list, '\nName    : Jürgen 👩‍💻 Ærin\nEnabled : True\nTags    : {a, b}\n\n');
   });
 
-  test('table cuts a huge value at the column cap; json keeps every character', async () => {
+  test('a huge value: the table writes it whole off a terminal without widening the other rows past the cap, cuts it on one; json keeps every character', async () => {
     const huge = { Name: 'x'.repeat(5000), Enabled: true, Tags: [] };
-    const table = (await rendered([huge], { format: 'table' })).text;
-    assert.ok(table.split('\n').every((line) => line.length <= 200 + 1 + 'Enabled'.length), 'no line wider than the cap and the other column');
+    const table = (await rendered([huge, UNICODE], { format: 'table' })).text;
+    const lines = table.trimEnd().split('\n');
+    assert.equal(lines.length, 4, 'header, rule, two rows');
+    assert.equal(lines[2], `${huge.Name} True`, 'the huge value whole, then its other column');
+    for (const line of [lines[0], lines[1], lines[3]]) assert.ok((line ?? '').length <= 200 + 1 + 'Enabled'.length, 'no other line wider than the cap and the other column');
+    const notices: string[] = [];
+    const fitted = (await rendered([huge], { format: 'table', terminal: { width: 80, notice: (text) => notices.push(text) } })).text;
+    assert.ok(fitted.split('\n').every((line) => line.length <= 80), fitted);
+    assert.match(fitted, /^x+… True$/m);
+    assert.equal(notices.length, 1);
     assert.ok((await rendered([huge], { format: 'json' })).text.includes(huge.Name));
   });
 
