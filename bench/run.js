@@ -33,9 +33,10 @@ const config = {
   importRuns: int('BENCH_IMPORT_RUNS', int('BENCH_RUNS', 3)),
   smallRuns: int('BENCH_SMALL_RUNS', 5),
   passwordRows: int('BENCH_PASSWORD_ROWS', 20_000),
+  tableMailboxes: int('BENCH_TABLE_MAILBOXES', 50_000),
   /** Wall-clock budget of the whole run; extra runs of the heavy operations are dropped to fit it. */
   budgetSeconds: int('BENCH_BUDGET', 540),
-  only: (process.env.BENCH_ONLY ?? 'cold,import,passwords,set,undo,audit,refresh').split(',').map((s) => s.trim()).filter(Boolean),
+  only: (process.env.BENCH_ONLY ?? 'cold,import,passwords,set,undo,audit,table,refresh').split(',').map((s) => s.trim()).filter(Boolean),
   keep: process.env.BENCH_KEEP === '1',
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
 };
@@ -498,6 +499,26 @@ if (config.only.includes('audit')) {
       return memory;
     });
   }
+}
+
+// Table against csv: the same listing, the same store, -o table vs -o csv (issue 15) ------------------
+if (config.only.includes('table')) {
+  const rows = config.tableMailboxes;
+  const data = rows === config.mailboxes ? big : generate(dir, rows);
+  const store = join(dir, `table-${rows}.db`);
+  freshStore(store);
+  execFileSync(NODE, [join(BENCH, 'reference', 'import.js'), store, data.csvPath], { cwd: dir, env, stdio: 'ignore' });
+  log(`get-casmailbox -o table vs -o csv over ${rows} mailboxes, up to ${config.runs} runs each`);
+  // stdout is /dev/null, not a terminal: the table is the whole one, every row measured before the first is written.
+  await compare({
+    id: 'table',
+    label: `get-casmailbox -o table (${rows.toLocaleString('en-US')} mailboxes)`,
+    runs: config.runs,
+    referenceLabel: 'get-casmailbox -o csv, same store',
+    target: { limit: 2, against: '-o csv' },
+    casctl: { args: [CASCTL, 'get-casmailbox', '-o', 'table', '--store', store] },
+    reference: { args: [CASCTL, 'get-casmailbox', '-o', 'csv', '--store', store] },
+  });
 }
 
 // Extra runs, then the report ----------------------------------------------------------------------

@@ -119,8 +119,7 @@ async function fittedTable({ batches, columns, colour }: FormatInput, terminal: 
 
 /** Format-Table's look: a header, a dashed rule as long as each header, aligned columns, no box. No records, no output: not even the header. */
 async function table(input: FormatInput, writer: BufferedWriter): Promise<number> {
-  const { default: stringWidth } = await import('string-width');
-  const text = new TextWidth(stringWidth);
+  const text = new TextWidth();
   return input.terminal === undefined ? wholeTable(input, writer, text) : fittedTable(input, input.terminal, writer, text);
 }
 

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import stringWidth from 'string-width';
 import { Columns, fitWidths } from '../../../src/output/table-layout.js';
 import { TextWidth } from '../../../src/output/text-width.js';
 
-const text = new TextWidth(stringWidth);
+const text = new TextWidth();
 const lineWidth = (widths: readonly number[]): number => widths.reduce((a, b) => a + b, 0) + widths.length - 1;
 
 test('fitWidths: columns that fit stay as they are', () => {
