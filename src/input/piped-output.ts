@@ -8,15 +8,16 @@ export const CSV_IDENTITY_COLUMNS = ['Guid', 'PrimarySmtpAddress', 'Distinguishe
 
 /**
  * What casctl output the first lines of an identity source are, when they are not one identity
- * per line: a table (a header of property names over a dashed rule), a list (`Name : value`) or
- * CSV (a header of property names, `-o csv`). `lines` are the trimmed lines the identity reader
- * gives (blank and `#` lines skipped); two are enough. Headers must be casctl's property names,
+ * per line: a table (column names over a dashed rule), a list (`Name : value`) or CSV (a header
+ * of property names, `-o csv`). `lines` are the trimmed lines the identity reader gives (blank and
+ * `#` lines skipped); two are enough. List and CSV headers must be casctl's property names,
  * exactly, so an identity file whose first line is a DN (commas) or a name is never taken for one.
  */
 export function pipedOutput(lines: readonly string[]): { kind: 'table' | 'list' } | { kind: 'csv'; header: string[] } | undefined {
   const [first = '', second = ''] = lines;
   const words = first.split(/\s+/);
-  if (/^-+(?: +-+)*$/.test(second) && second.split(/ +/).length === words.length && words.every((w) => PROPERTY_NAMES.has(w))) return { kind: 'table' };
+  // Any casctl table (get-changelog's too): column names over a rule of as many dashed groups.
+  if (/^-+(?: +-+)*$/.test(second) && second.split(/ +/).length === words.length && words.every((w) => /^[A-Z][A-Za-z0-9]*$/.test(w))) return { kind: 'table' };
   const listed = /^([A-Za-z0-9]+) +: /.exec(first);
   if (listed !== null && PROPERTY_NAMES.has(listed[1] as string)) return { kind: 'list' };
   const header = csvFields(first);

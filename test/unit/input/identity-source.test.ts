@@ -75,7 +75,8 @@ describe('identitiesFrom: casctl output piped in', () => {
 describe('pipedOutput', () => {
   test('tells a table by a header of property names over a rule of as many dashes groups', () => {
     assert.deepEqual(pipedOutput(['Name PrimarySmtpAddress', '---- ------------------']), { kind: 'table' });
-    assert.equal(pipedOutput(['Rand Zaher', '---- -----']), undefined, 'not property names');
+    assert.deepEqual(pipedOutput(['ChangeId When Who', '-------- ---- ---']), { kind: 'table' }, "get-changelog's table too");
+    assert.equal(pipedOutput(['rand zaher', '---- -----']), undefined, 'not column names');
     assert.equal(pipedOutput(['Name PrimarySmtpAddress', '----']), undefined, 'not one rule per column');
   });
 
