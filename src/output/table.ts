@@ -4,7 +4,7 @@ import type { FormatInput, Formatter } from './formatter.js';
 import { RowSpool } from './row-spool.js';
 import { Columns, fitWidths } from './table-layout.js';
 import type { Terminal } from './terminal.js';
-import { TextWidth } from './text-width.js';
+import { isPrintableAscii, TextWidth } from './text-width.js';
 import { displayValue, type OutputRecord } from './values.js';
 import type { BufferedWriter } from './writer.js';
 
@@ -16,7 +16,12 @@ const FIRST_ROWS = 250;
  */
 const ALIGNED_WIDTH = 200;
 
-const cellsOf = (record: OutputRecord, columns: readonly string[]): string[] => columns.map((c) => printable(displayValue(record[c] ?? null)));
+/** A cell's text: control characters escaped, skipped for plain ASCII (most cells; a million rows notice). */
+function cell(value: string): string {
+  return isPrintableAscii(value) ? value : printable(value);
+}
+
+const cellsOf = (record: OutputRecord, columns: readonly string[]): string[] => columns.map((c) => cell(displayValue(record[c] ?? null)));
 
 /** The header and its dashed rule, as long as each (possibly cut) column name. */
 function header(columns: Columns, names: readonly string[], text: TextWidth, colour: boolean): string {

@@ -1,5 +1,8 @@
 /** Printable ASCII: one column per character, the case of nearly every cell of a directory listing. */
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/** True for text with nothing to escape or measure: printable ASCII only. */
+export const isPrintableAscii = (text: string): boolean => PRINTABLE_ASCII.test(text);
 /** Code points that take no column of their own: marks, joiners, variation selectors, format characters. */
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}\p{Cc}\p{Default_Ignorable_Code_Point}\p{Emoji_Modifier}]$/u;
 const PICTOGRAPHIC = /^\p{Extended_Pictographic}$/u;
