@@ -12,7 +12,8 @@ import Database from 'better-sqlite3';
 import { authenticate, type AuthRequest } from '../helpers/auth-client.js';
 import { casctl, tempDir, type CliResult } from '../helpers/cli.js';
 import { DOVECOT_VERSIONS, dovecotSkipReason, startDovecot, type Dovecot } from '../helpers/dovecot.js';
-import { openImapSession, openPop3Session, type MailSession } from '../helpers/mail-login.js';
+import { loginsTo, type DovecotLogins } from '../helpers/dovecot-evidence.js';
+import type { MailSession } from '../helpers/mail-login.js';
 
 const PASSWORD = 'bulk-Pa55';
 /** Mailboxes 0..CHANGED-1 are changed; the rest are bystanders. */
@@ -76,18 +77,15 @@ for (const version of DOVECOT_VERSIONS) {
       // The sessions first, before the warm-up burst: right after it, under CI load, a 2.4 login
       // process has hung up on a LOGIN before answering it. One at a time, each tried for a few
       // seconds: they are the test's fixtures, not its subject (what casctl does to them is).
-      const sessions = async (from: number, open: typeof openImapSession, port: number, name: (i: number) => string): Promise<MailSession[]> => {
+      const sessions = async (from: number, open: DovecotLogins['openImap'], name: (i: number) => string): Promise<MailSession[]> => {
         const opened: MailSession[] = [];
         for (const i of range(from, from + SESSIONS)) {
           for (let attempt = 1; ; attempt++) {
             try {
-              opened.push(await open(port, name(i), PASSWORD));
+              opened.push(await open(name(i), PASSWORD));
               break;
             } catch (error) {
-              if (attempt === 1) {
-                const said = dovecot.log().split('\n').filter((line) => /Error|Fatal|Warning/.test(line)).slice(-5).join(' | ');
-                t.diagnostic(`Dovecot ${version}: opening a session of ${name(i)} failed (${(error as Error).message}); Dovecot's log: ${said}`);
-              }
+              if (attempt === 1) t.diagnostic(`Dovecot ${version}: ${(error as Error).message}`);
               if (attempt === 25) throw error;
               await new Promise((resolve) => setTimeout(resolve, 200));
             }
@@ -95,9 +93,10 @@ for (const version of DOVECOT_VERSIONS) {
         }
         return opened;
       };
-      const losing = await sessions(0, openImapSession, dovecot.imapPort, primary);
-      const keptPop3 = await sessions(0, openPop3Session, dovecot.pop3Port, alias);
-      const keptImap = await sessions(CHANGED, openImapSession, dovecot.imapPort, primary);
+      const logins = loginsTo(dovecot);
+      const losing = await sessions(0, logins.openImap, primary);
+      const keptPop3 = await sessions(0, logins.openPop3, alias);
+      const keptImap = await sessions(CHANGED, logins.openImap, primary);
       try {
         const everyone = range(0, TOTAL);
         const names = everyone.flatMap((i) => [primary(i), alias(i)]);

@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { FIXTURES, casctl, json, sampleStore, tempDir, type CliResult } from '../helpers/cli.js';
 import { DOVECOT_VERSIONS, dovecotSkipReason, startDovecot, type Dovecot, type DovecotVersion } from '../helpers/dovecot.js';
-import { imapLogin, openImapSession, openPop3Session, pop3Login, type MailSession } from '../helpers/mail-login.js';
+import { loginsTo, type DovecotLogins } from '../helpers/dovecot-evidence.js';
+import type { MailSession } from '../helpers/mail-login.js';
 
 const PASSWORD = 'Tailspin!2026';
 const RAND = 'rand.zaher@tailspintoys.com';
@@ -45,17 +46,19 @@ async function enforcing(version: DovecotVersion, store: string, extra: string[]
 for (const version of DOVECOT_VERSIONS) {
   describe(`Dovecot ${version} enforces the store`, { skip: dovecotSkipReason(version) }, () => {
     let dovecot: Dovecot;
+    let logins: DovecotLogins;
     let store: string;
     let env: NodeJS.ProcessEnv;
 
     const run = (args: string[], input?: string): Promise<CliResult> => casctl(args, { env, ...(input === undefined ? {} : { input }) });
-    const imap = async (user: string): Promise<boolean> => (await imapLogin(dovecot.imapPort, user, PASSWORD)).ok;
-    const pop3 = async (user: string): Promise<boolean> => (await pop3Login(dovecot.pop3Port, user, PASSWORD)).ok;
+    const imap = async (user: string): Promise<boolean> => (await logins.imap(user, PASSWORD)).ok;
+    const pop3 = async (user: string): Promise<boolean> => (await logins.pop3(user, PASSWORD)).ok;
     const services = async (): Promise<Record<string, unknown>[]> => json(await run(['get-service', '-o', 'json']));
 
     before(async () => {
       store = await sampleStore();
       ({ dovecot, env } = await enforcing(version, store));
+      logins = loginsTo(dovecot);
     });
 
     after(async () => {
@@ -89,7 +92,7 @@ for (const version of DOVECOT_VERSIONS) {
       for (const name of names) assert.ok(await imap(name), `${name} logs in (and is cached)`);
       const secondary = ['rand.zaher@tailspintoys.com', 'rzaher@tailspintoys.com'];
       for (const name of secondary) assert.ok(await pop3(name), `${name} logs in over POP3`);
-      const user = await openImapSession(dovecot.imapPort, 'jweber@tailspintoys.com', PASSWORD);
+      const user = await logins.openImap('jweber@tailspintoys.com', PASSWORD);
       const off = await run(['set-casmailbox', 'jack.weber@tailspintoys.com', '--imap-enabled', 'false', '--restart']);
       assert.equal(off.code, 0, off.stderr);
       // The UPN login is one session of the canonical user: it ends.
@@ -105,9 +108,9 @@ for (const version of DOVECOT_VERSIONS) {
 
     test('only IMAP off: the IMAP session ends, the same user\'s POP3 session and another user\'s IMAP session stay', async () => {
       const user = 'ebrunner@tailspintoys.com';
-      const imapSession = await openImapSession(dovecot.imapPort, user, PASSWORD);
-      const pop3Session = await openPop3Session(dovecot.pop3Port, user, PASSWORD);
-      const other = await openImapSession(dovecot.imapPort, 'sara.hansen@tailspintoys.com', PASSWORD);
+      const imapSession = await logins.openImap(user, PASSWORD);
+      const pop3Session = await logins.openPop3(user, PASSWORD);
+      const other = await logins.openImap('sara.hansen@tailspintoys.com', PASSWORD);
       const sessions: MailSession[] = [imapSession, pop3Session, other];
       try {
         const set = await run(['set-casmailbox', user, '--imap-enabled', 'false', '--restart']);
@@ -186,8 +189,8 @@ for (const version of DOVECOT_VERSIONS) {
     test('an open IMAP session that loses IMAP is ended; another user\'s survives', async () => {
       const loser = 'zoe.muller@tailspintoys.com';
       const bystander = 'sara.hansen@tailspintoys.com';
-      const ended = await openImapSession(dovecot.imapPort, loser, PASSWORD);
-      const kept = await openImapSession(dovecot.imapPort, bystander, PASSWORD);
+      const ended = await logins.openImap(loser, PASSWORD);
+      const kept = await logins.openImap(bystander, PASSWORD);
       assert.ok(await ended.alive());
       const set = await run(['set-casmailbox', 'Zoë Müller', '--imap-enabled', 'false', '--restart']);
       assert.equal(set.code, 0, set.stderr);
@@ -279,10 +282,12 @@ for (const version of DOVECOT_VERSIONS) {
 
   describe(`Dovecot ${version}: --reason tells a refused client why`, { skip: dovecotSkipReason(version) }, () => {
     let dovecot: Dovecot;
+    let logins: DovecotLogins;
     let env: NodeJS.ProcessEnv;
     before(async () => {
       const store = await sampleStore();
       ({ dovecot, env } = await enforcing(version, store, ['--reason']));
+      logins = loginsTo(dovecot);
     });
     after(async () => {
       await dovecot?.stop();
@@ -291,17 +296,17 @@ for (const version of DOVECOT_VERSIONS) {
     test('IMAP and POP3 each name the protocol, once, after a correct password only', async () => {
       const off = await casctl(['set-casmailbox', RAND, '--pop-enabled', 'false', '--imap-enabled', 'false', '--restart'], { env });
       assert.equal(off.code, 0, off.stderr);
-      const imap = await imapLogin(dovecot.imapPort, RAND, PASSWORD);
+      const imap = await logins.imap(RAND, PASSWORD);
       assert.equal(imap.ok, false);
       assert.equal(imap.response, 'NO [CONTACTADMIN] imap access is disabled for this mailbox');
-      const pop3 = await pop3Login(dovecot.pop3Port, RAND, PASSWORD);
+      const pop3 = await logins.pop3(RAND, PASSWORD);
       assert.equal(pop3.ok, false);
       assert.equal(pop3.response, '-ERR [AUTH] pop3 access is disabled for this mailbox');
       assert.doesNotMatch(`${imap.response}${pop3.response}`, /CONTACTADMIN\].*CONTACTADMIN/);
-      const wrong = await imapLogin(dovecot.imapPort, RAND, 'not the password');
+      const wrong = await logins.imap(RAND, 'not the password');
       assert.doesNotMatch(wrong.response, /access is disabled/, 'a wrong password learns nothing');
       assert.equal(authTest(dovecot, 'smtp', RAND).ok, true, 'SMTP AUTH is not casctl\'s to refuse');
-      assert.ok((await imapLogin(dovecot.imapPort, 'sara.hansen@tailspintoys.com', PASSWORD)).ok);
+      assert.ok((await logins.imap('sara.hansen@tailspintoys.com', PASSWORD)).ok);
     });
   });
 }
