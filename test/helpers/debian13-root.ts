@@ -1,9 +1,8 @@
 /**
  * The Debian 13 root whose Dovecot 2.4 the end-to-end tests run with chroot (built by
- * .ci/debian13-root, cached outside the clone). The host's temp dir is bind-mounted at the same
- * path inside, so a store path or a config path means the same file in both views.
+ * .ci/debian13-root, cached outside the clone). Each daemon sees the host's temp dir mounted at the
+ * same path inside, so a store path or a config path means the same file in both views.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,42 +24,23 @@ export function rootAccount(name: string): { uid: number; gid: number } {
   return { uid: Number(fields[2]), gid: Number(fields[3]) };
 }
 
-function mount(args: string[]): void {
-  const result = spawnSync('mount', args, { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`mount ${args.join(' ')} failed (exit ${result.status}): ${result.stderr}`);
-}
-
 /**
- * Mounts /proc and the temp dir into the root for one Dovecot; returns what undoes it. Mounts
- * stack, so test files running at once each add and remove their own identical pair.
+ * The argv that runs `argv` (a daemon that forks into the background) chrooted in the root, in a
+ * mount namespace of its own where /proc and the temp dir are mounted inside. The namespace lives
+ * as long as the daemon's processes do, and nothing outside it can unmount what it sees: test
+ * files that ran at once used to stack identical mounts on the root's shared /tmp, and one file's
+ * `umount -l` of the topmost took the mount away from under another file's Dovecot, whose master
+ * had chdir()ed into its base_dir there. Every imap and pop3 process that master started then died
+ * with "getcwd() failed: No such file or directory", and each login hung up after the greeting.
  */
-export function enterRoot(): () => void {
-  if (process.getuid?.() !== 0) throw new Error('Dovecot 2.4 in the Debian 13 root needs root (chroot, mount)');
-  const proc = join(DEBIAN13_ROOT, 'proc');
-  const tmp = join(DEBIAN13_ROOT, tmpdir());
-  mkdirSync(tmp, { recursive: true });
-  mount(['-t', 'proc', 'proc', proc]);
-  try {
-    mount(['--bind', tmpdir(), tmp]);
-  } catch (error) {
-    spawnSync('umount', [proc]);
-    throw error;
-  }
-  let left = false;
-  const leave = (): void => {
-    if (left) return;
-    left = true;
-    entered.delete(leave);
-    // Lazy: a Dovecot process still exiting must not keep the mount (and with it the temp dir) alive.
-    spawnSync('umount', ['-l', tmp]);
-    spawnSync('umount', ['-l', proc]);
-  };
-  entered.add(leave);
-  return leave;
+export function daemonInRoot(argv: readonly string[]): string[] {
+  if (process.getuid?.() !== 0) throw new Error('Dovecot 2.4 in the Debian 13 root needs root (unshare, mount, chroot)');
+  mkdirSync(join(DEBIAN13_ROOT, tmpdir()), { recursive: true });
+  const script = 'root=$1 tmp=$2; shift 2; mount -t proc proc "$root/proc" && mount --bind "$tmp" "$root$tmp" && exec chroot "$root" "$@"';
+  return ['unshare', '--mount', '--propagation', 'private', '--', 'sh', '-c', script, 'sh', DEBIAN13_ROOT, tmpdir(), ...argv];
 }
 
-/** Mounts not undone yet: undone when the test file's process ends, however it ends. */
-const entered = new Set<() => void>();
-process.on('exit', () => {
-  for (const leave of [...entered]) leave();
-});
+/** The argv that runs `argv` in the root as the daemon `pid` (started by daemonInRoot) sees it. */
+export function besideDaemon(pid: number, argv: readonly string[]): string[] {
+  return ['nsenter', '--target', String(pid), '--mount', 'chroot', DEBIAN13_ROOT, ...argv];
+}

@@ -18,7 +18,7 @@ import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { SBIN, running, stopDaemon, trackDaemon, which } from './daemon.js';
-import { DEBIAN13_ROOT, debian13RootReady, enterRoot, rootAccount } from './debian13-root.js';
+import { DEBIAN13_ROOT, besideDaemon, daemonInRoot, debian13RootReady, rootAccount } from './debian13-root.js';
 
 export type DovecotVersion = '2.3' | '2.4';
 /** Every version the end-to-end suites run against. */
@@ -87,9 +87,9 @@ function missing(version: DovecotVersion): string {
     : `Dovecot 2.4 is not there: no Debian 13 root at ${DEBIAN13_ROOT} (build it with .ci/debian13-root)`;
 }
 
-/** The argv prefix that runs doveadm of a version. */
-function doveadmPrefix(version: DovecotVersion): string[] {
-  return version === '2.3' ? [which('doveadm') ?? 'doveadm'] : ['chroot', DEBIAN13_ROOT, 'doveadm'];
+/** The argv prefix that runs doveadm of a version: for 2.4, in the root as the master `pid` sees it. */
+function doveadmPrefix(version: DovecotVersion, pid: number): string[] {
+  return version === '2.3' ? [which('doveadm') ?? 'doveadm'] : besideDaemon(pid, ['doveadm']);
 }
 
 function runDoveadm(prefix: readonly string[], config: string, args: readonly string[]): DoveadmResult {
@@ -295,8 +295,7 @@ export async function startDovecot(options: StartOptions): Promise<Dovecot> {
   if (version === '2.4' && !options.authInclude.startsWith(tmpdir())) {
     throw new Error(`authInclude must be under ${tmpdir()}, the one directory the Debian 13 root shares: ${options.authInclude}`);
   }
-  const program = version === '2.3' ? [which('dovecot') as string] : ['chroot', DEBIAN13_ROOT, 'dovecot'];
-  const prefix = doveadmPrefix(version);
+  const program = version === '2.3' ? [which('dovecot') as string] : daemonInRoot(['dovecot']);
   const vmail = vmailAccount(version);
   const timeoutMs = options.startTimeoutMs ?? 10_000;
 
@@ -314,7 +313,6 @@ export async function startDovecot(options: StartOptions): Promise<Dovecot> {
     const config = join(base, 'dovecot.conf');
     writeFileSync(config, configuration(version, base, options.authInclude, imapPort, pop3Port, vmail, options.extraConfig ?? ''));
 
-    const leaveRoot = version === '2.4' ? enterRoot() : () => undefined;
     const started = Date.now();
     const launch = await spawnDovecot(program, config, base);
     // The background master writes master.pid a moment after the `dovecot` we ran has exited.
@@ -328,7 +326,6 @@ export async function startDovecot(options: StartOptions): Promise<Dovecot> {
     const fail = async (why: string): Promise<string> => {
       const log = readLog(base);
       if (master !== undefined) await stopDaemon('dovecot', master, base).catch(() => undefined);
-      leaveRoot();
       rmSync(base, { recursive: true, force: true });
       return `${why}\n--- dovecot -c ${config}: exit ${launch.code}\n${launch.output.trim()}\n--- dovecot.log\n${log.trim()}`;
     };
@@ -357,6 +354,7 @@ export async function startDovecot(options: StartOptions): Promise<Dovecot> {
     }
 
     let stopped: Promise<void> | undefined;
+    const prefix = doveadmPrefix(version, pid);
     const doveadm = (args: readonly string[]): DoveadmResult => runDoveadm(prefix, config, args);
     return {
       version,
@@ -369,7 +367,7 @@ export async function startDovecot(options: StartOptions): Promise<Dovecot> {
       pop3Port,
       pid,
       log: () => readLog(base),
-      stop: () => (stopped ??= stopDaemon('dovecot', pid, base).finally(leaveRoot)),
+      stop: () => (stopped ??= stopDaemon('dovecot', pid, base)),
     };
   }
   throw new Error(`dovecot could not bind its ports after 3 attempts:\n${lastFailure}`);
