@@ -1,6 +1,7 @@
 import { splitCanonical } from './distinguished-name.js';
 import { keyOfDn } from './dn-syntax.js';
 import { fold } from './mailbox.js';
+import { distanceWithin, looseFold, typoThreshold } from './suggest.js';
 import type { OrganizationalUnit } from '../store/directory-store.js';
 
 /**
@@ -37,6 +38,34 @@ export function selectOrganizationalUnits<T extends OrganizationalUnit>(all: rea
   );
   if (exact.length > 0) return exact;
   return all.filter((unit) => endsWithPath(unit.CanonicalName, ou.path));
+}
+
+/**
+ * The OUs closest to text that names none (at most `limit`, by canonical name): those whose canonical
+ * name ends in segments each close to the text's (`North America\\Finanse` → `North America/Finance`),
+ * case and accents folded.
+ */
+export function closestOrganizationalUnits<T extends OrganizationalUnit>(all: readonly T[], identity: string, limit = 5): T[] {
+  const path = splitCanonical(identity).map(looseFold);
+  if (path.length === 0) return [];
+  const scored = all.flatMap((unit) => {
+    const tail = unit.CanonicalName.split('/').map(looseFold).slice(-path.length);
+    if (tail.length < path.length) return [];
+    let total = 0;
+    for (const [i, segment] of path.entries()) {
+      const distance = distanceWithin(segment, tail[i] as string, typoThreshold(segment));
+      if (distance === null) return [];
+      total += distance;
+    }
+    return [{ unit, total }];
+  });
+  // Only the closest: `Easts` is a typo of `East`, and `Sales` three edits away is noise beside it.
+  const best = Math.min(...scored.map(({ total }) => total));
+  return scored
+    .filter(({ total }) => total === best)
+    .sort((a, b) => a.unit.CanonicalName.localeCompare(b.unit.CanonicalName))
+    .slice(0, limit)
+    .map(({ unit }) => unit);
 }
 
 /** What making an OU takes: the deepest one that exists (its stored spelling) and the ones to create below it, top down. */

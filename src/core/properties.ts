@@ -69,7 +69,11 @@ export const PROPERTIES: readonly MailboxProperty[] = [
 ];
 
 /** What `-Filter` may name: the schema the filter parser checks a mailbox filter against. */
-export const MAILBOX_FILTER_SCHEMA: FilterSchema = createFilterSchema(PROPERTIES, `Department -eq 'Sales' -and ${PROTOCOLS[0].property} -eq $true`);
+export const MAILBOX_FILTER_SCHEMA: FilterSchema = createFilterSchema(
+  PROPERTIES,
+  `Department -eq 'Sales' -and ${PROTOCOLS[0].property} -eq $true`,
+  "every property of `casctl get-casmailbox --property '*' -o list` but Identity is filterable",
+);
 
 const byName = new Map(PROPERTIES.map((property) => [property.name, property]));
 

@@ -2,7 +2,9 @@ import type { DirectoryStore, MailboxQuery } from '../store/directory-store.js';
 import type { FilterAst } from '../filter/index.js';
 import { printable } from './printable.js';
 import { UsageError } from './errors.js';
-import { ambiguousMessage, notFoundMessage } from './identity-errors.js';
+import { ambiguousMessage, notFoundMessage, organizationalUnitNotFoundMessage } from './identity-errors.js';
+import { closestOrganizationalUnits } from './organizational-units.js';
+import { MissSuggestions } from './identity-suggestions.js';
 import { fold, MAILBOX_FIELDS, type Mailbox, type MailboxField } from './mailbox.js';
 import { mailboxMatches } from './properties.js';
 
@@ -94,18 +96,23 @@ export async function* selectMailboxBatches<F extends MailboxField = MailboxFiel
   const namedBy = new Map<string, NamedIdentity>();
   const show = selection.showIdentity ?? ((identity: string) => identity);
   let selected = 0;
+  const suggestions = new MissSuggestions(store);
   const resolveBatch = async (batch: readonly NamedIdentity[]): Promise<SelectedMailbox<Pick<Mailbox, F>>[]> => {
     const resolved = await store.resolveIdentities(batch.map((b) => b.identity), { wildcards: selection.wildcards, fields: read });
+    const isWildcard = (identity: string): boolean => selection.wildcards && identity.includes('*');
+    const misses = batch.filter((named) => !isWildcard(named.identity) && (resolved.get(named.identity) ?? []).length === 0);
+    const { closest, firstUnsuggested } = await suggestions.closest(misses.map((named) => named.identity));
     const result: SelectedMailbox<Pick<Mailbox, F>>[] = [];
     for (const named of batch) {
       const found = resolved.get(named.identity) ?? [];
       const matches = found.length > 1 ? [...found].sort(byName) : found;
-      const isWildcard = selection.wildcards && named.identity.includes('*');
       if (matches.length === 0) {
-        report({ kind: 'notFound', identity: named, message: notFoundMessage(show(named.identity), store.url) });
+        const message = notFoundMessage(show(named.identity), store.url, closest.get(named.identity));
+        const note = named.identity === firstUnsuggested ? ` (Closest names are shown for the first ${MissSuggestions.SUGGESTED} identities not found only.)` : '';
+        report({ kind: 'notFound', identity: named, message: `${message}${note}` });
         continue;
       }
-      if (matches.length > 1 && !isWildcard) {
+      if (matches.length > 1 && !isWildcard(named.identity)) {
         report({ kind: 'ambiguous', identity: named, message: ambiguousMessage(show(named.identity), matches) });
         continue;
       }
@@ -113,7 +120,7 @@ export async function* selectMailboxBatches<F extends MailboxField = MailboxFiel
         if (selected >= limit) return result;
         const earlier = namedBy.get(mailbox.Guid);
         if (earlier !== undefined) {
-          if (!isWildcard) report({ kind: 'duplicate', identity: named, message: duplicateMessage(named, earlier, show) });
+          if (!isWildcard(named.identity)) report({ kind: 'duplicate', identity: named, message: duplicateMessage(named, earlier, show) });
           continue;
         }
         if (!inScope(mailbox)) continue;
@@ -166,11 +173,14 @@ export async function resolveOrganizationalUnit(store: DirectoryStore, text: str
   const candidates = await store.findOrganizationalUnits(text);
   const [only] = candidates;
   if (only !== undefined && candidates.length === 1) return only.CanonicalName;
-  if (candidates.length === 0) {
-    throw new UsageError(`The organizational unit '${printable(text)}' couldn't be found on '${printable(store.url)}'.`);
-  }
+  if (candidates.length === 0) throw new UsageError(await unknownOrganizationalUnitMessage(store, text));
   const list = candidates.map((ou) => `    ${printable(ou.CanonicalName)}  Guid ${ou.Guid}`).join('\n');
   throw new UsageError(
     `The organizational unit '${printable(text)}' matches multiple entries:\n${list}\n  Name it by its canonical name, DN or Guid.`,
   );
+}
+
+/** The error for an OU that names nothing, with the closest OUs: an error path, so reading every OU (a directory has few) is fine. */
+export async function unknownOrganizationalUnitMessage(store: DirectoryStore, text: string): Promise<string> {
+  return organizationalUnitNotFoundMessage(text, store.url, closestOrganizationalUnits(await store.findOrganizationalUnits(undefined), text));
 }

@@ -3,7 +3,7 @@ import { normaliseDate } from './dates.js';
 import { FilterSyntaxError, quote } from './errors.js';
 import { tokenize, type OperatorName, type Token, type TokenKind } from './lexer.js';
 import type { FilterProperty, FilterSchema } from './schema.js';
-import { orList, suggest } from './suggest.js';
+import { unknownNameHint } from './suggest.js';
 
 /**
  * Parses an OPATH filter (`-Filter`) over the schema's properties into a FilterAst, checking
@@ -136,12 +136,7 @@ class Parser {
     const property = this.schema.find(token.text);
     if (property) return property;
     const names = this.schema.properties.map((p) => p.name);
-    const guesses = suggest(token.text, names);
-    throw this.error(
-      `unknown property ${quote(token.text)}`,
-      token,
-      `${guesses.length > 0 ? `Did you mean ${orList(guesses)}? ` : ''}Filterable properties: ${names.join(', ')}.`,
-    );
+    throw this.error(`unknown property ${quote(token.text)}`, token, unknownNameHint(token.text, names, 'Filterable properties', this.schema.listedBy));
   }
 
   /**

@@ -21,13 +21,15 @@ export interface FilterSchema {
   readonly properties: readonly FilterProperty[];
   /** A valid filter over these properties, quoted in hints (`e.g. ...`). */
   readonly example: string;
+  /** Where users see every property, for a message that lists only some (`the README lists them`). */
+  readonly listedBy?: string;
   /** The property a filter names; names are case-insensitive, as in Exchange. */
   find(name: string): FilterProperty | undefined;
 }
 
-export function createFilterSchema(properties: readonly FilterProperty[], example: string): FilterSchema {
+export function createFilterSchema(properties: readonly FilterProperty[], example: string, listedBy?: string): FilterSchema {
   const byFoldedName = new Map(properties.map((property) => [fold(property.name), property]));
-  return { properties, example, find: (name) => byFoldedName.get(fold(name)) };
+  return { properties, example, ...(listedBy === undefined ? {} : { listedBy }), find: (name) => byFoldedName.get(fold(name)) };
 }
 
 /** The value(s) of a property on the object a filter is evaluated against; null and '' are "not set". */

@@ -1,25 +1,94 @@
 import { fold } from './text.js';
 
 /**
- * "Did you mean" candidates for a misspelt name, closest first. The threshold follows
- * graphql-js's suggestionList: a typo may cost up to 40% of the word's length, so
- * `Departmnet` finds `Department` but `Foo` does not drag in every three-letter name.
+ * "Did you mean": the one ranking every unknown name goes through (filter properties and
+ * operators, --property, CSV columns, OUs, identities). The distance is the few lines below, not
+ * a library: the filter language imports nothing (it could be published alone), and they count
+ * a swap of two neighbours, the commonest typo, as one edit.
  */
+
+/** Case and accents folded (NFD, combining marks dropped), so `jose garcia` finds `José García`. */
+export function looseFold(text: string): string {
+  const folded = fold(text);
+  // Most names are ASCII: normalising them is wasted work on a million of them.
+  return isAscii(folded) ? folded : folded.normalize('NFD').replace(COMBINING_MARKS, '');
+}
+const COMBINING_MARKS = /\p{M}/gu;
+
+/** A loop, not a regular expression: several times faster on the short texts names are. */
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/**
+ * The most edits a typo of `folded` may cost: 40% of its length, after graphql-js's
+ * suggestionList, so `Departmnet` finds `Department` but `Foo` does not drag in every
+ * three-letter name.
+ */
+export function typoThreshold(folded: string): number {
+  return Math.floor(folded.length * 0.4) + 1;
+}
+
+/** The edit distance of two folded texts, or null when it is over `threshold` (skipped cheaply when the lengths alone say so). */
+export function distanceWithin(a: string, b: string, threshold: number): number | null {
+  if (Math.abs(a.length - b.length) > threshold) return null;
+  const d = editDistance(a, b);
+  return d <= threshold ? d : null;
+}
+
+/** "Did you mean" candidates for a misspelt name, closest first; none when nothing is close. */
 export function suggest(input: string, candidates: readonly string[], limit = 3): string[] {
-  const folded = fold(input);
-  const threshold = Math.floor(folded.length * 0.4) + 1;
+  const folded = looseFold(input);
+  const threshold = typoThreshold(folded);
+  return ranked(folded, candidates, threshold).slice(0, limit);
+}
+
+/** The candidates within `threshold` of `folded`, closest first, ties in alphabetical order. */
+function ranked(folded: string, candidates: readonly string[], threshold: number): string[] {
   return candidates
-    // The distance is at least the length difference: skipping those keeps random input cheap.
-    .filter((candidate) => Math.abs(candidate.length - folded.length) <= threshold)
-    .map((candidate) => ({ candidate, distance: editDistance(folded, fold(candidate)) }))
-    .filter(({ distance }) => distance <= threshold)
+    .map((candidate) => ({ candidate, distance: distanceWithin(folded, looseFold(candidate), threshold) }))
+    .filter((c): c is { candidate: string; distance: number } => c.distance !== null)
     .sort((a, b) => a.distance - b.distance || a.candidate.localeCompare(b.candidate))
-    .slice(0, limit)
     .map(({ candidate }) => candidate);
 }
 
-/** Optimal string alignment distance: Levenshtein plus swapping two neighbours, the commonest typo. */
-export function editDistance(a: string, b: string): number {
+/** A list this long is shown whole; a longer one is cut to SHORT_LIST names and a count. */
+const SHOWN_WHOLE = 8;
+const SHORT_LIST = 5;
+
+/**
+ * The names a message offers, kept short: a list of at most SHOWN_WHOLE names whole, else the
+ * SHORT_LIST closest to `input` and how many more there are, and `listedBy` (where to see them all).
+ */
+export function shortList(names: readonly string[], input: string, listedBy?: string): string {
+  if (names.length <= SHOWN_WHOLE) return names.join(', ');
+  const shown = ranked(looseFold(input), names, Number.POSITIVE_INFINITY).slice(0, SHORT_LIST);
+  return `${shown.join(', ')} … and ${names.length - shown.length} more${listedBy === undefined ? '' : `; ${listedBy}`}`;
+}
+
+/**
+ * What a message says after "unknown <kind> 'x'": the closest names, then a short list of all
+ * (`label: a, b, … and N more`), e.g. "Did you mean 'Department'? Filterable properties: ...".
+ */
+export function unknownNameHint(input: string, names: readonly string[], label: string, listedBy?: string): string {
+  const guesses = suggest(input, names);
+  return `${guesses.length > 0 ? `Did you mean ${orList(guesses)}? ` : ''}${label}: ${shortList(names, input, listedBy)}.`;
+}
+
+/** `'A', 'B' or 'C'` for a message. */
+export function orList(items: readonly string[]): string {
+  return orJoin(items.map((item) => `'${item}'`));
+}
+
+/** `A, B or C`. */
+export function orJoin(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+/** Optimal string alignment distance: Levenshtein plus swapping two neighbours. */
+function editDistance(a: string, b: string): number {
   const rows: number[][] = [];
   for (let i = 0; i <= a.length; i++) {
     const row: number[] = [i];
@@ -39,11 +108,4 @@ export function editDistance(a: string, b: string): number {
     rows.push(row);
   }
   return (rows[a.length] as number[])[b.length] as number;
-}
-
-/** `'A', 'B' or 'C'` for a message. */
-export function orList(items: readonly string[]): string {
-  const quoted = items.map((item) => `'${item}'`);
-  if (quoted.length <= 1) return quoted.join('');
-  return `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
 }

@@ -8,6 +8,7 @@ import type { ImportField, ImportRecord } from '../store/directory-store.js';
 import { CheckedText } from './checked-text.js';
 import { PasswordHashError, type BatchPasswordHasher } from './hash-pool.js';
 import { counted } from '../core/counted.js';
+import { shortList, suggest } from '../core/suggest.js';
 
 /** The CSV columns casctl reads (README "CSV import format"); header names are case-insensitive. */
 export const CSV_COLUMNS = [
@@ -183,14 +184,18 @@ export async function* mailboxCsvBatches(path: string, hashPassword: PasswordHas
   for (const next of ahead) yield await next;
 }
 
+const COLUMNS_LISTED_BY = 'the README\'s "CSV import format" lists them';
+
 function readHeader(names: string[]): (Column | null)[] {
   const known = new Map(CSV_COLUMNS.map((c) => [fold(c), c]));
   const header = names.map((name) => known.get(fold(name.trim())) ?? null);
   const unknown = names.filter((_, i) => header[i] === null);
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `Line 1: unknown column${unknown.length === 1 ? '' : 's'} ${unknown.map((u) => `'${u}'`).join(', ')}. Known columns: ${CSV_COLUMNS.join(', ')}.`,
-    );
+  const [first] = unknown;
+  if (first !== undefined) {
+    // Each unknown header gets its own guess; the list of columns is shown once.
+    const guesses = unknown.map((name) => ({ name, guess: suggest(name, CSV_COLUMNS, 1)[0] }));
+    const named = guesses.map(({ name, guess }) => `'${name}'${guess === undefined ? '' : ` (did you mean '${guess}'?)`}`).join(', ');
+    throw new UsageError(`Line 1: unknown column${unknown.length === 1 ? '' : 's'} ${named}. Known columns: ${shortList(CSV_COLUMNS, first, COLUMNS_LISTED_BY)}.`);
   }
   const duplicate = header.find((c, i) => header.indexOf(c) !== i);
   if (duplicate) throw new UsageError(`Line 1: the column '${duplicate}' appears twice.`);

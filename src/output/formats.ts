@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
 import { fold } from '../core/mailbox.js';
+import { unknownNameHint } from '../core/suggest.js';
 import type { Batches, Formatter, Shape } from './formatter.js';
 import { FORMATTERS, type OutputFormat } from './formatters.js';
 import type { Terminal } from './terminal.js';
@@ -63,7 +64,8 @@ export function chooseProperties(view: View, format: string, requested: readonly
     }
     const property = view.properties.find((p) => fold(p) === fold(name));
     if (property === undefined) {
-      throw new UsageError(`Unknown property '${name}' in --property. Properties: ${view.properties.join(', ')}.`);
+      const hint = unknownNameHint(name, view.properties, 'Properties', "`--property '*' -o list` shows them all");
+      throw new UsageError(`Unknown property '${name}' in --property. ${hint}`);
     }
     chosen.push(property);
   }

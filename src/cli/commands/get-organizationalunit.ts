@@ -1,7 +1,7 @@
 import { ExitCode } from '../../core/errors.js';
 import type { OrganizationalUnit } from '../../store/directory-store.js';
 import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat, render, type View } from '../../output/formats.js';
-import { printable } from '../../core/printable.js';
+import { unknownOrganizationalUnitMessage } from '../../core/select.js';
 import { Messages } from '../../output/messages.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
@@ -31,7 +31,7 @@ export async function run(context: CommandContext, options: OuOptions, args: str
     if (args.length === 0) found.push(...(await store.findOrganizationalUnits(undefined)));
     for (const identity of args) {
       const units = await store.findOrganizationalUnits(identity);
-      if (units.length === 0) messages.error(`The organizational unit '${printable(identity)}' couldn't be found on '${store.url}'.`);
+      if (units.length === 0) messages.error(await unknownOrganizationalUnitMessage(store, identity));
       found.push(...units);
     }
     await render(found.map((ou) => ({ ...ou })), context.stdout, { format, view: VIEW, properties, colour: useColour(context.stdout, context.env), csvRaw: options.csvRaw });

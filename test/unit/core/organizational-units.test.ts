@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { endsWithPath, ouCreationPlan, selectOrganizationalUnits } from '../../../src/core/organizational-units.js';
+import { closestOrganizationalUnits, endsWithPath, ouCreationPlan, selectOrganizationalUnits } from '../../../src/core/organizational-units.js';
 import type { OrganizationalUnit } from '../../../src/store/directory-store.js';
 
 const unit = (guid: string, canonical: string, dn: string): OrganizationalUnit => ({
@@ -60,4 +60,17 @@ test('ouCreationPlan: existing OUs keep their spelling, the missing ones are cre
   const asked: string[] = [];
   ouCreationPlan('example.com', ['A', 'B'], (canonical) => void asked.push(canonical));
   assert.deepEqual(asked, ['example.com/A']);
+});
+
+test('an OU that names none: the closest OUs, each segment within its typos, case and accents folded', () => {
+  const closest = (identity: string): string[] => closestOrganizationalUnits(UNITS, identity).map((ou) => ou.CanonicalName);
+  assert.deepEqual(closest('North America\\Finanse'), ['tailspintoys.com/North America/Finance']);
+  assert.deepEqual(closest('Finanse'), ['tailspintoys.com/Europe/Finance', 'tailspintoys.com/North America/Finance']);
+  assert.deepEqual(closest('Zurich'), ['tailspintoys.com/Zürich']);
+  assert.deepEqual(closest('zurik'), ['tailspintoys.com/Zürich']);
+  assert.deepEqual(closest('Nort Amerika/Finance'), ['tailspintoys.com/North America/Finance']);
+  assert.deepEqual(closest('Asia/Finance'), [], 'every segment must be close');
+  assert.deepEqual(closest('Narnia'), []);
+  assert.deepEqual(closest(''), []);
+  assert.equal(closestOrganizationalUnits(UNITS, 'Finance', 1).length, 1);
 });

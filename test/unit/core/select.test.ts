@@ -128,6 +128,10 @@ test('an OU is named by exactly one OU: unknown and ambiguous names are usage er
   assert.equal(await resolveOrganizationalUnit(store(), 'Sales/East'), 'example.com/Sales/East');
   await assert.rejects(resolveOrganizationalUnit(store(), 'East'), (e: unknown) =>
     e instanceof UsageError && /'East' matches multiple entries:\n {4}example\.com\/Sales\/East {2}Guid .*\n {4}example\.com\/Support\/East {2}Guid /.test(e.message));
-  await assert.rejects(resolveOrganizationalUnit(store(), 'Nowhere'), (e: unknown) => e instanceof UsageError && /'Nowhere' couldn't be found on 'sqlite::memory:'/.test(e.message));
+  await assert.rejects(resolveOrganizationalUnit(store(), 'Nowhere'), (e: unknown) => e instanceof UsageError && /'Nowhere' couldn't be found on 'sqlite::memory:'\. `casctl get-organizationalunit` lists them\.$/.test(e.message));
+  await assert.rejects(resolveOrganizationalUnit(store(), 'Sales\\Eest'), {
+    message: "The organizational unit 'Sales\\Eest' couldn't be found on 'sqlite::memory:'. Did you mean 'example.com/Sales/East'?",
+  });
+  await assert.rejects(resolveOrganizationalUnit(store(), 'Easts'), { message: /Did you mean 'example\.com\/Sales\/East' or 'example\.com\/Support\/East'\?$/ });
   await assert.rejects(select({ organizationalUnit: 'Nowhere' }), UsageError);
 });
