@@ -30,10 +30,9 @@ export function typoThreshold(folded: string): number {
   return Math.floor(folded.length * 0.4) + 1;
 }
 
-/** The edit distance of two folded texts, or null when it is over `threshold` (skipped cheaply when the lengths alone say so). */
+/** The edit distance of two folded texts, or null when it is over `threshold`. */
 export function distanceWithin(a: string, b: string, threshold: number): number | null {
-  if (Math.abs(a.length - b.length) > threshold) return null;
-  const d = editDistance(a, b);
+  const d = editDistance(a, b, threshold);
   return d <= threshold ? d : null;
 }
 
@@ -87,25 +86,43 @@ export function orJoin(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
-/** Optimal string alignment distance: Levenshtein plus swapping two neighbours. */
-function editDistance(a: string, b: string): number {
-  const rows: number[][] = [];
-  for (let i = 0; i <= a.length; i++) {
-    const row: number[] = [i];
-    for (let j = 1; j <= b.length; j++) {
-      if (i === 0) {
-        row.push(j);
-        continue;
+/**
+ * Optimal string alignment distance (Levenshtein plus swapping two neighbours), or `max + 1` when
+ * it is over `max`. Only the diagonal band `max` wide is computed, stopping once a whole row is
+ * over `max`, in three rows of the matrix reused between calls: a million names are ranked on the
+ * error path of a lookup, and a whole matrix allocated per name was most of the cost.
+ */
+function editDistance(a: string, b: string, limit: number): number {
+  // No distance is over the longer length: a finite bound the Int32Array holds, even for Infinity.
+  const max = Math.min(limit, Math.max(a.length, b.length));
+  const over = max + 1;
+  if (Math.abs(a.length - b.length) > max) return over;
+  const width = b.length + 2;
+  if (rows.length < 3 * width) rows = new Int32Array(6 * width);
+  // The row before the previous one, the previous one and this one, taking turns.
+  let twoBack = 0;
+  let above = width;
+  let row = 2 * width;
+  for (let j = 0; j < width; j++) rows[above + j] = j <= max ? j : over;
+  for (let i = 1; i <= a.length; i++) {
+    const lo = Math.max(1, i - max);
+    const hi = Math.min(b.length, i + max);
+    rows[row + lo - 1] = lo === 1 && i <= max ? i : over;
+    let least = rows[row + lo - 1] as number;
+    for (let j = lo; j <= hi; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      let best = Math.min((rows[above + j] as number) + 1, (rows[row + j - 1] as number) + 1, (rows[above + j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
+        best = Math.min(best, (rows[twoBack + j - 2] as number) + 1);
       }
-      const above = rows[i - 1] as number[];
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min((above[j] as number) + 1, (row[j - 1] as number) + 1, (above[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, ((rows[i - 2] as number[])[j - 2] as number) + 1);
-      }
-      row.push(best);
+      rows[row + j] = Math.min(best, over);
+      least = Math.min(least, best);
     }
-    rows.push(row);
+    // The next row reads one cell past this row's band.
+    rows[row + hi + 1] = over;
+    if (least > max) return over;
+    [twoBack, above, row] = [above, row, twoBack];
   }
-  return (rows[a.length] as number[])[b.length] as number;
+  return Math.min(rows[above + b.length] as number, over);
 }
+let rows = new Int32Array(0);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { closestMailboxes } from '../../src/core/identity-suggestions.js';
 import { IDENTITY_CASES, testIdentityResolution } from '../helpers/identity-cases.js';
 import { useStore, type StoreDriver } from './support.js';
 
@@ -23,6 +24,15 @@ export function testIdentities(driver: StoreDriver): void {
       assert.deepEqual(named('rand*zaher'), ['Rand Zaher']);
       assert.deepEqual(named('R*'), ['Rand Kowalski', 'Rand Zaher', 'Randall Okafor', 'Randi Svensson', 'Randolph Bishop', 'Rita Walsh', 'Rosa Delgado', 'Ruben Rossi']);
       assert.deepEqual(named('Administrator@TAILSPINTOYS.COM'), ['Administrator']);
+    });
+
+    test('an identity that names nothing: the closest mailboxes, from the names and addresses the store reads', async () => {
+      const closest = await closestMailboxes(store(), ['rand zahr', 'ZAHER RAND', 'rzaher@tailspintoy.com', 'nobody@nowhere']);
+      const rand = [{ Name: 'Rand Zaher', PrimarySmtpAddress: 'rand.zaher@tailspintoys.com' }];
+      assert.deepEqual(closest.get('rand zahr'), rand);
+      assert.deepEqual(closest.get('ZAHER RAND'), rand);
+      assert.deepEqual(closest.get('rzaher@tailspintoy.com'), rand, 'by its UPN');
+      assert.equal(closest.has('nobody@nowhere'), false);
     });
 
     // The cases every store shares (test/helpers/identity-cases.ts); the last one adds a mailbox.

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { looseFold, shortList, suggest, unknownNameHint } from '../../../src/filter/suggest.js';
+import fc from 'fast-check';
+import { distanceWithin, looseFold, shortList, suggest, unknownNameHint } from '../../../src/filter/suggest.js';
 import { PROPERTIES } from '../../../src/core/properties.js';
 
 const NAMES = PROPERTIES.map((p) => p.name);
@@ -33,4 +34,32 @@ test('the hint: the guess, then the short list', () => {
   assert.match(hint, /^Did you mean 'Department'\? Properties: Department, /);
   assert.ok(hint.length < 200, hint);
   assert.equal(unknownNameHint('Titel', ['Title', 'Isbn'], 'Columns'), "Did you mean 'Title'? Columns: Title, Isbn.");
+});
+
+/** The full matrix, as the distance once was computed: the banded one must agree with it. */
+function referenceDistance(a: string, b: string): number {
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const above = rows[i - 1] as number[];
+      let best = Math.min((above[j] as number) + 1, (row[j - 1] as number) + 1, (above[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      row.push(best);
+    }
+    rows.push(row);
+  }
+  return (rows[a.length] as number[])[b.length] as number;
+}
+
+test('the banded distance is the full one within the threshold, and null over it', () => {
+  const text = fc.string({ unit: fc.constantFrom('a', 'b', 'c', 'é'), maxLength: 12 });
+  fc.assert(
+    fc.property(text, text, fc.oneof(fc.integer({ min: 0, max: 6 }), fc.constant(Number.POSITIVE_INFINITY)), (a, b, threshold) => {
+      const full = referenceDistance(a, b);
+      assert.equal(distanceWithin(a, b, threshold), full <= threshold ? full : null);
+    }),
+    { numRuns: 5000 },
+  );
+  assert.equal(distanceWithin('departmnet', 'department', 1), 1, 'a swap is one edit');
 });
