@@ -1,4 +1,4 @@
-import { applyChange, mailboxLabels, settleSummary } from '../core/apply-change.js';
+import { applyChange, changesMade, mailboxLabels, settleSummary } from '../core/apply-change.js';
 import { decideChange } from '../core/change-decision.js';
 import { counted } from '../core/counted.js';
 import { describeSummary, type ChangeSummary } from '../core/change-summary.js';
@@ -65,7 +65,9 @@ export async function runChange(
   if (decision.action === 'abort') {
     if (decision.reason === 'no-terminal') throw new UsageError(decision.message);
     messages.info(decision.message);
-    await report(context, planned, { ...planSummary, Changed: 0 }, null, false, format);
+    // Nothing was written: every mailbox the plan would change is left unchanged.
+    const unmade = { ...planSummary, Changed: 0, Unchanged: planSummary.Unchanged + planSummary.Changed };
+    await report(context, planned, plan.settle(unmade, new Set(), new Map()), null, false, format);
     return ExitCode.PartialFailure;
   }
   if (decision.action === 'what-if') {
@@ -79,8 +81,12 @@ export async function runChange(
     return answer === 'interrupted' ? ExitCode.Interrupted : ExitCode.Ok;
   }
   const applied = plan.counts.change > 0 ? await applyChange(store, planned, context) : null;
-  const { summary, settledElsewhere } = settleSummary(planSummary, applied);
+  const settled = settleSummary(planSummary, applied);
+  const { settledElsewhere } = settled;
   const failures = applied?.failures ?? [];
+  // Another change got between the plan and the write: which mailboxes it settled, its record says.
+  const made = settledElsewhere !== 0 && plan.items !== undefined ? await changesMade(store, applied?.changeId ?? null) : undefined;
+  const summary = plan.settle(settled.summary, new Set(failures.map((f) => f.Guid.toLowerCase())), made);
   const names = await mailboxLabels(store, failures.map((f) => f.Guid));
   for (const failure of failures) messages.error(`${printable(names.get(failure.Guid.toLowerCase()) ?? failure.Guid)}: ${failure.message}`);
   if (settledElsewhere !== 0) {

@@ -1,4 +1,5 @@
-import type { ChangeSummary } from '../core/change-summary.js';
+import { settleItem, type ChangesMade } from '../core/apply-change.js';
+import { summaryOf, type ChangeSummary } from '../core/change-summary.js';
 import { shownIdentity, type PlanItem, type PlanStatus } from '../core/plan.js';
 import { protocolList, type CasSettingName } from '../core/protocols.js';
 import { parseOutputFormat } from '../output/formats.js';
@@ -40,12 +41,12 @@ export interface ReportOptions {
  */
 export class PlanReport {
   readonly format: ChangeFormat;
-  readonly counts: Record<PlanStatus, number> = { change: 0, unchanged: 0, refused: 0, conflict: 0 };
+  readonly counts: Record<PlanStatus, number> = { change: 0, unchanged: 0, refused: 0, conflict: 0, failed: 0 };
   /** The first SAMPLE items that change something. */
   readonly sample: PlanItem[] = [];
   readonly properties = new Set<CasSettingName>();
   /** Every item, when a report needs them. */
-  readonly items: PlanItem[] | undefined;
+  items: PlanItem[] | undefined;
   private unchangedNamed = 0;
 
   /** Checks the options first, so that a bad `--output` (or `--yes` with `--confirm`) fails before a long plan, not after it. */
@@ -70,7 +71,7 @@ export class PlanReport {
       else this.messages.error(text);
     } else if (item.status === 'conflict') {
       this.messages.error(`'${printable(shownIdentity(item))}' was changed again since; left as it is (${describeChanges(item)} no longer applies).`);
-    } else if (item.namedAs !== undefined && ++this.unchangedNamed <= UNCHANGED_WARNINGS) {
+    } else if (item.status === 'unchanged' && item.namedAs !== undefined && ++this.unchangedNamed <= UNCHANGED_WARNINGS) {
       this.messages.warning(`The command completed successfully but no settings of '${printable(shownIdentity(item))}' have been modified.`);
     }
   }
@@ -82,13 +83,19 @@ export class PlanReport {
   }
 
   summary(notFound: number, ambiguous: number): ChangeSummary {
-    return {
-      Changed: this.counts.change,
-      Unchanged: this.counts.unchanged,
-      Refused: this.counts.refused,
-      NotFound: notFound,
-      Ambiguous: ambiguous,
-      Failed: this.counts.conflict,
-    };
+    return summaryOf(this.counts, notFound, ambiguous);
+  }
+
+  /**
+   * After the write (core/apply-change.ts settleItem): each item as the store left it, counted
+   * again, so that the JSON items and the summary agree. Without the items (a table report),
+   * `counted` is the summary, worked out from the store's counts.
+   */
+  settle(counted: ChangeSummary, failed: ReadonlySet<string>, made: ChangesMade | undefined): ChangeSummary {
+    if (this.items === undefined) return counted;
+    this.items = this.items.map((item) => settleItem(item, failed, made));
+    for (const status of Object.keys(this.counts) as PlanStatus[]) this.counts[status] = 0;
+    for (const item of this.items) this.counts[item.status]++;
+    return this.summary(counted.NotFound, counted.Ambiguous);
   }
 }

@@ -1,5 +1,6 @@
 import type { ChangeSummary } from './change-summary.js';
 import { changeContext, type ChangeSource } from './change-context.js';
+import type { PlanItem, SettingChange } from './plan.js';
 import type { AppliedChange, DirectoryStore, SettingWrite } from '../store/directory-store.js';
 
 /** A change decided on: what to write, and the change it undoes. */
@@ -46,4 +47,36 @@ export async function mailboxLabels(store: DirectoryStore, guids: readonly strin
     for (const m of page) names.set(m.Guid.toLowerCase(), `${m.Name} <${m.PrimarySmtpAddress}>`);
   }
   return names;
+}
+
+/** The settings a store changed, per mailbox (lower-case Guid): what another change's race makes differ from the plan. */
+export type ChangesMade = ReadonlyMap<string, readonly SettingChange[]>;
+
+/** What change `changeId` changed, read back from its record; nothing for no change. */
+export async function changesMade(store: DirectoryStore, changeId: number | null): Promise<ChangesMade> {
+  const made = new Map<string, SettingChange[]>();
+  if (changeId === null) return made;
+  for (const record of await store.getChangeRecords({ id: changeId })) {
+    for (const c of record.Changes) {
+      const guid = c.Guid.toLowerCase();
+      const changes = made.get(guid) ?? [];
+      changes.push({ property: c.Property, before: c.Before, after: c.After });
+      made.set(guid, changes);
+    }
+  }
+  return made;
+}
+
+/**
+ * A planned item as the store left it, so that the items and the counts tell the same story:
+ * `failed` when its write failed; with `made` (what the store changed, when that differs from the
+ * plan), `change` if the store changed it and `unchanged` if a planned change was not made.
+ */
+export function settleItem(item: PlanItem, failed: ReadonlySet<string>, made: ChangesMade | undefined): PlanItem {
+  const guid = item.Guid.toLowerCase();
+  if (failed.has(guid)) return { ...item, status: 'failed' };
+  if (made === undefined) return item;
+  const changes = made.get(guid);
+  if (changes !== undefined) return item.status === 'change' ? item : { ...item, status: 'change', changes };
+  return item.status === 'change' ? { ...item, status: 'unchanged', changes: [] } : item;
 }

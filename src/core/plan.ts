@@ -10,8 +10,11 @@ export interface SettingChange {
   readonly after: boolean;
 }
 
-/** `conflict`: an undo whose mailbox was changed again since; it is left alone. */
-export type PlanStatus = 'change' | 'unchanged' | 'refused' | 'conflict';
+/**
+ * `conflict`: an undo whose mailbox was changed again since; it is left alone. `failed`: never
+ * planned, only settled (core/apply-change.ts): the store could not write it (LDAP, entry by entry).
+ */
+export type PlanStatus = 'change' | 'unchanged' | 'refused' | 'conflict' | 'failed';
 
 /** One mailbox's part of a change: small, so a plan over a million mailboxes fits in memory. */
 export interface PlanItem {
@@ -44,6 +47,15 @@ function sharedChanges(changes: SettingChange[]): readonly SettingChange[] {
 }
 
 /**
+ * Whether `changes` would enable the Administrator mailbox: then the mailbox's whole change is
+ * refused. Every plan (set-casmailbox, undo, audit --fix) asks this, so that the plan, the store's
+ * re-check and the counts make the same one decision for it.
+ */
+export function refuses(mailbox: Pick<PlannedMailbox, 'IsAdministrator'>, changes: readonly Pick<SettingChange, 'after'>[]): boolean {
+  return changes.some((c) => refusesWrite(mailbox.IsAdministrator, c.after));
+}
+
+/**
  * What setting `wanted` on `mailbox` would do. The Administrator mailbox may never be enabled for
  * POP3 or IMAP4 (DESIGN.md §2): enabling it is refused; disabling it changes nothing, as it reads disabled.
  */
@@ -53,7 +65,7 @@ export function planFor(mailbox: PlannedMailbox, wanted: CasSettings, namedAs: N
     const after = wanted[property];
     if (after !== undefined && mailbox[property] !== after) changes.push({ property, before: mailbox[property], after });
   }
-  const status = changes.some((c) => refusesWrite(mailbox.IsAdministrator, c.after)) ? 'refused' : changes.length === 0 ? 'unchanged' : 'change';
+  const status = refuses(mailbox, changes) ? 'refused' : changes.length === 0 ? 'unchanged' : 'change';
   return { Guid: mailbox.Guid, Name: mailbox.Name, PrimarySmtpAddress: mailbox.PrimarySmtpAddress, namedAs, status, changes: sharedChanges(changes) };
 }
 

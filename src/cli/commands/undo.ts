@@ -1,5 +1,5 @@
 import { UsageError } from '../../core/errors.js';
-import { PLAN_FIELDS, WriteCollector, type PlannedMailbox, type SettingChange } from '../../core/plan.js';
+import { PLAN_FIELDS, WriteCollector, refuses, type PlannedMailbox, type SettingChange } from '../../core/plan.js';
 import type { ChangeItem, DirectoryStore } from '../../store/directory-store.js';
 import { Messages } from '../../output/messages.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
@@ -63,6 +63,11 @@ export async function run(context: CommandContext, options: UndoOptions, args: s
         PrimarySmtpAddress: mailbox?.PrimarySmtpAddress ?? first?.PrimarySmtpAddress ?? '',
         namedAs: undefined,
       };
+      // An old change may have disabled the Administrator (before it read disabled everywhere): never re-enabled.
+      if (mailbox !== undefined && refuses(mailbox, reverts)) {
+        plan.add({ ...base, status: 'refused', changes: reverts });
+        continue;
+      }
       const intact = mailbox !== undefined && recorded.every((c) => mailbox[c.Property] === c.After);
       if (!intact && undoneBy.has(guid.toLowerCase()) && reverted(guid)) {
         plan.add({ ...base, status: 'unchanged', changes: [] });

@@ -1,13 +1,13 @@
 import { StoreError } from '../../core/errors.js';
 import { fold } from '../../core/mailbox.js';
-import { refusesWrite } from '../../core/administrator.js';
+import { effectiveEnabled, refusesWrite } from '../../core/administrator.js';
 import { protocolOf } from '../../core/protocols.js';
 import type { LatestWrites } from '../../core/setting-writes.js';
 import type { AppliedChange, ChangeContext, SettingWrite } from '../directory-store.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 import { ITEMS_PER_CHUNK, type ChangeLog, type RecordedItem } from './change-log.js';
 import { chunks, forEachConcurrently } from '../../core/concurrency.js';
-import type { LdapConnection, LdapEntry, Modification } from './connection.js';
+import type { LdapConnection, Modification } from './connection.js';
 import { ResultCode, isFatal, resultCode } from './errors.js';
 import { isAdministratorEntry } from './entries.js';
 import type { MailboxSearch } from './mailbox-search.js';
@@ -145,19 +145,18 @@ async function plan(mailboxes: MailboxSearch, writes: LatestWrites): Promise<Mai
   for (const write of latest.values()) {
     const entry = entries.get(fold(write.Guid));
     if (entry === undefined) continue;
-    const stored = storedValue(entry, write.property);
-    if (stored === write.to || (write.from !== undefined && stored !== write.from)) continue;
-    if (refusesWrite(isAdministratorEntry(entry), write.to)) continue;
+    // Compared as read, as the plan compared them: the Administrator reads disabled whatever the
+    // entry holds, so disabling it is no change, and enabling it is refused.
+    const administrator = isAdministratorEntry(entry);
+    const current = effectiveEnabled(administrator, enablesProtocol(entry, protocolOf(write.property)));
+    if (current === write.to || (write.from !== undefined && current !== write.from)) continue;
+    if (refusesWrite(administrator, write.to)) continue;
     const guid = entry.first('casGuid') ?? write.Guid;
     const group = byMailbox.get(fold(guid)) ?? { guid, dn: entry.dn, writes: [] };
     group.writes.push(write);
     byMailbox.set(fold(guid), group);
   }
   return [...byMailbox.values()];
-}
-
-function storedValue(entry: LdapEntry, property: SettingWrite['property']): boolean {
-  return enablesProtocol(entry, protocolOf(property));
 }
 
 function modification(write: MailboxWrite): Modification {

@@ -1,7 +1,7 @@
 import { PROTOCOLS } from '../../core/protocols.js';
 import type { LatestWrites } from '../../core/setting-writes.js';
 import { ENABLED_COLUMN } from './schema.js';
-import { refusesWriteSql } from './administrator-sql.js';
+import { effectiveEnabledSql, refusesWriteSql } from './administrator-sql.js';
 import { inChangeOrder } from '../change-order.js';
 import { CHANGE_PAGE, type AppliedChange, type CasSettingName, type ChangeContext, type ChangeItem, type ChangeQuery, type ChangeRecord } from '../directory-store.js';
 import type { Db } from './connection.js';
@@ -25,11 +25,14 @@ export function applyCasChanges(db: Db, writes: LatestWrites, context: ChangeCon
   const stamp = context.when.toISOString();
   for (const protocol of PROTOCOLS) {
     const column = ENABLED_COLUMN[protocol.name];
+    // Compared as read, as the plan compared them: the Administrator reads disabled whatever its
+    // row holds, so disabling it is no change, and enabling it is refused.
+    const current = effectiveEnabledSql(column);
     const record = db.prepare(
       `INSERT OR IGNORE INTO change_items (change_id, mailbox_id, mailbox_guid, property, before, after)
        SELECT :changeId, m.id, m.guid, :property, m.${column}, :to
        FROM json_each(:guids) j JOIN mailboxes m ON m.guid = j.value
-       WHERE m.${column} <> :to AND (:from IS NULL OR m.${column} = :from) AND NOT ${refusesWriteSql(':to')}
+       WHERE ${current} <> :to AND (:from IS NULL OR ${current} = :from) AND NOT ${refusesWriteSql(':to')}
        ORDER BY m.id`,
     );
     for (const write of writes) {
