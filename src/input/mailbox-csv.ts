@@ -156,6 +156,7 @@ export async function* mailboxCsvBatches(path: string, hashPassword: PasswordHas
         else seen.set(key.value, info.lines);
       }
       if (errors.length > 0) continue;
+      result.Line = info.lines;
       batch.push(result);
       lines.push(info.lines);
       if (batch.length >= BATCH) {

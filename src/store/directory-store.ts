@@ -142,7 +142,7 @@ export interface PruneResult {
 }
 
 /** A field an import sets, each CustomAttribute<n> on its own: what a CSV column names (the Guid and primary address are keys). */
-export type ImportField = Exclude<keyof ImportRecord, 'Guid' | 'PrimarySmtpAddress' | 'CustomAttributes' | 'Given'> | `CustomAttribute${number}`;
+export type ImportField = Exclude<keyof ImportRecord, 'Guid' | 'PrimarySmtpAddress' | 'CustomAttributes' | 'Given' | 'Line'> | `CustomAttribute${number}`;
 
 /**
  * The import row: a mailbox as a CSV row describes it, validated; what the store derives (ids,
@@ -160,6 +160,8 @@ export type ImportRecord = Omit<Mailbox, 'Guid' | 'DistinguishedName' | 'IsAdmin
    * field (a whole mailbox, as code builds one).
    */
   Given?: readonly ImportField[];
+  /** The file line the row ends on, for messages about it; absent for a record code builds. */
+  Line?: number;
 };
 
 /** Import rows: a stream of batches, or batches at hand. */
@@ -186,6 +188,14 @@ export interface ImportOptions {
   whatIf?: boolean;
 }
 
+/** A row of the Administrator mailbox, as the import's warning names it. */
+export interface AdministratorRow {
+  Name: string;
+  PrimarySmtpAddress: string;
+  /** The record's Line, null when it has none. */
+  Line: number | null;
+}
+
 export interface ImportSummary {
   created: number;
   updated: number;
@@ -195,8 +205,8 @@ export interface ImportSummary {
   /** The change record of the CAS settings the import changed (listed, undoable, pending refresh); null when none. */
   changeId: number | null;
   casChanges: number;
-  /** Administrator mailboxes whose row enables POP3 or IMAP4: they are stored disabled. */
-  administratorRefused: string[];
+  /** Rows of the Administrator mailbox (or one renamed to it) that enable POP3 or IMAP4: it is stored disabled. */
+  administratorRefused: AdministratorRow[];
   /** With whatIf only: every mailbox created or changed. */
   items?: ImportItem[];
 }

@@ -1,7 +1,7 @@
 import { isAdministratorAccount, refusesWrite } from '../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, fold, type Mailbox } from '../core/mailbox.js';
 import { CAS_SETTINGS, PROTOCOLS, isCasSetting, perCasSetting, type UseDefaultsName } from '../core/protocols.js';
-import type { ChangeContext, ImportField, ImportItem, ImportOptions, ImportValue, ImportRecord, SettingWrite } from './directory-store.js';
+import type { AdministratorRow, ChangeContext, ImportField, ImportItem, ImportOptions, ImportValue, ImportRecord, SettingWrite } from './directory-store.js';
 
 /**
  * The import rules every store driver shares (DESIGN.md §5 "Rules once"): what an update of an
@@ -33,11 +33,20 @@ export type StoredMailbox = Omit<Mailbox, UseDefaultsName | 'WhenCreated' | 'Whe
 
 /**
  * The record of a new mailbox as stored: the Administrator mailbox never gets POP3 or IMAP4
- * (`refused` when its row asked for them).
+ * (`refused`: its row asked for them, as the import's warning names it).
  */
-export function newMailboxRecord(record: ImportRecord): { record: ImportRecord; refused: boolean } {
-  if (!isAdministratorAccount(record.SamAccountName)) return { record, refused: false };
-  return { record: { ...record, ...perCasSetting(() => false) }, refused: asksRefused(true, record) };
+export function newMailboxRecord(record: ImportRecord): { record: ImportRecord; refused: AdministratorRow | null } {
+  if (!isAdministratorAccount(record.SamAccountName)) return { record, refused: null };
+  const stored = { ...record, ...perCasSetting(() => false) };
+  return { record: stored, refused: refusal(true, record, stored) };
+}
+
+/**
+ * An update leaves the Administrator mailbox: it was, or the row renames it to the built-in
+ * account (the flag sticks, so renaming it away never lets it use POP3 or IMAP4).
+ */
+export function isAdministratorAfter(stored: Pick<StoredMailbox, 'IsAdministrator'>, merged: Pick<ImportRecord, 'SamAccountName'>): boolean {
+  return stored.IsAdministrator || isAdministratorAccount(merged.SamAccountName);
 }
 
 /**
@@ -80,6 +89,8 @@ export function mergeRecord(stored: StoredMailbox, record: ImportRecord): Import
     ...perCasSetting((p) => pick(p.property, stored[p.property])),
     Password: given.has('Password') ? record.Password : null,
   };
+  // Whatever the row says, the Administrator is stored with every protocol disabled.
+  if (isAdministratorAfter(stored, merged)) Object.assign(merged, perCasSetting(() => false));
   if (given.has('DistinguishedName')) merged.DistinguishedName = record.DistinguishedName;
   else if (merged.Name !== stored.Name || fold(merged.OrganizationalUnit) !== fold(stored.OrganizationalUnit)) merged.DistinguishedName = null;
   return merged;
@@ -93,7 +104,7 @@ const sameValue = (a: ImportValue, b: ImportValue): boolean =>
 /**
  * The fields an update changes, before → after, CAS settings last. OUs compare case-insensitively
  * (the store keeps the first spelling); a given password always counts (a new salt every time)
- * and is never shown. The Administrator's CAS settings never change here: see casChangesOf.
+ * and is never shown. The Administrator's CAS settings never change here: it is stored disabled.
  */
 export function recordChanges(stored: StoredMailbox, merged: ImportRecord): Change[] {
   const changes: Change[] = [];
@@ -109,18 +120,19 @@ export function recordChanges(stored: StoredMailbox, merged: ImportRecord): Chan
   compare('EmailAddresses', stored.EmailAddresses, merged.EmailAddresses);
   CUSTOM_ATTRIBUTE_NUMBERS.forEach((n, i) => compare(`CustomAttribute${n}`, stored.CustomAttributes[i] ?? null, merged.CustomAttributes[i] ?? null));
   if (merged.Password !== null) changes.push({ Property: 'Password', Before: '(hidden)', After: '(new)' });
-  if (!stored.IsAdministrator) for (const { property } of PROTOCOLS) compare(property, stored[property], merged[property]);
+  if (!isAdministratorAfter(stored, merged)) for (const { property } of PROTOCOLS) compare(property, stored[property], merged[property]);
   return changes;
 }
 
-/** The Administrator's row asks for a protocol it may never use. */
-export function enablesAdministrator(stored: StoredMailbox, record: ImportRecord): boolean {
-  return asksRefused(stored.IsAdministrator, record);
+/** The row, when an update leaves the Administrator mailbox and the row asks for a protocol it may never use. */
+export function administratorRefusal(stored: StoredMailbox, record: ImportRecord, merged: ImportRecord): AdministratorRow | null {
+  return refusal(isAdministratorAfter(stored, merged), record, merged);
 }
 
-function asksRefused(isAdministrator: boolean, record: ImportRecord): boolean {
+function refusal(isAdministrator: boolean, record: ImportRecord, stored: ImportRecord): AdministratorRow | null {
   const given = givenFields(record);
-  return PROTOCOLS.some((p) => given.has(p.property) && refusesWrite(isAdministrator, record[p.property]));
+  const asks = PROTOCOLS.some((p) => given.has(p.property) && refusesWrite(isAdministrator, record[p.property]));
+  return asks ? { Name: stored.Name, PrimarySmtpAddress: stored.PrimarySmtpAddress, Line: record.Line ?? null } : null;
 }
 
 /**

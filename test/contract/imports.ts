@@ -6,6 +6,8 @@ import { mailboxRecord } from '../helpers/memory-store.js';
 import { SAMPLE_CREATED, SAMPLE_SIZE, all, context, one, sampleRecords, useStore, type StoreDriver } from './support.js';
 
 const ADMINISTRATOR = 'administrator@tailspintoys.com';
+/** The sample's Administrator row (line 2) says TRUE,TRUE: the import names it, and stores it disabled. */
+const ADMINISTRATOR_ROW = { Name: 'Administrator', PrimarySmtpAddress: ADMINISTRATOR, Line: 2 };
 
 async function sampleRecord(alias: string): Promise<ImportRecord> {
   const record = (await sampleRecords()).find((r) => r.Alias === alias);
@@ -35,7 +37,7 @@ export function testImports(driver: StoreDriver): void {
     test('creates every mailbox as its record describes it, and the OUs; the Administrator stored disabled', async () => {
       const records = await sampleRecords();
       const summary = await store().importMailboxes([records.slice(0, 100), records.slice(100)], SAMPLE_CREATED);
-      assert.deepEqual(summary, { created: SAMPLE_SIZE, updated: 0, unchanged: 0, organizationalUnitsCreated: 13, changeId: null, casChanges: 0, administratorRefused: [ADMINISTRATOR] });
+      assert.deepEqual(summary, { created: SAMPLE_SIZE, updated: 0, unchanged: 0, organizationalUnitsCreated: 13, changeId: null, casChanges: 0, administratorRefused: [ADMINISTRATOR_ROW] });
       const mailboxes = new Map((await all(store())).map((m) => [m.PrimarySmtpAddress, m]));
       assert.equal(mailboxes.size, SAMPLE_SIZE);
       for (const record of records) {
@@ -83,7 +85,7 @@ export function testImports(driver: StoreDriver): void {
       );
       assert.deepEqual(
         [summary.created, summary.updated, summary.unchanged, summary.casChanges, summary.administratorRefused],
-        [0, 2, 1, 2, [ADMINISTRATOR]],
+        [0, 2, 1, 2, [{ ...ADMINISTRATOR_ROW, Line: null }]],
       );
       assert.ok(summary.changeId !== null);
       const after = await one(store(), 'rzaher');
@@ -152,6 +154,32 @@ export function testImports(driver: StoreDriver): void {
       const after = await store().countMailboxes({});
       if (driver.transactional) assert.equal(after, before);
       else assert.ok(after === before || after === before + 1, `${after - before} mailboxes added`);
+    });
+
+    test('a mailbox renamed to the built-in account is stored disabled, its row named; the flag sticks when renamed away', async () => {
+      const admin = await one(store(), 'Administrator');
+      const away = await store().importMailboxes([[{ ...(await sampleRecord('Administrator')), SamAccountName: 'FormerAdministrator', Given: ['SamAccountName'] }]], new Date());
+      assert.deepEqual([away.updated, away.administratorRefused], [1, []], 'a row that gives no protocol is no refusal');
+      assert.deepEqual([(await one(store(), admin.Guid)).IsAdministrator, (await one(store(), admin.Guid)).PopEnabled], [true, false]);
+
+      const ebru = await one(store(), 'ebrunner');
+      assert.deepEqual([ebru.IsAdministrator, ebru.PopEnabled, ebru.ImapEnabled], [false, true, true]);
+      const renamed = await store().importMailboxes(
+        [[{ ...(await sampleRecord('ebrunner')), SamAccountName: 'Administrator', PopEnabled: true, Given: ['SamAccountName', 'PopEnabled'], Line: 7 }]],
+        new Date(),
+        { change: context({ commandLine: 'casctl import rename.csv' }) },
+      );
+      assert.deepEqual(
+        [renamed.updated, renamed.casChanges, renamed.administratorRefused],
+        [1, 0, [{ Name: 'Ebru Brunner', PrimarySmtpAddress: 'ebrunner@tailspintoys.com', Line: 7 }]],
+      );
+      const after = await one(store(), ebru.Guid);
+      assert.deepEqual([after.SamAccountName, after.IsAdministrator, after.PopEnabled, after.ImapEnabled], ['Administrator', true, false, false]);
+      // Disabling it changes nothing: it is disabled, as read and as stored.
+      const disable = await store().applyCasChanges([{ property: 'ImapEnabled', to: false, guids: [ebru.Guid] }], context({}));
+      assert.deepEqual([disable.changeId, disable.mailboxes], [null, 0]);
+      const enable = await store().applyCasChanges([{ property: 'PopEnabled', to: true, guids: [ebru.Guid] }], context({}));
+      assert.deepEqual([enable.changeId, enable.mailboxes], [null, 0]);
     });
 
     test('a key of another mailbox is a usage error, and nothing of the call is imported', async () => {

@@ -65,7 +65,7 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
     records = await readMailboxCsv(SAMPLE, () => HASH);
     const summary = await store.importMailboxes([records], new Date());
     // The sample's Administrator row says TRUE,TRUE: it is created disabled, and said so.
-    assert.deepEqual(summary, { created: 232, updated: 0, unchanged: 0, organizationalUnitsCreated: 13, changeId: null, casChanges: 0, administratorRefused: ['administrator@tailspintoys.com'] });
+    assert.deepEqual(summary, { created: 232, updated: 0, unchanged: 0, organizationalUnitsCreated: 13, changeId: null, casChanges: 0, administratorRefused: [{ Name: 'Administrator', PrimarySmtpAddress: 'administrator@tailspintoys.com', Line: 2 }] });
   });
 
   after(async () => {

@@ -156,9 +156,15 @@ for (const kind of STORE_KINDS) {
 
     test('the Administrator in a CSV with PopEnabled True is stored disabled, with a warning', async () => {
       const store = await sampleStore(kind);
-      const result = await casctl(['import', csvFile('PrimarySmtpAddress,PopEnabled,ImapEnabled\nadministrator@tailspintoys.com,True,True\n')], { store });
+      const file = csvFile('PrimarySmtpAddress,PopEnabled,ImapEnabled\nadministrator@tailspintoys.com,True,True\n');
+      const result = await casctl(['import', file], { store });
       assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stderr, /WARNING: The Administrator mailbox administrator@tailspintoys\.com never uses POP3 or IMAP4/);
+      // One warning, naming the row and the mailbox by its Name and address.
+      assert.equal(result.stderr.match(/WARNING:/g)?.length, 1, result.stderr);
+      assert.ok(
+        result.stderr.includes(`WARNING: ${file}:2: The Administrator mailbox Administrator <administrator@tailspintoys.com> never uses POP3 or IMAP4: it is stored with POP3 and IMAP4 disabled, whatever the file says.`),
+        result.stderr,
+      );
       const [admin] = json<Row[]>(await casctl(['get-casmailbox', 'Administrator', '-o', 'json'], { store }));
       assert.deepEqual([admin?.PopEnabled, admin?.ImapEnabled], [false, false]);
       assert.doesNotMatch(result.stderr, /recorded as change/);

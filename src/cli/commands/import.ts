@@ -4,7 +4,7 @@ import type { CsvFindings } from '../../input/mailbox-csv.js';
 import { printable } from '../../core/printable.js';
 import { Messages } from '../../output/messages.js';
 import { servicesFor } from '../../services/services.js';
-import type { ImportSummary } from '../../store/directory-store.js';
+import type { AdministratorRow, ImportSummary } from '../../store/directory-store.js';
 import { changeContext } from '../../core/change-context.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
@@ -21,6 +21,14 @@ export function describeImport(file: string, summary: ImportSummary): string {
   return `Imported '${printable(file)}': ${summary.created} mailboxes created, ${summary.updated} updated, ${summary.organizationalUnitsCreated} organizational units created.${unchanged}`;
 }
 
+/** One per row of the Administrator that enables a protocol: it names the row and the mailbox. */
+export function administratorWarning(file: string, row: AdministratorRow): string {
+  const where = row.Line === null ? '' : `${printable(file)}:${row.Line}: `;
+  return (
+    `${where}The Administrator mailbox ${printable(row.Name)} <${printable(row.PrimarySmtpAddress)}> never uses ${protocolList('or')}: ` +
+    `it is stored with ${protocolList('and')} disabled, whatever the file says.`
+  );
+}
 
 export async function run(context: CommandContext, options: ImportCommandOptions, args: string[]): Promise<number> {
   const [file = ''] = args;
@@ -40,9 +48,7 @@ export async function run(context: CommandContext, options: ImportCommandOptions
       }
       const change = changeContext(context);
       const summary = await store.importMailboxes(spooled.batches(), change.when, { change, whatIf });
-      for (const address of summary.administratorRefused) {
-        messages.warning(`The Administrator mailbox ${printable(address)} never uses ${protocolList('or')}: it is stored with ${protocolList('and')} disabled, whatever the file says.`);
-      }
+      for (const row of summary.administratorRefused) messages.warning(administratorWarning(file, row));
       if (whatIf) {
         context.stdout.write(describeImportPlan(summary));
         messages.info(`What if: nothing was imported from '${printable(file)}'.`);

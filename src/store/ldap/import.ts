@@ -5,7 +5,7 @@ import { fold } from '../../core/mailbox.js';
 import type { Mailbox } from '../../core/mailbox.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 import type { AppliedChange, ChangeContext, ImportItem, ImportSummary, ImportRecord, SettingWrite } from '../directory-store.js';
-import { CasWrites, enablesAdministrator, mergeRecord, newMailboxRecord, recordChanges } from '../import-merge.js';
+import { CasWrites, administratorRefusal, isAdministratorAfter, mergeRecord, newMailboxRecord, recordChanges } from '../import-merge.js';
 import { forEachConcurrently } from '../../core/concurrency.js';
 import type { LdapConnection, LdapEntry, Modification } from './connection.js';
 import { formatRdn, keyOfDn } from '../../core/dn-syntax.js';
@@ -15,6 +15,8 @@ import { looseTest } from './identities.js';
 import { alreadyTaken, cannotImport, type UniqueKey } from '../import-conflicts.js';
 import type { DirectoryLayout } from './layout.js';
 import { and } from './mailbox-search.js';
+import { ENABLED_SERVICE_VALUE } from './protocol-values.js';
+import { PROTOCOLS } from '../../core/protocols.js';
 import type { OrganizationalUnits } from './organizational-units.js';
 
 /** Records per lookup of existing mailboxes and conflicting keys. */
@@ -32,8 +34,11 @@ export interface ImportContext {
 interface PlannedImport {
   /** A new mailbox as created, or an existing one as the update leaves it. */
   record: ImportRecord;
-  /** The entry this record updates (matched by Guid, else by primary address), if any. */
-  existing: { dn: string; guid: string; mailbox: Mailbox } | null;
+  /**
+   * The entry this record updates (matched by Guid, else by primary address), if any; for the
+   * Administrator, the protocols its entry still holds enabled (it reads disabled).
+   */
+  existing: { dn: string; guid: string; mailbox: Mailbox; enabledServices: string[] } | null;
   /** An update's changes (CAS settings included). */
   changes: ImportItem['Changes'];
 }
@@ -113,6 +118,8 @@ export async function importMailboxes(
           dn = `${rdn},${parent}`;
         }
         const modifications = attributeChanges(existing.mailbox, record);
+        // The Administrator's entry holds no protocol, whatever an older casctl or a hand edit left in it.
+        if (existing.enabledServices.length > 0) modifications.push({ operation: 'delete', attribute: ENABLED_SERVICE_ATTRIBUTE, values: existing.enabledServices });
         if (modifications.length > 0) await context.connection.modify(dn, modifications);
         summary.updated++;
       } catch (error) {
@@ -218,10 +225,11 @@ async function lookUp(context: ImportContext, batch: readonly ImportRecord[], su
     if (stored === null) {
       const created = newMailboxRecord(given);
       record = created.record;
-      if (created.refused) summary.administratorRefused.push(given.PrimarySmtpAddress);
+      if (created.refused !== null) summary.administratorRefused.push(created.refused);
     } else {
       record = mergeRecord(stored, given);
-      if (enablesAdministrator(stored, given)) summary.administratorRefused.push(given.PrimarySmtpAddress);
+      const refused = administratorRefusal(stored, given, record);
+      if (refused !== null) summary.administratorRefused.push(refused);
     }
     validate(context.layout, record);
     const targetDn = `${formatRdn({ type: 'cn', value: record.Name })},${context.layout.ouDn(record.OrganizationalUnit) ?? ''}`;
@@ -233,8 +241,15 @@ async function lookUp(context: ImportContext, batch: readonly ImportRecord[], su
     if (existing === undefined || stored === null) return { record, existing: null, changes: [] };
     // LDAP derives the DN from the Name and OU: a DN change is a move, shown as such by those fields.
     const changes = recordChanges(stored, { ...record, DistinguishedName: null });
-    return { record, existing: { dn: existing.dn, guid: stored.Guid, mailbox: stored }, changes };
+    const enabledServices = isAdministratorAfter(stored, record) ? protocolValues(existing) : [];
+    return { record, existing: { dn: existing.dn, guid: stored.Guid, mailbox: stored, enabledServices }, changes };
   });
+}
+
+/** The entry's casEnabledService values that enable a protocol, as the entry spells them. */
+function protocolValues(entry: LdapEntry): string[] {
+  const values = new Set(PROTOCOLS.map((p) => fold(ENABLED_SERVICE_VALUE[p.name])));
+  return entry.values(ENABLED_SERVICE_ATTRIBUTE).filter((v) => values.has(fold(v)));
 }
 
 /** No two rows may end with the same SamAccountName, UPN or DN (defaults included): LDAP would not refuse it. */

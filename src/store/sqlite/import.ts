@@ -7,7 +7,7 @@ import { latestWrites } from '../../core/setting-writes.js';
 import { alreadyTaken, cannotImport, type UniqueKey } from '../import-conflicts.js';
 import type { ChangeContext, ImportItem, ImportSummary, ImportRecord, ImportBatches } from '../directory-store.js';
 import {
-  CasWrites, enablesAdministrator, fieldChanges, givenFields, mergeRecord, newMailboxRecord, recordChanges, type StoredMailbox,
+  CasWrites, administratorRefusal, fieldChanges, givenFields, mergeRecord, newMailboxRecord, recordChanges, type StoredMailbox,
 } from '../import-merge.js';
 import { applyCasChanges } from './changes.js';
 import type { Db } from './connection.js';
@@ -79,7 +79,7 @@ export async function importInto(
       const existing = (record.Guid === null ? undefined : byGuid.get(fold(record.Guid))) ?? byAddress.get(record.PrimarySmtpAddress);
       if (existing === undefined) {
         const created = newMailboxRecord(record);
-        if (created.refused) summary.administratorRefused.push(record.PrimarySmtpAddress);
+        if (created.refused !== null) summary.administratorRefused.push(created.refused);
         const values = insertValues(created.record, units.ensure(record.OrganizationalUnit), stamp);
         write(record, () => {
           const id = Number(insert.run(values).lastInsertRowid);
@@ -90,8 +90,9 @@ export async function importInto(
         continue;
       }
       const { id, mailbox } = existing;
-      if (enablesAdministrator(mailbox, record)) summary.administratorRefused.push(record.PrimarySmtpAddress);
       const merged = mergeRecord(mailbox, record);
+      const refused = administratorRefusal(mailbox, record, merged);
+      if (refused !== null) summary.administratorRefused.push(refused);
       if (givenFields(record).has('OrganizationalUnit')) merged.OrganizationalUnit = units.ensure(merged.OrganizationalUnit);
       if (merged.DistinguishedName === null) merged.DistinguishedName = derivedDn(merged);
       const changes = recordChanges(mailbox, merged);
@@ -119,6 +120,7 @@ export async function importInto(
     }
   }
   summary.organizationalUnitsCreated = units.created;
+  storeAdministratorDisabled(db);
   const writes = cas.writes;
   if (writes.length > 0) {
     const applied = applyCasChanges(db, latestWrites(writes), change);
@@ -126,6 +128,16 @@ export async function importInto(
     summary.casChanges = applied.settings;
   }
   return summary;
+}
+
+/**
+ * The Administrator's rows hold every protocol disabled, not only read so: one renamed to the
+ * built-in account by this import, or one an older casctl stored enabled. An Administrator read
+ * disabled already, so this changes nothing a read shows, and nothing is recorded.
+ */
+function storeAdministratorDisabled(db: Db): void {
+  const columns = PROTOCOLS.map((p) => ENABLED_COLUMN[p.name]);
+  db.prepare(`UPDATE mailboxes SET ${columns.map((c) => `${c} = 0`).join(', ')} WHERE is_administrator = 1 AND (${columns.join(' OR ')})`).run();
 }
 
 function derivedDn(record: ImportRecord): string | null {
