@@ -1,6 +1,6 @@
 import type { CasSettingName, CasSettings, SettingWrite } from '../store/directory-store.js';
 import { refusesWrite } from './administrator.js';
-import type { Mailbox, MailboxField } from './mailbox.js';
+import { fold, type Mailbox, type MailboxField } from './mailbox.js';
 import { CAS_SETTINGS } from './protocols.js';
 import type { NamedIdentity } from './select.js';
 
@@ -88,7 +88,12 @@ export class WriteCollector {
   }
 }
 
-/** How a mailbox is named in messages: as the admin named it, else by its Name. */
+/**
+ * How a mailbox is named in messages: as the admin named it, else by its Name; named by its
+ * Guid (`-o id` piped in), by `Name <address>`, which a reader can tell apart.
+ */
 export function shownIdentity(item: PlanItem): string {
-  return item.namedAs?.identity ?? item.Name;
+  const identity = item.namedAs?.identity;
+  if (identity === undefined) return item.Name;
+  return fold(identity.trim()) === fold(item.Guid) ? `${item.Name} <${item.PrimarySmtpAddress}>` : identity;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { PassThrough, Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, test } from 'node:test';
 import { runChange } from '../../../src/cli/change-flow.js';
 import { PlanReport } from '../../../src/cli/plan-report.js';
@@ -11,19 +11,9 @@ import { readServiceSetup } from '../../../src/services/service-config.js';
 import { ServiceControl } from '../../../src/services/service-control.js';
 import { resolveServices } from '../../../src/services/services.js';
 import type { DirectoryStore } from '../../../src/store/directory-store.js';
+import { capture } from '../../helpers/capture.js';
 import { NO_TERMINAL, typingTerminal } from '../../helpers/fake-terminal.js';
 import { memoryStore } from '../../helpers/memory-store.js';
-
-function capture(): Writable & { text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  return Object.assign(stream, { text: () => chunks.join('') });
-}
 
 let store: DirectoryStore;
 let context: CommandContext & { stdout: ReturnType<typeof capture>; stderr: ReturnType<typeof capture> };
@@ -124,4 +114,51 @@ test('a change committed but not made effective says so first, and which service
   });
   assert.deepEqual(await imapEnabled(), [false, false]);
   assert.ok((await control.report(services)).every((r) => r.pending.length === 2));
+});
+
+type JsonResult = { Summary: Record<string, number>; Items: { Name: string; Status: string; Changes: unknown[] }[] };
+
+test('a write the store reports failed (LDAP) is a failed item, counted once, in the JSON and the summary alike', async () => {
+  const messages = new Messages(context.stderr, false);
+  const planned = await imapOff(messages, 'json');
+  const [first] = planned.writes[0]?.guids ?? [];
+  const failing: DirectoryStore = Object.assign(Object.create(store) as DirectoryStore, {
+    applyCasChanges: async (...args: Parameters<DirectoryStore['applyCasChanges']>) => {
+      const rest = args[0].map((w) => ({ ...w, guids: w.guids.filter((g) => g !== first) }));
+      const applied = await store.applyCasChanges(rest, args[1]);
+      return { ...applied, failures: [{ Guid: (first ?? '').toUpperCase(), message: 'insufficient access' }] };
+    },
+  });
+  const code = await runChange(context, failing, messages, { ...planned, notFound: 0, ambiguous: 0 }, { output: 'json', yes: true });
+  assert.equal(code, 1);
+  const result = JSON.parse(context.stdout.text()) as JsonResult;
+  assert.deepEqual(result.Items.map((i) => [i.Name, i.Status]), [['A', 'failed'], ['B', 'change']]);
+  assert.deepEqual([result.Summary.Changed, result.Summary.Failed], [1, 1]);
+  assert.match(context.stderr.text(), /ERROR: A <a@example\.org>: insufficient access/);
+  assert.match(context.stderr.text(), /Changed 1, unchanged 0, refused 0, not found 0, ambiguous 0, failed 1\./);
+});
+
+test('a mailbox another change settled between the plan and the write is unchanged in the JSON too', async () => {
+  const messages = new Messages(context.stderr, false);
+  const planned = await imapOff(messages, 'json');
+  const [first] = planned.writes[0]?.guids ?? [];
+  await store.applyCasChanges([{ property: 'ImapEnabled', to: false, guids: [first ?? ''] }], { when: new Date(), osUser: 'other', sudoUser: null, host: 'h', commandLine: 'casctl set-casmailbox a' });
+  const code = await runChange(context, store, messages, { ...planned, notFound: 0, ambiguous: 0 }, { output: 'json', yes: true });
+  assert.equal(code, 0);
+  const result = JSON.parse(context.stdout.text()) as JsonResult;
+  assert.deepEqual(result.Items.map((i) => [i.Name, i.Status, i.Changes.length]), [['A', 'unchanged', 0], ['B', 'change', 1]]);
+  assert.deepEqual([result.Summary.Changed, result.Summary.Unchanged], [1, 1]);
+  assert.match(context.stderr.text(), /1 of the mailboxes to change already had the settings when the change was written/);
+});
+
+test('--atomic with a failed item: nothing changes, and the JSON says every mailbox is unchanged', async () => {
+  const messages = new Messages(context.stderr, false);
+  const planned = await imapOff(messages, 'json');
+  messages.error('The operation couldn\'t be performed because object \'nobody\' couldn\'t be found.');
+  const code = await runChange(context, store, messages, { ...planned, notFound: 1, ambiguous: 0 }, { output: 'json', yes: true, atomic: true });
+  assert.equal(code, 1);
+  const result = JSON.parse(context.stdout.text()) as JsonResult;
+  assert.deepEqual(result.Items.map((i) => i.Status), ['unchanged', 'unchanged']);
+  assert.deepEqual([result.Summary.Changed, result.Summary.Unchanged, result.Summary.NotFound], [0, 2, 1]);
+  assert.deepEqual(await imapEnabled(), [true, true]);
 });

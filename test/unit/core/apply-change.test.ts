@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { applyChange, mailboxLabels, settleSummary } from '../../../src/core/apply-change.js';
+import { applyChange, changesMade, mailboxLabels, settleItem, settleSummary } from '../../../src/core/apply-change.js';
+import type { PlanItem } from '../../../src/core/plan.js';
 import type { ChangeSummary } from '../../../src/core/change-summary.js';
 import type { DirectoryStore } from '../../../src/store/directory-store.js';
 import { memoryStore } from '../../helpers/memory-store.js';
@@ -74,4 +75,23 @@ test('settleSummary reports what the store did, so the summaries of concurrent r
     ],
   ];
   for (const [name, applied, expected] of cases) assert.deepEqual(settleSummary(planned, applied), expected, name);
+});
+
+test('settleItem: a failed write is failed; with what the store made, changed exactly where it changed', () => {
+  const change: PlanItem = { Guid: 'AAAA', Name: 'A', PrimarySmtpAddress: 'a@example.org', namedAs: undefined, status: 'change', changes: [{ property: 'PopEnabled', before: true, after: false }] };
+  const unchanged: PlanItem = { ...change, Guid: 'BBBB', status: 'unchanged', changes: [] };
+  const refused: PlanItem = { ...change, Guid: 'CCCC', status: 'refused' };
+  const made = new Map([['bbbb', [{ property: 'PopEnabled' as const, before: true, after: false }]]]);
+  assert.equal(settleItem(change, new Set(['aaaa']), undefined).status, 'failed');
+  assert.equal(settleItem(change, new Set(), undefined), change, 'as planned: the same item');
+  assert.deepEqual([settleItem(change, new Set(), made).status, settleItem(change, new Set(), made).changes], ['unchanged', []], 'another change got there first');
+  assert.deepEqual([settleItem(unchanged, new Set(), made).status, settleItem(unchanged, new Set(), made).changes], ['change', made.get('bbbb')], 'it lost the setting meanwhile');
+  assert.equal(settleItem(refused, new Set(), made), refused);
+});
+
+test('changesMade reads what a change changed, by lower-case Guid', async () => {
+  const applied = await applyChange(store, { writes: [{ property: 'PopEnabled', to: false, guids: [(guids[0] ?? '').toUpperCase()] }] }, source);
+  const made = await changesMade(store, applied.changeId);
+  assert.deepEqual([...made], [[(guids[0] ?? '').toLowerCase(), [{ property: 'PopEnabled', before: true, after: false }]]]);
+  assert.equal((await changesMade(store, null)).size, 0);
 });

@@ -67,3 +67,13 @@ test('the planned writes, collected per setting and value, apply exactly the pla
   assert.deepEqual([applied.mailboxes, applied.settings], [3, 5]);
   assert.deepEqual(summary(await plan({ identities: argumentIdentities('ann.lee', 'bob.stone', 'dana.fox') }, { PopEnabled: false, ImapEnabled: false })).map(([, status]) => status), ['unchanged', 'unchanged', 'unchanged']);
 });
+
+test('a mailbox named by its Guid is shown in messages by Name <address>; any other identity as typed', async () => {
+  const [ann] = await plan({ identities: argumentIdentities('ann.lee') }, {});
+  const guid = ann?.Guid ?? '';
+  for (const typed of [guid, guid.toUpperCase(), ` ${guid} `]) {
+    const [item] = await plan({ identities: argumentIdentities(typed) }, {});
+    assert.equal(shownIdentity(item as PlanItem), 'Ann Lee <ann.lee@example.com>', typed);
+  }
+  assert.equal(shownIdentity(ann as PlanItem), 'ann.lee');
+});

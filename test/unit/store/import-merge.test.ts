@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ImportRecord } from '../../../src/store/directory-store.js';
-import { CasWrites, mergeRecord, newMailboxRecord, recordChanges, type StoredMailbox } from '../../../src/store/import-merge.js';
+import { CasWrites, administratorRefusal, isAdministratorAfter, mergeRecord, newMailboxRecord, recordChanges, type StoredMailbox } from '../../../src/store/import-merge.js';
 
 const stored: StoredMailbox = {
   Guid: 'g-1', DistinguishedName: 'CN=Ann,OU=Sales,DC=x,DC=example', Name: 'Ann', DisplayName: 'Ann', Alias: 'ann', SamAccountName: 'ann',
@@ -38,9 +38,25 @@ test('a cleared optional field, a CAS change, a new primary address joining the 
 
 test('the Administrator: created disabled (refused only when the row asked), never a CAS change on update', () => {
   const admin = row({ SamAccountName: 'Administrator' }, ['SamAccountName', 'PopEnabled']);
-  assert.deepEqual(newMailboxRecord(admin).refused, true);
+  assert.deepEqual(newMailboxRecord({ ...admin, Line: 4 }).refused, { Name: 'ann', PrimarySmtpAddress: 'ann@x.example', Line: 4 });
   assert.deepEqual([newMailboxRecord(admin).record.PopEnabled, newMailboxRecord(admin).record.ImapEnabled], [false, false]);
-  assert.equal(newMailboxRecord(row({ SamAccountName: 'Administrator' }, ['SamAccountName'])).refused, false);
+  assert.equal(newMailboxRecord(row({ SamAccountName: 'Administrator' }, ['SamAccountName'])).refused, null);
   const storedAdmin = { ...stored, IsAdministrator: true };
   assert.deepEqual(recordChanges(storedAdmin, mergeRecord(storedAdmin, admin)), [{ Property: 'SamAccountName', Before: 'ann', After: 'Administrator' }]);
+});
+
+test('a mailbox renamed to the built-in account is the Administrator after the update: stored disabled, its row refused by name and line', () => {
+  const enabled = { ...stored, PopEnabled: true, ImapEnabled: true };
+  const rename = row({ SamAccountName: 'Administrator', PopEnabled: true, Line: 9 }, ['SamAccountName', 'PopEnabled']);
+  const merged = mergeRecord(enabled, rename);
+  assert.equal(isAdministratorAfter(enabled, merged), true);
+  assert.deepEqual([merged.PopEnabled, merged.ImapEnabled], [false, false]);
+  assert.deepEqual(recordChanges(enabled, merged), [{ Property: 'SamAccountName', Before: 'ann', After: 'Administrator' }], 'no CAS change: it is stored disabled');
+  assert.deepEqual(administratorRefusal(enabled, rename, merged), { Name: 'Ann', PrimarySmtpAddress: 'ann@x.example', Line: 9 });
+  const quiet = row({ SamAccountName: 'Administrator' }, ['SamAccountName']);
+  assert.equal(administratorRefusal(enabled, quiet, mergeRecord(enabled, quiet)), null, 'a row that gives no protocol is no refusal');
+  const away = row({ SamAccountName: 'someone' }, ['SamAccountName', 'ImapEnabled']);
+  const admin = { ...stored, IsAdministrator: true };
+  assert.equal(isAdministratorAfter(admin, mergeRecord(admin, away)), true, 'the flag sticks');
+  assert.deepEqual(administratorRefusal(admin, away, mergeRecord(admin, away))?.Line, null);
 });
