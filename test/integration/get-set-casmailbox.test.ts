@@ -220,12 +220,10 @@ test('mailboxes piped in by Guid (-o id) are named in warnings by Name <address>
   const store = await sampleStore();
   const ids = await casctl(['get-casmailbox', 'rzaher', 'Administrator', '-o', 'id'], { store });
   assert.equal(ids.code, 0, ids.stderr);
-  const unchanged = await casctl(['set-casmailbox', '-', '--pop-enabled', 'true'], { store, input: ids.stdout });
-  assert.equal(unchanged.code, 0, unchanged.stderr);
-  assert.match(unchanged.stderr, /WARNING: The command completed successfully but no settings of 'Rand Zaher <rand\.zaher@tailspintoys\.com>' have been modified\./);
-  assert.doesNotMatch(unchanged.stderr, /[0-9a-f]{8}-[0-9a-f]{4}-/i, 'no Guid in the messages');
-  const refused = await casctl(['set-casmailbox', '-', '--imap-enabled', 'true', '--yes'], { store, input: ids.stdout });
-  assert.equal(refused.code, 1, refused.stderr);
-  assert.match(refused.stderr, /ERROR: The Administrator mailbox 'Administrator <administrator@tailspintoys\.com>' can't be enabled for POP3 or IMAP4\./);
-  assert.doesNotMatch(refused.stderr, /[0-9a-f]{8}-[0-9a-f]{4}-/i, 'no Guid in the messages');
+  // Rand Zaher has POP3 already; the Administrator may never have it.
+  const result = await casctl(['set-casmailbox', '-', '--pop-enabled', 'true'], { store, input: ids.stdout });
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /WARNING: The command completed successfully but no settings of 'Rand Zaher <rand\.zaher@tailspintoys\.com>' have been modified\./);
+  assert.match(result.stderr, /ERROR: The Administrator mailbox 'Administrator <administrator@tailspintoys\.com>' can't be enabled for POP3 or IMAP4\./);
+  assert.doesNotMatch(result.stderr, /[0-9a-f]{8}-[0-9a-f]{4}-/i, 'no Guid in the messages');
 });
