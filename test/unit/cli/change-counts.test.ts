@@ -10,6 +10,7 @@ import { CasctlError } from '../../../src/core/errors.js';
 import { capture } from '../../helpers/capture.js';
 import { checkChangeCounts, propertySeed, type Runner } from '../../helpers/change-counts.js';
 import { tempDir } from '../../helpers/cli.js';
+import { NO_TERMINAL } from '../../helpers/fake-terminal.js';
 
 /** One command in-process: main.ts's parse and its error handling, streams captured. */
 const inProcess: Runner = async (args, store) => {
@@ -25,6 +26,7 @@ const inProcess: Runner = async (args, store) => {
     now: () => new Date(),
     argv,
     actor: { osUser: 'tester', sudoUser: null, host: 'test-host' },
+    terminal: NO_TERMINAL,
   });
   let code: number;
   try {
