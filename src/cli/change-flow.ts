@@ -9,6 +9,8 @@ import type { DirectoryStore, SettingWrite } from '../store/directory-store.js';
 import { printable } from '../core/printable.js';
 import { askYesNo, type Answer } from '../output/confirm.js';
 import type { Messages } from '../output/messages.js';
+import type { Progress } from '../output/progress.js';
+import { commandProgress } from './command-progress.js';
 import { PlanReport, describeChanges, SAMPLE, type ReportOptions } from './plan-report.js';
 import { writeChangeResult, type ChangeFormat } from './change-report.js';
 import { useColour } from '../output/colour.js';
@@ -24,6 +26,8 @@ export interface PlannedChange {
   undoOf?: number;
   /** Makes an applied change effective (`--restart`); without it, the admin is reminded to. */
   makeEffective?: () => Promise<void>;
+  /** The command's progress so far (its planning), which the writes continue; a new one when absent. */
+  progress?: Progress;
 }
 
 export interface ChangeOptions extends ReportOptions {
@@ -48,7 +52,10 @@ export async function runChange(
   options: ChangeOptions,
 ): Promise<number> {
   const { plan } = planned;
+  const progress = planned.progress ?? commandProgress(context);
   const format = plan.format;
+  // The plan's messages and the question need the line the planning bar was on.
+  progress.clear();
   plan.finish();
   const failed = messages.errors > 0;
 
@@ -75,12 +82,18 @@ export async function runChange(
     messages.info(describeSummary(planSummary, true));
     return failed ? ExitCode.PartialFailure : ExitCode.Ok;
   }
+  if (decision.action === 'confirm') progress.pause();
   const answer = decision.action === 'confirm' ? await confirm(context, plan) : 'yes';
   if (answer !== 'yes') {
     messages.info('Nothing was changed.');
     return answer === 'interrupted' ? ExitCode.Interrupted : ExitCode.Ok;
   }
-  const applied = plan.counts.change > 0 ? await applyChange(store, planned, context) : null;
+  let applied;
+  try {
+    applied = plan.counts.change > 0 ? await applyChange(store, planned, context, progress) : null;
+  } finally {
+    progress.stop();
+  }
   const settled = settleSummary(planSummary, applied);
   const { settledElsewhere } = settled;
   const failures = applied?.failures ?? [];

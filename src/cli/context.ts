@@ -16,4 +16,6 @@ export interface CommandContext {
   actor: Actor;
   /** Where a confirmation or a password is asked (stdin/stderr, else the controlling terminal). */
   terminal: Terminal;
+  /** Milliseconds since any fixed point, for when a progress bar shows; Date.now when absent (tests pass their own). */
+  clock?: () => number;
 }

@@ -9,7 +9,8 @@ export function refreshProgress(stderr: Writable & { isTTY?: boolean }): Refresh
   let bar: Progress | undefined;
   return {
     start: (total) => {
-      bar = new Progress(stderr, 'Refreshing', total);
+      bar = new Progress(stderr);
+      bar.phase('Refreshing', 'steps', total);
     },
     tick: (count) => bar?.tick(count),
     stop: () => bar?.stop(),

@@ -2,6 +2,7 @@ import type { ChangeSummary } from './change-summary.js';
 import { changeContext, type ChangeSource } from './change-context.js';
 import type { PlanItem, SettingChange } from './plan.js';
 import type { AppliedChange, DirectoryStore, SettingWrite } from '../store/directory-store.js';
+import type { ProgressSink } from './progress-sink.js';
 
 /** A change decided on: what to write, and the change it undoes. */
 export interface DecidedChange {
@@ -10,9 +11,9 @@ export interface DecidedChange {
   undoOf?: number;
 }
 
-/** Writes a decided change, recorded as made by `source`'s actor at `source`'s time. */
-export function applyChange(store: DirectoryStore, change: DecidedChange, source: ChangeSource): Promise<AppliedChange> {
-  return store.applyCasChanges(change.writes, changeContext(source, change.undoOf === undefined ? {} : { undoOf: change.undoOf }));
+/** Writes a decided change, recorded as made by `source`'s actor at `source`'s time; `progress` hears the store's phases. */
+export function applyChange(store: DirectoryStore, change: DecidedChange, source: ChangeSource, progress?: ProgressSink): Promise<AppliedChange> {
+  return store.applyCasChanges(change.writes, changeContext(source, change.undoOf === undefined ? {} : { undoOf: change.undoOf }), progress);
 }
 
 export interface SettledSummary {

@@ -1,4 +1,3 @@
-import type { Writable } from 'node:stream';
 import { styleText } from 'node:util';
 import { printableLines } from '../core/printable.js';
 
@@ -11,7 +10,7 @@ export class Messages {
   errors = 0;
 
   constructor(
-    private readonly stderr: Writable,
+    private readonly stderr: { write(text: string): unknown },
     private readonly colour: boolean,
   ) {}
 

@@ -1,6 +1,7 @@
 import type { Mailbox, MailboxField } from '../core/mailbox.js';
 import type { FilterAst } from '../filter/ast.js';
 import type { CasSettingName, UseDefaultsName } from '../core/protocols.js';
+import type { ProgressSink } from '../core/progress-sink.js';
 
 /** An organizational unit as Get-OrganizationalUnit would show it. */
 export interface OrganizationalUnit {
@@ -186,6 +187,10 @@ export interface ImportOptions {
   change?: ChangeContext;
   /** Work everything out, report it in `items`, write nothing. */
   whatIf?: boolean;
+  /** Where the import reports its phases and how far each got (a progress bar on a terminal). */
+  progress?: ProgressSink;
+  /** How many records the batches hold, when the caller knows: the total of the writing phase. */
+  records?: number;
 }
 
 /** A row of the Administrator mailbox, as the import's warning names it. */
@@ -239,9 +244,10 @@ export interface DirectoryStore {
   /**
    * Applies the writes that still change something and records them as one change, all in one
    * transaction: a crash leaves the store as before or as after, never in between. The
-   * Administrator mailbox is never enabled, whatever the writes say.
+   * Administrator mailbox is never enabled, whatever the writes say. `progress` hears its
+   * phases, ticked a batch at a time.
    */
-  applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext): Promise<AppliedChange>;
+  applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext, progress?: ProgressSink): Promise<AppliedChange>;
   /**
    * The change records a query selects, oldest first, each whole, a page at a time (CHANGE_PAGE),
    * so memory follows the largest record, not the history.

@@ -13,6 +13,7 @@ import { testHistory } from './history.js';
 import { testIdentities } from './identities.js';
 import { testImports } from './imports.js';
 import { testPending } from './pending.js';
+import { testProgress } from './progress.js';
 import { testPrune } from './prune.js';
 import { testReads } from './reads.js';
 import type { StoreDriver } from './support.js';
@@ -28,5 +29,6 @@ export function testDirectoryStore(driver: StoreDriver): void {
     testPrune(driver);
     testPending(driver);
     testImports(driver);
+    testProgress(driver);
   });
 }

@@ -9,6 +9,7 @@ import { changeContext } from '../../core/change-context.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
 import { withStore, type GlobalOptions } from '../open.js';
+import { commandProgress } from '../command-progress.js';
 import { spoolImportFile } from '../spool-import-file.js';
 import { describeImportPlan } from './import-plan.js';
 
@@ -33,12 +34,13 @@ export function administratorWarning(file: string, row: AdministratorRow): strin
 export async function run(context: CommandContext, options: ImportCommandOptions, args: string[]): Promise<number> {
   const [file = ''] = args;
   const whatIf = options.whatIf === true;
-  const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
+  const progress = commandProgress(context);
+  const messages = new Messages(progress.messageStream, useColour(context.stderr, context.env));
   return withStore(context, options, async (store) => {
     // Parsed, validated and hashed before the store's transaction opens: its write lock is held
     // for the writes only, and a bad row anywhere imports nothing.
     const findings: CsvFindings = { plaintextPasswords: 0 };
-    const spooled = await spoolImportFile(file, context.stderr, findings);
+    const { spooled, records } = await spoolImportFile(file, progress, findings);
     try {
       if (findings.plaintextPasswords > 0) {
         messages.warning(
@@ -47,7 +49,12 @@ export async function run(context: CommandContext, options: ImportCommandOptions
         );
       }
       const change = changeContext(context);
-      const summary = await store.importMailboxes(spooled.batches(), change.when, { change, whatIf });
+      let summary;
+      try {
+        summary = await store.importMailboxes(spooled.batches(), change.when, { change, whatIf, progress, records });
+      } finally {
+        progress.stop();
+      }
       for (const row of summary.administratorRefused) messages.warning(administratorWarning(file, row));
       if (whatIf) {
         context.stdout.write(describeImportPlan(summary));

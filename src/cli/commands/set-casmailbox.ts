@@ -4,8 +4,9 @@ import { PLAN_FIELDS, planFor } from '../../core/plan.js';
 import { selectMailboxBatches } from '../../core/select.js';
 import type { CasSettingName, CasSettings } from '../../store/directory-store.js';
 import { Messages } from '../../output/messages.js';
-import { Progress } from '../../output/progress.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
+import { commandProgress } from '../command-progress.js';
+import { trackSelection } from '../selection-progress.js';
 import { PlanReport } from '../plan-report.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
@@ -47,7 +48,8 @@ export async function run(context: CommandContext, options: SetOptions, args: st
     throw new UsageError('Name the mailboxes to change: an identity, --organizational-unit, --filter or --file (or "-" for stdin).');
   }
   const selection = selectionFromOptions(context, options, args, false);
-  const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
+  const progress = commandProgress(context);
+  const messages = new Messages(progress.messageStream, useColour(context.stderr, context.env));
   const properties = Object.keys(wanted) as CasSettingName[];
   const setup = await restartSetup(context, options);
   const services = servicesFor(PROTOCOLS.filter((p) => properties.includes(p.property)));
@@ -56,21 +58,20 @@ export async function run(context: CommandContext, options: SetOptions, args: st
     // The services are checked before anything is planned: a long plan is not wasted on a stopped service.
     const effect = await makeEffectiveOn(context, store, messages, setup, services, options);
     const problems = new ProblemCounter(messages);
-    const progress = new Progress(context.stderr, 'Planning', undefined);
+    const tracked = await trackSelection(store, selection, options, args, progress);
     const plan = new PlanReport(messages, options);
     // Every selected mailbox is written, not only those the plan saw differ: the store re-checks
     // inside its transaction, so a concurrent change in between is not lost.
     const guids: string[] = [];
-    for await (const batch of selectMailboxBatches(store, selection, problems.report, PLAN_FIELDS)) {
+    for await (const batch of selectMailboxBatches(store, tracked.selection, problems.report, PLAN_FIELDS)) {
       for (const { mailbox, namedAs } of batch) {
         const item = planFor(mailbox, wanted, namedAs);
         plan.add(item);
         if (item.status !== 'refused') guids.push(item.Guid);
       }
-      progress.tick(batch.length);
+      tracked.planned(batch.length);
     }
-    progress.stop();
     const writes = properties.map((property) => ({ property, to: wanted[property] as boolean, guids }));
-    return runChange(context, store, messages, { plan, writes, ...problems.counts(), ...effect }, options);
+    return runChange(context, store, messages, { plan, writes, progress, ...problems.counts(), ...effect }, options);
   }, 'write');
 }

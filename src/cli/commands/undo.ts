@@ -3,6 +3,7 @@ import { PLAN_FIELDS, WriteCollector, refuses, type PlannedMailbox, type Setting
 import type { ChangeItem, DirectoryStore } from '../../store/directory-store.js';
 import { Messages } from '../../output/messages.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
+import { commandProgress } from '../command-progress.js';
 import { PlanReport } from '../plan-report.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
@@ -25,7 +26,8 @@ export function parseChangeId(text: string | undefined): number {
  */
 export async function run(context: CommandContext, options: UndoOptions, args: string[]): Promise<number> {
   const id = parseChangeId(args[0]);
-  const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
+  const progress = commandProgress(context);
+  const messages = new Messages(progress.messageStream, useColour(context.stderr, context.env));
   const setup = await restartSetup(context, options);
   return withStore(context, options, async (store) => {
     const [record] = await store.getChangeRecords({ id });
@@ -42,7 +44,11 @@ export async function run(context: CommandContext, options: UndoOptions, args: s
     }
     const guids = [...byGuid.keys()];
     const current = new Map<string, PlannedMailbox>();
-    for await (const page of store.findMailboxes({ guids }, PLAN_FIELDS)) for (const mailbox of page) current.set(mailbox.Guid.toLowerCase(), mailbox);
+    progress.phase('Planning', 'mailboxes', guids.length);
+    for await (const page of store.findMailboxes({ guids }, PLAN_FIELDS)) {
+      for (const mailbox of page) current.set(mailbox.Guid.toLowerCase(), mailbox);
+      progress.tick(page.length);
+    }
 
     const reverted = (guid: string): boolean => {
       const mailbox = current.get(guid.toLowerCase());
@@ -87,7 +93,7 @@ export async function run(context: CommandContext, options: UndoOptions, args: s
     // Only the protocols the undo changes: restoring IMAP4 settings leaves POP3's services alone.
     const services = servicesFor(PROTOCOLS.filter((p) => plan.properties.has(p.property)));
     const effect = await makeEffectiveOn(context, store, messages, setup, services, options);
-    return runChange(context, store, messages, { plan, writes: writes.list(), notFound: 0, ambiguous: 0, undoOf: id, ...effect }, options);
+    return runChange(context, store, messages, { plan, writes: writes.list(), notFound: 0, ambiguous: 0, undoOf: id, progress, ...effect }, options);
   }, 'write');
 }
 

@@ -2,6 +2,7 @@ import { StoreError } from '../../core/errors.js';
 import { fold } from '../../core/mailbox.js';
 import { effectiveEnabled, refusesWrite } from '../../core/administrator.js';
 import { protocolOf } from '../../core/protocols.js';
+import type { ProgressSink } from '../../core/progress-sink.js';
 import type { LatestWrites } from '../../core/setting-writes.js';
 import type { AppliedChange, ChangeContext, SettingWrite } from '../directory-store.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
@@ -39,6 +40,9 @@ interface MailboxWrites {
  * boolean, "only while the stored value equals `from`" (undo) is exactly the same condition. The
  * Administrator mailbox is skipped when read, and enabling carries an assertion control so the
  * server refuses it even if the entry was flagged after the read.
+ *
+ * Progress: "Reading directory" (the mailboxes' stored values), "Writing history" (the intent
+ * blocks' settings), "Modifying entries" (one tick per mailbox, applied or failed).
  */
 export async function applyCasChanges(
   connection: LdapConnection,
@@ -47,8 +51,9 @@ export async function applyCasChanges(
   writes: LatestWrites,
   context: ChangeContext,
   concurrency: number,
+  progress?: ProgressSink,
 ): Promise<AppliedChange> {
-  const planned = await plan(mailboxes, writes);
+  const planned = await plan(mailboxes, writes, progress);
   if (planned.length === 0) return { changeId: null, mailboxes: 0, settings: 0 };
 
   await changeLog.reconcile(context.when);
@@ -57,9 +62,14 @@ export async function applyCasChanges(
   // Intent first: every planned item is in the history before its modify is sent, so a run that
   // dies leaves no applied change unrecorded. The blocks are trimmed to what applied at the end,
   // or by the next run's reconcile when this one never gets there.
-  const blocks = chunks(planned.flatMap((mailbox) => mailbox.writes.map((write) => item(mailbox.guid, write))), ITEMS_PER_CHUNK);
+  const intent = planned.flatMap((mailbox) => mailbox.writes.map((write) => item(mailbox.guid, write)));
+  const blocks = chunks(intent, ITEMS_PER_CHUNK);
+  progress?.phase('Writing history', 'settings', intent.length);
   try {
-    await forEachConcurrently(blocks.map((block, i) => ({ block, number: i + 1 })), HISTORY_CONCURRENCY, ({ block, number }) => changeLog.writeChunk(id, number, block));
+    await forEachConcurrently(blocks.map((block, i) => ({ block, number: i + 1 })), HISTORY_CONCURRENCY, async ({ block, number }) => {
+      await changeLog.writeChunk(id, number, block);
+      progress?.tick(block.length);
+    });
   } catch (error) {
     await changeLog.discard(id).catch(() => undefined);
     throw error;
@@ -71,6 +81,7 @@ export async function applyCasChanges(
   const applied = new Set<string>();
   const changed = new Set<string>();
 
+  progress?.phase('Modifying entries', 'mailboxes', planned.length);
   await forEachConcurrently(
     planned,
     concurrency,
@@ -85,6 +96,8 @@ export async function applyCasChanges(
         if (resultCode(error) === ResultCode.InsufficientAccessRights) denied ??= error;
         else if (isFatal(error)) fatal ??= error;
         failures.push({ Guid: mailbox.guid, message: connection.fail(error, `change ${mailbox.dn}`).message });
+      } finally {
+        progress?.tick(1);
       }
     },
     () => fatal !== undefined,
@@ -131,7 +144,7 @@ function itemKey(recorded: RecordedItem): string {
  * As on SQLite: Guids not in the store are dropped, a write is kept only while the stored value
  * differs from `to` and equals `from` (when given), and the Administrator mailbox is never enabled.
  */
-async function plan(mailboxes: MailboxSearch, writes: LatestWrites): Promise<MailboxWrites[]> {
+async function plan(mailboxes: MailboxSearch, writes: LatestWrites, progress: ProgressSink | undefined): Promise<MailboxWrites[]> {
   // One per (mailbox, setting): a write may name a mailbox twice.
   const latest = new Map<string, MailboxWrite>();
   for (const { guids, ...write } of writes) {
@@ -140,6 +153,7 @@ async function plan(mailboxes: MailboxSearch, writes: LatestWrites): Promise<Mai
   const entries = await mailboxes.entriesByGuid(
     [...latest.values()].map((w) => w.Guid),
     ['casGuid', ENABLED_SERVICE_ATTRIBUTE, ADMINISTRATOR_ATTRIBUTE],
+    progress,
   );
   const byMailbox = new Map<string, MailboxWrites>();
   for (const write of latest.values()) {

@@ -7,6 +7,7 @@ import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attrib
 import type { AppliedChange, ChangeContext, ImportItem, ImportSummary, ImportRecord, SettingWrite } from '../directory-store.js';
 import { CasWrites, administratorRefusal, isAdministratorAfter, mergeRecord, newMailboxRecord, recordChanges } from '../import-merge.js';
 import { forEachConcurrently } from '../../core/concurrency.js';
+import type { ProgressSink } from '../../core/progress-sink.js';
 import type { LdapConnection, LdapEntry, Modification } from './connection.js';
 import { formatRdn, keyOfDn } from '../../core/dn-syntax.js';
 import { MAILBOX_ATTRIBUTES, MAILBOX_CLASS_FILTER, entryToMailbox, recordAttributes } from './entries.js';
@@ -29,6 +30,8 @@ export interface ImportContext {
   concurrency: number;
   /** set-casmailbox's apply: the CAS settings an import changes on existing mailboxes take its path. */
   applyCasChanges: (writes: readonly SettingWrite[], change: ChangeContext) => Promise<AppliedChange>;
+  /** Hears "Reading directory" (the entries the records update) and "Writing entries". */
+  progress?: ProgressSink;
 }
 
 interface PlannedImport {
@@ -61,8 +64,12 @@ export async function importMailboxes(
 ): Promise<ImportSummary> {
   const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, organizationalUnitsCreated: 0, changeId: null, casChanges: 0, administratorRefused: [] };
   const planned: PlannedImport[] = [];
+  const { progress } = context;
+  progress?.phase('Reading directory', 'mailboxes', records.length);
   for (let i = 0; i < records.length; i += RECORDS_PER_LOOKUP) {
-    planned.push(...(await lookUp(context, records.slice(i, i + RECORDS_PER_LOOKUP), summary)));
+    const batch = records.slice(i, i + RECORDS_PER_LOOKUP);
+    planned.push(...(await lookUp(context, batch, summary)));
+    progress?.tick(batch.length);
   }
   checkDistinct(context.layout, planned);
   const cas = new CasWrites();
@@ -99,6 +106,7 @@ export async function importMailboxes(
     ouDns.set(fold(canonical), ou.dn);
   }
   let failure: { record: ImportRecord; error: unknown } | undefined;
+  progress?.phase('Writing entries', 'mailboxes', toWrite.length);
   await forEachConcurrently(
     toWrite,
     context.concurrency,
@@ -124,6 +132,8 @@ export async function importMailboxes(
         summary.updated++;
       } catch (error) {
         failure ??= { record, error };
+      } finally {
+        progress?.tick(1);
       }
     },
     () => failure !== undefined,

@@ -1,5 +1,6 @@
 import { StoreError } from '../../core/errors.js';
 import type { Mailbox } from '../../core/mailbox.js';
+import type { ProgressSink } from '../../core/progress-sink.js';
 import { latestWrites } from '../../core/setting-writes.js';
 import type {
   AppliedChange,
@@ -99,8 +100,8 @@ export class LdapStore implements DirectoryStore {
    * Not one transaction, unlike SQLite: LDAP has none across entries. Applied per mailbox, with
    * per-mailbox failures in the result; see apply-changes.ts.
    */
-  applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext): Promise<AppliedChange> {
-    return applyCasChanges(this.connection, this.mailboxes, this.changeLog, latestWrites(writes), context, this.settings.concurrency);
+  applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext, progress?: ProgressSink): Promise<AppliedChange> {
+    return applyCasChanges(this.connection, this.mailboxes, this.changeLog, latestWrites(writes), context, this.settings.concurrency, progress);
   }
 
   changeRecords(query: ChangeQuery): AsyncIterable<ChangeRecord[]> {
@@ -135,12 +136,14 @@ export class LdapStore implements DirectoryStore {
     // No transaction across entries: every record is read, and checked, before the first write.
     const records: ImportRecord[] = [];
     for await (const batch of batches) records.push(...batch);
+    const { progress } = options;
     const context = {
       connection: this.connection,
       layout: this.layout,
       units: this.units,
       concurrency: this.settings.concurrency,
-      applyCasChanges: (writes: readonly SettingWrite[], change: ChangeContext) => this.applyCasChanges(writes, change),
+      applyCasChanges: (writes: readonly SettingWrite[], change: ChangeContext) => this.applyCasChanges(writes, change, progress),
+      ...(progress === undefined ? {} : { progress }),
     };
     return importMailboxes(context, records, importChange(when, options), options.whatIf === true);
   }

@@ -3,6 +3,7 @@ import { mailboxMatches } from '../../core/properties.js';
 import { escapeValue } from './filter-to-ldap.js';
 import type { MailboxQuery } from '../directory-store.js';
 import { chunks } from '../../core/concurrency.js';
+import type { ProgressSink } from '../../core/progress-sink.js';
 import type { LdapConnection, LdapEntry } from './connection.js';
 import { MAILBOX_ATTRIBUTES, MAILBOX_CLASS_FILTER, entryToMailbox } from './entries.js';
 import type { DirectoryLayout } from './layout.js';
@@ -68,14 +69,17 @@ export class MailboxSearch {
     return count;
   }
 
-  /** Raw entries by Guid (for writes: the DN and the stored values), keyed by folded Guid. */
-  async entriesByGuid(guids: readonly string[], attributes: readonly string[]): Promise<Map<string, LdapEntry>> {
+  /** Raw entries by Guid (for writes: the DN and the stored values), keyed by folded Guid; `progress` hears "Reading directory". */
+  async entriesByGuid(guids: readonly string[], attributes: readonly string[], progress?: ProgressSink): Promise<Map<string, LdapEntry>> {
     const found = new Map<string, LdapEntry>();
-    for (const batch of chunks(distinctFolded(guids), GUIDS_PER_SEARCH)) {
+    const distinct = distinctFolded(guids);
+    progress?.phase('Reading directory', 'mailboxes', distinct.length);
+    for (const batch of chunks(distinct, GUIDS_PER_SEARCH)) {
       const filter = and([MAILBOX_CLASS_FILTER, anyOf('casGuid', batch)]);
       for await (const page of this.connection.search({ base: this.layout.baseDn, scope: 'sub', filter, attributes })) {
         for (const entry of page) found.set(fold(entry.first('casGuid') ?? ''), entry);
       }
+      progress?.tick(batch.length);
     }
     return found;
   }

@@ -4,15 +4,22 @@ import { ENABLED_COLUMN } from './schema.js';
 import { effectiveEnabledSql, refusesWriteSql } from './administrator-sql.js';
 import { inChangeOrder } from '../change-order.js';
 import { CHANGE_PAGE, type AppliedChange, type CasSettingName, type ChangeContext, type ChangeItem, type ChangeQuery, type ChangeRecord } from '../directory-store.js';
+import type { ProgressSink } from '../../core/progress-sink.js';
 import type { Db } from './connection.js';
 
+/** Guids per statement that records a write: one tick of a progress bar, so it moves inside the transaction. */
+const GUIDS_PER_STATEMENT = 1000;
+/** Mailboxes per statement that flips the recorded settings, for the same reason. */
+const ROWS_PER_UPDATE = 1000;
+
 /**
- * Applies setting writes and their change record in SQL, set-based: each write is one
- * INSERT ... SELECT recording the rows about to change, joined on the Guid index straight from a
- * bound JSON array of Guids; then per setting one UPDATE flips exactly the recorded rows. Must run
- * inside a write transaction.
+ * Applies setting writes and their change record in SQL, set-based: each write is recorded with
+ * INSERT ... SELECT statements of the rows about to change, joined on the Guid index straight
+ * from a bound JSON array of Guids; then per setting UPDATEs flip exactly the recorded rows, a
+ * range of mailbox ids each. Must run inside a write transaction. Progress: "Writing history"
+ * counts the settings checked, "Applying" the settings changed.
  */
-export function applyCasChanges(db: Db, writes: LatestWrites, context: ChangeContext): AppliedChange {
+export function applyCasChanges(db: Db, writes: LatestWrites, context: ChangeContext, progress?: ProgressSink): AppliedChange {
   const changeId = Number(
     db
       .prepare(
@@ -22,7 +29,7 @@ export function applyCasChanges(db: Db, writes: LatestWrites, context: ChangeCon
       .run(context.when.toISOString(), context.osUser, context.sudoUser, context.host, context.commandLine, context.undoOf ?? null)
       .lastInsertRowid,
   );
-  const stamp = context.when.toISOString();
+  progress?.phase('Writing history', 'settings', writes.reduce((n, write) => n + write.guids.length, 0));
   for (const protocol of PROTOCOLS) {
     const column = ENABLED_COLUMN[protocol.name];
     // Compared as read, as the plan compared them: the Administrator reads disabled whatever its
@@ -37,19 +44,18 @@ export function applyCasChanges(db: Db, writes: LatestWrites, context: ChangeCon
     );
     for (const write of writes) {
       if (write.property !== protocol.property) continue;
-      record.run({
-        changeId,
-        property: protocol.property,
-        to: Number(write.to),
-        from: write.from === undefined ? null : Number(write.from),
-        guids: JSON.stringify(write.guids),
-      });
+      for (let i = 0; i < write.guids.length; i += GUIDS_PER_STATEMENT) {
+        const guids = write.guids.slice(i, i + GUIDS_PER_STATEMENT);
+        record.run({
+          changeId,
+          property: protocol.property,
+          to: Number(write.to),
+          from: write.from === undefined ? null : Number(write.from),
+          guids: JSON.stringify(guids),
+        });
+        progress?.tick(guids.length);
+      }
     }
-    // Only rows recorded above differ from their target, so flipping them sets them to it.
-    db.prepare(
-      `UPDATE mailboxes SET ${column} = 1 - ${column}, when_changed = ?
-       WHERE id IN (SELECT mailbox_id FROM change_items WHERE change_id = ? AND property = ?)`,
-    ).run(stamp, changeId, protocol.property);
   }
   const counts = db
     .prepare<[number], { settings: number; mailboxes: number }>(
@@ -61,7 +67,34 @@ export function applyCasChanges(db: Db, writes: LatestWrites, context: ChangeCon
     db.prepare('DELETE FROM change_records WHERE id = ?').run(changeId);
     return { changeId: null, mailboxes: 0, settings: 0 };
   }
+  progress?.phase('Applying', 'settings', counts.settings);
+  const stamp = context.when.toISOString();
+  for (const protocol of PROTOCOLS) flipRecorded(db, changeId, protocol.property, ENABLED_COLUMN[protocol.name], stamp, progress);
   return { changeId, ...counts };
+}
+
+/**
+ * Sets the recorded rows of one setting to their target: only rows recorded above differ from it,
+ * so flipping them sets them to it. A range of ROWS_PER_UPDATE recorded mailbox ids at a time,
+ * each range found on the change_items key.
+ */
+function flipRecorded(db: Db, changeId: number, property: CasSettingName, column: string, stamp: string, progress: ProgressSink | undefined): void {
+  const rangeEnd = db
+    .prepare<[number, string, number], number>(
+      `SELECT mailbox_id FROM change_items WHERE change_id = ? AND property = ? AND mailbox_id > ? ORDER BY mailbox_id LIMIT 1 OFFSET ${ROWS_PER_UPDATE - 1}`,
+    )
+    .pluck();
+  const flip = db.prepare<[string, number, string, number, number]>(
+    `UPDATE mailboxes SET ${column} = 1 - ${column}, when_changed = ?
+     WHERE id IN (SELECT mailbox_id FROM change_items WHERE change_id = ? AND property = ? AND mailbox_id > ? AND mailbox_id <= ?)`,
+  );
+  for (let after = 0; ;) {
+    const end = rangeEnd.get(changeId, property, after);
+    const flipped = flip.run(stamp, changeId, property, after, end ?? Number.MAX_SAFE_INTEGER).changes;
+    progress?.tick(flipped);
+    if (end === undefined) return;
+    after = end;
+  }
 }
 
 interface RecordRow {

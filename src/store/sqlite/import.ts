@@ -5,7 +5,7 @@ import { CUSTOM_ATTRIBUTE_NUMBERS, fold } from '../../core/mailbox.js';
 import { PROTOCOLS } from '../../core/protocols.js';
 import { latestWrites } from '../../core/setting-writes.js';
 import { alreadyTaken, cannotImport, type UniqueKey } from '../import-conflicts.js';
-import type { ChangeContext, ImportItem, ImportSummary, ImportRecord, ImportBatches } from '../directory-store.js';
+import type { ChangeContext, ImportItem, ImportOptions, ImportSummary, ImportRecord, ImportBatches } from '../directory-store.js';
 import {
   CasWrites, administratorRefusal, fieldChanges, givenFields, mergeRecord, newMailboxRecord, recordChanges, type StoredMailbox,
 } from '../import-merge.js';
@@ -33,13 +33,15 @@ type Values = Record<string, string | number | null>;
  * Per batch, the stored mailboxes it names are read in one query (never the whole store); a new
  * mailbox is inserted whole, an existing one gets only the columns whose given values differ.
  * The CAS settings of existing mailboxes are written last, by applyCasChanges, as one change
- * record. With `items`, every create and change is listed there too (--what-if).
+ * record. With `items`, every create and change is listed there too (--what-if). Progress:
+ * "Writing" counts the records, a batch at a time, then applyCasChanges' phases.
  */
 export async function importInto(
   db: Db,
   batches: ImportBatches,
   change: ChangeContext,
   items: ImportItem[] | undefined,
+  { progress, records }: Pick<ImportOptions, 'progress' | 'records'> = {},
 ): Promise<ImportSummary> {
   const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, organizationalUnitsCreated: 0, changeId: null, casChanges: 0, administratorRefused: [] };
   const stamp = change.when.toISOString();
@@ -62,6 +64,7 @@ export async function importInto(
     }
   };
 
+  progress?.phase('Writing', 'mailboxes', records);
   for await (const batch of batches) {
     const found = stored.all(
       JSON.stringify(batch.flatMap((r) => (r.Guid === null ? [] : [r.Guid]))),
@@ -118,12 +121,13 @@ export async function importInto(
         }
       });
     }
+    progress?.tick(batch.length);
   }
   summary.organizationalUnitsCreated = units.created;
   storeAdministratorDisabled(db);
   const writes = cas.writes;
   if (writes.length > 0) {
-    const applied = applyCasChanges(db, latestWrites(writes), change);
+    const applied = applyCasChanges(db, latestWrites(writes), change, progress);
     summary.changeId = applied.changeId;
     summary.casChanges = applied.settings;
   }

@@ -1,4 +1,5 @@
 import { type Mailbox, type MailboxField } from '../../core/mailbox.js';
+import type { ProgressSink } from '../../core/progress-sink.js';
 import { latestWrites } from '../../core/setting-writes.js';
 import { filterToSql, likePattern } from './filter-to-sql.js';
 import type {
@@ -155,9 +156,9 @@ export class SqliteStore implements DirectoryStore {
     return this.reading(() => findOrganizationalUnits(this.db, identity));
   }
 
-  async applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext): Promise<AppliedChange> {
+  async applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext, progress?: ProgressSink): Promise<AppliedChange> {
     this.useBulkCache();
-    return this.immediate(() => applyCasChanges(this.db, latestWrites(writes), context));
+    return this.immediate(() => applyCasChanges(this.db, latestWrites(writes), context, progress));
   }
 
   async *changeRecords(query: ChangeQuery): AsyncIterable<ChangeRecord[]> {
@@ -194,7 +195,7 @@ export class SqliteStore implements DirectoryStore {
     // The batches stream in while the transaction is open: a bad row further on throws, and the
     // rollback leaves the store as it was. --what-if does it all and rolls back, so its plan is
     // exactly what the import would do (constraints included).
-    const summary = await this.immediate(() => importInto(this.db, batches, importChange(when, options), items), { commit: !whatIf });
+    const summary = await this.immediate(() => importInto(this.db, batches, importChange(when, options), items, options), { commit: !whatIf });
     return items === undefined ? summary : { ...summary, changeId: null, items };
   }
 
