@@ -6,6 +6,7 @@ import { Messages } from '../output/messages.js';
 import type { OutputRecord } from '../output/values.js';
 import { useColour } from '../output/colour.js';
 import { terminalOf } from '../output/terminal.js';
+import { commandProgress } from './command-progress.js';
 import type { CommandContext } from './context.js';
 import { withStore, type GlobalOptions } from './open.js';
 import { ProblemCounter } from './problems.js';
@@ -25,7 +26,11 @@ export async function listMailboxes(context: CommandContext, options: ListOption
   const properties = chooseProperties(view, format, options.property);
   const resultSize = parseResultSize(options.resultSize);
   const selection = selectionFromOptions(context, options, args, true);
-  const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
+  const progress = commandProgress(context);
+  const messages = new Messages(progress.messageStream, useColour(context.stderr, context.env));
+  // A count of what is read, while the output goes to a file or a pipe: on the terminal it would
+  // land between the lines of the output. No total: counting first would read everything twice.
+  if (context.stdout.isTTY !== true) progress.phase('Reading directory', 'mailboxes');
   return withStore(context, options, async (store) => {
     let truncated = false;
     // One more than asked for tells whether the limit cut anything off.
@@ -43,18 +48,24 @@ export async function listMailboxes(context: CommandContext, options: ListOption
         if (batch.length > room) truncated = true;
         const shown = batch.length > room ? batch.slice(0, room) : batch;
         count += shown.length;
+        progress.tick(shown.length);
         if (shown.length > 0) yield shown.map(({ mailbox }) => toRecord(mailbox));
         if (truncated) return;
       }
     }
-    const shown = await render(records(), context.stdout, {
-      format,
-      view,
-      properties,
-      colour: useColour(context.stdout, context.env),
-      csvRaw: options.csvRaw,
-      terminal: terminalOf(context.stdout, context.env, (text) => messages.warning(text)),
-    });
+    let shown;
+    try {
+      shown = await render(records(), context.stdout, {
+        format,
+        view,
+        properties,
+        colour: useColour(context.stdout, context.env),
+        csvRaw: options.csvRaw,
+        terminal: terminalOf(context.stdout, context.env, (text) => messages.warning(text)),
+      });
+    } finally {
+      progress.stop();
+    }
     if (truncated) {
       messages.warning(`Only the first ${resultSize} items are shown; more match. Use --result-size Unlimited to see them all.`);
     }

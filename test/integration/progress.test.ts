@@ -76,6 +76,18 @@ describe(`progress on a terminal, ${TOTAL} mailboxes`, () => {
     assert.match(afterTheBars(run.terminal), new RegExp(`^Imported 'big.csv': ${COUNT} mailboxes created, 0 updated, 7 organizational units created.\n$`));
   });
 
+  test('get-casmailbox into a pipe: the mailboxes read, counted (no total: it would take a second read)', () => {
+    const run = onTerminal(['get-casmailbox', '-o', 'csv']);
+    assert.equal(run.code, 0, run.terminal);
+    assert.equal(run.stdout.trimEnd().split('\n').length, COUNT + 1);
+    const counts = framesOf(run.terminal).map((frame) => /^Reading directory: ([\d,]+) mailboxes$/.exec(frame)?.[1]);
+    assert.ok(counts.length > 0 && counts.every((c) => c !== undefined), JSON.stringify(run.terminal.slice(0, 500)));
+    const values = counts.map((c) => Number(c?.replaceAll(',', '')));
+    assert.ok(values.some((v) => v > 0 && v < COUNT), values.join(', '));
+    assert.deepEqual([...values].sort((x, y) => x - y), values, 'the count only goes up');
+    assert.equal(afterTheBars(run.terminal), '');
+  });
+
   test('set-casmailbox by filter: planned against the count of the filter, then the history and the mailboxes written', () => {
     const run = onTerminal(['set-casmailbox', '--filter', "Department -like 'Dept*'", '--pop-enabled', 'false', '--yes', '-o', 'json']);
     assert.equal(run.code, 0, run.terminal);
