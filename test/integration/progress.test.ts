@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { BIN, ROOT, casctl, tempDir } from '../helpers/cli.js';
-import { barsOf, framesOf } from '../helpers/fake-terminal.js';
+import { barsOf, framesOf } from '../helpers/progress-frames.js';
 
 /**
  * Progress bars as an admin at a terminal sees them, on a directory big enough that each command
