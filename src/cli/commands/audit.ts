@@ -8,6 +8,7 @@ import { printable } from '../../core/printable.js';
 import { parseOutputFormat } from '../../output/formats.js';
 import { Messages } from '../../output/messages.js';
 import { runChange, type ChangeOptions } from '../change-flow.js';
+import { commandProgress } from '../command-progress.js';
 import { PlanReport } from '../plan-report.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
@@ -56,7 +57,9 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
   if (options.restart === true && options.fix !== true) throw new UsageError('--restart makes a fix effective: it goes with --fix (an audit alone changes nothing).');
   const policy = await readPolicy(args[0] ?? '', { allowOutsideFiles: options.allowOutsideFiles === true });
   const setup = await restartSetup(context, options);
-  const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
+  // Timed from the start: the fix's bar shows once the whole run, reading included, has taken a second.
+  const progress = commandProgress(context);
+  const messages = new Messages(progress.messageStream, useColour(context.stderr, context.env));
   return withStore(context, options, async (store) => {
     const problems = new ProblemCounter(messages);
     const results = await runAudit(store, policy, context.stdin, problems.report, (rule, problem) =>
@@ -75,7 +78,7 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
     const writes = fixPlan(results, messages, plan);
     const services = servicesFor(PROTOCOLS.filter((p) => plan.properties.has(p.property)));
     const effect = await makeEffectiveOn(context, store, messages, setup, services, options);
-    const code = await runChange(context, store, messages, { plan, writes, ...problems.counts(), ...effect }, options);
+    const code = await runChange(context, store, messages, { plan, writes, progress, ...problems.counts(), ...effect }, options);
     // A fix cannot settle a rule that names mailboxes that do not exist: that stays a failure. A
     // --what-if fixed nothing, so every violation is still there.
     const unfixable = results.some((r) => r.errors.length > 0 || r.violations.some((v) => Object.keys(v.fix).length === 0));
