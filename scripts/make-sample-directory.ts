@@ -14,6 +14,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from './seeded-random.js';
 
 const DOMAIN = 'tailspintoys.com';
 const COMPANY = 'Tailspin Toys';
@@ -264,17 +265,6 @@ const HAND: Entry[] = [
 // engineering, none is called Rand*, and collisions with any identity above are rejected.
 // ---------------------------------------------------------------------------------------------
 
-/** mulberry32: tiny, seedable, and identical on every platform. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = seededRandom(0x7a115917);
 function pick<T>(items: readonly T[]): T {
   const item = items[Math.floor(random() * items.length)];

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openStore } from '../../src/store/open-store.js';
 import { mailboxRecord, type MailboxSeed } from './memory-store.js';
+import { seededRandom } from '../../scripts/seeded-random.js';
 
 export interface RunResult {
   code: number;
@@ -29,18 +30,6 @@ interface ChangeResult {
   ChangeId: number | null;
   Summary: Record<'Changed' | 'Unchanged' | 'Refused' | 'NotFound' | 'Ambiguous' | 'Failed', number>;
   Items: Item[];
-}
-
-/** mulberry32: small, seedable, good enough to pick test cases. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const DOMAIN = 'example.com';
@@ -81,7 +70,7 @@ export async function generatedStore(
   count: number,
   administratorStoredEnabled: boolean,
 ): Promise<{ path: string; known: Known[]; changeIds: number[] }> {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const known = directory(random, count);
   const path = join(dir, `counts-${seed}.db`);
   const store = await openStore(path, dir, { create: true });
@@ -305,7 +294,7 @@ export interface PropertyOptions {
  */
 export async function checkChangeCounts(options: PropertyOptions): Promise<void> {
   const { runner, dir, seed } = options;
-  const random = prng(seed ^ 0x5eed);
+  const random = seededRandom(seed ^ 0x5eed);
   const { path, changeIds } = await generatedStore(dir, seed, options.mailboxes, options.administratorStoredEnabled);
   const applied = [...changeIds];
   for (let iteration = 0; iteration < options.iterations; iteration++) {
