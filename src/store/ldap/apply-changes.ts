@@ -12,7 +12,7 @@ import type { LdapConnection, Modification } from './connection.js';
 import { ResultCode, isFatal, resultCode } from './errors.js';
 import { isAdministratorEntry } from './entries.js';
 import type { MailboxSearch } from './mailbox-search.js';
-import { ENABLED_SERVICE_VALUE, enablesProtocol } from './protocol-values.js';
+import { ENABLED_SERVICE_VALUES, enablesProtocol, serviceValuesModification } from './protocol-values.js';
 
 /** Only entries that are not the Administrator mailbox may gain a protocol (RFC 4528 assertion). */
 export const NOT_ADMINISTRATOR = `(!(${ADMINISTRATOR_ATTRIBUTE}=TRUE))`;
@@ -20,10 +20,13 @@ export const NOT_ADMINISTRATOR = `(!(${ADMINISTRATOR_ATTRIBUTE}=TRUE))`;
 /** One setting of one mailbox: LDAP applies per entry. */
 type MailboxWrite = Omit<SettingWrite, 'guids'> & { Guid: string };
 
+/** A write with the modification that makes it, worked out from the entry as read. */
+type PlannedWrite = MailboxWrite & { modification: Modification };
+
 interface MailboxWrites {
   guid: string;
   dn: string;
-  writes: MailboxWrite[];
+  writes: PlannedWrite[];
 }
 
 /**
@@ -34,9 +37,9 @@ interface MailboxWrites {
  * schema, server gone) stops the run instead; if nothing was applied by then it is thrown, as is
  * "insufficient access" on every mailbox (a bind DN that may not write them).
  *
- * Each write is its own compare-and-set: enabling adds the protocol's casEnabledService value,
- * disabling deletes it, and the server refuses an add of a present value (20) or a delete of an
- * absent one (16). Such a write changed nothing and is no failure; and since a setting is a
+ * Each write is its own compare-and-set: enabling adds the protocol's casEnabledService values
+ * the entry lacks, disabling deletes them all, and the server refuses an add of a present value
+ * (20) or a delete of an absent one (16). Such a write changed nothing and is no failure; and since a setting is a
  * boolean, "only while the stored value equals `from`" (undo) is exactly the same condition. The
  * Administrator mailbox is skipped when read, and enabling carries an assertion control so the
  * server refuses it even if the entry was flagged after the read.
@@ -162,19 +165,16 @@ async function plan(mailboxes: MailboxSearch, writes: LatestWrites, progress: Pr
     // Compared as read, as the plan compared them: the Administrator reads disabled whatever the
     // entry holds, so disabling it is no change, and enabling it is refused.
     const administrator = isAdministratorEntry(entry);
-    const current = effectiveEnabled(administrator, enablesProtocol(entry, protocolOf(write.property)));
+    const protocol = protocolOf(write.property);
+    const current = effectiveEnabled(administrator, enablesProtocol(entry, protocol));
     if (current === write.to || (write.from !== undefined && current !== write.from)) continue;
     if (refusesWrite(administrator, write.to)) continue;
     const guid = entry.first('casGuid') ?? write.Guid;
     const group = byMailbox.get(fold(guid)) ?? { guid, dn: entry.dn, writes: [] };
-    group.writes.push(write);
+    group.writes.push({ ...write, modification: serviceValuesModification(entry, ENABLED_SERVICE_VALUES[protocol.name], write.to) });
     byMailbox.set(fold(guid), group);
   }
   return [...byMailbox.values()];
-}
-
-function modification(write: MailboxWrite): Modification {
-  return { operation: write.to ? 'add' : 'delete', attribute: ENABLED_SERVICE_ATTRIBUTE, values: [ENABLED_SERVICE_VALUE[protocolOf(write.property).name]] };
 }
 
 /**
@@ -182,9 +182,9 @@ function modification(write: MailboxWrite): Modification {
  * modify as a whole did nothing, so each write is tried alone to find the ones that still apply.
  */
 async function applyOne(connection: LdapConnection, mailbox: MailboxWrites): Promise<RecordedItem[]> {
-  const attempt = async (writes: readonly MailboxWrite[]): Promise<boolean> => {
+  const attempt = async (writes: readonly PlannedWrite[]): Promise<boolean> => {
     try {
-      await connection.modify(mailbox.dn, writes.map(modification), writes.some((w) => w.to) ? NOT_ADMINISTRATOR : undefined);
+      await connection.modify(mailbox.dn, writes.map((write) => write.modification), writes.some((w) => w.to) ? NOT_ADMINISTRATOR : undefined);
       return true;
     } catch (error) {
       const code = resultCode(error);

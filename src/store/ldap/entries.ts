@@ -5,7 +5,7 @@ import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attrib
 import type { ImportRecord } from '../directory-store.js';
 import type { LdapEntry } from './connection.js';
 import type { DirectoryLayout } from './layout.js';
-import { ENABLED_SERVICE_VALUE, USE_DEFAULTS_ATTRIBUTE, enablesProtocol } from './protocol-values.js';
+import { ENABLED_SERVICE_VALUES, USE_DEFAULTS_ATTRIBUTE, enablesProtocol } from './protocol-values.js';
 
 /**
  * How a mailbox is an LDAP entry: inetOrgPerson + casMailbox (schema/casmailbox.schema). The
@@ -102,7 +102,7 @@ export function recordAttributes(record: ImportRecord, guid: string, created: bo
     casEmailAddress: addresses,
     casRecipientTypeDetails: [record.RecipientTypeDetails],
     [ADMINISTRATOR_ATTRIBUTE]: isAdministratorAccount(record.SamAccountName) ? ['TRUE'] : [],
-    [ENABLED_SERVICE_ATTRIBUTE]: PROTOCOLS.filter((p) => record[p.property]).map((p) => ENABLED_SERVICE_VALUE[p.name]),
+    [ENABLED_SERVICE_ATTRIBUTE]: PROTOCOLS.filter((p) => record[p.property]).flatMap((p) => ENABLED_SERVICE_VALUES[p.name]),
   };
   for (const [property, attribute] of Object.entries(TEXT_ATTRIBUTES)) {
     attributes[attribute] = present(record[property as keyof typeof TEXT_ATTRIBUTES]);

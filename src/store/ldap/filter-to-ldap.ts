@@ -87,11 +87,13 @@ function comparison(node: ComparisonNode, operator: PositiveOperator, polarity: 
   const ldap = state.attributeOf(node);
   if (ldap === null) return widened(polarity, state);
 
-  if ('enabledService' in ldap) {
+  if ('enabledServices' in ldap) {
     // Booleans are never missing: -eq $null is false, and $false is the exact negation of $true.
+    // Enabled is every one of the protocol's values present (protocol-values.ts: holdsAll), so an
+    // entry holding only some reads as disabled here too.
     if (value.type !== 'boolean') return FALSE;
     const enabled = and([
-      { kind: 'equal', attribute: ENABLED_SERVICE_ATTRIBUTE, value: ldap.enabledService },
+      ...ldap.enabledServices.map((service): Ldap => ({ kind: 'equal', attribute: ENABLED_SERVICE_ATTRIBUTE, value: service })),
       not({ kind: 'equal', attribute: ADMINISTRATOR_ATTRIBUTE, value: 'TRUE' }),
     ]);
     return value.value ? enabled : not(enabled);

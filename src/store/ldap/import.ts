@@ -16,8 +16,7 @@ import { looseTest } from './identities.js';
 import { alreadyTaken, cannotImport, type UniqueKey } from '../import-conflicts.js';
 import type { DirectoryLayout } from './layout.js';
 import { and } from './mailbox-search.js';
-import { ENABLED_SERVICE_VALUE } from './protocol-values.js';
-import { PROTOCOLS } from '../../core/protocols.js';
+import { protocolValuesHeld } from './protocol-values.js';
 import type { OrganizationalUnits } from './organizational-units.js';
 
 /** Records per lookup of existing mailboxes and conflicting keys. */
@@ -251,15 +250,9 @@ async function lookUp(context: ImportContext, batch: readonly ImportRecord[], su
     if (existing === undefined || stored === null) return { record, existing: null, changes: [] };
     // LDAP derives the DN from the Name and OU: a DN change is a move, shown as such by those fields.
     const changes = recordChanges(stored, { ...record, DistinguishedName: null });
-    const enabledServices = isAdministratorAfter(stored, record) ? protocolValues(existing) : [];
+    const enabledServices = isAdministratorAfter(stored, record) ? protocolValuesHeld(existing) : [];
     return { record, existing: { dn: existing.dn, guid: stored.Guid, mailbox: stored, enabledServices }, changes };
   });
-}
-
-/** The entry's casEnabledService values that enable a protocol, as the entry spells them. */
-function protocolValues(entry: LdapEntry): string[] {
-  const values = new Set(PROTOCOLS.map((p) => fold(ENABLED_SERVICE_VALUE[p.name])));
-  return entry.values(ENABLED_SERVICE_ATTRIBUTE).filter((v) => values.has(fold(v)));
 }
 
 /** No two rows may end with the same SamAccountName, UPN or DN (defaults included): LDAP would not refuse it. */

@@ -57,7 +57,7 @@ function flip(polarity: Polarity): Polarity {
 function forServer(node: ComparisonNode, polarity: Polarity): ComparisonNode | null {
   const ldap = propertyAttribute(node.property.name);
   if (ldap === null) return node;
-  if ('enabledService' in ldap) return node;
+  if ('enabledServices' in ldap) return node;
   if (node.value.type === 'null') return node;
   if (node.value.type === 'boolean' || node.value.type === 'date') return null;
   const { operator, negated } = positiveOperator(node.operator);

@@ -132,7 +132,7 @@ export function ldapEntry({ mailbox, storedPopEnabled, storedImapEnabled }: Stor
   const services: string[] = [];
   for (const property of PROPERTIES) {
     const ldap = propertyAttribute(property.name);
-    if (ldap !== null && 'enabledService' in ldap && stored[property.name]) services.push(ldap.enabledService);
+    if (ldap !== null && 'enabledServices' in ldap && stored[property.name]) services.push(...ldap.enabledServices);
     if (ldap === null || !('attribute' in ldap)) continue;
     const read = property.read(mailbox);
     const list = (Array.isArray(read) ? read : [read])

@@ -98,6 +98,45 @@ describe('filterToLdap', () => {
   });
 });
 
+describe('filterToLdap for a protocol with several casEnabledService values', () => {
+  // SMTP AUTH will cover two Dovecot services: PopEnabled stands in for it, held in both values.
+  const twoValues = (filter: string) =>
+    filterToLdap(parseFilter(filter), (node) => (node.property.name === 'PopEnabled' ? { enabledServices: ['smtp', 'submission'] } : propertyAttribute(node.property.name)));
+  const held = (services: string[], administrator = false) =>
+    new Map([
+      ['casenabledservice', services],
+      ['casadministrator', [administrator ? 'TRUE' : 'FALSE']],
+    ]);
+
+  it('enabled is every value present and not the Administrator; disabled is its exact negation', () => {
+    const enabled = '(&(casEnabledService=smtp)(casEnabledService=submission)(!(casAdministrator=TRUE)))';
+    assert.deepEqual(twoValues('PopEnabled -eq $true'), { filter: enabled, exact: true });
+    assert.deepEqual(twoValues('PopEnabled -eq $false'), { filter: `(!${enabled})`, exact: true });
+    assert.deepEqual(twoValues('PopEnabled -ne $true'), { filter: `(!${enabled})`, exact: true });
+    assert.deepEqual(twoValues('PopEnabled -eq $null'), { filter: '(!(objectClass=*))', exact: true });
+    assert.deepEqual(twoValues('-not (PopEnabled -eq $true) -and ImapEnabled -eq $true'), {
+      filter: `(&(!${enabled})(casEnabledService=imap)(!(casAdministrator=TRUE)))`,
+      exact: true,
+    });
+  });
+
+  it('matches an entry holding only some of the values as disabled', () => {
+    const on = parseLdapFilter(twoValues('PopEnabled -eq $true').filter);
+    const off = parseLdapFilter(twoValues('PopEnabled -eq $false').filter);
+    const entries: [Map<string, string[]>, boolean][] = [
+      [held(['SMTP', 'submission']), true],
+      [held(['smtp']), false],
+      [held(['submission', 'imap']), false],
+      [held([]), false],
+      [held(['smtp', 'submission'], true), false],
+    ];
+    for (const [entry, enabled] of entries) {
+      assert.equal(matchesLdap(on, entry), enabled, JSON.stringify([...entry]));
+      assert.equal(matchesLdap(off, entry), !enabled, JSON.stringify([...entry]));
+    }
+  });
+});
+
 describe('filterToLdap on the example directory', () => {
   const names = (selected: typeof EXAMPLE_ENTRIES) => selected.map((e) => e.mailbox.Name);
   for (const [filter, expected] of EXAMPLE_CASES) {

@@ -4,25 +4,29 @@ import { PROTOCOLS, perCasSetting } from '../../../src/core/protocols.js';
 import { LdapEntry } from '../../../src/store/ldap/connection.js';
 import { entryToMailbox, recordAttributes } from '../../../src/store/ldap/entries.js';
 import { DirectoryLayout } from '../../../src/store/ldap/layout.js';
-import { ENABLED_SERVICE_VALUE, USE_DEFAULTS_ATTRIBUTE, enablesProtocol } from '../../../src/store/ldap/protocol-values.js';
+import {
+  ENABLED_SERVICE_VALUES, USE_DEFAULTS_ATTRIBUTE, enablesProtocol, holdsAll, protocolValuesHeld, serviceValuesModification, type ServiceValues,
+} from '../../../src/store/ldap/protocol-values.js';
 
 const layout = new DirectoryLayout('dc=tailspintoys,dc=com');
 const dn = 'cn=Rand Zaher,ou=Users,dc=tailspintoys,dc=com';
 const entry = (attributes: Record<string, string[]>): LdapEntry => new LdapEntry(dn, { dn, ...attributes });
 
 test('every protocol has its own casEnabledService value and UseProtocolDefaults attribute', () => {
-  const values = PROTOCOLS.map((p) => ENABLED_SERVICE_VALUE[p.name]);
+  const values = PROTOCOLS.flatMap((p) => ENABLED_SERVICE_VALUES[p.name]);
   const attributes = PROTOCOLS.map((p) => USE_DEFAULTS_ATTRIBUTE[p.name]);
-  assert.equal(new Set(values).size, PROTOCOLS.length);
+  for (const protocol of PROTOCOLS) assert.ok(ENABLED_SERVICE_VALUES[protocol.name].length > 0, protocol.name);
+  assert.equal(new Set(values.map((v) => v.toLowerCase())).size, values.length);
+  assert.ok(values.length >= PROTOCOLS.length);
   assert.equal(new Set(attributes.map((a) => a.toLowerCase())).size, PROTOCOLS.length);
 });
 
-test("a protocol is enabled by its value in any case, and by no other protocol's", () => {
+test("a protocol is enabled by its values in any case, and by no other protocol's", () => {
   for (const protocol of PROTOCOLS) {
-    const value = ENABLED_SERVICE_VALUE[protocol.name];
-    assert.equal(enablesProtocol(entry({ casEnabledService: [value.toUpperCase()] }), protocol), true, protocol.name);
+    const values = ENABLED_SERVICE_VALUES[protocol.name];
+    assert.equal(enablesProtocol(entry({ casEnabledService: values.map((v) => v.toUpperCase()) }), protocol), true, protocol.name);
     assert.equal(enablesProtocol(entry({}), protocol), false, protocol.name);
-    const others = PROTOCOLS.filter((p) => p !== protocol).map((p) => ENABLED_SERVICE_VALUE[p.name]);
+    const others = PROTOCOLS.filter((p) => p !== protocol).flatMap((p) => ENABLED_SERVICE_VALUES[p.name]);
     assert.equal(enablesProtocol(entry({ casEnabledService: others }), protocol), false, protocol.name);
   }
 });
@@ -30,7 +34,7 @@ test("a protocol is enabled by its value in any case, and by no other protocol's
 test('an entry reads and an import writes each protocol through the map', () => {
   for (const protocol of PROTOCOLS) {
     const mailbox = entryToMailbox(
-      entry({ casGuid: ['g'], casEnabledService: [ENABLED_SERVICE_VALUE[protocol.name]], [USE_DEFAULTS_ATTRIBUTE[protocol.name]]: ['FALSE'] }),
+      entry({ casGuid: ['g'], casEnabledService: [...ENABLED_SERVICE_VALUES[protocol.name]], [USE_DEFAULTS_ATTRIBUTE[protocol.name]]: ['FALSE'] }),
       layout,
     );
     for (const p of PROTOCOLS) {
@@ -39,7 +43,7 @@ test('an entry reads and an import writes each protocol through the map', () => 
     }
   }
   const administrator = entryToMailbox(
-    entry({ casGuid: ['g'], casAdministrator: ['TRUE'], casEnabledService: PROTOCOLS.map((p) => ENABLED_SERVICE_VALUE[p.name]) }),
+    entry({ casGuid: ['g'], casAdministrator: ['TRUE'], casEnabledService: PROTOCOLS.flatMap((p) => ENABLED_SERVICE_VALUES[p.name]) }),
     layout,
   );
   for (const p of PROTOCOLS) assert.equal(administrator[p.property], false, p.property);
@@ -52,7 +56,41 @@ test('an entry reads and an import writes each protocol through the map', () => 
   };
   for (const protocol of PROTOCOLS) {
     const written = recordAttributes({ ...record, ...perCasSetting((p) => p === protocol) }, 'g', true);
-    assert.deepEqual(written.casEnabledService, [ENABLED_SERVICE_VALUE[protocol.name]], protocol.name);
+    assert.deepEqual(written.casEnabledService, ENABLED_SERVICE_VALUES[protocol.name], protocol.name);
     for (const p of PROTOCOLS) assert.deepEqual(written[USE_DEFAULTS_ATTRIBUTE[p.name]], ['TRUE'], p.name);
   }
+});
+
+// SMTP AUTH will cover two Dovecot services; these hold the rules for a protocol with several values.
+const SMTP: ServiceValues = ['smtp', 'submission'];
+
+test('a protocol with several values is enabled only while the entry holds all of them, in any case', () => {
+  assert.equal(holdsAll(entry({ casEnabledService: ['pop3', 'SMTP', 'Submission'] }), SMTP), true);
+  assert.equal(holdsAll(entry({ casEnabledService: ['submission', 'smtp'] }), SMTP), true);
+  // Some of them is drift (casctl writes them together): it reads as disabled.
+  assert.equal(holdsAll(entry({ casEnabledService: ['smtp'] }), SMTP), false);
+  assert.equal(holdsAll(entry({ casEnabledService: ['submission', 'imap'] }), SMTP), false);
+  assert.equal(holdsAll(entry({}), SMTP), false);
+});
+
+test('enabling adds the values the entry lacks, so a partly enabled entry is repaired; disabling deletes them all', () => {
+  const none = entry({ casEnabledService: ['imap'] });
+  assert.deepEqual(serviceValuesModification(none, SMTP, true), { operation: 'add', attribute: 'casEnabledService', values: ['smtp', 'submission'] });
+  const partly = entry({ casEnabledService: ['imap', 'SMTP'] });
+  assert.deepEqual(serviceValuesModification(partly, SMTP, true), { operation: 'add', attribute: 'casEnabledService', values: ['submission'] });
+  const all = entry({ casEnabledService: ['smtp', 'submission'] });
+  assert.deepEqual(serviceValuesModification(all, SMTP, false), { operation: 'delete', attribute: 'casEnabledService', values: ['smtp', 'submission'] });
+  for (const protocol of PROTOCOLS) {
+    const values = ENABLED_SERVICE_VALUES[protocol.name];
+    assert.deepEqual(serviceValuesModification(entry({}), values, true), { operation: 'add', attribute: 'casEnabledService', values }, protocol.name);
+    assert.deepEqual(serviceValuesModification(entry({ casEnabledService: [...values] }), values, false), { operation: 'delete', attribute: 'casEnabledService', values }, protocol.name);
+  }
+});
+
+test("the values an import takes from the Administrator's entry: every protocol's, as the entry spells them, and nothing else", () => {
+  const map = { pop3: ['pop3'], smtp: SMTP } as const;
+  const administrator = entry({ casEnabledService: ['POP3', 'Submission', 'smtp', 'carddav'] });
+  assert.deepEqual(protocolValuesHeld(administrator, map), ['POP3', 'Submission', 'smtp']);
+  assert.deepEqual(protocolValuesHeld(entry({ casEnabledService: ['imap', 'pop3', 'carddav'] })), ['imap', 'pop3']);
+  assert.deepEqual(protocolValuesHeld(entry({})), []);
 });
