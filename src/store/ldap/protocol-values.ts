@@ -29,9 +29,10 @@ export const USE_DEFAULTS_ATTRIBUTE: Readonly<Record<ProtocolName, string>> = {
 /**
  * The entry holds every one of `values` (in any case, as directories are edited by hand too).
  * casctl writes a protocol's values together, so an entry holding only some of them was edited
- * by something else. It reads as disabled: shown enabled, it could not be disabled by casctl
- * (the delete of an absent value fails) while Dovecot refuses its missing services anyway;
- * shown disabled, the next write enabling it adds the missing values and repairs it.
+ * by something else. It reads as disabled, to be safe: casctl never reports a protocol enabled
+ * that Dovecot refuses for one of its services, and the next write enabling it adds the missing
+ * values (serviceValuesModification), which repairs the entry. A write disabling it finds nothing
+ * to change, so a stray value still admits its one service until then.
  */
 export function holdsAll(entry: LdapEntry, values: ServiceValues): boolean {
   const held = new Set(entry.values(ENABLED_SERVICE_ATTRIBUTE).map(fold));
