@@ -119,7 +119,7 @@ export function buildProgram(context: CommandContext): Cli {
     .version(version(), '-V, --version')
     .option('--store <url>', 'directory store: sqlite:<path>, a path, or ldap[s]://host:port/<base DN> (default: CASCTL_STORE, the config file, ./casctl.db)')
     .option('--config <path>', 'casctl configuration file (default: CASCTL_CONFIG, ./casctl.config.json, /etc/casctl/config.json)')
-    .showHelpAfterError('(run casctl <command> --help for usage)')
+    .showHelpAfterError("(run 'casctl --help' for the commands)")
     .exitOverride()
     // commander's errors quote what was typed: no control character of it reaches the terminal.
     .configureOutput({
@@ -233,6 +233,8 @@ export function buildProgram(context: CommandContext): Cli {
     .action(run(() => import('./commands/test-popconnectivity.js')));
 
   refuseConflictingRepeats([program, ...program.commands]);
+  // The hint after an error names the command it was typed for, so it can be pasted as is.
+  for (const command of program.commands) command.showHelpAfterError(`(run 'casctl ${command.name()} --help' for usage)`);
 
   const commands = program.commands.map((c) => c.name());
   const options = new Set<string>();

@@ -23,6 +23,15 @@ test("commander's usage errors in casctl's style: casctl: lines, no error: prefi
   }
 });
 
+test('the usage hint after an error names the command it was typed for, ready to paste', async () => {
+  const inCommand = await casctl(['get-casmailbox', '--pop-enable', 'false']);
+  assert.equal(inCommand.code, 2, inCommand.stderr);
+  assert.match(inCommand.stderr, /^\(run 'casctl get-casmailbox --help' for usage\)$/m);
+  const noCommand = await casctl(['frobnicate']);
+  assert.match(noCommand.stderr, /^\(run 'casctl --help' for the commands\)$/m);
+  assert.doesNotMatch(inCommand.stderr + noCommand.stderr, /<command>/);
+});
+
 test('--help and --version stay on stdout with exit 0', async () => {
   const help = await casctl(['set-casmailbox', '--help']);
   assert.equal(help.code, 0, help.stderr);
