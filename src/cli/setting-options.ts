@@ -1,19 +1,37 @@
 import type { CasSettingName } from '../core/protocols.js';
 
 /**
+ * A word boundary of an Exchange property name: lower case or digit before upper case, or an
+ * acronym's last capital before a capitalised word (`OWAEnabled` → `OWA` `Enabled`).
+ */
+const WORD_BOUNDARY = /(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/g;
+
+/** A property name in kebab case, acronyms kept whole: `OWAEnabled` → `owa-enabled`. */
+export function kebabCase(property: string): string {
+  return property.replace(WORD_BOUNDARY, '-').toLowerCase();
+}
+
+/** Where commander stores `--<kebab>`: the kebab name in camel case (`owa-enabled` → `owaEnabled`). */
+export function commanderKey(kebab: string): string {
+  return kebab.replace(/-([a-z0-9])/g, (_, letter: string) => letter.toUpperCase());
+}
+
+/**
  * set-casmailbox's option for a CAS setting: its Exchange name in kebab case (`-<Protocol>Enabled` is
  * normalised to it, cli/normalise-argv.ts), so a new protocol brings its option with it.
  */
 export function settingOption(property: CasSettingName): string {
-  return property.replace(/(?<=[a-z0-9])(?=[A-Z])/g, '-').toLowerCase();
+  return kebabCase(property);
 }
 
-/** Where commander puts a setting option's value: the option name in camel case, the property uncapitalised. */
-export type SettingOptionKey = Uncapitalize<CasSettingName>;
-
-export function settingOptionKey(property: CasSettingName): SettingOptionKey {
-  return `${property.charAt(0).toLowerCase()}${property.slice(1)}` as SettingOptionKey;
+/** Where commander puts a setting option's value (`OWAEnabled` → `owaEnabled`). */
+export function settingOptionKey(property: CasSettingName): string {
+  return commanderKey(settingOption(property));
 }
 
-/** The value each CAS setting's option was given, as commander parsed it. */
-export type SettingOptionValues = { [K in SettingOptionKey]?: string };
+/** The text a CAS setting's option was given, as commander parsed it; undefined when not given. */
+export function settingOptionText(options: object, property: CasSettingName): string | undefined {
+  // Commander's keys are computed from the option names, so the typed options cannot list them.
+  const value: unknown = (options as Readonly<Record<string, unknown>>)[settingOptionKey(property)];
+  return typeof value === 'string' ? value : undefined;
+}

@@ -16,9 +16,9 @@ import { makeEffectiveOn, restartSetup, type RestartOptions } from '../restart-o
 import { PROTOCOLS } from '../../core/protocols.js';
 import { servicesFor } from '../../services/services.js';
 import { namesMailboxes, selectionFromOptions, type SelectionOptions } from '../selection-options.js';
-import { settingOption, settingOptionKey, type SettingOptionValues } from '../setting-options.js';
+import { settingOption, settingOptionText } from '../setting-options.js';
 
-interface SetOptions extends RestartOptions, SelectionOptions, ChangeOptions, SettingOptionValues {}
+interface SetOptions extends RestartOptions, SelectionOptions, ChangeOptions {}
 
 function settingValue(option: string, text: string | undefined): boolean | undefined {
   if (text === undefined) return undefined;
@@ -33,7 +33,7 @@ function settingValue(option: string, text: string | undefined): boolean | undef
 function wantedSettings(options: SetOptions): CasSettings {
   const wanted: CasSettings = {};
   for (const { property } of PROTOCOLS) {
-    const value = settingValue(settingOption(property), options[settingOptionKey(property)]);
+    const value = settingValue(settingOption(property), settingOptionText(options, property));
     if (value !== undefined) wanted[property] = value;
   }
   if (Object.keys(wanted).length === 0) {
