@@ -1,6 +1,7 @@
 import { settleItem, type ChangesMade } from '../core/apply-change.js';
 import { summaryOf, type ChangeSummary } from '../core/change-summary.js';
 import { shownIdentity, type PlanItem, type PlanStatus } from '../core/plan.js';
+import { ADMINISTRATOR_REFUSED } from '../core/administrator.js';
 import { protocolList, type CasSettingName } from '../core/protocols.js';
 import { parseOutputFormat } from '../output/formats.js';
 import { printable } from '../core/printable.js';
@@ -66,7 +67,7 @@ export class PlanReport {
       if (this.sample.length < SAMPLE) this.sample.push(item);
       for (const change of item.changes) this.properties.add(change.property);
     } else if (item.status === 'refused') {
-      const text = `The Administrator mailbox '${printable(shownIdentity(item))}' can't be enabled for ${protocolList('or')}.`;
+      const text = `The Administrator mailbox '${printable(shownIdentity(item))}' can't be enabled for ${protocolList('or', ADMINISTRATOR_REFUSED)}.`;
       if (item.namedAs === undefined) this.messages.warning(`${text} It was skipped.`);
       else this.messages.error(text);
     } else if (item.status === 'conflict') {

@@ -1,7 +1,7 @@
 import type { CasSettingName, CasSettings, SettingWrite } from '../store/directory-store.js';
 import { refusesWrite } from './administrator.js';
 import { fold, type Mailbox, type MailboxField } from './mailbox.js';
-import { CAS_SETTINGS } from './protocols.js';
+import { CAS_SETTINGS, protocolOf } from './protocols.js';
 import type { NamedIdentity } from './select.js';
 
 export interface SettingChange {
@@ -51,13 +51,13 @@ function sharedChanges(changes: SettingChange[]): readonly SettingChange[] {
  * refused. Every plan (set-casmailbox, undo, audit --fix) asks this, so that the plan, the store's
  * re-check and the counts make the same one decision for it.
  */
-export function refuses(mailbox: Pick<PlannedMailbox, 'IsAdministrator'>, changes: readonly Pick<SettingChange, 'after'>[]): boolean {
-  return changes.some((c) => refusesWrite(mailbox.IsAdministrator, c.after));
+export function refuses(mailbox: Pick<PlannedMailbox, 'IsAdministrator'>, changes: readonly Pick<SettingChange, 'property' | 'after'>[]): boolean {
+  return changes.some((c) => refusesWrite(protocolOf(c.property), mailbox.IsAdministrator, c.after));
 }
 
 /**
- * What setting `wanted` on `mailbox` would do. The Administrator mailbox may never be enabled for
- * POP3 or IMAP4 (DESIGN.md §2): enabling it is refused; disabling it changes nothing, as it reads disabled.
+ * What setting `wanted` on `mailbox` would do. The Administrator mailbox may never be enabled for a
+ * protocol the rule covers (DESIGN.md §2): enabling it is refused; disabling it changes nothing, as it reads disabled.
  */
 export function planFor(mailbox: PlannedMailbox, wanted: CasSettings, namedAs: NamedIdentity | undefined): PlanItem {
   const changes: SettingChange[] = [];

@@ -1,6 +1,6 @@
 import { createFilterSchema, evaluateFilter, type FilterAst, type FilterProperty, type FilterSchema, type PropertyValue } from '../filter/index.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, type Mailbox } from './mailbox.js';
-import { PROTOCOLS } from './protocols.js';
+import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS } from './protocols.js';
 
 /**
  * The filterable properties of DESIGN.md §2 and how a mailbox holds each. The filter language
@@ -63,7 +63,7 @@ export const PROPERTIES: readonly MailboxProperty[] = [
   // A mailbox's CAS settings are its effective values: the Administrator mailbox reads as
   // disabled whatever is stored (DESIGN.md §2), which each store's mapping keeps too.
   ...PROTOCOLS.map((protocol) => flag(protocol.property, (mailbox) => mailbox[protocol.property])),
-  ...PROTOCOLS.map((protocol) => flag(protocol.useDefaultsProperty, (mailbox) => mailbox[protocol.useDefaultsProperty])),
+  ...USE_DEFAULTS_PROTOCOLS.map((protocol) => flag(protocol.useDefaultsProperty, (mailbox) => mailbox[protocol.useDefaultsProperty])),
   date('WhenCreated'),
   date('WhenChanged'),
 ];

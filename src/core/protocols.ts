@@ -15,6 +15,9 @@ export interface ProtocolService {
   DisplayName: string;
 }
 
+/** `refused`: the Administrator mailbox never uses the protocol, whatever is stored; `allowed`: no rule. */
+export type AdministratorRule = 'refused' | 'allowed';
+
 export interface ProtocolDefinition {
   /** Lower-case protocol name (as in `doveadm who`, and the key the store drivers map). */
   name: string;
@@ -22,8 +25,10 @@ export interface ProtocolDefinition {
   displayName: string;
   /** The CAS setting: a boolean property of a mailbox, shown, filtered and set under this name. */
   property: `${string}Enabled`;
-  /** Exchange's `<Protocol>UseProtocolDefaults`, read-only here. */
-  useDefaultsProperty: `${string}UseProtocolDefaults`;
+  /** Exchange's `<Protocol>UseProtocolDefaults`, read-only here; only POP3 and IMAP4 have one in Exchange. */
+  useDefaultsProperty?: `${string}UseProtocolDefaults`;
+  /** The Administrator rule (DESIGN.md §2, core/administrator.ts): may the built-in account use this protocol? */
+  administrator: AdministratorRule;
   /** Values of Dovecot's protocol variable this protocol covers (plain and TLS listeners share the service name). */
   dovecotServices: readonly string[];
   /** The services whose caches hold the setting. */
@@ -37,6 +42,7 @@ export const PROTOCOLS = [
     property: 'PopEnabled',
     useDefaultsProperty: 'PopUseProtocolDefaults',
     dovecotServices: ['pop3'],
+    administrator: 'refused',
     services: [
       { Name: 'MSExchangePOP3', ShortName: 'pop3', DisplayName: 'Microsoft Exchange POP3' },
       { Name: 'MSExchangePOP3BE', ShortName: 'pop3be', DisplayName: 'Microsoft Exchange POP3 Backend' },
@@ -48,6 +54,7 @@ export const PROTOCOLS = [
     property: 'ImapEnabled',
     useDefaultsProperty: 'ImapUseProtocolDefaults',
     dovecotServices: ['imap'],
+    administrator: 'refused',
     services: [
       { Name: 'MSExchangeIMAP4', ShortName: 'imap4', DisplayName: 'Microsoft Exchange IMAP4' },
       { Name: 'MSExchangeIMAP4BE', ShortName: 'imap4be', DisplayName: 'Microsoft Exchange IMAP4 Backend' },
@@ -59,22 +66,28 @@ export type Protocol = (typeof PROTOCOLS)[number];
 export type ProtocolName = Protocol['name'];
 /** The CAS settings `set-casmailbox` changes. */
 export type CasSettingName = Protocol['property'];
-export type UseDefaultsName = Protocol['useDefaultsProperty'];
+/** A protocol that has a UseProtocolDefaults property. */
+export type ProtocolWithDefaults = Extract<Protocol, { useDefaultsProperty: string }>;
+export type UseDefaultsName = ProtocolWithDefaults['useDefaultsProperty'];
 export type CasSettings = Partial<Record<CasSettingName, boolean>>;
 
 /** Every CAS setting, in registry order. */
 export const CAS_SETTINGS: readonly CasSettingName[] = PROTOCOLS.map((p) => p.property);
+const hasUseDefaults = (protocol: Protocol): protocol is ProtocolWithDefaults => 'useDefaultsProperty' in protocol;
+
+/** The protocols with a UseProtocolDefaults property, in registry order: what the stores map a defaults column or attribute for. */
+export const USE_DEFAULTS_PROTOCOLS: readonly ProtocolWithDefaults[] = PROTOCOLS.filter(hasUseDefaults);
 /** Every `<Protocol>UseProtocolDefaults` property, in registry order. */
-export const USE_DEFAULTS_PROPERTIES: readonly UseDefaultsName[] = PROTOCOLS.map((p) => p.useDefaultsProperty);
+export const USE_DEFAULTS_PROPERTIES: readonly UseDefaultsName[] = USE_DEFAULTS_PROTOCOLS.map((p) => p.useDefaultsProperty);
 
 /** A record with an entry per CAS setting, in registry order: how a consumer fills every setting without naming one. */
 export function perCasSetting<T>(value: (protocol: Protocol) => T): Record<CasSettingName, T> {
   return Object.fromEntries(PROTOCOLS.map((p) => [p.property, value(p)])) as Record<CasSettingName, T>;
 }
 
-/** As perCasSetting, for the UseProtocolDefaults properties. */
-export function perUseDefaults<T>(value: (protocol: Protocol) => T): Record<UseDefaultsName, T> {
-  return Object.fromEntries(PROTOCOLS.map((p) => [p.useDefaultsProperty, value(p)])) as Record<UseDefaultsName, T>;
+/** As perCasSetting, for the UseProtocolDefaults properties (of the protocols that have one). */
+export function perUseDefaults<T>(value: (protocol: ProtocolWithDefaults) => T): Record<UseDefaultsName, T> {
+  return Object.fromEntries(USE_DEFAULTS_PROTOCOLS.map((p) => [p.useDefaultsProperty, value(p)])) as Record<UseDefaultsName, T>;
 }
 
 const byProperty = new Map<string, Protocol>(PROTOCOLS.map((p) => [p.property, p]));
@@ -98,8 +111,8 @@ export function compareCasSettings(a: CasSettingName, b: CasSettingName): number
   return (RANK.get(a) ?? 0) - (RANK.get(b) ?? 0);
 }
 
-/** The protocols as a message names them: `POP3 or IMAP4` (`joiner` 'or'), `POP3 and IMAP4`. */
-export function protocolList(joiner: 'or' | 'and'): string {
-  const names = PROTOCOLS.map((p) => p.displayName);
+/** Protocols as a message names them: `POP3 or IMAP4` (`joiner` 'or'), `POP3 and IMAP4`. */
+export function protocolList(joiner: 'or' | 'and', protocols: readonly Pick<ProtocolDefinition, 'displayName'>[]): string {
+  const names = protocols.map((p) => p.displayName);
   return names.length > 1 ? `${names.slice(0, -1).join(', ')} ${joiner} ${names.at(-1) ?? ''}` : names.join('');
 }

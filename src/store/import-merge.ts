@@ -1,6 +1,6 @@
-import { isAdministratorAccount, refusesWrite } from '../core/administrator.js';
+import { effectiveEnabled, isAdministratorAccount, refusesAdministrator, refusesWrite } from '../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, fold, type Mailbox } from '../core/mailbox.js';
-import { CAS_SETTINGS, PROTOCOLS, isCasSetting, perCasSetting, type UseDefaultsName } from '../core/protocols.js';
+import { CAS_SETTINGS, PROTOCOLS, isCasSetting, perCasSetting, type CasSettingName, type UseDefaultsName } from '../core/protocols.js';
 import type { AdministratorRow, ChangeContext, ImportField, ImportItem, ImportOptions, ImportValue, ImportRecord, SettingWrite } from './directory-store.js';
 
 /**
@@ -31,19 +31,23 @@ export function importChange(when: Date, options: ImportOptions): ChangeContext 
 /** The stored mailbox fields a merge reads. */
 export type StoredMailbox = Omit<Mailbox, UseDefaultsName | 'WhenCreated' | 'WhenChanged'>;
 
+/** The Administrator's CAS settings as stored: disabled where the rule covers the protocol, as given elsewhere. */
+const asAdministrator = (record: ImportRecord): Record<CasSettingName, boolean> =>
+  perCasSetting((p) => effectiveEnabled(p, true, record[p.property]));
+
 /**
- * The record of a new mailbox as stored: the Administrator mailbox never gets POP3 or IMAP4
- * (`refused`: its row asked for them, as the import's warning names it).
+ * The record of a new mailbox as stored: the Administrator mailbox never gets a protocol the rule
+ * covers (`refused`: its row asked for one, as the import's warning names it).
  */
 export function newMailboxRecord(record: ImportRecord): { record: ImportRecord; refused: AdministratorRow | null } {
   if (!isAdministratorAccount(record.SamAccountName)) return { record, refused: null };
-  const stored = { ...record, ...perCasSetting(() => false) };
+  const stored = { ...record, ...asAdministrator(record) };
   return { record: stored, refused: refusal(true, record, stored) };
 }
 
 /**
  * An update leaves the Administrator mailbox: it was, or the row renames it to the built-in
- * account (the flag sticks, so renaming it away never lets it use POP3 or IMAP4).
+ * account (the flag sticks, so renaming it away never lets it use a protocol the rule covers).
  */
 export function isAdministratorAfter(stored: Pick<StoredMailbox, 'IsAdministrator'>, merged: Pick<ImportRecord, 'SamAccountName'>): boolean {
   return stored.IsAdministrator || isAdministratorAccount(merged.SamAccountName);
@@ -89,8 +93,8 @@ export function mergeRecord(stored: StoredMailbox, record: ImportRecord): Import
     ...perCasSetting((p) => pick(p.property, stored[p.property])),
     Password: given.has('Password') ? record.Password : null,
   };
-  // Whatever the row says, the Administrator is stored with every protocol disabled.
-  if (isAdministratorAfter(stored, merged)) Object.assign(merged, perCasSetting(() => false));
+  // Whatever the row says, the Administrator is stored with every protocol the rule covers disabled.
+  if (isAdministratorAfter(stored, merged)) Object.assign(merged, asAdministrator(merged));
   if (given.has('DistinguishedName')) merged.DistinguishedName = record.DistinguishedName;
   else if (merged.Name !== stored.Name || fold(merged.OrganizationalUnit) !== fold(stored.OrganizationalUnit)) merged.DistinguishedName = null;
   return merged;
@@ -104,7 +108,7 @@ const sameValue = (a: ImportValue, b: ImportValue): boolean =>
 /**
  * The fields an update changes, before → after, CAS settings last. OUs compare case-insensitively
  * (the store keeps the first spelling); a given password always counts (a new salt every time)
- * and is never shown. The Administrator's CAS settings never change here: it is stored disabled.
+ * and is never shown. The Administrator's settings the rule covers never change here: they are stored disabled.
  */
 export function recordChanges(stored: StoredMailbox, merged: ImportRecord): Change[] {
   const changes: Change[] = [];
@@ -120,7 +124,10 @@ export function recordChanges(stored: StoredMailbox, merged: ImportRecord): Chan
   compare('EmailAddresses', stored.EmailAddresses, merged.EmailAddresses);
   CUSTOM_ATTRIBUTE_NUMBERS.forEach((n, i) => compare(`CustomAttribute${n}`, stored.CustomAttributes[i] ?? null, merged.CustomAttributes[i] ?? null));
   if (merged.Password !== null) changes.push({ Property: 'Password', Before: '(hidden)', After: '(new)' });
-  if (!isAdministratorAfter(stored, merged)) for (const { property } of PROTOCOLS) compare(property, stored[property], merged[property]);
+  const administrator = isAdministratorAfter(stored, merged);
+  for (const protocol of PROTOCOLS) {
+    if (!(administrator && refusesAdministrator(protocol))) compare(protocol.property, stored[protocol.property], merged[protocol.property]);
+  }
   return changes;
 }
 
@@ -131,7 +138,7 @@ export function administratorRefusal(stored: StoredMailbox, record: ImportRecord
 
 function refusal(isAdministrator: boolean, record: ImportRecord, stored: ImportRecord): AdministratorRow | null {
   const given = givenFields(record);
-  const asks = PROTOCOLS.some((p) => given.has(p.property) && refusesWrite(isAdministrator, record[p.property]));
+  const asks = PROTOCOLS.some((p) => given.has(p.property) && refusesWrite(p, isAdministrator, record[p.property]));
   return asks ? { Name: stored.Name, PrimarySmtpAddress: stored.PrimarySmtpAddress, Line: record.Line ?? null } : null;
 }
 

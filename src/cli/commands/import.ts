@@ -1,4 +1,5 @@
 import { ExitCode } from '../../core/errors.js';
+import { ADMINISTRATOR_REFUSED } from '../../core/administrator.js';
 import { PROTOCOLS, protocolList } from '../../core/protocols.js';
 import type { CsvFindings } from '../../input/mailbox-csv.js';
 import { printable } from '../../core/printable.js';
@@ -26,8 +27,8 @@ export function describeImport(file: string, summary: ImportSummary): string {
 export function administratorWarning(file: string, row: AdministratorRow): string {
   const where = row.Line === null ? '' : `${printable(file)}:${row.Line}: `;
   return (
-    `${where}The Administrator mailbox ${printable(row.Name)} <${printable(row.PrimarySmtpAddress)}> never uses ${protocolList('or')}: ` +
-    `it is stored with ${protocolList('and')} disabled, whatever the file says.`
+    `${where}The Administrator mailbox ${printable(row.Name)} <${printable(row.PrimarySmtpAddress)}> never uses ${protocolList('or', ADMINISTRATOR_REFUSED)}: ` +
+    `it is stored with ${protocolList('and', ADMINISTRATOR_REFUSED)} disabled, whatever the file says.`
   );
 }
 

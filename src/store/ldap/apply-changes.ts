@@ -14,7 +14,7 @@ import { isAdministratorEntry } from './entries.js';
 import type { MailboxSearch } from './mailbox-search.js';
 import { ENABLED_SERVICE_VALUES, enablesProtocol, serviceValuesModification } from './protocol-values.js';
 
-/** Only entries that are not the Administrator mailbox may gain a protocol (RFC 4528 assertion). */
+/** Only entries that are not the Administrator mailbox may gain a protocol the rule covers (RFC 4528 assertion). */
 export const NOT_ADMINISTRATOR = `(!(${ADMINISTRATOR_ATTRIBUTE}=TRUE))`;
 
 /** One setting of one mailbox: LDAP applies per entry. */
@@ -166,9 +166,9 @@ async function plan(mailboxes: MailboxSearch, writes: LatestWrites, progress: Pr
     // entry holds, so disabling it is no change, and enabling it is refused.
     const administrator = isAdministratorEntry(entry);
     const protocol = protocolOf(write.property);
-    const current = effectiveEnabled(administrator, enablesProtocol(entry, protocol));
+    const current = effectiveEnabled(protocol, administrator, enablesProtocol(entry, protocol));
     if (current === write.to || (write.from !== undefined && current !== write.from)) continue;
-    if (refusesWrite(administrator, write.to)) continue;
+    if (refusesWrite(protocol, administrator, write.to)) continue;
     const guid = entry.first('casGuid') ?? write.Guid;
     const group = byMailbox.get(fold(guid)) ?? { guid, dn: entry.dn, writes: [] };
     group.writes.push({ ...write, modification: serviceValuesModification(entry, ENABLED_SERVICE_VALUES[protocol.name], write.to) });
@@ -184,7 +184,7 @@ async function plan(mailboxes: MailboxSearch, writes: LatestWrites, progress: Pr
 async function applyOne(connection: LdapConnection, mailbox: MailboxWrites): Promise<RecordedItem[]> {
   const attempt = async (writes: readonly PlannedWrite[]): Promise<boolean> => {
     try {
-      await connection.modify(mailbox.dn, writes.map((write) => write.modification), writes.some((w) => w.to) ? NOT_ADMINISTRATOR : undefined);
+      await connection.modify(mailbox.dn, writes.map((write) => write.modification), writes.some((w) => refusesWrite(protocolOf(w.property), true, w.to)) ? NOT_ADMINISTRATOR : undefined);
       return true;
     } catch (error) {
       const code = resultCode(error);

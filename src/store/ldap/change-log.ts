@@ -329,7 +329,8 @@ export class ChangeLog {
     for (const { guid, property } of touched.values()) {
       const entry = entries.get(fold(guid));
       if (entry === undefined) continue;
-      const enabled = effectiveEnabled(isAdministratorEntry(entry), enablesProtocol(entry, protocolOf(property)));
+      const protocol = protocolOf(property);
+      const enabled = effectiveEnabled(protocol, isAdministratorEntry(entry), enablesProtocol(entry, protocol));
       const address = (entry.first('mail') ?? '').toLowerCase();
       const key = `${address} ${property} ${enabled}`;
       if (seen.has(key)) continue;

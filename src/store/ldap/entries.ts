@@ -1,6 +1,6 @@
 import { effectiveEnabled, isAdministratorAccount } from '../../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS, type Mailbox, type RecipientTypeDetails } from '../../core/mailbox.js';
-import { PROTOCOLS, perCasSetting, perUseDefaults, type Protocol } from '../../core/protocols.js';
+import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS, perCasSetting, perUseDefaults, type Protocol } from '../../core/protocols.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 import type { ImportRecord } from '../directory-store.js';
 import type { LdapEntry } from './connection.js';
@@ -34,7 +34,7 @@ const customAttribute = (n: number): string => `casCustomAttribute${n}`;
 /** Every attribute a mailbox read asks for (never userPassword). */
 export const MAILBOX_ATTRIBUTES: readonly string[] = [
   'cn', 'mail', 'casGuid', 'casEmailAddress', 'casRecipientTypeDetails', ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE,
-  ...Object.values(TEXT_ATTRIBUTES), ...PROTOCOLS.map((p) => USE_DEFAULTS_ATTRIBUTE[p.name]), ...CUSTOM_ATTRIBUTE_NUMBERS.map(customAttribute),
+  ...Object.values(TEXT_ATTRIBUTES), ...USE_DEFAULTS_PROTOCOLS.map((p) => USE_DEFAULTS_ATTRIBUTE[p.name]), ...CUSTOM_ATTRIBUTE_NUMBERS.map(customAttribute),
   'createTimestamp', 'modifyTimestamp',
 ];
 
@@ -51,8 +51,8 @@ export function entryToMailbox(entry: LdapEntry, layout: DirectoryLayout): Mailb
   const primary = (text('mail') ?? '').toLowerCase();
   const addresses = entry.values('casEmailAddress');
   const type = text('casRecipientTypeDetails');
-  // The Administrator mailbox never uses POP3 or IMAP4, whatever the entry says (DESIGN.md §2).
-  const enabled = (protocol: Protocol): boolean => effectiveEnabled(administrator, enablesProtocol(entry, protocol));
+  // The Administrator mailbox never uses a protocol the rule covers, whatever the entry says (DESIGN.md §2).
+  const enabled = (protocol: Protocol): boolean => effectiveEnabled(protocol, administrator, enablesProtocol(entry, protocol));
   return {
     Guid: text('casGuid') ?? '',
     DistinguishedName: entry.dn,
@@ -116,7 +116,7 @@ export function recordAttributes(record: ImportRecord, guid: string, created: bo
     // inetOrgPerson requires a surname; the model has none, so the Name stands in (only when created).
     attributes.sn = [record.Name];
     attributes.casGuid = [guid];
-    for (const protocol of PROTOCOLS) attributes[USE_DEFAULTS_ATTRIBUTE[protocol.name]] = ['TRUE'];
+    for (const protocol of USE_DEFAULTS_PROTOCOLS) attributes[USE_DEFAULTS_ATTRIBUTE[protocol.name]] = ['TRUE'];
   }
   return attributes;
 }

@@ -16,11 +16,15 @@ import { looseTest } from './identities.js';
 import { alreadyTaken, cannotImport, type UniqueKey } from '../import-conflicts.js';
 import type { DirectoryLayout } from './layout.js';
 import { and } from './mailbox-search.js';
-import { protocolValuesHeld } from './protocol-values.js';
+import { ENABLED_SERVICE_VALUES, protocolValuesHeld } from './protocol-values.js';
+import { ADMINISTRATOR_REFUSED } from '../../core/administrator.js';
 import type { OrganizationalUnits } from './organizational-units.js';
 
 /** Records per lookup of existing mailboxes and conflicting keys. */
 const RECORDS_PER_LOOKUP = 40;
+
+/** The casEnabledService values of the protocols the Administrator rule covers: what its entry never holds. */
+const REFUSED_VALUES = Object.fromEntries(ADMINISTRATOR_REFUSED.map((p) => [p.name, ENABLED_SERVICE_VALUES[p.name]]));
 
 export interface ImportContext {
   connection: LdapConnection;
@@ -250,7 +254,7 @@ async function lookUp(context: ImportContext, batch: readonly ImportRecord[], su
     if (existing === undefined || stored === null) return { record, existing: null, changes: [] };
     // LDAP derives the DN from the Name and OU: a DN change is a move, shown as such by those fields.
     const changes = recordChanges(stored, { ...record, DistinguishedName: null });
-    const enabledServices = isAdministratorAfter(stored, record) ? protocolValuesHeld(existing) : [];
+    const enabledServices = isAdministratorAfter(stored, record) ? protocolValuesHeld(existing, REFUSED_VALUES) : [];
     return { record, existing: { dn: existing.dn, guid: stored.Guid, mailbox: stored, enabledServices }, changes };
   });
 }

@@ -1,4 +1,5 @@
-import { PROTOCOLS } from '../../core/protocols.js';
+import { ADMINISTRATOR_REFUSED, refusesAdministrator } from '../../core/administrator.js';
+import { PROTOCOLS, type ProtocolDefinition } from '../../core/protocols.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 import { MAILBOX_CLASS_FILTER } from './entries.js';
 import { parseLdapUrl } from './url.js';
@@ -43,27 +44,49 @@ function mailboxFilter(user: string): string {
   return `(&${MAILBOX_CLASS_FILTER}${loginMatch(user)})`;
 }
 
+const EVERY_ENTRY = 'casMailbox';
+const NO_ENTRY = 'casNoSuchClass';
+
 /**
- * `casMailbox` for a protocol casctl does not manage, a class no entry has for one it does: an
- * LDAP filter cannot compare a variable with a constant, so the protocol is turned into an
- * objectClass value that matches every entry or none. 2.3 nests %{if}; 2.4's `if` filter cannot
- * nest but takes a regular expression (its output is LDAP-escaped, so it holds no parentheses).
+ * `inside` when the protocol logged in to is one of `services`, else `outside`: an LDAP filter
+ * cannot compare a variable with a constant, so the protocol is turned into an objectClass value
+ * that matches every entry (EVERY_ENTRY) or none (NO_ENTRY). 2.3 nests %{if}; 2.4's `if` filter
+ * cannot nest but takes a regular expression (its output is LDAP-escaped, so it holds no parentheses).
  */
-function unmanagedClass(version: DovecotVersion): string {
-  const services = PROTOCOLS.flatMap((p) => p.dovecotServices);
-  if (version === '2.4') return `%{protocol | if('~', '^(${services.join('|')})$', 'casNoSuchClass', 'casMailbox')}`;
-  return services.reduceRight((otherwise, service) => `%{if;%s;eq;${service};casNoSuchClass;${otherwise}}`, 'casMailbox');
+function classFor(version: DovecotVersion, services: readonly string[], inside: string, outside: string): string {
+  if (version === '2.4') return `%{protocol | if('~', '^(${services.join('|')})$', '${inside}', '${outside}')}`;
+  return services.reduceRight((otherwise, service) => `%{if;%s;eq;${service};${inside};${otherwise}}`, outside);
+}
+
+/** What the passdb filter needs of each protocol it manages. */
+export type ManagedProtocol = Pick<ProtocolDefinition, 'dovecotServices' | 'administrator'>;
+
+const servicesOf = (protocols: readonly ManagedProtocol[]): string[] => protocols.flatMap((p) => p.dovecotServices);
+
+/**
+ * The Administrator rule in the filter: for a protocol it covers, the entry must not be the
+ * Administrator; a protocol it does not cover matches every entry here, by the objectClass trick.
+ */
+function administratorClause(version: DovecotVersion, protocols: readonly ManagedProtocol[]): string {
+  const notAdministrator = `(!(${ADMINISTRATOR_ATTRIBUTE}=TRUE))`;
+  const allowed = servicesOf(protocols.filter((p) => !refusesAdministrator(p)));
+  if (allowed.length === 0) return notAdministrator;
+  if (allowed.length === servicesOf(protocols).length) return '';
+  return `(|(objectClass=${classFor(version, allowed, EVERY_ENTRY, NO_ENTRY)})${notAdministrator})`;
 }
 
 /**
  * The passdb filter: the entry a login names, and either a protocol casctl does not manage (smtp,
  * submission, sieve, ...: no rule, as without casctl) or one whose value casEnabledService holds,
- * for a mailbox that is not the Administrator.
+ * for a mailbox that is not the Administrator where the rule covers the protocol.
  */
-export function passFilter(version: DovecotVersion): string {
+export function passFilter(version: DovecotVersion, protocols: readonly ManagedProtocol[] = PROTOCOLS): string {
   const v = variables(version);
-  const managed = `(&(${ENABLED_SERVICE_ATTRIBUTE}=${v.protocol})(!(${ADMINISTRATOR_ATTRIBUTE}=TRUE)))`;
-  return `(&${MAILBOX_CLASS_FILTER}${loginMatch(v.user)}(|(objectClass=${unmanagedClass(version)})${managed}))`;
+  const enabled = `(${ENABLED_SERVICE_ATTRIBUTE}=${v.protocol})`;
+  const administrator = administratorClause(version, protocols);
+  const managed = administrator === '' ? enabled : `(&${enabled}${administrator})`;
+  const unmanaged = classFor(version, servicesOf(protocols), NO_ENTRY, EVERY_ENTRY);
+  return `(&${MAILBOX_CLASS_FILTER}${loginMatch(v.user)}(|(objectClass=${unmanaged})${managed}))`;
 }
 
 const HEADER = [
@@ -73,7 +96,12 @@ const HEADER = [
 
 function rule(): string {
   const services = PROTOCOLS.flatMap((p) => p.dovecotServices.map((s) => `${s} (${p.property})`)).join(', ');
-  return `# ${services} log in only while casEnabledService holds the protocol, never as the Administrator; other protocols get no rule.`;
+  const refused = servicesOf(ADMINISTRATOR_REFUSED);
+  const administrator =
+    refused.length === servicesOf(PROTOCOLS).length ? 'never as the Administrator'
+      : refused.length === 0 ? 'the Administrator too'
+        : `${refused.join(', ')} never as the Administrator`;
+  return `# ${services} log in only while casEnabledService holds the protocol, ${administrator}; other protocols get no rule.`;
 }
 
 /** The lookup account, under each version's setting names; its password only when given, never a placeholder's value. */

@@ -1,13 +1,17 @@
 import { CUSTOM_ATTRIBUTE_NUMBERS } from '../../core/mailbox.js';
-import { PROTOCOLS } from '../../core/protocols.js';
+import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS, type AdministratorRule } from '../../core/protocols.js';
 import { ENABLED_SERVICE_VALUES, USE_DEFAULTS_ATTRIBUTE, type ServiceValues } from './protocol-values.js';
 
 /**
  * How the LDAP store holds a filterable property: an attribute (multi-valued or not), a
- * protocol's values of the multi-valued casEnabledService (enabled while all are present), or
- * null when LDAP cannot express it and the store evaluates it client-side.
+ * protocol's values of the multi-valued casEnabledService (enabled while all are present) with
+ * the protocol's Administrator rule, or null when LDAP cannot express it and the store evaluates
+ * it client-side.
  */
-export type PropertyAttribute = { attribute: string; multiValued: boolean } | { enabledServices: ServiceValues } | null;
+export type PropertyAttribute =
+  | { attribute: string; multiValued: boolean }
+  | { enabledServices: ServiceValues; administrator: AdministratorRule }
+  | null;
 
 const single = (attribute: string): PropertyAttribute => ({ attribute, multiValued: false });
 
@@ -35,8 +39,8 @@ export const PROPERTY_ATTRIBUTES: ReadonlyMap<string, PropertyAttribute> = new M
   // A constant: every mailbox is a UserMailbox recipient.
   ['RecipientType', null],
   ['RecipientTypeDetails', single('casRecipientTypeDetails')],
-  ...PROTOCOLS.map((p): [string, PropertyAttribute] => [p.property, { enabledServices: ENABLED_SERVICE_VALUES[p.name] }]),
-  ...PROTOCOLS.map((p): [string, PropertyAttribute] => [p.useDefaultsProperty, single(USE_DEFAULTS_ATTRIBUTE[p.name])]),
+  ...PROTOCOLS.map((p): [string, PropertyAttribute] => [p.property, { enabledServices: ENABLED_SERVICE_VALUES[p.name], administrator: p.administrator }]),
+  ...USE_DEFAULTS_PROTOCOLS.map((p): [string, PropertyAttribute] => [p.useDefaultsProperty, single(USE_DEFAULTS_ATTRIBUTE[p.name])]),
   // Not pushed down: the store re-checks them client-side.
   ['WhenCreated', null],
   ['WhenChanged', null],

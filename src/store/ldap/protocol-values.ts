@@ -1,5 +1,5 @@
 import { fold } from '../../core/mailbox.js';
-import type { Protocol, ProtocolName } from '../../core/protocols.js';
+import type { Protocol, ProtocolName, ProtocolWithDefaults } from '../../core/protocols.js';
 import { ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 import type { LdapEntry, Modification } from './connection.js';
 
@@ -20,8 +20,8 @@ export const ENABLED_SERVICE_VALUES: Readonly<Record<ProtocolName, ServiceValues
   imap: ['imap'],
 };
 
-/** The attribute holding each protocol's UseProtocolDefaults (schema/casmailbox.schema). */
-export const USE_DEFAULTS_ATTRIBUTE: Readonly<Record<ProtocolName, string>> = {
+/** The attribute holding the UseProtocolDefaults of each protocol that has one (schema/casmailbox.schema). */
+export const USE_DEFAULTS_ATTRIBUTE: Readonly<Record<ProtocolWithDefaults['name'], string>> = {
   pop3: 'casPopUseProtocolDefaults',
   imap: 'casImapUseProtocolDefaults',
 };

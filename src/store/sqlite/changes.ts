@@ -34,12 +34,12 @@ export function applyCasChanges(db: Db, writes: LatestWrites, context: ChangeCon
     const column = ENABLED_COLUMN[protocol.name];
     // Compared as read, as the plan compared them: the Administrator reads disabled whatever its
     // row holds, so disabling it is no change, and enabling it is refused.
-    const current = effectiveEnabledSql(column);
+    const current = effectiveEnabledSql(protocol);
     const record = db.prepare(
       `INSERT OR IGNORE INTO change_items (change_id, mailbox_id, mailbox_guid, property, before, after)
        SELECT :changeId, m.id, m.guid, :property, m.${column}, :to
        FROM json_each(:guids) j JOIN mailboxes m ON m.guid = j.value
-       WHERE ${current} <> :to AND (:from IS NULL OR ${current} = :from) AND NOT ${refusesWriteSql(':to')}
+       WHERE ${current} <> :to AND (:from IS NULL OR ${current} = :from) AND NOT ${refusesWriteSql(protocol, ':to')}
        ORDER BY m.id`,
     );
     for (const write of writes) {

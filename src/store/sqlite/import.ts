@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mailboxDn, parseCanonicalOu } from '../../core/distinguished-name.js';
-import { isAdministratorAccount } from '../../core/administrator.js';
+import { ADMINISTRATOR_REFUSED, isAdministratorAccount } from '../../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, fold } from '../../core/mailbox.js';
 import { PROTOCOLS } from '../../core/protocols.js';
 import { latestWrites } from '../../core/setting-writes.js';
@@ -135,12 +135,13 @@ export async function importInto(
 }
 
 /**
- * The Administrator's rows hold every protocol disabled, not only read so: one renamed to the
+ * The Administrator's rows hold every protocol the rule covers disabled, not only read so: one renamed to the
  * built-in account by this import, or one an older casctl stored enabled. An Administrator read
  * disabled already, so this changes nothing a read shows, and nothing is recorded.
  */
 function storeAdministratorDisabled(db: Db): void {
-  const columns = PROTOCOLS.map((p) => ENABLED_COLUMN[p.name]);
+  const columns = ADMINISTRATOR_REFUSED.map((p) => ENABLED_COLUMN[p.name]);
+  if (columns.length === 0) return;
   db.prepare(`UPDATE mailboxes SET ${columns.map((c) => `${c} = 0`).join(', ')} WHERE is_administrator = 1 AND (${columns.join(' OR ')})`).run();
 }
 
@@ -181,7 +182,7 @@ function changedColumns(properties: readonly string[], merged: ImportRecord, was
       columns[`custom_attribute_${n}`] = merged.CustomAttributes[n - 1] ?? null;
     }
   }
-  // The flag sticks: renaming the built-in account must not let it use POP3 or IMAP4.
+  // The flag sticks: renaming the built-in account must not let it use a protocol the rule covers.
   if (properties.includes('SamAccountName')) columns.is_administrator = Number(wasAdministrator || isAdministratorAccount(merged.SamAccountName));
   return columns;
 }

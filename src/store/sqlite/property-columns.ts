@@ -1,6 +1,7 @@
 import { CUSTOM_ATTRIBUTE_NUMBERS } from '../../core/mailbox.js';
-import { PROTOCOLS } from '../../core/protocols.js';
-import { ENABLED_COLUMN, USE_DEFAULTS_COLUMN } from './schema.js';
+import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS } from '../../core/protocols.js';
+import { USE_DEFAULTS_COLUMN } from './schema.js';
+import { effectiveEnabledSql } from './administrator-sql.js';
 
 /**
  * Where the SQLite store holds each filterable property: a SQL expression over the
@@ -34,8 +35,8 @@ const COLUMNS: ReadonlyMap<string, PropertyColumn> = new Map<string, PropertyCol
   ['RecipientType', { expression: `'UserMailbox'` }],
   ['RecipientTypeDetails', column('recipient_type_details')],
   // The Administrator mailbox reads as disabled whatever is stored (DESIGN.md §2).
-  ...PROTOCOLS.map((p): [string, PropertyColumn] => [p.property, { expression: `(m.${ENABLED_COLUMN[p.name]} AND NOT m.is_administrator)` }]),
-  ...PROTOCOLS.map((p): [string, PropertyColumn] => [p.useDefaultsProperty, column(USE_DEFAULTS_COLUMN[p.name])]),
+  ...PROTOCOLS.map((p): [string, PropertyColumn] => [p.property, { expression: effectiveEnabledSql(p) }]),
+  ...USE_DEFAULTS_PROTOCOLS.map((p): [string, PropertyColumn] => [p.useDefaultsProperty, column(USE_DEFAULTS_COLUMN[p.name])]),
   ['WhenCreated', column('when_created')],
   ['WhenChanged', column('when_changed')],
 ]);

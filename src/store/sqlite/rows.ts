@@ -1,6 +1,6 @@
 import { effectiveEnabled } from '../../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, MAILBOX_FIELDS, type Mailbox, type MailboxField, type RecipientTypeDetails } from '../../core/mailbox.js';
-import { perCasSetting, perUseDefaults } from '../../core/protocols.js';
+import { perCasSetting, perUseDefaults, type Protocol } from '../../core/protocols.js';
 import { ENABLED_COLUMN, USE_DEFAULTS_COLUMN } from './schema.js';
 
 const CUSTOM_COLUMNS = CUSTOM_ATTRIBUTE_NUMBERS.map((n) => `custom_attribute_${n}`);
@@ -24,11 +24,14 @@ interface FieldSource<F extends MailboxField> {
 const text = (name: string) => ({ columns: [name], read: (row: MailboxRow, at: At) => row[at[name] as number] as string });
 const optional = (name: string) => ({ columns: [name], read: (row: MailboxRow, at: At) => row[at[name] as number] as string | null });
 const flag = (name: string) => ({ columns: [name], read: (row: MailboxRow, at: At) => row[at[name] as number] === 1 });
-/** The Administrator mailbox never uses POP3 or IMAP4, whatever a row says (DESIGN.md §2). */
-const access = (name: string) => ({
-  columns: [name, 'is_administrator'],
-  read: (row: MailboxRow, at: At) => effectiveEnabled(row[at.is_administrator as number] === 1, row[at[name] as number] === 1),
-});
+/** The Administrator mailbox never uses a protocol the rule covers, whatever a row says (DESIGN.md §2). */
+const access = (protocol: Protocol) => {
+  const name = ENABLED_COLUMN[protocol.name];
+  return {
+    columns: [name, 'is_administrator'],
+    read: (row: MailboxRow, at: At) => effectiveEnabled(protocol, row[at.is_administrator as number] === 1, row[at[name] as number] === 1),
+  };
+};
 
 /** Where each Mailbox field comes from: a read selects only the columns of the fields it needs. */
 const SOURCES: { readonly [F in MailboxField]: FieldSource<F> } = {
@@ -52,7 +55,7 @@ const SOURCES: { readonly [F in MailboxField]: FieldSource<F> } = {
   CustomAttributes: { columns: CUSTOM_COLUMNS, read: (row, at) => CUSTOM_COLUMNS.map((c) => row[at[c] as number] as string | null) },
   RecipientTypeDetails: { columns: ['recipient_type_details'], read: (row, at) => row[at.recipient_type_details as number] as RecipientTypeDetails },
   IsAdministrator: flag('is_administrator'),
-  ...perCasSetting((p) => access(ENABLED_COLUMN[p.name])),
+  ...perCasSetting(access),
   ...perUseDefaults((p) => flag(USE_DEFAULTS_COLUMN[p.name])),
   WhenCreated: text('when_created'),
   WhenChanged: text('when_changed'),

@@ -1,5 +1,5 @@
 import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS } from '../../core/mailbox.js';
-import type { ProtocolName } from '../../core/protocols.js';
+import type { ProtocolName, ProtocolWithDefaults } from '../../core/protocols.js';
 
 /** The `mailboxes` column holding each protocol's CAS setting (added by the first migration). */
 export const ENABLED_COLUMN: Readonly<Record<ProtocolName, string>> = {
@@ -7,8 +7,8 @@ export const ENABLED_COLUMN: Readonly<Record<ProtocolName, string>> = {
   imap: 'imap_enabled',
 };
 
-/** The `mailboxes` column holding each protocol's UseProtocolDefaults. */
-export const USE_DEFAULTS_COLUMN: Readonly<Record<ProtocolName, string>> = {
+/** The `mailboxes` column holding the UseProtocolDefaults of each protocol that has one. */
+export const USE_DEFAULTS_COLUMN: Readonly<Record<ProtocolWithDefaults['name'], string>> = {
   pop3: 'pop_use_protocol_defaults',
   imap: 'imap_use_protocol_defaults',
 };

@@ -1,11 +1,10 @@
 import { PROTOCOLS } from '../../core/protocols.js';
-import { ENABLED_COLUMN } from './schema.js';
 import { effectiveEnabledSql } from './administrator-sql.js';
 import type { CasSettingName, PendingChanges, ServiceState } from '../directory-store.js';
 import type { Db } from './connection.js';
 import { loginNames } from '../login-names.js';
 
-const effective = `CASE i.property ${PROTOCOLS.map((p) => `WHEN '${p.property}' THEN ${effectiveEnabledSql(ENABLED_COLUMN[p.name])}`).join(' ')} END`;
+const effective = `CASE i.property ${PROTOCOLS.map((p) => `WHEN '${p.property}' THEN ${effectiveEnabledSql(p)}`).join(' ')} END`;
 
 export function pendingChanges(db: Db, afterChangeId: number): PendingChanges {
   const through = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM change_records').get()?.id ?? 0;

@@ -1,5 +1,5 @@
 import { PROTOCOLS } from '../../core/protocols.js';
-import { ENABLED_COLUMN } from './schema.js';
+import { effectiveEnabledTerms } from './administrator-sql.js';
 import { AUTH_CONF, authInclude23, includeLine } from '../../dovecot/auth-include.js';
 import { variables, type DovecotVersion } from '../../dovecot/version.js';
 
@@ -25,12 +25,12 @@ function mailboxOf(user: string): string {
 }
 
 /**
- * Admits a login for the protocols casctl manages only while that protocol is enabled and the
- * mailbox is not the Administrator; any other protocol (smtp, submission, sieve, lmtp, doveadm)
+ * Admits a login for the protocols casctl manages only while that protocol is enabled for the
+ * mailbox (never for the Administrator, where the rule covers the protocol); any other protocol (smtp, submission, sieve, lmtp, doveadm)
  * gets no rule, as without casctl. Built from the protocol registry.
  */
 function allowedExpression(protocol: string): string {
-  const cases = PROTOCOLS.flatMap((p) => p.dovecotServices.map((service) => `WHEN '${service}' THEN m.${ENABLED_COLUMN[p.name]} AND NOT m.is_administrator`)).join(' ');
+  const cases = PROTOCOLS.flatMap((p) => p.dovecotServices.map((service) => `WHEN '${service}' THEN ${effectiveEnabledTerms(p)}`)).join(' ');
   return `(CASE '${protocol}' ${cases} ELSE 1 END) = 1`;
 }
 

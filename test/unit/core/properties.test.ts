@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fold } from '../../../src/core/mailbox.js';
 import { MAILBOX_FILTER_SCHEMA, mailboxMatches, PROPERTIES } from '../../../src/core/properties.js';
-import { PROTOCOLS } from '../../../src/core/protocols.js';
+import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS } from '../../../src/core/protocols.js';
 import { fold as filterFold, parseFilter } from '../../../src/filter/index.js';
 import { exampleMailbox } from '../../helpers/filter/directory.js';
 
@@ -14,7 +14,7 @@ describe('the mailbox property schema', () => {
 
   it("derives the CAS settings and their UseProtocolDefaults from the protocol registry, in the registry's order", () => {
     const booleans = PROPERTIES.filter((p) => p.type === 'boolean').map((p) => p.name);
-    assert.deepEqual(booleans, [...PROTOCOLS.map((p) => p.property), ...PROTOCOLS.map((p) => p.useDefaultsProperty)]);
+    assert.deepEqual(booleans, [...PROTOCOLS.map((p) => p.property), ...USE_DEFAULTS_PROTOCOLS.map((p) => p.useDefaultsProperty)]);
   });
 
   it('evaluates each property through its reader', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PROTOCOLS, perCasSetting } from '../../../src/core/protocols.js';
+import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS, perCasSetting, type Protocol } from '../../../src/core/protocols.js';
 import { LdapEntry } from '../../../src/store/ldap/connection.js';
 import { entryToMailbox, recordAttributes } from '../../../src/store/ldap/entries.js';
 import { DirectoryLayout } from '../../../src/store/ldap/layout.js';
@@ -14,11 +14,11 @@ const entry = (attributes: Record<string, string[]>): LdapEntry => new LdapEntry
 
 test('every protocol has its own casEnabledService value and UseProtocolDefaults attribute', () => {
   const values = PROTOCOLS.flatMap((p) => ENABLED_SERVICE_VALUES[p.name]);
-  const attributes = PROTOCOLS.map((p) => USE_DEFAULTS_ATTRIBUTE[p.name]);
+  const attributes = USE_DEFAULTS_PROTOCOLS.map((p) => USE_DEFAULTS_ATTRIBUTE[p.name]);
   for (const protocol of PROTOCOLS) assert.ok(ENABLED_SERVICE_VALUES[protocol.name].length > 0, protocol.name);
   assert.equal(new Set(values.map((v) => v.toLowerCase())).size, values.length);
   assert.ok(values.length >= PROTOCOLS.length);
-  assert.equal(new Set(attributes.map((a) => a.toLowerCase())).size, PROTOCOLS.length);
+  assert.equal(new Set(attributes.map((a) => a.toLowerCase())).size, USE_DEFAULTS_PROTOCOLS.length);
 });
 
 test("a protocol is enabled by its values in any case, and by no other protocol's", () => {
@@ -31,14 +31,17 @@ test("a protocol is enabled by its values in any case, and by no other protocol'
   }
 });
 
+const defaultsOff = (protocol: Protocol): Record<string, string[]> =>
+  'useDefaultsProperty' in protocol ? { [USE_DEFAULTS_ATTRIBUTE[protocol.name]]: ['FALSE'] } : {};
+
 test('an entry reads and an import writes each protocol through the map', () => {
   for (const protocol of PROTOCOLS) {
     const mailbox = entryToMailbox(
-      entry({ casGuid: ['g'], casEnabledService: [...ENABLED_SERVICE_VALUES[protocol.name]], [USE_DEFAULTS_ATTRIBUTE[protocol.name]]: ['FALSE'] }),
+      entry({ casGuid: ['g'], casEnabledService: [...ENABLED_SERVICE_VALUES[protocol.name]], ...defaultsOff(protocol) }),
       layout,
     );
-    for (const p of PROTOCOLS) {
-      assert.equal(mailbox[p.property], p === protocol, `${protocol.name} enabled: ${p.property}`);
+    for (const p of PROTOCOLS) assert.equal(mailbox[p.property], p === protocol, `${protocol.name} enabled: ${p.property}`);
+    for (const p of USE_DEFAULTS_PROTOCOLS) {
       assert.equal(mailbox[p.useDefaultsProperty], p !== protocol, `${protocol.name} without defaults: ${p.useDefaultsProperty}`);
     }
   }
@@ -57,7 +60,7 @@ test('an entry reads and an import writes each protocol through the map', () => 
   for (const protocol of PROTOCOLS) {
     const written = recordAttributes({ ...record, ...perCasSetting((p) => p === protocol) }, 'g', true);
     assert.deepEqual(written.casEnabledService, ENABLED_SERVICE_VALUES[protocol.name], protocol.name);
-    for (const p of PROTOCOLS) assert.deepEqual(written[USE_DEFAULTS_ATTRIBUTE[p.name]], ['TRUE'], p.name);
+    for (const p of USE_DEFAULTS_PROTOCOLS) assert.deepEqual(written[USE_DEFAULTS_ATTRIBUTE[p.name]], ['TRUE'], p.name);
   }
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { PROTOCOLS } from '../../../src/core/protocols.js';
+import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS } from '../../../src/core/protocols.js';
 import { ENABLED_COLUMN, USE_DEFAULTS_COLUMN } from '../../../src/store/sqlite/schema.js';
 import { MIGRATIONS } from '../../../src/store/sqlite/schema.js';
 
@@ -10,15 +10,17 @@ test("every protocol's columns exist once the migrations ran: boolean, on by def
   try {
     for (const migration of MIGRATIONS) db.exec(migration);
     const columns = new Map(db.prepare<[], { name: string; notnull: number; dflt_value: string | null }>('PRAGMA table_info(mailboxes)').all().map((c) => [c.name, c]));
-    for (const protocol of PROTOCOLS) {
-      for (const name of [ENABLED_COLUMN[protocol.name], USE_DEFAULTS_COLUMN[protocol.name]]) {
-        const column = columns.get(name);
-        assert.ok(column !== undefined, `${protocol.name}: no column ${name}`);
-        assert.equal(column.notnull, 1, name);
-        assert.equal(column.dflt_value, '1', name);
-      }
+    const named = [
+      ...PROTOCOLS.map((p) => [p.name, ENABLED_COLUMN[p.name]] as const),
+      ...USE_DEFAULTS_PROTOCOLS.map((p) => [p.name, USE_DEFAULTS_COLUMN[p.name]] as const),
+    ];
+    for (const [protocol, name] of named) {
+      const column = columns.get(name);
+      assert.ok(column !== undefined, `${protocol}: no column ${name}`);
+      assert.equal(column.notnull, 1, name);
+      assert.equal(column.dflt_value, '1', name);
     }
-    assert.equal(new Set(PROTOCOLS.flatMap((p) => [ENABLED_COLUMN[p.name], USE_DEFAULTS_COLUMN[p.name]])).size, PROTOCOLS.length * 2);
+    assert.equal(new Set(named.map(([, name]) => name)).size, PROTOCOLS.length + USE_DEFAULTS_PROTOCOLS.length);
   } finally {
     db.close();
   }
