@@ -73,6 +73,13 @@ export type CasSettings = Partial<Record<CasSettingName, boolean>>;
 
 /** Every CAS setting, in registry order. */
 export const CAS_SETTINGS: readonly CasSettingName[] = PROTOCOLS.map((p) => p.property);
+
+/**
+ * The CAS settings get-casmailbox's table shows, in its own order (Exchange's view, not the
+ * registry's): a protocol appended to the registry joins the list, JSON and CSV output without
+ * changing the table, which names its columns here.
+ */
+export const TABLE_CAS_SETTINGS: readonly CasSettingName[] = ['PopEnabled', 'ImapEnabled'];
 const hasUseDefaults = (protocol: Protocol): protocol is ProtocolWithDefaults => 'useDefaultsProperty' in protocol;
 
 /** The protocols with a UseProtocolDefaults property, in registry order: what the stores map a defaults column or attribute for. */

@@ -1,5 +1,5 @@
 import { CUSTOM_ATTRIBUTE_NUMBERS, proxyAddresses, type Mailbox, type MailboxField } from '../core/mailbox.js';
-import { CAS_SETTINGS, USE_DEFAULTS_PROPERTIES } from '../core/protocols.js';
+import { CAS_SETTINGS, TABLE_CAS_SETTINGS, USE_DEFAULTS_PROPERTIES } from '../core/protocols.js';
 import type { View } from './formats.js';
 import type { OutputRecord, OutputValue } from './values.js';
 
@@ -73,7 +73,7 @@ export const CAS_MAILBOX_VIEW: View = {
     'Identity', 'Guid', 'Name', 'DisplayName', 'PrimarySmtpAddress', 'SamAccountName', 'OrganizationalUnit',
     'RecipientTypeDetails', ...CAS_SETTINGS, ...USE_DEFAULTS_PROPERTIES, 'WhenChanged',
   ],
-  table: ['Name', 'PrimarySmtpAddress', ...CAS_SETTINGS],
+  table: ['Name', 'PrimarySmtpAddress', ...TABLE_CAS_SETTINGS],
   id: 'Guid',
 };
 

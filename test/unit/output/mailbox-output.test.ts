@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Mailbox } from '../../../src/core/mailbox.js';
+import { CAS_SETTINGS, TABLE_CAS_SETTINGS } from '../../../src/core/protocols.js';
 import { CAS_MAILBOX_VIEW, fieldsFor, mailboxOutputRecords } from '../../../src/output/mailbox-output.js';
 
 const MAILBOX: Mailbox = {
@@ -57,4 +58,11 @@ test('every property is computed from only the fields it declares, and the same 
 test('a listing reads the union of the fields of its properties, no more', () => {
   assert.deepEqual(fieldsFor(['Identity', 'Name', 'RecipientType']).sort(), ['Name', 'OrganizationalUnit']);
   assert.deepEqual(fieldsFor(CAS_MAILBOX_VIEW.table).sort(), ['ImapEnabled', 'Name', 'PopEnabled', 'PrimarySmtpAddress']);
+});
+
+test("get-casmailbox's table names its own columns; the list and JSON views show every CAS setting in registry order", () => {
+  assert.deepEqual(CAS_MAILBOX_VIEW.table, ['Name', 'PrimarySmtpAddress', 'PopEnabled', 'ImapEnabled']);
+  assert.deepEqual(TABLE_CAS_SETTINGS.filter((s) => !CAS_SETTINGS.includes(s)), []);
+  const defaults = CAS_MAILBOX_VIEW.defaults.filter((p) => (CAS_SETTINGS as readonly string[]).includes(p));
+  assert.deepEqual(defaults, CAS_SETTINGS);
 });
