@@ -3,15 +3,24 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { CAS_SETTINGS } from '../../../src/core/protocols.js';
+import { POLICY_SCHEMA_PATH, policySchemaText } from '../../../scripts/policy-schema.js';
 import { ROOT } from '../../helpers/cli.js';
 
 interface PolicySchema {
+  description: string;
   $defs: { rule: { properties: { expect: { properties: Record<string, { type: string }> } } } };
 }
 
+const committed = readFileSync(join(ROOT, POLICY_SCHEMA_PATH), 'utf8');
+
+test('the committed policy schema is the one the registry generates (run: node --import tsx scripts/make-policy-schema.ts)', () => {
+  assert.equal(committed, policySchemaText());
+});
+
 test("the published policy schema lets `expect` name exactly the registry's CAS settings", () => {
-  const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'casctl-policy.schema.json'), 'utf8')) as PolicySchema;
+  const schema = JSON.parse(committed) as PolicySchema;
   const expect = schema.$defs.rule.properties.expect.properties;
   assert.deepEqual(Object.keys(expect), CAS_SETTINGS);
   for (const setting of CAS_SETTINGS) assert.equal(expect[setting]?.type, 'boolean', setting);
+  assert.match(schema.description, /^Named rules about who may use POP3 and IMAP4;/);
 });

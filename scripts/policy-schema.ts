@@ -1,0 +1,60 @@
+/**
+ * The JSON Schema of an audit policy (README "Audits"; src/audit/policy.ts reads policies), built
+ * from the protocol registry so a new protocol's setting joins `expect` without a hand edit.
+ * scripts/make-policy-schema.ts writes it to schema/casctl-policy.schema.json; a unit test fails
+ * when the committed file differs from this.
+ */
+import { CAS_SETTINGS, PROTOCOLS, protocolList } from '../src/core/protocols.js';
+
+export const POLICY_SCHEMA_PATH = 'schema/casctl-policy.schema.json';
+
+export function policySchema(): object {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: 'casctl-policy.schema.json',
+    title: 'casctl audit policy',
+    description: `Named rules about who may use ${protocolList('and', PROTOCOLS)}; \`casctl audit <policy>\` checks them. YAML or JSON.`,
+    type: 'object',
+    additionalProperties: false,
+    required: ['rules'],
+    properties: {
+      rules: { type: 'array', minItems: 1, items: { $ref: '#/$defs/rule' } },
+    },
+    $defs: {
+      identities: {
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        description: 'Mailbox identities: Name, Alias, address, Guid, DN, canonical name, DOMAIN\\user or UPN; * wildcards allowed.',
+      },
+      rule: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        anyOf: [{ required: ['expect'] }, { required: ['max'] }],
+        not: { anyOf: [{ required: ['identities', 'file'] }, { required: ['except', 'exceptFile'] }] },
+        properties: {
+          name: { type: 'string', minLength: 1, description: 'Unique; the JUnit test case name.' },
+          organizationalUnit: { type: 'string', description: 'OU name, canonical name, DN or Guid; child OUs included.' },
+          filter: { type: 'string', description: 'An OPATH filter, as --filter takes it.' },
+          identities: { $ref: '#/$defs/identities', description: 'The mailboxes the rule covers (else every mailbox its OU and filter select).' },
+          file: { type: 'string', description: 'An identity file (one per line), relative to the policy.' },
+          expect: {
+            type: 'object',
+            additionalProperties: false,
+            minProperties: 1,
+            properties: Object.fromEntries(CAS_SETTINGS.map((setting) => [setting, { type: 'boolean' }])),
+            description: 'Every covered mailbox must have these settings; each one that does not is a violation.',
+          },
+          max: { type: 'integer', minimum: 0, description: 'At most this many mailboxes may be covered; above it, each covered mailbox is a violation.' },
+          except: { $ref: '#/$defs/identities', description: 'Mailboxes the rule does not cover.' },
+          exceptFile: { type: 'string', description: 'An identity file of exceptions, relative to the policy.' },
+        },
+      },
+    },
+  };
+}
+
+/** The file's text, as committed. */
+export function policySchemaText(): string {
+  return `${JSON.stringify(policySchema(), null, 2)}\n`;
+}
