@@ -9,8 +9,19 @@ export interface GlobalOptions {
   config?: string;
 }
 
+// One read of the config per command run: the store, the services and a command's own settings
+// (a time zone, a driver section) all see the same file, read and trust-checked once.
+const configs = new WeakMap<CommandContext, Map<string | undefined, Promise<CasctlConfig>>>();
+
 export function configFor(context: CommandContext, options: GlobalOptions): Promise<CasctlConfig> {
-  return loadConfig({ configOption: options.config, env: context.env, cwd: context.cwd });
+  let byOption = configs.get(context);
+  if (byOption === undefined) configs.set(context, (byOption = new Map()));
+  let config = byOption.get(options.config);
+  if (config === undefined) {
+    config = loadConfig({ configOption: options.config, env: context.env, cwd: context.cwd });
+    byOption.set(options.config, config);
+  }
+  return config;
 }
 
 /**
