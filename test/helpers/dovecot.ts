@@ -33,6 +33,8 @@ export interface StartOptions {
   extraConfig?: string;
   /** How long to wait for both greetings; default 10 s. */
   startTimeoutMs?: number;
+  /** Adds the auth socket Postfix's smtpd talks to (`smtpd_sasl_type = dovecot`); its path is then `saslPath`. */
+  saslListener?: boolean;
 }
 
 export interface Dovecot {
@@ -49,6 +51,8 @@ export interface Dovecot {
   config: string;
   imapPort: number;
   pop3Port: number;
+  /** With `saslListener`: the auth socket for Postfix's `smtpd_sasl_path` (the same path seen from the host for 2.4). */
+  saslPath: string | undefined;
   /** The master process. */
   pid: number;
   /** The log so far (log_path), for assertion messages. */
@@ -239,6 +243,21 @@ function greets(port: number, prefix: string, timeoutMs = 1000): Promise<boolean
   });
 }
 
+/**
+ * The auth listener for Postfix, one syntax for both versions. A unix socket rather than TCP: no
+ * second port to race for, and for 2.4 it lies in the bind-mounted temp dir, so the host's Postfix
+ * reaches the chrooted auth through the same path. Mode 0666 only because this is a test (in
+ * production 0660, user and group postfix): smtpd runs as postfix.
+ */
+const SASL_SOCKET = 'auth-postfix';
+const saslListenerConfig = `
+service auth {
+  unix_listener ${SASL_SOCKET} {
+    mode = 0666
+  }
+}
+`;
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 
@@ -311,7 +330,8 @@ export async function startDovecot(options: StartOptions): Promise<Dovecot> {
     let pop3Port = await freePort();
     while (pop3Port === imapPort) pop3Port = await freePort();
     const config = join(base, 'dovecot.conf');
-    writeFileSync(config, configuration(version, base, options.authInclude, imapPort, pop3Port, vmail, options.extraConfig ?? ''));
+    const extra = `${options.saslListener === true ? saslListenerConfig : ''}${options.extraConfig ?? ''}`;
+    writeFileSync(config, configuration(version, base, options.authInclude, imapPort, pop3Port, vmail, extra));
 
     const started = Date.now();
     const launch = await spawnDovecot(program, config, base);
@@ -365,6 +385,8 @@ export async function startDovecot(options: StartOptions): Promise<Dovecot> {
       config,
       imapPort,
       pop3Port,
+      // base_dir is run/; a relative unix_listener name is created there.
+      saslPath: options.saslListener === true ? join(base, 'run', SASL_SOCKET) : undefined,
       pid,
       log: () => readLog(base),
       stop: () => (stopped ??= stopDaemon('dovecot', pid, base)),

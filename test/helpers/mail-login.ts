@@ -14,7 +14,7 @@ export interface LoginResult {
 const DEFAULT_TIMEOUT_MS = 5000;
 
 /** A line-reading connection: `next()` resolves with the next line, rejects on close or timeout. */
-class LineConnection {
+export class LineConnection {
   private buffer = '';
   private readonly lines: string[] = [];
   private waiting: { resolve: (line: string) => void; reject: (error: Error) => void } | undefined;
@@ -47,9 +47,10 @@ class LineConnection {
     socket.on('end', () => finish(closed()));
   }
 
-  static open(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<LineConnection> {
+  /** `localAddress`: the client's address (any 127.x.y.z on Linux), for server rules by remote IP. */
+  static open(port: number, timeoutMs: number, host = '127.0.0.1', localAddress?: string): Promise<LineConnection> {
     return new Promise((resolve, reject) => {
-      const socket = createConnection({ host, port });
+      const socket = createConnection({ host, port, ...(localAddress === undefined ? {} : { localAddress }) });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new Error(`connect to ${host}:${port} timed out`));
