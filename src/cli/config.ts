@@ -5,6 +5,7 @@ import { readAtMost } from '../input/bounded-read.js';
 import { parseTimeZone, type TimeZone } from '../output/time-zone.js';
 import { allDrivers, findDriver } from '../store/drivers.js';
 import type { DriverConfigSection } from '../store/store-driver.js';
+import { NO_DOVECOT_SETTINGS, parseDovecotSection, type DovecotSettings } from './webmail-networks.js';
 
 /** The casctl configuration file (JSON). */
 export interface CasctlConfig {
@@ -15,6 +16,8 @@ export interface CasctlConfig {
   services?: unknown;
   /** `timeZone`: where get-changelog's table, list and csv show times (json: always UTC). Absent: UTC. */
   timeZone?: TimeZone;
+  /** The `dovecot` section (cli/webmail-networks.ts); no webmail networks when the file has none. */
+  dovecot: DovecotSettings;
   /** The store drivers' sections by name (`ldap`), each validated by its driver. Never printed: they may hold a password. */
   sections: Readonly<Record<string, unknown>>;
   /** ./casctl.db of the directory casctl runs in: the store when nothing names one. */
@@ -41,7 +44,7 @@ export async function loadConfig(sources: ConfigSources): Promise<CasctlConfig> 
     const config = await readConfig(candidate, false);
     if (config.path !== null) return { ...config, defaultStore };
   }
-  return { path: null, sections: {}, defaultStore };
+  return { path: null, dovecot: NO_DOVECOT_SETTINGS, sections: {}, defaultStore };
 }
 
 async function readConfig(path: string, named: boolean): Promise<Omit<CasctlConfig, 'defaultStore'>> {
@@ -49,7 +52,7 @@ async function readConfig(path: string, named: boolean): Promise<Omit<CasctlConf
   try {
     read = readAtMost(path, MAX_CONFIG_BYTES);
   } catch (error) {
-    if (!named && (error as NodeJS.ErrnoException).code === 'ENOENT') return { path: null, sections: {} };
+    if (!named && (error as NodeJS.ErrnoException).code === 'ENOENT') return { path: null, dovecot: NO_DOVECOT_SETTINGS, sections: {} };
     throw new ConfigError(`Cannot read the configuration file '${path}': ${(error as Error).message}`);
   }
   if (read.bytes === null) {
@@ -70,7 +73,7 @@ async function readConfig(path: string, named: boolean): Promise<Omit<CasctlConf
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError(`The configuration file '${path}' must hold a JSON object.`);
   }
-  const { store, services, timeZone, ...rest } = parsed as Record<string, unknown>;
+  const { store, services, timeZone, dovecot, ...rest } = parsed as Record<string, unknown>;
   const owners = Object.keys(rest).length === 0 ? new Map<string, DriverConfigSection<unknown>>() : await sectionOwners(rest, path);
   if (store !== undefined && typeof store !== 'string') {
     throw new ConfigError(`The configuration file '${path}': "store" must be a string (a store URL or path).`);
@@ -83,6 +86,7 @@ async function readConfig(path: string, named: boolean): Promise<Omit<CasctlConf
     ...(store === undefined ? {} : { store: await relativeTo(file.directory, store) }),
     ...(services === undefined ? {} : { services }),
     ...(zone === undefined ? {} : { timeZone: zone }),
+    dovecot: dovecot === undefined ? NO_DOVECOT_SETTINGS : parseDovecotSection(dovecot, path),
     sections: Object.fromEntries(Object.entries(rest).map(([name, value]) => [name, owners.get(name)?.parse(value, file)])),
   };
 }
@@ -97,12 +101,12 @@ function configTimeZone(value: unknown, path: string): TimeZone {
   return zone;
 }
 
-/** Every key besides "store", "services" and "timeZone" must name a store driver's section; the driver validates it. */
+/** Every key besides "store", "services", "timeZone" and "dovecot" must name a store driver's section; the driver validates it. */
 async function sectionOwners(rest: Record<string, unknown>, path: string): Promise<Map<string, DriverConfigSection<unknown>>> {
   const owners = new Map((await allDrivers()).flatMap((d) => (d.configSection === undefined ? [] : [[d.configSection.name, d.configSection] as const])));
   const extra = Object.keys(rest).filter((key) => !owners.has(key));
   if (extra.length > 0) {
-    const known = ['store', 'services', 'timeZone', ...owners.keys()].map((k) => `"${k}"`).join(', ');
+    const known = ['store', 'services', 'timeZone', 'dovecot', ...owners.keys()].map((k) => `"${k}"`).join(', ');
     throw new ConfigError(`The configuration file '${path}': unknown key${extra.length === 1 ? '' : 's'} ${extra.map((k) => `"${k}"`).join(', ')}; known: ${known}.`);
   }
   return owners;

@@ -170,6 +170,7 @@ export function buildProgram(context: CommandContext): Cli {
     .option('--write <dir>', 'write casctl-auth.conf and the file it references into this directory')
     .option('--reason', 'tell a refused client why: NO [CONTACTADMIN] imap access is disabled for this mailbox')
     .option('--dovecot-version <version>', "the Dovecot syntax to write: 2.3 or 2.4 (default: the version of the Dovecot the services reach, else 2.4)")
+    .option('--webmail-network <cidr>', 'where the webmail logs in over IMAP from (repeatable; default: the config\'s dovecot.webmailNetworks): IMAP from there follows OWAEnabled', collect)
     .action(run(() => import('./commands/get-dovecotconfig.js')));
 
   for (const [name, description, module] of [

@@ -19,7 +19,7 @@ export interface RestartOptions extends GlobalOptions {
 export async function restartSetup(context: CommandContext, options: RestartOptions): Promise<ServiceSetup | undefined> {
   if (options.restart !== true) return undefined;
   const config = await configFor(context, options);
-  return readServiceSetup(config.services, config.path);
+  return readServiceSetup(config.services, config.path, config.dovecot.webmailNetworks);
 }
 
 /**

@@ -23,7 +23,7 @@ export async function withServices<T>(
   work: (control: ServiceControl, store: DirectoryStore) => Promise<T>,
 ): Promise<T> {
   const config = await configFor(context, options);
-  const setup = readServiceSetup(config.services, config.path);
+  const setup = readServiceSetup(config.services, config.path, config.dovecot.webmailNetworks);
   return withStore(context, options, (store) => work(new ServiceControl(setup, store, context.now, runCommand), store), use);
 }
 

@@ -31,6 +31,14 @@ export interface ProtocolDefinition {
   administrator: AdministratorRule;
   /** Values of Dovecot's protocol variable this protocol covers (plain and TLS listeners share the service name). */
   dovecotServices: readonly string[];
+  /**
+   * `webmail`: the protocol covers only the logins of its dovecotServices whose real remote address
+   * is in the configured webmail networks (OWA: the webmail logs in over IMAP), and the protocol
+   * without `remote` that shares those services then covers the logins from everywhere else.
+   * Enforced by passdbs of their own in front of casctl's main one (store/*-auth-config.ts), never
+   * in its per-service rule; without webmail networks the setting is stored but not enforced.
+   */
+  remote?: 'webmail';
   /** The services whose caches hold the setting. */
   services: readonly ProtocolService[];
 }
@@ -60,6 +68,16 @@ export const PROTOCOLS = [
       { Name: 'MSExchangeIMAP4BE', ShortName: 'imap4be', DisplayName: 'Microsoft Exchange IMAP4 Backend' },
     ],
   },
+  {
+    name: 'owa',
+    displayName: 'OWA',
+    property: 'OWAEnabled',
+    dovecotServices: ['imap'],
+    remote: 'webmail',
+    // Exchange lets the Administrator use Outlook on the web.
+    administrator: 'allowed',
+    services: [{ Name: 'MSExchangeOWAAppPool', ShortName: 'owa', DisplayName: 'Microsoft Exchange Outlook on the web app pool' }],
+  },
 ] as const satisfies readonly ProtocolDefinition[];
 
 export type Protocol = (typeof PROTOCOLS)[number];
@@ -71,6 +89,10 @@ export type ProtocolWithDefaults = Extract<Protocol, { useDefaultsProperty: stri
 export type UseDefaultsName = ProtocolWithDefaults['useDefaultsProperty'];
 export type CasSettings = Partial<Record<CasSettingName, boolean>>;
 
+/** The protocols enforced by remote address (OWA: IMAP from the webmail networks), and those enforced by Dovecot service alone. */
+export const WEBMAIL_PROTOCOLS: readonly Protocol[] = PROTOCOLS.filter((p) => 'remote' in p && p.remote === 'webmail');
+export const SERVICE_PROTOCOLS: readonly Protocol[] = PROTOCOLS.filter((p) => !WEBMAIL_PROTOCOLS.includes(p));
+
 /** Every CAS setting, in registry order. */
 export const CAS_SETTINGS: readonly CasSettingName[] = PROTOCOLS.map((p) => p.property);
 
@@ -79,7 +101,7 @@ export const CAS_SETTINGS: readonly CasSettingName[] = PROTOCOLS.map((p) => p.pr
  * registry's): a protocol appended to the registry joins the list, JSON and CSV output without
  * changing the table, which names its columns here.
  */
-export const TABLE_CAS_SETTINGS: readonly CasSettingName[] = ['PopEnabled', 'ImapEnabled'];
+export const TABLE_CAS_SETTINGS: readonly CasSettingName[] = ['OWAEnabled', 'PopEnabled', 'ImapEnabled'];
 const hasUseDefaults = (protocol: Protocol): protocol is ProtocolWithDefaults => 'useDefaultsProperty' in protocol;
 
 /** The protocols with a UseProtocolDefaults property, in registry order: what the stores map a defaults column or attribute for. */

@@ -1,7 +1,10 @@
+import type { IpNetwork } from '../core/ip-networks.js';
+import { WEBMAIL_PROTOCOLS, type Protocol, type ProtocolDefinition } from '../core/protocols.js';
 import { flushBatches, FULL_FLUSH_ABOVE_BATCHES } from './flush-batches.js';
 import type { ServiceCommands } from './service-config.js';
 import type { PendingSince, ServiceMark } from './service-ledger.js';
 import type { Service } from './services.js';
+import { combineOrigins, type LostSessions, type SessionOrigin } from './sessions.js';
 
 /** One service to refresh: its configured commands and what changed since its own mark. */
 export interface RefreshTarget {
@@ -18,11 +21,11 @@ export interface FlushCall {
   names: readonly string[];
 }
 
-/** The sessions to end through one who+kill pair: user → the Dovecot services whose sessions must end. */
+/** The sessions to end through one who+kill pair. */
 export interface SessionEnding {
   who: readonly string[];
   kill: readonly string[];
-  lost: ReadonlyMap<string, ReadonlySet<string>>;
+  lost: LostSessions;
 }
 
 /** A configured per-mailbox kick (where who and kill cannot run): ends every session of `user`. */
@@ -63,6 +66,19 @@ function fill(argv: readonly string[], placeholder: string, values: readonly str
 
 const key = (argv: readonly string[]): string => JSON.stringify(argv);
 
+const covers = (protocol: Pick<ProtocolDefinition, 'dovecotServices'>, service: string): boolean => protocol.dovecotServices.includes(service);
+
+/**
+ * Where the sessions come from that a protocol covers on one of its services: a webmail protocol
+ * covers the webmail networks' (none without networks: it is not enforced), a protocol sharing
+ * the service with one covers everywhere else, any other protocol every session.
+ */
+export function originOf(protocol: Protocol, service: string, webmailNetworks: readonly IpNetwork[]): SessionOrigin | null {
+  const webmail = webmailNetworks.length > 0;
+  if (WEBMAIL_PROTOCOLS.includes(protocol)) return webmail ? 'webmail' : null;
+  return webmail && WEBMAIL_PROTOCOLS.some((p) => covers(p, service)) ? 'elsewhere' : 'anywhere';
+}
+
 function getOrAdd<K, V>(map: Map<K, V>, k: K, make: () => V): V {
   let value = map.get(k);
   if (value === undefined) {
@@ -74,14 +90,15 @@ function getOrAdd<K, V>(map: Map<K, V>, k: K, make: () => V): V {
 
 /**
  * What a refresh of the targets runs. Each service starts from its own mark: the cached logins
- * of exactly the mailboxes changed since are flushed (under every name they may log in as), and
- * the open sessions of the protocols they lost are ended, no others. Commands shared by several
- * services (one Dovecot serves all four) run once.
+ * of exactly the mailboxes changed since are flushed (under every name they may log in as; one
+ * flush covers every passdb), and the open sessions of the protocols they lost are ended, no
+ * others (`webmailNetworks` tells OWA's IMAP sessions from IMAP4's). Commands shared by several
+ * services (one Dovecot serves them all) run once.
  */
-export function planRefresh(targets: readonly RefreshTarget[]): RefreshPlan {
+export function planRefresh(targets: readonly RefreshTarget[], webmailNetworks: readonly IpNetwork[] = []): RefreshPlan {
   const marks: ServiceMark[] = [];
   const flushLogins = new Map<string, { template: string[]; logins: Set<string> }>();
-  const endings = new Map<string, { who: string[]; kill: string[]; lost: Map<string, Set<string>> }>();
+  const endings = new Map<string, { who: string[]; kill: string[]; byUser: Map<string, Map<string, SessionOrigin>> }>();
   const kickUsers = new Map<string, { template: string[]; users: Set<string> }>();
   const mailboxes = new Set<string>();
   for (const { service, commands, pending } of targets) {
@@ -94,13 +111,17 @@ export function planRefresh(targets: readonly RefreshTarget[]): RefreshPlan {
       for (const setting of relevant) for (const login of setting.logins) entry.logins.add(login);
     }
     const lost = relevant.filter((s) => !s.enabled);
-    if (lost.length === 0) continue;
+    const origins = service.protocol.dovecotServices.flatMap((name) => {
+      const origin = originOf(service.protocol, name, webmailNetworks);
+      return origin === null ? [] : [[name, origin] as const];
+    });
+    if (lost.length === 0 || origins.length === 0) continue;
     const { who, kill, kick } = commands;
     if (who !== null && kill !== null) {
-      const ending = getOrAdd(endings, key([...who, '\0', ...kill]), () => ({ who, kill, lost: new Map<string, Set<string>>() }));
+      const ending = getOrAdd(endings, key([...who, '\0', ...kill]), () => ({ who, kill, byUser: new Map<string, Map<string, SessionOrigin>>() }));
       for (const setting of lost) {
-        const lostServices = getOrAdd(ending.lost, setting.PrimarySmtpAddress, () => new Set<string>());
-        for (const name of service.protocol.dovecotServices) lostServices.add(name);
+        const lostServices = getOrAdd(ending.byUser, setting.PrimarySmtpAddress, () => new Map<string, SessionOrigin>());
+        for (const [name, origin] of origins) lostServices.set(name, combineOrigins(lostServices.get(name), origin));
       }
     } else if (kick !== null) {
       const entry = getOrAdd(kickUsers, key(kick), () => ({ template: kick, users: new Set<string>() }));
@@ -129,7 +150,8 @@ export function planRefresh(targets: readonly RefreshTarget[]): RefreshPlan {
       else kicks.push({ argv: fill(template, '{user}', [user]), user });
     }
   }
-  return { marks, mailboxes: mailboxes.size, flushes, flushedLogins, endings: [...endings.values()], kicks, unsafeNames };
+  const sessionEndings = [...endings.values()].map(({ who, kill, byUser }) => ({ who, kill, lost: { byUser, webmailNetworks } }));
+  return { marks, mailboxes: mailboxes.size, flushes, flushedLogins, endings: sessionEndings, kicks, unsafeNames };
 }
 
 /** Process ids per `kill` call: far below any argv limit. */

@@ -2,7 +2,7 @@ import { forEachConcurrently } from '../core/concurrency.js';
 import { ServiceError } from '../core/errors.js';
 import { killCalls, type FlushCall, type KickCall, type RefreshPlan, type SessionEnding } from './refresh-plan.js';
 import { failureMessage, showCommand, type CommandResult, type CommandRunner } from './run-command.js';
-import { parseWho, sessionTargets, type Session } from './sessions.js';
+import { mustEnd, parseWho, sessionTargets, type Session } from './sessions.js';
 
 /** Counts a long refresh's steps, for a progress bar on a terminal. */
 export interface RefreshProgress {
@@ -113,7 +113,7 @@ async function endSessions(exec: Exec, { who, kill, lost }: SessionEnding): Prom
   let remaining: Session[] = [];
   const deadline = Date.now() + SESSION_END_WAIT_MS;
   do {
-    remaining = (await listSessions(exec, who)).filter((s) => signalled.has(s.pid) && lost.get(s.user)?.has(s.service) === true);
+    remaining = (await listSessions(exec, who)).filter((s) => signalled.has(s.pid) && mustEnd(s, lost));
     if (remaining.length === 0) break;
     await sleep(100);
   } while (Date.now() < deadline);

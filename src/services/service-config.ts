@@ -1,4 +1,5 @@
 import { ConfigError } from '../core/errors.js';
+import type { IpNetwork } from '../core/ip-networks.js';
 import { SERVICES } from './services.js';
 
 /** The commands behind one service, as argv arrays (run without a shell). */
@@ -21,6 +22,8 @@ export interface ServiceSetup {
   commands: Map<string, ServiceCommands>;
   /** How to run `dovecot --version` where Dovecot runs, to tell which configuration syntax it reads; null: unknown. */
   version: string[] | null;
+  /** Where the webmail logs in from (the configuration's dovecot.webmailNetworks): how OWA's IMAP sessions are told from IMAP4's. */
+  webmailNetworks: readonly IpNetwork[];
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -85,7 +88,7 @@ function argv(value: unknown, where: string): string[] {
  *   {"preset": "systemd", "unit": "dovecot"}                           systemctl restart / is-active, doveadm for the rest
  *   {"commands": {"MSExchangeIMAP4": {"restart": [...], "status": [...]}}}   per service, overriding a preset
  */
-export function readServiceSetup(raw: unknown, configPath: string | null): ServiceSetup {
+export function readServiceSetup(raw: unknown, configPath: string | null, webmailNetworks: readonly IpNetwork[] = []): ServiceSetup {
   const where = `The configuration file '${configPath ?? '(none)'}': "services"`;
   if (raw === undefined) {
     throw new ConfigError(
@@ -144,5 +147,5 @@ export function readServiceSetup(raw: unknown, configPath: string | null): Servi
     const kick = ownWhoKill ? null : (own.kick ?? base?.commands.kick ?? null);
     commands.set(service.Name, { restart, status, flush: own.flush ?? base?.commands.flush ?? null, kick, who, kill });
   }
-  return { timeoutMs: timeout * 1000, commands, version: base?.version ?? null };
+  return { timeoutMs: timeout * 1000, commands, version: base?.version ?? null, webmailNetworks };
 }

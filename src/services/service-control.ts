@@ -126,7 +126,7 @@ export class ServiceControl {
       }
       targets.push({ service, commands: this.commands(service), pending });
     }
-    const plan = planRefresh(targets);
+    const plan = planRefresh(targets, this.setup.webmailNetworks);
     const result = await runRefresh(plan, { run: this.run, timeoutMs: this.setup.timeoutMs }, progress);
     await recordMarks(this.ledger, plan.marks, this.now());
     return result;

@@ -1,3 +1,4 @@
+import type { IpNetwork } from '../core/ip-networks.js';
 import type { DovecotVersion } from '../dovecot/version.js';
 import type { DirectoryStore } from './directory-store.js';
 
@@ -42,6 +43,8 @@ export interface DovecotConfigRequest<Section> {
   directory: string;
   /** --reason: tell a refused client why; a driver whose passdb cannot says so. */
   reason: boolean;
+  /** Where the webmail logs in from (OWAEnabled); none: the webmail passdbs are left out. */
+  webmailNetworks: readonly IpNetwork[];
   section: Section | undefined;
 }
 

@@ -38,6 +38,7 @@ export function mailboxRecord(seed: MailboxSeed): ImportRecord {
     RecipientTypeDetails: 'UserMailbox',
     PopEnabled: true,
     ImapEnabled: true,
+    OWAEnabled: true,
     Password: null,
     ...seed,
   };

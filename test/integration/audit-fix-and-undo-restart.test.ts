@@ -3,10 +3,12 @@ import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { casctl, sampleStore, STORE_KINDS, tempDir, type CliResult } from '../helpers/cli.js';
+import { SERVICES as REGISTRY_SERVICES } from '../../src/services/services.js';
 
-const SERVICES = ['MSExchangePOP3', 'MSExchangePOP3BE', 'MSExchangeIMAP4', 'MSExchangeIMAP4BE'];
+// Every registry service: a config without a preset gives each its commands.
+const SERVICES = REGISTRY_SERVICES.map((s) => s.Name);
 const POP3 = SERVICES.slice(0, 2);
-const IMAP4 = SERVICES.slice(2);
+const IMAP4 = SERVICES.slice(2, 4);
 
 /**
  * Services whose every command is a script that only writes down that it ran: `<command> <service>`

@@ -95,7 +95,7 @@ for (const kind of STORE_KINDS) {
       const store = await sampleStore(kind);
       const result = await casctl(['audit', policy(FINANCE), '-o', 'csv'], { store });
       const lines = result.stdout.trimEnd().split('\r\n');
-      assert.equal(lines[0], 'Rule,Guid,Name,PrimarySmtpAddress,PopEnabled,ImapEnabled,Reason');
+      assert.equal(lines[0], 'Rule,Guid,Name,PrimarySmtpAddress,PopEnabled,ImapEnabled,OWAEnabled,Reason');
       assert.equal(lines.length - 1, json<AuditJson>(await casctl(['audit', policy(FINANCE), '-o', 'json'], { store })).Summary.Violations);
     });
 

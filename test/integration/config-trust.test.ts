@@ -3,12 +3,14 @@ import { chmodSync, chownSync, copyFileSync, existsSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { casctl, sampleStore, tempDir } from '../helpers/cli.js';
+import { SERVICES as REGISTRY_SERVICES } from '../../src/services/services.js';
 
 // casctl runs the commands of a config file's "services" section, often as root: it reads only a
 // config file, and uses only a default ./casctl.db, that no other user can write (README, --config).
 // These tests run as root (as CI does); "another user" is nobody.
 const NOBODY = 65534;
-const SERVICES = ['MSExchangePOP3', 'MSExchangePOP3BE', 'MSExchangeIMAP4', 'MSExchangeIMAP4BE'];
+// Every registry service: a config without a preset gives each its commands.
+const SERVICES = REGISTRY_SERVICES.map((s) => s.Name);
 
 /** A world-writable directory holding a casctl.config.json whose status commands leave a marker file. */
 function plantedConfig(mode: number, owner = 0): { dir: string; config: string; marker: string } {

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { BIN, casctl, json, ROOT, sampleStore, tempDir } from '../helpers/cli.js';
+import { SERVICES } from '../../src/services/services.js';
 
 type Row = Record<string, unknown>;
 
@@ -75,7 +76,7 @@ test('undo and prune-changelog ask at the terminal too when stdin is not one', a
   assert.deepEqual(await popEnabled(store, 'rzaher', 'ebrunner@tailspintoys.com'), [true, true]);
 
   const config = join(tempDir(), 'casctl.config.json');
-  const services = ['MSExchangePOP3', 'MSExchangePOP3BE', 'MSExchangeIMAP4', 'MSExchangeIMAP4BE'];
+  const services = SERVICES.map((s) => s.Name);
   writeFileSync(config, JSON.stringify({ services: { commands: Object.fromEntries(services.map((name) => [name, { restart: ['true'], status: ['true'] }])) } }));
   assert.equal((await casctl(['restart-service', '--config', config], { store })).code, 0);
   const before = new Date(Date.now() + 1000).toISOString();

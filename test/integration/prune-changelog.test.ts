@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { casctl, json, sampleStore, STORE_KINDS, tempDir, type CliResult } from '../helpers/cli.js';
+import { SERVICES as REGISTRY_SERVICES } from '../../src/services/services.js';
 
 type Row = Record<string, unknown>;
 interface Pruned {
@@ -17,7 +18,8 @@ interface Pruned {
   KeptUndone: number;
 }
 
-const SERVICES = ['MSExchangePOP3', 'MSExchangePOP3BE', 'MSExchangeIMAP4', 'MSExchangeIMAP4BE'];
+// Every registry service: a config without a preset gives each its commands.
+const SERVICES = REGISTRY_SERVICES.map((s) => s.Name);
 
 /** Services whose restart and status commands succeed; each its own restart, so one can be restarted alone. */
 function servicesConfig(): string {

@@ -38,7 +38,7 @@ test('a table into a pipe holds every value whole, the 260th row included, and s
   assert.equal(result.stderr, '');
   const lines = result.stdout.split('\n');
   assert.equal(lines.length, 323, 'header, rule, 320 rows, the final newline');
-  assert.match(lines[261] ?? '', new RegExp(`^${LONG_NAME} ${LONG_ADDRESS.replaceAll('.', '\\.')} +True +True$`));
+  assert.match(lines[261] ?? '', new RegExp(`^${LONG_NAME} ${LONG_ADDRESS.replaceAll('.', '\\.')} +True +True +True$`));
   assert.ok(!result.stdout.includes('…'));
   assert.equal((lines[2] ?? '').indexOf('u1@example.com'), LONG_NAME.length + 1, 'every column as wide as its widest value');
 });
@@ -77,5 +77,5 @@ test('on a terminal wide enough, nothing is cut and nothing is said', () => {
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stderr, '');
   assert.ok(!result.lines.some((line) => line.includes('…')));
-  assert.match(result.lines[261] ?? '', new RegExp(`^${LONG_NAME} ${LONG_ADDRESS.replaceAll('.', '\\.')} True +True$`));
+  assert.match(result.lines[261] ?? '', new RegExp(`^${LONG_NAME} ${LONG_ADDRESS.replaceAll('.', '\\.')} True +True +True$`));
 });

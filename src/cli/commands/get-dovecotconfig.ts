@@ -2,31 +2,56 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../../core/errors.js';
+import type { IpNetwork } from '../../core/ip-networks.js';
 import { configValue } from '../../dovecot/config-value.js';
 import { detectDovecotVersion } from '../../dovecot/detect-version.js';
 import { parseVersionOption, type DovecotVersion } from '../../dovecot/version.js';
+import { networksValue } from '../../dovecot/webmail-passdbs.js';
 import { Messages } from '../../output/messages.js';
 import { readServiceSetup } from '../../services/service-config.js';
 import { driverFor } from '../../store/drivers.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
 import { configFor, withStore, type GlobalOptions } from '../open.js';
+import { parseWebmailNetworkOptions, sameNetworks } from '../webmail-networks.js';
 
 interface DovecotConfigOptions extends GlobalOptions {
   write?: string;
   reason?: boolean;
   dovecotVersion?: string;
+  webmailNetwork?: string[];
 }
 
 const DEFAULT_DIRECTORY = '/etc/dovecot';
 
+/**
+ * --webmail-network, else the configuration's dovecot.webmailNetworks. Refreshes know only the
+ * configuration's, by which they tell the webmail's sessions from the mail clients': said when
+ * the two differ. None: said that OWAEnabled is not enforced.
+ */
+async function webmailNetworks(context: CommandContext, options: DovecotConfigOptions, messages: Messages): Promise<readonly IpNetwork[]> {
+  const configured = (await configFor(context, options)).dovecot.webmailNetworks;
+  const given = options.webmailNetwork === undefined ? configured : parseWebmailNetworkOptions(options.webmailNetwork);
+  if (given.length === 0) {
+    messages.warning(
+      'OWAEnabled is stored but not enforced: no webmail networks are configured. Add "dovecot": {"webmailNetworks": ["<the webmail\'s address>/32"]} to the configuration file (or give --webmail-network), then regenerate.',
+    );
+  } else if (!sameNetworks(given, configured)) {
+    messages.warning(
+      `--webmail-network differs from the configuration's dovecot.webmailNetworks (${configured.length === 0 ? 'none' : networksValue(configured)}), by which refreshes tell the webmail's IMAP sessions from the mail clients': set it to ${JSON.stringify(given.map((n) => n.text))} too.`,
+    );
+  }
+  return given;
+}
+
 /** The files for the store in use, from its driver: Dovecot's SQL passdb on SQLite, its LDAP passdb on LDAP. */
-async function filesFor(url: string, directory: string, version: DovecotVersion, context: CommandContext, options: DovecotConfigOptions): Promise<Map<string, string>> {
+async function filesFor(url: string, directory: string, version: DovecotVersion, context: CommandContext, options: DovecotConfigOptions, messages: Messages): Promise<Map<string, string>> {
   configValue('The directory', directory);
   const driver = await driverFor(url);
   const name = driver.configSection?.name;
   const section = name === undefined ? undefined : (await configFor(context, options)).sections[name];
-  return driver.dovecotConfig({ url, cwd: context.cwd, version, directory, reason: options.reason === true, section });
+  const networks = await webmailNetworks(context, options, messages);
+  return driver.dovecotConfig({ url, cwd: context.cwd, version, directory, reason: options.reason === true, webmailNetworks: networks, section });
 }
 
 /**
@@ -72,7 +97,7 @@ export async function run(context: CommandContext, options: DovecotConfigOptions
   const version = await chosenVersion(context, options, messages);
   return withStore(context, options, async (store) => {
     const directory = options.write === undefined ? DEFAULT_DIRECTORY : resolve(context.cwd, options.write);
-    const files = await filesFor(store.url, directory, version, context, options);
+    const files = await filesFor(store.url, directory, version, context, options, messages);
     if (options.write === undefined) {
       for (const [name, content] of files) context.stdout.write(`# ---- ${join(directory, name)} ----\n${content}\n`);
       return ExitCode.Ok;

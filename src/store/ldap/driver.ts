@@ -23,6 +23,7 @@ export const ldapDriver: StoreDriver<LdapConfigSection> = {
       version: request.version,
       storeUrl: configValue('The store URL', request.url),
       directory: request.directory,
+      webmailNetworks: request.webmailNetworks,
       ...(startTls === undefined ? {} : { startTls }),
       ...(caFile === undefined ? {} : { caFile: configValue('The CA file', caFile) }),
     });

@@ -18,6 +18,8 @@ export type ServiceValues = readonly [string, ...string[]];
 export const ENABLED_SERVICE_VALUES: Readonly<Record<ProtocolName, ServiceValues>> = {
   pop3: ['pop3'],
   imap: ['imap'],
+  // No service is called owa: the webmail passdbs match this value, not %s (ldap-auth-config.ts).
+  owa: ['owa'],
 };
 
 /** The attribute holding the UseProtocolDefaults of each protocol that has one (schema/casmailbox.schema). */

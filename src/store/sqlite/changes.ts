@@ -69,7 +69,10 @@ export function applyCasChanges(db: Db, writes: LatestWrites, context: ChangeCon
   }
   progress?.phase('Applying', 'settings', counts.settings);
   const stamp = context.when.toISOString();
-  for (const protocol of PROTOCOLS) flipRecorded(db, changeId, protocol.property, ENABLED_COLUMN[protocol.name], stamp, progress);
+  // Only the settings written: one that is not has nothing recorded to flip (and ticks nothing).
+  for (const protocol of PROTOCOLS) {
+    if (writes.some((w) => w.property === protocol.property)) flipRecorded(db, changeId, protocol.property, ENABLED_COLUMN[protocol.name], stamp, progress);
+  }
   return { changeId, ...counts };
 }
 

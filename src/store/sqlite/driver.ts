@@ -16,6 +16,6 @@ export const sqliteDriver: StoreDriver = {
   async dovecotConfig(request) {
     const databasePath = configValue('The store path', sqlitePath(request.url, request.cwd));
     const { sqlAuthFiles } = await import('./sql-auth-config.js');
-    return sqlAuthFiles({ version: request.version, databasePath, directory: request.directory, reason: request.reason });
+    return sqlAuthFiles({ version: request.version, databasePath, directory: request.directory, reason: request.reason, webmailNetworks: request.webmailNetworks });
   },
 };

@@ -1,10 +1,11 @@
 import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS } from '../../core/mailbox.js';
 import type { ProtocolName, ProtocolWithDefaults } from '../../core/protocols.js';
 
-/** The `mailboxes` column holding each protocol's CAS setting (added by the first migration). */
+/** The `mailboxes` column holding each protocol's CAS setting (added by the first migration, or by the protocol's own). */
 export const ENABLED_COLUMN: Readonly<Record<ProtocolName, string>> = {
   pop3: 'pop_enabled',
   imap: 'imap_enabled',
+  owa: 'owa_enabled',
 };
 
 /** The `mailboxes` column holding the UseProtocolDefaults of each protocol that has one. */
@@ -109,5 +110,9 @@ CREATE TABLE service_state (
   refreshed_through INTEGER NOT NULL,
   refreshed_at TEXT NOT NULL
 );
+`,
+  // 4: OWAEnabled (IMAP from the webmail hosts); existing mailboxes keep webmail, as they kept IMAP.
+  `
+ALTER TABLE mailboxes ADD COLUMN owa_enabled INTEGER NOT NULL DEFAULT 1 CHECK (owa_enabled IN (0, 1));
 `,
 ];

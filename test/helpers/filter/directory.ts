@@ -44,6 +44,7 @@ const mailboxFields = fc.record({
   isAdministrator: fc.boolean(),
   pop: fc.boolean(),
   imap: fc.boolean(),
+  owa: fc.boolean(),
   popDefaults: fc.boolean(),
   imapDefaults: fc.boolean(),
   whenCreated: fc.constantFrom(...DATES),
@@ -83,6 +84,8 @@ function toMailbox(fields: MailboxFields, index: number): StoredMailbox {
     IsAdministrator: fields.isAdministrator,
     PopEnabled: fields.pop && !fields.isAdministrator,
     ImapEnabled: fields.imap && !fields.isAdministrator,
+    // The Administrator rule does not cover OWA: what is stored is what reads.
+    OWAEnabled: fields.owa,
     PopUseProtocolDefaults: fields.popDefaults,
     ImapUseProtocolDefaults: fields.imapDefaults,
     WhenCreated: fields.whenCreated,
@@ -99,13 +102,13 @@ export const directory = fc
 export function loadSqlite(entries: readonly StoredMailbox[]): Database.Database {
   const db = new Database(':memory:');
   db.function('casctl_fold', { deterministic: true }, (s: unknown) => (s == null ? null : fold(String(s))));
-  db.exec(MIGRATIONS[0] as string);
+  for (const migration of MIGRATIONS) db.exec(migration);
   const customColumns = CUSTOM_ATTRIBUTE_NUMBERS.map((n) => `custom_attribute_${n}`);
   const columns = [
     'id', 'guid', 'distinguished_name', 'name', 'display_name', 'alias', 'sam_account_name', 'user_principal_name',
     'primary_smtp_address', 'organizational_unit', 'department', 'title', 'company', 'office', 'city',
     'state_or_province', 'country_or_region', ...customColumns, 'recipient_type_details', 'is_administrator',
-    'pop_enabled', 'imap_enabled', 'pop_use_protocol_defaults', 'imap_use_protocol_defaults', 'when_created', 'when_changed',
+    'pop_enabled', 'imap_enabled', 'owa_enabled', 'pop_use_protocol_defaults', 'imap_use_protocol_defaults', 'when_created', 'when_changed',
   ];
   const insertMailbox = db.prepare(`INSERT INTO mailboxes (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
   const insertAddress = db.prepare('INSERT INTO email_addresses (address, mailbox_id) VALUES (?, ?)');
@@ -115,7 +118,7 @@ export function loadSqlite(entries: readonly StoredMailbox[]): Database.Database
       id, m.Guid, m.DistinguishedName, m.Name, m.DisplayName, m.Alias, m.SamAccountName, m.UserPrincipalName,
       m.PrimarySmtpAddress, m.OrganizationalUnit, m.Department, m.Title, m.Company, m.Office, m.City,
       m.StateOrProvince, m.CountryOrRegion, ...m.CustomAttributes, m.RecipientTypeDetails, Number(m.IsAdministrator),
-      Number(storedPopEnabled), Number(storedImapEnabled), Number(m.PopUseProtocolDefaults), Number(m.ImapUseProtocolDefaults),
+      Number(storedPopEnabled), Number(storedImapEnabled), Number(m.OWAEnabled), Number(m.PopUseProtocolDefaults), Number(m.ImapUseProtocolDefaults),
       m.WhenCreated, m.WhenChanged,
     );
     for (const address of m.EmailAddresses) insertAddress.run(address, id);
@@ -158,6 +161,7 @@ export function exampleMailbox(index: number, overrides: Partial<Mailbox> = {}):
     IsAdministrator: false,
     PopEnabled: true,
     ImapEnabled: true,
+    OWAEnabled: true,
     PopUseProtocolDefaults: true,
     ImapUseProtocolDefaults: true,
     WhenCreated: '2026-01-01T00:00:00.000Z',

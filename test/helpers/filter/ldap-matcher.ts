@@ -1,4 +1,5 @@
 import { fold } from '../../../src/core/mailbox.js';
+import { perCasSetting } from '../../../src/core/protocols.js';
 import { PROPERTIES } from '../../../src/core/properties.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../../src/store/ldap/cas-attributes.js';
 import { propertyAttribute } from '../../../src/store/ldap/property-attributes.js';
@@ -128,7 +129,8 @@ function substringsMatch(value: string, filter: { initial: string; any: string[]
 /** The entry an LDAP store would hold for a mailbox (absent attributes for missing values). */
 export function ldapEntry({ mailbox, storedPopEnabled, storedImapEnabled }: StoredMailbox): Entry {
   const entry: Entry = new Map([['objectclass', ['top', 'inetOrgPerson', 'casMailbox']]]);
-  const stored: Record<string, boolean> = { PopEnabled: storedPopEnabled, ImapEnabled: storedImapEnabled };
+  // A setting the Administrator rule does not cover is stored as it reads.
+  const stored: Record<string, boolean> = { ...perCasSetting((p) => mailbox[p.property]), PopEnabled: storedPopEnabled, ImapEnabled: storedImapEnabled };
   const services: string[] = [];
   for (const property of PROPERTIES) {
     const ldap = propertyAttribute(property.name);

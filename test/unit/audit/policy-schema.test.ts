@@ -22,5 +22,5 @@ test("the published policy schema lets `expect` name exactly the registry's CAS 
   const expect = schema.$defs.rule.properties.expect.properties;
   assert.deepEqual(Object.keys(expect), CAS_SETTINGS);
   for (const setting of CAS_SETTINGS) assert.equal(expect[setting]?.type, 'boolean', setting);
-  assert.match(schema.description, /^Named rules about who may use POP3 and IMAP4;/);
+  assert.match(schema.description, /^Named rules about who may use POP3, IMAP4 and OWA;/);
 });

@@ -14,6 +14,7 @@ const violation = (name: string): Violation => ({
   IsAdministrator: false,
   PopEnabled: true,
   ImapEnabled: false,
+  OWAEnabled: true,
   Reason: 'PopEnabled is True, expected False',
   fix: { PopEnabled: false },
 });
@@ -66,7 +67,7 @@ test('json: the policy, the summary, every rule with its errors and violations (
     ['Finance "no" <POP>', 'Fail', 1, 0, null],
     ['named', 'Fail', 0, 1, 1],
   ]);
-  assert.deepEqual(Object.keys(parsed.Rules[1]?.Violations[0] ?? {}), ['Guid', 'Name', 'PrimarySmtpAddress', 'PopEnabled', 'ImapEnabled', 'Reason']);
+  assert.deepEqual(Object.keys(parsed.Rules[1]?.Violations[0] ?? {}), ['Guid', 'Name', 'PrimarySmtpAddress', 'PopEnabled', 'ImapEnabled', 'OWAEnabled', 'Reason']);
   assert.equal(parsed.Rules[1]?.Violations[0]?.Name, 'Zoë\x07 & Co', 'json keeps the exact text');
 });
 

@@ -16,7 +16,7 @@ test('the Administrator mailbox reads disabled whatever is stored, and only enab
     [true, true, false, true],
     [true, false, false, false],
   ];
-  for (const protocol of PROTOCOLS) {
+  for (const protocol of ADMINISTRATOR_REFUSED) {
     for (const [isAdministrator, value, reads, refused] of cases) {
       assert.equal(effectiveEnabled(protocol, isAdministrator, value), reads, `${protocol.name} reads ${isAdministrator} ${value}`);
       assert.equal(refusesWrite(protocol, isAdministrator, value), refused, `${protocol.name} writes ${isAdministrator} ${value}`);

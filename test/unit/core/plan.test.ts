@@ -49,7 +49,7 @@ test('the Administrator: refused when named, refused and named by nobody when sw
   const [disable] = await plan({ identities: argumentIdentities('Administrator') }, { PopEnabled: false, ImapEnabled: false });
   assert.deepEqual(summary([disable as PlanItem]), [['Administrator', 'unchanged', []]]);
   // Any enabling refuses the whole item, a disabling in it too.
-  const mixed = planFor({ Guid: 'g', Name: 'Administrator', PrimarySmtpAddress: 'a@example.com', IsAdministrator: true, PopEnabled: false, ImapEnabled: false }, { PopEnabled: true, ImapEnabled: false }, undefined);
+  const mixed = planFor({ Guid: 'g', Name: 'Administrator', PrimarySmtpAddress: 'a@example.com', IsAdministrator: true, PopEnabled: false, ImapEnabled: false, OWAEnabled: true }, { PopEnabled: true, ImapEnabled: false }, undefined);
   assert.equal(mixed.status, 'refused');
 });
 

@@ -21,7 +21,7 @@ test('defaults follow Active Directory: alias from the address, UPN from the Sam
     UserPrincipalName: 'Ann.Lee@example.com', PrimarySmtpAddress: 'ann.lee@example.com', EmailAddresses: ['ann.lee@example.com'],
     OrganizationalUnit: 'Example.COM/Users', Department: null, Title: null, Company: null, Office: null, City: null,
     StateOrProvince: null, CountryOrRegion: null, CustomAttributes: Array(15).fill(null), RecipientTypeDetails: 'UserMailbox',
-    PopEnabled: true, ImapEnabled: true, Password: null, Given: ['DisplayName'], Line: 2,
+    PopEnabled: true, ImapEnabled: true, OWAEnabled: true, Password: null, Given: ['DisplayName'], Line: 2,
   });
 });
 

@@ -27,6 +27,7 @@ const MAILBOX: Mailbox = {
   IsAdministrator: false,
   PopEnabled: true,
   ImapEnabled: false,
+  OWAEnabled: true,
   PopUseProtocolDefaults: true,
   ImapUseProtocolDefaults: true,
   WhenCreated: '2026-01-01T00:00:00.000Z',
@@ -57,11 +58,11 @@ test('every property is computed from only the fields it declares, and the same 
 
 test('a listing reads the union of the fields of its properties, no more', () => {
   assert.deepEqual(fieldsFor(['Identity', 'Name', 'RecipientType']).sort(), ['Name', 'OrganizationalUnit']);
-  assert.deepEqual(fieldsFor(CAS_MAILBOX_VIEW.table).sort(), ['ImapEnabled', 'Name', 'PopEnabled', 'PrimarySmtpAddress']);
+  assert.deepEqual(fieldsFor(CAS_MAILBOX_VIEW.table).sort(), ['ImapEnabled', 'Name', 'OWAEnabled', 'PopEnabled', 'PrimarySmtpAddress']);
 });
 
 test("get-casmailbox's table names its own columns; the list and JSON views show every CAS setting in registry order", () => {
-  assert.deepEqual(CAS_MAILBOX_VIEW.table, ['Name', 'PrimarySmtpAddress', 'PopEnabled', 'ImapEnabled']);
+  assert.deepEqual(CAS_MAILBOX_VIEW.table, ['Name', 'PrimarySmtpAddress', 'OWAEnabled', 'PopEnabled', 'ImapEnabled']);
   assert.deepEqual(TABLE_CAS_SETTINGS.filter((s) => !CAS_SETTINGS.includes(s)), []);
   const defaults = CAS_MAILBOX_VIEW.defaults.filter((p) => (CAS_SETTINGS as readonly string[]).includes(p));
   assert.deepEqual(defaults, CAS_SETTINGS);

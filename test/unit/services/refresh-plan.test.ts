@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parseNetwork, type IpNetwork } from '../../../src/core/ip-networks.js';
 import { FLUSH_LINE_BYTES, FULL_FLUSH_ABOVE_BATCHES } from '../../../src/services/flush-batches.js';
 import { KILL_BATCH, killCalls, planRefresh, type RefreshTarget } from '../../../src/services/refresh-plan.js';
 import { readServiceSetup, type ServiceSetup } from '../../../src/services/service-config.js';
@@ -12,6 +13,9 @@ const dovecot = readServiceSetup({ preset: 'dovecot', config: '/etc/dovecot/dove
 
 const imapOff = (address: string, ...aliases: string[]): PendingLogin => ({ PrimarySmtpAddress: address, logins: [address, ...aliases], property: 'ImapEnabled', enabled: false });
 const popOn = (address: string): PendingLogin => ({ PrimarySmtpAddress: address, logins: [address], property: 'PopEnabled', enabled: true });
+const owaOff = (address: string): PendingLogin => ({ PrimarySmtpAddress: address, logins: [address], property: 'OWAEnabled', enabled: false });
+const WHO = [...DOVEADM, '-f', 'tab', 'who', '-1'];
+const KILL = ['kill', '-TERM', '{pids}'];
 
 /** Every service (or the named ones), each pending since the same mark. */
 function targets(pending: PendingSince, setup: ServiceSetup = dovecot, names: string[] = []): RefreshTarget[] {
@@ -21,10 +25,29 @@ function targets(pending: PendingSince, setup: ServiceSetup = dovecot, names: st
 test('a refresh is planned as argv lists: each login flushed once, the lost protocol\'s sessions listed for ending, every service marked', () => {
   const plan = planRefresh(targets({ throughChangeId: 42, settings: [imapOff('a@x.org', 'a.alias@x.org'), popOn('b@x.org')] }));
   assert.deepEqual(plan.flushes, [[{ argv: [...FLUSH, 'b@x.org', 'a@x.org', 'a.alias@x.org'], template: [...FLUSH, '{users}'], names: ['b@x.org', 'a@x.org', 'a.alias@x.org'] }]]);
-  assert.deepEqual(plan.endings, [{ who: [...DOVEADM, '-f', 'tab', 'who', '-1'], kill: ['kill', '-TERM', '{pids}'], lost: new Map([['a@x.org', new Set(['imap'])]]) }]);
+  assert.deepEqual(plan.endings, [{ who: WHO, kill: KILL, lost: { byUser: new Map([['a@x.org', new Map([['imap', 'anywhere']])]]), webmailNetworks: [] } }]);
   assert.deepEqual(plan.kicks, []);
   assert.deepEqual(plan.marks, SERVICES.map((s) => ({ service: s.Name, throughChangeId: 42 })));
   assert.deepEqual([plan.mailboxes, plan.flushedLogins, plan.unsafeNames], [2, 3, []]);
+});
+
+test('with webmail networks, IMAP4 ends the IMAP sessions from elsewhere, OWA those from the webmail, both together all; without, OWA ends none', () => {
+  const parsed = parseNetwork('127.0.0.2/32');
+  const webmail: IpNetwork[] = 'network' in parsed ? [parsed.network] : assert.fail();
+  const settings = [imapOff('a@x.org'), owaOff('b@x.org'), imapOff('c@x.org'), owaOff('c@x.org')];
+  const plan = planRefresh(targets({ throughChangeId: 5, settings }), webmail);
+  const byUser = new Map([
+    ['a@x.org', new Map([['imap', 'elsewhere']])],
+    ['b@x.org', new Map([['imap', 'webmail']])],
+    ['c@x.org', new Map([['imap', 'anywhere']])],
+  ]);
+  assert.deepEqual(plan.endings, [{ who: WHO, kill: KILL, lost: { byUser, webmailNetworks: webmail } }]);
+  // One flush covers the webmail passdbs too: b@x.org is flushed like any changed login.
+  assert.deepEqual(plan.flushes.map((calls) => calls.map((c) => c.names)), [[['a@x.org', 'c@x.org', 'b@x.org']]]);
+  const none = planRefresh(targets({ throughChangeId: 5, settings }));
+  assert.deepEqual(none.endings[0]?.lost.byUser, new Map([['a@x.org', new Map([['imap', 'anywhere']])], ['c@x.org', new Map([['imap', 'anywhere']])]]));
+  const owaOnly = planRefresh(targets({ throughChangeId: 5, settings: [owaOff('b@x.org')] }));
+  assert.deepEqual([owaOnly.endings, owaOnly.flushes.map((calls) => calls.map((c) => c.names))], [[], [[['b@x.org']]]], 'not enforced: flushed, nothing ended');
 });
 
 test('each service is planned from its own mark and marked through its own pending changes', () => {
@@ -65,7 +88,7 @@ test(`above ${FULL_FLUSH_ABOVE_BATCHES} batches the whole cache is flushed in on
   const above = planRefresh(targets({ throughChangeId: 1, settings: names(FULL_FLUSH_ABOVE_BATCHES * 10 + 1) }));
   assert.deepEqual(above.flushes, [[{ argv: FLUSH, template: [...FLUSH, '{users}'], names: [] }]]);
   assert.equal(above.flushedLogins, null);
-  assert.equal(above.endings[0]?.lost.size, FULL_FLUSH_ABOVE_BATCHES * 10 + 1, 'sessions still end one by one');
+  assert.equal(above.endings[0]?.lost.byUser.size, FULL_FLUSH_ABOVE_BATCHES * 10 + 1, 'sessions still end one by one');
 });
 
 test('a name doveadm could read as an option or a mask turns the flush into a full one, and is reported, never passed', () => {

@@ -38,7 +38,8 @@ function planFor(setupSection: Record<string, unknown>, settings: { PrimarySmtpA
   );
 }
 
-const STILL_PENDING = /\nStill pending on MSExchangePOP3, MSExchangePOP3BE, MSExchangeIMAP4, MSExchangeIMAP4BE: once Dovecot answers, run 'casctl refresh-service MSExchangePOP3 MSExchangePOP3BE MSExchangeIMAP4 MSExchangeIMAP4BE'\.$/;
+const NAMES = SERVICES.map((s) => s.Name);
+const STILL_PENDING = new RegExp(`\nStill pending on ${NAMES.join(', ')}: once Dovecot answers, run 'casctl refresh-service ${NAMES.join(' ')}'\\.$`);
 
 test('a refresh runs its plan in order: flush, list sessions, kill exactly the lost ones, list again to count them', async () => {
   const { calls, runner } = recorder();

@@ -8,7 +8,7 @@ const stored: StoredMailbox = {
   UserPrincipalName: 'ann@x.example', PrimarySmtpAddress: 'ann@x.example', EmailAddresses: ['ann@x.example', 'a@x.example'],
   OrganizationalUnit: 'x.example/Sales', Department: 'Sales', Title: 'Rep', Company: null, Office: null, City: null, StateOrProvince: null,
   CountryOrRegion: null, CustomAttributes: Array.from({ length: 15 }, () => null), RecipientTypeDetails: 'UserMailbox', IsAdministrator: false,
-  PopEnabled: false, ImapEnabled: false,
+  PopEnabled: false, ImapEnabled: false, OWAEnabled: false,
 };
 
 /** A row as the CSV reader makes it: defaults everywhere, `given` naming what the file gave. */

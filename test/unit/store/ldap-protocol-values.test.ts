@@ -49,7 +49,8 @@ test('an entry reads and an import writes each protocol through the map', () => 
     entry({ casGuid: ['g'], casAdministrator: ['TRUE'], casEnabledService: PROTOCOLS.flatMap((p) => ENABLED_SERVICE_VALUES[p.name]) }),
     layout,
   );
-  for (const p of PROTOCOLS) assert.equal(administrator[p.property], false, p.property);
+  // Enabled in the entry: the Administrator reads disabled exactly where the rule covers the protocol.
+  for (const p of PROTOCOLS) assert.equal(administrator[p.property], p.administrator === 'allowed', p.property);
 
   const record = {
     Guid: null, DistinguishedName: null, Name: 'n', DisplayName: 'd', Alias: 'a', SamAccountName: 's', UserPrincipalName: 'u@x.y',

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PROPERTY_ATTRIBUTES } from '../../../src/store/ldap/property-attributes.js';
-import { PROTOCOLS } from '../../../src/core/protocols.js';
+import { PROTOCOLS, WEBMAIL_PROTOCOLS } from '../../../src/core/protocols.js';
 import { MAILBOX_ATTRIBUTES, recordAttributes } from '../../../src/store/ldap/entries.js';
 import { ENABLED_SERVICE_VALUES } from '../../../src/store/ldap/protocol-values.js';
 import { AUTH_CONF } from '../../../src/dovecot/auth-include.js';
@@ -50,7 +50,7 @@ test('every attribute the properties registry and the store use is defined (or s
     Guid: null, DistinguishedName: null, Name: 'n', DisplayName: 'd', Alias: 'a', SamAccountName: 's', UserPrincipalName: 'u@x.y',
     PrimarySmtpAddress: 'p@x.y', EmailAddresses: ['p@x.y'], OrganizationalUnit: 'x.y/A', Department: 'D', Title: 'T', Company: 'C',
     Office: 'O', City: 'L', StateOrProvince: 'ST', CountryOrRegion: 'US', CustomAttributes: Array.from({ length: 15 }, () => 'v'),
-    RecipientTypeDetails: 'UserMailbox' as const, PopEnabled: true, ImapEnabled: true, Password: '{PLAIN}x',
+    RecipientTypeDetails: 'UserMailbox' as const, PopEnabled: true, ImapEnabled: true, OWAEnabled: true, Password: '{PLAIN}x',
   };
   for (const attribute of Object.keys(recordAttributes(record, 'g', true))) {
     if (standard.has(attribute.toLowerCase()) && attribute !== 'c') continue;
@@ -70,9 +70,11 @@ test("Dovecot's LDAP passdb: any address or the UPN, an enabled protocol and nev
   );
   // The filter compares casEnabledService with the Dovecot service logged in to (%s): every service
   // a protocol covers must be a value that enables it, and it has no value Dovecot never asks for.
+  // A protocol enforced by remote address shares its service with another: its value is its own name.
   for (const protocol of PROTOCOLS) {
     assert.ok(protocol.dovecotServices.length > 0, protocol.name);
-    assert.deepEqual(ENABLED_SERVICE_VALUES[protocol.name], protocol.dovecotServices, `${protocol.name}: %s must equal a casEnabledService value`);
+    const expected = WEBMAIL_PROTOCOLS.includes(protocol) ? [protocol.name] : protocol.dovecotServices;
+    assert.deepEqual(ENABLED_SERVICE_VALUES[protocol.name], expected, `${protocol.name}: %s must equal a casEnabledService value`);
   }
   const ext = (options: Omit<Parameters<typeof ldapAuthFiles>[0], 'version' | 'directory'>): string =>
     ldapAuthFiles({ version: '2.3', directory: '/etc/dovecot', ...options }).get(LDAP_CONF) ?? '';
