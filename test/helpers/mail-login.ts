@@ -1,7 +1,8 @@
 /**
  * Minimal raw-socket IMAP and POP3 logins for the tests: an independent client (shares no code
  * with casctl's), so end-to-end tests check casctl against something other than itself.
- * Plain TCP on 127.0.0.1 only; every step has a timeout.
+ * Plain TCP on 127.0.0.1 only (from any local address: all of 127/8 is local, so a client bound
+ * to 127.0.0.2 stands for another host, the webmail); every step has a timeout.
  */
 import { createConnection, type Socket } from 'node:net';
 
@@ -12,6 +13,12 @@ export interface LoginResult {
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
+
+export interface ImapLoginOptions {
+  timeoutMs?: number;
+  /** The address the client connects from (the server sees it as the remote address); default: the system's choice. */
+  localAddress?: string;
+}
 
 /** A line-reading connection: `next()` resolves with the next line, rejects on close or timeout. */
 export class LineConnection {
@@ -127,8 +134,8 @@ function quoted(text: string): string {
 
 const untag = (line: string, tag: string): string => (line.startsWith(`${tag} `) ? line.slice(tag.length + 1) : line);
 
-async function imapSession(port: number, user: string, password: string, timeoutMs: number): Promise<{ connection: LineConnection; result: LoginResult }> {
-  const connection = await LineConnection.open(port, timeoutMs);
+async function imapSession(port: number, user: string, password: string, options: ImapLoginOptions): Promise<{ connection: LineConnection; result: LoginResult }> {
+  const connection = await LineConnection.open(port, options.timeoutMs ?? DEFAULT_TIMEOUT_MS, '127.0.0.1', options.localAddress);
   try {
     const greeting = await connection.next();
     if (!greeting.startsWith('* OK')) return { connection, result: { ok: false, response: greeting } };
@@ -142,8 +149,8 @@ async function imapSession(port: number, user: string, password: string, timeout
 }
 
 /** IMAP LOGIN "user" "password", then LOGOUT. */
-export async function imapLogin(port: number, user: string, password: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<LoginResult> {
-  const { connection, result } = await imapSession(port, user, password, timeoutMs);
+export async function imapLogin(port: number, user: string, password: string, options: ImapLoginOptions = {}): Promise<LoginResult> {
+  const { connection, result } = await imapSession(port, user, password, options);
   try {
     if (!connection.closed) {
       connection.send('a2 LOGOUT');
@@ -184,8 +191,8 @@ export interface ImapSession {
 }
 
 /** Logs in over IMAP and stays connected; rejects when the login is refused. */
-export async function openImapSession(port: number, user: string, password: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<ImapSession> {
-  const { connection, result } = await imapSession(port, user, password, timeoutMs);
+export async function openImapSession(port: number, user: string, password: string, options: ImapLoginOptions = {}): Promise<ImapSession> {
+  const { connection, result } = await imapSession(port, user, password, options);
   if (!result.ok) {
     connection.close();
     throw new Error(`IMAP login as ${user} refused: ${result.response}`);
