@@ -173,7 +173,7 @@ for (const version of DOVECOT_VERSIONS) {
       const pending = await services();
       assert.deepEqual(pending.map((s) => [s.Name, s.Status, s.PendingChanges]), [
         ['MSExchangePOP3', 'Running', true], ['MSExchangePOP3BE', 'Running', true],
-        ['MSExchangeIMAP4', 'Running', false], ['MSExchangeIMAP4BE', 'Running', false],
+        ['MSExchangeIMAP4', 'Running', false], ['MSExchangeIMAP4BE', 'Running', false], ['MSExchangeOWAAppPool', 'Running', false],
       ]);
       const refresh = await run(['refresh-service', 'pop3', 'MSExchangePOP3BE']);
       assert.equal(refresh.code, 0, refresh.stderr);
@@ -209,9 +209,9 @@ for (const version of DOVECOT_VERSIONS) {
       assert.ok(await imap(user), 'still cached');
       const restart = await run(['Restart-Service', 'MSExchangeIMAP4', '-o', 'json']);
       assert.equal(restart.code, 0, restart.stderr);
-      assert.match(restart.stderr, /Restarted MSExchangePOP3, MSExchangePOP3BE, MSExchangeIMAP4, MSExchangeIMAP4BE \(the same command restarts MSExchangePOP3, MSExchangePOP3BE, MSExchangeIMAP4BE too\)/);
+      assert.match(restart.stderr, /Restarted MSExchangePOP3, MSExchangePOP3BE, MSExchangeIMAP4, MSExchangeIMAP4BE, MSExchangeOWAAppPool \(the same command restarts MSExchangePOP3, MSExchangePOP3BE, MSExchangeIMAP4BE, MSExchangeOWAAppPool too\)/);
       assert.deepEqual(json<Record<string, unknown>[]>(restart).map((s) => [s.Name, s.PendingChanges]), [
-        ['MSExchangePOP3', false], ['MSExchangePOP3BE', false], ['MSExchangeIMAP4', false], ['MSExchangeIMAP4BE', false],
+        ['MSExchangePOP3', false], ['MSExchangePOP3BE', false], ['MSExchangeIMAP4', false], ['MSExchangeIMAP4BE', false], ['MSExchangeOWAAppPool', false],
       ]);
       await until(async () => {
         try {
@@ -254,7 +254,7 @@ for (const version of DOVECOT_VERSIONS) {
       assert.equal(shown.code, 0, shown.stderr);
       const rows = json<Record<string, unknown>[]>(shown);
       assert.ok(rows.every((r) => r.Status === 'Stopped' && /service status' failed with exit code \d+:\n .*nonexistent/s.test(String(r.StatusMessage))), shown.stdout);
-      assert.match(shown.stderr, /WARNING: MSExchangePOP3, MSExchangePOP3BE, MSExchangeIMAP4, MSExchangeIMAP4BE are not running: '.*doveadm -c \/nonexistent\/dovecot\.conf service status' failed/);
+      assert.match(shown.stderr, /WARNING: MSExchangePOP3, MSExchangePOP3BE, MSExchangeIMAP4, MSExchangeIMAP4BE, MSExchangeOWAAppPool are not running: '.*doveadm -c \/nonexistent\/dovecot\.conf service status' failed/);
     });
 
     test('a refresh that fails after the change committed says so, names what is pending, and dumps no argv', async () => {
@@ -273,7 +273,7 @@ for (const version of DOVECOT_VERSIONS) {
       assert.match(result.stderr, /Still pending on MSExchangePOP3, MSExchangePOP3BE: once Dovecot answers, run 'casctl refresh-service MSExchangePOP3 MSExchangePOP3BE'/);
       assert.ok(result.stderr.length < 3000, `no argv dump:\n${result.stderr}`);
       const pending = await services();
-      assert.deepEqual(pending.map((s) => s.PendingChanges), [true, true, false, false]);
+      assert.deepEqual(pending.map((s) => s.PendingChanges), [true, true, false, false, false]);
       const fixed = await run(['refresh-service']);
       assert.equal(fixed.code, 0, fixed.stderr);
       assert.ok((await services()).every((s) => s.PendingChanges === false));
