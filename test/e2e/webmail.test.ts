@@ -2,7 +2,8 @@
  * OWAEnabled end to end: IMAP logins from the webmail host (127.0.0.2, any 127/8 address being
  * local here) follow OWAEnabled, IMAP logins from elsewhere (127.0.0.1) ImapEnabled, on Dovecot
  * 2.3 and 2.4 reading a SQLite and an LDAP store through the configuration get-dovecotconfig
- * writes from the config's dovecot.webmailNetworks. One Dovecot per version and store.
+ * writes from the config's dovecot.webmailNetworks (on SQLite with --reason, so a refusal also
+ * says why; LDAP cannot). One Dovecot per version and store.
  */
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
@@ -47,7 +48,8 @@ for (const version of DOVECOT_VERSIONS) {
         config = join(dir, 'casctl.config.json');
         const dovecotSection = { webmailNetworks: [`${WEBMAIL}/32`] };
         writeFileSync(config, JSON.stringify({ dovecot: dovecotSection }));
-        const written = await run(['get-dovecotconfig', '--write', join(dir, 'dovecot'), '--dovecot-version', version]);
+        const reason = kind === 'sqlite' ? ['--reason'] : [];
+        const written = await run(['get-dovecotconfig', '--write', join(dir, 'dovecot'), '--dovecot-version', version, ...reason]);
         assert.equal(written.code, 0, written.stderr);
         assert.doesNotMatch(written.stderr, /not enforced/);
         dovecot = await startDovecot({ version, authInclude: join(dir, 'dovecot', 'casctl-auth.conf') });
@@ -82,6 +84,12 @@ for (const version of DOVECOT_VERSIONS) {
         assert.deepEqual(await logins(), expected, dovecot.log());
         // Twice: the refusals come from the cache now, and still by address.
         assert.deepEqual(await logins(), expected);
+        if (kind === 'sqlite') {
+          const refused = await imapLogin(dovecot.imapPort, mailboxes.clientsOnly, PASSWORD, { localAddress: WEBMAIL });
+          assert.match(refused.response, /^NO \[CONTACTADMIN\] OWA \(webmail\) access is disabled for this mailbox/);
+          const client = await imapLogin(dovecot.imapPort, mailboxes.webmailOnly, PASSWORD, { localAddress: ELSEWHERE });
+          assert.match(client.response, /^NO \[CONTACTADMIN\] imap access is disabled for this mailbox/);
+        }
 
         const table = await run(['get-casmailbox', mailboxes.neither]);
         assert.match(table.stdout, /^Name +PrimarySmtpAddress +OWAEnabled +PopEnabled +ImapEnabled$/m);
