@@ -124,6 +124,7 @@ export function planRefresh(targets: readonly RefreshTarget[], webmailNetworks: 
         for (const [name, origin] of origins) lostServices.set(name, combineOrigins(lostServices.get(name), origin));
       }
     } else if (kick !== null) {
+      // A kick cannot tell sessions apart by protocol or address: it ends all of them, the webmail's too.
       const entry = getOrAdd(kickUsers, key(kick), () => ({ template: kick, users: new Set<string>() }));
       for (const setting of lost) entry.users.add(setting.PrimarySmtpAddress);
     }
