@@ -1,6 +1,6 @@
 import { fold } from '../core/mailbox.js';
 import { compareCasSettings } from '../core/protocols.js';
-import type { ChangeItem } from './directory-store.js';
+import type { ChangeItem, PlanChangeItem } from './directory-store.js';
 
 /**
  * The order of a change record's items, on every store (DESIGN.md §5 "Rules once"): by Name
@@ -26,4 +26,15 @@ export function compareChangeItems(a: ChangeItem, b: ChangeItem): number {
 /** Sorts a record's items in place into that order, and returns them. */
 export function inChangeOrder(items: ChangeItem[]): ChangeItem[] {
   return items.sort(compareChangeItems);
+}
+
+/** A record's plan items in order, on every store: by plan identity (`Default` first), then the registry order of the settings. */
+export function inPlanChangeOrder(items: PlanChangeItem[]): PlanChangeItem[] {
+  const key = (item: PlanChangeItem): string => (item.Identity === 'Default' ? '' : fold(item.Identity));
+  return items.sort((a, b) => {
+    const x = key(a);
+    const y = key(b);
+    if (x !== y) return x < y ? -1 : 1;
+    return compareCasSettings(a.Property, b.Property);
+  });
 }

@@ -2,6 +2,7 @@ import type { Mailbox, MailboxField } from '../core/mailbox.js';
 import type { FilterAst } from '../filter/ast.js';
 import type { CasSettingName, UseDefaultsName } from '../core/protocols.js';
 import type { ProgressSink } from '../core/progress-sink.js';
+import type { AppliedPlanChange, CasMailboxPlan, PlanChangeItem, PlanWrite } from '../core/mailbox-plans.js';
 
 /** An organizational unit as Get-OrganizationalUnit would show it. */
 export interface OrganizationalUnit {
@@ -22,6 +23,7 @@ export interface MailboxQuery {
 }
 
 export type { CasSettingName, CasSettings } from '../core/protocols.js';
+export type { AppliedPlanChange, CasMailboxPlan, PlanChangeItem, PlanWrite } from '../core/mailbox-plans.js';
 
 /**
  * One setting to write to many mailboxes, set-based as the SQL that applies it. With `from`, only
@@ -79,6 +81,8 @@ export interface ChangeRecord {
   CommandLine: string;
   UndoOf: number | null;
   Changes: ChangeItem[];
+  /** The CAS mailbox plan settings the change wrote (set-casmailboxplan, its undo); empty for a change of mailboxes. */
+  PlanChanges: PlanChangeItem[];
   /**
    * `Applying` while a run is still writing it, or after one that died (LDAP, which has no
    * transaction: its Changes are what the run set out to change until the next change reconciles
@@ -277,5 +281,15 @@ export interface DirectoryStore {
    * lock while it reads them.
    */
   importMailboxes(batches: ImportBatches, when: Date, options?: ImportOptions): Promise<ImportSummary>;
+  /** Every CAS mailbox plan (the directory's and each OU's that has one; a directory has few). */
+  getMailboxPlans(): Promise<CasMailboxPlan[]>;
+  /**
+   * Writes plan settings compare-and-set (each only while the plan still holds its `from`; a
+   * plan is created by its first write) and records what changed as one change record with plan
+   * items, on the mailboxes' timeline. Never touches a mailbox. A write already holding its `to`
+   * is no change; one whose `from` no longer holds is a conflict, returned and not written. A
+   * value a plan may not hold (null for a setting that is not nullable) is a UsageError.
+   */
+  applyPlanChanges(writes: readonly PlanWrite[], context: ChangeContext): Promise<AppliedPlanChange>;
   close(): Promise<void>;
 }

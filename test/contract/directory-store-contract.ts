@@ -13,6 +13,7 @@ import { testHistory } from './history.js';
 import { testIdentities } from './identities.js';
 import { testImports } from './imports.js';
 import { testPending } from './pending.js';
+import { testPlans } from './plans.js';
 import { testProgress } from './progress.js';
 import { testPrune } from './prune.js';
 import { testReads } from './reads.js';
@@ -30,5 +31,6 @@ export function testDirectoryStore(driver: StoreDriver): void {
     testPending(driver);
     testImports(driver);
     testProgress(driver);
+    testPlans(driver);
   });
 }

@@ -14,6 +14,10 @@ import type { DirectoryLayout } from './layout.js';
 import { and, anyOf, type MailboxSearch } from './mailbox-search.js';
 import { enablesProtocol } from './protocol-values.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
+import { planIdentity, type PlanChangeItem } from '../../core/mailbox-plans.js';
+import { inPlanChangeOrder } from '../change-order.js';
+import { planHolds, type PlanDirectory } from './mailbox-plans.js';
+import { decodePlanItem, encodePlanItem, type RecordedPlanItem } from './plan-values.js';
 
 /** Items per casChangeItems entry: a million-mailbox change is a thousand small entries, not one huge one. */
 export const ITEMS_PER_CHUNK = 1000;
@@ -56,6 +60,7 @@ export class ChangeLog {
     private readonly connection: LdapConnection,
     private readonly layout: DirectoryLayout,
     private readonly mailboxes: MailboxSearch,
+    private readonly planDirectory: PlanDirectory,
   ) {}
 
   /**
@@ -118,6 +123,29 @@ export class ChangeLog {
     }
   }
 
+  /** The plan items of change `id`, one block: a plan change writes a handful of settings. No casChangeGuid: it names no mailbox. */
+  async writePlanChunk(id: number, items: readonly RecordedPlanItem[]): Promise<void> {
+    try {
+      await this.connection.add(this.layout.changeChunkDn(id, 1), {
+        objectClass: ['top', 'casChangeItems'],
+        casChangeId: [String(id)],
+        casChangeChunk: ['1'],
+        casChangeItem: items.map(encodePlanItem),
+      });
+    } catch (error) {
+      throw this.connection.fail(error, `record the plan items of change ${id}`);
+    }
+  }
+
+  /** Cuts the plan items of change `id` down to those that applied (another admin may have got to some first). */
+  async rewritePlanChunk(id: number, items: readonly RecordedPlanItem[]): Promise<void> {
+    try {
+      await this.connection.modify(this.layout.changeChunkDn(id, 1), [{ operation: 'replace', attribute: 'casChangeItem', values: items.map(encodePlanItem) }]);
+    } catch (error) {
+      throw this.connection.fail(error, `record the plan items of change ${id}`);
+    }
+  }
+
   async complete(id: number): Promise<void> {
     try {
       await this.connection.modify(this.layout.changeRecordDn(id), [{ operation: 'replace', attribute: 'casChangeState', values: ['complete'] }]);
@@ -162,8 +190,15 @@ export class ChangeLog {
       const parsed = toRecord(entry);
       if (parsed === null || now.getTime() - Date.parse(parsed.record.WhenChanged) <= ABANDONED_AFTER_MS) continue;
       const id = parsed.record.Id;
+      const chunks = await this.readChunks(and([CHUNK_CLASS, `(casChangeId=${id})`]));
+      const planItems = chunks.flatMap((chunk) => chunk.values('casChangeItem').map(decodePlanItem).filter((i): i is RecordedPlanItem => i !== null));
+      if (planItems.length > 0) {
+        await this.reconcilePlanChange(id, planItems);
+        done.push(id);
+        continue;
+      }
       const blocks = new Map<number, RecordedItem[]>();
-      for (const chunk of await this.readChunks(and([CHUNK_CLASS, `(casChangeId=${id})`]))) {
+      for (const chunk of chunks) {
         blocks.set(Number(chunk.first('casChangeChunk')), chunk.values('casChangeItem').map(decodeItem).filter((i): i is RecordedItem => i !== null));
       }
       const guids = [...new Set([...blocks.values()].flat().map((i) => i.Guid))];
@@ -185,6 +220,18 @@ export class ChangeLog {
       done.push(id);
     }
     return done;
+  }
+
+  /** A plan change a run left `applying`: the items each plan holds now were applied (a plan change holds nothing else). */
+  private async reconcilePlanChange(id: number, items: readonly RecordedPlanItem[]): Promise<void> {
+    const holds = await planHolds(this.planDirectory);
+    const applied = items.filter(holds);
+    if (applied.length === 0) {
+      await this.discard(id);
+      return;
+    }
+    await this.rewritePlanChunk(id, applied);
+    await this.complete(id);
   }
 
   /** The records still `applying`: runs going on now, or runs that died. */
@@ -235,6 +282,8 @@ export class ChangeLog {
     const guids = query.guids === undefined ? undefined : new Set(query.guids.map(fold));
     const ids = await this.recordIds(query, guids);
     const names = new NameCache(this.mailboxes);
+    // Asked for mailboxes' items only, a record's plan items are none of them.
+    const identities = guids === undefined ? new Map((await this.planDirectory.plans()).map((plan) => [fold(plan.Guid), planIdentity(plan.Scope)])) : undefined;
     let page: ChangeRecord[] = [];
     let held = 0;
     for (const batch of chunks(ids, CHANGE_PAGE.records)) {
@@ -248,10 +297,13 @@ export class ChangeLog {
         .sort((a, b) => a.record.Id - b.record.Id);
       for (const { record } of records) {
         const items: RecordedItem[] = [];
+        const planItems: PlanChangeItem[] = [];
         for (const chunk of await this.recordChunks(record.Id, ['casChangeItem'])) {
           for (const value of chunk.values('casChangeItem')) {
             const item = decodeItem(value);
             if (item !== null && (guids === undefined || guids.has(fold(item.Guid)))) items.push(item);
+            const planItem = identities === undefined ? null : decodePlanItem(value);
+            if (planItem !== null) planItems.push({ ...planItem, Identity: identities?.get(fold(planItem.Guid)) ?? planItem.Guid });
           }
         }
         const current = await names.of(items.map((item) => item.Guid));
@@ -261,8 +313,8 @@ export class ChangeLog {
             return { ...item, Name: known?.name ?? null, PrimarySmtpAddress: known?.address ?? null };
           }),
         );
-        page.push({ ...record, Changes: changes });
-        held += changes.length;
+        page.push({ ...record, Changes: changes, PlanChanges: inPlanChangeOrder(planItems) });
+        held += changes.length + planItems.length;
         if (page.length >= CHANGE_PAGE.records || held >= CHANGE_PAGE.items) {
           yield page;
           page = [];
@@ -390,7 +442,7 @@ class NameCache {
 }
 
 export interface ParsedRecord {
-  record: Omit<ChangeRecord, 'Changes'>;
+  record: Omit<ChangeRecord, 'Changes' | 'PlanChanges'>;
   complete: boolean;
 }
 

@@ -88,6 +88,19 @@ export class DirectoryLayout {
     return `casChangeChunk=${chunk},${this.changeRecordDn(id)}`;
   }
 
+  /** Where the CAS mailbox plans live: cn=plans,cn=casctl,<base>. */
+  get plansDn(): string {
+    return `cn=plans,${this.containerDn}`;
+  }
+
+  /**
+   * A plan's entry, named for its scope (`Default` or the OU's canonical name): two admins creating
+   * the plan of one scope at once collide on the name instead of making two plans.
+   */
+  planDn(identity: string): string {
+    return `${formatRdn({ type: 'cn', value: identity })},${this.plansDn}`;
+  }
+
   serviceDn(name: string): string {
     return `${formatRdn({ type: 'cn', value: name })},${this.containerDn}`;
   }

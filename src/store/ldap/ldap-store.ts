@@ -13,6 +13,9 @@ import type {
   MailboxQuery,
   ImportRecord,
   ImportBatches,
+  AppliedPlanChange,
+  CasMailboxPlan,
+  PlanWrite,
   OrganizationalUnit,
   PendingChanges,
   PruneQuery,
@@ -22,6 +25,7 @@ import type {
 } from '../directory-store.js';
 import { applyCasChanges } from './apply-changes.js';
 import { ChangeLog } from './change-log.js';
+import { PlanDirectory } from './mailbox-plans.js';
 import { pruneChangeRecords } from './prune-changes.js';
 import { LdapConnection } from './connection.js';
 import { IdentityResolver } from './identities.js';
@@ -52,6 +56,7 @@ export class LdapStore implements DirectoryStore {
   private readonly units: OrganizationalUnits;
   private readonly identities: IdentityResolver;
   private readonly changeLog: ChangeLog;
+  private readonly planDirectory: PlanDirectory;
 
   private constructor(
     readonly url: string,
@@ -63,7 +68,8 @@ export class LdapStore implements DirectoryStore {
     this.units = new OrganizationalUnits(connection, layout);
     this.mailboxes = new MailboxSearch(connection, layout, this.units);
     this.identities = new IdentityResolver(connection, layout, this.units);
-    this.changeLog = new ChangeLog(connection, layout, this.mailboxes);
+    this.planDirectory = new PlanDirectory(connection, layout);
+    this.changeLog = new ChangeLog(connection, layout, this.mailboxes, this.planDirectory);
   }
 
   static async open(url: string, settings: LdapConnectionSettings, options: LdapStoreOptions): Promise<LdapStore> {
@@ -146,6 +152,16 @@ export class LdapStore implements DirectoryStore {
       ...(progress === undefined ? {} : { progress }),
     };
     return importMailboxes(context, records, importChange(when, options), options.whatIf === true);
+  }
+
+  getMailboxPlans(): Promise<CasMailboxPlan[]> {
+    return this.planDirectory.plans();
+  }
+
+  /** Compare-and-set per plan (mailbox-plans.ts); a run that dies is reconciled as a mailbox change is. */
+  async applyPlanChanges(writes: readonly PlanWrite[], context: ChangeContext): Promise<AppliedPlanChange> {
+    await this.changeLog.reconcile(context.when);
+    return this.planDirectory.apply(writes, context, this.changeLog);
   }
 
   close(): Promise<void> {

@@ -2,8 +2,9 @@ import { PROTOCOLS } from '../../core/protocols.js';
 import type { LatestWrites } from '../../core/setting-writes.js';
 import { ENABLED_COLUMN } from './schema.js';
 import { effectiveEnabledSql, refusesWriteSql } from './administrator-sql.js';
-import { inChangeOrder } from '../change-order.js';
-import { CHANGE_PAGE, type AppliedChange, type CasSettingName, type ChangeContext, type ChangeItem, type ChangeQuery, type ChangeRecord } from '../directory-store.js';
+import { inChangeOrder, inPlanChangeOrder } from '../change-order.js';
+import { planItemsOf } from './mailbox-plans.js';
+import { CHANGE_PAGE, type AppliedChange, type CasSettingName, type ChangeContext, type ChangeItem, type ChangeQuery, type ChangeRecord, type PlanChangeItem } from '../directory-store.js';
 import type { ProgressSink } from '../../core/progress-sink.js';
 import type { Db } from './connection.js';
 
@@ -145,13 +146,15 @@ export function* changeRecordPages(db: Db, query: ChangeQuery): Generator<Change
        WHERE i.change_id = ?${guidFilter} ORDER BY m.name, i.mailbox_guid`,
     )
     .raw(true);
+  // Asked for mailboxes' items only, a record's plan items are none of them.
+  const planItems = query.guids === undefined ? planItemsOf(db) : () => [];
   let after = 0;
   for (;;) {
     const rows = records.all(...params, after, CHANGE_PAGE.records);
     let page: ChangeRecord[] = [];
     let held = 0;
     for (const row of rows) {
-      const record = toChangeRecord(row, items.all(row.id, ...guidParams));
+      const record = toChangeRecord(row, items.all(row.id, ...guidParams), planItems(row.id));
       page.push(record);
       held += record.Changes.length;
       if (held >= CHANGE_PAGE.items) {
@@ -167,7 +170,7 @@ export function* changeRecordPages(db: Db, query: ChangeQuery): Generator<Change
   }
 }
 
-function toChangeRecord(r: RecordRow, items: readonly ItemRow[]): ChangeRecord {
+function toChangeRecord(r: RecordRow, items: readonly ItemRow[], planItems: PlanChangeItem[]): ChangeRecord {
   return {
     Id: r.id,
     WhenChanged: r.when_changed,
@@ -190,5 +193,6 @@ function toChangeRecord(r: RecordRow, items: readonly ItemRow[]): ChangeRecord {
         After: after === 1,
       }),
     )),
+    PlanChanges: inPlanChangeOrder(planItems),
   };
 }

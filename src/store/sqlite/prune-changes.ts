@@ -36,7 +36,8 @@ export function pruneChangeRecords(db: Db, query: PruneQuery, record?: (removed:
     .prepare<typeof bound, Counts>(
       `${PRUNED}
        SELECT (SELECT count(*) FROM pruned) AS records,
-              (SELECT count(*) FROM change_items WHERE change_id IN pruned) AS items,
+              (SELECT count(*) FROM change_items WHERE change_id IN pruned)
+                + (SELECT count(*) FROM plan_change_items WHERE change_id IN pruned) AS items,
               (SELECT min(id) FROM pruned) AS firstId, (SELECT max(id) FROM pruned) AS lastId,
               (SELECT count(*) FROM change_records WHERE when_changed < :before) AS older`,
     )
@@ -65,6 +66,7 @@ export function pruneChangeRecords(db: Db, query: PruneQuery, record?: (removed:
   );
   // Items first: they reference their record.
   db.prepare(`${PRUNED} DELETE FROM change_items WHERE change_id IN pruned`).run(bound);
+  db.prepare(`${PRUNED} DELETE FROM plan_change_items WHERE change_id IN pruned`).run(bound);
   db.prepare(`${PRUNED} DELETE FROM change_records WHERE id IN pruned`).run(bound);
   return { ...result, changeId };
 }

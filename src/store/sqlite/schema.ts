@@ -115,4 +115,36 @@ CREATE TABLE service_state (
   `
 ALTER TABLE mailboxes ADD COLUMN owa_enabled INTEGER NOT NULL DEFAULT 1 CHECK (owa_enabled IN (0, 1));
 `,
+  // 5: CAS mailbox plans (get-/set-casmailboxplan): sparse defaults for new mailboxes, per scope.
+  // Property names are data, so a protocol added later needs no migration here. A plan change is a
+  // change record; its items live apart from change_items, whose values cannot be null or unset.
+  `
+CREATE TABLE casmailbox_plans (
+  id INTEGER PRIMARY KEY,
+  guid TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  -- '' = the directory plan; else an OU canonical name, as mailboxes.organizational_unit stores it
+  scope TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  when_changed TEXT NOT NULL
+);
+CREATE TABLE casmailbox_plan_settings (
+  plan_id INTEGER NOT NULL REFERENCES casmailbox_plans(id) ON DELETE CASCADE,
+  -- a CAS setting of the registry (core/protocols.ts)
+  property TEXT NOT NULL,
+  -- NULL only for a nullable setting (the registry's nullable: follow the organisation default)
+  value INTEGER CHECK (value IN (0, 1)),
+  PRIMARY KEY (plan_id, property)
+) WITHOUT ROWID;
+CREATE TABLE plan_change_items (
+  change_id INTEGER NOT NULL REFERENCES change_records(id),
+  plan_guid TEXT NOT NULL COLLATE NOCASE,
+  scope TEXT NOT NULL COLLATE NOCASE,
+  property TEXT NOT NULL,
+  -- *_set = 0: the plan did not hold the setting (inherited)
+  before_set INTEGER NOT NULL CHECK (before_set IN (0, 1)),
+  before INTEGER CHECK (before IS NULL OR (before IN (0, 1) AND before_set = 1)),
+  after_set INTEGER NOT NULL CHECK (after_set IN (0, 1)),
+  after INTEGER CHECK (after IS NULL OR (after IN (0, 1) AND after_set = 1)),
+  PRIMARY KEY (change_id, plan_guid, property)
+) WITHOUT ROWID;
+`,
 ];

@@ -13,6 +13,9 @@ import type {
   ImportOptions,
   ImportSummary,
   ImportBatches,
+  AppliedPlanChange,
+  CasMailboxPlan,
+  PlanWrite,
   MailboxQuery,
   OrganizationalUnit,
   PendingChanges,
@@ -22,6 +25,7 @@ import type {
 } from '../directory-store.js';
 import { applyCasChanges, changeRecordPages } from './changes.js';
 import { pruneChangeRecords } from './prune-changes.js';
+import { applyPlanChanges, readPlans } from './mailbox-plans.js';
 import { openDatabase, type Db, type StoreAccess } from './connection.js';
 import { BUSY_TIMEOUT_MS, explainSqliteError, storeBusy } from './sqlite-errors.js';
 import { importChange } from '../import-merge.js';
@@ -197,6 +201,14 @@ export class SqliteStore implements DirectoryStore {
     // exactly what the import would do (constraints included).
     const summary = await this.immediate(() => importInto(this.db, batches, importChange(when, options), items, options), { commit: !whatIf });
     return items === undefined ? summary : { ...summary, changeId: null, items };
+  }
+
+  async getMailboxPlans(): Promise<CasMailboxPlan[]> {
+    return this.reading(() => readPlans(this.db));
+  }
+
+  async applyPlanChanges(writes: readonly PlanWrite[], context: ChangeContext): Promise<AppliedPlanChange> {
+    return this.immediate(() => applyPlanChanges(this.db, writes, context));
   }
 
   async close(): Promise<void> {
