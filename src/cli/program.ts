@@ -164,6 +164,23 @@ export function buildProgram(context: CommandContext): Cli {
     .option(...RESTART_OPTION)
     .action(run(() => import('./commands/set-casmailbox.js')));
 
+  outputOptions(program.command('get-casmailboxplan'))
+    .description('show the defaults new mailboxes take, for the directory (Default) and per OU (Get-CASMailboxPlan)')
+    .argument('[identity...]', 'Default, or an OU: name, canonical name, North America\\Finance, DN or Guid (default: every plan)')
+    .option('--identity <identity>', 'a plan, as the argument names it (repeatable)', collect)
+    .action(run(() => import('./commands/get-casmailboxplan.js')));
+
+  settingOptions(program.command('set-casmailboxplan'))
+    .description('change the defaults of new mailboxes for the directory or an OU; existing mailboxes keep theirs (Set-CASMailboxPlan)')
+    .argument('[identity]', 'Default, or an OU: name, canonical name, North America\\Finance, DN or Guid')
+    .option('--identity <identity>', 'the plan, instead of the argument (-Identity)')
+    .option('--clear <setting>', 'stop holding a setting, so it is inherited again (repeatable; comma-separated)', commaList)
+    .option('-y, --yes', 'change without asking (-Confirm:$false)')
+    .option('--confirm', 'ask before changing (-Confirm)')
+    .option('--what-if', 'show what would change, change nothing (-WhatIf)')
+    .option('-o, --output <format>', 'table (the plan, with --what-if) or json (a machine-readable result)', 'table')
+    .action(run(() => import('./commands/set-casmailboxplan.js')));
+
   program
     .command('get-dovecotconfig')
     .description('print (or --write) the passdb/userdb configuration that makes Dovecot enforce the store')

@@ -1,3 +1,5 @@
+import { BOOLEAN_SPELLINGS, parseBoolean } from '../core/boolean.js';
+import { UsageError } from '../core/errors.js';
 import type { CasSettingName } from '../core/protocols.js';
 
 /**
@@ -34,4 +36,15 @@ export function settingOptionText(options: object, property: CasSettingName): st
   // Commander's keys are computed from the option names, so the typed options cannot list them.
   const value: unknown = (options as Readonly<Record<string, unknown>>)[settingOptionKey(property)];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** A setting option's boolean; undefined when not given. */
+export function settingValue(option: string, text: string | undefined): boolean | undefined {
+  if (text === undefined) return undefined;
+  const value = parseBoolean(text);
+  if (value !== null) return value;
+  // `-PopEnabled $false -ImapEnabled $false` unquoted reaches us as `--pop-enabled --imap-enabled ...`.
+  const shellAteIt = text === '' || text.startsWith('-');
+  const hint = shellAteIt ? ` (a Unix shell expands an unquoted $false to nothing: write '$false' in quotes, or false)` : '';
+  throw new UsageError(`--${option} takes ${BOOLEAN_SPELLINGS}, not '${text}'${hint}.`);
 }

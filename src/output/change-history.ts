@@ -13,11 +13,46 @@ import type { BufferedWriter } from './writer.js';
  * The change history as people and spreadsheets read it. A change record (get-changelog's
  * output record) holds its items in `Changes`, each a flat `{Guid, Name, PrimarySmtpAddress,
  * Property, Before, After}`, in change order (store/change-order.ts: a mailbox's items together).
- * json and ndjson write it as it is; list writes each item in words, csv one row per item.
+ * json and ndjson write it as it is; list writes each item in words, csv one row per item. A plan
+ * change (set-casmailboxplan) holds its items in `PlanChanges` instead, `{Guid, Identity, Property,
+ * Before, After}` of the plan; csv writes them in the item columns, the plan's identity as Name.
  */
 export const ITEM_COLUMNS = ['Guid', 'Name', 'PrimarySmtpAddress', 'Property', 'Before', 'After'] as const;
 
 const itemsOf = (record: OutputRecord): readonly OutputRecord[] => (Array.isArray(record.Changes) ? (record.Changes as readonly OutputRecord[]) : []);
+/** A plan change's items (`PlanChanges`: `{Guid, Identity, Property, Before, After}`, the plan's Guid and scope). */
+const planItemsOf = (record: OutputRecord): readonly OutputRecord[] => (Array.isArray(record.PlanChanges) ? (record.PlanChanges as readonly OutputRecord[]) : []);
+
+interface PlanItems {
+  Guid: OutputValue;
+  Identity: OutputValue;
+  items: OutputRecord[];
+}
+
+/** Items grouped in their order: one group per run of items of one Guid, its head made from the run's first item. */
+function runsByGuid<G extends { Guid: OutputValue; items: OutputRecord[] }>(items: readonly OutputRecord[], head: (item: OutputRecord) => G): G[] {
+  const groups: G[] = [];
+  for (const item of items) {
+    const last = groups.at(-1);
+    if (last !== undefined && last.Guid === item.Guid) last.items.push(item);
+    else groups.push(head(item));
+  }
+  return groups;
+}
+
+/** The plan items grouped by plan, in their order. */
+const byPlan = (items: readonly OutputRecord[]): PlanItems[] =>
+  runsByGuid(items, (item) => ({ Guid: item.Guid ?? null, Identity: item.Identity ?? null, items: [item] }));
+
+/** A listing's `PlanChanges` in list: a line per plan, `Plan 'Default': PopEnabled Inherited → False`. */
+function planLines(record: OutputRecord): string {
+  return byPlan(planItemsOf(record))
+    .map((p) => `Plan '${printable(displayValue(p.Identity))}': ${p.items.map((item) => printable(settingChangeText(item))).join(', ')}`)
+    .join('\n');
+}
+
+/** A plan item in the csv's item columns: the plan's Guid, its identity as the Name. */
+const planItemRow = (item: OutputRecord): OutputRecord => ({ Guid: item.Guid ?? null, Name: item.Identity ?? null, PrimarySmtpAddress: null, Property: item.Property ?? null, Before: item.Before ?? null, After: item.After ?? null });
 
 interface MailboxItems {
   Guid: OutputValue;
@@ -27,15 +62,8 @@ interface MailboxItems {
 }
 
 /** The items grouped by mailbox, in their order: one group per run of items of one Guid. */
-function byMailbox(items: readonly OutputRecord[]): MailboxItems[] {
-  const groups: MailboxItems[] = [];
-  for (const item of items) {
-    const last = groups.at(-1);
-    if (last !== undefined && last.Guid === item.Guid) last.items.push(item);
-    else groups.push({ Guid: item.Guid ?? null, Name: item.Name ?? null, PrimarySmtpAddress: item.PrimarySmtpAddress ?? null, items: [item] });
-  }
-  return groups;
-}
+const byMailbox = (items: readonly OutputRecord[]): MailboxItems[] =>
+  runsByGuid(items, (item) => ({ Guid: item.Guid ?? null, Name: item.Name ?? null, PrimarySmtpAddress: item.PrimarySmtpAddress ?? null, items: [item] }));
 
 /** `Rand Zaher <rand.zaher@tailspintoys.com>`; a mailbox removed since by its Guid. */
 function mailboxText(mailbox: MailboxItems): string {
@@ -51,26 +79,33 @@ function changeLines(record: OutputRecord): string {
   return byMailbox(itemsOf(record)).map((m) => `${mailboxText(m)}: ${changesText(m)}`).join('\n');
 }
 
+/** A change of mailboxes lists no PlanChanges line: only plan changes have one. */
 function listFields(record: OutputRecord, columns: readonly string[]): [string, string][] {
-  return columns.map((c) => [c, c === 'Changes' ? changeLines(record) : printable(displayValue(record[c] ?? null))]);
+  return columns
+    .filter((c) => c !== 'PlanChanges' || planItemsOf(record).length > 0)
+    .map((c) => [c, c === 'Changes' ? changeLines(record) : c === 'PlanChanges' ? planLines(record) : printable(displayValue(record[c] ?? null))]);
 }
 
 async function list({ batches, columns }: FormatInput, writer: BufferedWriter): Promise<number> {
   return writeEach(batches, writer, (record, index) => listBlock(listFields(record, columns), index === 0));
 }
 
-/** The csv columns: `Changes` becomes the item's own columns, in its place. */
-const csvColumns = (columns: readonly string[]): string[] => columns.flatMap((c) => (c === 'Changes' ? [...ITEM_COLUMNS] : [c]));
+const isItems = (column: string): boolean => column === 'Changes' || column === 'PlanChanges';
+
+/** The csv columns: `Changes` and `PlanChanges` become the items' own columns, once, in the place of the first. */
+const csvColumns = (columns: readonly string[]): string[] =>
+  columns.flatMap((c, i) => (!isItems(c) ? [c] : columns.findIndex(isItems) === i ? [...ITEM_COLUMNS] : []));
 
 /**
  * One row per item, the change's columns repeated on each (a record of no item, a prune's, is one
  * row with empty item cells); without `Changes` among the columns, one row per change.
  */
 function csvRows(record: OutputRecord, columns: readonly string[], raw: boolean): string {
+  const first = columns.findIndex(isItems);
   const row = (item: OutputRecord | null): string =>
-    `${columns.flatMap((c) => (c === 'Changes' ? ITEM_COLUMNS.map((i) => item?.[i] ?? null) : [record[c] ?? null])).map((v) => csvField(csvValue(v), raw)).join(',')}\r\n`;
-  const items = itemsOf(record);
-  if (!columns.includes('Changes') || items.length === 0) return row(null);
+    `${columns.flatMap((c, i) => (!isItems(c) ? [record[c] ?? null] : i === first ? ITEM_COLUMNS.map((k) => item?.[k] ?? null) : [])).map((v) => csvField(csvValue(v), raw)).join(',')}\r\n`;
+  const items = [...(columns.includes('Changes') ? itemsOf(record) : []), ...(columns.includes('PlanChanges') ? planItemsOf(record).map(planItemRow) : [])];
+  if (items.length === 0) return row(null);
   return items.map(row).join('');
 }
 
@@ -101,6 +136,11 @@ function mailboxFields(mailbox: MailboxItems): [string, string][] {
 function headBlock(record: OutputRecord, mailboxes: number): string {
   const text = (name: string): string => printable(displayValue(record[name] ?? null));
   const items = itemsOf(record).length;
+  const plans = byPlan(planItemsOf(record)).length;
+  const changed =
+    plans > 0
+      ? `${counted(plans, 'plan')}, ${counted(planItemsOf(record).length, 'setting')} (no mailbox)`
+      : items === 0 ? 'no mailbox' : `${counted(mailboxes, 'mailbox', 'mailboxes')}, ${counted(items, 'setting')}`;
   const fields: [string, string][] = [
     ['Id', text('Id')],
     ['When', text('WhenChanged')],
@@ -109,9 +149,21 @@ function headBlock(record: OutputRecord, mailboxes: number): string {
     ['Command', text('CommandLine')],
     ...(record.UndoOf === null || record.UndoOf === undefined ? [] : [['Undoes', `change ${text('UndoOf')}`] as [string, string]]),
     ['State', text('State')],
-    ['Changed', items === 0 ? 'no mailbox' : `${counted(mailboxes, 'mailbox', 'mailboxes')}, ${counted(items, 'setting')}`],
+    ['Changed', changed],
   ];
   return listBlock(fields, false);
+}
+
+const PLAN_ROWS: View = { properties: ['Identity', 'Changes'], defaults: ['Identity', 'Changes'], table: ['Identity', 'Changes'], id: 'Guid' };
+
+/** A plan's block in list: which plan, then `PopEnabled : Inherited → False` per setting. */
+function planFields(plan: PlanItems): [string, string][] {
+  const text = (value: OutputValue): string => printable(displayValue(value));
+  return [
+    ['Plan', text(plan.Identity)],
+    ['Guid', text(plan.Guid)],
+    ...plan.items.map((item): [string, string] => [text(item.Property ?? null), `${displayValue(item.Before ?? null)} → ${displayValue(item.After ?? null)}`]),
+  ];
 }
 
 const MAILBOX_ROWS: View = { properties: ['Name', 'PrimarySmtpAddress', 'Changes'], defaults: ['Name', 'PrimarySmtpAddress', 'Changes'], table: ['Name', 'PrimarySmtpAddress', 'Changes'], id: 'Guid' };
@@ -133,9 +185,15 @@ export interface ChangeDetailOptions {
  */
 export async function writeChangeDetail(record: OutputRecord, out: Writable, options: ChangeDetailOptions): Promise<void> {
   const mailboxes = byMailbox(itemsOf(record));
+  const plans = byPlan(planItemsOf(record));
   const { format, columns, colour, csvRaw } = options;
   if (format === 'table') {
     out.write(headBlock(record, mailboxes.length));
+    if (plans.length > 0) {
+      const rows = plans.map((p): OutputRecord => ({ Identity: p.Identity, Changes: p.items.map(settingChangeText).join(', ') }));
+      await render(rows, out, { format, view: PLAN_ROWS, properties: PLAN_ROWS.table, colour });
+      return;
+    }
     const rows = mailboxes.map((m): OutputRecord => ({
       Name: m.Name === null ? `${displayValue(m.Guid)} (removed since)` : m.Name,
       PrimarySmtpAddress: m.PrimarySmtpAddress,
@@ -146,7 +204,8 @@ export async function writeChangeDetail(record: OutputRecord, out: Writable, opt
   }
   if (format === 'list') {
     const blocks = columns.includes('Changes') ? mailboxes.map((m) => listBlock(mailboxFields(m), false)).join('') : '';
-    out.write(listBlock(listFields(record, columns.filter((c) => c !== 'Changes')), true) + blocks);
+    const planBlocks = columns.includes('PlanChanges') ? plans.map((p) => listBlock(planFields(p), false)).join('') : '';
+    out.write(listBlock(listFields(record, columns.filter((c) => !isItems(c))), true) + blocks + planBlocks);
     return;
   }
   if (format === 'id') {

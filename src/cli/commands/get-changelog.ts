@@ -26,8 +26,8 @@ interface ChangelogOptions extends GlobalOptions {
 }
 
 const VIEW: View = {
-  properties: ['Id', 'WhenChanged', 'User', 'SudoUser', 'Host', 'CommandLine', 'UndoOf', 'Mailboxes', 'Changes', 'State'],
-  defaults: ['Id', 'WhenChanged', 'User', 'SudoUser', 'Host', 'CommandLine', 'UndoOf', 'Mailboxes', 'Changes', 'State'],
+  properties: ['Id', 'WhenChanged', 'User', 'SudoUser', 'Host', 'CommandLine', 'UndoOf', 'Mailboxes', 'Changes', 'PlanChanges', 'State'],
+  defaults: ['Id', 'WhenChanged', 'User', 'SudoUser', 'Host', 'CommandLine', 'UndoOf', 'Mailboxes', 'Changes', 'PlanChanges', 'State'],
   table: ['Id', 'WhenChanged', 'User', 'Mailboxes', 'CommandLine'],
   id: 'Id',
 };
@@ -68,6 +68,7 @@ function toRecord(change: ChangeRecord, time: (iso: string) => string): OutputRe
       Before: c.Before,
       After: c.After,
     })),
+    PlanChanges: change.PlanChanges.map((c) => ({ Guid: c.Guid, Identity: c.Identity, Property: c.Property, Before: c.Before, After: c.After })),
     State: change.State,
   };
 }

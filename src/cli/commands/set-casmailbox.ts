@@ -1,4 +1,3 @@
-import { BOOLEAN_SPELLINGS, parseBoolean } from '../../core/boolean.js';
 import { UsageError } from '../../core/errors.js';
 import { PLAN_FIELDS, planFor } from '../../core/plan.js';
 import { selectMailboxBatches } from '../../core/select.js';
@@ -16,19 +15,9 @@ import { makeEffectiveOn, restartSetup, type RestartOptions } from '../restart-o
 import { PROTOCOLS } from '../../core/protocols.js';
 import { servicesFor } from '../../services/services.js';
 import { namesMailboxes, selectionFromOptions, type SelectionOptions } from '../selection-options.js';
-import { settingOption, settingOptionText } from '../setting-options.js';
+import { settingOption, settingOptionText, settingValue } from '../setting-options.js';
 
 interface SetOptions extends RestartOptions, SelectionOptions, ChangeOptions {}
-
-function settingValue(option: string, text: string | undefined): boolean | undefined {
-  if (text === undefined) return undefined;
-  const value = parseBoolean(text);
-  if (value !== null) return value;
-  // `-PopEnabled $false -ImapEnabled $false` unquoted reaches us as `--pop-enabled --imap-enabled ...`.
-  const shellAteIt = text === '' || text.startsWith('-');
-  const hint = shellAteIt ? ` (a Unix shell expands an unquoted $false to nothing: write '$false' in quotes, or false)` : '';
-  throw new UsageError(`--${option} takes ${BOOLEAN_SPELLINGS}, not '${text}'${hint}.`);
-}
 
 function wantedSettings(options: SetOptions): CasSettings {
   const wanted: CasSettings = {};

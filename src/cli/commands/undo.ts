@@ -11,6 +11,7 @@ import { withStore } from '../open.js';
 import { makeEffectiveOn, restartSetup, type RestartOptions } from '../restart-option.js';
 import { PROTOCOLS } from '../../core/protocols.js';
 import { servicesFor } from '../../services/services.js';
+import { undoPlanChange } from '../undo-plan-change.js';
 
 type UndoOptions = RestartOptions & ChangeOptions;
 
@@ -32,7 +33,8 @@ export async function run(context: CommandContext, options: UndoOptions, args: s
   return withStore(context, options, async (store) => {
     const [record] = await store.getChangeRecords({ id });
     if (record === undefined) throw new UsageError(`There is no change ${id} in ${store.url}; 'casctl get-changelog' lists them.`);
-    // A record of no mailbox is a prune's (or, on LDAP, a change whose items are not written yet).
+    if (record.PlanChanges.length > 0) return undoPlanChange(context, store, messages, record, options);
+    // A record of no mailbox and no plan is a prune's (or, on LDAP, a change whose items are not written yet).
     if (record.Changes.length === 0) {
       throw new UsageError(`Change ${id} changed no mailbox (${record.CommandLine}), so there is nothing to undo; history a prune removed cannot be restored.`);
     }
