@@ -256,9 +256,10 @@ function toRow(header: (Column | null)[], cells: string[]): Row {
   return { values, given: shared };
 }
 
-function bool(row: Row['values'], column: CasSettingName): boolean | string {
+/** Undefined when the row does not give it (no column, or an empty cell): where a mailbox is created, its OU's plan decides. */
+function bool(row: Row['values'], column: CasSettingName): boolean | string | undefined {
   const text = row[column];
-  if (text === undefined) return true;
+  if (text === undefined) return undefined;
   const value = parseBoolean(text);
   return value ?? `${column} '${text}' is not a boolean (${BOOLEAN_SPELLINGS})`;
 }
@@ -307,7 +308,7 @@ function validate({ values: row, given }: Row): ImportRecord | string {
   for (const { property } of PROTOCOLS) {
     const value = bool(row, property);
     if (typeof value === 'string') return value;
-    settings[property] = value;
+    if (value !== undefined) settings[property] = value;
   }
 
   const alias = row.Alias ?? localPart;
@@ -340,7 +341,7 @@ function validate({ values: row, given }: Row): ImportRecord | string {
     CountryOrRegion: row.CountryOrRegion ?? null,
     CustomAttributes: CUSTOM_ATTRIBUTE_NUMBERS.map((n) => row[`CustomAttribute${n}` as Column] ?? null),
     RecipientTypeDetails: recipientType as RecipientTypeDetails,
-    ...(settings as Record<CasSettingName, boolean>),
+    ...settings,
     Password: row.Password ?? null,
     Given: given,
   };

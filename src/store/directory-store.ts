@@ -153,7 +153,13 @@ export type ImportField = Exclude<keyof ImportRecord, 'Guid' | 'PrimarySmtpAddre
  * The import row: a mailbox as a CSV row describes it, validated; what the store derives (ids,
  * times, flags) is left out. Not the output row (output/mailbox-output.ts).
  */
-export type ImportRecord = Omit<Mailbox, 'Guid' | 'DistinguishedName' | 'IsAdministrator' | UseDefaultsName | 'WhenCreated' | 'WhenChanged'> & {
+export type ImportRecord = Omit<Mailbox, 'Guid' | 'DistinguishedName' | 'IsAdministrator' | UseDefaultsName | CasSettingName | 'WhenCreated' | 'WhenChanged'> & {
+  /**
+   * Absent: the row does not give the setting (no column, or an empty cell). A new mailbox then
+   * takes its OU's effective CAS mailbox plan (core/mailbox-plans.ts), an update keeps the stored value.
+   */
+  [K in CasSettingName]?: boolean;
+} & {
   /** Generated when null. */
   Guid: string | null;
   DistinguishedName: string | null;
@@ -169,6 +175,9 @@ export type ImportRecord = Omit<Mailbox, 'Guid' | 'DistinguishedName' | 'IsAdmin
   Line?: number;
 };
 
+/** An import record with every CAS setting decided (by the row, the plan, or the stored mailbox): what a store writes. */
+export type CompleteRecord = ImportRecord & Record<CasSettingName, boolean>;
+
 /** Import rows: a stream of batches, or batches at hand. */
 export type ImportBatches = AsyncIterable<readonly ImportRecord[]> | Iterable<readonly ImportRecord[]>;
 
@@ -181,6 +190,8 @@ export interface ImportItem {
   Name: string;
   /** For an update, each changed field before → after (a password shows only that it changes). */
   Changes: { Property: string; Before: ImportValue; After: ImportValue }[];
+  /** For a create, the CAS settings it is created with: the row's, else its OU's plan (the Administrator's refused ones off). */
+  Settings?: Partial<Record<CasSettingName, boolean>>;
 }
 
 export interface ImportOptions {

@@ -1,7 +1,8 @@
 import { effectiveEnabled, isAdministratorAccount, refusesAdministrator, refusesWrite } from '../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, fold, type Mailbox } from '../core/mailbox.js';
 import { CAS_SETTINGS, PROTOCOLS, isCasSetting, perCasSetting, type CasSettingName, type UseDefaultsName } from '../core/protocols.js';
-import type { AdministratorRow, ChangeContext, ImportField, ImportItem, ImportOptions, ImportValue, ImportRecord, SettingWrite } from './directory-store.js';
+import type { PlanBook } from '../core/mailbox-plans.js';
+import type { AdministratorRow, ChangeContext, CompleteRecord, ImportField, ImportItem, ImportOptions, ImportValue, ImportRecord, SettingWrite } from './directory-store.js';
 
 /**
  * The import rules every store driver shares (DESIGN.md §5 "Rules once"): what an update of an
@@ -32,17 +33,34 @@ export function importChange(when: Date, options: ImportOptions): ChangeContext 
 export type StoredMailbox = Omit<Mailbox, UseDefaultsName | 'WhenCreated' | 'WhenChanged'>;
 
 /** The Administrator's CAS settings as stored: disabled where the rule covers the protocol, as given elsewhere. */
-const asAdministrator = (record: ImportRecord): Record<CasSettingName, boolean> =>
+const asAdministrator = (record: CompleteRecord): Record<CasSettingName, boolean> =>
   perCasSetting((p) => effectiveEnabled(p, true, record[p.property]));
 
 /**
- * The record of a new mailbox as stored: the Administrator mailbox never gets a protocol the rule
- * covers (`refused`: its row asked for one, as the import's warning names it).
+ * Each CAS setting of a new mailbox: as the row gives it, else the effective plan of its OU (the
+ * nearest plan holding the setting, then the directory plan, then the built-in default).
  */
-export function newMailboxRecord(record: ImportRecord): { record: ImportRecord; refused: AdministratorRow | null } {
-  if (!isAdministratorAccount(record.SamAccountName)) return { record, refused: null };
-  const stored = { ...record, ...asAdministrator(record) };
+export function plannedSettings(record: ImportRecord, plans: PlanBook): CompleteRecord {
+  const effective = plans.effective(record.OrganizationalUnit);
+  // A plan holds null only for a nullable setting (mailbox-plans.ts), whose mailbox field holds null too.
+  return { ...record, ...perCasSetting((p) => record[p.property] ?? (effective[p.property].value as CompleteRecord[typeof p.property])) };
+}
+
+/**
+ * The record of a new mailbox as stored: the settings the row does not give from the plan, and
+ * the Administrator mailbox never gets a protocol the rule covers (`refused`: its row asked for
+ * one, as the import's warning names it).
+ */
+export function newMailboxRecord(record: ImportRecord, plans: PlanBook): { record: CompleteRecord; refused: AdministratorRow | null } {
+  const planned = plannedSettings(record, plans);
+  if (!isAdministratorAccount(record.SamAccountName)) return { record: planned, refused: null };
+  const stored = { ...planned, ...asAdministrator(planned) };
   return { record: stored, refused: refusal(true, record, stored) };
+}
+
+/** What `import --what-if` lists of a mailbox it creates: its CAS settings as created. */
+export function createdItem(record: CompleteRecord): ImportItem {
+  return { Action: 'create', PrimarySmtpAddress: record.PrimarySmtpAddress, Name: record.Name, Changes: [], Settings: perCasSetting((p) => record[p.property]) };
 }
 
 /**
@@ -59,7 +77,7 @@ export function isAdministratorAfter(stored: Pick<StoredMailbox, 'IsAdministrato
  * (Exchange keeps the old primary as a proxy address). The DN is null when the Name or OU changes
  * without one given: the store derives it. Password: null unless given (null keeps the stored one).
  */
-export function mergeRecord(stored: StoredMailbox, record: ImportRecord): ImportRecord {
+export function mergeRecord(stored: StoredMailbox, record: ImportRecord): CompleteRecord {
   const given = givenFields(record);
   const pick = <K extends ImportField & keyof ImportRecord>(field: K, current: ImportRecord[K]): ImportRecord[K] =>
     given.has(field) ? record[field] : current;
@@ -68,7 +86,7 @@ export function mergeRecord(stored: StoredMailbox, record: ImportRecord): Import
     : stored.EmailAddresses.some((a) => fold(a) === fold(record.PrimarySmtpAddress))
       ? stored.EmailAddresses
       : [record.PrimarySmtpAddress, ...stored.EmailAddresses];
-  const merged: ImportRecord = {
+  const merged: CompleteRecord = {
     Guid: stored.Guid,
     DistinguishedName: stored.DistinguishedName,
     Name: pick('Name', stored.Name),
@@ -90,7 +108,7 @@ export function mergeRecord(stored: StoredMailbox, record: ImportRecord): Import
       given.has(`CustomAttribute${n}`) ? (record.CustomAttributes[i] ?? null) : (stored.CustomAttributes[i] ?? null),
     ),
     RecipientTypeDetails: pick('RecipientTypeDetails', stored.RecipientTypeDetails),
-    ...perCasSetting((p) => pick(p.property, stored[p.property])),
+    ...perCasSetting((p) => (given.has(p.property) ? record[p.property] : undefined) ?? stored[p.property]),
     Password: given.has('Password') ? record.Password : null,
   };
   // Whatever the row says, the Administrator is stored with every protocol the rule covers disabled.
@@ -110,7 +128,7 @@ const sameValue = (a: ImportValue, b: ImportValue): boolean =>
  * (the store keeps the first spelling); a given password always counts (a new salt every time)
  * and is never shown. The Administrator's settings the rule covers never change here: they are stored disabled.
  */
-export function recordChanges(stored: StoredMailbox, merged: ImportRecord): Change[] {
+export function recordChanges(stored: StoredMailbox, merged: CompleteRecord): Change[] {
   const changes: Change[] = [];
   const compare = (property: string, before: ImportValue, after: ImportValue): void => {
     if (!sameValue(before, after)) changes.push({ Property: property, Before: before, After: after });
@@ -132,13 +150,16 @@ export function recordChanges(stored: StoredMailbox, merged: ImportRecord): Chan
 }
 
 /** The row, when an update leaves the Administrator mailbox and the row asks for a protocol it may never use. */
-export function administratorRefusal(stored: StoredMailbox, record: ImportRecord, merged: ImportRecord): AdministratorRow | null {
+export function administratorRefusal(stored: StoredMailbox, record: ImportRecord, merged: CompleteRecord): AdministratorRow | null {
   return refusal(isAdministratorAfter(stored, merged), record, merged);
 }
 
 function refusal(isAdministrator: boolean, record: ImportRecord, stored: ImportRecord): AdministratorRow | null {
   const given = givenFields(record);
-  const asks = PROTOCOLS.some((p) => given.has(p.property) && refusesWrite(p, isAdministrator, record[p.property]));
+  const asks = PROTOCOLS.some((p) => {
+    const value = record[p.property];
+    return given.has(p.property) && value !== undefined && refusesWrite(p, isAdministrator, value);
+  });
   return asks ? { Name: stored.Name, PrimarySmtpAddress: stored.PrimarySmtpAddress, Line: record.Line ?? null } : null;
 }
 

@@ -14,6 +14,7 @@ import { testIdentities } from './identities.js';
 import { testImports } from './imports.js';
 import { testPending } from './pending.js';
 import { testPlans } from './plans.js';
+import { testPlanImports } from './plan-imports.js';
 import { testProgress } from './progress.js';
 import { testPrune } from './prune.js';
 import { testReads } from './reads.js';
@@ -32,5 +33,6 @@ export function testDirectoryStore(driver: StoreDriver): void {
     testImports(driver);
     testProgress(driver);
     testPlans(driver);
+    testPlanImports(driver);
   });
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { casctl, json, sampleStore, STORE_KINDS, type CliOptions, type CliResult } from '../helpers/cli.js';
+import { casctl, json, sampleStore, STORE_KINDS, tempDir, type CliOptions, type CliResult } from '../helpers/cli.js';
 
 type Row = Record<string, unknown>;
 
@@ -113,6 +115,37 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual([restored?.PopEnabled, restored?.ImapEnabled], [false, true]);
       const twice = await ok(['undo', '4'], { store });
       assert.match(twice.stderr, /already hold what they held before change 4; there is nothing to undo/);
+    });
+
+    test('import: created mailboxes take their OU plan where the file gives no value (column absent or cell empty); updates keep theirs', async () => {
+      const store = await sampleStore(kind);
+      await ok(['set-casmailboxplan', NA, '--pop-enabled', 'false'], { store });
+      await ok(['set-casmailboxplan', FINANCE, '--imap-enabled', 'false'], { store });
+      const csv = join(tempDir(), 'new.csv');
+      writeFileSync(
+        csv,
+        [
+          'PrimarySmtpAddress,OrganizationalUnit,PopEnabled',
+          `new.one@tailspintoys.com,${FINANCE},`,
+          `new.two@tailspintoys.com,${FINANCE},true`,
+          'new.three@tailspintoys.com,tailspintoys.com/Europe,',
+          `rand.zaher@tailspintoys.com,tailspintoys.com/North America/Engineering,`,
+          '',
+        ].join('\n'),
+      );
+      const whatIf = await ok(['import', csv, '--what-if'], { store });
+      assert.match(whatIf.stdout, /^create new\.one@tailspintoys\.com 'new\.one' \(PopEnabled False, ImapEnabled False\)$/m);
+      assert.match(whatIf.stdout, /^create new\.two@tailspintoys\.com 'new\.two' \(PopEnabled True, ImapEnabled False\)$/m);
+      assert.match(whatIf.stdout, /^create new\.three@tailspintoys\.com 'new\.three' \(PopEnabled True, ImapEnabled True\)$/m);
+      assert.doesNotMatch(whatIf.stdout, /rand\.zaher.*PopEnabled/);
+      await ok(['import', csv], { store });
+      const rows = json<Row[]>(await ok(['get-casmailbox', 'new.one@tailspintoys.com', 'new.two@tailspintoys.com', 'new.three@tailspintoys.com', 'rzaher', '-o', 'json'], { store }));
+      assert.deepEqual(rows.map((r) => [r.PrimarySmtpAddress, r.PopEnabled, r.ImapEnabled]).sort(), [
+        ['new.one@tailspintoys.com', false, false],
+        ['new.three@tailspintoys.com', true, true],
+        ['new.two@tailspintoys.com', true, false],
+        ['rand.zaher@tailspintoys.com', true, true],
+      ]);
     });
   });
 }

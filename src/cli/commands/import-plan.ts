@@ -10,7 +10,8 @@ function shown(value: ImportValue): string {
 
 /**
  * `import --what-if` on stdout: a summary line, then one line per mailbox created or changed
- * (`create <address> <Name>`, `update <address> <Name>: Property before → after; ...`).
+ * (`create <address> <Name> (PopEnabled False, ImapEnabled True)`: the settings it is created with, its
+ * OU's plan deciding those the file does not give; `update <address> <Name>: Property before → after; ...`).
  */
 export function describeImportPlan(summary: ImportSummary): string {
   const lines = [
@@ -19,7 +20,9 @@ export function describeImportPlan(summary: ImportSummary): string {
   ];
   for (const item of summary.items ?? []) {
     const changes = item.Changes.map((c) => (c.Property === 'Password' ? 'Password changes' : `${c.Property} ${shown(c.Before)} → ${shown(c.After)}`));
-    lines.push(`${item.Action} ${printable(item.PrimarySmtpAddress)} ${shown(item.Name)}${changes.length === 0 ? '' : `: ${changes.join('; ')}`}`);
+    const settings = Object.entries(item.Settings ?? {}).map(([property, value]) => `${property} ${shown(value)}`);
+    const created = settings.length === 0 ? '' : ` (${settings.join(', ')})`;
+    lines.push(`${item.Action} ${printable(item.PrimarySmtpAddress)} ${shown(item.Name)}${created}${changes.length === 0 ? '' : `: ${changes.join('; ')}`}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -2,7 +2,7 @@ import { effectiveEnabled, isAdministratorAccount } from '../../core/administrat
 import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS, type Mailbox, type RecipientTypeDetails } from '../../core/mailbox.js';
 import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS, perCasSetting, perUseDefaults, type Protocol } from '../../core/protocols.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
-import type { ImportRecord } from '../directory-store.js';
+import type { CompleteRecord } from '../directory-store.js';
 import type { LdapEntry } from './connection.js';
 import type { DirectoryLayout } from './layout.js';
 import { ENABLED_SERVICE_VALUES, USE_DEFAULTS_ATTRIBUTE, enablesProtocol } from './protocol-values.js';
@@ -89,7 +89,7 @@ const present = (value: string | null): string[] => (value === null || value ===
  * protocol-defaults flags); otherwise what an update replaces, like the SQLite store's update
  * (Guid, WhenCreated, the protocol defaults and sn are left as they are; the password only when given).
  */
-export function recordAttributes(record: ImportRecord, guid: string, created: boolean): Record<string, string[]> {
+export function recordAttributes(record: CompleteRecord, guid: string, created: boolean): Record<string, string[]> {
   const addresses: string[] = [];
   const seen = new Set<string>();
   for (const address of record.EmailAddresses.map((a) => a.toLowerCase())) {

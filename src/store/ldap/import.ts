@@ -4,8 +4,9 @@ import { StoreError } from '../../core/errors.js';
 import { fold } from '../../core/mailbox.js';
 import type { Mailbox } from '../../core/mailbox.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
-import type { AppliedChange, ChangeContext, ImportItem, ImportSummary, ImportRecord, SettingWrite } from '../directory-store.js';
-import { CasWrites, administratorRefusal, isAdministratorAfter, mergeRecord, newMailboxRecord, recordChanges } from '../import-merge.js';
+import type { AppliedChange, ChangeContext, CompleteRecord, ImportItem, ImportSummary, ImportRecord, SettingWrite } from '../directory-store.js';
+import type { PlanBook } from '../../core/mailbox-plans.js';
+import { CasWrites, administratorRefusal, createdItem, isAdministratorAfter, mergeRecord, newMailboxRecord, recordChanges } from '../import-merge.js';
 import { forEachConcurrently } from '../../core/concurrency.js';
 import type { ProgressSink } from '../../core/progress-sink.js';
 import type { LdapConnection, LdapEntry, Modification } from './connection.js';
@@ -31,6 +32,8 @@ export interface ImportContext {
   layout: DirectoryLayout;
   units: OrganizationalUnits;
   concurrency: number;
+  /** The CAS mailbox plans, read before the import: what a new mailbox takes for a setting its row does not give. */
+  plans: PlanBook;
   /** set-casmailbox's apply: the CAS settings an import changes on existing mailboxes take its path. */
   applyCasChanges: (writes: readonly SettingWrite[], change: ChangeContext) => Promise<AppliedChange>;
   /** Hears "Reading directory" (the entries the records update) and "Writing entries". */
@@ -39,7 +42,7 @@ export interface ImportContext {
 
 interface PlannedImport {
   /** A new mailbox as created, or an existing one as the update leaves it. */
-  record: ImportRecord;
+  record: CompleteRecord;
   /**
    * The entry this record updates (matched by Guid, else by primary address), if any; for the
    * Administrator, the protocols its entry still holds enabled (it reads disabled).
@@ -79,7 +82,7 @@ export async function importMailboxes(
   const items: ImportItem[] = [];
   const toWrite = planned.filter((p) => {
     if (p.existing === null) {
-      items.push({ Action: 'create', PrimarySmtpAddress: p.record.PrimarySmtpAddress, Name: p.record.Name, Changes: [] });
+      items.push(createdItem(p.record));
       return true;
     }
     if (p.changes.length === 0) {
@@ -169,7 +172,7 @@ export async function importMailboxes(
  * whose values differ (a given password always). Not the CAS settings (applyCasChanges) nor cn
  * (the move renames it); the Administrator flag is only ever added.
  */
-function attributeChanges(stored: Mailbox, record: ImportRecord): Modification[] {
+function attributeChanges(stored: Mailbox, record: CompleteRecord): Modification[] {
   const before = recordAttributes(storedRecord(stored), stored.Guid, false);
   const after = recordAttributes(record, stored.Guid, false);
   const skipped = (attribute: string, values: readonly string[]): boolean =>
@@ -181,7 +184,7 @@ function attributeChanges(stored: Mailbox, record: ImportRecord): Modification[]
 
 const sameValues = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
-function storedRecord(stored: Mailbox): ImportRecord {
+function storedRecord(stored: Mailbox): CompleteRecord {
   return { ...stored, Password: null, Given: [] };
 }
 
@@ -234,9 +237,9 @@ async function lookUp(context: ImportContext, batch: readonly ImportRecord[], su
     const byGuid = given.Guid === null ? undefined : entries.find((e) => fold(e.first('casGuid') ?? '') === fold(given.Guid as string));
     const existing = byGuid ?? entries.find((e) => fold(e.first('mail') ?? '') === fold(given.PrimarySmtpAddress));
     const stored = existing === undefined ? null : entryToMailbox(existing, context.layout);
-    let record: ImportRecord;
+    let record: CompleteRecord;
     if (stored === null) {
-      const created = newMailboxRecord(given);
+      const created = newMailboxRecord(given, context.plans);
       record = created.record;
       if (created.refused !== null) summary.administratorRefused.push(created.refused);
     } else {

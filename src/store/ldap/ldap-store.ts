@@ -26,6 +26,7 @@ import type {
 import { applyCasChanges } from './apply-changes.js';
 import { ChangeLog } from './change-log.js';
 import { PlanDirectory } from './mailbox-plans.js';
+import { PlanBook } from '../../core/mailbox-plans.js';
 import { pruneChangeRecords } from './prune-changes.js';
 import { LdapConnection } from './connection.js';
 import { IdentityResolver } from './identities.js';
@@ -148,6 +149,7 @@ export class LdapStore implements DirectoryStore {
       layout: this.layout,
       units: this.units,
       concurrency: this.settings.concurrency,
+      plans: new PlanBook(await this.planDirectory.plans()),
       applyCasChanges: (writes: readonly SettingWrite[], change: ChangeContext) => this.applyCasChanges(writes, change, progress),
       ...(progress === undefined ? {} : { progress }),
     };

@@ -5,9 +5,11 @@ import { CUSTOM_ATTRIBUTE_NUMBERS, fold } from '../../core/mailbox.js';
 import { PROTOCOLS } from '../../core/protocols.js';
 import { latestWrites } from '../../core/setting-writes.js';
 import { alreadyTaken, cannotImport, type UniqueKey } from '../import-conflicts.js';
-import type { ChangeContext, ImportItem, ImportOptions, ImportSummary, ImportRecord, ImportBatches } from '../directory-store.js';
+import type { ChangeContext, CompleteRecord, ImportItem, ImportOptions, ImportSummary, ImportRecord, ImportBatches } from '../directory-store.js';
+import { PlanBook } from '../../core/mailbox-plans.js';
+import { readPlans } from './mailbox-plans.js';
 import {
-  CasWrites, administratorRefusal, fieldChanges, givenFields, mergeRecord, newMailboxRecord, recordChanges, type StoredMailbox,
+  CasWrites, administratorRefusal, createdItem, fieldChanges, givenFields, mergeRecord, newMailboxRecord, recordChanges, type StoredMailbox,
 } from '../import-merge.js';
 import { applyCasChanges } from './changes.js';
 import type { Db } from './connection.js';
@@ -55,6 +57,8 @@ export async function importInto(
   const addAddress = db.prepare('INSERT INTO email_addresses (address, mailbox_id) VALUES (?, ?)');
   const units = new OrganizationalUnitMaker(db);
   const cas = new CasWrites();
+  // Read inside the import's transaction: a plan changed meanwhile waits for the import, or the import for it.
+  const plans = new PlanBook(readPlans(db));
 
   const write = (record: ImportRecord, work: () => void): void => {
     try {
@@ -81,7 +85,7 @@ export async function importInto(
       // An existing mailbox is matched by Guid first, else by its primary address.
       const existing = (record.Guid === null ? undefined : byGuid.get(fold(record.Guid))) ?? byAddress.get(record.PrimarySmtpAddress);
       if (existing === undefined) {
-        const created = newMailboxRecord(record);
+        const created = newMailboxRecord(record, plans);
         if (created.refused !== null) summary.administratorRefused.push(created.refused);
         const values = insertValues(created.record, units.ensure(record.OrganizationalUnit), stamp);
         write(record, () => {
@@ -89,7 +93,7 @@ export async function importInto(
           for (const address of record.EmailAddresses) addAddress.run(address, id);
         });
         summary.created++;
-        items?.push({ Action: 'create', PrimarySmtpAddress: record.PrimarySmtpAddress, Name: record.Name, Changes: [] });
+        items?.push(createdItem(created.record));
         continue;
       }
       const { id, mailbox } = existing;
@@ -150,7 +154,7 @@ function derivedDn(record: ImportRecord): string | null {
   return path === null ? null : mailboxDn(record.Name, path);
 }
 
-function insertValues(record: ImportRecord, ou: string, stamp: string): Values {
+function insertValues(record: CompleteRecord, ou: string, stamp: string): Values {
   const values: Values = {
     guid: record.Guid ?? randomUUID(),
     is_administrator: Number(isAdministratorAccount(record.SamAccountName)),
@@ -169,7 +173,7 @@ function insertValues(record: ImportRecord, ou: string, stamp: string): Values {
 }
 
 /** The `mailboxes` columns holding the changed properties (EmailAddresses lives in its own table), with their new values. */
-function changedColumns(properties: readonly string[], merged: ImportRecord, wasAdministrator: boolean): Values {
+function changedColumns(properties: readonly string[], merged: CompleteRecord, wasAdministrator: boolean): Values {
   const columns: Values = {};
   for (const property of properties) {
     if (property === 'EmailAddresses') continue;

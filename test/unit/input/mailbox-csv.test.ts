@@ -21,7 +21,8 @@ test('defaults follow Active Directory: alias from the address, UPN from the Sam
     UserPrincipalName: 'Ann.Lee@example.com', PrimarySmtpAddress: 'ann.lee@example.com', EmailAddresses: ['ann.lee@example.com'],
     OrganizationalUnit: 'Example.COM/Users', Department: null, Title: null, Company: null, Office: null, City: null,
     StateOrProvince: null, CountryOrRegion: null, CustomAttributes: Array(15).fill(null), RecipientTypeDetails: 'UserMailbox',
-    PopEnabled: true, ImapEnabled: true, OWAEnabled: true, Password: null, Given: ['DisplayName'], Line: 2,
+    // No CAS setting: the file gives none, so the plan of the OU decides where the mailbox is created.
+    Password: null, Given: ['DisplayName'], Line: 2,
   });
 });
 
@@ -58,7 +59,7 @@ test('an empty file, a duplicate column and a missing file are usage errors', as
 test('Given: empty optional text is given (it clears), empty booleans, passwords and required text are not; keys never', async () => {
   const [record] = await readMailboxCsv(file('PrimarySmtpAddress,Guid,Name,Department,CustomAttribute3,PopEnabled,ImapEnabled,Password\na@x.org,,,,,,false,\n'), plain);
   assert.deepEqual(record?.Given, ['Department', 'CustomAttribute3', 'ImapEnabled']);
-  assert.deepEqual([record?.PopEnabled, record?.ImapEnabled, record?.Department], [true, false, null]);
+  assert.deepEqual([record?.PopEnabled, record?.ImapEnabled, record?.Department], [undefined, false, null]);
 });
 
 test('{PLAIN} passwords are counted; a bad row does not echo its password', async () => {

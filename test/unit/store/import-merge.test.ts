@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { PlanBook } from '../../../src/core/mailbox-plans.js';
 import type { ImportRecord } from '../../../src/store/directory-store.js';
 import { CasWrites, administratorRefusal, isAdministratorAfter, mergeRecord, newMailboxRecord, recordChanges, type StoredMailbox } from '../../../src/store/import-merge.js';
 
@@ -38,9 +39,10 @@ test('a cleared optional field, a CAS change, a new primary address joining the 
 
 test('the Administrator: created disabled (refused only when the row asked), never a CAS change on update', () => {
   const admin = row({ SamAccountName: 'Administrator' }, ['SamAccountName', 'PopEnabled']);
-  assert.deepEqual(newMailboxRecord({ ...admin, Line: 4 }).refused, { Name: 'ann', PrimarySmtpAddress: 'ann@x.example', Line: 4 });
-  assert.deepEqual([newMailboxRecord(admin).record.PopEnabled, newMailboxRecord(admin).record.ImapEnabled], [false, false]);
-  assert.equal(newMailboxRecord(row({ SamAccountName: 'Administrator' }, ['SamAccountName'])).refused, null);
+  const none = new PlanBook([]);
+  assert.deepEqual(newMailboxRecord({ ...admin, Line: 4 }, none).refused, { Name: 'ann', PrimarySmtpAddress: 'ann@x.example', Line: 4 });
+  assert.deepEqual([newMailboxRecord(admin, none).record.PopEnabled, newMailboxRecord(admin, none).record.ImapEnabled], [false, false]);
+  assert.equal(newMailboxRecord(row({ SamAccountName: 'Administrator' }, ['SamAccountName']), none).refused, null);
   const storedAdmin = { ...stored, IsAdministrator: true };
   assert.deepEqual(recordChanges(storedAdmin, mergeRecord(storedAdmin, admin)), [{ Property: 'SamAccountName', Before: 'ann', After: 'Administrator' }]);
 });
@@ -59,4 +61,22 @@ test('a mailbox renamed to the built-in account is the Administrator after the u
   const admin = { ...stored, IsAdministrator: true };
   assert.equal(isAdministratorAfter(admin, mergeRecord(admin, away)), true, 'the flag sticks');
   assert.deepEqual(administratorRefusal(admin, away, mergeRecord(admin, away))?.Line, null);
+});
+
+test('a new mailbox takes its OU plan for each setting its row does not give; an update keeps the stored value', () => {
+  const plans = new PlanBook([
+    { Guid: 'p1', Scope: '', Settings: { ImapEnabled: false }, WhenChanged: '' },
+    { Guid: 'p2', Scope: 'x.example/Sales', Settings: { PopEnabled: false }, WhenChanged: '' },
+  ]);
+  const { PopEnabled: _pop, ImapEnabled: _imap, ...bare } = row({ OrganizationalUnit: 'x.example/Sales/East' }, ['OrganizationalUnit']);
+  const created = newMailboxRecord(bare, plans).record;
+  assert.deepEqual([created.PopEnabled, created.ImapEnabled], [false, false]);
+  const given = newMailboxRecord({ ...bare, ImapEnabled: true, Given: ['OrganizationalUnit', 'ImapEnabled'] }, plans).record;
+  assert.deepEqual([given.PopEnabled, given.ImapEnabled], [false, true], 'the row wins over the plan');
+  const elsewhere = newMailboxRecord({ ...bare, OrganizationalUnit: 'x.example/Users' }, plans).record;
+  assert.deepEqual([elsewhere.PopEnabled, elsewhere.ImapEnabled], [true, false]);
+  const admin = newMailboxRecord({ ...bare, SamAccountName: 'Administrator', OrganizationalUnit: 'x.example/Users' }, new PlanBook([])).record;
+  assert.deepEqual([admin.PopEnabled, admin.ImapEnabled], [false, false], 'the Administrator rule still forces POP3 and IMAP4 off');
+  const merged = mergeRecord({ ...stored, PopEnabled: true }, bare);
+  assert.deepEqual([merged.PopEnabled, merged.ImapEnabled], [true, false]);
 });
