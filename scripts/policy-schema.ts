@@ -39,11 +39,22 @@ export function policySchema(): object {
           identities: { $ref: '#/$defs/identities', description: 'The mailboxes the rule covers (else every mailbox its OU and filter select).' },
           file: { type: 'string', description: 'An identity file (one per line), relative to the policy.' },
           expect: {
-            type: 'object',
-            additionalProperties: false,
-            minProperties: 1,
-            properties: Object.fromEntries(CAS_SETTINGS.map((setting) => [setting, { type: 'boolean' }])),
-            description: 'Every covered mailbox must have these settings; each one that does not is a violation.',
+            oneOf: [
+              {
+                const: 'plan',
+                description: 'Every CAS setting of each covered mailbox as the effective CAS mailbox plan of its OU gives it (get-casmailboxplan).',
+              },
+              {
+                type: 'object',
+                additionalProperties: false,
+                minProperties: 1,
+                properties: {
+                  plan: { const: true, description: 'Compare every other setting with the effective plan of the mailbox\'s OU.' },
+                  ...Object.fromEntries(CAS_SETTINGS.map((setting) => [setting, { type: 'boolean' }])),
+                },
+                description: 'Every covered mailbox must have these settings; each one that does not is a violation.',
+              },
+            ],
           },
           max: { type: 'integer', minimum: 0, description: 'At most this many mailboxes may be covered; above it, each covered mailbox is a violation.' },
           except: { $ref: '#/$defs/identities', description: 'Mailboxes the rule does not cover.' },

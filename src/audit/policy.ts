@@ -20,6 +20,11 @@ export interface AuditRule {
   /** The mailboxes the rule covers, by identity; else every mailbox its OU and filter select. */
   identities?: IdentitySource;
   expect?: Partial<Record<CasSettingName, boolean>>;
+  /**
+   * `expect: plan`: every CAS setting of each covered mailbox as the effective CAS mailbox plan of
+   * its current OU would give a new mailbox there; the settings in `expect` override it.
+   */
+  plan?: boolean;
   max?: number;
   except?: IdentitySource;
 }
@@ -183,23 +188,32 @@ function validateRule(raw: unknown, at: (string | number)[], located: Located, o
   const except = identitySource(rule, 'except', 'exceptFile', at, located, files);
   if (except !== undefined) result.except = except;
 
-  if (rule.expect !== undefined) {
-    if (typeof rule.expect !== 'object' || rule.expect === null || Array.isArray(rule.expect)) fail(located, [...at, 'expect'], `"expect" maps settings to booleans, e.g. { ${CAS_SETTINGS[0]}: false }`);
+  if (rule.expect === 'plan') {
+    result.plan = true;
+  } else if (rule.expect !== undefined) {
+    if (typeof rule.expect !== 'object' || rule.expect === null || Array.isArray(rule.expect)) {
+      fail(located, [...at, 'expect'], `"expect" is plan, or maps settings to booleans, e.g. { ${CAS_SETTINGS[0]}: false } or { plan: true, ${CAS_SETTINGS[0]}: false }`);
+    }
     const expect: Partial<Record<CasSettingName, boolean>> = {};
     for (const [key, value] of Object.entries(rule.expect)) {
+      if (key === 'plan') {
+        if (value !== true) fail(located, [...at, 'expect', key], '"plan" can only be true (leave it out to check the settings alone)');
+        result.plan = true;
+        continue;
+      }
       const setting = CAS_SETTINGS.find((s) => s.toLowerCase() === key.toLowerCase());
-      if (setting === undefined) failAtKey(located, [...at, 'expect', key], `'${key}' is not a setting casctl audits; use ${CAS_SETTINGS.join(' or ')}`);
+      if (setting === undefined) failAtKey(located, [...at, 'expect', key], `'${key}' is not a setting casctl audits; use plan, ${CAS_SETTINGS.join(' or ')}`);
       if (typeof value !== 'boolean') fail(located, [...at, 'expect', key], `${setting} must be true or false`);
       expect[setting] = value;
     }
-    if (Object.keys(expect).length === 0) fail(located, [...at, 'expect'], '"expect" names no setting');
-    result.expect = expect;
+    if (Object.keys(expect).length === 0 && result.plan !== true) fail(located, [...at, 'expect'], '"expect" names no setting');
+    if (Object.keys(expect).length > 0) result.expect = expect;
   }
   if (rule.max !== undefined) {
     if (typeof rule.max !== 'number' || !Number.isInteger(rule.max) || rule.max < 0) fail(located, [...at, 'max'], '"max" must be a whole number ≥ 0');
     result.max = rule.max;
   }
-  if (result.expect === undefined && result.max === undefined) fail(located, at, `rule '${result.name}' states nothing: give "expect", "max" or both`);
+  if (result.expect === undefined && result.plan !== true && result.max === undefined) fail(located, at, `rule '${result.name}' states nothing: give "expect", "max" or both`);
   return result;
 }
 

@@ -70,7 +70,8 @@ function ruleRecord(r: RuleResult): OutputRecord {
     Selected: r.selected,
     OrganizationalUnit: r.rule.organizationalUnit ?? null,
     Filter: r.rule.filterText ?? null,
-    Expect: r.rule.expect ?? null,
+    // As the policy wrote it: `plan`, or the settings with `plan: true` among them.
+    Expect: r.rule.plan === true ? (r.rule.expect === undefined ? 'plan' : { plan: true, ...r.rule.expect }) : (r.rule.expect ?? null),
     Max: r.rule.max ?? null,
     Errors: r.errors,
     Violations: r.violations.map((v) => {

@@ -3,7 +3,9 @@ import type { Readable } from 'node:stream';
 import type { Mailbox } from '../core/mailbox.js';
 import { PLAN_FIELDS, type PlannedMailbox } from '../core/plan.js';
 import { MAILBOX_FILTER_SCHEMA, mailboxMatches } from '../core/properties.js';
-import { perCasSetting, type CasSettingName } from '../core/protocols.js';
+import { PROTOCOLS, perCasSetting, type CasSettingName } from '../core/protocols.js';
+import { effectiveEnabled } from '../core/administrator.js';
+import { BUILT_IN, PlanBook, type PlanValue } from '../core/mailbox-plans.js';
 import { isWithin, resolveOrganizationalUnit, selectMailboxes, type NamedIdentity, type Selection, type SelectionProblem } from '../core/select.js';
 import { parseFilter, type FilterAst } from '../filter/index.js';
 import { openIdentitySource } from '../input/identity-file.js';
@@ -32,7 +34,7 @@ export interface RuleResult {
   errors: string[];
 }
 
-const shown = (value: boolean): string => (value ? 'True' : 'False');
+const shown = (value: PlanValue): string => (value === null ? '$null' : value ? 'True' : 'False');
 
 /** The mailboxes that break an `expect`: any expected setting differs. Pushed down with the rule's own filter. */
 function violationFilter(expect: Partial<Record<CasSettingName, boolean>>): FilterAst {
@@ -48,15 +50,44 @@ function both(a: FilterAst | undefined, b: FilterAst): FilterAst {
  * What a violation shows, and what --fix plans from: read for violators only, so a big audit
  * reads six columns, not forty, and --fix need not read its mailboxes again.
  */
-type Violator = PlannedMailbox;
+type Violator = PlannedMailbox & Pick<Mailbox, 'OrganizationalUnit'>;
 
-function expectViolation(mailbox: Violator, rule: AuditRule): Violation | null {
-  const wrong = Object.entries(rule.expect ?? {}).filter(([name, value]) => mailbox[name as CasSettingName] !== value);
+/** What a violation needs of a mailbox: planning's fields, and the OU whose plan an `expect: plan` rule compares with. */
+const AUDIT_FIELDS = [...PLAN_FIELDS, 'OrganizationalUnit'] as const;
+
+interface Expected {
+  property: CasSettingName;
+  value: PlanValue;
+  /** The plan scope that decided it (`Default`, an OU, BuiltIn); null for a setting the rule names itself. */
+  plan: string | null;
+}
+
+/**
+ * What a rule expects of a mailbox: with `plan`, every setting as its OU's effective plan gives it
+ * (the Administrator's refused protocols off, as a new Administrator mailbox would be), then the
+ * rule's own settings over it.
+ */
+function expectations(mailbox: Violator, rule: AuditRule, plans: PlanBook | undefined): Expected[] {
+  const own = new Map(Object.entries(rule.expect ?? {}) as [CasSettingName, boolean][]);
+  if (rule.plan !== true || plans === undefined) return [...own].map(([property, value]) => ({ property, value, plan: null }));
+  const effective = plans.effective(mailbox.OrganizationalUnit);
+  return PROTOCOLS.map((protocol): Expected => {
+    const { property } = protocol;
+    const explicit = own.get(property);
+    if (explicit !== undefined) return { property, value: explicit, plan: null };
+    const { value, source } = effective[property];
+    return { property, value: value === null ? null : effectiveEnabled(protocol, mailbox.IsAdministrator, value), plan: source };
+  });
+}
+
+function expectViolation(mailbox: Violator, rule: AuditRule, plans: PlanBook | undefined): Violation | null {
+  const wrong = expectations(mailbox, rule, plans).filter((e) => mailbox[e.property] !== e.value);
   if (wrong.length === 0) return null;
+  const decidedBy = (plan: string | null): string => (plan === null ? '' : plan === BUILT_IN ? ' (built-in default: no plan sets it)' : ` (plan '${plan}')`);
   return {
     ...identity(mailbox),
-    Reason: wrong.map(([name, value]) => `${name} is ${shown(!value)}, expected ${shown(value)}`).join('; '),
-    fix: Object.fromEntries(wrong),
+    Reason: wrong.map((e) => `${e.property} is ${shown(mailbox[e.property])}, expected ${shown(e.value)}${decidedBy(e.plan)}`).join('; '),
+    fix: Object.fromEntries(wrong.flatMap((e) => (e.value === null ? [] : [[e.property, e.value]]))),
   };
 }
 
@@ -100,6 +131,8 @@ export async function runAudit(
   stale: (rule: AuditRule, problem: SelectionProblem) => void,
 ): Promise<RuleResult[]> {
   const contradictions = new ContradictionFinder(policy.rules);
+  // Read once: a directory has few plans, and every mailbox of a plan rule is compared with its OU's.
+  const plans = policy.rules.some((rule) => rule.plan === true) ? new PlanBook(await store.getMailboxPlans()) : undefined;
   const results: RuleResult[] = [];
   for (const [index, rule] of policy.rules.entries()) {
     const ou = rule.organizationalUnit === undefined ? undefined : await resolveOrganizationalUnit(store, rule.organizationalUnit);
@@ -126,7 +159,7 @@ export async function runAudit(
     const covers = (mailbox: Violator): void => {
       if (excepted.has(mailbox.Guid)) return;
       selected++;
-      const violation = expectViolation(mailbox, rule);
+      const violation = expectViolation(mailbox, rule, plans);
       if (violation !== null) violations.push(violation);
       if (rule.max !== undefined) matched.push(mailbox);
       contradictions.cover(index, mailbox);
@@ -137,15 +170,16 @@ export async function runAudit(
         ? { ...scope, wildcards: true }
         : { ...scope, ...byIdentity(rule.identities, stdin) };
       for await (const { mailbox } of selectMailboxes(store, selection, identityProblem)) covers(mailbox);
-    } else if (contradictions.watches(rule)) {
-      for await (const page of store.findMailboxes(scope, PLAN_FIELDS)) for (const mailbox of page) covers(mailbox);
+    } else if (contradictions.watches(rule) || rule.plan === true) {
+      // A plan rule expects per OU: no one filter says who breaks it, so every covered mailbox is read.
+      for await (const page of store.findMailboxes(scope, AUDIT_FIELDS)) for (const mailbox of page) covers(mailbox);
     } else {
       const exceptedInScope = [...excepted.values()].filter(inScope).length;
       selected = (await store.countMailboxes(scope)) - exceptedInScope;
-      for await (const page of store.findMailboxes({ ...scope, filter: both(rule.filter, violationFilter(rule.expect ?? {})) }, PLAN_FIELDS)) {
+      for await (const page of store.findMailboxes({ ...scope, filter: both(rule.filter, violationFilter(rule.expect ?? {})) }, AUDIT_FIELDS)) {
         for (const mailbox of page) {
           if (excepted.has(mailbox.Guid)) continue;
-          const violation = expectViolation(mailbox, rule);
+          const violation = expectViolation(mailbox, rule, plans);
           if (violation !== null) violations.push(violation);
         }
       }

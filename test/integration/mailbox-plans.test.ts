@@ -147,5 +147,24 @@ for (const kind of STORE_KINDS) {
         ['rand.zaher@tailspintoys.com', true, true],
       ]);
     });
+
+    test('audit with expect: plan reports who differs from the plan of their OU (exit 5); --fix sets them to it', async () => {
+      const store = await sampleStore(kind);
+      await ok(['set-casmailboxplan', FINANCE, '--pop-enabled', 'false'], { store });
+      const policy = join(tempDir(), 'policy.yml');
+      writeFileSync(policy, `rules:\n  - name: finance as planned\n    organizationalUnit: '${FINANCE}'\n    expect: plan\n`);
+      const report = await casctl(['audit', policy, '-o', 'json'], { store });
+      assert.equal(report.code, 5, report.stderr);
+      const [rule] = json<{ Rules: Row[] }>(report).Rules;
+      assert.equal(rule?.Expect, 'plan');
+      const reasons = (rule?.Violations as Row[]).map((v) => v.Reason);
+      const clauses = new Set(reasons.flatMap((r) => String(r).split('; ')));
+      assert.deepEqual([...clauses].sort(), [`ImapEnabled is False, expected True (built-in default: no plan sets it)`, `PopEnabled is True, expected False (plan '${FINANCE}')`]);
+      const fixed = await ok(['audit', policy, '--fix', '--yes'], { store });
+      assert.match(fixed.stderr, /Recorded as change 2/);
+      assert.equal((await casctl(['audit', policy], { store })).code, 0);
+      const mailboxes = json<Row[]>(await ok(['get-casmailbox', '--organizational-unit', FINANCE, '-o', 'json'], { store }));
+      assert.ok(mailboxes.every((m) => m.PopEnabled === false));
+    });
   });
 }

@@ -8,7 +8,7 @@ import { ROOT } from '../../helpers/cli.js';
 
 interface PolicySchema {
   description: string;
-  $defs: { rule: { properties: { expect: { properties: Record<string, { type: string }> } } } };
+  $defs: { rule: { properties: { expect: { oneOf: [{ const: string }, { properties: Record<string, { type?: string; const?: boolean }> }] } } } };
 }
 
 const committed = readFileSync(join(ROOT, POLICY_SCHEMA_PATH), 'utf8');
@@ -17,10 +17,13 @@ test('the committed policy schema is the one the registry generates (run: node -
   assert.equal(committed, policySchemaText());
 });
 
-test("the published policy schema lets `expect` name exactly the registry's CAS settings", () => {
+test("the published policy schema lets `expect` be plan, or name plan and exactly the registry's CAS settings", () => {
   const schema = JSON.parse(committed) as PolicySchema;
-  const expect = schema.$defs.rule.properties.expect.properties;
-  assert.deepEqual(Object.keys(expect), CAS_SETTINGS);
+  const [plan, settings] = schema.$defs.rule.properties.expect.oneOf;
+  assert.equal(plan.const, 'plan');
+  const expect = settings.properties;
+  assert.deepEqual(Object.keys(expect), ['plan', ...CAS_SETTINGS]);
+  assert.equal(expect.plan?.const, true);
   for (const setting of CAS_SETTINGS) assert.equal(expect[setting]?.type, 'boolean', setting);
   assert.match(schema.description, /^Named rules about who may use POP3, IMAP4 and OWA;/);
 });
