@@ -111,5 +111,15 @@ export function testPlans(driver: StoreDriver): void {
       const [record] = await store().getChangeRecords({ id: applied[0]?.changeId ?? -1 });
       assert.deepEqual(planItems(record), [[NA, 'ImapEnabled', INHERITED, winner]]);
     });
+
+    test('a prune removes plan changes with their items, counted as items', async () => {
+      const before = await store().getChangeRecords({});
+      const items = before.reduce((n, r) => n + r.Changes.length + r.PlanChanges.length, 0);
+      const pruned = await store().pruneChangeRecords({ before: new Date(Date.now() + 60_000), refreshedThrough: Number.MAX_SAFE_INTEGER }, () => context({ commandLine: 'casctl prune-changelog' }));
+      assert.deepEqual([pruned.records, pruned.items], [before.length, items]);
+      const after = await store().getChangeRecords({});
+      assert.deepEqual(after.map((r) => [r.Id, r.Changes.length, r.PlanChanges.length]), [[pruned.changeId, 0, 0]]);
+      assert.equal((await store().getMailboxPlans()).length, 3, 'the plans stay');
+    });
   });
 }
