@@ -176,7 +176,7 @@ export type ImportRecord = Omit<Mailbox, 'Guid' | 'DistinguishedName' | 'IsAdmin
 };
 
 /** An import record with every CAS setting decided (by the row, the plan, or the stored mailbox): what a store writes. */
-export type CompleteRecord = ImportRecord & Record<CasSettingName, boolean>;
+export type CompleteRecord = ImportRecord & Pick<Mailbox, CasSettingName>;
 
 /** Import rows: a stream of batches, or batches at hand. */
 export type ImportBatches = AsyncIterable<readonly ImportRecord[]> | Iterable<readonly ImportRecord[]>;
