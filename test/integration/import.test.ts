@@ -179,7 +179,7 @@ for (const kind of STORE_KINDS) {
       const result = await casctl(['import', file, '--what-if'], { store });
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /What if: 1 mailboxes created, 1 updated, 0 unchanged, 1 organizational units created, 1 CAS settings changed\./);
-      assert.match(result.stdout, /^create new\.person@tailspintoys\.com 'new\.person' \(PopEnabled True, ImapEnabled True\)$/m);
+      assert.match(result.stdout, /^create new\.person@tailspintoys\.com 'new\.person' \(PopEnabled True, ImapEnabled True, OWAEnabled True\)$/m);
       assert.match(result.stdout, /^update rand\.zaher@tailspintoys\.com 'Rand Zaher': Department 'Engineering' → 'HR Feed'; PopEnabled True → False$/m);
       assert.match(result.stderr, /What if: nothing was imported/);
       assert.equal((await casctl(['get-mailbox', '-o', 'json', '--property', '*'], { store })).stdout, before.stdout);
