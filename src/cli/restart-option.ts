@@ -1,3 +1,4 @@
+import { ServiceError } from '../core/errors.js';
 import { ServiceControl } from '../services/service-control.js';
 import { runCommand } from '../services/run-command.js';
 import { readServiceSetup, type ServiceSetup } from '../services/service-config.js';
@@ -26,7 +27,9 @@ export async function restartSetup(context: CommandContext, options: RestartOpti
  * What makes an applied change effective on `services` (flush their changed logins, end the
  * sessions that lost access), once every one of them has answered its status: a stopped service
  * fails the command before anything is written. A --what-if writes nothing, so it checks nothing.
- * Without a setup (no --restart) nothing: the change then says what to run.
+ * Without a setup (no --restart) nothing: the change then says what to run. A service the
+ * configuration leaves out cannot be reached: it stays pending, and the change says so (exit 4)
+ * after making itself effective on the others.
  */
 export async function makeEffectiveOn(
   context: CommandContext,
@@ -39,9 +42,17 @@ export async function makeEffectiveOn(
   if (setup === undefined) return {};
   const control = new ServiceControl(setup, store, context.now, runCommand);
   if (options.whatIf !== true) await control.ensureRunning(services);
+  const { configured, unconfigured } = control.configuration(services);
+  const reached = configured.map((c) => c.service);
   return {
     makeEffective: async () => {
-      reportRefresh(messages, 'Made effective on', services, await control.refresh(services, refreshProgress(context.stderr)));
+      if (reached.length > 0) reportRefresh(messages, 'Made effective on', reached, await control.refresh(reached, refreshProgress(context.stderr)));
+      if (unconfigured.length === 0) return;
+      const names = unconfigured.map((u) => u.service.Name);
+      throw new ServiceError(
+        `${unconfigured.map((u) => `${u.service.Name} is not configured: ${u.how}.`).join('\n')}\n` +
+          `Still pending on ${names.join(', ')}: once configured, run 'casctl refresh-service ${names.join(' ')}'.`,
+      );
     },
   };
 }

@@ -1,7 +1,9 @@
 import type { DirectoryStore } from '../store/directory-store.js';
+import { ConfigError } from '../core/errors.js';
 import { ServiceControl, type ServiceReport } from '../services/service-control.js';
 import { runCommand } from '../services/run-command.js';
 import { readServiceSetup } from '../services/service-config.js';
+import type { Service } from '../services/services.js';
 import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat, render, type View } from '../output/formats.js';
 import { Messages } from '../output/messages.js';
 import { useColour } from '../output/colour.js';
@@ -25,6 +27,19 @@ export async function withServices<T>(
   const config = await configFor(context, options);
   const setup = readServiceSetup(config.services, config.path, config.dovecot.webmailNetworks);
   return withStore(context, options, (store) => work(new ServiceControl(setup, store, context.now, runCommand), store), use);
+}
+
+/**
+ * The services a restart or refresh acts on. A service the configuration leaves out is an error
+ * when named, and skipped with a warning when the command acts on all services.
+ */
+export function configuredServices(control: ServiceControl, services: readonly Service[], named: boolean, messages: Messages): Service[] {
+  const { configured, unconfigured } = control.configuration(services);
+  for (const { service, how } of unconfigured) {
+    if (named) throw new ConfigError(`${service.Name} is not configured: ${how}.`);
+    messages.warning(`Skipped ${service.Name}, which is not configured: ${how}.`);
+  }
+  return configured.map((c) => c.service);
 }
 
 const VIEW: View = {
@@ -51,7 +66,11 @@ export async function renderServices(context: CommandContext, options: ServiceOp
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
   const reasons = new Map<string, string[]>();
   for (const r of reports) if (r.statusMessage !== null) reasons.set(r.statusMessage, [...(reasons.get(r.statusMessage) ?? []), r.service.Name]);
-  for (const [reason, names] of reasons) messages.warning(`${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} not running: ${reason}`);
+  const notConfigured = new Set(reports.filter((r) => r.status === 'NotConfigured').map((r) => r.statusMessage));
+  for (const [reason, names] of reasons) {
+    const state = notConfigured.has(reason) ? 'not configured' : 'not running';
+    messages.warning(`${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} ${state}: ${reason}`);
+  }
   await render(rows, context.stdout, { format, view: VIEW, properties, colour: useColour(context.stdout, context.env), csvRaw: options.csvRaw });
 }
 

@@ -1,6 +1,6 @@
 import { ConfigError } from '../core/errors.js';
 import type { IpNetwork } from '../core/ip-networks.js';
-import { SERVICES } from './services.js';
+import { SERVICES, type Service } from './services.js';
 
 /** The commands behind one service, as argv arrays (run without a shell). */
 export interface ServiceCommands {
@@ -18,8 +18,10 @@ export interface ServiceCommands {
 
 export interface ServiceSetup {
   timeoutMs: number;
-  /** By service Name (MSExchangePOP3, ...). */
-  commands: Map<string, ServiceCommands>;
+  /** By service Name (MSExchangePOP3, ...); only the configured services: see byConfiguration. */
+  commands: ReadonlyMap<string, ServiceCommands>;
+  /** The configuration file, named when a service is not configured. */
+  configPath: string | null;
   /** How to run `dovecot --version` where Dovecot runs, to tell which configuration syntax it reads; null: unknown. */
   version: string[] | null;
   /** Where the webmail logs in from (the configuration's dovecot.webmailNetworks): how OWA's IMAP sessions are told from IMAP4's. */
@@ -120,6 +122,9 @@ export function readServiceSetup(raw: unknown, configPath: string | null, webmai
   const commands = new Map<string, ServiceCommands>();
   for (const service of SERVICES) {
     const override = (overrides as Record<string, unknown>)[service.Name];
+    // Without a preset, a service left out of "commands" is not configured: a configuration written
+    // before casctl knew a protocol keeps working for the services it names.
+    if (base === undefined && override === undefined) continue;
     const own: Partial<Record<(typeof COMMAND_KEYS)[number], string[]>> = {};
     if (override !== undefined) {
       if (typeof override !== 'object' || override === null || Array.isArray(override)) throw new ConfigError(`${where}.commands.${service.Name} must be an object.`);
@@ -147,5 +152,40 @@ export function readServiceSetup(raw: unknown, configPath: string | null, webmai
     const kick = ownWhoKill ? null : (own.kick ?? base?.commands.kick ?? null);
     commands.set(service.Name, { restart, status, flush: own.flush ?? base?.commands.flush ?? null, kick, who, kill });
   }
-  return { timeoutMs: timeout * 1000, commands, version: base?.version ?? null, webmailNetworks };
+  if (commands.size === 0) throw new ConfigError(`${where}: no service is configured; set "preset" or give a service's commands under "commands".`);
+  return { timeoutMs: timeout * 1000, commands, configPath, version: base?.version ?? null, webmailNetworks };
+}
+
+/** A service with the commands casctl runs for it. */
+export interface ConfiguredService {
+  service: Service;
+  commands: ServiceCommands;
+}
+
+/** A service the setup leaves out (no preset, nothing under "commands"), and how to configure it. */
+export interface UnconfiguredService {
+  service: Service;
+  how: string;
+}
+
+export interface ServicesByConfiguration {
+  configured: ConfiguredService[];
+  unconfigured: UnconfiguredService[];
+}
+
+/** The services the setup has commands for, and those it leaves out. */
+export function byConfiguration(setup: ServiceSetup, services: readonly Service[]): ServicesByConfiguration {
+  const configured: ConfiguredService[] = [];
+  const unconfigured: UnconfiguredService[] = [];
+  for (const service of services) {
+    const commands = setup.commands.get(service.Name);
+    if (commands === undefined) unconfigured.push({ service, how: howToConfigure(setup, service) });
+    else configured.push({ service, commands });
+  }
+  return { configured, unconfigured };
+}
+
+/** How to configure a service the setup leaves out: the configuration key to add. */
+export function howToConfigure(setup: ServiceSetup, service: Service): string {
+  return `add "services"."commands"."${service.Name}" with "restart" and "status" to the configuration file '${setup.configPath ?? '(none)'}', or set "services"."preset"`;
 }

@@ -1,44 +1,15 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { casctl, sampleStore, STORE_KINDS, tempDir, type CliResult } from '../helpers/cli.js';
+import { recordingServices } from '../helpers/recording-services.js';
 import { SERVICES as REGISTRY_SERVICES } from '../../src/services/services.js';
 
 // Every registry service: a config without a preset gives each its commands.
 const SERVICES = REGISTRY_SERVICES.map((s) => s.Name);
 const POP3 = SERVICES.slice(0, 2);
 const IMAP4 = SERVICES.slice(2, 4);
-
-/**
- * Services whose every command is a script that only writes down that it ran: `<command> <service>`
- * (and its logins or address). Each service has commands of its own, so the log tells which were run.
- */
-function recordingServices(): { config: string; ran: () => string[]; forget: () => void } {
-  const dir = tempDir();
-  const log = join(dir, 'ran.log');
-  const script = join(dir, 'record.sh');
-  writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\n`);
-  chmodSync(script, 0o755);
-  const commands = Object.fromEntries(
-    SERVICES.map((name) => [
-      name,
-      {
-        restart: [script, 'restart', name],
-        status: [script, 'status', name],
-        flush: [script, 'flush', name, '{users}'],
-        kick: [script, 'kick', name, '{user}'],
-      },
-    ]),
-  );
-  const config = join(dir, 'casctl.config.json');
-  writeFileSync(config, JSON.stringify({ services: { commands } }));
-  return {
-    config,
-    ran: () => (existsSync(log) ? readFileSync(log, 'utf8').trimEnd().split('\n') : []),
-    forget: () => rmSync(log, { force: true }),
-  };
-}
 
 /** The services each kind of command ran for, in a stable order. */
 function servicesThat(ran: readonly string[], command: string): string[] {
@@ -54,7 +25,7 @@ for (const kind of STORE_KINDS) {
   describe(`--restart of undo and audit --fix on ${kind}`, () => {
     test('undo --restart makes the undo effective on the services of the settings it restores, and only when it restores any', async () => {
       const store = await sampleStore(kind);
-      const services = recordingServices();
+      const services = recordingServices(SERVICES);
       ok(await casctl(['set-casmailbox', 'rzaher', 'ebrunner@tailspintoys.com', '--pop-enabled', 'false', '--yes'], { store }));
 
       const whatIf = ok(await casctl(['undo', '1', '--restart', '--what-if', '--config', services.config], { store }));
@@ -78,7 +49,7 @@ for (const kind of STORE_KINDS) {
 
     test('audit --fix --restart makes the fix effective on the services of the settings it fixed; never for --what-if or a clean audit', async () => {
       const store = await sampleStore(kind);
-      const services = recordingServices();
+      const services = recordingServices(SERVICES);
       const policy = join(tempDir(), 'policy.yml');
       writeFileSync(policy, 'rules:\n  - name: Finance has no IMAP4\n    organizationalUnit: North America/Finance\n    expect: { ImapEnabled: false }\n');
 

@@ -3,7 +3,7 @@ import { resolveServices } from '../../services/services.js';
 import { Messages } from '../../output/messages.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
-import { checkServiceOutput, renderServices, withServices, type ServiceOptions } from '../service-commands.js';
+import { checkServiceOutput, configuredServices, renderServices, withServices, type ServiceOptions } from '../service-commands.js';
 
 /** Restart-Service (-PassThru): restarts, then shows the services as Get-Service would. */
 export async function run(context: CommandContext, options: ServiceOptions, args: string[]): Promise<number> {
@@ -11,8 +11,9 @@ export async function run(context: CommandContext, options: ServiceOptions, args
   checkServiceOutput(options);
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
   return withServices(context, options, 'write', async (control) => {
-    const restarted = await control.restart(services);
-    const also = restarted.filter((s) => !services.includes(s));
+    const chosen = configuredServices(control, services, args.length > 0, messages);
+    const restarted = await control.restart(chosen);
+    const also = restarted.filter((s) => !chosen.includes(s));
     // One Dovecot serves every protocol: restarting one service restarts the others with it.
     const note = also.length === 0 ? '' : ` (the same command restarts ${also.map((s) => s.Name).join(', ')} too)`;
     messages.info(`Restarted ${restarted.map((s) => s.Name).join(', ')}${note}.`);

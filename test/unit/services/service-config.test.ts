@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError } from '../../../src/core/errors.js';
-import { readServiceSetup } from '../../../src/services/service-config.js';
+import { byConfiguration, readServiceSetup } from '../../../src/services/service-config.js';
+import { SERVICES } from '../../../src/services/services.js';
 
 const PATH = '/etc/casctl/config.json';
 
@@ -59,4 +60,19 @@ test('an own kick command replaces session ending by who and kill', () => {
   const imap = setup.commands.get('MSExchangeIMAP4');
   assert.deepEqual([imap?.kick?.[0], imap?.who, imap?.kill], ['ssh', null, null]);
   assert.notEqual(setup.commands.get('MSExchangePOP3')?.who, null, 'the other services keep the preset');
+});
+
+test('without a preset, a service left out of "commands" is not configured; one given only some commands is an error', () => {
+  const four = ['MSExchangePOP3', 'MSExchangePOP3BE', 'MSExchangeIMAP4', 'MSExchangeIMAP4BE'];
+  const setup = readServiceSetup({ commands: Object.fromEntries(four.map((n) => [n, { restart: ['r', n], status: ['s', n] }])) }, PATH);
+  const { configured, unconfigured } = byConfiguration(setup, SERVICES);
+  assert.deepEqual(configured.map((c) => c.service.Name), four);
+  assert.deepEqual(configured[0]?.commands.restart, ['r', 'MSExchangePOP3']);
+  assert.deepEqual(unconfigured.map((u) => u.service.Name), SERVICES.filter((s) => !four.includes(s.Name)).map((s) => s.Name));
+  assert.match(unconfigured[0]?.how ?? '', /^add "services"\."commands"\."MSExchangeOWAAppPool" with "restart" and "status" to the configuration file '\/etc\/casctl\/config\.json', or set "services"\."preset"$/);
+  assert.equal(byConfiguration(readServiceSetup({ preset: 'dovecot' }, PATH), SERVICES).unconfigured.length, 0, 'a preset configures every service');
+
+  const partial = { commands: { MSExchangePOP3: { restart: ['r'] } } };
+  assert.throws(() => readServiceSetup(partial, PATH), (error: unknown) => error instanceof ConfigError && /MSExchangePOP3 has no status command/.test(error.message));
+  assert.throws(() => readServiceSetup({ commands: {} }, PATH), (error: unknown) => error instanceof ConfigError && /no service is configured/.test(error.message));
 });

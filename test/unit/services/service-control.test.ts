@@ -158,3 +158,25 @@ test('a login name doveadm could read as an option or a mask never reaches it: t
   assert.ok(kicked.unsafeNames.includes('-x@example.org'));
   assert.deepEqual(dovecot.of('kick').map((argv) => argv[3]), [address(1)], 'the other mailbox is kicked; the unsafe one is not');
 });
+
+test('a service the configuration leaves out runs no command: reported NotConfigured, never restarted or refreshed, and stays pending', async () => {
+  const four = SERVICES.filter((s) => s.protocol.name === 'pop3' || s.protocol.name === 'imap');
+  const commands = Object.fromEntries(four.map((s) => [s.Name, { restart: ['doveadm', 'reload'], status: ['doveadm', 'service', 'status'], flush: ['doveadm', 'auth', 'cache', 'flush', '--', '{users}'] }]));
+  const partial = new ServiceControl(readServiceSetup({ commands }, '/etc/casctl/config.json'), store, () => new Date(), dovecot.run);
+  await change('OWAEnabled', false, 2);
+  await change('PopEnabled', false, 2);
+
+  const reports = await partial.report(SERVICES);
+  const owa = reports.find((r) => r.service.Name === 'MSExchangeOWAAppPool');
+  assert.equal(owa?.status, 'NotConfigured');
+  assert.match(owa?.statusMessage ?? '', /^add "services"\."commands"\."MSExchangeOWAAppPool"/);
+  assert.equal(dovecot.of('status').length, 1, 'one status call, for the four services that share it');
+
+  await partial.ensureRunning(SERVICES);
+  assert.deepEqual(await partial.restart(SERVICES).then((r) => r.map((s) => s.Name)), four.map((s) => s.Name));
+  await change('OWAEnabled', true, 2);
+  await change('PopEnabled', true, 2);
+  await partial.refresh(SERVICES);
+  assert.deepEqual((await partial.report(SERVICES)).map((r) => [r.service.Name, r.pending.length > 0]), SERVICES.map((s) => [s.Name, s.Name === 'MSExchangeOWAAppPool']));
+  assert.deepEqual(dovecot.of('reload'), [['doveadm', 'reload']]);
+});
