@@ -54,4 +54,11 @@ test('--restart of a change to a setting an unconfigured service serves: the oth
     shown.map((s) => [s.Name, s.PendingChanges]),
     [...FOUR.map((n) => [n, false]), [OWA, true]],
   );
+
+  // Only the unconfigured service's setting: the change commits, nothing runs, and it says what to do.
+  services.forget();
+  const owaOnly = exits(await casctl(['set-casmailbox', 'ebrunner@tailspintoys.com', '--owa-enabled', 'false', '--restart', '--yes', '--config', services.config], { store }), 4);
+  assert.doesNotMatch(owaOnly.stderr, /Made effective on/);
+  assert.match(owaOnly.stderr, new RegExp(`Change 2 is committed, but making it effective failed\\. ${OWA} is not configured: ${HOW.source}\\.\nStill pending on ${OWA}`));
+  assert.deepEqual(services.ran(), []);
 });
