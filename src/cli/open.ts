@@ -1,4 +1,5 @@
 import { printable } from '../core/printable.js';
+import type { Progress } from '../output/progress.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 import { openStore } from '../store/open-store.js';
 import { loadConfig, storeUrl, type CasctlConfig } from './config.js';
@@ -30,16 +31,23 @@ export function configFor(context: CommandContext, options: GlobalOptions): Prom
  */
 export type StoreUse = 'read' | 'write' | 'create';
 
-/** The store the command line, the environment or the config file names. */
-export async function openConfiguredStore(context: CommandContext, options: GlobalOptions, use: StoreUse = 'read'): Promise<DirectoryStore> {
+/**
+ * The store the command line, the environment or the config file names. `progress`: where
+ * opening reports long work (init bringing an existing store up to date) and takes its bar off
+ * the line for messages.
+ */
+export async function openConfiguredStore(context: CommandContext, options: GlobalOptions, use: StoreUse = 'read', progress?: Progress): Promise<DirectoryStore> {
   const config = await configFor(context, options);
+  const say = (message: string): void => void (progress?.messageStream ?? context.stderr).write(`${printable(message)}\n`);
   return openStore(storeUrl(options.store, config, context.env), context.cwd, {
     create: use === 'create',
     readOnly: use === 'read',
     sections: config.sections,
     env: context.env,
     now: context.now,
-    onWait: (message) => context.stderr.write(`${printable(message)}\n`),
+    onWait: say,
+    onNotice: say,
+    ...(progress === undefined ? {} : { progress }),
   });
 }
 
@@ -49,8 +57,9 @@ export async function withStore<T>(
   options: GlobalOptions,
   work: (store: DirectoryStore) => Promise<T>,
   use: StoreUse = 'read',
+  progress?: Progress,
 ): Promise<T> {
-  const store = await openConfiguredStore(context, options, use);
+  const store = await openConfiguredStore(context, options, use, progress);
   try {
     return await work(store);
   } finally {

@@ -78,6 +78,15 @@ export const PROTOCOLS = [
     administrator: 'allowed',
     services: [{ Name: 'MSExchangeOWAAppPool', ShortName: 'owa', DisplayName: 'Microsoft Exchange Outlook on the web app pool' }],
   },
+  {
+    // Exchange has no ManageSieve: the property and the service are casctl's own, named in Exchange's manner.
+    name: 'sieve',
+    displayName: 'ManageSieve',
+    property: 'ManageSieveEnabled',
+    administrator: 'allowed',
+    dovecotServices: ['sieve'],
+    services: [{ Name: 'CasctlManageSieve', ShortName: 'sieve', DisplayName: 'casctl ManageSieve' }],
+  },
 ] as const satisfies readonly ProtocolDefinition[];
 
 export type Protocol = (typeof PROTOCOLS)[number];

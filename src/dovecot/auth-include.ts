@@ -1,7 +1,32 @@
+import { refusesAdministrator } from '../core/administrator.js';
+import { PROTOCOLS, type Protocol, type ProtocolDefinition } from '../core/protocols.js';
 import { variables } from './version.js';
 
 /** The file an admin includes from dovecot.conf, for both stores and both versions. */
 export const AUTH_CONF = 'casctl-auth.conf';
+
+/** Dovecot services a login may come through that casctl could be asked about; those no protocol covers get no rule. */
+const KNOWN_SERVICES = ['imap', 'pop3', 'smtp', 'submission', 'sieve', 'lmtp', 'doveadm'];
+
+/** The Dovecot services of these protocols, in registry order. */
+export const servicesOf = (protocols: readonly Pick<ProtocolDefinition, 'dovecotServices'>[]): string[] => protocols.flatMap((p) => p.dovecotServices);
+
+/** The services no registry entry covers, as the generated files' comments name them. */
+export function unmanagedServices(): string[] {
+  const managed = new Set(servicesOf(PROTOCOLS));
+  return KNOWN_SERVICES.filter((service) => !managed.has(service));
+}
+
+/**
+ * How the comments say which of `protocols` the Administrator is refused, given how each store's
+ * comment names protocols (`name`): `never as the Administrator` when the rule covers them all.
+ */
+export function administratorWording(protocols: readonly Protocol[], name: (protocols: readonly Protocol[]) => string): string {
+  const refused = protocols.filter(refusesAdministrator);
+  if (refused.length === protocols.length) return 'never as the Administrator';
+  if (refused.length === 0) return 'the Administrator too';
+  return `${name(refused)} never as the Administrator`;
+}
 
 /** The line that says how to include it. */
 export function includeLine(directory: string): string {

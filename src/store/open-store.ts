@@ -1,3 +1,4 @@
+import type { ProgressSink } from '../core/progress-sink.js';
 import type { DirectoryStore } from './directory-store.js';
 import { driverFor } from './drivers.js';
 import type { Environment } from './store-driver.js';
@@ -18,6 +19,9 @@ export interface OpenStoreOptions {
   now?: () => Date;
   /** Told, once, when a change waits for another writer to finish (stderr, in the CLI). */
   onWait?: (message: string) => void;
+  /** With `create`: how far bringing an existing store up to date got, and what it did (stderr, in the CLI). */
+  progress?: ProgressSink;
+  onNotice?: (message: string) => void;
 }
 
 /** Loads the driver the URL's scheme names, lazily, so commands that never touch a store start fast. */
@@ -32,5 +36,7 @@ export async function openStore(url: string, cwd: string, options: OpenStoreOpti
     env: options.env ?? {},
     now: options.now ?? (() => new Date()),
     onWait: options.onWait ?? (() => undefined),
+    ...(options.progress === undefined ? {} : { progress: options.progress }),
+    onNotice: options.onNotice ?? (() => undefined),
   });
 }

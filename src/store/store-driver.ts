@@ -1,4 +1,5 @@
 import type { IpNetwork } from '../core/ip-networks.js';
+import type { ProgressSink } from '../core/progress-sink.js';
 import type { DovecotVersion } from '../dovecot/version.js';
 import type { DirectoryStore } from './directory-store.js';
 
@@ -32,6 +33,9 @@ export interface DriverOpenOptions<Section> {
   now: () => Date;
   /** Told, once, when a change waits for another writer to finish. */
   onWait: (message: string) => void;
+  /** With `create`: how far bringing an existing store up to date got (a long LDAP upgrade), and what it did. */
+  progress?: ProgressSink;
+  onNotice: (message: string) => void;
 }
 
 export interface DovecotConfigRequest<Section> {

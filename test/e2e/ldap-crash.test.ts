@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { perCasSetting } from '../../src/core/protocols.js';
 import type { DirectoryStore, ImportRecord } from '../../src/store/directory-store.js';
 import { openStore } from '../../src/store/open-store.js';
 import { BIN, ROOT } from '../helpers/cli.js';
@@ -19,7 +20,7 @@ const record = (i: number): ImportRecord => ({
   SamAccountName: `crash${i}`, UserPrincipalName: `crash${i}@tailspintoys.com`, PrimarySmtpAddress: `crash${i}@tailspintoys.com`,
   EmailAddresses: [`crash${i}@tailspintoys.com`], OrganizationalUnit: 'tailspintoys.com/Crash', Department: 'Crash',
   Title: null, Company: null, Office: null, City: null, StateOrProvince: null, CountryOrRegion: null,
-  CustomAttributes: Array.from({ length: 15 }, () => null), RecipientTypeDetails: 'UserMailbox', PopEnabled: true, ImapEnabled: true, OWAEnabled: true, Password: null,
+  CustomAttributes: Array.from({ length: 15 }, () => null), RecipientTypeDetails: 'UserMailbox', ...perCasSetting(() => true), Password: null,
 });
 
 async function popDisabled(store: DirectoryStore): Promise<Set<string>> {

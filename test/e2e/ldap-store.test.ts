@@ -5,7 +5,9 @@ import { after, before, describe, test } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { Attribute, Change } from 'ldapts';
 import { StoreError, UsageError } from '../../src/core/errors.js';
+import { ADMINISTRATOR_REFUSED } from '../../src/core/administrator.js';
 import type { Mailbox } from '../../src/core/mailbox.js';
+import { perCasSetting, PROTOCOLS } from '../../src/core/protocols.js';
 import { resolveOrganizationalUnit } from '../../src/core/select.js';
 import { mailboxMatches } from '../../src/core/properties.js';
 import { mailboxFilter as parseFilter } from '../helpers/filter/parse.js';
@@ -15,6 +17,7 @@ import type { ChangeContext, DirectoryStore, ImportRecord } from '../../src/stor
 import { NOT_ADMINISTRATOR } from '../../src/store/ldap/apply-changes.js';
 import { LdapConnection } from '../../src/store/ldap/connection.js';
 import { LdapStore } from '../../src/store/ldap/ldap-store.js';
+import { ENABLED_SERVICE_VALUES } from '../../src/store/ldap/protocol-values.js';
 import { resolveLdapSettings } from '../../src/store/ldap/settings.js';
 import { parseLdapUrl } from '../../src/store/ldap/url.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -88,12 +91,14 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
       assert.equal(rand.physicalDeliveryOfficeName, 'Redmond B2');
       assert.equal(rand.st, 'WA');
       assert.equal(rand.c, 'US');
-      assert.deepEqual([rand.casEnabledService].flat().sort(), ['imap', 'owa', 'pop3']);
+      // Every protocol of the registry is enabled for Rand, so the entry holds all their values.
+      assert.deepEqual([rand.casEnabledService].flat().sort(), PROTOCOLS.flatMap((p) => ENABLED_SERVICE_VALUES[p.name]).sort());
       assert.match(String(rand.userPassword), /^\{CRYPT\}\$6\$/, 'SHA512-CRYPT stored as {CRYPT}, which slapd and Dovecot both verify');
       const { searchEntries: [admin] } = await client.search('cn=Administrator,ou=IT,dc=tailspintoys,dc=com', { scope: 'base', attributes: ['casAdministrator'] });
       assert.equal(admin?.casAdministrator, 'TRUE');
       const { searchEntries: [container] } = await client.search('cn=casctl,dc=tailspintoys,dc=com', { scope: 'base' });
       assert.ok([container?.objectClass].flat().includes('casStore'));
+      assert.deepEqual([container?.casSchemaVersion, container?.casProtocol], ['2', PROTOCOLS.map((p) => p.name)], 'made by init: every protocol recorded');
     } finally {
       await client.unbind();
     }
@@ -340,8 +345,10 @@ describe('the LDAP directory store on a real slapd', { skip: slapdSkipReason() }
     const client = await slapd.client('admin');
     try {
       const { searchEntries: [entry] } = await client.search(admin.DistinguishedName, { scope: 'base', attributes: ['casEnabledService'] });
-      // OWA is not a protocol the rule covers: it is stored as imported.
-      assert.deepEqual([entry?.casEnabledService].flat().filter(Boolean), ['owa'], 'POP3 and IMAP4 stored disabled though the file says TRUE');
+      // The protocols the rule covers are stored disabled though the file says TRUE; ManageSieve, which it does not cover, is as the file says.
+      const refused = new Set(ADMINISTRATOR_REFUSED.flatMap((p) => ENABLED_SERVICE_VALUES[p.name]));
+      assert.deepEqual([entry?.casEnabledService].flat().filter((v) => refused.has(String(v))), [], 'stored disabled though the file says TRUE');
+      assert.ok([entry?.casEnabledService].flat().includes('sieve'));
     } finally {
       await client.unbind();
     }
@@ -636,7 +643,7 @@ describe('LDAP store throughput (figures printed, not asserted)', { skip: slapdS
         SamAccountName: `bulk${i}`, UserPrincipalName: `bulk${i}@tailspintoys.com`, PrimarySmtpAddress: `bulk${i}@tailspintoys.com`,
         EmailAddresses: [`bulk${i}@tailspintoys.com`], OrganizationalUnit: `tailspintoys.com/Bulk/Team ${i % 10}`, Department: 'Bulk',
         Title: null, Company: null, Office: null, City: null, StateOrProvince: null, CountryOrRegion: null,
-        CustomAttributes: Array.from({ length: 15 }, () => null), RecipientTypeDetails: 'UserMailbox', PopEnabled: true, ImapEnabled: true, OWAEnabled: true, Password: '{PLAIN}x',
+        CustomAttributes: Array.from({ length: 15 }, () => null), RecipientTypeDetails: 'UserMailbox', ...perCasSetting(() => true), Password: '{PLAIN}x',
       }));
       const rate = (n: number, ms: number): string => `${Math.round((n * 1000) / ms)}/s`;
       let started = Date.now();

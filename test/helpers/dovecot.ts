@@ -31,6 +31,11 @@ export interface StartOptions {
   authInclude: string;
   /** Extra configuration lines appended at the end (e.g. `auth_cache_ttl = 5 s`). */
   extraConfig?: string;
+  /**
+   * Also serve ManageSieve (dovecot-managesieved, `protocols = imap pop3 sieve`) on a port of its
+   * own, scripts below the temp dir. Off by default: without the package Dovecot does not start.
+   */
+  sieve?: boolean;
   /** How long to wait for both greetings; default 10 s. */
   startTimeoutMs?: number;
   /** Adds the auth socket Postfix's smtpd talks to (`smtpd_sasl_type = dovecot`); its path is then `saslPath`. */
@@ -53,6 +58,8 @@ export interface Dovecot {
   pop3Port: number;
   /** With `saslListener`: the auth socket for Postfix's `smtpd_sasl_path` (the same path seen from the host for 2.4). */
   saslPath: string | undefined;
+  /** The ManageSieve port, when started with `sieve`. */
+  sievePort: number | undefined;
   /** The master process. */
   pid: number;
   /** The log so far (log_path), for assertion messages. */
@@ -152,7 +159,45 @@ export function freePort(): Promise<number> {
   });
 }
 
-function configuration(version: DovecotVersion, base: string, authInclude: string, imapPort: number, pop3Port: number, vmail: Account, extra: string): string {
+interface Ports {
+  imap: number;
+  pop3: number;
+  sieve: number | undefined;
+}
+
+/**
+ * ManageSieve's part of the configuration: the protocol, its listener, and script storage below
+ * mail/ (owned by vmail), as casctl's userdb returns no home directory the default `~/sieve` needs.
+ */
+function sieveConfiguration(version: DovecotVersion, base: string, port: number | undefined): string {
+  if (port === undefined) return '';
+  const storage =
+    version === '2.3'
+      ? `plugin {
+  sieve = file:${base}/mail/%d/%n/sieve;active=${base}/mail/%d/%n/active.sieve
+}`
+      : `sieve_script personal {
+  driver = file
+  path = ${base}/mail/%{user | domain}/%{user | username}/sieve
+  active_path = ${base}/mail/%{user | domain}/%{user | username}/active.sieve
+}`;
+  return `
+protocols = imap pop3 sieve
+service managesieve-login {
+  inet_listener sieve {
+    ${version === '2.3' ? 'address' : 'listen'} = 127.0.0.1
+    port = ${port}
+  }
+}
+protocol sieve {
+  mail_max_userip_connections = 1000
+}
+${storage}
+`;
+}
+
+function configuration(version: DovecotVersion, base: string, authInclude: string, ports: Ports, vmail: Account, extra: string): string {
+  const { imap: imapPort, pop3: pop3Port } = ports;
   // 2.3 names a listener's address `address`, 2.4 `listen`; the TLS listeners are switched off.
   const listener = (protocol: string, port: number, address: string): string => `
 service ${protocol}-login {
@@ -207,6 +252,7 @@ mail_location = maildir:${base}/mail/%d/%n
 
 !include ${authInclude}
 ${listeners('address')}
+${sieveConfiguration(version, base, ports.sieve)}
 ${extra}
 `;
   }
@@ -220,6 +266,7 @@ mail_path = ${base}/mail/%{user | domain}/%{user | username}
 
 !include ${authInclude}
 ${listeners('listen')}
+${sieveConfiguration(version, base, ports.sieve)}
 ${extra}
 `;
 }
@@ -302,7 +349,7 @@ function spawnDovecot(program: readonly string[], config: string, base: string):
   }).finally(() => closeSync(fd));
 }
 
-/** Starts a private Dovecot; resolves when both IMAP and POP3 greet. */
+/** Starts a private Dovecot; resolves when IMAP and POP3 (and ManageSieve, when asked for) greet. */
 export async function startDovecot(options: StartOptions): Promise<Dovecot> {
   const version = options.version ?? '2.3';
   if (!dovecotAvailable(version)) {
@@ -329,9 +376,11 @@ export async function startDovecot(options: StartOptions): Promise<Dovecot> {
     const imapPort = await freePort();
     let pop3Port = await freePort();
     while (pop3Port === imapPort) pop3Port = await freePort();
+    let sievePort = options.sieve === true ? await freePort() : undefined;
+    while (sievePort === imapPort || sievePort === pop3Port) sievePort = await freePort();
     const config = join(base, 'dovecot.conf');
     const extra = `${options.saslListener === true ? saslListenerConfig : ''}${options.extraConfig ?? ''}`;
-    writeFileSync(config, configuration(version, base, options.authInclude, imapPort, pop3Port, vmail, extra));
+    writeFileSync(config, configuration(version, base, options.authInclude, { imap: imapPort, pop3: pop3Port, sieve: sievePort }, vmail, extra));
 
     const started = Date.now();
     const launch = await spawnDovecot(program, config, base);
@@ -358,8 +407,9 @@ export async function startDovecot(options: StartOptions): Promise<Dovecot> {
     let ready = false;
     while (Date.now() - started < timeoutMs) {
       if (!running(pid)) break;
-      const [imap, pop3] = await Promise.all([greets(imapPort, '* OK'), greets(pop3Port, '+OK')]);
-      if (imap && pop3) {
+      // ManageSieve greets with its capabilities, IMPLEMENTATION first.
+      const [imap, pop3, sieve] = await Promise.all([greets(imapPort, '* OK'), greets(pop3Port, '+OK'), sievePort === undefined || greets(sievePort, '"IMPLEMENTATION"')]);
+      if (imap && pop3 && sieve) {
         ready = true;
         break;
       }
@@ -367,7 +417,7 @@ export async function startDovecot(options: StartOptions): Promise<Dovecot> {
     }
     if (!ready) {
       lastFailure = await fail(
-        running(pid) ? `dovecot did not greet on 127.0.0.1:${imapPort} and :${pop3Port} within ${timeoutMs} ms` : 'dovecot exited during start-up',
+        running(pid) ? `dovecot did not greet on 127.0.0.1:${[imapPort, pop3Port, sievePort].filter((p) => p !== undefined).join(', :')} within ${timeoutMs} ms` : 'dovecot exited during start-up',
       );
       if (/in use|bind\(/i.test(lastFailure)) continue;
       throw new Error(lastFailure);
@@ -387,6 +437,7 @@ export async function startDovecot(options: StartOptions): Promise<Dovecot> {
       pop3Port,
       // base_dir is run/; a relative unix_listener name is created there.
       saslPath: options.saslListener === true ? join(base, 'run', SASL_SOCKET) : undefined,
+      sievePort,
       pid,
       log: () => readLog(base),
       stop: () => (stopped ??= stopDaemon('dovecot', pid, base)),

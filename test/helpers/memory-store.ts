@@ -12,6 +12,7 @@ import type { DirectoryStore, ImportRecord } from '../../src/store/directory-sto
 import { IN_MEMORY } from '../../src/store/sqlite/connection.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { FIXTURES } from './cli.js';
+import { perCasSetting } from '../../src/core/protocols.js';
 
 /** A mailbox to seed: its Name, and whatever else the test cares about. */
 export type MailboxSeed = Partial<ImportRecord> & Pick<ImportRecord, 'Name'>;
@@ -36,9 +37,7 @@ export function mailboxRecord(seed: MailboxSeed): ImportRecord {
     Department: null, Title: null, Company: null, Office: null, City: null, StateOrProvince: null, CountryOrRegion: null,
     CustomAttributes: CUSTOM_ATTRIBUTE_NUMBERS.map(() => null),
     RecipientTypeDetails: 'UserMailbox',
-    PopEnabled: true,
-    ImapEnabled: true,
-    OWAEnabled: true,
+    ...perCasSetting(() => true),
     Password: null,
     ...seed,
   };

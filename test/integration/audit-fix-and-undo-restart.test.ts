@@ -8,8 +8,9 @@ import { SERVICES as REGISTRY_SERVICES } from '../../src/services/services.js';
 
 // Every registry service: a config without a preset gives each its commands.
 const SERVICES = REGISTRY_SERVICES.map((s) => s.Name);
-const POP3 = SERVICES.slice(0, 2);
-const IMAP4 = SERVICES.slice(2, 4);
+const of = (protocol: string): string[] => REGISTRY_SERVICES.filter((s) => s.protocol.name === protocol).map((s) => s.Name);
+const POP3 = of('pop3');
+const IMAP4 = of('imap');
 
 /** The services each kind of command ran for, in a stable order. */
 function servicesThat(ran: readonly string[], command: string): string[] {

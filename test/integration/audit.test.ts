@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
+import { CAS_SETTINGS } from '../../src/core/protocols.js';
 import { FIXTURES, casctl, json, sampleStore, STORE_KINDS, tempDir } from '../helpers/cli.js';
 
 interface AuditJson {
@@ -95,7 +96,7 @@ for (const kind of STORE_KINDS) {
       const store = await sampleStore(kind);
       const result = await casctl(['audit', policy(FINANCE), '-o', 'csv'], { store });
       const lines = result.stdout.trimEnd().split('\r\n');
-      assert.equal(lines[0], 'Rule,Guid,Name,PrimarySmtpAddress,PopEnabled,ImapEnabled,OWAEnabled,Reason');
+      assert.equal(lines[0], ['Rule', 'Guid', 'Name', 'PrimarySmtpAddress', ...CAS_SETTINGS, 'Reason'].join(','));
       assert.equal(lines.length - 1, json<AuditJson>(await casctl(['audit', policy(FINANCE), '-o', 'json'], { store })).Summary.Violations);
     });
 

@@ -5,6 +5,8 @@ import { chmodSync, chownSync, closeSync, copyFileSync, mkdirSync, openSync, rea
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
+import { CAS_SETTINGS, perCasSetting } from '../../src/core/protocols.js';
+import { MIGRATIONS } from '../../src/store/sqlite/schema.js';
 import { bigStore } from '../helpers/big-store.js';
 import { casctl, json, ROOT, sampleStore, tempDir, type CliOptions } from '../helpers/cli.js';
 
@@ -59,19 +61,42 @@ for (const [owner, mode] of [
   });
 }
 
-test('a read-only store that needs a schema upgrade says so (exit 3); a user who can write it is upgraded on read', async () => {
-  const path = await sharedSample();
-  sql(path, 'DROP TABLE service_state; PRAGMA user_version = 2;');
+/** A store as a casctl of schema `version` left it, holding one mailbox with POP3 off, in a directory others may enter. */
+function oldStore(version: number): string {
+  const dir = tempDir();
+  chmodSync(dir, 0o755);
+  const path = join(dir, 'old.db');
+  const db = new Database(path);
+  for (const migration of MIGRATIONS.slice(0, version)) db.exec(migration);
+  // The columns of the first migration, which is never edited: what every casctl store has.
+  const id = db
+    .prepare(
+      `INSERT INTO mailboxes (guid, distinguished_name, name, display_name, alias, sam_account_name, user_principal_name, primary_smtp_address,
+         organizational_unit, recipient_type_details, pop_enabled, when_created, when_changed)
+       VALUES ('0a0b0c0d-0000-4000-8000-000000000001', 'CN=Old Timer,OU=Users,DC=example,DC=com', 'Old Timer', 'Old Timer', 'old', 'old',
+         'old@example.com', 'old@example.com', 'example.com/Users', 'UserMailbox', 0, '2025-01-01T00:00:00.000Z', '2025-01-01T00:00:00.000Z')`,
+    )
+    .run().lastInsertRowid;
+  db.prepare('INSERT INTO email_addresses (address, mailbox_id) VALUES (?, ?)').run('old@example.com', id);
+  db.pragma(`user_version = ${version}`);
+  db.close();
   chmodSync(path, 0o644);
+  return path;
+}
+
+test('a read-only store that needs a schema upgrade says so (exit 3); a user who can write it is upgraded on read, every new setting enabled', async () => {
+  const path = oldStore(2);
   const before = hash(path);
   const reader = await casctl(['get-mailbox', '-o', 'json'], { ...NOBODY, store: path });
   assert.equal(reader.code, 3, reader.stderr);
-  assert.match(reader.stderr, /needs upgrading to this casctl's schema \(version 2 of \d+\), and you may only read it: run any changing command/);
+  assert.match(reader.stderr, new RegExp(`needs upgrading to this casctl's schema \\(version 2 of ${MIGRATIONS.length}\\), and you may only read it: run any changing command`));
   assert.equal(hash(path), before);
-  const owner = await casctl(['get-mailbox', '-o', 'json'], { store: path });
+  const owner = await casctl(['get-casmailbox', 'old', '-o', 'json', '--property', CAS_SETTINGS.join(',')], { store: path });
   assert.equal(owner.code, 0, owner.stderr);
+  // As a new mailbox: the protocols a later casctl added (ManageSieve, ...) are enabled; POP3 stays as it was.
+  assert.deepEqual(json(owner), [{ ...perCasSetting(() => true), PopEnabled: false }]);
   const db = new Database(path, { readonly: true });
-  assert.ok((db.pragma('user_version', { simple: true }) as number) > 2);
+  assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
   db.close();
 });
 

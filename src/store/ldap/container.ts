@@ -1,17 +1,26 @@
 import { StoreError } from '../../core/errors.js';
-import type { LdapConnection } from './connection.js';
+import { PROTOCOLS } from '../../core/protocols.js';
+import type { LdapConnection, LdapEntry } from './connection.js';
 import { ResultCode, resultCode } from './errors.js';
 import { CONTAINER_CN, type DirectoryLayout } from './layout.js';
+import { checkProtocols, PROTOCOL_ATTRIBUTE, protocolsOf, recordProtocols, upgradeProtocols, type UpgradeTarget } from './store-protocols.js';
 
-/** Layout version of what casctl keeps below the base; bumped when it changes incompatibly. */
-export const LAYOUT_VERSION = 1;
+/**
+ * Layout version of what casctl keeps below the base; bumped when it changes incompatibly.
+ * 2: cn=casctl records the protocols the entries carry values for (store-protocols.ts), which a
+ * casctl of layout 1 would not keep up when it makes a mailbox, so it must refuse such a store.
+ */
+export const LAYOUT_VERSION = 2;
 
 /**
  * `casctl init` on LDAP: the base entry (when missing: a dc= base becomes a dcObject +
  * organization, an ou= base an organizationalUnit) and cn=casctl,<base> for the change history
- * and service state. Adding cn=casctl is also where a missing schema shows first.
+ * and service state, recording every protocol of the registry. Adding cn=casctl is also where a
+ * missing schema shows first. On an existing store, the protocols it lacks are added to its
+ * mailboxes first (store-protocols.ts).
  */
-export async function ensureContainer(connection: LdapConnection, layout: DirectoryLayout, url: string): Promise<void> {
+export async function ensureContainer(target: UpgradeTarget): Promise<void> {
+  const { connection, layout, url } = target;
   if ((await connection.read(layout.baseDn, ['objectClass'])) === null) {
     const leaf = layout.base[0];
     const type = leaf?.type.toLowerCase();
@@ -32,9 +41,17 @@ export async function ensureContainer(connection: LdapConnection, layout: Direct
       cn: [CONTAINER_CN],
       casLastChangeId: ['0'],
       casSchemaVersion: [String(LAYOUT_VERSION)],
+      [PROTOCOL_ATTRIBUTE]: PROTOCOLS.map((p) => p.name),
     },
     `create ${layout.containerDn}`,
   );
+  const container = await readContainer(connection, layout, url);
+  const recorded = protocolsOf(container.entry, container.version);
+  if (container.version < LAYOUT_VERSION) {
+    // One modify: a casctl of layout 1 refuses the store from now on, and the protocols its entries carry are recorded with it.
+    await recordProtocols(target, recorded, [{ attribute: 'casSchemaVersion', value: String(LAYOUT_VERSION) }]);
+  }
+  await upgradeProtocols(target, recorded);
   await checkContainer(connection, layout, url);
 }
 
@@ -46,9 +63,9 @@ async function addUnlessExists(connection: LdapConnection, dn: string, attribute
   }
 }
 
-/** Fails with what to do unless the store was initialised by a casctl that understands it. */
-export async function checkContainer(connection: LdapConnection, layout: DirectoryLayout, url: string): Promise<void> {
-  const container = await connection.read(layout.containerDn, ['casSchemaVersion']);
+/** cn=casctl as read, with its layout version; fails with what to do when it is missing or newer than this casctl. */
+async function readContainer(connection: LdapConnection, layout: DirectoryLayout, url: string): Promise<{ entry: LdapEntry; version: number }> {
+  const container = await connection.read(layout.containerDn, ['casSchemaVersion', PROTOCOL_ATTRIBUTE]);
   if (container === null) {
     const init = `'casctl init --store ${url}'`;
     if ((await connection.read(layout.baseDn, ['objectClass'])) === null) {
@@ -65,6 +82,18 @@ export async function checkContainer(connection: LdapConnection, layout: Directo
   if (version > LAYOUT_VERSION) {
     throw new StoreError(`The directory store ${url} has layout version ${version}, newer than this casctl understands (${LAYOUT_VERSION}). Upgrade casctl.`);
   }
+  return { entry: container, version };
+}
+
+/**
+ * Fails with what to do unless the store was initialised by a casctl that understands it and
+ * its mailboxes carry values for every protocol casctl manages. Reads are refused too: a store
+ * lacking a protocol's values would read as every mailbox refused it, which is not what Dovecot
+ * does until the configuration printed for that protocol is in place.
+ */
+export async function checkContainer(connection: LdapConnection, layout: DirectoryLayout, url: string): Promise<void> {
+  const container = await readContainer(connection, layout, url);
+  checkProtocols(url, protocolsOf(container.entry, container.version));
 }
 
 /** Whether the server's subschema defines the casMailbox class. */

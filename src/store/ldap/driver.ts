@@ -13,7 +13,8 @@ export const ldapDriver: StoreDriver<LdapConfigSection> = {
   async open(url, options) {
     const settings = resolveLdapSettings(options.section, options.env, options.cwd);
     const { LdapStore } = await import('./ldap-store.js');
-    return LdapStore.open(url, settings, { create: options.create, now: options.now });
+    const { create, now, progress, onNotice } = options;
+    return LdapStore.open(url, settings, { create, now, onNotice, ...(progress === undefined ? {} : { progress }) });
   },
   async dovecotConfig(request) {
     if (request.reason) throw new UsageError('--reason is for the SQLite store: the LDAP passdb cannot tell a refused client why.');

@@ -1,11 +1,11 @@
-import { ADMINISTRATOR_REFUSED, refusesAdministrator } from '../../core/administrator.js';
+import { refusesAdministrator } from '../../core/administrator.js';
 import type { IpNetwork } from '../../core/ip-networks.js';
 import { SERVICE_PROTOCOLS, type ProtocolDefinition } from '../../core/protocols.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 import { MAILBOX_CLASS_FILTER } from './entries.js';
 import { ENABLED_SERVICE_VALUES } from './protocol-values.js';
 import { parseLdapUrl } from './url.js';
-import { AUTH_CONF, authInclude23, includeLine } from '../../dovecot/auth-include.js';
+import { administratorWording, AUTH_CONF, authInclude23, includeLine, servicesOf } from '../../dovecot/auth-include.js';
 import { variables, type DovecotVersion } from '../../dovecot/version.js';
 import { networksValue, webmailComment, webmailPassdbs, type WebmailPassdb } from '../../dovecot/webmail-passdbs.js';
 
@@ -66,8 +66,6 @@ function classFor(version: DovecotVersion, services: readonly string[], inside: 
 /** What the passdb filter needs of each protocol it manages. */
 export type ManagedProtocol = Pick<ProtocolDefinition, 'dovecotServices' | 'administrator'>;
 
-const servicesOf = (protocols: readonly ManagedProtocol[]): string[] => protocols.flatMap((p) => p.dovecotServices);
-
 /**
  * The Administrator rule in the filter: for a protocol it covers, the entry must not be the
  * Administrator; a protocol it does not cover matches every entry here, by the objectClass trick.
@@ -81,8 +79,8 @@ function administratorClause(version: DovecotVersion, protocols: readonly Manage
 }
 
 /**
- * The passdb filter: the entry a login names, and either a protocol casctl does not manage (smtp,
- * submission, sieve, ...: no rule, as without casctl) or one whose value casEnabledService holds,
+ * The passdb filter: the entry a login names, and either a protocol casctl does not manage (lmtp,
+ * doveadm, ...: no rule, as without casctl) or one whose value casEnabledService holds,
  * for a mailbox that is not the Administrator where the rule covers the protocol.
  */
 export function passFilter(version: DovecotVersion, protocols: readonly ManagedProtocol[] = SERVICE_PROTOCOLS): string {
@@ -114,12 +112,7 @@ const HEADER = [
 
 function rule(): string {
   const services = SERVICE_PROTOCOLS.flatMap((p) => p.dovecotServices.map((s) => `${s} (${p.property})`)).join(', ');
-  const refused = servicesOf(ADMINISTRATOR_REFUSED.filter((p) => SERVICE_PROTOCOLS.includes(p)));
-  const administrator =
-    refused.length === servicesOf(SERVICE_PROTOCOLS).length ? 'never as the Administrator'
-      : refused.length === 0 ? 'the Administrator too'
-        : `${refused.join(', ')} never as the Administrator`;
-  return `# ${services} log in only while casEnabledService holds the protocol, ${administrator}; other protocols get no rule.`;
+  return `# ${services} log in only while casEnabledService holds the protocol, ${administratorWording(SERVICE_PROTOCOLS, (p) => servicesOf(p).join(', '))}; other protocols get no rule.`;
 }
 
 /** The lookup account, under each version's setting names; its password only when given, never a placeholder's value. */

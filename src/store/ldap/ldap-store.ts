@@ -41,8 +41,12 @@ import type { LdapConnectionSettings } from './settings.js';
 import { parseLdapUrl } from './url.js';
 
 export interface LdapStoreOptions {
-  /** Create the base entry and cn=casctl when missing (only `casctl init` does). */
+  /** Create the base entry and cn=casctl when missing, or add the protocols an existing store lacks (only `casctl init` does). */
   create: boolean;
+  /** How far adding a protocol's values to the mailboxes got (init on an existing store). */
+  progress?: ProgressSink;
+  /** Told what init does to an existing store. */
+  onNotice?: (message: string) => void;
   /** The clock that tells an abandoned change record from one still being applied. */
   now: () => Date;
 }
@@ -78,7 +82,11 @@ export class LdapStore implements DirectoryStore {
     const layout = new DirectoryLayout(target.baseDn);
     const connection = await LdapConnection.open(target, settings);
     try {
-      if (options.create) await ensureContainer(connection, layout, target.storeUrl);
+      if (options.create) {
+        const { progress, onNotice } = options;
+        const upgrade = { connection, layout, url: target.storeUrl, concurrency: settings.concurrency, notice: onNotice ?? (() => undefined) };
+        await ensureContainer(progress === undefined ? upgrade : { ...upgrade, progress });
+      }
       else await checkContainer(connection, layout, target.storeUrl);
     } catch (error) {
       await connection.close();

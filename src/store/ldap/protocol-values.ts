@@ -20,6 +20,7 @@ export const ENABLED_SERVICE_VALUES: Readonly<Record<ProtocolName, ServiceValues
   imap: ['imap'],
   // No service is called owa: the webmail passdbs match this value, not %s (ldap-auth-config.ts).
   owa: ['owa'],
+  sieve: ['sieve'],
 };
 
 /** The attribute holding the UseProtocolDefaults of each protocol that has one (schema/casmailbox.schema). */

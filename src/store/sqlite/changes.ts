@@ -95,7 +95,8 @@ function flipRecorded(db: Db, changeId: number, property: CasSettingName, column
   for (let after = 0; ;) {
     const end = rangeEnd.get(changeId, property, after);
     const flipped = flip.run(stamp, changeId, property, after, end ?? Number.MAX_SAFE_INTEGER).changes;
-    progress?.tick(flipped);
+    // A setting no write of this change touched flips nothing: no tick, so the bar's ticks do not depend on the registry.
+    if (flipped > 0) progress?.tick(flipped);
     if (end === undefined) return;
     after = end;
   }

@@ -6,6 +6,7 @@ export const ENABLED_COLUMN: Readonly<Record<ProtocolName, string>> = {
   pop3: 'pop_enabled',
   imap: 'imap_enabled',
   owa: 'owa_enabled',
+  sieve: 'manage_sieve_enabled',
 };
 
 /** The `mailboxes` column holding the UseProtocolDefaults of each protocol that has one. */
@@ -146,5 +147,9 @@ CREATE TABLE plan_change_items (
   after INTEGER CHECK (after IS NULL OR (after IN (0, 1) AND after_set = 1)),
   PRIMARY KEY (change_id, plan_guid, property)
 ) WITHOUT ROWID;
+`,
+  // 6: ManageSieveEnabled: existing mailboxes keep ManageSieve, as a new one gets it.
+  `
+ALTER TABLE mailboxes ADD COLUMN manage_sieve_enabled INTEGER NOT NULL DEFAULT 1 CHECK (manage_sieve_enabled IN (0, 1));
 `,
 ];

@@ -1,7 +1,7 @@
 import type { IpNetwork } from '../../core/ip-networks.js';
-import { SERVICE_PROTOCOLS } from '../../core/protocols.js';
+import { SERVICE_PROTOCOLS, protocolList } from '../../core/protocols.js';
 import { effectiveEnabledTerms } from './administrator-sql.js';
-import { AUTH_CONF, authInclude23, includeLine } from '../../dovecot/auth-include.js';
+import { administratorWording, AUTH_CONF, authInclude23, includeLine, unmanagedServices } from '../../dovecot/auth-include.js';
 import { variables, type DovecotVersion } from '../../dovecot/version.js';
 import { networksValue, webmailComment, webmailPassdbs, webmailReason, type WebmailPassdb } from '../../dovecot/webmail-passdbs.js';
 
@@ -31,9 +31,9 @@ function mailboxOf(user: string): string {
 
 /**
  * Admits a login for the protocols casctl manages only while that protocol is enabled for the
- * mailbox (never for the Administrator, where the rule covers the protocol); any other protocol (smtp, submission, sieve, lmtp, doveadm)
- * gets no rule, as without casctl. Built from the protocol registry; the protocols enforced by
- * remote address have passdbs of their own (webmailQuery).
+ * mailbox (never for the Administrator, where the rule covers the protocol); any other protocol (lmtp,
+ * doveadm, ...) gets no rule, as without casctl. Built from the protocol registry; the protocols
+ * enforced by remote address have passdbs of their own (webmailQuery).
  */
 function allowedExpression(protocol: string): string {
   const cases = SERVICE_PROTOCOLS.flatMap((p) => p.dovecotServices.map((service) => `WHEN '${service}' THEN ${effectiveEnabledTerms(p)}`)).join(' ');
@@ -79,8 +79,8 @@ const HEADER = [
   '# Regenerate it rather than editing it; it must stay in step with the store\'s schema.',
 ];
 const RULE = [
-  '# IMAP4 and POP3 log in only while enabled for the mailbox, and never as the Administrator mailbox;',
-  '# other protocols (smtp, submission, sieve, lmtp, doveadm) get no rule from casctl. A mailbox logs in',
+  `# ${protocolList('and', SERVICE_PROTOCOLS)} log in only while enabled for the mailbox, ${administratorWording(SERVICE_PROTOCOLS, (p) => protocolList('and', p))};`,
+  `# other protocols (${unmanagedServices().join(', ')}) get no rule from casctl. A mailbox logs in`,
   '# by any of its addresses or its UPN; Dovecot knows it by its primary address.',
 ];
 

@@ -1,7 +1,9 @@
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
+import { effectiveEnabled } from '../../../src/core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, fold, RECIPIENT_TYPE_DETAILS, type Mailbox } from '../../../src/core/mailbox.js';
-import { MIGRATIONS } from '../../../src/store/sqlite/schema.js';
+import { perCasSetting, PROTOCOLS, type CasSettingName } from '../../../src/core/protocols.js';
+import { ENABLED_COLUMN, MIGRATIONS } from '../../../src/store/sqlite/schema.js';
 
 /**
  * Random directories for the property tests: names from a tiny alphabet so that filters hit
@@ -16,11 +18,15 @@ const optionalText = fc.option(text, { nil: null, freq: 3 });
 
 export const DATES = ['2025-12-31T23:59:59.999Z', '2026-01-31T00:00:00.000Z', '2026-01-31T10:00:00.000Z', '2026-02-01T00:00:00.000Z'];
 
-/** A mailbox plus what the store holds behind its effective values. */
+/** A mailbox plus what the store holds behind its effective values (the Administrator rule hides some). */
 export interface StoredMailbox {
   mailbox: Mailbox;
-  storedPopEnabled: boolean;
-  storedImapEnabled: boolean;
+  stored: Record<CasSettingName, boolean>;
+}
+
+/** Every CAS setting as the Administrator rule makes it read. */
+function effective(stored: Record<CasSettingName, boolean>, isAdministrator: boolean): Record<CasSettingName, boolean> {
+  return perCasSetting((p) => effectiveEnabled(p, isAdministrator, stored[p.property]));
 }
 
 const mailboxFields = fc.record({
@@ -42,9 +48,7 @@ const mailboxFields = fc.record({
   customAttribute2: optionalText,
   recipientTypeDetails: fc.constantFrom(...RECIPIENT_TYPE_DETAILS),
   isAdministrator: fc.boolean(),
-  pop: fc.boolean(),
-  imap: fc.boolean(),
-  owa: fc.boolean(),
+  stored: fc.record(perCasSetting(() => fc.boolean())),
   popDefaults: fc.boolean(),
   imapDefaults: fc.boolean(),
   whenCreated: fc.constantFrom(...DATES),
@@ -82,16 +86,13 @@ function toMailbox(fields: MailboxFields, index: number): StoredMailbox {
     CustomAttributes: customAttributes,
     RecipientTypeDetails: fields.recipientTypeDetails,
     IsAdministrator: fields.isAdministrator,
-    PopEnabled: fields.pop && !fields.isAdministrator,
-    ImapEnabled: fields.imap && !fields.isAdministrator,
-    // The Administrator rule does not cover OWA: what is stored is what reads.
-    OWAEnabled: fields.owa,
+    ...effective(fields.stored, fields.isAdministrator),
     PopUseProtocolDefaults: fields.popDefaults,
     ImapUseProtocolDefaults: fields.imapDefaults,
     WhenCreated: fields.whenCreated,
     WhenChanged: fields.whenChanged,
   };
-  return { mailbox, storedPopEnabled: fields.pop, storedImapEnabled: fields.imap };
+  return { mailbox, stored: fields.stored };
 }
 
 export const directory = fc
@@ -108,17 +109,17 @@ export function loadSqlite(entries: readonly StoredMailbox[]): Database.Database
     'id', 'guid', 'distinguished_name', 'name', 'display_name', 'alias', 'sam_account_name', 'user_principal_name',
     'primary_smtp_address', 'organizational_unit', 'department', 'title', 'company', 'office', 'city',
     'state_or_province', 'country_or_region', ...customColumns, 'recipient_type_details', 'is_administrator',
-    'pop_enabled', 'imap_enabled', 'owa_enabled', 'pop_use_protocol_defaults', 'imap_use_protocol_defaults', 'when_created', 'when_changed',
+    ...PROTOCOLS.map((p) => ENABLED_COLUMN[p.name]), 'pop_use_protocol_defaults', 'imap_use_protocol_defaults', 'when_created', 'when_changed',
   ];
   const insertMailbox = db.prepare(`INSERT INTO mailboxes (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
   const insertAddress = db.prepare('INSERT INTO email_addresses (address, mailbox_id) VALUES (?, ?)');
-  entries.forEach(({ mailbox: m, storedPopEnabled, storedImapEnabled }, index) => {
+  entries.forEach(({ mailbox: m, stored }, index) => {
     const id = index + 1;
     insertMailbox.run(
       id, m.Guid, m.DistinguishedName, m.Name, m.DisplayName, m.Alias, m.SamAccountName, m.UserPrincipalName,
       m.PrimarySmtpAddress, m.OrganizationalUnit, m.Department, m.Title, m.Company, m.Office, m.City,
       m.StateOrProvince, m.CountryOrRegion, ...m.CustomAttributes, m.RecipientTypeDetails, Number(m.IsAdministrator),
-      Number(storedPopEnabled), Number(storedImapEnabled), Number(m.OWAEnabled), Number(m.PopUseProtocolDefaults), Number(m.ImapUseProtocolDefaults),
+      ...PROTOCOLS.map((p) => Number(stored[p.property])), Number(m.PopUseProtocolDefaults), Number(m.ImapUseProtocolDefaults),
       m.WhenCreated, m.WhenChanged,
     );
     for (const address of m.EmailAddresses) insertAddress.run(address, id);
@@ -159,20 +160,14 @@ export function exampleMailbox(index: number, overrides: Partial<Mailbox> = {}):
     CustomAttributes: CUSTOM_ATTRIBUTE_NUMBERS.map(() => null),
     RecipientTypeDetails: 'UserMailbox',
     IsAdministrator: false,
-    PopEnabled: true,
-    ImapEnabled: true,
-    OWAEnabled: true,
+    ...perCasSetting(() => true),
     PopUseProtocolDefaults: true,
     ImapUseProtocolDefaults: true,
     WhenCreated: '2026-01-01T00:00:00.000Z',
     WhenChanged: '2026-01-01T00:00:00.000Z',
     ...overrides,
   };
-  const stored = { storedPopEnabled: mailbox.PopEnabled, storedImapEnabled: mailbox.ImapEnabled };
-  if (mailbox.IsAdministrator) {
-    // The store keeps whatever was set; the Administrator only reads as disabled.
-    mailbox.PopEnabled = false;
-    mailbox.ImapEnabled = false;
-  }
-  return { mailbox, ...stored };
+  // The store keeps whatever was set; the Administrator rule only changes how it reads.
+  const stored = perCasSetting((p) => mailbox[p.property]);
+  return { mailbox: { ...mailbox, ...effective(stored, mailbox.IsAdministrator) }, stored };
 }

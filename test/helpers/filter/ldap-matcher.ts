@@ -1,6 +1,6 @@
 import { fold } from '../../../src/core/mailbox.js';
-import { perCasSetting } from '../../../src/core/protocols.js';
 import { PROPERTIES } from '../../../src/core/properties.js';
+import { isCasSetting } from '../../../src/core/protocols.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from '../../../src/store/ldap/cas-attributes.js';
 import { propertyAttribute } from '../../../src/store/ldap/property-attributes.js';
 import type { StoredMailbox } from './directory.js';
@@ -127,14 +127,12 @@ function substringsMatch(value: string, filter: { initial: string; any: string[]
 }
 
 /** The entry an LDAP store would hold for a mailbox (absent attributes for missing values). */
-export function ldapEntry({ mailbox, storedPopEnabled, storedImapEnabled }: StoredMailbox): Entry {
+export function ldapEntry({ mailbox, stored }: StoredMailbox): Entry {
   const entry: Entry = new Map([['objectclass', ['top', 'inetOrgPerson', 'casMailbox']]]);
-  // A setting the Administrator rule does not cover is stored as it reads.
-  const stored: Record<string, boolean> = { ...perCasSetting((p) => mailbox[p.property]), PopEnabled: storedPopEnabled, ImapEnabled: storedImapEnabled };
   const services: string[] = [];
   for (const property of PROPERTIES) {
     const ldap = propertyAttribute(property.name);
-    if (ldap !== null && 'enabledServices' in ldap && stored[property.name]) services.push(...ldap.enabledServices);
+    if (ldap !== null && 'enabledServices' in ldap && isCasSetting(property.name) && stored[property.name]) services.push(...ldap.enabledServices);
     if (ldap === null || !('attribute' in ldap)) continue;
     const read = property.read(mailbox);
     const list = (Array.isArray(read) ? read : [read])

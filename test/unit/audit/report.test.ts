@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import type { AuditPolicy } from '../../../src/audit/policy.js';
 import { AUDIT_FORMATS, writeAuditReport, type AuditFormat } from '../../../src/audit/report.js';
 import type { RuleResult, Violation } from '../../../src/audit/run-audit.js';
+import { CAS_SETTINGS, perCasSetting } from '../../../src/core/protocols.js';
 
 const POLICY: AuditPolicy = { path: 'policies/<ci>&.yml', rules: [] };
 
@@ -12,7 +13,7 @@ const violation = (name: string): Violation => ({
   Name: name,
   PrimarySmtpAddress: 'x@example.com',
   IsAdministrator: false,
-  PopEnabled: true,
+  ...perCasSetting(() => true),
   ImapEnabled: false,
   OWAEnabled: true,
   Reason: 'PopEnabled is True, expected False',
@@ -67,7 +68,7 @@ test('json: the policy, the summary, every rule with its errors and violations (
     ['Finance "no" <POP>', 'Fail', 1, 0, null],
     ['named', 'Fail', 0, 1, 1],
   ]);
-  assert.deepEqual(Object.keys(parsed.Rules[1]?.Violations[0] ?? {}), ['Guid', 'Name', 'PrimarySmtpAddress', 'PopEnabled', 'ImapEnabled', 'OWAEnabled', 'Reason']);
+  assert.deepEqual(Object.keys(parsed.Rules[1]?.Violations[0] ?? {}), ['Guid', 'Name', 'PrimarySmtpAddress', ...CAS_SETTINGS, 'Reason']);
   assert.equal(parsed.Rules[1]?.Violations[0]?.Name, 'Zoë\x07 & Co', 'json keeps the exact text');
 });
 

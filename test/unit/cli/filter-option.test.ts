@@ -37,7 +37,7 @@ describe('-Filter on the command line', () => {
   it('keeps the did-you-mean and a short list of the filterable properties', () => {
     assert.throws(() => parseFilterOption("Departmnet -eq 'Sales'"), {
       message: [
-        "Invalid filter: unknown property 'Departmnet' at column 1. Did you mean 'Department'? Filterable properties: Department, Name, Company, DisplayName, PopEnabled … and 36 more; every property of `casctl get-casmailbox --property '*' -o list` but Identity is filterable.",
+        `Invalid filter: unknown property 'Departmnet' at column 1. Did you mean 'Department'? Filterable properties: Department, Name, Company, DisplayName, PopEnabled … and ${MAILBOX_FILTER_SCHEMA.properties.length - 5} more; every property of \`casctl get-casmailbox --property '*' -o list\` but Identity is filterable.`,
         "  Departmnet -eq 'Sales'",
         '  ^^^^^^^^^^',
       ].join('\n'),

@@ -39,4 +39,6 @@ test('a protocol the rule does not cover reads and writes as stored, the Adminis
 test('the refused protocols are the registry entries marked so, in registry order: POP3 and IMAP4 today', () => {
   assert.deepEqual(ADMINISTRATOR_REFUSED, PROTOCOLS.filter((p) => p.administrator === 'refused'));
   assert.deepEqual(ADMINISTRATOR_REFUSED.map((p) => p.displayName), ['POP3', 'IMAP4']);
+  // ManageSieve manages filters, not mail: like Exchange's OWA it is the Administrator's as well.
+  assert.equal(PROTOCOLS.find((p) => p.name === 'sieve')?.administrator, 'allowed');
 });

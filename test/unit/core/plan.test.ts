@@ -5,6 +5,7 @@ import { selectMailboxes, type Selection } from '../../../src/core/select.js';
 import type { CasSettings } from '../../../src/store/directory-store.js';
 import { useMemoryStore } from '../../helpers/memory-store.js';
 import { SMALL_DIRECTORY, argumentIdentities } from '../../helpers/small-directory.js';
+import { perCasSetting } from '../../../src/core/protocols.js';
 
 const store = useMemoryStore(SMALL_DIRECTORY);
 
@@ -49,7 +50,7 @@ test('the Administrator: refused when named, refused and named by nobody when sw
   const [disable] = await plan({ identities: argumentIdentities('Administrator') }, { PopEnabled: false, ImapEnabled: false });
   assert.deepEqual(summary([disable as PlanItem]), [['Administrator', 'unchanged', []]]);
   // Any enabling refuses the whole item, a disabling in it too.
-  const mixed = planFor({ Guid: 'g', Name: 'Administrator', PrimarySmtpAddress: 'a@example.com', IsAdministrator: true, PopEnabled: false, ImapEnabled: false, OWAEnabled: true }, { PopEnabled: true, ImapEnabled: false }, undefined);
+  const mixed = planFor({ Guid: 'g', Name: 'Administrator', PrimarySmtpAddress: 'a@example.com', IsAdministrator: true, ...perCasSetting(() => false) }, { PopEnabled: true, ImapEnabled: false }, undefined);
   assert.equal(mixed.status, 'refused');
 });
 

@@ -35,7 +35,13 @@ test('the SQL passdb: one file in 2.4, two in 2.3, the variables of each, no rul
     assert.ok(text.split('\n').includes(line), line);
   }
   assert.doesNotMatch(text, /%[usLc]\b|%Lu/, 'no 2.3 variables');
-  assert.match(text, /CASE '%\{protocol\}' WHEN 'pop3' THEN m\.pop_enabled AND NOT m\.is_administrator WHEN 'imap' THEN m\.imap_enabled AND NOT m\.is_administrator ELSE 1 END/);
+  assert.match(text, /CASE '%\{protocol\}' WHEN 'pop3' THEN m\.pop_enabled AND NOT m\.is_administrator WHEN 'imap' THEN m\.imap_enabled AND NOT m\.is_administrator WHEN /);
+  // ManageSieve: its column, and the Administrator too.
+  assert.match(text, /WHEN 'sieve' THEN m\.manage_sieve_enabled (WHEN|ELSE) /);
+  // The comment follows the registry: it names the managed protocols, and lists none of them as unmanaged.
+  assert.match(text, /^# POP3, IMAP4.* and ManageSieve log in only while enabled for the mailbox, POP3 and IMAP4 never as the Administrator;$/m);
+  assert.match(text, /^# other protocols \((\w+, )*lmtp, doveadm\) get no rule/m);
+  assert.doesNotMatch(text, /^# other protocols \([^)]*\bsieve\b/m);
   assert.match(text, /'%\{protocol\} access is disabled for this mailbox'/);
   assert.doesNotMatch(text, /CONTACTADMIN/, 'Dovecot adds the response code itself');
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Mailbox } from '../../../src/core/mailbox.js';
-import { CAS_SETTINGS, TABLE_CAS_SETTINGS } from '../../../src/core/protocols.js';
+import { CAS_SETTINGS, perCasSetting, TABLE_CAS_SETTINGS } from '../../../src/core/protocols.js';
 import { CAS_MAILBOX_VIEW, fieldsFor, mailboxOutputRecords } from '../../../src/output/mailbox-output.js';
 
 const MAILBOX: Mailbox = {
@@ -25,7 +25,7 @@ const MAILBOX: Mailbox = {
   CustomAttributes: Array.from({ length: 15 }, (_, i) => (i === 2 ? 'three' : null)),
   RecipientTypeDetails: 'UserMailbox',
   IsAdministrator: false,
-  PopEnabled: true,
+  ...perCasSetting(() => true),
   ImapEnabled: false,
   OWAEnabled: true,
   PopUseProtocolDefaults: true,

@@ -3,19 +3,20 @@ import { test } from 'node:test';
 import { PlanBook } from '../../../src/core/mailbox-plans.js';
 import type { ImportRecord } from '../../../src/store/directory-store.js';
 import { CasWrites, administratorRefusal, isAdministratorAfter, mergeRecord, newMailboxRecord, recordChanges, type StoredMailbox } from '../../../src/store/import-merge.js';
+import { perCasSetting } from '../../../src/core/protocols.js';
 
 const stored: StoredMailbox = {
   Guid: 'g-1', DistinguishedName: 'CN=Ann,OU=Sales,DC=x,DC=example', Name: 'Ann', DisplayName: 'Ann', Alias: 'ann', SamAccountName: 'ann',
   UserPrincipalName: 'ann@x.example', PrimarySmtpAddress: 'ann@x.example', EmailAddresses: ['ann@x.example', 'a@x.example'],
   OrganizationalUnit: 'x.example/Sales', Department: 'Sales', Title: 'Rep', Company: null, Office: null, City: null, StateOrProvince: null,
   CountryOrRegion: null, CustomAttributes: Array.from({ length: 15 }, () => null), RecipientTypeDetails: 'UserMailbox', IsAdministrator: false,
-  PopEnabled: false, ImapEnabled: false, OWAEnabled: false,
+  ...perCasSetting(() => false),
 };
 
 /** A row as the CSV reader makes it: defaults everywhere, `given` naming what the file gave. */
 const row = (values: Partial<ImportRecord>, given: ImportRecord['Given']): ImportRecord => ({
   ...stored, Guid: null, DistinguishedName: null, Name: 'ann', DisplayName: 'ann', OrganizationalUnit: 'x.example/Users', Department: null, Title: null,
-  EmailAddresses: ['ann@x.example'], PopEnabled: true, ImapEnabled: true, Password: null, ...values, Given: given,
+  EmailAddresses: ['ann@x.example'], ...perCasSetting(() => true), Password: null, ...values, Given: given,
 });
 
 test('an update takes only the given fields; the defaults of the others are ignored', () => {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { PROPERTY_ATTRIBUTES } from '../../../src/store/ldap/property-attributes.js';
-import { PROTOCOLS, WEBMAIL_PROTOCOLS } from '../../../src/core/protocols.js';
+import { perCasSetting, PROTOCOLS, WEBMAIL_PROTOCOLS } from '../../../src/core/protocols.js';
 import { MAILBOX_ATTRIBUTES, recordAttributes } from '../../../src/store/ldap/entries.js';
 import { ENABLED_SERVICE_VALUES } from '../../../src/store/ldap/protocol-values.js';
 import { AUTH_CONF } from '../../../src/dovecot/auth-include.js';
@@ -50,7 +50,7 @@ test('every attribute the properties registry and the store use is defined (or s
     Guid: null, DistinguishedName: null, Name: 'n', DisplayName: 'd', Alias: 'a', SamAccountName: 's', UserPrincipalName: 'u@x.y',
     PrimarySmtpAddress: 'p@x.y', EmailAddresses: ['p@x.y'], OrganizationalUnit: 'x.y/A', Department: 'D', Title: 'T', Company: 'C',
     Office: 'O', City: 'L', StateOrProvince: 'ST', CountryOrRegion: 'US', CustomAttributes: Array.from({ length: 15 }, () => 'v'),
-    RecipientTypeDetails: 'UserMailbox' as const, PopEnabled: true, ImapEnabled: true, OWAEnabled: true, Password: '{PLAIN}x',
+    RecipientTypeDetails: 'UserMailbox' as const, ...perCasSetting(() => true), Password: '{PLAIN}x',
   };
   for (const attribute of Object.keys(recordAttributes(record, 'g', true))) {
     if (standard.has(attribute.toLowerCase()) && attribute !== 'c') continue;
@@ -59,14 +59,17 @@ test('every attribute the properties registry and the store use is defined (or s
 });
 
 test("Dovecot's LDAP passdb: any address or the UPN, an enabled protocol and never the Administrator for IMAP4/POP3, no rule for the rest", () => {
+  // ManageSieve is enabled by its value like the others, and the Administrator may use it.
   const login = '(|(mail=%u)(casEmailAddress=%u)(casUserPrincipalName=%u))';
   assert.equal(
     passFilter('2.3'),
-    `(&(objectClass=casMailbox)${login}(|(objectClass=%{if;%s;eq;pop3;casNoSuchClass;%{if;%s;eq;imap;casNoSuchClass;casMailbox}})(&(casEnabledService=%s)(!(casAdministrator=TRUE)))))`,
+    `(&(objectClass=casMailbox)${login}(|(objectClass=%{if;%s;eq;pop3;casNoSuchClass;%{if;%s;eq;imap;casNoSuchClass;%{if;%s;eq;sieve;casNoSuchClass;casMailbox}}})` +
+      '(&(casEnabledService=%s)(|(objectClass=%{if;%s;eq;sieve;casMailbox;casNoSuchClass})(!(casAdministrator=TRUE))))))',
   );
   assert.equal(
     passFilter('2.4'),
-    "(&(objectClass=casMailbox)(|(mail=%{user})(casEmailAddress=%{user})(casUserPrincipalName=%{user}))(|(objectClass=%{protocol | if('~', '^(pop3|imap)$', 'casNoSuchClass', 'casMailbox')})(&(casEnabledService=%{protocol})(!(casAdministrator=TRUE)))))",
+    "(&(objectClass=casMailbox)(|(mail=%{user})(casEmailAddress=%{user})(casUserPrincipalName=%{user}))(|(objectClass=%{protocol | if('~', '^(pop3|imap|sieve)$', 'casNoSuchClass', 'casMailbox')})" +
+      "(&(casEnabledService=%{protocol})(|(objectClass=%{protocol | if('~', '^(sieve)$', 'casMailbox', 'casNoSuchClass')})(!(casAdministrator=TRUE))))))",
   );
   // The filter compares casEnabledService with the Dovecot service logged in to (%s): every service
   // a protocol covers must be a value that enables it, and it has no value Dovecot never asks for.
