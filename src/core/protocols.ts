@@ -39,6 +39,11 @@ export interface ProtocolDefinition {
    * in its per-service rule; without webmail networks the setting is stored but not enforced.
    */
   remote?: 'webmail';
+  /**
+   * What `doveadm who` calls this protocol's sessions, where that is not just dovecotServices: the
+   * sessions to end when the protocol is turned off for a mailbox.
+   */
+  sessionServices?: readonly string[];
   /** The services whose caches hold the setting. */
   services: readonly ProtocolService[];
 }
@@ -85,6 +90,8 @@ export const PROTOCOLS = [
     property: 'ManageSieveEnabled',
     administrator: 'allowed',
     dovecotServices: ['sieve'],
+    // Dovecot 2.3 lists a ManageSieve session as `sieve`, 2.4 as `managesieve`.
+    sessionServices: ['sieve', 'managesieve'],
     services: [{ Name: 'CasctlManageSieve', ShortName: 'sieve', DisplayName: 'casctl ManageSieve' }],
   },
 ] as const satisfies readonly ProtocolDefinition[];
@@ -147,6 +154,11 @@ const RANK = new Map<string, number>(PROTOCOLS.map((p, i) => [p.property, i]));
 /** Registry order of two CAS settings: how a mailbox's change items are ordered, on every store. */
 export function compareCasSettings(a: CasSettingName, b: CasSettingName): number {
   return (RANK.get(a) ?? 0) - (RANK.get(b) ?? 0);
+}
+
+/** The services `doveadm who` lists a protocol's sessions under. */
+export function sessionServicesOf(protocol: Pick<ProtocolDefinition, 'dovecotServices' | 'sessionServices'>): readonly string[] {
+  return protocol.sessionServices ?? protocol.dovecotServices;
 }
 
 /** Protocols as a message names them: `POP3 or IMAP4` (`joiner` 'or'), `POP3 and IMAP4`. */

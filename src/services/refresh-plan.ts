@@ -1,5 +1,5 @@
 import type { IpNetwork } from '../core/ip-networks.js';
-import { WEBMAIL_PROTOCOLS, type Protocol, type ProtocolDefinition } from '../core/protocols.js';
+import { sessionServicesOf, WEBMAIL_PROTOCOLS, type Protocol, type ProtocolDefinition } from '../core/protocols.js';
 import { flushBatches, FULL_FLUSH_ABOVE_BATCHES } from './flush-batches.js';
 import type { ServiceCommands } from './service-config.js';
 import type { PendingSince, ServiceMark } from './service-ledger.js';
@@ -111,7 +111,8 @@ export function planRefresh(targets: readonly RefreshTarget[], webmailNetworks: 
       for (const setting of relevant) for (const login of setting.logins) entry.logins.add(login);
     }
     const lost = relevant.filter((s) => !s.enabled);
-    const origins = service.protocol.dovecotServices.flatMap((name) => {
+    // Sessions as `doveadm who` names them (ManageSieve's differ between 2.3 and 2.4).
+    const origins = sessionServicesOf(service.protocol).flatMap((name) => {
       const origin = originOf(service.protocol, name, webmailNetworks);
       return origin === null ? [] : [[name, origin] as const];
     });

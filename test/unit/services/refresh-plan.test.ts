@@ -50,6 +50,13 @@ test('with webmail networks, IMAP4 ends the IMAP sessions from elsewhere, OWA th
   assert.deepEqual([owaOnly.endings, owaOnly.flushes.map((calls) => calls.map((c) => c.names))], [[], [[['b@x.org']]]], 'not enforced: flushed, nothing ended');
 });
 
+test('ManageSieve off ends its sessions under both names doveadm who gives them (2.3: sieve, 2.4: managesieve)', () => {
+  const sieveOff: PendingLogin = { PrimarySmtpAddress: 'a@x.org', logins: ['a@x.org'], property: 'ManageSieveEnabled', enabled: false };
+  const plan = planRefresh(targets({ throughChangeId: 3, settings: [sieveOff] }));
+  assert.deepEqual(plan.endings.map((e) => e.lost.byUser), [new Map([['a@x.org', new Map([['sieve', 'anywhere'], ['managesieve', 'anywhere']])]])]);
+  assert.equal(plan.mailboxes, 1);
+});
+
 test('each service is planned from its own mark and marked through its own pending changes', () => {
   const pop = { throughChangeId: 9, settings: [popOn('b@x.org')] };
   const imap = { throughChangeId: 12, settings: [imapOff('a@x.org'), popOn('c@x.org')] };
