@@ -50,7 +50,7 @@ export function checkProtocols(url: string, recorded: readonly string[]): void {
 }
 
 /** What the modify that records protocols failed with, in words that say what to do. */
-function recordingFailure(target: UpgradeTarget, error: unknown): StoreError {
+function recordingFailure(target: BackfillTarget, error: unknown): StoreError {
   if (!isSchemaProblem(error)) return target.connection.fail(error, `record the protocols on ${target.layout.containerDn}`);
   return new StoreError(
     `The LDAP server of ${target.url} has an older casctl schema (without ${PROTOCOL_ATTRIBUTE}): load the current schema/casmailbox.schema (slapd.conf) or schema/casmailbox.ldif (cn=config), then run 'casctl init --store ${target.url}' again.`,
@@ -58,7 +58,7 @@ function recordingFailure(target: UpgradeTarget, error: unknown): StoreError {
 }
 
 /** Sets cn=casctl's record to `names` (replacing it: idempotent, so a second init writes the same). */
-export async function recordProtocols(target: UpgradeTarget, names: readonly string[], extra: { attribute: string; value: string }[] = []): Promise<void> {
+export async function recordProtocols(target: BackfillTarget, names: readonly string[], extra: { attribute: string; value: string }[] = []): Promise<void> {
   const modifications = [
     { operation: 'replace' as const, attribute: PROTOCOL_ATTRIBUTE, values: names },
     ...extra.map(({ attribute, value }) => ({ operation: 'replace' as const, attribute, values: [value] })),
