@@ -69,7 +69,8 @@ export async function backfillProtocols(target: BackfillTarget, protocols: reado
   const names = `${protocolList('and', protocols)} (casEnabledService: ${values.join(', ')})`;
   const total = await countLacking(target, filter);
   if (total > 0) {
-    target.notice(`Enabling ${names} for the ${count(total)} mailboxes made before casctl knew it, as a new mailbox gets it...`);
+    const them = protocols.length > 1 ? 'them' : 'it';
+    target.notice(`Enabling ${names} for the ${count(total)} mailboxes made before casctl knew ${them}, as a new mailbox gets ${them}...`);
     target.progress?.phase('Adding protocol values', 'mailboxes', total);
     const { connection, layout, concurrency } = target;
     for await (const page of connection.search({ base: layout.baseDn, scope: 'sub', filter, attributes: [ENABLED_SERVICE_ATTRIBUTE] })) {
