@@ -3,7 +3,8 @@
  * from (the CAS settings and their options, mailbox fields, filter properties, CSV columns, output
  * views, audit settings, change ordering, the services to refresh, the Dovecot services a login
  * comes through). Adding a protocol (ManageSieve, SMTP AUTH) is one entry here plus the store
- * drivers' own maps (SQLite column, LDAP value) and a migration.
+ * drivers' own maps (SQLite column, LDAP value) and a migration; an LDAP store made before it gets
+ * its values from `casctl init` (store/ldap/store-protocols.ts), with nothing per protocol.
  *
  * The order of the entries is the display order, and the order of a mailbox's change items.
  */
