@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Attribute, Change, type Client } from 'ldapts';
-import { perCasSetting, PROTOCOLS } from '../../src/core/protocols.js';
+import { perCasSetting, PROTOCOLS, protocolList } from '../../src/core/protocols.js';
 import type { ImportRecord } from '../../src/store/directory-store.js';
+import { ENABLED_SERVICE_VALUES } from '../../src/store/ldap/protocol-values.js';
 import { openStore } from '../../src/store/open-store.js';
 import { BIN, casctl, json, ROOT, tempDir, type CliResult } from '../helpers/cli.js';
 import { barsOf, framesOf } from '../helpers/progress-frames.js';
@@ -19,14 +20,19 @@ import { slapdSkipReason, startSlapd, type Slapd } from '../helpers/slapd.js';
 
 const COUNT = 3000;
 
+/** The protocols casctl learned after layout 1, which carried POP3 and IMAP4 only: ManageSieve, OWA, ... */
+const NEW = PROTOCOLS.filter((p) => p.name !== 'pop3' && p.name !== 'imap');
+const NEW_VALUES = NEW.flatMap((p) => ENABLED_SERVICE_VALUES[p.name]);
+const NEW_NAMES = `${protocolList('and', NEW)} \\(casEnabledService: ${NEW_VALUES.join(', ')}\\)`;
+
 const record = (i: number): ImportRecord => ({
   Guid: null, DistinguishedName: null, Name: `Old User ${i}`, DisplayName: `Old User ${i}`, Alias: `old${i}`,
   SamAccountName: `old${i}`, UserPrincipalName: `old${i}@tailspintoys.com`, PrimarySmtpAddress: `old${i}@tailspintoys.com`,
   EmailAddresses: [`old${i}@tailspintoys.com`], OrganizationalUnit: `tailspintoys.com/Old/Team ${i % 10}`, Department: 'Old',
   Title: null, Company: null, Office: null, City: null, StateOrProvince: null, CountryOrRegion: null,
   CustomAttributes: Array.from({ length: 15 }, () => null), RecipientTypeDetails: 'UserMailbox', Password: null,
-  // What a casctl without ManageSieve wrote: POP3 and IMAP4 as set, no sieve value at all.
-  ...perCasSetting(() => true), PopEnabled: i % 3 !== 0, ImapEnabled: i % 5 !== 0, ManageSieveEnabled: false,
+  // What a casctl of layout 1 wrote: POP3 and IMAP4 as set, no value of a later protocol at all.
+  ...perCasSetting(() => false), PopEnabled: i % 3 !== 0, ImapEnabled: i % 5 !== 0,
 });
 
 async function countOf(client: Client, base: string, filter: string): Promise<number> {
@@ -57,6 +63,8 @@ describe('LDAP: a store made before casctl knew ManageSieve', { skip: slapdSkipR
     return { code: result.status ?? -1, terminal: result.stdout.toString('utf8').replaceAll('\r\n', '\n') };
   };
   const withSieve = (): Promise<number> => countOf(admin, slapd.suffix, '(&(objectClass=casMailbox)(casEnabledService=sieve))');
+  /** Entries holding every value of the new protocols: the ones the upgrade has done. */
+  const upgraded = (): Promise<number> => countOf(admin, slapd.suffix, `(&(objectClass=casMailbox)${NEW_VALUES.map((v) => `(casEnabledService=${v})`).join('')})`);
   const recorded = async (): Promise<{ version: string[]; protocols: string[] }> => {
     const { searchEntries } = await admin.search(container(), { scope: 'base', attributes: ['casSchemaVersion', 'casProtocol'] });
     const values = (name: string): string[] => [searchEntries[0]?.[name] ?? []].flat().map(String);
@@ -86,7 +94,8 @@ describe('LDAP: a store made before casctl knew ManageSieve', { skip: slapdSkipR
   });
 
   test('reads, writes and get-dovecotconfig refuse it, naming casctl init', async () => {
-    const init = new RegExp(`predates ManageSieve \\(ManageSieveEnabled\\).*Run 'casctl init --store ${slapd.storeUrl.replace(/[.]/g, '\\.')}' once`);
+    const predates = NEW.map((p) => `${p.displayName} \\(${p.property}\\)`).join(', ');
+    const init = new RegExp(`predates ${predates}.*Run 'casctl init --store ${slapd.storeUrl.replace(/[.]/g, '\\.')}' once`);
     for (const args of [
       ['get-casmailbox', 'old1'],
       ['set-casmailbox', 'old1', '--manage-sieve-enabled', 'false'],
@@ -98,23 +107,23 @@ describe('LDAP: a store made before casctl knew ManageSieve', { skip: slapdSkipR
       assert.match(result.stderr, init, args.join(' '));
       assert.equal(result.stdout, '', 'no configuration printed');
     }
-    assert.equal(await withSieve(), 0);
+    assert.equal(await countOf(admin, slapd.suffix, `(|${NEW_VALUES.map((v) => `(casEnabledService=${v})`).join('')})`), 0);
   });
 
-  test('init killed midway leaves it refused; init again finishes, records ManageSieve, and leaves POP3 and IMAP4 as they were', async (t) => {
+  test('init killed midway leaves it refused; init again finishes, records the new protocols, and leaves POP3 and IMAP4 as they were', async (t) => {
     const child = spawn(process.execPath, [BIN, 'init'], { env: { PATH: process.env.PATH, ...slapd.env('service'), CASCTL_STORE: slapd.storeUrl }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     for (let i = 0; i < 400 && !stderr.includes('Enabling'); i++) await sleep(25);
-    assert.match(stderr, new RegExp(`Enabling ManageSieve \\(casEnabledService: sieve\\) for the ${COUNT.toLocaleString('en-US')} mailboxes made before casctl knew it`));
-    for (let i = 0; i < 400 && (await withSieve()) < 200; i++) await sleep(10);
+    assert.match(stderr, new RegExp(`Enabling ${NEW_NAMES} for the ${COUNT.toLocaleString('en-US')} mailboxes made before casctl knew (it|them)`));
+    for (let i = 0; i < 400 && (await upgraded()) < 200; i++) await sleep(10);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     // The modifies it had in flight still land: count once slapd has answered them all.
-    const done = await settled(withSieve);
+    const done = await settled(upgraded);
     t.diagnostic(`killed after ${done} of ${COUNT} mailboxes`);
     assert.ok(done > 0 && done < COUNT, `the kill came midway (${done} of ${COUNT} done), else this test proves nothing`);
-    assert.deepEqual(await recorded(), { version: ['2'], protocols: ['pop3', 'imap'] }, 'layout 2, ManageSieve not recorded yet');
+    assert.deepEqual(await recorded(), { version: ['2'], protocols: ['pop3', 'imap'] }, 'layout 2, the new protocols not recorded yet');
     assert.equal((await run(['get-casmailbox', 'old1'])).code, 3, 'still refused');
 
     // At a terminal, as an admin runs it: the messages, and a bar with the true total that moves.
@@ -124,12 +133,12 @@ describe('LDAP: a store made before casctl knew ManageSieve', { skip: slapdSkipR
     assert.equal(resumed.code, 0, resumed.terminal);
     t.diagnostic(`init resumed: ${COUNT - done} mailboxes in ${ms} ms (writes flushed to disk)`);
     assert.match(resumed.terminal, new RegExp(`for the ${(COUNT - done).toLocaleString('en-US')} mailboxes made before`), 'counts what is left, truthfully');
-    assert.match(resumed.terminal, /Recorded ManageSieve on cn=casctl,dc=tailspintoys,dc=com: print the Dovecot configuration again/);
+    assert.match(resumed.terminal, new RegExp(`Recorded ${protocolList('and', NEW)} on cn=casctl,dc=tailspintoys,dc=com: print the Dovecot configuration again`));
     const bars = barsOf(framesOf(resumed.terminal));
     assert.ok(bars.length > 0 && bars.every((b) => b.label === 'Adding protocol values' && b.total === COUNT - done), JSON.stringify(bars.slice(0, 3)));
     assert.ok(bars.some((b) => b.value > 0 && b.value < b.total), 'the bar moves');
     assert.ok(ms < 60_000, `${ms} ms for ${COUNT - done} mailboxes`);
-    assert.equal(await withSieve(), COUNT);
+    assert.equal(await upgraded(), COUNT);
     assert.deepEqual(await recorded(), { version: ['2'], protocols: PROTOCOLS.map((p) => p.name) });
     // POP3 and IMAP4 were recorded already: never touched, a disabled one stays disabled.
     assert.equal(await countOf(admin, slapd.suffix, '(&(objectClass=casMailbox)(casEnabledService=pop3))'), COUNT - Math.ceil(COUNT / 3));
@@ -141,9 +150,9 @@ describe('LDAP: a store made before casctl knew ManageSieve', { skip: slapdSkipR
   });
 
   test('the upgraded store reads ManageSieve enabled, and set-casmailbox turns it off', async () => {
-    const rows = json<{ PopEnabled: boolean; ManageSieveEnabled: boolean }[]>(await run(['get-casmailbox', '--organizational-unit', 'Old/Team 0', '-o', 'json']));
+    const rows = json<Record<string, unknown>[]>(await run(['get-casmailbox', '--organizational-unit', 'Old/Team 0', '-o', 'json']));
     assert.equal(rows.length, COUNT / 10);
-    assert.ok(rows.every((r) => r.ManageSieveEnabled));
+    assert.ok(rows.every((r) => NEW.every((p) => r[p.property] === true)), 'every new protocol enabled, as for a new mailbox');
     assert.ok(rows.some((r) => !r.PopEnabled));
     const off = await run(['set-casmailbox', 'old30', '--manage-sieve-enabled', 'false']);
     assert.equal(off.code, 0, off.stderr);
