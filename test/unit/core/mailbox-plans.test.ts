@@ -11,9 +11,9 @@ test('the scopes deciding for an OU run from it up to the directory; the domain 
 
 test('per setting, the nearest plan that holds it wins, case-insensitively; the built-in default comes last', () => {
   const book = new PlanBook([plan('', { ImapEnabled: false }), plan('x.com/A', { PopEnabled: false }), plan('x.com/A/B', { ImapEnabled: true })]);
-  assert.deepEqual(book.effective('X.COM/a/b/C'), { PopEnabled: { value: false, source: 'x.com/A' }, ImapEnabled: { value: true, source: 'x.com/A/B' }, OWAEnabled: { value: true, source: BUILT_IN } });
-  assert.deepEqual(book.effective('x.com/Other'), { PopEnabled: { value: true, source: BUILT_IN }, ImapEnabled: { value: false, source: 'Default' }, OWAEnabled: { value: true, source: BUILT_IN } });
-  assert.deepEqual(book.effective(''), { PopEnabled: { value: true, source: BUILT_IN }, ImapEnabled: { value: false, source: 'Default' }, OWAEnabled: { value: true, source: BUILT_IN } });
+  assert.deepEqual(book.effective('X.COM/a/b/C'), { PopEnabled: { value: false, source: 'x.com/A' }, ImapEnabled: { value: true, source: 'x.com/A/B' }, OWAEnabled: { value: true, source: BUILT_IN }, ManageSieveEnabled: { value: true, source: BUILT_IN } });
+  assert.deepEqual(book.effective('x.com/Other'), { PopEnabled: { value: true, source: BUILT_IN }, ImapEnabled: { value: false, source: 'Default' }, OWAEnabled: { value: true, source: BUILT_IN }, ManageSieveEnabled: { value: true, source: BUILT_IN } });
+  assert.deepEqual(book.effective(''), { PopEnabled: { value: true, source: BUILT_IN }, ImapEnabled: { value: false, source: 'Default' }, OWAEnabled: { value: true, source: BUILT_IN }, ManageSieveEnabled: { value: true, source: BUILT_IN } });
   assert.deepEqual(new PlanBook([]).effective('x.com/A').PopEnabled, { value: true, source: BUILT_IN });
 });
 
