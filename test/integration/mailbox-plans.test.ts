@@ -28,7 +28,7 @@ for (const kind of STORE_KINDS) {
       await ok(['set-casmailboxplan', 'Default', '--imap-enabled', 'true'], { store });
 
       const table = (await ok(['get-casmailboxplan'], { store })).stdout.split('\n').map((l) => l.trimEnd());
-      assert.match(table[0] ?? '', /^Identity +PopEnabled ImapEnabled OWAEnabled$/);
+      assert.match(table[0] ?? '', /^Identity +PopEnabled ImapEnabled OWAEnabled ManageSieveEnabled$/);
       assert.match(table[2] ?? '', /^Default {2,}True$/);
       assert.match(table[3] ?? '', /^tailspintoys\.com\/North America {2,}False$/);
       assert.match(table[4] ?? '', /^tailspintoys\.com\/North America\/Finance {2,}False$/);
@@ -37,8 +37,9 @@ for (const kind of STORE_KINDS) {
         { ...finance, Guid: typeof finance?.Guid, WhenChanged: typeof finance?.WhenChanged },
         {
           Identity: FINANCE, PopEnabled: null, ImapEnabled: false,
-          OWAEnabled: null,
+          OWAEnabled: null, ManageSieveEnabled: null,
           EffectivePopEnabled: false, PopEnabledSource: NA, EffectiveImapEnabled: false, ImapEnabledSource: FINANCE, EffectiveOWAEnabled: true, OWAEnabledSource: 'BuiltIn',
+          EffectiveManageSieveEnabled: true, ManageSieveEnabledSource: 'BuiltIn',
           Guid: 'string', WhenChanged: 'string',
         },
       );
@@ -46,7 +47,7 @@ for (const kind of STORE_KINDS) {
       const [sales] = json<Row[]>(await ok(['get-casmailboxplan', '--identity', 'tailspintoys.com/Europe', '-o', 'json'], { store }));
       assert.deepEqual([sales?.PopEnabled, sales?.EffectivePopEnabled, sales?.PopEnabledSource, sales?.ImapEnabledSource, sales?.Guid], [null, true, 'BuiltIn', 'Default', null]);
       const csv = (await ok(['get-casmailboxplan', 'Default', '-o', 'csv'], { store })).stdout;
-      assert.match(csv, /^Identity,PopEnabled,ImapEnabled,OWAEnabled,EffectivePopEnabled,PopEnabledSource,EffectiveImapEnabled,ImapEnabledSource,EffectiveOWAEnabled,OWAEnabledSource,Guid,WhenChanged\r\nDefault,,True,,True,BuiltIn,True,Default,True,BuiltIn,/);
+      assert.match(csv, /^Identity,PopEnabled,ImapEnabled,OWAEnabled,ManageSieveEnabled,EffectivePopEnabled,PopEnabledSource,EffectiveImapEnabled,ImapEnabledSource,EffectiveOWAEnabled,OWAEnabledSource,EffectiveManageSieveEnabled,ManageSieveEnabledSource,Guid,WhenChanged\r\nDefault,,True,,,True,BuiltIn,True,Default,True,BuiltIn,True,BuiltIn,/);
     });
 
     test('--what-if and a no-op change nothing; --clear goes back to inherited; errors are usage errors', async () => {
@@ -135,9 +136,9 @@ for (const kind of STORE_KINDS) {
         ].join('\n'),
       );
       const whatIf = await ok(['import', csv, '--what-if'], { store });
-      assert.match(whatIf.stdout, /^create new\.one@tailspintoys\.com 'new\.one' \(PopEnabled False, ImapEnabled False, OWAEnabled True\)$/m);
-      assert.match(whatIf.stdout, /^create new\.two@tailspintoys\.com 'new\.two' \(PopEnabled True, ImapEnabled False, OWAEnabled True\)$/m);
-      assert.match(whatIf.stdout, /^create new\.three@tailspintoys\.com 'new\.three' \(PopEnabled True, ImapEnabled True, OWAEnabled True\)$/m);
+      assert.match(whatIf.stdout, /^create new\.one@tailspintoys\.com 'new\.one' \(PopEnabled False, ImapEnabled False, OWAEnabled True, ManageSieveEnabled True\)$/m);
+      assert.match(whatIf.stdout, /^create new\.two@tailspintoys\.com 'new\.two' \(PopEnabled True, ImapEnabled False, OWAEnabled True, ManageSieveEnabled True\)$/m);
+      assert.match(whatIf.stdout, /^create new\.three@tailspintoys\.com 'new\.three' \(PopEnabled True, ImapEnabled True, OWAEnabled True, ManageSieveEnabled True\)$/m);
       assert.doesNotMatch(whatIf.stdout, /rand\.zaher.*PopEnabled/);
       await ok(['import', csv], { store });
       const rows = json<Row[]>(await ok(['get-casmailbox', 'new.one@tailspintoys.com', 'new.two@tailspintoys.com', 'new.three@tailspintoys.com', 'rzaher', '-o', 'json'], { store }));
