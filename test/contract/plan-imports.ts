@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { INHERITED, type PlanWrite } from '../../src/core/mailbox-plans.js';
+import { INHERITED, type PlanValue, type PlanWrite } from '../../src/core/mailbox-plans.js';
+import { CAS_SETTINGS, perCasSetting, type CasSettingName } from '../../src/core/protocols.js';
 import type { ImportRecord } from '../../src/store/directory-store.js';
 import { mailboxRecord } from '../helpers/memory-store.js';
 import { all, context, type StoreDriver, useStore } from './support.js';
@@ -22,18 +23,22 @@ const PLANS: PlanWrite[] = [
 ];
 
 /** What a new mailbox in each OU gets, worked out by hand from PLANS (not by the code under test). */
-function expected(ou: string): { PopEnabled: boolean; ImapEnabled: boolean; OWAEnabled: boolean } {
+function expected(ou: string): Record<CasSettingName, PlanValue> {
   const [, , region, department, team] = ou.split('/');
   const pop = !(region === 'R1' || (region === 'R2' && department === 'D2' && team === 'T1'));
   const imap = (region === 'R1' && department === 'D1') || (region === 'R2' && department === 'D2' && team === 'T1');
-  // No plan sets OWAEnabled: the built-in default.
-  return { PopEnabled: pop, ImapEnabled: imap, OWAEnabled: true };
+  // No plan sets the other settings: the built-in default, enabled ($null for a nullable one).
+  return { ...perCasSetting((p) => ('nullable' in p && p.nullable === true ? null : true)), PopEnabled: pop, ImapEnabled: imap };
 }
+
+const settingsOf = (mailbox: Partial<Record<CasSettingName, PlanValue>>): Partial<Record<CasSettingName, PlanValue>> =>
+  Object.fromEntries(CAS_SETTINGS.map((name) => [name, mailbox[name]]));
 
 /** Row i: in one of the 24 OUs; every 7th row gives PopEnabled true itself, which beats the plan. */
 function row(i: number): ImportRecord {
   const ou = OUS[i % OUS.length] as string;
-  const { PopEnabled: _pop, ImapEnabled: _imap, OWAEnabled: _owa, ...record } = mailboxRecord({ Name: `Planned ${i}`, OrganizationalUnit: ou, PrimarySmtpAddress: `planned.${i}@tailspintoys.com` });
+  const record: ImportRecord = mailboxRecord({ Name: `Planned ${i}`, OrganizationalUnit: ou, PrimarySmtpAddress: `planned.${i}@tailspintoys.com` });
+  for (const name of CAS_SETTINGS) delete record[name];
   const given: ImportRecord['Given'] = ['Name', 'OrganizationalUnit'];
   return i % 7 === 0 ? { ...record, PopEnabled: true, Given: [...given, 'PopEnabled'] } : { ...record, Given: given };
 }
@@ -52,10 +57,10 @@ export function testPlanImports(driver: StoreDriver): void {
       const summary = await store().importMailboxes([rows.slice(0, 2500), rows.slice(2500)], new Date());
       assert.equal(summary.created, PLANNED_MAILBOXES);
       const byOu = new Map<string, number>();
-      for (const mailbox of await all(store(), {}, ['Name', 'OrganizationalUnit', 'PopEnabled', 'ImapEnabled', 'OWAEnabled'])) {
+      for (const mailbox of await all(store(), {}, ['Name', 'OrganizationalUnit', ...CAS_SETTINGS])) {
         const i = Number(mailbox.Name.split(' ')[1]);
         const want = { ...expected(mailbox.OrganizationalUnit), ...(i % 7 === 0 ? { PopEnabled: true } : {}) };
-        assert.deepEqual({ PopEnabled: mailbox.PopEnabled, ImapEnabled: mailbox.ImapEnabled, OWAEnabled: mailbox.OWAEnabled }, want, `${mailbox.Name} in ${mailbox.OrganizationalUnit}`);
+        assert.deepEqual(settingsOf(mailbox), want, `${mailbox.Name} in ${mailbox.OrganizationalUnit}`);
         byOu.set(mailbox.OrganizationalUnit, (byOu.get(mailbox.OrganizationalUnit) ?? 0) + 1);
       }
       assert.equal(byOu.size, OUS.length);

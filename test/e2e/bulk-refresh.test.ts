@@ -1,7 +1,7 @@
 /**
  * Refresh at the sizes admins run: thousands of mailboxes changed with --restart against a real
- * Dovecot (2.3 and 2.4) whose auth cache holds every one of them, with open sessions on both
- * protocols. Logins are checked through Dovecot's auth-client socket (the path the IMAP and POP3
+ * Dovecot (2.3 and 2.4) whose auth cache holds every one of them, with open sessions on several
+ * protocols (POP3, IMAP4 from mail clients and from the webmail, ManageSieve). Logins are checked through Dovecot's auth-client socket (the path the IMAP and POP3
  * login processes take, cache included), thousands a second; sessions with real IMAP/POP3.
  */
 import assert from 'node:assert/strict';
@@ -12,8 +12,9 @@ import Database from 'better-sqlite3';
 import { authenticate, type AuthRequest } from '../helpers/auth-client.js';
 import { casctl, tempDir, type CliResult } from '../helpers/cli.js';
 import { DOVECOT_VERSIONS, dovecotSkipReason, startDovecot, type Dovecot } from '../helpers/dovecot.js';
-import { loginsTo, type DovecotLogins } from '../helpers/dovecot-evidence.js';
+import { loginsTo, WEBMAIL_ADDRESS, type DovecotLogins } from '../helpers/dovecot-evidence.js';
 import type { MailSession } from '../helpers/mail-login.js';
+import { openSieveSession } from '../helpers/sieve-login.js';
 
 const PASSWORD = 'bulk-Pa55';
 /** Mailboxes 0..CHANGED-1 are changed; the rest are bystanders. */
@@ -51,8 +52,8 @@ for (const version of DOVECOT_VERSIONS) {
     let dir: string;
     const run = (args: string[]): Promise<CliResult> => casctl(args, { env });
     /** Which of `users` Dovecot admits for `service` (through its cache). */
-    const admitted = async (users: readonly string[], service: string): Promise<boolean[]> => {
-      const requests: AuthRequest[] = users.map((user) => ({ user, password: PASSWORD, service }));
+    const admitted = async (users: readonly string[], service: string, remoteIp?: string): Promise<boolean[]> => {
+      const requests: AuthRequest[] = users.map((user) => ({ user, password: PASSWORD, service, ...(remoteIp === undefined ? {} : { remoteIp }) }));
       // 2.3 answers failures on a timer, so many wait at once; 2.4 drops lookups beyond its 30 busy workers.
       const inFlight = version === '2.3' ? 1000 : 24;
       return (await authenticate(join(dovecot.base, 'run', 'auth-client'), requests, { inFlight })).map((r) => r.ok);
@@ -62,11 +63,15 @@ for (const version of DOVECOT_VERSIONS) {
     before(async () => {
       dir = tempDir();
       store = await bulkStore(dir);
-      const written = await casctl(['get-dovecotconfig', '--write', join(dir, 'dovecot'), '--store', store, '--dovecot-version', version]);
+      const webmailNetworks = [`${WEBMAIL_ADDRESS}/32`];
+      const written = await casctl(['get-dovecotconfig', '--write', join(dir, 'dovecot'), '--store', store, '--dovecot-version', version, '--webmail-network', webmailNetworks[0] as string]);
       assert.equal(written.code, 0, written.stderr);
-      dovecot = await startDovecot({ version, authInclude: join(dir, 'dovecot', 'casctl-auth.conf') });
+      dovecot = await startDovecot({ version, authInclude: join(dir, 'dovecot', 'casctl-auth.conf'), sieve: true });
       const config = join(dir, 'casctl.config.json');
-      writeFileSync(config, JSON.stringify({ store, services: { preset: 'dovecot', config: dovecot.config, doveadm: dovecot.doveadmPrefix } }));
+      writeFileSync(
+        config,
+        JSON.stringify({ store, dovecot: { webmailNetworks }, services: { preset: 'dovecot', config: dovecot.config, doveadm: dovecot.doveadmPrefix } }),
+      );
       env = { CASCTL_CONFIG: config };
     });
     after(async () => {
@@ -140,6 +145,55 @@ for (const version of DOVECOT_VERSIONS) {
       t.diagnostic(`Dovecot ${version}: set-casmailbox --filter (${TEAM}) --pop-enabled false --restart: ${Date.now() - started} ms in all`);
       assert.equal(count(await admitted(names, 'pop3')), 0);
       assert.equal(count(await admitted(range(0, 50).map(primary), 'pop3')), 50, 'the rest keep POP3');
+    });
+
+    test(`${CHANGED} mailboxes lose webmail and ManageSieve at once: refused from the webmail and over ManageSieve, IMAP4 from mail clients and POP3 untouched`, async (t) => {
+      const logins = loginsTo(dovecot);
+      const sievePort = dovecot.sievePort as number;
+      const opened = async (open: (i: number) => Promise<MailSession>, from: number): Promise<MailSession[]> => {
+        const sessions: MailSession[] = [];
+        for (const i of range(from, from + SESSIONS)) sessions.push(await open(i));
+        return sessions;
+      };
+      const webmailLosing = await opened((i) => logins.openWebmailImap(primary(i), PASSWORD), 0);
+      const clientsKept = await opened((i) => logins.openImap(primary(i), PASSWORD), 0);
+      const sieveLosing = await opened((i) => openSieveSession(sievePort, primary(i), PASSWORD), 0);
+      const webmailKept = await opened((i) => logins.openWebmailImap(primary(i), PASSWORD), CHANGED);
+      try {
+        const everyone = range(0, TOTAL).map(primary);
+        // Warm the cache: webmail, mail-client IMAP and ManageSieve logins of everyone.
+        assert.equal(count(await admitted(everyone, 'imap', WEBMAIL_ADDRESS)), TOTAL, dovecot.log().slice(-2000));
+        assert.equal(count(await admitted(everyone, 'imap')), TOTAL);
+        assert.equal(count(await admitted(everyone, 'sieve')), TOTAL);
+
+        const file = join(dir, 'webmail-and-sieve.txt');
+        writeFileSync(file, range(0, CHANGED).map((i) => `${alias(i)}\n`).join(''));
+        const started = Date.now();
+        const set = await run(['set-casmailbox', '--file', file, '--owa-enabled', 'false', '--manage-sieve-enabled', 'false', '--yes', '--restart']);
+        const took = Date.now() - started;
+        assert.equal(set.code, 0, set.stderr);
+        // One Dovecot serves both: one flush, and the sessions of both protocols ended.
+        assert.match(set.stderr, new RegExp(`Made effective on MSExchangeOWAAppPool, CasctlManageSieve: ${CHANGED} mailboxes, the whole login cache flushed, ${2 * SESSIONS} sessions ended\\.`));
+        t.diagnostic(`Dovecot ${version}: set-casmailbox --file (${CHANGED} lines) --owa-enabled false --manage-sieve-enabled false --restart: ${took} ms in all`);
+
+        const changed = range(0, CHANGED).flatMap((i) => [primary(i), alias(i)]);
+        assert.equal(count(await admitted(changed, 'imap', WEBMAIL_ADDRESS)), 0, 'every changed mailbox is refused IMAP from the webmail');
+        assert.equal(count(await admitted(changed, 'sieve')), 0, 'and ManageSieve');
+        assert.equal(count(await admitted(changed, 'imap')), changed.length, 'but keeps IMAP4 from mail clients');
+        assert.equal(count(await admitted(changed, 'pop3')), changed.length, 'and POP3');
+        const others = range(CHANGED, TOTAL).map(primary);
+        assert.equal(count(await admitted(others, 'imap', WEBMAIL_ADDRESS)), others.length, 'the others keep webmail');
+        assert.equal(count(await admitted(others, 'sieve')), others.length, 'and ManageSieve');
+        for (const session of [...webmailLosing, ...sieveLosing]) assert.equal(await session.alive(), false, 'the webmail and ManageSieve sessions of those who lost them ended');
+        for (const session of [...clientsKept, ...webmailKept]) assert.ok(await session.alive(), 'mail-client IMAP sessions and the webmail sessions of others stay');
+      } finally {
+        for (const session of [...webmailLosing, ...clientsKept, ...sieveLosing, ...webmailKept]) await session.close();
+      }
+
+      const on = await run(['set-casmailbox', '--filter', 'OWAEnabled -eq $false', '--owa-enabled', 'true', '--manage-sieve-enabled', 'true', '--yes', '--restart']);
+      assert.equal(on.code, 0, on.stderr);
+      assert.equal(count(await admitted(range(0, CHANGED).map(primary), 'imap', WEBMAIL_ADDRESS)), CHANGED);
+      assert.equal(count(await admitted(range(0, CHANGED).map(primary), 'sieve')), CHANGED);
     });
   });
 }

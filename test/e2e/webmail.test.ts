@@ -12,11 +12,12 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { casctl, sampleStore, tempDir, type CliResult } from '../helpers/cli.js';
 import { DOVECOT_VERSIONS, dovecotSkipReason, startDovecot, type Dovecot } from '../helpers/dovecot.js';
+import { WEBMAIL_ADDRESS } from '../helpers/dovecot-evidence.js';
 import { imapLogin, openImapSession, type ImapSession } from '../helpers/mail-login.js';
 import { slapdSkipReason } from '../helpers/slapd.js';
 
 const PASSWORD = 'Tailspin!2026';
-const WEBMAIL = '127.0.0.2';
+const WEBMAIL = WEBMAIL_ADDRESS;
 const ELSEWHERE = '127.0.0.1';
 
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {

@@ -11,6 +11,8 @@ export interface AuthRequest {
   password: string;
   /** imap, pop3, smtp, submission, ... (Dovecot's %s / %{protocol}). */
   service: string;
+  /** The client's address, as a login process reports it (default 127.0.0.1): what webmail rules (allow_real_nets) match. */
+  remoteIp?: string;
 }
 
 export interface AuthReply {
@@ -50,7 +52,8 @@ export function authenticate(socketPath: string, requests: readonly AuthRequest[
         const request = requests[sent] as AuthRequest;
         const response = Buffer.from(`\0${request.user}\0${request.password}`).toString('base64');
         // ids start at 1; the login processes send these same parameters.
-        socket.write(`AUTH\t${sent + 1}\tPLAIN\tservice=${request.service}\tlip=127.0.0.1\trip=127.0.0.1\tsecured\tresp=${response}\n`);
+        const rip = request.remoteIp ?? '127.0.0.1';
+        socket.write(`AUTH\t${sent + 1}\tPLAIN\tservice=${request.service}\tlip=127.0.0.1\trip=${rip}\treal_rip=${rip}\tsecured\tresp=${response}\n`);
         sent++;
       }
     };

@@ -71,10 +71,15 @@ export async function withDovecotEvidence<T>(dovecot: DovecotWitness, what: stri
   }
 }
 
+/** The webmail host of the tests (all of 127/8 is local): get-dovecotconfig --webmail-network 127.0.0.2/32. */
+export const WEBMAIL_ADDRESS = '127.0.0.2';
+
 export interface DovecotLogins {
   imap(user: string, password: string): Promise<LoginResult>;
   pop3(user: string, password: string): Promise<LoginResult>;
   openImap(user: string, password: string): Promise<MailSession>;
+  /** An IMAP session from 127.0.0.2, the address the tests configure as the webmail's. */
+  openWebmailImap(user: string, password: string): Promise<MailSession>;
   openPop3(user: string, password: string): Promise<MailSession>;
 }
 
@@ -85,6 +90,7 @@ export function loginsTo(dovecot: DovecotWitness & { imapPort: number; pop3Port:
     imap: (user, password) => told('IMAP login', user, () => imapLogin(dovecot.imapPort, user, password)),
     pop3: (user, password) => told('POP3 login', user, () => pop3Login(dovecot.pop3Port, user, password)),
     openImap: (user, password) => told('IMAP session', user, () => openImapSession(dovecot.imapPort, user, password)),
+    openWebmailImap: (user, password) => told('webmail IMAP session', user, () => openImapSession(dovecot.imapPort, user, password, { localAddress: WEBMAIL_ADDRESS })),
     openPop3: (user, password) => told('POP3 session', user, () => openPop3Session(dovecot.pop3Port, user, password)),
   };
 }

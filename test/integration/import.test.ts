@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { casctl, json, sampleStore, STORE_KINDS, tempDir } from '../helpers/cli.js';
+import { PROTOCOLS } from '../../src/core/protocols.js';
 
 type Row = Record<string, unknown>;
 
@@ -179,7 +180,9 @@ for (const kind of STORE_KINDS) {
       const result = await casctl(['import', file, '--what-if'], { store });
       assert.equal(result.code, 0, result.stderr);
       assert.match(result.stdout, /What if: 1 mailboxes created, 1 updated, 0 unchanged, 1 organizational units created, 1 CAS settings changed\./);
-      assert.match(result.stdout, /^create new\.person@tailspintoys\.com 'new\.person' \(PopEnabled True, ImapEnabled True, OWAEnabled True\)$/m);
+      // The plan's defaults for every setting, in registry order: enabled, $null for a nullable one.
+      const settings = PROTOCOLS.map((p) => `${p.property} ${'nullable' in p && p.nullable === true ? '\\$null' : 'True'}`).join(', ');
+      assert.match(result.stdout, new RegExp(`^create new\\.person@tailspintoys\\.com 'new\\.person' \\(${settings}\\)$`, 'm'));
       assert.match(result.stdout, /^update rand\.zaher@tailspintoys\.com 'Rand Zaher': Department 'Engineering' → 'HR Feed'; PopEnabled True → False$/m);
       assert.match(result.stderr, /What if: nothing was imported/);
       assert.equal((await casctl(['get-mailbox', '-o', 'json', '--property', '*'], { store })).stdout, before.stdout);
