@@ -4,7 +4,7 @@
  * scripts/make-policy-schema.ts writes it to schema/casctl-policy.schema.json; a unit test fails
  * when the committed file differs from this.
  */
-import { CAS_SETTINGS, PROTOCOLS, protocolList } from '../src/core/protocols.js';
+import { PROTOCOLS, isNullable, protocolList } from '../src/core/protocols.js';
 
 export const POLICY_SCHEMA_PATH = 'schema/casctl-policy.schema.json';
 
@@ -50,7 +50,8 @@ export function policySchema(): object {
                 minProperties: 1,
                 properties: {
                   plan: { const: true, description: 'Compare every other setting with the effective plan of the mailbox\'s OU.' },
-                  ...Object.fromEntries(CAS_SETTINGS.map((setting) => [setting, { type: 'boolean' }])),
+                  // null: the mailbox follows the organisation default (a nullable setting only).
+                  ...Object.fromEntries(PROTOCOLS.map((p) => [p.property, { type: isNullable(p) ? ['boolean', 'null'] : 'boolean' }])),
                 },
                 description: 'Every covered mailbox must have these settings; each one that does not is a violation.',
               },

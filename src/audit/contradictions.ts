@@ -1,7 +1,7 @@
 import { counted } from '../core/counted.js';
 import type { Mailbox } from '../core/mailbox.js';
 import { printable } from '../core/printable.js';
-import type { CasSettingName } from '../core/protocols.js';
+import type { CasSettingName, SettingValue } from '../core/protocols.js';
 import { UsageError } from '../core/errors.js';
 import type { AuditPolicy, AuditRule } from './policy.js';
 
@@ -12,15 +12,16 @@ export interface Contradiction {
   setting: CasSettingName;
   /** The earlier rule of the policy, then the later. */
   rules: [AuditRule, AuditRule];
-  /** The earlier rule's value; the later expects the opposite. */
-  expected: boolean;
+  /** The earlier rule's value, and the other value the later one expects. */
+  expected: SettingValue;
+  against: SettingValue;
   /** How many mailboxes both rules cover, exceptions left out. */
   mailboxes: number;
   sample: Pick<Mailbox, 'Name' | 'PrimarySmtpAddress'>;
 }
 
-/** Per mailbox, the indexes of the rules that expect the setting false ([0]) and true ([1]). */
-type Demands = [number[], number[]];
+/** Per mailbox, the indexes of the rules that expect each value of the setting ($null too, for a nullable one). */
+type Demands = Map<SettingValue, number[]>;
 
 /**
  * Finds contradicting rules against the store, while the audit reads each rule's mailboxes: per
@@ -33,14 +34,14 @@ export class ContradictionFinder {
   private readonly found = new Map<string, Contradiction>();
 
   constructor(private readonly rules: readonly AuditRule[]) {
-    const expected = new Map<CasSettingName, Set<boolean>>();
+    const expected = new Map<CasSettingName, Set<SettingValue>>();
     for (const rule of rules) {
       for (const [setting, value] of expectations(rule)) {
-        const values = expected.get(setting) ?? new Set<boolean>();
+        const values = expected.get(setting) ?? new Set<SettingValue>();
         expected.set(setting, values.add(value));
       }
     }
-    for (const [setting, values] of expected) if (values.size === 2) this.demands.set(setting, new Map());
+    for (const [setting, values] of expected) if (values.size > 1) this.demands.set(setting, new Map());
   }
 
   /** Whether every mailbox the rule covers must be read: it expects a setting that another rule expects the other way. */
@@ -56,18 +57,22 @@ export class ContradictionFinder {
       if (byMailbox === undefined) continue;
       let demands = byMailbox.get(mailbox.Guid);
       if (demands === undefined) {
-        demands = [[], []];
+        demands = new Map();
         byMailbox.set(mailbox.Guid, demands);
       }
-      const same = demands[Number(value)] as number[];
+      const same = demands.get(value) ?? [];
+      demands.set(value, same);
       // A rule reaches a mailbox once; should it name it twice, it is still one demand.
       if (same.at(-1) === index) continue;
-      for (const other of demands[Number(!value)] as number[]) this.count(other, index, setting, !value, mailbox);
+      for (const [otherValue, others] of demands) {
+        if (otherValue === value) continue;
+        for (const other of others) this.count(other, index, setting, otherValue, value, mailbox);
+      }
       same.push(index);
     }
   }
 
-  private count(earlier: number, later: number, setting: CasSettingName, expected: boolean, mailbox: Named): void {
+  private count(earlier: number, later: number, setting: CasSettingName, expected: SettingValue, against: SettingValue, mailbox: Named): void {
     const key = `${earlier}:${later}:${setting}`;
     const known = this.found.get(key);
     if (known !== undefined) {
@@ -75,7 +80,7 @@ export class ContradictionFinder {
       return;
     }
     const rules: [AuditRule, AuditRule] = [this.rules[earlier] as AuditRule, this.rules[later] as AuditRule];
-    this.found.set(key, { setting, rules, expected, mailboxes: 1, sample: { Name: mailbox.Name, PrimarySmtpAddress: mailbox.PrimarySmtpAddress } });
+    this.found.set(key, { setting, rules, expected, against, mailboxes: 1, sample: { Name: mailbox.Name, PrimarySmtpAddress: mailbox.PrimarySmtpAddress } });
   }
 
   /** Every pair of rules that contradict, in the order the audit met them. */
@@ -84,22 +89,22 @@ export class ContradictionFinder {
   }
 }
 
-function expectations(rule: AuditRule): [CasSettingName, boolean][] {
-  return Object.entries(rule.expect ?? {}) as [CasSettingName, boolean][];
+function expectations(rule: AuditRule): [CasSettingName, SettingValue][] {
+  return Object.entries(rule.expect ?? {}) as [CasSettingName, SettingValue][];
 }
 
 /** At most this many pairs are listed: a policy with more has one mistake repeated, not that many. */
 const LISTED = 10;
 
-const shown = (value: boolean): string => (value ? 'True' : 'False');
+const shown = (value: SettingValue): string => (value === null ? '$null' : value ? 'True' : 'False');
 
 function ruleName(rule: AuditRule): string {
   return `rule '${printable(rule.name)}'${rule.at === undefined ? '' : ` (${rule.at})`}`;
 }
 
-function describe({ setting, rules: [earlier, later], expected, mailboxes, sample }: Contradiction): string {
+function describe({ setting, rules: [earlier, later], expected, against, mailboxes, sample }: Contradiction): string {
   return (
-    `  ${ruleName(earlier)} expects ${setting} ${shown(expected)} and ${ruleName(later)} expects ${shown(!expected)} ` +
+    `  ${ruleName(earlier)} expects ${setting} ${shown(expected)} and ${ruleName(later)} expects ${shown(against)} ` +
     `of the same ${counted(mailboxes, 'mailbox', 'mailboxes')}, e.g. ${printable(sample.Name)} <${printable(sample.PrimarySmtpAddress)}>`
   );
 }

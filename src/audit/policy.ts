@@ -4,7 +4,7 @@ import type { Alias } from 'yaml';
 import { UsageError } from '../core/errors.js';
 import { MAILBOX_FILTER_SCHEMA } from '../core/properties.js';
 import { readAtMost } from '../input/bounded-read.js';
-import { CAS_SETTINGS, type CasSettingName } from '../core/protocols.js';
+import { CAS_SETTINGS, isNullable, protocolOf, type CasSettings, type SettingValue } from '../core/protocols.js';
 import type { NamedIdentity } from '../core/select.js';
 import { FilterSyntaxError, parseFilter, type FilterAst } from '../filter/index.js';
 import { shortText } from './short-text.js';
@@ -19,7 +19,7 @@ export interface AuditRule {
   filterText?: string;
   /** The mailboxes the rule covers, by identity; else every mailbox its OU and filter select. */
   identities?: IdentitySource;
-  expect?: Partial<Record<CasSettingName, boolean>>;
+  expect?: CasSettings;
   /**
    * `expect: plan`: every CAS setting of each covered mailbox as the effective CAS mailbox plan of
    * its current OU would give a new mailbox there; the settings in `expect` override it.
@@ -194,7 +194,7 @@ function validateRule(raw: unknown, at: (string | number)[], located: Located, o
     if (typeof rule.expect !== 'object' || rule.expect === null || Array.isArray(rule.expect)) {
       fail(located, [...at, 'expect'], `"expect" is plan, or maps settings to booleans, e.g. { ${CAS_SETTINGS[0]}: false } or { plan: true, ${CAS_SETTINGS[0]}: false }`);
     }
-    const expect: Partial<Record<CasSettingName, boolean>> = {};
+    const expect: CasSettings = {};
     for (const [key, value] of Object.entries(rule.expect)) {
       if (key === 'plan') {
         if (value !== true) fail(located, [...at, 'expect', key], '"plan" can only be true (leave it out to check the settings alone)');
@@ -203,8 +203,10 @@ function validateRule(raw: unknown, at: (string | number)[], located: Located, o
       }
       const setting = CAS_SETTINGS.find((s) => s.toLowerCase() === key.toLowerCase());
       if (setting === undefined) failAtKey(located, [...at, 'expect', key], `'${key}' is not a setting casctl audits; use plan, ${CAS_SETTINGS.join(' or ')}`);
-      if (typeof value !== 'boolean') fail(located, [...at, 'expect', key], `${setting} must be true or false`);
-      expect[setting] = value;
+      // null: the mailbox follows the organisation default (a nullable setting only).
+      const nullable = isNullable(protocolOf(setting));
+      if (typeof value !== 'boolean' && !(nullable && value === null)) fail(located, [...at, 'expect', key], `${setting} must be true or false${nullable ? ' or null' : ''}`);
+      (expect as Record<string, SettingValue>)[setting] = value as SettingValue;
     }
     if (Object.keys(expect).length === 0 && result.plan !== true) fail(located, [...at, 'expect'], '"expect" names no setting');
     if (Object.keys(expect).length > 0) result.expect = expect;

@@ -3,9 +3,9 @@ import type { Readable } from 'node:stream';
 import type { Mailbox } from '../core/mailbox.js';
 import { PLAN_FIELDS, type PlannedMailbox } from '../core/plan.js';
 import { MAILBOX_FILTER_SCHEMA, mailboxMatches } from '../core/properties.js';
-import { PROTOCOLS, perCasSetting, type CasSettingName } from '../core/protocols.js';
+import { PROTOCOLS, perCasSetting, type CasSettingName, type CasSettings, type CasSettingValues, type SettingValue } from '../core/protocols.js';
 import { effectiveEnabled } from '../core/administrator.js';
-import { BUILT_IN, PlanBook, type PlanValue } from '../core/mailbox-plans.js';
+import { BUILT_IN, PlanBook } from '../core/mailbox-plans.js';
 import { isWithin, resolveOrganizationalUnit, selectMailboxes, type NamedIdentity, type Selection, type SelectionProblem } from '../core/select.js';
 import { parseFilter, type FilterAst } from '../filter/index.js';
 import { openIdentitySource } from '../input/identity-file.js';
@@ -19,7 +19,7 @@ import { shortText } from './short-text.js';
 export interface Violation extends PlannedMailbox {
   Reason: string;
   /** The settings that would satisfy the rule (none for a `max` rule: which to disable is the admin's call). */
-  fix: Partial<Record<CasSettingName, boolean>>;
+  fix: CasSettings;
 }
 
 export interface RuleResult {
@@ -34,10 +34,10 @@ export interface RuleResult {
   errors: string[];
 }
 
-const shown = (value: PlanValue): string => (value === null ? '$null' : value ? 'True' : 'False');
+const shown = (value: SettingValue): string => (value === null ? '$null' : value ? 'True' : 'False');
 
 /** The mailboxes that break an `expect`: any expected setting differs. Pushed down with the rule's own filter. */
-function violationFilter(expect: Partial<Record<CasSettingName, boolean>>): FilterAst {
+function violationFilter(expect: CasSettings): FilterAst {
   const text = Object.entries(expect).map(([name, value]) => `${name} -ne $${String(value)}`).join(' -or ');
   return parseFilter(text, MAILBOX_FILTER_SCHEMA);
 }
@@ -57,7 +57,7 @@ const AUDIT_FIELDS = [...PLAN_FIELDS, 'OrganizationalUnit'] as const;
 
 interface Expected {
   property: CasSettingName;
-  value: PlanValue;
+  value: SettingValue;
   /** The plan scope that decided it (`Default`, an OU, BuiltIn); null for a setting the rule names itself. */
   plan: string | null;
 }
@@ -68,7 +68,7 @@ interface Expected {
  * rule's own settings over it.
  */
 function expectations(mailbox: Violator, rule: AuditRule, plans: PlanBook | undefined): Expected[] {
-  const own = new Map(Object.entries(rule.expect ?? {}) as [CasSettingName, boolean][]);
+  const own = new Map(Object.entries(rule.expect ?? {}) as [CasSettingName, SettingValue][]);
   if (rule.plan !== true || plans === undefined) return [...own].map(([property, value]) => ({ property, value, plan: null }));
   const effective = plans.effective(mailbox.OrganizationalUnit);
   return PROTOCOLS.map((protocol): Expected => {
@@ -87,7 +87,8 @@ function expectViolation(mailbox: Violator, rule: AuditRule, plans: PlanBook | u
   return {
     ...identity(mailbox),
     Reason: wrong.map((e) => `${e.property} is ${shown(mailbox[e.property])}, expected ${shown(e.value)}${decidedBy(e.plan)}`).join('; '),
-    fix: Object.fromEntries(wrong.flatMap((e) => (e.value === null ? [] : [[e.property, e.value]]))),
+    // An expected $null is a value to set too: the mailbox then follows the organisation default.
+    fix: Object.fromEntries(wrong.map((e) => [e.property, e.value])),
   };
 }
 
@@ -97,7 +98,7 @@ function identity(mailbox: Violator): Omit<Violation, 'Reason' | 'fix'> {
     Name: mailbox.Name,
     PrimarySmtpAddress: mailbox.PrimarySmtpAddress,
     IsAdministrator: mailbox.IsAdministrator,
-    ...perCasSetting((p) => mailbox[p.property]),
+    ...(perCasSetting((p) => mailbox[p.property]) as CasSettingValues),
   };
 }
 

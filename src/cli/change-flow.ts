@@ -3,7 +3,7 @@ import { decideChange } from '../core/change-decision.js';
 import { counted } from '../core/counted.js';
 import { describeSummary, type ChangeSummary } from '../core/change-summary.js';
 import { ExitCode, ServiceError, UsageError } from '../core/errors.js';
-import { PROTOCOLS } from '../core/protocols.js';
+import { PROTOCOLS, type Protocol } from '../core/protocols.js';
 import { servicesFor } from '../services/services.js';
 import type { DirectoryStore, SettingWrite } from '../store/directory-store.js';
 import { printable } from '../core/printable.js';
@@ -113,20 +113,25 @@ export async function runChange(
   messages.info(describeSummary(summary, false));
   if (applied?.changeId != null) {
     messages.info(`Recorded as change ${applied.changeId}; undo it with: casctl undo ${applied.changeId}`);
-    if (planned.makeEffective !== undefined) {
-      try {
-        await planned.makeEffective();
-      } catch (error) {
-        if (!(error instanceof ServiceError)) throw error;
-        // The store has the change: say so first, so nobody runs the change again to "retry" it.
-        throw new ServiceError(`Change ${applied.changeId} is committed, but making it effective failed. ${error.message}`);
-      }
-    } else {
-      const services = servicesFor(PROTOCOLS.filter((p) => plan.properties.has(p.property))).map((s) => s.Name);
-      messages.info(`For the change to take effect, run 'casctl refresh-service' or restart: ${services.join(', ')} (or use --restart next time).`);
-    }
+    await makeCommittedEffective(messages, applied.changeId, planned.makeEffective, PROTOCOLS.filter((p) => plan.properties.has(p.property)));
   }
   return failed || failures.length > 0 ? ExitCode.PartialFailure : ExitCode.Ok;
+}
+
+/** After change `changeId` committed: `--restart` makes it effective, or the admin is told what to run for the protocols it changed. */
+export async function makeCommittedEffective(messages: Messages, changeId: number, makeEffective: (() => Promise<void>) | undefined, protocols: readonly Protocol[]): Promise<void> {
+  if (makeEffective === undefined) {
+    const services = servicesFor(protocols).map((s) => s.Name);
+    messages.info(`For the change to take effect, run 'casctl refresh-service' or restart: ${services.join(', ')} (or use --restart next time).`);
+    return;
+  }
+  try {
+    await makeEffective();
+  } catch (error) {
+    if (!(error instanceof ServiceError)) throw error;
+    // The store has the change: say so first, so nobody runs the change again to "retry" it.
+    throw new ServiceError(`Change ${changeId} is committed, but making it effective failed. ${error.message}`);
+  }
 }
 
 /** The change's result on stdout, in the format `-o` asked for (change-report.ts). */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { ExitCode } from '../core/errors.js';
 import { printableLines } from '../core/printable.js';
-import { PROTOCOLS, type ProtocolService } from '../core/protocols.js';
+import { PROTOCOLS, isNullable, type ProtocolService } from '../core/protocols.js';
 import { useColour } from '../output/colour.js';
 import { failureLine } from '../output/messages.js';
 import type { CommandContext } from './context.js';
@@ -86,7 +86,10 @@ const SERVICE_NAMES: readonly ProtocolService[] = PROTOCOLS.flatMap((p): readonl
 
 /** set-casmailbox's `--<protocol>-enabled` options, one per protocol. */
 function settingOptions(command: Command): Command {
-  for (const { property } of PROTOCOLS) command.option(`--${settingOption(property)} <bool>`, 'true/false, $true/$false, 1/0, yes/no');
+  for (const protocol of PROTOCOLS) {
+    const help = isNullable(protocol) ? "true/false, $true/$false, 1/0, yes/no, or '$null': follow the organisation default (set-transportconfig)" : 'true/false, $true/$false, 1/0, yes/no';
+    command.option(`--${settingOption(protocol.property)} <bool>`, help);
+  }
   return command;
 }
 
@@ -180,6 +183,22 @@ export function buildProgram(context: CommandContext): Cli {
     .option('--what-if', 'show what would change, change nothing (-WhatIf)')
     .option('-o, --output <format>', 'table (the plan, with --what-if) or json (a machine-readable result)', 'table')
     .action(run(() => import('./commands/set-casmailboxplan.js')));
+
+  outputOptions(program.command('get-transportconfig'))
+    .description('show the organisation defaults: SmtpClientAuthenticationDisabled, which mailboxes set to $null follow (Get-TransportConfig)')
+    .action(run(() => import('./commands/get-transportconfig.js')));
+
+  const transport = program
+    .command('set-transportconfig')
+    .description('set the organisation default of SMTP AUTH, for every mailbox whose SmtpClientAuthenticationDisabled is $null (Set-TransportConfig)');
+  for (const protocol of PROTOCOLS.filter(isNullable)) transport.option(`--${settingOption(protocol.property)} <bool>`, 'true/false, $true/$false, 1/0, yes/no');
+  transport
+    .option('-y, --yes', 'change without asking (-Confirm:$false)')
+    .option('--confirm', 'ask before changing (-Confirm)')
+    .option('--what-if', 'show what would change, change nothing (-WhatIf)')
+    .option('-o, --output <format>', 'table (messages only) or json (the result)', 'table')
+    .option(...RESTART_OPTION)
+    .action(run(() => import('./commands/set-transportconfig.js')));
 
   program
     .command('get-dovecotconfig')

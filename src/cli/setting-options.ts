@@ -1,6 +1,6 @@
 import { BOOLEAN_SPELLINGS, parseBoolean } from '../core/boolean.js';
 import { UsageError } from '../core/errors.js';
-import type { CasSettingName } from '../core/protocols.js';
+import type { CasSettingName, SettingValue } from '../core/protocols.js';
 
 /**
  * A word boundary of an Exchange property name: lower case or digit before upper case, or an
@@ -38,13 +38,17 @@ export function settingOptionText(options: object, property: CasSettingName): st
   return typeof value === 'string' ? value : undefined;
 }
 
-/** A setting option's boolean; undefined when not given. */
-export function settingValue(option: string, text: string | undefined): boolean | undefined {
+/**
+ * A setting option's value; undefined when not given. A nullable setting also takes $null (or
+ * null): follow the organisation default. Never the empty text: an unquoted $true reaches casctl as that too.
+ */
+export function settingValue(option: string, text: string | undefined, nullable: boolean): SettingValue | undefined {
   if (text === undefined) return undefined;
   const value = parseBoolean(text);
   if (value !== null) return value;
+  if (nullable && ['$null', 'null'].includes(text.trim().toLowerCase())) return null;
   // `-PopEnabled $false -ImapEnabled $false` unquoted reaches us as `--pop-enabled --imap-enabled ...`.
   const shellAteIt = text === '' || text.startsWith('-');
   const hint = shellAteIt ? ` (a Unix shell expands an unquoted $false to nothing: write '$false' in quotes, or false)` : '';
-  throw new UsageError(`--${option} takes ${BOOLEAN_SPELLINGS}, not '${text}'${hint}.`);
+  throw new UsageError(`--${option} takes ${BOOLEAN_SPELLINGS}${nullable ? ", or '$null' (follow the organisation default)" : ''}, not '${text}'${hint}.`);
 }

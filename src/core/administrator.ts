@@ -1,5 +1,5 @@
 import { fold } from './mailbox.js';
-import { PROTOCOLS, type Protocol, type ProtocolDefinition } from './protocols.js';
+import { PROTOCOLS, valueAdmitting, type Protocol, type ProtocolDefinition, type SettingValue } from './protocols.js';
 
 /**
  * The Administrator rule (DESIGN.md §2), for every place that reads, writes, imports or plans CAS
@@ -10,7 +10,7 @@ import { PROTOCOLS, type Protocol, type ProtocolDefinition } from './protocols.j
  */
 
 /** What the rule needs to know of a protocol. */
-export type RuledProtocol = Pick<ProtocolDefinition, 'administrator'>;
+export type RuledProtocol = Pick<ProtocolDefinition, 'administrator' | 'sense'>;
 
 /** The rule applies to the protocol: the Administrator mailbox never uses it. */
 export function refusesAdministrator(protocol: RuledProtocol): boolean {
@@ -31,6 +31,6 @@ export function effectiveEnabled(protocol: RuledProtocol, isAdministrator: boole
 }
 
 /** Setting a protocol to `to` is refused only when it would enable the Administrator mailbox for a protocol the rule covers. */
-export function refusesWrite(protocol: RuledProtocol, isAdministrator: boolean, to: boolean): boolean {
-  return isAdministrator && to && refusesAdministrator(protocol);
+export function refusesWrite(protocol: RuledProtocol, isAdministrator: boolean, to: SettingValue): boolean {
+  return isAdministrator && refusesAdministrator(protocol) && to === valueAdmitting(protocol, true);
 }

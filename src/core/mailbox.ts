@@ -1,4 +1,4 @@
-import { CAS_SETTINGS, USE_DEFAULTS_PROPERTIES, type CasSettingName, type UseDefaultsName } from './protocols.js';
+import { CAS_SETTINGS, USE_DEFAULTS_PROPERTIES, type CasSettingValues, type UseDefaultsName } from './protocols.js';
 
 /** The Exchange vocabulary of DESIGN.md §2: a mailbox as casctl reads and writes it. */
 
@@ -8,9 +8,13 @@ export type RecipientTypeDetails = (typeof RECIPIENT_TYPE_DETAILS)[number];
 export const CUSTOM_ATTRIBUTE_NUMBERS = Array.from({ length: 15 }, (_, i) => i + 1);
 
 /** A field per protocol (core/protocols.ts): its CAS setting and its UseProtocolDefaults. */
-type ProtocolFields = { [K in CasSettingName | UseDefaultsName]: boolean };
+type ProtocolFields = CasSettingValues & { [K in UseDefaultsName]: boolean };
 
-/** The CAS settings are effective values: always false for the Administrator mailbox, whatever is stored. */
+/**
+ * The CAS settings are as Exchange shows them: an Enabled setting is effective (always false for
+ * the Administrator mailbox where the rule covers it, whatever is stored); a nullable one is the
+ * mailbox's own value, $null when it follows the organisation default.
+ */
 export interface Mailbox extends ProtocolFields {
   Guid: string;
   DistinguishedName: string;

@@ -1,4 +1,5 @@
 import type { CasSettingName, CasSettings, SettingWrite } from '../store/directory-store.js';
+import type { SettingValue } from './protocols.js';
 import { refusesWrite } from './administrator.js';
 import { fold, type Mailbox, type MailboxField } from './mailbox.js';
 import { CAS_SETTINGS, protocolOf } from './protocols.js';
@@ -6,8 +7,8 @@ import type { NamedIdentity } from './select.js';
 
 export interface SettingChange {
   readonly property: CasSettingName;
-  readonly before: boolean;
-  readonly after: boolean;
+  readonly before: SettingValue;
+  readonly after: SettingValue;
 }
 
 /**
@@ -37,7 +38,7 @@ export type PlannedMailbox = Pick<Mailbox, (typeof PLAN_FIELDS)[number]>;
 const SHARED_CHANGES = new Map<string, readonly SettingChange[]>();
 
 function sharedChanges(changes: SettingChange[]): readonly SettingChange[] {
-  const key = changes.map((c) => `${c.property}:${Number(c.before)}${Number(c.after)}`).join(',');
+  const key = changes.map((c) => `${c.property}:${String(c.before)}>${String(c.after)}`).join(',');
   let shared = SHARED_CHANGES.get(key);
   if (shared === undefined) {
     shared = Object.freeze(changes.map((c) => Object.freeze(c)));
@@ -73,8 +74,8 @@ export function planFor(mailbox: PlannedMailbox, wanted: CasSettings, namedAs: N
 export class WriteCollector {
   private readonly writes = new Map<string, SettingWrite & { guids: string[] }>();
 
-  add(guid: string, property: CasSettingName, to: boolean, from?: boolean): void {
-    const key = `${property} ${to} ${from}`;
+  add(guid: string, property: CasSettingName, to: SettingValue, from?: SettingValue): void {
+    const key = `${property} ${String(to)} ${String(from)}`;
     let write = this.writes.get(key);
     if (write === undefined) {
       write = { property, to, ...(from === undefined ? {} : { from }), guids: [] };

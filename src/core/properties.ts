@@ -16,7 +16,7 @@ function text(name: keyof Mailbox & string): MailboxProperty {
   return { name, type: 'string', multiValued: false, read: (mailbox) => mailbox[name] as string | null };
 }
 
-function flag(name: keyof Mailbox & string, read: (mailbox: Mailbox) => boolean): MailboxProperty {
+function flag(name: keyof Mailbox & string, read: (mailbox: Mailbox) => boolean | null): MailboxProperty {
   return { name, type: 'boolean', multiValued: false, read };
 }
 
@@ -60,8 +60,9 @@ export const PROPERTIES: readonly MailboxProperty[] = [
   // Every kind of mailbox is a UserMailbox recipient in Exchange; the details tell them apart.
   { name: 'RecipientType', type: 'string', multiValued: false, read: () => 'UserMailbox' },
   text('RecipientTypeDetails'),
-  // A mailbox's CAS settings are its effective values: the Administrator mailbox reads as
-  // disabled whatever is stored (DESIGN.md §2), which each store's mapping keeps too.
+  // A mailbox's Enabled settings are its effective values: the Administrator mailbox reads as
+  // disabled whatever is stored (DESIGN.md §2), which each store's mapping keeps too. A nullable
+  // setting is the mailbox's own value: `-eq $null` selects the mailboxes that follow the organisation.
   ...PROTOCOLS.map((protocol) => flag(protocol.property, (mailbox) => mailbox[protocol.property])),
   ...USE_DEFAULTS_PROTOCOLS.map((protocol) => flag(protocol.useDefaultsProperty, (mailbox) => mailbox[protocol.useDefaultsProperty])),
   date('WhenCreated'),

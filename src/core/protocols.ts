@@ -25,7 +25,24 @@ export interface ProtocolDefinition {
   /** How Exchange writes it in messages: `POP3`, `IMAP4`. */
   displayName: string;
   /** The CAS setting: a boolean property of a mailbox, shown, filtered and set under this name. */
-  property: `${string}Enabled`;
+  property: `${string}Enabled` | `${string}Disabled`;
+  /**
+   * `disabled`: the property says Disabled, so $true refuses the protocol (Exchange's
+   * SmtpClientAuthenticationDisabled). Absent: the property says Enabled, $true admits.
+   */
+  sense?: 'disabled';
+  /**
+   * The setting may be $null: the mailbox follows the organisation default (a store-wide value
+   * of the same name, get-transportconfig). Dovecot never reads the setting itself but the
+   * effective flag each store keeps beside it. Absent: always $true or $false.
+   */
+  nullable?: true;
+  /**
+   * The services of dovecotServices whose client takes Dovecot's `nologin` answer as a success
+   * (Postfix's SASL client: `smtp`), so `--reason` must refuse them by finding no mailbox rather
+   * than by naming the reason. Absent: every client honours nologin.
+   */
+  ignoresNologin?: readonly string[];
   /** Exchange's `<Protocol>UseProtocolDefaults`, read-only here; only POP3 and IMAP4 have one in Exchange. */
   useDefaultsProperty?: `${string}UseProtocolDefaults`;
   /** The Administrator rule (DESIGN.md §2, core/administrator.ts): may the built-in account use this protocol? */
@@ -85,6 +102,19 @@ export const PROTOCOLS = [
     services: [{ Name: 'MSExchangeOWAAppPool', ShortName: 'owa', DisplayName: 'Microsoft Exchange Outlook on the web app pool' }],
   },
   {
+    name: 'smtp',
+    displayName: 'SMTP AUTH',
+    property: 'SmtpClientAuthenticationDisabled',
+    sense: 'disabled',
+    nullable: true,
+    administrator: 'allowed',
+    // Postfix's smtpd_sasl_type = dovecot sends service `smtp`; Dovecot's own submission service `submission`.
+    dovecotServices: ['smtp', 'submission'],
+    // Postfix answers 235 to an OK that carries nologin; Dovecot's submission-login refuses it.
+    ignoresNologin: ['smtp'],
+    services: [{ Name: 'MSExchangeFrontEndTransport', ShortName: 'smtp', DisplayName: 'Microsoft Exchange Frontend Transport' }],
+  },
+  {
     // Exchange has no ManageSieve: the property and the service are casctl's own, named in Exchange's manner.
     name: 'sieve',
     displayName: 'ManageSieve',
@@ -104,7 +134,16 @@ export type CasSettingName = Protocol['property'];
 /** A protocol that has a UseProtocolDefaults property. */
 export type ProtocolWithDefaults = Extract<Protocol, { useDefaultsProperty: string }>;
 export type UseDefaultsName = ProtocolWithDefaults['useDefaultsProperty'];
-export type CasSettings = Partial<Record<CasSettingName, boolean>>;
+/** A protocol whose setting may be $null (follow the organisation default). */
+export type NullableProtocol = Extract<Protocol, { nullable: true }>;
+export type NullableSettingName = NullableProtocol['property'];
+/** The value a CAS setting holds: $true/$false, or also $null for a nullable one. */
+export type SettingValueOf<K extends CasSettingName> = K extends NullableSettingName ? boolean | null : boolean;
+/** Any CAS setting's value, where the setting is not known at compile time (change items, writes). */
+export type SettingValue = boolean | null;
+/** Every CAS setting with its value. */
+export type CasSettingValues = { [K in CasSettingName]: SettingValueOf<K> };
+export type CasSettings = Partial<CasSettingValues>;
 
 /** The protocols enforced by remote address (OWA: IMAP from the webmail networks), and those enforced by Dovecot service alone. */
 export const WEBMAIL_PROTOCOLS: readonly Protocol[] = PROTOCOLS.filter((p) => 'remote' in p && p.remote === 'webmail');
@@ -125,6 +164,39 @@ const hasUseDefaults = (protocol: Protocol): protocol is ProtocolWithDefaults =>
 export const USE_DEFAULTS_PROTOCOLS: readonly ProtocolWithDefaults[] = PROTOCOLS.filter(hasUseDefaults);
 /** Every `<Protocol>UseProtocolDefaults` property, in registry order. */
 export const USE_DEFAULTS_PROPERTIES: readonly UseDefaultsName[] = USE_DEFAULTS_PROTOCOLS.map((p) => p.useDefaultsProperty);
+
+/** The protocol's setting may be $null. */
+export function isNullable(protocol: ProtocolDefinition): boolean {
+  return protocol.nullable === true;
+}
+
+/** The nullable protocols, in registry order: the organisation defaults a store keeps. */
+export const NULLABLE_PROTOCOLS: readonly NullableProtocol[] = PROTOCOLS.filter((p): p is NullableProtocol => isNullable(p));
+
+/** The services of a protocol whose clients ignore nologin (ProtocolDefinition.ignoresNologin). */
+export function servicesIgnoringNologin(protocol: ProtocolDefinition): readonly string[] {
+  return protocol.ignoresNologin ?? [];
+}
+
+/** The property says Disabled: $true refuses the protocol. */
+export function saysDisabled(protocol: ProtocolDefinition): boolean {
+  return protocol.sense === 'disabled';
+}
+
+/**
+ * Whether a setting's value admits the protocol's logins: the value itself for an Enabled
+ * setting, its negation for a Disabled one; $null takes `organizationDefault` (the organisation's
+ * value of the same property) first.
+ */
+export function admits(protocol: ProtocolDefinition, value: SettingValue, organizationDefault: boolean): boolean {
+  const set = value ?? organizationDefault;
+  return saysDisabled(protocol) ? !set : set;
+}
+
+/** The setting's value that admits (true) or refuses (false) the protocol's logins. */
+export function valueAdmitting(protocol: Pick<ProtocolDefinition, 'sense'>, admitted: boolean): boolean {
+  return protocol.sense === 'disabled' ? !admitted : admitted;
+}
 
 /** A record with an entry per CAS setting, in registry order: how a consumer fills every setting without naming one. */
 export function perCasSetting<T>(value: (protocol: Protocol) => T): Record<CasSettingName, T> {
@@ -167,3 +239,12 @@ export function protocolList(joiner: 'or' | 'and', protocols: readonly Pick<Prot
   const names = protocols.map((p) => p.displayName);
   return names.length > 1 ? `${names.slice(0, -1).join(', ')} ${joiner} ${names.at(-1) ?? ''}` : names.join('');
 }
+
+/**
+ * casctl's built-in organisation default of each nullable setting, until one is set: the value
+ * that admits the protocol (SMTP AUTH allowed), so a store upgraded to a new nullable protocol
+ * keeps every mailbox's logins as they were.
+ */
+export const BUILT_IN_DEFAULTS: Readonly<Record<NullableSettingName, boolean>> = Object.fromEntries(
+  NULLABLE_PROTOCOLS.map((p) => [p.property, valueAdmitting(p, true)]),
+) as Record<NullableSettingName, boolean>;

@@ -3,7 +3,7 @@ import { BOOLEAN_SPELLINGS, parseBoolean } from '../core/boolean.js';
 import { parseCanonicalOu } from '../core/distinguished-name.js';
 import { CasctlError, ExitCode, UsageError } from '../core/errors.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS, fold, type RecipientTypeDetails } from '../core/mailbox.js';
-import { CAS_SETTINGS, PROTOCOLS, type CasSettingName } from '../core/protocols.js';
+import { CAS_SETTINGS, PROTOCOLS, isNullable, type CasSettingName, type CasSettings, type SettingValue } from '../core/protocols.js';
 import type { ImportField, ImportRecord } from '../store/directory-store.js';
 import { CheckedText } from './checked-text.js';
 import { PasswordHashError, type BatchPasswordHasher } from './hash-pool.js';
@@ -256,12 +256,17 @@ function toRow(header: (Column | null)[], cells: string[]): Row {
   return { values, given: shared };
 }
 
-/** Undefined when the row does not give it (no column, or an empty cell): where a mailbox is created, its OU's plan decides. */
-function bool(row: Row['values'], column: CasSettingName): boolean | string | undefined {
+/**
+ * A CAS setting's cell. Undefined when the row does not give it (no column, or an empty cell):
+ * where a mailbox is created, its OU's plan decides. `$null` or `null` sets a nullable one to
+ * follow the organisation default.
+ */
+function bool(row: Row['values'], column: CasSettingName, nullable: boolean): SettingValue | string | undefined {
   const text = row[column];
   if (text === undefined) return undefined;
   const value = parseBoolean(text);
-  return value ?? `${column} '${text}' is not a boolean (${BOOLEAN_SPELLINGS})`;
+  if (value === null && nullable && ['$null', 'null'].includes(text.trim().toLowerCase())) return null;
+  return value ?? `${column} '${text}' is not a boolean (${BOOLEAN_SPELLINGS}${nullable ? ", or $null" : ''})`;
 }
 
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
@@ -304,11 +309,12 @@ function validate({ values: row, given }: Row): ImportRecord | string {
   if (recipientType === undefined) return `RecipientTypeDetails '${type}' is not one of ${RECIPIENT_TYPE_DETAILS.join(', ')}`;
 
   if (row.Guid !== undefined && !GUID.test(row.Guid)) return `Guid '${row.Guid}' is not a GUID`;
-  const settings: Partial<Record<CasSettingName, boolean>> = {};
-  for (const { property } of PROTOCOLS) {
-    const value = bool(row, property);
+  const settings: CasSettings = {};
+  for (const protocol of PROTOCOLS) {
+    const value = bool(row, protocol.property, isNullable(protocol));
     if (typeof value === 'string') return value;
-    if (value !== undefined) settings[property] = value;
+    // bool gives null only for a nullable setting.
+    if (value !== undefined) (settings as Record<CasSettingName, SettingValue>)[protocol.property] = value;
   }
 
   const alias = row.Alias ?? localPart;

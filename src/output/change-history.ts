@@ -5,7 +5,7 @@ import { csvField } from './csv.js';
 import { pick, writeEach, type FormatInput, type Formatter } from './formatter.js';
 import { render, renderWith, type View } from './formats.js';
 import { FORMATTERS, listBlock, type OutputFormat } from './formatters.js';
-import { settingChangeText } from './setting-change.js';
+import { settingChangeText, settingValueText } from './setting-change.js';
 import { csvValue, displayValue, type OutputRecord, type OutputValue } from './values.js';
 import type { BufferedWriter } from './writer.js';
 
@@ -54,6 +54,18 @@ function planLines(record: OutputRecord): string {
 /** A plan item in the csv's item columns: the plan's Guid, its identity as the Name. */
 const planItemRow = (item: OutputRecord): OutputRecord => ({ Guid: item.Guid ?? null, Name: item.Identity ?? null, PrimarySmtpAddress: null, Property: item.Property ?? null, Before: item.Before ?? null, After: item.After ?? null });
 
+const defaultsOf = (record: OutputRecord): readonly OutputRecord[] =>
+  Array.isArray(record.TransportConfig) ? (record.TransportConfig as readonly OutputRecord[]) : [];
+
+/** The organisation defaults a change set, in words: `SmtpClientAuthenticationDisabled False → True`. */
+const defaultsText = (record: OutputRecord): string => defaultsOf(record).map((c) => printable(settingChangeText(c))).join(', ');
+
+/** Who an organisation default's item names, where a mailbox's Name would stand. */
+const ORGANISATION = '(organisation)';
+
+/** The text formats show TransportConfig within Changes (json keeps it apart). */
+const textColumns = (columns: readonly string[]): string[] => columns.filter((c) => c !== 'TransportConfig');
+
 interface MailboxItems {
   Guid: OutputValue;
   Name: OutputValue;
@@ -74,14 +86,19 @@ function mailboxText(mailbox: MailboxItems): string {
 /** `PopEnabled True → False, ImapEnabled True → False`: what the set-casmailbox plan shows. */
 const changesText = (mailbox: MailboxItems): string => mailbox.items.map((item) => printable(settingChangeText(item))).join(', ');
 
-/** A listing's `Changes` in list: a line per mailbox, `Name <address>: PopEnabled True → False, ...`. */
+/**
+ * A listing's `Changes` in list: a line per mailbox, `Name <address>: PopEnabled True → False, ...`;
+ * an organisation default's change (TransportConfig) is a line of its own, so the text formats
+ * show it where they show what changed.
+ */
 function changeLines(record: OutputRecord): string {
-  return byMailbox(itemsOf(record)).map((m) => `${mailboxText(m)}: ${changesText(m)}`).join('\n');
+  const defaults = defaultsOf(record).length === 0 ? [] : [`${ORGANISATION}: ${defaultsText(record)}`];
+  return [...defaults, ...byMailbox(itemsOf(record)).map((m) => `${mailboxText(m)}: ${changesText(m)}`)].join('\n');
 }
 
 /** A change of mailboxes lists no PlanChanges line: only plan changes have one. */
 function listFields(record: OutputRecord, columns: readonly string[]): [string, string][] {
-  return columns
+  return textColumns(columns)
     .filter((c) => c !== 'PlanChanges' || planItemsOf(record).length > 0)
     .map((c) => [c, c === 'Changes' ? changeLines(record) : c === 'PlanChanges' ? planLines(record) : printable(displayValue(record[c] ?? null))]);
 }
@@ -94,17 +111,22 @@ const isItems = (column: string): boolean => column === 'Changes' || column === 
 
 /** The csv columns: `Changes` and `PlanChanges` become the items' own columns, once, in the place of the first. */
 const csvColumns = (columns: readonly string[]): string[] =>
-  columns.flatMap((c, i) => (!isItems(c) ? [c] : columns.findIndex(isItems) === i ? [...ITEM_COLUMNS] : []));
+  textColumns(columns).flatMap((c, i, shown) => (!isItems(c) ? [c] : shown.findIndex(isItems) === i ? [...ITEM_COLUMNS] : []));
 
 /**
  * One row per item, the change's columns repeated on each (a record of no item, a prune's, is one
  * row with empty item cells); without `Changes` among the columns, one row per change.
  */
 function csvRows(record: OutputRecord, columns: readonly string[], raw: boolean): string {
-  const first = columns.findIndex(isItems);
+  const shown = textColumns(columns);
+  const first = shown.findIndex(isItems);
   const row = (item: OutputRecord | null): string =>
-    `${columns.flatMap((c, i) => (!isItems(c) ? [record[c] ?? null] : i === first ? ITEM_COLUMNS.map((k) => item?.[k] ?? null) : [])).map((v) => csvField(csvValue(v), raw)).join(',')}\r\n`;
-  const items = [...(columns.includes('Changes') ? itemsOf(record) : []), ...(columns.includes('PlanChanges') ? planItemsOf(record).map(planItemRow) : [])];
+    `${shown.flatMap((c, i) => (!isItems(c) ? [record[c] ?? null] : i === first ? ITEM_COLUMNS.map((k) => item?.[k] ?? null) : [])).map((v) => csvField(csvValue(v), raw)).join(',')}\r\n`;
+  // An organisation default's change is a row too, named as the organisation rather than a mailbox.
+  const items = [
+    ...(columns.includes('Changes') ? [...defaultsOf(record).map((c): OutputRecord => ({ Guid: null, Name: ORGANISATION, PrimarySmtpAddress: null, ...c })), ...itemsOf(record)] : []),
+    ...(columns.includes('PlanChanges') ? planItemsOf(record).map(planItemRow) : []),
+  ];
   if (items.length === 0) return row(null);
   return items.map(row).join('');
 }
@@ -128,7 +150,7 @@ function mailboxFields(mailbox: MailboxItems): [string, string][] {
     ['Name', text(mailbox.Name)],
     ['PrimarySmtpAddress', text(mailbox.PrimarySmtpAddress)],
     ['Guid', text(mailbox.Guid)],
-    ...mailbox.items.map((item): [string, string] => [text(item.Property ?? null), `${displayValue(item.Before ?? null)} → ${displayValue(item.After ?? null)}`]),
+    ...mailbox.items.map((item): [string, string] => [text(item.Property ?? null), `${settingValueText(item.Before)} → ${settingValueText(item.After)}`]),
   ];
 }
 
@@ -150,6 +172,7 @@ function headBlock(record: OutputRecord, mailboxes: number): string {
     ...(record.UndoOf === null || record.UndoOf === undefined ? [] : [['Undoes', `change ${text('UndoOf')}`] as [string, string]]),
     ['State', text('State')],
     ['Changed', changed],
+    ...(defaultsOf(record).length === 0 ? [] : [['Organisation', `${defaultsText(record)} (the mailboxes set to $null follow it)`] as [string, string]]),
   ];
   return listBlock(fields, false);
 }
@@ -205,7 +228,8 @@ export async function writeChangeDetail(record: OutputRecord, out: Writable, opt
   if (format === 'list') {
     const blocks = columns.includes('Changes') ? mailboxes.map((m) => listBlock(mailboxFields(m), false)).join('') : '';
     const planBlocks = columns.includes('PlanChanges') ? plans.map((p) => listBlock(planFields(p), false)).join('') : '';
-    out.write(listBlock(listFields(record, columns.filter((c) => !isItems(c))), true) + blocks + planBlocks);
+    const organisation = columns.includes('Changes') && defaultsOf(record).length > 0 ? listBlock([['Organisation', defaultsText(record)]], false) : '';
+    out.write(listBlock(listFields(record, columns.filter((c) => !isItems(c))), true) + organisation + blocks + planBlocks);
     return;
   }
   if (format === 'id') {

@@ -1,6 +1,6 @@
 import type { Mailbox, MailboxField } from '../core/mailbox.js';
 import type { FilterAst } from '../filter/ast.js';
-import type { CasSettingName, UseDefaultsName } from '../core/protocols.js';
+import type { CasSettingName, CasSettings, NullableSettingName, SettingValue, SettingValueOf, UseDefaultsName } from '../core/protocols.js';
 import type { ProgressSink } from '../core/progress-sink.js';
 import type { AppliedPlanChange, CasMailboxPlan, PlanChangeItem, PlanWrite } from '../core/mailbox-plans.js';
 
@@ -22,7 +22,7 @@ export interface MailboxQuery {
   limit?: number;
 }
 
-export type { CasSettingName, CasSettings } from '../core/protocols.js';
+export type { CasSettingName, CasSettings, SettingValue } from '../core/protocols.js';
 export type { AppliedPlanChange, CasMailboxPlan, PlanChangeItem, PlanWrite } from '../core/mailbox-plans.js';
 
 /**
@@ -32,8 +32,9 @@ export type { AppliedPlanChange, CasMailboxPlan, PlanChangeItem, PlanWrite } fro
  */
 export interface SettingWrite {
   property: CasSettingName;
-  to: boolean;
-  from?: boolean;
+  to: SettingValue;
+  /** Only where the stored value is this one ($null too, for a nullable setting); absent: whatever it is. */
+  from?: SettingValue;
   /** The mailboxes, by Guid. */
   guids: readonly string[];
 }
@@ -68,8 +69,25 @@ export interface ChangeItem {
   Name: string | null;
   PrimarySmtpAddress: string | null;
   Property: CasSettingName;
+  Before: SettingValue;
+  After: SettingValue;
+}
+
+/** The organisation's value of each nullable CAS setting: what a mailbox set to $null follows (Exchange's Get-TransportConfig). */
+export type TransportConfig = Record<NullableSettingName, boolean>;
+
+/** An organisation default a change set: recorded as a change of its own, without mailbox items. */
+export interface TransportConfigChange {
+  Property: NullableSettingName;
   Before: boolean;
   After: boolean;
+}
+
+/** A write of an organisation default; with `from`, only while it still holds that value (undo). */
+export interface TransportConfigWrite {
+  property: NullableSettingName;
+  to: boolean;
+  from?: boolean;
 }
 
 export interface ChangeRecord {
@@ -83,6 +101,11 @@ export interface ChangeRecord {
   Changes: ChangeItem[];
   /** The CAS mailbox plan settings the change wrote (set-casmailboxplan, its undo); empty for a change of mailboxes. */
   PlanChanges: PlanChangeItem[];
+  /**
+   * The organisation defaults the change set (set-transportconfig, or its undo); absent for a
+   * change of mailboxes. The mailboxes that follow a default are not items: their setting stays $null.
+   */
+  TransportConfig?: TransportConfigChange[];
   /**
    * `Applying` while a run is still writing it, or after one that died (LDAP, which has no
    * transaction: its Changes are what the run set out to change until the next change reconciles
@@ -157,8 +180,9 @@ export type ImportRecord = Omit<Mailbox, 'Guid' | 'DistinguishedName' | 'IsAdmin
   /**
    * Absent: the row does not give the setting (no column, or an empty cell). A new mailbox then
    * takes its OU's effective CAS mailbox plan (core/mailbox-plans.ts), an update keeps the stored value.
+   * Null (a nullable setting only, given as `$null`): the mailbox follows the organisation default.
    */
-  [K in CasSettingName]?: boolean;
+  [K in CasSettingName]?: SettingValueOf<K>;
 } & {
   /** Generated when null. */
   Guid: string | null;
@@ -191,7 +215,7 @@ export interface ImportItem {
   /** For an update, each changed field before → after (a password shows only that it changes). */
   Changes: { Property: string; Before: ImportValue; After: ImportValue }[];
   /** For a create, the CAS settings it is created with: the row's, else its OU's plan (the Administrator's refused ones off). */
-  Settings?: Partial<Record<CasSettingName, boolean>>;
+  Settings?: CasSettings;
 }
 
 export interface ImportOptions {
@@ -263,6 +287,15 @@ export interface DirectoryStore {
    * phases, ticked a batch at a time.
    */
   applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext, progress?: ProgressSink): Promise<AppliedChange>;
+  /** The organisation defaults of the nullable settings (casctl's built-in: SMTP AUTH allowed). */
+  getTransportConfig(): Promise<TransportConfig>;
+  /**
+   * Sets an organisation default and, with it, what Dovecot reads for every mailbox that follows
+   * it ($null), recorded as one change (AppliedChange.mailboxes: the mailboxes whose logins it
+   * turned). All or nothing on SQLite; on LDAP the default first, then the mailboxes, and a run
+   * cut short is finished by running it again. Changing nothing records nothing (changeId null).
+   */
+  setTransportConfig(write: TransportConfigWrite, context: ChangeContext, progress?: ProgressSink): Promise<AppliedChange>;
   /**
    * The change records a query selects, oldest first, each whole, a page at a time (CHANGE_PAGE),
    * so memory follows the largest record, not the history.

@@ -1,6 +1,6 @@
 import { effectiveEnabled, isAdministratorAccount, refusesAdministrator, refusesWrite } from '../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, fold, type Mailbox } from '../core/mailbox.js';
-import { CAS_SETTINGS, PROTOCOLS, isCasSetting, perCasSetting, type CasSettingName, type UseDefaultsName } from '../core/protocols.js';
+import { CAS_SETTINGS, PROTOCOLS, isCasSetting, perCasSetting, type CasSettingValues, type UseDefaultsName } from '../core/protocols.js';
 import type { PlanBook } from '../core/mailbox-plans.js';
 import type { AdministratorRow, ChangeContext, CompleteRecord, ImportField, ImportItem, ImportOptions, ImportValue, ImportRecord, SettingWrite } from './directory-store.js';
 
@@ -33,8 +33,9 @@ export function importChange(when: Date, options: ImportOptions): ChangeContext 
 export type StoredMailbox = Omit<Mailbox, UseDefaultsName | 'WhenCreated' | 'WhenChanged'>;
 
 /** The Administrator's CAS settings as stored: disabled where the rule covers the protocol, as given elsewhere. */
-const asAdministrator = (record: CompleteRecord): Record<CasSettingName, boolean> =>
-  perCasSetting((p) => effectiveEnabled(p, true, record[p.property]));
+// A protocol the rule does not cover keeps the record's value, so a nullable one's $null stays $null.
+const asAdministrator = (record: CompleteRecord): CasSettingValues =>
+  perCasSetting((p) => (refusesAdministrator(p) ? effectiveEnabled(p, true, record[p.property] === true) : record[p.property])) as CasSettingValues;
 
 /**
  * Each CAS setting of a new mailbox: as the row gives it, else the effective plan of its OU (the
@@ -43,7 +44,11 @@ const asAdministrator = (record: CompleteRecord): Record<CasSettingName, boolean
 export function plannedSettings(record: ImportRecord, plans: PlanBook): CompleteRecord {
   const effective = plans.effective(record.OrganizationalUnit);
   // A plan holds null only for a nullable setting (mailbox-plans.ts), whose mailbox field holds null too.
-  return { ...record, ...perCasSetting((p) => record[p.property] ?? (effective[p.property].value as CompleteRecord[typeof p.property])) };
+  // Undefined, not null, means the row does not give it: an explicit $null stays.
+  return {
+    ...record,
+    ...(perCasSetting((p) => (record[p.property] === undefined ? effective[p.property].value : record[p.property])) as CasSettingValues),
+  };
 }
 
 /**
@@ -60,7 +65,7 @@ export function newMailboxRecord(record: ImportRecord, plans: PlanBook): { recor
 
 /** What `import --what-if` lists of a mailbox it creates: its CAS settings as created. */
 export function createdItem(record: CompleteRecord): ImportItem {
-  return { Action: 'create', PrimarySmtpAddress: record.PrimarySmtpAddress, Name: record.Name, Changes: [], Settings: perCasSetting((p) => record[p.property]) };
+  return { Action: 'create', PrimarySmtpAddress: record.PrimarySmtpAddress, Name: record.Name, Changes: [], Settings: perCasSetting((p) => record[p.property]) as CasSettingValues };
 }
 
 /**
@@ -108,7 +113,11 @@ export function mergeRecord(stored: StoredMailbox, record: ImportRecord): Comple
       given.has(`CustomAttribute${n}`) ? (record.CustomAttributes[i] ?? null) : (stored.CustomAttributes[i] ?? null),
     ),
     RecipientTypeDetails: pick('RecipientTypeDetails', stored.RecipientTypeDetails),
-    ...perCasSetting((p) => (given.has(p.property) ? record[p.property] : undefined) ?? stored[p.property]),
+    ...(perCasSetting((p) => {
+      // An empty cell of a given column gives no value: the stored one stays; `$null` gives null.
+      const value = given.has(p.property) ? record[p.property] : undefined;
+      return value === undefined ? stored[p.property] : value;
+    }) as CasSettingValues),
     Password: given.has('Password') ? record.Password : null,
   };
   // Whatever the row says, the Administrator is stored with every protocol the rule covers disabled.
@@ -172,7 +181,7 @@ export class CasWrites {
 
   add(guid: string, changes: readonly Change[]): void {
     for (const change of changes) {
-      if (!isCasSetting(change.Property) || typeof change.After !== 'boolean') continue;
+      if (!isCasSetting(change.Property) || (typeof change.After !== 'boolean' && change.After !== null)) continue;
       const key = `${change.Property} ${change.After}`;
       const write = this.byTarget.get(key) ?? { property: change.Property, to: change.After, guids: [] };
       write.guids.push(guid);

@@ -18,6 +18,7 @@ import { testPlanImports } from './plan-imports.js';
 import { testProgress } from './progress.js';
 import { testPrune } from './prune.js';
 import { testReads } from './reads.js';
+import { testSmtpAuth } from './smtp-auth.js';
 import type { StoreDriver } from './support.js';
 
 export type { OpenedStore, StoreDriver } from './support.js';
@@ -34,5 +35,6 @@ export function testDirectoryStore(driver: StoreDriver): void {
     testProgress(driver);
     testPlans(driver);
     testPlanImports(driver);
+    testSmtpAuth(driver);
   });
 }

@@ -85,7 +85,7 @@ export async function historyPages(store: DirectoryStore, query: ChangeQuery): P
 }
 
 /** A record's items as [Name, Property, Before, After]. */
-export const items = (record: ChangeRecord | undefined): [string | null, string, boolean, boolean][] =>
+export const items = (record: ChangeRecord | undefined): [string | null, string, boolean | null, boolean | null][] =>
   (record?.Changes ?? []).map((c) => [c.Name, c.Property, c.Before, c.After]);
 
 /** Filters come through the public parse API, in this one place. */

@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { authenticate, type AuthRequest } from '../helpers/auth-client.js';
 import { casctl, tempDir, type CliResult } from '../helpers/cli.js';
+import { storeFromCsv } from '../helpers/bulk-setup.js';
 import { DOVECOT_VERSIONS, dovecotSkipReason, startDovecot, type Dovecot } from '../helpers/dovecot.js';
 import { loginsTo, WEBMAIL_ADDRESS, type DovecotLogins } from '../helpers/dovecot-evidence.js';
 import type { MailSession } from '../helpers/mail-login.js';
@@ -29,19 +30,12 @@ const alias = (i: number): string => `bu${i}@alias.bulk.example`;
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, k) => from + k);
 
 async function bulkStore(dir: string): Promise<string> {
-  const csv = join(dir, 'bulk.csv');
   const lines = ['Name,PrimarySmtpAddress,EmailAddresses,UserPrincipalName,OrganizationalUnit,Department,Password'];
   for (let i = 0; i < TOTAL; i++) {
     const department = i >= CHANGED && i < CHANGED + TEAM ? 'Team' : `Dept ${i % 13}`;
     lines.push(`Bulk User ${i},${primary(i)},SMTP:${primary(i)};smtp:${alias(i)},bu${i}@upn.bulk.example,bulk.example/Region ${i % 7},${department},{PLAIN}${PASSWORD}`);
   }
-  writeFileSync(csv, `${lines.join('\n')}\n`);
-  const store = join(dir, 'bulk.db');
-  for (const args of [['init', '--store', store], ['import', csv, '--store', store]]) {
-    const result = await casctl(args);
-    assert.equal(result.code, 0, `${args[0]}: ${result.stderr}`);
-  }
-  return store;
+  return storeFromCsv(dir, lines);
 }
 
 for (const version of DOVECOT_VERSIONS) {

@@ -131,21 +131,43 @@ for (const version of DOVECOT_VERSIONS) {
       }
     });
 
-    test('protocols casctl does not manage (smtp, submission) check only the password', async () => {
+    test('services casctl does not manage (lmtp, one it has never heard of) check only the password', async () => {
       const user = 'glaureano@tailspintoys.com';
-      const off = await run(['set-casmailbox', user, '--pop-enabled', 'false', '--imap-enabled', 'false', '--restart']);
+      const off = await run(['set-casmailbox', user, '--pop-enabled', 'false', '--imap-enabled', 'false', '--smtp-client-authentication-disabled', 'true', '--restart']);
       assert.equal(off.code, 0, off.stderr);
       assert.equal(authTest(dovecot, 'imap', user).ok, false);
       assert.equal(authTest(dovecot, 'pop3', user).ok, false);
-      for (const protocol of ['smtp', 'submission']) {
+      assert.equal(authTest(dovecot, 'smtp', user).ok, false);
+      for (const protocol of ['lmtp', 'casctl-unmanaged']) {
         const result = authTest(dovecot, protocol, user);
         assert.ok(result.ok, `${protocol}: ${result.output}`);
       }
-      const wrong = dovecot.doveadm(['auth', 'test', '-x', version === '2.3' ? 'service=smtp' : 'protocol=smtp', user, 'wrong']);
+      const wrong = dovecot.doveadm(['auth', 'test', '-x', version === '2.3' ? 'service=lmtp' : 'protocol=lmtp', user, 'wrong']);
       assert.notEqual(wrong.code, 0, 'a wrong password is still refused');
-      // The Administrator rule is about IMAP4 and POP3: its SMTP AUTH is the mail system's business.
+      // The Administrator rule is about IMAP4 and POP3: Exchange lets the Administrator use SMTP AUTH.
       assert.ok(authTest(dovecot, 'smtp', 'administrator@tailspintoys.com').ok);
       assert.equal(authTest(dovecot, 'imap', 'administrator@tailspintoys.com').ok, false);
+    });
+
+    test('SMTP AUTH: $true refuses smtp and submission at once with a warm cache; $null follows the organisation default', async () => {
+      const user = 'priya.raman@tailspintoys.com';
+      for (const service of ['smtp', 'submission']) assert.ok(authTest(dovecot, service, user).ok, `${service} allowed before (and cached)`);
+      const off = await run(['set-casmailbox', user, '-SmtpClientAuthenticationDisabled', '$true', '--restart']);
+      assert.equal(off.code, 0, off.stderr);
+      assert.match(off.stderr, /Made effective on MSExchangeFrontEndTransport: 1 mailboxes/);
+      for (const service of ['smtp', 'submission']) assert.equal(authTest(dovecot, service, user).ok, false, `${service} refused`);
+      const follows = await run(['set-casmailbox', user, '--smtp-client-authentication-disabled', '$null', '--restart']);
+      assert.equal(follows.code, 0, follows.stderr);
+      assert.ok(authTest(dovecot, 'smtp', user).ok, 'the built-in default allows it');
+      const orgOff = await run(['Set-TransportConfig', '-SmtpClientAuthenticationDisabled', '$true', '--restart', '--yes']);
+      assert.equal(orgOff.code, 0, orgOff.stderr);
+      assert.equal(authTest(dovecot, 'smtp', user).ok, false, 'follows the organisation: refused');
+      assert.ok(authTest(dovecot, 'smtp', 'glaureano@tailspintoys.com').ok === false, 'an explicit $true stays refused');
+      const shown = json<Record<string, unknown>>(await run(['get-transportconfig', '-o', 'json']));
+      assert.equal(shown.SmtpClientAuthenticationDisabled, true);
+      const orgOn = await run(['set-transportconfig', '--smtp-client-authentication-disabled', 'false', '--restart', '--yes']);
+      assert.equal(orgOn.code, 0, orgOn.stderr);
+      assert.ok(authTest(dovecot, 'smtp', user).ok, 'allowed again');
     });
 
     test('the OU procedure and the Accounts.txt procedure disable exactly those mailboxes', async () => {
@@ -306,7 +328,13 @@ for (const version of DOVECOT_VERSIONS) {
       assert.doesNotMatch(`${imap.response}${pop3.response}`, /CONTACTADMIN\].*CONTACTADMIN/);
       const wrong = await logins.imap(RAND, 'not the password');
       assert.doesNotMatch(wrong.response, /access is disabled/, 'a wrong password learns nothing');
-      assert.equal(authTest(dovecot, 'smtp', RAND).ok, true, 'SMTP AUTH is not casctl\'s to refuse');
+      // Postfix takes Dovecot's OK-with-nologin for a success: with --reason, smtp is still refused outright.
+      const smtpOff = await casctl(['set-casmailbox', RAND, '--smtp-client-authentication-disabled', 'true', '--restart'], { env });
+      assert.equal(smtpOff.code, 0, smtpOff.stderr);
+      const smtp = authTest(dovecot, 'smtp', RAND);
+      assert.equal(smtp.ok, false, smtp.output);
+      assert.doesNotMatch(smtp.output, /nologin/);
+      assert.match(authTest(dovecot, 'submission', RAND).output, /nologin|auth failed/, 'submission-login honours nologin');
       assert.ok((await logins.imap('sara.hansen@tailspintoys.com', PASSWORD)).ok);
     });
   });

@@ -20,7 +20,7 @@ const record = (i: number): ImportRecord => ({
   SamAccountName: `crash${i}`, UserPrincipalName: `crash${i}@tailspintoys.com`, PrimarySmtpAddress: `crash${i}@tailspintoys.com`,
   EmailAddresses: [`crash${i}@tailspintoys.com`], OrganizationalUnit: 'tailspintoys.com/Crash', Department: 'Crash',
   Title: null, Company: null, Office: null, City: null, StateOrProvince: null, CountryOrRegion: null,
-  CustomAttributes: Array.from({ length: 15 }, () => null), RecipientTypeDetails: 'UserMailbox', ...perCasSetting(() => true), Password: null,
+  CustomAttributes: Array.from({ length: 15 }, () => null), RecipientTypeDetails: 'UserMailbox', ...perCasSetting(() => true), SmtpClientAuthenticationDisabled: null, Password: null,
 });
 
 async function popDisabled(store: DirectoryStore): Promise<Set<string>> {

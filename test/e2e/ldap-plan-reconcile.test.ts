@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { INHERITED } from '../../src/core/mailbox-plans.js';
+import { BUILT_IN_DEFAULTS } from '../../src/core/protocols.js';
 import { ChangeLog } from '../../src/store/ldap/change-log.js';
 import { LdapConnection } from '../../src/store/ldap/connection.js';
 import { DirectoryLayout } from '../../src/store/ldap/layout.js';
@@ -35,7 +36,7 @@ describe('LDAP: a plan change a dead run left applying', { skip: slapdSkipReason
       // What a run that died after recording its intent leaves: two records, 20 minutes old.
       const layout = new DirectoryLayout(target.baseDn);
       const planDirectory = new PlanDirectory(connection, layout);
-      const log = new ChangeLog(connection, layout, new MailboxSearch(connection, layout, new OrganizationalUnits(connection, layout)), planDirectory);
+      const log = new ChangeLog(connection, layout, new MailboxSearch(connection, layout, new OrganizationalUnits(connection, layout)), planDirectory, async () => BUILT_IN_DEFAULTS);
       const old = new Date(Date.now() - 20 * 60_000);
       const got = await log.allocateId();
       await log.createRecord(got, context(old, 'casctl set-casmailboxplan Default --pop-enabled false --imap-enabled false'));

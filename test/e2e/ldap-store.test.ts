@@ -643,7 +643,7 @@ describe('LDAP store throughput (figures printed, not asserted)', { skip: slapdS
         SamAccountName: `bulk${i}`, UserPrincipalName: `bulk${i}@tailspintoys.com`, PrimarySmtpAddress: `bulk${i}@tailspintoys.com`,
         EmailAddresses: [`bulk${i}@tailspintoys.com`], OrganizationalUnit: `tailspintoys.com/Bulk/Team ${i % 10}`, Department: 'Bulk',
         Title: null, Company: null, Office: null, City: null, StateOrProvince: null, CountryOrRegion: null,
-        CustomAttributes: Array.from({ length: 15 }, () => null), RecipientTypeDetails: 'UserMailbox', ...perCasSetting(() => true), Password: '{PLAIN}x',
+        CustomAttributes: Array.from({ length: 15 }, () => null), RecipientTypeDetails: 'UserMailbox', ...perCasSetting(() => true), SmtpClientAuthenticationDisabled: null, Password: '{PLAIN}x',
       }));
       const rate = (n: number, ms: number): string => `${Math.round((n * 1000) / ms)}/s`;
       let started = Date.now();

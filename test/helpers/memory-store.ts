@@ -38,6 +38,7 @@ export function mailboxRecord(seed: MailboxSeed): ImportRecord {
     CustomAttributes: CUSTOM_ATTRIBUTE_NUMBERS.map(() => null),
     RecipientTypeDetails: 'UserMailbox',
     ...perCasSetting(() => true),
+    SmtpClientAuthenticationDisabled: null,
     Password: null,
     ...seed,
   };

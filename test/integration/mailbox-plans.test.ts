@@ -28,26 +28,36 @@ for (const kind of STORE_KINDS) {
       await ok(['set-casmailboxplan', 'Default', '--imap-enabled', 'true'], { store });
 
       const table = (await ok(['get-casmailboxplan'], { store })).stdout.split('\n').map((l) => l.trimEnd());
-      assert.match(table[0] ?? '', /^Identity +PopEnabled ImapEnabled OWAEnabled ManageSieveEnabled$/);
-      assert.match(table[2] ?? '', /^Default {2,}True$/);
-      assert.match(table[3] ?? '', /^tailspintoys\.com\/North America {2,}False$/);
-      assert.match(table[4] ?? '', /^tailspintoys\.com\/North America\/Finance {2,}False$/);
+      assert.match(table[0] ?? '', /^Identity +PopEnabled ImapEnabled OWAEnabled SmtpClientAuthenticationDisabled ManageSieveEnabled$/);
+      assert.match(table[2] ?? '', /^Default +Inherited +True +Inherited +Inherited +Inherited$/);
+      assert.match(table[3] ?? '', /^tailspintoys\.com\/North America +False +Inherited +Inherited +Inherited +Inherited$/);
+      assert.match(table[4] ?? '', /^tailspintoys\.com\/North America\/Finance +Inherited +False +Inherited +Inherited +Inherited$/);
       const [finance] = json<Row[]>(await ok(['get-casmailboxplan', 'Finance', '-o', 'json'], { store }));
       assert.deepEqual(
         { ...finance, Guid: typeof finance?.Guid, WhenChanged: typeof finance?.WhenChanged },
         {
-          Identity: FINANCE, PopEnabled: null, ImapEnabled: false,
-          OWAEnabled: null, ManageSieveEnabled: null,
+          Identity: FINANCE, PopEnabled: 'Inherited', ImapEnabled: false,
+          OWAEnabled: 'Inherited', SmtpClientAuthenticationDisabled: 'Inherited', ManageSieveEnabled: 'Inherited',
           EffectivePopEnabled: false, PopEnabledSource: NA, EffectiveImapEnabled: false, ImapEnabledSource: FINANCE, EffectiveOWAEnabled: true, OWAEnabledSource: 'BuiltIn',
+          EffectiveSmtpClientAuthenticationDisabled: null, SmtpClientAuthenticationDisabledSource: 'BuiltIn',
           EffectiveManageSieveEnabled: true, ManageSieveEnabledSource: 'BuiltIn',
           Guid: 'string', WhenChanged: 'string',
         },
       );
       // An OU without a plan of its own shows what it inherits.
       const [sales] = json<Row[]>(await ok(['get-casmailboxplan', '--identity', 'tailspintoys.com/Europe', '-o', 'json'], { store }));
-      assert.deepEqual([sales?.PopEnabled, sales?.EffectivePopEnabled, sales?.PopEnabledSource, sales?.ImapEnabledSource, sales?.Guid], [null, true, 'BuiltIn', 'Default', null]);
+      assert.deepEqual([sales?.PopEnabled, sales?.EffectivePopEnabled, sales?.PopEnabledSource, sales?.ImapEnabledSource, sales?.Guid], ['Inherited', true, 'BuiltIn', 'Default', null]);
+      // A plan's $null of SMTP AUTH is a value it holds (follow the organisation default), not inherited.
+      await ok(['set-casmailboxplan', 'Default', '--smtp-client-authentication-disabled', 'true'], { store });
+      await ok(['set-casmailboxplan', FINANCE, '--smtp-client-authentication-disabled', '$null'], { store });
+      const [held] = json<Row[]>(await ok(['get-casmailboxplan', FINANCE, '-o', 'json'], { store }));
+      assert.deepEqual([held?.SmtpClientAuthenticationDisabled, held?.EffectiveSmtpClientAuthenticationDisabled, held?.SmtpClientAuthenticationDisabledSource], [null, null, FINANCE]);
+      const [inherits] = json<Row[]>(await ok(['get-casmailboxplan', NA, '-o', 'json'], { store }));
+      assert.deepEqual([inherits?.SmtpClientAuthenticationDisabled, inherits?.EffectiveSmtpClientAuthenticationDisabled, inherits?.SmtpClientAuthenticationDisabledSource], ['Inherited', true, 'Default']);
+      await ok(['set-casmailboxplan', 'Default', '--clear', 'SmtpClientAuthenticationDisabled'], { store });
+      await ok(['set-casmailboxplan', FINANCE, '--clear', 'SmtpClientAuthenticationDisabled'], { store });
       const csv = (await ok(['get-casmailboxplan', 'Default', '-o', 'csv'], { store })).stdout;
-      assert.match(csv, /^Identity,PopEnabled,ImapEnabled,OWAEnabled,ManageSieveEnabled,EffectivePopEnabled,PopEnabledSource,EffectiveImapEnabled,ImapEnabledSource,EffectiveOWAEnabled,OWAEnabledSource,EffectiveManageSieveEnabled,ManageSieveEnabledSource,Guid,WhenChanged\r\nDefault,,True,,,True,BuiltIn,True,Default,True,BuiltIn,True,BuiltIn,/);
+      assert.match(csv, /^Identity,PopEnabled,ImapEnabled,OWAEnabled,SmtpClientAuthenticationDisabled,ManageSieveEnabled,EffectivePopEnabled,PopEnabledSource,EffectiveImapEnabled,ImapEnabledSource,EffectiveOWAEnabled,OWAEnabledSource,EffectiveSmtpClientAuthenticationDisabled,SmtpClientAuthenticationDisabledSource,EffectiveManageSieveEnabled,ManageSieveEnabledSource,Guid,WhenChanged\r\nDefault,Inherited,True,Inherited,Inherited,Inherited,True,BuiltIn,True,Default,True,BuiltIn,,BuiltIn,True,BuiltIn,/);
     });
 
     test('--what-if and a no-op change nothing; --clear goes back to inherited; errors are usage errors', async () => {
@@ -109,7 +119,7 @@ for (const kind of STORE_KINDS) {
       assert.match(undo.stderr, /Recorded as change 4/);
       assert.equal((await ok(['get-casmailbox', '-o', 'json'], { store })).stdout, mailboxes);
       const [finance] = json<Row[]>(await ok(['get-casmailboxplan', FINANCE, '-o', 'json'], { store }));
-      assert.deepEqual([finance?.PopEnabled, finance?.ImapEnabled], [null, true]);
+      assert.deepEqual([finance?.PopEnabled, finance?.ImapEnabled], ['Inherited', true]);
       assert.equal(json<Row>(await ok(['get-changelog', '4', '-o', 'json'], { store })).UndoOf, 2);
       const again = await ok(['undo', '4'], { store });
       assert.match(again.stderr, /Recorded as change 5/);
@@ -136,9 +146,9 @@ for (const kind of STORE_KINDS) {
         ].join('\n'),
       );
       const whatIf = await ok(['import', csv, '--what-if'], { store });
-      assert.match(whatIf.stdout, /^create new\.one@tailspintoys\.com 'new\.one' \(PopEnabled False, ImapEnabled False, OWAEnabled True, ManageSieveEnabled True\)$/m);
-      assert.match(whatIf.stdout, /^create new\.two@tailspintoys\.com 'new\.two' \(PopEnabled True, ImapEnabled False, OWAEnabled True, ManageSieveEnabled True\)$/m);
-      assert.match(whatIf.stdout, /^create new\.three@tailspintoys\.com 'new\.three' \(PopEnabled True, ImapEnabled True, OWAEnabled True, ManageSieveEnabled True\)$/m);
+      assert.match(whatIf.stdout, /^create new\.one@tailspintoys\.com 'new\.one' \(PopEnabled False, ImapEnabled False, OWAEnabled True, SmtpClientAuthenticationDisabled \$null, ManageSieveEnabled True\)$/m);
+      assert.match(whatIf.stdout, /^create new\.two@tailspintoys\.com 'new\.two' \(PopEnabled True, ImapEnabled False, OWAEnabled True, SmtpClientAuthenticationDisabled \$null, ManageSieveEnabled True\)$/m);
+      assert.match(whatIf.stdout, /^create new\.three@tailspintoys\.com 'new\.three' \(PopEnabled True, ImapEnabled True, OWAEnabled True, SmtpClientAuthenticationDisabled \$null, ManageSieveEnabled True\)$/m);
       assert.doesNotMatch(whatIf.stdout, /rand\.zaher.*PopEnabled/);
       await ok(['import', csv], { store });
       const rows = json<Row[]>(await ok(['get-casmailbox', 'new.one@tailspintoys.com', 'new.two@tailspintoys.com', 'new.three@tailspintoys.com', 'rzaher', '-o', 'json'], { store }));
@@ -167,6 +177,27 @@ for (const kind of STORE_KINDS) {
       assert.equal((await casctl(['audit', policy], { store })).code, 0);
       const mailboxes = json<Row[]>(await ok(['get-casmailbox', '--organizational-unit', FINANCE, '-o', 'json'], { store }));
       assert.ok(mailboxes.every((m) => m.PopEnabled === false));
+    });
+
+    test("audit --fix sets an expected $null (the plan's or the rule's own): the mailboxes follow the organisation default again", async () => {
+      const store = await sampleStore(kind);
+      await ok(['set-casmailbox', '--organizational-unit', FINANCE, '--smtp-client-authentication-disabled', 'true', '--yes'], { store });
+      const dir = tempDir();
+      const planned = join(dir, 'planned.yml');
+      writeFileSync(planned, `rules:\n  - name: finance as planned\n    organizationalUnit: '${FINANCE}'\n    expect: plan\n`);
+      const own = join(dir, 'own.yml');
+      writeFileSync(own, `rules:\n  - name: finance follows\n    organizationalUnit: '${FINANCE}'\n    expect: { SmtpClientAuthenticationDisabled: null }\n`);
+      for (const policy of [planned, own]) {
+        const report = await casctl(['audit', policy, '-o', 'json'], { store });
+        assert.equal(report.code, 5, report.stderr);
+        const reasons = (json<{ Rules: Row[] }>(report).Rules[0]?.Violations as Row[]).map((v) => String(v.Reason));
+        assert.ok(reasons.length > 0 && reasons.every((r) => r.includes('SmtpClientAuthenticationDisabled is True, expected $null')), reasons.join('\n'));
+        await ok(['audit', policy, '--fix', '--yes'], { store });
+        assert.equal((await casctl(['audit', policy], { store })).code, 0);
+        const mailboxes = json<Row[]>(await ok(['get-casmailbox', '--organizational-unit', FINANCE, '-o', 'json'], { store }));
+        assert.ok(mailboxes.length > 0 && mailboxes.every((m) => m.SmtpClientAuthenticationDisabled === null));
+        await ok(['set-casmailbox', '--organizational-unit', FINANCE, '--smtp-client-authentication-disabled', 'true', '--yes'], { store });
+      }
     });
   });
 }

@@ -93,8 +93,9 @@ test('a read-only store that needs a schema upgrade says so (exit 3); a user who
   assert.equal(hash(path), before);
   const owner = await casctl(['get-casmailbox', 'old', '-o', 'json', '--property', CAS_SETTINGS.join(',')], { store: path });
   assert.equal(owner.code, 0, owner.stderr);
-  // As a new mailbox: the protocols a later casctl added (ManageSieve, ...) are enabled; POP3 stays as it was.
-  assert.deepEqual(json(owner), [{ ...perCasSetting(() => true), PopEnabled: false }]);
+  // As a new mailbox: the protocols a later casctl added (ManageSieve, ...) are enabled, SMTP AUTH follows the
+  // organisation default ($null, which allows it); POP3 stays as it was.
+  assert.deepEqual(json(owner), [{ ...perCasSetting(() => true), SmtpClientAuthenticationDisabled: null, PopEnabled: false }]);
   const db = new Database(path, { readonly: true });
   assert.equal(db.pragma('user_version', { simple: true }), MIGRATIONS.length);
   db.close();

@@ -1,7 +1,7 @@
 import { ExitCode } from '../../core/errors.js';
 import { fold } from '../../core/mailbox.js';
 import { printable } from '../../core/printable.js';
-import { DIRECTORY_SCOPE, PlanBook, planIdentity } from '../../core/mailbox-plans.js';
+import { DIRECTORY_SCOPE, INHERITED, PlanBook, planIdentity } from '../../core/mailbox-plans.js';
 import { CAS_SETTINGS } from '../../core/protocols.js';
 import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat, render, type View } from '../../output/formats.js';
 import { Messages } from '../../output/messages.js';
@@ -22,8 +22,9 @@ const effectiveOf = (property: string): string => `Effective${property}`;
 const sourceOf = (property: string): string => `${property}Source`;
 
 /**
- * Each setting's own value (blank: the plan does not hold it, so it is inherited), then, in list,
- * json and csv, the value a new mailbox in the scope takes and the plan it comes from.
+ * Each setting's own value (`Inherited`: the plan does not hold it; a nullable setting's null is a
+ * value the plan holds, $null, so blank cannot stand for inherited), then, in list, json and csv,
+ * the value a new mailbox in the scope takes and the plan it comes from.
  */
 const VIEW: View = {
   properties: ['Identity', ...CAS_SETTINGS, ...CAS_SETTINGS.map(effectiveOf), ...CAS_SETTINGS.map(sourceOf), 'Guid', 'WhenChanged'],
@@ -36,7 +37,10 @@ function planRecord(book: PlanBook, scope: string): OutputRecord {
   const plan = book.plan(scope);
   const effective = book.effective(scope);
   const record: OutputRecord = { Identity: planIdentity(plan?.Scope ?? scope) };
-  for (const property of CAS_SETTINGS) record[property] = plan?.Settings[property] ?? null;
+  for (const property of CAS_SETTINGS) {
+    const own = plan?.Settings[property];
+    record[property] = own === undefined ? INHERITED : own;
+  }
   for (const property of CAS_SETTINGS) {
     record[effectiveOf(property)] = effective[property].value;
     record[sourceOf(property)] = effective[property].source;

@@ -26,8 +26,8 @@ interface ChangelogOptions extends GlobalOptions {
 }
 
 const VIEW: View = {
-  properties: ['Id', 'WhenChanged', 'User', 'SudoUser', 'Host', 'CommandLine', 'UndoOf', 'Mailboxes', 'Changes', 'PlanChanges', 'State'],
-  defaults: ['Id', 'WhenChanged', 'User', 'SudoUser', 'Host', 'CommandLine', 'UndoOf', 'Mailboxes', 'Changes', 'PlanChanges', 'State'],
+  properties: ['Id', 'WhenChanged', 'User', 'SudoUser', 'Host', 'CommandLine', 'UndoOf', 'Mailboxes', 'Changes', 'PlanChanges', 'TransportConfig', 'State'],
+  defaults: ['Id', 'WhenChanged', 'User', 'SudoUser', 'Host', 'CommandLine', 'UndoOf', 'Mailboxes', 'Changes', 'PlanChanges', 'TransportConfig', 'State'],
   table: ['Id', 'WhenChanged', 'User', 'Mailboxes', 'CommandLine'],
   id: 'Id',
 };
@@ -69,6 +69,8 @@ function toRecord(change: ChangeRecord, time: (iso: string) => string): OutputRe
       After: c.After,
     })),
     PlanChanges: change.PlanChanges.map((c) => ({ Guid: c.Guid, Identity: c.Identity, Property: c.Property, Before: c.Before, After: c.After })),
+    // The organisation defaults the change set (set-transportconfig); empty for a change of mailboxes.
+    TransportConfig: (change.TransportConfig ?? []).map((c) => ({ Property: c.Property, Before: c.Before, After: c.After })),
     State: change.State,
   };
 }

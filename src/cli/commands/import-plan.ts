@@ -1,4 +1,6 @@
 import { printable } from '../../core/printable.js';
+import { isCasSetting } from '../../core/protocols.js';
+import { settingChangeText, settingValueText } from '../../output/setting-change.js';
 import type { ImportSummary, ImportValue } from '../../store/directory-store.js';
 
 function shown(value: ImportValue): string {
@@ -19,8 +21,9 @@ export function describeImportPlan(summary: ImportSummary): string {
       `${summary.organizationalUnitsCreated} organizational units created, ${summary.casChanges} CAS settings changed.`,
   ];
   for (const item of summary.items ?? []) {
-    const changes = item.Changes.map((c) => (c.Property === 'Password' ? 'Password changes' : `${c.Property} ${shown(c.Before)} → ${shown(c.After)}`));
-    const settings = Object.entries(item.Settings ?? {}).map(([property, value]) => `${property} ${shown(value)}`);
+    const changes = item.Changes.map((c) => (c.Property === 'Password' ? 'Password changes' : isCasSetting(c.Property) ? settingChangeText(c) : `${c.Property} ${shown(c.Before)} → ${shown(c.After)}`));
+    // A CAS setting's null is $null (follow the organisation default), not an empty field.
+    const settings = Object.entries(item.Settings ?? {}).map(([property, value]) => `${property} ${settingValueText(value)}`);
     const created = settings.length === 0 ? '' : ` (${settings.join(', ')})`;
     lines.push(`${item.Action} ${printable(item.PrimarySmtpAddress)} ${shown(item.Name)}${created}${changes.length === 0 ? '' : `: ${changes.join('; ')}`}`);
   }

@@ -12,7 +12,7 @@ import type { CommandContext } from '../context.js';
 import { ProblemCounter } from '../problems.js';
 import { withStore } from '../open.js';
 import { makeEffectiveOn, restartSetup, type RestartOptions } from '../restart-option.js';
-import { PROTOCOLS } from '../../core/protocols.js';
+import { PROTOCOLS, isNullable, type SettingValue } from '../../core/protocols.js';
 import { servicesFor } from '../../services/services.js';
 import { namesMailboxes, selectionFromOptions, type SelectionOptions } from '../selection-options.js';
 import { settingOption, settingOptionText, settingValue } from '../setting-options.js';
@@ -20,15 +20,16 @@ import { settingOption, settingOptionText, settingValue } from '../setting-optio
 interface SetOptions extends RestartOptions, SelectionOptions, ChangeOptions {}
 
 function wantedSettings(options: SetOptions): CasSettings {
-  const wanted: CasSettings = {};
-  for (const { property } of PROTOCOLS) {
-    const value = settingValue(settingOption(property), settingOptionText(options, property));
+  const wanted: Partial<Record<CasSettingName, SettingValue>> = {};
+  for (const protocol of PROTOCOLS) {
+    const { property } = protocol;
+    const value = settingValue(settingOption(property), settingOptionText(options, property), isNullable(protocol));
     if (value !== undefined) wanted[property] = value;
   }
   if (Object.keys(wanted).length === 0) {
     throw new UsageError(`Nothing to change: give ${PROTOCOLS.map((p) => `--${settingOption(p.property)}`).join(' and/or ')}.`);
   }
-  return wanted;
+  return wanted as CasSettings;
 }
 
 export async function run(context: CommandContext, options: SetOptions, args: string[]): Promise<number> {
@@ -60,7 +61,7 @@ export async function run(context: CommandContext, options: SetOptions, args: st
       }
       tracked.planned(batch.length);
     }
-    const writes = properties.map((property) => ({ property, to: wanted[property] as boolean, guids }));
+    const writes = properties.map((property) => ({ property, to: wanted[property] as SettingValue, guids }));
     return runChange(context, store, messages, { plan, writes, progress, ...problems.counts(), ...effect }, options);
   }, 'write');
 }

@@ -27,7 +27,8 @@ interface SetPlanOptions extends GlobalOptions {
 /** A plan value from an option: a boolean, or `$null` (which only a nullable setting takes; the store's rule says so). */
 function planValue(property: CasSettingName, text: string | undefined): PlanValue | undefined {
   if (text !== undefined && ['$null', 'null'].includes(text.trim().toLowerCase())) return null;
-  return settingValue(settingOption(property), text);
+  // Never null here: $null went above, so the store's rule words a non-nullable setting's refusal.
+  return settingValue(settingOption(property), text, false);
 }
 
 /** The property names --clear gives, as the registry spells them; a misspelt one is a usage error with a did-you-mean. */

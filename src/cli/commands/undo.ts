@@ -9,7 +9,8 @@ import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
 import { withStore } from '../open.js';
 import { makeEffectiveOn, restartSetup, type RestartOptions } from '../restart-option.js';
-import { PROTOCOLS } from '../../core/protocols.js';
+import { PROTOCOLS, protocolOf } from '../../core/protocols.js';
+import { runTransportChange } from '../transport-config-change.js';
 import { servicesFor } from '../../services/services.js';
 import { undoPlanChange } from '../undo-plan-change.js';
 
@@ -34,7 +35,19 @@ export async function run(context: CommandContext, options: UndoOptions, args: s
     const [record] = await store.getChangeRecords({ id });
     if (record === undefined) throw new UsageError(`There is no change ${id} in ${store.url}; 'casctl get-changelog' lists them.`);
     if (record.PlanChanges.length > 0) return undoPlanChange(context, store, messages, record, options);
-    // A record of no mailbox and no plan is a prune's (or, on LDAP, a change whose items are not written yet).
+    const [defaultChange] = record.TransportConfig ?? [];
+    if (defaultChange !== undefined) {
+      // A change of an organisation default: restored where it still holds what the change set.
+      const current = (await store.getTransportConfig())[defaultChange.Property];
+      if (current !== defaultChange.After) {
+        const why = current === defaultChange.Before ? 'it holds its value from before already' : 'it was changed since';
+        throw new UsageError(`Change ${id} set ${defaultChange.Property} of the organisation to $${String(defaultChange.After)}, but ${why}; nothing was changed.`);
+      }
+      const effect = await makeEffectiveOn(context, store, messages, setup, servicesFor([protocolOf(defaultChange.Property)]), options);
+      const change = { property: defaultChange.Property, before: defaultChange.After, after: defaultChange.Before, undoOf: id };
+      return runTransportChange(context, store, messages, change, options, effect);
+    }
+    // A record of no mailbox, no plan and no default is a prune's (or, on LDAP, a change whose items are not written yet).
     if (record.Changes.length === 0) {
       throw new UsageError(`Change ${id} changed no mailbox (${record.CommandLine}), so there is nothing to undo; history a prune removed cannot be restored.`);
     }

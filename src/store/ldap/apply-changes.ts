@@ -1,18 +1,18 @@
 import { StoreError } from '../../core/errors.js';
 import { fold } from '../../core/mailbox.js';
 import { effectiveEnabled, refusesWrite } from '../../core/administrator.js';
-import { protocolOf } from '../../core/protocols.js';
+import { NULLABLE_PROTOCOLS, admits, isNullable, protocolOf, type NullableProtocol, type Protocol, type SettingValue } from '../../core/protocols.js';
 import type { ProgressSink } from '../../core/progress-sink.js';
 import type { LatestWrites } from '../../core/setting-writes.js';
-import type { AppliedChange, ChangeContext, SettingWrite } from '../directory-store.js';
+import type { AppliedChange, ChangeContext, SettingWrite, TransportConfig } from '../directory-store.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 import { ITEMS_PER_CHUNK, type ChangeLog, type RecordedItem } from './change-log.js';
 import { chunks, forEachConcurrently } from '../../core/concurrency.js';
-import type { LdapConnection, Modification } from './connection.js';
+import type { LdapConnection, LdapEntry, Modification } from './connection.js';
 import { ResultCode, isFatal, resultCode } from './errors.js';
 import { isAdministratorEntry } from './entries.js';
 import type { MailboxSearch } from './mailbox-search.js';
-import { ENABLED_SERVICE_VALUES, enablesProtocol, serviceValuesModification } from './protocol-values.js';
+import { ENABLED_SERVICE_VALUES, SETTING_ATTRIBUTE, enablesProtocol, serviceValuesModification, settingValueOf } from './protocol-values.js';
 
 /** Only entries that are not the Administrator mailbox may gain a protocol the rule covers (RFC 4528 assertion). */
 export const NOT_ADMINISTRATOR = `(!(${ADMINISTRATOR_ATTRIBUTE}=TRUE))`;
@@ -20,8 +20,8 @@ export const NOT_ADMINISTRATOR = `(!(${ADMINISTRATOR_ATTRIBUTE}=TRUE))`;
 /** One setting of one mailbox: LDAP applies per entry. */
 type MailboxWrite = Omit<SettingWrite, 'guids'> & { Guid: string };
 
-/** A write with the modification that makes it, worked out from the entry as read. */
-type PlannedWrite = MailboxWrite & { modification: Modification };
+/** A write with the value it replaces and the modifications that make it, worked out from the entry as read. */
+type PlannedWrite = MailboxWrite & { before: SettingValue; modifications: Modification[] };
 
 interface MailboxWrites {
   guid: string;
@@ -54,9 +54,10 @@ export async function applyCasChanges(
   writes: LatestWrites,
   context: ChangeContext,
   concurrency: number,
+  defaults: TransportConfig,
   progress?: ProgressSink,
 ): Promise<AppliedChange> {
-  const planned = await plan(mailboxes, writes, progress);
+  const planned = await plan(mailboxes, writes, defaults, progress);
   if (planned.length === 0) return { changeId: null, mailboxes: 0, settings: 0 };
 
   await changeLog.reconcile(context.when);
@@ -134,8 +135,8 @@ export async function applyCasChanges(
 /** History blocks written at once: the intent of a million-mailbox change is a thousand adds. */
 const HISTORY_CONCURRENCY = 4;
 
-function item(guid: string, write: MailboxWrite): RecordedItem {
-  return { Guid: guid, Property: write.property, Before: !write.to, After: write.to };
+function item(guid: string, write: PlannedWrite): RecordedItem {
+  return { Guid: guid, Property: write.property, Before: write.before, After: write.to };
 }
 
 function itemKey(recorded: RecordedItem): string {
@@ -147,7 +148,7 @@ function itemKey(recorded: RecordedItem): string {
  * As on SQLite: Guids not in the store are dropped, a write is kept only while the stored value
  * differs from `to` and equals `from` (when given), and the Administrator mailbox is never enabled.
  */
-async function plan(mailboxes: MailboxSearch, writes: LatestWrites, progress: ProgressSink | undefined): Promise<MailboxWrites[]> {
+async function plan(mailboxes: MailboxSearch, writes: LatestWrites, defaults: TransportConfig, progress: ProgressSink | undefined): Promise<MailboxWrites[]> {
   // One per (mailbox, setting): a write may name a mailbox twice.
   const latest = new Map<string, MailboxWrite>();
   for (const { guids, ...write } of writes) {
@@ -155,7 +156,7 @@ async function plan(mailboxes: MailboxSearch, writes: LatestWrites, progress: Pr
   }
   const entries = await mailboxes.entriesByGuid(
     [...latest.values()].map((w) => w.Guid),
-    ['casGuid', ENABLED_SERVICE_ATTRIBUTE, ADMINISTRATOR_ATTRIBUTE],
+    ['casGuid', ENABLED_SERVICE_ATTRIBUTE, ADMINISTRATOR_ATTRIBUTE, ...NULLABLE_PROTOCOLS.map((p) => SETTING_ATTRIBUTE[p.name])],
     progress,
   );
   const byMailbox = new Map<string, MailboxWrites>();
@@ -166,15 +167,35 @@ async function plan(mailboxes: MailboxSearch, writes: LatestWrites, progress: Pr
     // entry holds, so disabling it is no change, and enabling it is refused.
     const administrator = isAdministratorEntry(entry);
     const protocol = protocolOf(write.property);
-    const current = effectiveEnabled(protocol, administrator, enablesProtocol(entry, protocol));
+    const current = isNullable(protocol) ? settingValueOf(entry, protocol as NullableProtocol) : effectiveEnabled(protocol, administrator, enablesProtocol(entry, protocol));
     if (current === write.to || (write.from !== undefined && current !== write.from)) continue;
     if (refusesWrite(protocol, administrator, write.to)) continue;
     const guid = entry.first('casGuid') ?? write.Guid;
     const group = byMailbox.get(fold(guid)) ?? { guid, dn: entry.dn, writes: [] };
-    group.writes.push({ ...write, modification: serviceValuesModification(entry, ENABLED_SERVICE_VALUES[protocol.name], write.to) });
+    group.writes.push({ ...write, before: current, modifications: modificationsFor(entry, protocol, current, write.to, defaults) });
     byMailbox.set(fold(guid), group);
   }
   return [...byMailbox.values()];
+}
+
+/**
+ * What writing `to` over `current` does to the entry. An Enabled setting is its casEnabledService
+ * values. A nullable one is its attribute (replaced by deleting the value read and adding the new
+ * one, so the modify fails when another admin changed it since), plus the values when what the
+ * setting and the organisation default make it changes.
+ */
+function modificationsFor(entry: LdapEntry, protocol: Protocol, current: SettingValue, to: SettingValue, defaults: TransportConfig): Modification[] {
+  const values = ENABLED_SERVICE_VALUES[protocol.name];
+  if (!isNullable(protocol)) return [serviceValuesModification(entry, values, to === true)];
+  const attribute = SETTING_ATTRIBUTE[(protocol as NullableProtocol).name];
+  const text = (value: boolean): string => (value ? 'TRUE' : 'FALSE');
+  const modifications: Modification[] = [
+    ...(current === null ? [] : [{ operation: 'delete' as const, attribute, values: [text(current)] }]),
+    ...(to === null ? [] : [{ operation: 'add' as const, attribute, values: [text(to)] }]),
+  ];
+  const admitted = admits(protocol, to, defaults[protocol.property as keyof TransportConfig]);
+  if (admitted !== enablesProtocol(entry, protocol)) modifications.push(serviceValuesModification(entry, values, admitted));
+  return modifications;
 }
 
 /**
@@ -184,7 +205,7 @@ async function plan(mailboxes: MailboxSearch, writes: LatestWrites, progress: Pr
 async function applyOne(connection: LdapConnection, mailbox: MailboxWrites): Promise<RecordedItem[]> {
   const attempt = async (writes: readonly PlannedWrite[]): Promise<boolean> => {
     try {
-      await connection.modify(mailbox.dn, writes.map((write) => write.modification), writes.some((w) => refusesWrite(protocolOf(w.property), true, w.to)) ? NOT_ADMINISTRATOR : undefined);
+      await connection.modify(mailbox.dn, writes.flatMap((write) => write.modifications), writes.some((w) => refusesWrite(protocolOf(w.property), true, w.to)) ? NOT_ADMINISTRATOR : undefined);
       return true;
     } catch (error) {
       const code = resultCode(error);

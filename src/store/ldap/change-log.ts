@@ -1,10 +1,12 @@
 import { effectiveEnabled } from '../../core/administrator.js';
 import { fold } from '../../core/mailbox.js';
-import { isCasSetting, protocolOf } from '../../core/protocols.js';
+import { NULLABLE_PROTOCOLS, isCasSetting, isNullable, protocolOf, type NullableProtocol, type NullableSettingName, type SettingValue } from '../../core/protocols.js';
 import { inChangeOrder } from '../change-order.js';
 import { StoreError } from '../../core/errors.js';
 import { loginNames } from '../login-names.js';
-import { CHANGE_PAGE, type CasSettingName, type ChangeContext, type ChangeItem, type ChangeQuery, type ChangeRecord, type PendingChanges, type PendingSetting } from '../directory-store.js';
+import {
+  CHANGE_PAGE, type CasSettingName, type ChangeContext, type ChangeItem, type ChangeQuery, type ChangeRecord, type PendingChanges, type PendingSetting, type TransportConfigChange,
+} from '../directory-store.js';
 import { chunks } from '../../core/concurrency.js';
 import type { LdapConnection, LdapEntry } from './connection.js';
 import { parseDn } from '../../core/dn-syntax.js';
@@ -12,12 +14,12 @@ import { generalizedTime, isAdministratorEntry, isoFromGeneralizedTime } from '.
 import { ResultCode, resultCode } from './errors.js';
 import type { DirectoryLayout } from './layout.js';
 import { and, anyOf, type MailboxSearch } from './mailbox-search.js';
-import { enablesProtocol } from './protocol-values.js';
+import { SETTING_ATTRIBUTE, enablesProtocol, settingValueOf } from './protocol-values.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 import { planIdentity, type PlanChangeItem } from '../../core/mailbox-plans.js';
 import { inPlanChangeOrder } from '../change-order.js';
 import { planHolds, type PlanDirectory } from './mailbox-plans.js';
-import { decodePlanItem, encodePlanItem, type RecordedPlanItem } from './plan-values.js';
+import { PLAN_ITEM_PREFIX, decodePlanItem, encodePlanItem, type RecordedPlanItem } from './plan-values.js';
 
 /** Items per casChangeItems entry: a million-mailbox change is a thousand small entries, not one huge one. */
 export const ITEMS_PER_CHUNK = 1000;
@@ -30,20 +32,43 @@ export const RECORD_ATTRIBUTES = ['casChangeId', 'casChangeTime', 'casChangeUser
 export interface RecordedItem {
   Guid: string;
   Property: CasSettingName;
-  Before: boolean;
-  After: boolean;
+  Before: SettingValue;
+  After: SettingValue;
 }
 
-/** `<Guid> <Property> <Before> <After>`: Guids and property names hold no spaces. */
+/**
+ * Where an item names an organisation default instead of a mailbox: no Guid is spelled so. A
+ * change of a default is one such item in the change's block, so it takes the mailbox items' path
+ * (intent first, reconcile, prune) without a schema of its own.
+ */
+export const TRANSPORT_CONFIG_ITEM = 'TransportConfig';
+
+const TOKENS = new Map<string, SettingValue>([['TRUE', true], ['FALSE', false], ['NULL', null]]);
+const token = (value: SettingValue): string => (value === null ? 'NULL' : value ? 'TRUE' : 'FALSE');
+
+/** `<Guid> <Property> <Before> <After>`: Guids and property names hold no spaces; NULL is a nullable setting's $null. */
 export function encodeItem(item: RecordedItem): string {
-  return `${item.Guid} ${item.Property} ${item.Before ? 'TRUE' : 'FALSE'} ${item.After ? 'TRUE' : 'FALSE'}`;
+  return `${item.Guid} ${item.Property} ${token(item.Before)} ${token(item.After)}`;
 }
 
 export function decodeItem(value: string): RecordedItem | null {
   const [guid, property, before, after, ...rest] = value.split(' ');
-  if (guid === undefined || rest.length > 0 || property === undefined || !isCasSetting(property)) return null;
-  if (!['TRUE', 'FALSE'].includes(before ?? '') || !['TRUE', 'FALSE'].includes(after ?? '')) return null;
-  return { Guid: guid, Property: property, Before: before === 'TRUE', After: after === 'TRUE' };
+  // A plan item (plan-values.ts) has the same shape; its prefix tells it apart.
+  if (guid === undefined || guid.startsWith(PLAN_ITEM_PREFIX) || rest.length > 0 || property === undefined || !isCasSetting(property)) return null;
+  const nullable = isNullable(protocolOf(property)) && guid !== TRANSPORT_CONFIG_ITEM;
+  const read = (text: string | undefined): SettingValue | undefined => {
+    const parsed = TOKENS.get(text ?? '');
+    return parsed === null && !nullable ? undefined : parsed;
+  };
+  const [b, a] = [read(before), read(after)];
+  if (b === undefined || a === undefined) return null;
+  return { Guid: guid, Property: property, Before: b, After: a };
+}
+
+/** An item of an organisation default, as the record shows it. */
+function transportChange(item: RecordedItem): TransportConfigChange | null {
+  if (item.Guid !== TRANSPORT_CONFIG_ITEM || typeof item.Before !== 'boolean' || typeof item.After !== 'boolean') return null;
+  return { Property: item.Property as NullableSettingName, Before: item.Before, After: item.After };
 }
 
 /**
@@ -61,6 +86,8 @@ export class ChangeLog {
     private readonly layout: DirectoryLayout,
     private readonly mailboxes: MailboxSearch,
     private readonly planDirectory: PlanDirectory,
+    /** The organisation defaults as the container holds them now. */
+    private readonly defaults: () => Promise<Readonly<Record<NullableSettingName, boolean>>>,
   ) {}
 
   /**
@@ -203,14 +230,18 @@ export class ChangeLog {
       }
       const guids = [...new Set([...blocks.values()].flat().map((i) => i.Guid))];
       const next = await this.nextItems(id, guids);
-      const entries = await this.mailboxes.entriesByGuid(guids, ['casGuid', ENABLED_SERVICE_ATTRIBUTE]);
+      const entries = await this.mailboxes.entriesByGuid(guids, ['casGuid', ENABLED_SERVICE_ATTRIBUTE, ...NULLABLE_PROTOCOLS.map((p) => SETTING_ATTRIBUTE[p.name])]);
+      const defaults = await this.defaults();
       // A later change planned from what this run left: its Before is what this run had done. With
-      // none, the mailbox itself tells.
+      // none, the mailbox (or the container, for a default) itself tells.
       const holdsAfter = (item: RecordedItem): boolean => {
+        if (item.Guid === TRANSPORT_CONFIG_ITEM) return defaults[item.Property as NullableSettingName] === item.After;
         const later = next.get(`${fold(item.Guid)} ${item.Property}`);
         if (later !== undefined) return later.Before === item.After;
         const current = entries.get(fold(item.Guid));
-        return current !== undefined && enablesProtocol(current, protocolOf(item.Property)) === item.After;
+        if (current === undefined) return false;
+        const protocol = protocolOf(item.Property);
+        return (isNullable(protocol) ? settingValueOf(current, protocol as NullableProtocol) : enablesProtocol(current, protocol)) === item.After;
       };
       const numbers = [...blocks.keys()].sort((a, b) => a - b);
       const dense = Array.from({ length: Math.max(0, ...numbers) }, (_, i) => blocks.get(i + 1) ?? []);
@@ -298,10 +329,13 @@ export class ChangeLog {
       for (const { record } of records) {
         const items: RecordedItem[] = [];
         const planItems: PlanChangeItem[] = [];
+        const defaults: TransportConfigChange[] = [];
         for (const chunk of await this.recordChunks(record.Id, ['casChangeItem'])) {
           for (const value of chunk.values('casChangeItem')) {
             const item = decodeItem(value);
-            if (item !== null && (guids === undefined || guids.has(fold(item.Guid)))) items.push(item);
+            const change = item === null ? null : transportChange(item);
+            if (change !== null) defaults.push(change);
+            else if (item !== null && item.Guid !== TRANSPORT_CONFIG_ITEM && (guids === undefined || guids.has(fold(item.Guid)))) items.push(item);
             const planItem = identities === undefined ? null : decodePlanItem(value);
             if (planItem !== null) planItems.push({ ...planItem, Identity: identities?.get(fold(planItem.Guid)) ?? planItem.Guid });
           }
@@ -313,7 +347,7 @@ export class ChangeLog {
             return { ...item, Name: known?.name ?? null, PrimarySmtpAddress: known?.address ?? null };
           }),
         );
-        page.push({ ...record, Changes: changes, PlanChanges: inPlanChangeOrder(planItems) });
+        page.push({ ...record, Changes: changes, PlanChanges: inPlanChangeOrder(planItems), ...(defaults.length > 0 ? { TransportConfig: defaults } : {}) });
         held += changes.length + planItems.length;
         if (page.length >= CHANGE_PAGE.records || held >= CHANGE_PAGE.items) {
           yield page;
@@ -367,12 +401,23 @@ export class ChangeLog {
     if (through <= afterChangeId) return { throughChangeId: through, settings: [] };
     const filter = and([CHUNK_CLASS, `(casChangeId>=${Math.max(0, Math.trunc(afterChangeId) + 1)})`, `(casChangeId<=${through})`]);
     const touched = new Map<string, { guid: string; property: CasSettingName }>();
+    const defaultsChanged = new Set<NullableSettingName>();
     for (const chunk of await this.readChunks(filter)) {
       const id = Number(chunk.first('casChangeId'));
       if (id <= afterChangeId || id > through) continue;
       for (const value of chunk.values('casChangeItem')) {
         const item = decodeItem(value);
-        if (item !== null) touched.set(`${fold(item.Guid)} ${item.Property}`, { guid: item.Guid, property: item.Property });
+        if (item === null) continue;
+        if (item.Guid === TRANSPORT_CONFIG_ITEM) defaultsChanged.add(item.Property as NullableSettingName);
+        else touched.set(`${fold(item.Guid)} ${item.Property}`, { guid: item.Guid, property: item.Property });
+      }
+    }
+    // A default's change turned every mailbox that follows it now (a superset of those that
+    // followed it then: a mailbox that stopped since has an item of its own).
+    for (const property of defaultsChanged) {
+      const protocol = protocolOf(property) as NullableProtocol;
+      for (const guid of await this.mailboxes.guidsMatching(`(!(${SETTING_ATTRIBUTE[protocol.name]}=*))`)) {
+        touched.set(`${fold(guid)} ${property}`, { guid, property });
       }
     }
     const entries = await this.mailboxes.entriesByGuid([...touched.values()].map((t) => t.guid), ['casGuid', 'mail', 'casEmailAddress', 'casUserPrincipalName', ENABLED_SERVICE_ATTRIBUTE, ADMINISTRATOR_ATTRIBUTE]);

@@ -1,11 +1,11 @@
 import { effectiveEnabled, isAdministratorAccount } from '../../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS, type Mailbox, type RecipientTypeDetails } from '../../core/mailbox.js';
-import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS, perCasSetting, perUseDefaults, type Protocol } from '../../core/protocols.js';
+import { BUILT_IN_DEFAULTS, NULLABLE_PROTOCOLS, PROTOCOLS, USE_DEFAULTS_PROTOCOLS, admits, isNullable, perCasSetting, perUseDefaults, type CasSettingValues, type NullableProtocol, type Protocol } from '../../core/protocols.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
-import type { CompleteRecord } from '../directory-store.js';
+import type { CompleteRecord, TransportConfig } from '../directory-store.js';
 import type { LdapEntry } from './connection.js';
 import type { DirectoryLayout } from './layout.js';
-import { ENABLED_SERVICE_VALUES, USE_DEFAULTS_ATTRIBUTE, enablesProtocol } from './protocol-values.js';
+import { ENABLED_SERVICE_VALUES, SETTING_ATTRIBUTE, USE_DEFAULTS_ATTRIBUTE, enablesProtocol, settingValueOf } from './protocol-values.js';
 
 /**
  * How a mailbox is an LDAP entry: inetOrgPerson + casMailbox (schema/casmailbox.schema). The
@@ -34,7 +34,8 @@ const customAttribute = (n: number): string => `casCustomAttribute${n}`;
 /** Every attribute a mailbox read asks for (never userPassword). */
 export const MAILBOX_ATTRIBUTES: readonly string[] = [
   'cn', 'mail', 'casGuid', 'casEmailAddress', 'casRecipientTypeDetails', ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE,
-  ...Object.values(TEXT_ATTRIBUTES), ...USE_DEFAULTS_PROTOCOLS.map((p) => USE_DEFAULTS_ATTRIBUTE[p.name]), ...CUSTOM_ATTRIBUTE_NUMBERS.map(customAttribute),
+  ...Object.values(TEXT_ATTRIBUTES), ...USE_DEFAULTS_PROTOCOLS.map((p) => USE_DEFAULTS_ATTRIBUTE[p.name]), ...NULLABLE_PROTOCOLS.map((p) => SETTING_ATTRIBUTE[p.name]),
+  ...CUSTOM_ATTRIBUTE_NUMBERS.map(customAttribute),
   'createTimestamp', 'modifyTimestamp',
 ];
 
@@ -52,7 +53,9 @@ export function entryToMailbox(entry: LdapEntry, layout: DirectoryLayout): Mailb
   const addresses = entry.values('casEmailAddress');
   const type = text('casRecipientTypeDetails');
   // The Administrator mailbox never uses a protocol the rule covers, whatever the entry says (DESIGN.md §2).
-  const enabled = (protocol: Protocol): boolean => effectiveEnabled(protocol, administrator, enablesProtocol(entry, protocol));
+  // A nullable setting is the value as set, not the casEnabledService values it leads to.
+  const enabled = (protocol: Protocol): boolean | null =>
+    isNullable(protocol) ? settingValueOf(entry, protocol as NullableProtocol) : effectiveEnabled(protocol, administrator, enablesProtocol(entry, protocol));
   return {
     Guid: text('casGuid') ?? '',
     DistinguishedName: entry.dn,
@@ -74,7 +77,7 @@ export function entryToMailbox(entry: LdapEntry, layout: DirectoryLayout): Mailb
     CustomAttributes: CUSTOM_ATTRIBUTE_NUMBERS.map((n) => text(customAttribute(n))),
     RecipientTypeDetails: (RECIPIENT_TYPE_DETAILS as readonly string[]).includes(type ?? '') ? (type as RecipientTypeDetails) : 'UserMailbox',
     IsAdministrator: administrator,
-    ...perCasSetting(enabled),
+    ...(perCasSetting(enabled) as CasSettingValues),
     // Absent reads as the Exchange default, true.
     ...perUseDefaults((p) => text(USE_DEFAULTS_ATTRIBUTE[p.name])?.toUpperCase() !== 'FALSE'),
     WhenCreated: isoFromGeneralizedTime(text('createTimestamp')),
@@ -89,7 +92,7 @@ const present = (value: string | null): string[] => (value === null || value ===
  * protocol-defaults flags); otherwise what an update replaces, like the SQLite store's update
  * (Guid, WhenCreated, the protocol defaults and sn are left as they are; the password only when given).
  */
-export function recordAttributes(record: CompleteRecord, guid: string, created: boolean): Record<string, string[]> {
+export function recordAttributes(record: CompleteRecord, guid: string, created: boolean, defaults: TransportConfig = BUILT_IN_DEFAULTS): Record<string, string[]> {
   const addresses: string[] = [];
   const seen = new Set<string>();
   for (const address of record.EmailAddresses.map((a) => a.toLowerCase())) {
@@ -102,7 +105,7 @@ export function recordAttributes(record: CompleteRecord, guid: string, created: 
     casEmailAddress: addresses,
     casRecipientTypeDetails: [record.RecipientTypeDetails],
     [ADMINISTRATOR_ATTRIBUTE]: isAdministratorAccount(record.SamAccountName) ? ['TRUE'] : [],
-    [ENABLED_SERVICE_ATTRIBUTE]: PROTOCOLS.filter((p) => record[p.property]).flatMap((p) => ENABLED_SERVICE_VALUES[p.name]),
+    [ENABLED_SERVICE_ATTRIBUTE]: PROTOCOLS.filter((p) => admitted(p, record, defaults)).flatMap((p) => ENABLED_SERVICE_VALUES[p.name]),
   };
   for (const [property, attribute] of Object.entries(TEXT_ATTRIBUTES)) {
     attributes[attribute] = present(record[property as keyof typeof TEXT_ATTRIBUTES]);
@@ -117,8 +120,19 @@ export function recordAttributes(record: CompleteRecord, guid: string, created: 
     attributes.sn = [record.Name];
     attributes.casGuid = [guid];
     for (const protocol of USE_DEFAULTS_PROTOCOLS) attributes[USE_DEFAULTS_ATTRIBUTE[protocol.name]] = ['TRUE'];
+    // An update's settings go through applyCasChanges, which keeps the attribute and the values together.
+    for (const protocol of NULLABLE_PROTOCOLS) {
+      const value = record[protocol.property];
+      attributes[SETTING_ATTRIBUTE[protocol.name]] = value === null ? [] : [value ? 'TRUE' : 'FALSE'];
+    }
   }
   return attributes;
+}
+
+/** Whether the record's setting admits the protocol's logins: what casEnabledService holds for it. */
+function admitted(protocol: Protocol, record: CompleteRecord, defaults: TransportConfig): boolean {
+  const value = record[protocol.property];
+  return isNullable(protocol) ? admits(protocol, value, defaults[protocol.property as keyof TransportConfig]) : value === true;
 }
 
 const CRYPT_SCHEMES = /^\{(SHA512-CRYPT|SHA256-CRYPT|MD5-CRYPT|BLF-CRYPT|DES-CRYPT)\}/i;

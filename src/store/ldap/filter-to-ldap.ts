@@ -100,6 +100,11 @@ function comparison(node: ComparisonNode, operator: PositiveOperator, polarity: 
   }
 
   const attribute = ldap.attribute;
+  if (ldap.nullable === true && property.type === 'boolean') {
+    // TRUE, FALSE, or absent ($null: the mailbox follows the organisation default).
+    if (value.type === 'null') return not({ kind: 'present', attribute });
+    if (value.type === 'boolean') return { kind: 'equal', attribute, value: value.value ? 'TRUE' : 'FALSE' };
+  }
   if (value.type === 'null') return property.type === 'boolean' ? FALSE : not({ kind: 'present', attribute });
   if (value.type === 'boolean') {
     // Boolean syntax (RFC 4517) holds TRUE or FALSE; an absent attribute reads as false.

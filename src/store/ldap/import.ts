@@ -4,7 +4,7 @@ import { StoreError } from '../../core/errors.js';
 import { fold } from '../../core/mailbox.js';
 import type { Mailbox } from '../../core/mailbox.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
-import type { AppliedChange, ChangeContext, CompleteRecord, ImportItem, ImportSummary, ImportRecord, SettingWrite } from '../directory-store.js';
+import type { AppliedChange, ChangeContext, CompleteRecord, ImportItem, ImportSummary, ImportRecord, SettingWrite, TransportConfig } from '../directory-store.js';
 import type { PlanBook } from '../../core/mailbox-plans.js';
 import { CasWrites, administratorRefusal, createdItem, isAdministratorAfter, mergeRecord, newMailboxRecord, recordChanges } from '../import-merge.js';
 import { forEachConcurrently } from '../../core/concurrency.js';
@@ -34,6 +34,8 @@ export interface ImportContext {
   concurrency: number;
   /** The CAS mailbox plans, read before the import: what a new mailbox takes for a setting its row does not give. */
   plans: PlanBook;
+  /** The organisation defaults: what a created mailbox whose nullable setting is $null is enabled by. */
+  defaults: TransportConfig;
   /** set-casmailbox's apply: the CAS settings an import changes on existing mailboxes take its path. */
   applyCasChanges: (writes: readonly SettingWrite[], change: ChangeContext) => Promise<AppliedChange>;
   /** Hears "Reading directory" (the entries the records update) and "Writing entries". */
@@ -120,7 +122,7 @@ export async function importMailboxes(
       try {
         if (existing === null) {
           const parent = ouDns.get(fold(record.OrganizationalUnit)) as string;
-          await context.connection.add(`${formatRdn({ type: 'cn', value: record.Name })},${parent}`, recordAttributes(record, record.Guid ?? randomUUID(), true));
+          await context.connection.add(`${formatRdn({ type: 'cn', value: record.Name })},${parent}`, recordAttributes(record, record.Guid ?? randomUUID(), true, context.defaults));
           summary.created++;
           return;
         }

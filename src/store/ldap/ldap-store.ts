@@ -22,7 +22,10 @@ import type {
   PruneResult,
   ServiceState,
   SettingWrite,
+  TransportConfig,
+  TransportConfigWrite,
 } from '../directory-store.js';
+import { readTransportConfig, setTransportConfig } from './transport-config.js';
 import { applyCasChanges } from './apply-changes.js';
 import { ChangeLog } from './change-log.js';
 import { PlanDirectory } from './mailbox-plans.js';
@@ -74,7 +77,7 @@ export class LdapStore implements DirectoryStore {
     this.mailboxes = new MailboxSearch(connection, layout, this.units);
     this.identities = new IdentityResolver(connection, layout, this.units);
     this.planDirectory = new PlanDirectory(connection, layout);
-    this.changeLog = new ChangeLog(connection, layout, this.mailboxes, this.planDirectory);
+    this.changeLog = new ChangeLog(connection, layout, this.mailboxes, this.planDirectory, () => this.getTransportConfig());
   }
 
   static async open(url: string, settings: LdapConnectionSettings, options: LdapStoreOptions): Promise<LdapStore> {
@@ -115,8 +118,19 @@ export class LdapStore implements DirectoryStore {
    * Not one transaction, unlike SQLite: LDAP has none across entries. Applied per mailbox, with
    * per-mailbox failures in the result; see apply-changes.ts.
    */
-  applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext, progress?: ProgressSink): Promise<AppliedChange> {
-    return applyCasChanges(this.connection, this.mailboxes, this.changeLog, latestWrites(writes), context, this.settings.concurrency, progress);
+  async applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext, progress?: ProgressSink): Promise<AppliedChange> {
+    const defaults = await this.getTransportConfig();
+    return applyCasChanges(this.connection, this.mailboxes, this.changeLog, latestWrites(writes), context, this.settings.concurrency, defaults, progress);
+  }
+
+  getTransportConfig(): Promise<TransportConfig> {
+    return readTransportConfig(this.connection, this.layout);
+  }
+
+  /** Not one transaction: the default, then the mailboxes that follow it; see transport-config.ts. */
+  setTransportConfig(write: TransportConfigWrite, context: ChangeContext, progress?: ProgressSink): Promise<AppliedChange> {
+    const target = { connection: this.connection, layout: this.layout, mailboxes: this.mailboxes, changeLog: this.changeLog, concurrency: this.settings.concurrency };
+    return setTransportConfig(target, write, context, progress);
   }
 
   changeRecords(query: ChangeQuery): AsyncIterable<ChangeRecord[]> {
@@ -158,6 +172,7 @@ export class LdapStore implements DirectoryStore {
       units: this.units,
       concurrency: this.settings.concurrency,
       plans: new PlanBook(await this.planDirectory.plans()),
+      defaults: await this.getTransportConfig(),
       applyCasChanges: (writes: readonly SettingWrite[], change: ChangeContext) => this.applyCasChanges(writes, change, progress),
       ...(progress === undefined ? {} : { progress }),
     };

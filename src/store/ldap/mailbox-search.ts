@@ -69,6 +69,20 @@ export class MailboxSearch {
     return count;
   }
 
+  /** Raw mailbox entries a raw LDAP filter selects, a page at a time: the bulk writes that are no query of the model. */
+  async *entriesMatching(filter: string, attributes: readonly string[]): AsyncGenerator<readonly LdapEntry[]> {
+    for await (const page of this.connection.search({ base: this.layout.baseDn, scope: 'sub', filter: and([MAILBOX_CLASS_FILTER, filter]), attributes })) {
+      if (page.length > 0) yield page;
+    }
+  }
+
+  /** The Guids of the mailboxes a raw LDAP filter selects. */
+  async guidsMatching(filter: string): Promise<string[]> {
+    const guids: string[] = [];
+    for await (const page of this.entriesMatching(filter, ['casGuid'])) for (const entry of page) guids.push(entry.first('casGuid') ?? '');
+    return guids.filter((guid) => guid !== '');
+  }
+
   /** Raw entries by Guid (for writes: the DN and the stored values), keyed by folded Guid; `progress` hears "Reading directory". */
   async entriesByGuid(guids: readonly string[], attributes: readonly string[], progress?: ProgressSink): Promise<Map<string, LdapEntry>> {
     const found = new Map<string, LdapEntry>();

@@ -1,6 +1,6 @@
 import { CUSTOM_ATTRIBUTE_NUMBERS } from '../../core/mailbox.js';
-import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS, type AdministratorRule } from '../../core/protocols.js';
-import { ENABLED_SERVICE_VALUES, USE_DEFAULTS_ATTRIBUTE, type ServiceValues } from './protocol-values.js';
+import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS, isNullable, type AdministratorRule, type NullableProtocol } from '../../core/protocols.js';
+import { ENABLED_SERVICE_VALUES, SETTING_ATTRIBUTE, USE_DEFAULTS_ATTRIBUTE, type ServiceValues } from './protocol-values.js';
 
 /**
  * How the LDAP store holds a filterable property: an attribute (multi-valued or not), a
@@ -9,7 +9,7 @@ import { ENABLED_SERVICE_VALUES, USE_DEFAULTS_ATTRIBUTE, type ServiceValues } fr
  * it client-side.
  */
 export type PropertyAttribute =
-  | { attribute: string; multiValued: boolean }
+  | { attribute: string; multiValued: boolean; nullable?: true }
   | { enabledServices: ServiceValues; administrator: AdministratorRule }
   | null;
 
@@ -39,7 +39,13 @@ export const PROPERTY_ATTRIBUTES: ReadonlyMap<string, PropertyAttribute> = new M
   // A constant: every mailbox is a UserMailbox recipient.
   ['RecipientType', null],
   ['RecipientTypeDetails', single('casRecipientTypeDetails')],
-  ...PROTOCOLS.map((p): [string, PropertyAttribute] => [p.property, { enabledServices: ENABLED_SERVICE_VALUES[p.name], administrator: p.administrator }]),
+  // A nullable setting is its own attribute (absent: $null), not the values it leads to.
+  ...PROTOCOLS.map((p): [string, PropertyAttribute] => [
+    p.property,
+    isNullable(p)
+      ? { attribute: SETTING_ATTRIBUTE[(p as NullableProtocol).name], multiValued: false, nullable: true }
+      : { enabledServices: ENABLED_SERVICE_VALUES[p.name], administrator: p.administrator },
+  ]),
   ...USE_DEFAULTS_PROTOCOLS.map((p): [string, PropertyAttribute] => [p.useDefaultsProperty, single(USE_DEFAULTS_ATTRIBUTE[p.name])]),
   // Not pushed down: the store re-checks them client-side.
   ['WhenCreated', null],

@@ -1,5 +1,5 @@
 import { fold } from '../../core/mailbox.js';
-import type { Protocol, ProtocolName, ProtocolWithDefaults } from '../../core/protocols.js';
+import type { NullableProtocol, Protocol, ProtocolName, ProtocolWithDefaults } from '../../core/protocols.js';
 import { ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 import type { LdapEntry, Modification } from './connection.js';
 
@@ -20,8 +20,28 @@ export const ENABLED_SERVICE_VALUES: Readonly<Record<ProtocolName, ServiceValues
   imap: ['imap'],
   // No service is called owa: the webmail passdbs match this value, not %s (ldap-auth-config.ts).
   owa: ['owa'],
+  smtp: ['smtp', 'submission'],
   sieve: ['sieve'],
 };
+
+/**
+ * The attribute holding a nullable protocol's setting as set (TRUE/FALSE; absent: the mailbox
+ * follows the organisation default). casEnabledService then holds what the two make it.
+ */
+export const SETTING_ATTRIBUTE: Readonly<Record<NullableProtocol['name'], string>> = {
+  smtp: 'casSmtpClientAuthenticationDisabled',
+};
+
+/** The attribute of the casctl container (casStore) holding each nullable setting's organisation default; absent: casctl's built-in. */
+export const DEFAULT_ATTRIBUTE: Readonly<Record<NullableProtocol['name'], string>> = {
+  smtp: 'casDefaultSmtpClientAuthenticationDisabled',
+};
+
+/** A nullable setting as its attribute holds it: TRUE, FALSE, or absent (null). */
+export function settingValueOf(entry: LdapEntry, protocol: NullableProtocol): boolean | null {
+  const value = entry.first(SETTING_ATTRIBUTE[protocol.name])?.toUpperCase();
+  return value === 'TRUE' ? true : value === 'FALSE' ? false : null;
+}
 
 /** The attribute holding the UseProtocolDefaults of each protocol that has one (schema/casmailbox.schema). */
 export const USE_DEFAULTS_ATTRIBUTE: Readonly<Record<ProtocolWithDefaults['name'], string>> = {

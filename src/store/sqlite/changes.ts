@@ -1,12 +1,14 @@
-import { PROTOCOLS } from '../../core/protocols.js';
+import { PROTOCOLS, isNullable, type Protocol } from '../../core/protocols.js';
 import type { LatestWrites } from '../../core/setting-writes.js';
 import { ENABLED_COLUMN } from './schema.js';
-import { effectiveEnabledSql, refusesWriteSql } from './administrator-sql.js';
+import { refusesWriteSql } from './administrator-sql.js';
+import { admitsSql, settingColumn, settingSql } from './setting-sql.js';
 import { inChangeOrder, inPlanChangeOrder } from '../change-order.js';
 import { planItemsOf } from './mailbox-plans.js';
-import { CHANGE_PAGE, type AppliedChange, type CasSettingName, type ChangeContext, type ChangeItem, type ChangeQuery, type ChangeRecord, type PlanChangeItem } from '../directory-store.js';
+import { CHANGE_PAGE, type AppliedChange, type CasSettingName, type ChangeContext, type ChangeItem, type ChangeQuery, type ChangeRecord, type PlanChangeItem, type TransportConfigChange } from '../directory-store.js';
 import type { ProgressSink } from '../../core/progress-sink.js';
 import type { Db } from './connection.js';
+import { transportConfigChanges } from './transport-config.js';
 
 /** Guids per statement that records a write: one tick of a progress bar, so it moves inside the transaction. */
 const GUIDS_PER_STATEMENT = 1000;
@@ -21,26 +23,19 @@ const ROWS_PER_UPDATE = 1000;
  * counts the settings checked, "Applying" the settings changed.
  */
 export function applyCasChanges(db: Db, writes: LatestWrites, context: ChangeContext, progress?: ProgressSink): AppliedChange {
-  const changeId = Number(
-    db
-      .prepare(
-        `INSERT INTO change_records (when_changed, os_user, sudo_user, host, command_line, undo_of)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      )
-      .run(context.when.toISOString(), context.osUser, context.sudoUser, context.host, context.commandLine, context.undoOf ?? null)
-      .lastInsertRowid,
-  );
+  const changeId = insertChangeRecord(db, context);
   progress?.phase('Writing history', 'settings', writes.reduce((n, write) => n + write.guids.length, 0));
   for (const protocol of PROTOCOLS) {
-    const column = ENABLED_COLUMN[protocol.name];
+    const column = settingColumn(protocol);
     // Compared as read, as the plan compared them: the Administrator reads disabled whatever its
-    // row holds, so disabling it is no change, and enabling it is refused.
-    const current = effectiveEnabledSql(protocol);
+    // row holds, so disabling it is no change, and enabling it is refused. IS, as a nullable
+    // setting's $null is a value of its own.
+    const current = settingSql(protocol);
     const record = db.prepare(
       `INSERT OR IGNORE INTO change_items (change_id, mailbox_id, mailbox_guid, property, before, after)
        SELECT :changeId, m.id, m.guid, :property, m.${column}, :to
        FROM json_each(:guids) j JOIN mailboxes m ON m.guid = j.value
-       WHERE ${current} <> :to AND (:from IS NULL OR ${current} = :from) AND NOT ${refusesWriteSql(protocol, ':to')}
+       WHERE ${current} IS NOT :to AND (:anyFrom OR ${current} IS :from) AND NOT ${refusesWriteSql(protocol, ':to')}
        ORDER BY m.id`,
     );
     for (const write of writes) {
@@ -50,8 +45,9 @@ export function applyCasChanges(db: Db, writes: LatestWrites, context: ChangeCon
         record.run({
           changeId,
           property: protocol.property,
-          to: Number(write.to),
-          from: write.from === undefined ? null : Number(write.from),
+          to: sqlValue(write.to),
+          anyFrom: Number(write.from === undefined),
+          from: write.from === undefined ? null : sqlValue(write.from),
           guids: JSON.stringify(guids),
         });
         progress?.tick(guids.length);
@@ -70,31 +66,59 @@ export function applyCasChanges(db: Db, writes: LatestWrites, context: ChangeCon
   }
   progress?.phase('Applying', 'settings', counts.settings);
   const stamp = context.when.toISOString();
-  // Only the settings written: one that is not has nothing recorded to flip (and ticks nothing).
+  // Only the settings written: one that is not has nothing recorded to set (and ticks nothing).
   for (const protocol of PROTOCOLS) {
-    if (writes.some((w) => w.property === protocol.property)) flipRecorded(db, changeId, protocol.property, ENABLED_COLUMN[protocol.name], stamp, progress);
+    if (writes.some((w) => w.property === protocol.property)) setRecorded(db, changeId, protocol, stamp, progress);
   }
   return { changeId, ...counts };
 }
 
+/** Records who changed what, from where, as a new change record; returns its id. */
+export function insertChangeRecord(db: Db, context: ChangeContext): number {
+  return Number(
+    db
+      .prepare(
+        `INSERT INTO change_records (when_changed, os_user, sudo_user, host, command_line, undo_of)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      .run(context.when.toISOString(), context.osUser, context.sudoUser, context.host, context.commandLine, context.undoOf ?? null)
+      .lastInsertRowid,
+  );
+}
+
+/** A setting value as SQLite holds it: 1, 0, or NULL. */
+export const sqlValue = (value: boolean | null): number | null => (value === null ? null : Number(value));
+
 /**
- * Sets the recorded rows of one setting to their target: only rows recorded above differ from it,
- * so flipping them sets them to it. A range of ROWS_PER_UPDATE recorded mailbox ids at a time,
- * each range found on the change_items key.
+ * What setting the recorded rows of a protocol to their target does to the row (no alias: an
+ * UPDATE's own table). An Enabled setting: only rows recorded differ from the target, so flipping
+ * them sets them to it. A nullable one: the recorded after value, and the effective flag it makes.
  */
-function flipRecorded(db: Db, changeId: number, property: CasSettingName, column: string, stamp: string, progress: ProgressSink | undefined): void {
+function assignments(protocol: Protocol): string {
+  const column = settingColumn(protocol);
+  if (!isNullable(protocol)) return `${column} = 1 - ${column}`;
+  const after = '(SELECT i.after FROM change_items i WHERE i.change_id = :changeId AND i.property = :property AND i.mailbox_id = mailboxes.id)';
+  return `${column} = ${after}, ${ENABLED_COLUMN[protocol.name]} = ${admitsSql(protocol, after)}`;
+}
+
+/**
+ * Sets the recorded rows of one setting to their target, a range of ROWS_PER_UPDATE recorded
+ * mailbox ids at a time, each range found on the change_items key.
+ */
+function setRecorded(db: Db, changeId: number, protocol: Protocol, stamp: string, progress: ProgressSink | undefined): void {
+  const property: CasSettingName = protocol.property;
   const rangeEnd = db
     .prepare<[number, string, number], number>(
       `SELECT mailbox_id FROM change_items WHERE change_id = ? AND property = ? AND mailbox_id > ? ORDER BY mailbox_id LIMIT 1 OFFSET ${ROWS_PER_UPDATE - 1}`,
     )
     .pluck();
-  const flip = db.prepare<[string, number, string, number, number]>(
-    `UPDATE mailboxes SET ${column} = 1 - ${column}, when_changed = ?
-     WHERE id IN (SELECT mailbox_id FROM change_items WHERE change_id = ? AND property = ? AND mailbox_id > ? AND mailbox_id <= ?)`,
+  const set = db.prepare<[{ stamp: string; changeId: number; property: string; after: number; end: number }]>(
+    `UPDATE mailboxes SET ${assignments(protocol)}, when_changed = :stamp
+     WHERE id IN (SELECT mailbox_id FROM change_items WHERE change_id = :changeId AND property = :property AND mailbox_id > :after AND mailbox_id <= :end)`,
   );
   for (let after = 0; ;) {
     const end = rangeEnd.get(changeId, property, after);
-    const flipped = flip.run(stamp, changeId, property, after, end ?? Number.MAX_SAFE_INTEGER).changes;
+    const flipped = set.run({ stamp, changeId, property, after, end: end ?? Number.MAX_SAFE_INTEGER }).changes;
     // A setting no write of this change touched flips nothing: no tick, so the bar's ticks do not depend on the registry.
     if (flipped > 0) progress?.tick(flipped);
     if (end === undefined) return;
@@ -113,7 +137,7 @@ interface RecordRow {
 }
 
 /** Guid, Name, PrimarySmtpAddress, Property, Before, After: raw rows, as a 100k-item record reads 100k of them. */
-type ItemRow = [string, string | null, string | null, string, number, number];
+type ItemRow = [string, string | null, string | null, string, number | null, number | null];
 
 /**
  * The records a query selects, oldest first, in pages (CHANGE_PAGE): the records a page of ids at
@@ -149,13 +173,14 @@ export function* changeRecordPages(db: Db, query: ChangeQuery): Generator<Change
     .raw(true);
   // Asked for mailboxes' items only, a record's plan items are none of them.
   const planItems = query.guids === undefined ? planItemsOf(db) : () => [];
+  const defaults = transportConfigChanges(db);
   let after = 0;
   for (;;) {
     const rows = records.all(...params, after, CHANGE_PAGE.records);
     let page: ChangeRecord[] = [];
     let held = 0;
     for (const row of rows) {
-      const record = toChangeRecord(row, items.all(row.id, ...guidParams), planItems(row.id));
+      const record = toChangeRecord(row, items.all(row.id, ...guidParams), planItems(row.id), defaults(row.id));
       page.push(record);
       held += record.Changes.length;
       if (held >= CHANGE_PAGE.items) {
@@ -171,8 +196,9 @@ export function* changeRecordPages(db: Db, query: ChangeQuery): Generator<Change
   }
 }
 
-function toChangeRecord(r: RecordRow, items: readonly ItemRow[], planItems: PlanChangeItem[]): ChangeRecord {
+function toChangeRecord(r: RecordRow, items: readonly ItemRow[], planItems: PlanChangeItem[], defaults: TransportConfigChange[]): ChangeRecord {
   return {
+    ...(defaults.length > 0 ? { TransportConfig: defaults } : {}),
     Id: r.id,
     WhenChanged: r.when_changed,
     User: r.os_user,
@@ -190,8 +216,8 @@ function toChangeRecord(r: RecordRow, items: readonly ItemRow[], planItems: Plan
         Name: name,
         PrimarySmtpAddress: address,
         Property: property as CasSettingName,
-        Before: before === 1,
-        After: after === 1,
+        Before: before === null ? null : before === 1,
+        After: after === null ? null : after === 1,
       }),
     )),
     PlanChanges: inPlanChangeOrder(planItems),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mailboxDn, parseCanonicalOu } from '../../core/distinguished-name.js';
 import { ADMINISTRATOR_REFUSED, isAdministratorAccount } from '../../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, fold } from '../../core/mailbox.js';
-import { PROTOCOLS } from '../../core/protocols.js';
+import { PROTOCOLS, admits, isNullable, type Protocol } from '../../core/protocols.js';
 import { latestWrites } from '../../core/setting-writes.js';
 import { alreadyTaken, cannotImport, type UniqueKey } from '../import-conflicts.js';
 import type { ChangeContext, CompleteRecord, ImportItem, ImportOptions, ImportSummary, ImportRecord, ImportBatches } from '../directory-store.js';
@@ -15,6 +15,9 @@ import { applyCasChanges } from './changes.js';
 import type { Db } from './connection.js';
 import { OrganizationalUnitMaker } from './organizational-units.js';
 import { ENABLED_COLUMN } from './schema.js';
+import { settingColumn } from './setting-sql.js';
+import { transportConfig } from './transport-config.js';
+import type { TransportConfig } from '../directory-store.js';
 import { FULL, rowId, type MailboxRow } from './rows.js';
 
 const CUSTOM_COLUMNS = CUSTOM_ATTRIBUTE_NUMBERS.map((n) => `custom_attribute_${n}`);
@@ -24,8 +27,10 @@ const TEXT_COLUMNS = {
   OrganizationalUnit: 'organizational_unit', Department: 'department', Title: 'title', Company: 'company', Office: 'office',
   City: 'city', StateOrProvince: 'state_or_province', CountryOrRegion: 'country_or_region', RecipientTypeDetails: 'recipient_type_details',
 } as const;
+/** A protocol's columns: the setting, and for a nullable one the effective flag beside it. */
+const protocolColumns = (p: Protocol): string[] => (isNullable(p) ? [settingColumn(p), ENABLED_COLUMN[p.name]] : [ENABLED_COLUMN[p.name]]);
 const INSERT_COLUMNS = [
-  'guid', ...Object.values(TEXT_COLUMNS), ...CUSTOM_COLUMNS, 'is_administrator', ...PROTOCOLS.map((p) => ENABLED_COLUMN[p.name]), 'password', 'when_created', 'when_changed',
+  'guid', ...Object.values(TEXT_COLUMNS), ...CUSTOM_COLUMNS, 'is_administrator', ...PROTOCOLS.flatMap(protocolColumns), 'password', 'when_created', 'when_changed',
 ];
 
 type Values = Record<string, string | number | null>;
@@ -59,6 +64,7 @@ export async function importInto(
   const cas = new CasWrites();
   // Read inside the import's transaction: a plan changed meanwhile waits for the import, or the import for it.
   const plans = new PlanBook(readPlans(db));
+  const defaults = transportConfig(db);
 
   const write = (record: ImportRecord, work: () => void): void => {
     try {
@@ -87,7 +93,7 @@ export async function importInto(
       if (existing === undefined) {
         const created = newMailboxRecord(record, plans);
         if (created.refused !== null) summary.administratorRefused.push(created.refused);
-        const values = insertValues(created.record, units.ensure(record.OrganizationalUnit), stamp);
+        const values = insertValues(created.record, units.ensure(record.OrganizationalUnit), stamp, defaults);
         write(record, () => {
           const id = Number(insert.run(values).lastInsertRowid);
           for (const address of record.EmailAddresses) addAddress.run(address, id);
@@ -154,7 +160,7 @@ function derivedDn(record: ImportRecord): string | null {
   return path === null ? null : mailboxDn(record.Name, path);
 }
 
-function insertValues(record: CompleteRecord, ou: string, stamp: string): Values {
+function insertValues(record: CompleteRecord, ou: string, stamp: string, defaults: TransportConfig): Values {
   const values: Values = {
     guid: record.Guid ?? randomUUID(),
     is_administrator: Number(isAdministratorAccount(record.SamAccountName)),
@@ -162,7 +168,15 @@ function insertValues(record: CompleteRecord, ou: string, stamp: string): Values
     when_created: stamp,
     when_changed: stamp,
   };
-  for (const protocol of PROTOCOLS) values[ENABLED_COLUMN[protocol.name]] = Number(record[protocol.property]);
+  for (const protocol of PROTOCOLS) {
+    const value = record[protocol.property];
+    if (!isNullable(protocol)) {
+      values[ENABLED_COLUMN[protocol.name]] = Number(value);
+      continue;
+    }
+    values[settingColumn(protocol)] = value === null ? null : Number(value);
+    values[ENABLED_COLUMN[protocol.name]] = Number(admits(protocol, value, defaults[protocol.property as keyof TransportConfig]));
+  }
   const withOu = { ...record, OrganizationalUnit: ou };
   for (const [field, column] of Object.entries(TEXT_COLUMNS)) values[column] = withOu[field as keyof typeof TEXT_COLUMNS];
   values.distinguished_name = record.DistinguishedName ?? derivedDn(withOu);

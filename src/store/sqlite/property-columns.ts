@@ -1,7 +1,7 @@
 import { CUSTOM_ATTRIBUTE_NUMBERS } from '../../core/mailbox.js';
 import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS } from '../../core/protocols.js';
 import { USE_DEFAULTS_COLUMN } from './schema.js';
-import { effectiveEnabledSql } from './administrator-sql.js';
+import { settingSql } from './setting-sql.js';
 
 /**
  * Where the SQLite store holds each filterable property: a SQL expression over the
@@ -34,8 +34,8 @@ const COLUMNS: ReadonlyMap<string, PropertyColumn> = new Map<string, PropertyCol
   // Every mailbox is a UserMailbox recipient (core/properties.ts): a constant, no column.
   ['RecipientType', { expression: `'UserMailbox'` }],
   ['RecipientTypeDetails', column('recipient_type_details')],
-  // The Administrator mailbox reads as disabled whatever is stored (DESIGN.md §2).
-  ...PROTOCOLS.map((p): [string, PropertyColumn] => [p.property, { expression: effectiveEnabledSql(p) }]),
+  // The Administrator mailbox reads as disabled whatever is stored (DESIGN.md §2); a nullable setting is NULL when it follows the organisation.
+  ...PROTOCOLS.map((p): [string, PropertyColumn] => [p.property, { expression: settingSql(p) }]),
   ...USE_DEFAULTS_PROTOCOLS.map((p): [string, PropertyColumn] => [p.useDefaultsProperty, column(USE_DEFAULTS_COLUMN[p.name])]),
   ['WhenCreated', column('when_created')],
   ['WhenChanged', column('when_changed')],

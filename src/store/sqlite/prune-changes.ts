@@ -67,6 +67,7 @@ export function pruneChangeRecords(db: Db, query: PruneQuery, record?: (removed:
   // Items first: they reference their record.
   db.prepare(`${PRUNED} DELETE FROM change_items WHERE change_id IN pruned`).run(bound);
   db.prepare(`${PRUNED} DELETE FROM plan_change_items WHERE change_id IN pruned`).run(bound);
+  db.prepare(`${PRUNED} DELETE FROM transport_config_changes WHERE change_id IN pruned`).run(bound);
   db.prepare(`${PRUNED} DELETE FROM change_records WHERE id IN pruned`).run(bound);
   return { ...result, changeId };
 }

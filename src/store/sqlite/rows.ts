@@ -1,7 +1,8 @@
 import { effectiveEnabled } from '../../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, MAILBOX_FIELDS, type Mailbox, type MailboxField, type RecipientTypeDetails } from '../../core/mailbox.js';
-import { perCasSetting, perUseDefaults, type Protocol } from '../../core/protocols.js';
+import { isNullable, perCasSetting, perUseDefaults, type CasSettingName, type Protocol } from '../../core/protocols.js';
 import { ENABLED_COLUMN, USE_DEFAULTS_COLUMN } from './schema.js';
+import { settingColumn } from './setting-sql.js';
 
 const CUSTOM_COLUMNS = CUSTOM_ATTRIBUTE_NUMBERS.map((n) => `custom_attribute_${n}`);
 
@@ -24,8 +25,17 @@ interface FieldSource<F extends MailboxField> {
 const text = (name: string) => ({ columns: [name], read: (row: MailboxRow, at: At) => row[at[name] as number] as string });
 const optional = (name: string) => ({ columns: [name], read: (row: MailboxRow, at: At) => row[at[name] as number] as string | null });
 const flag = (name: string) => ({ columns: [name], read: (row: MailboxRow, at: At) => row[at[name] as number] === 1 });
+/** A nullable setting as set: 1, 0, or NULL (follows the organisation default). */
+const nullableFlag = (name: string) => ({
+  columns: [name],
+  read: (row: MailboxRow, at: At) => {
+    const value = row[at[name] as number];
+    return value === null ? null : value === 1;
+  },
+});
 /** The Administrator mailbox never uses a protocol the rule covers, whatever a row says (DESIGN.md §2). */
 const access = (protocol: Protocol) => {
+  if (isNullable(protocol)) return nullableFlag(settingColumn(protocol));
   const name = ENABLED_COLUMN[protocol.name];
   return {
     columns: [name, 'is_administrator'],
@@ -55,7 +65,8 @@ const SOURCES: { readonly [F in MailboxField]: FieldSource<F> } = {
   CustomAttributes: { columns: CUSTOM_COLUMNS, read: (row, at) => CUSTOM_COLUMNS.map((c) => row[at[c] as number] as string | null) },
   RecipientTypeDetails: { columns: ['recipient_type_details'], read: (row, at) => row[at.recipient_type_details as number] as RecipientTypeDetails },
   IsAdministrator: flag('is_administrator'),
-  ...perCasSetting(access),
+  // Each setting's reader returns its own field's type; the registry cannot say so per entry.
+  ...(perCasSetting(access) as { [F in CasSettingName]: FieldSource<F> }),
   ...perUseDefaults((p) => flag(USE_DEFAULTS_COLUMN[p.name])),
   WhenCreated: text('when_created'),
   WhenChanged: text('when_changed'),

@@ -1,12 +1,27 @@
 import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS } from '../../core/mailbox.js';
-import type { ProtocolName, ProtocolWithDefaults } from '../../core/protocols.js';
+import type { NullableProtocol, ProtocolName, ProtocolWithDefaults } from '../../core/protocols.js';
 
-/** The `mailboxes` column holding each protocol's CAS setting (added by the first migration, or by the protocol's own). */
+/**
+ * The `mailboxes` column Dovecot reads for each protocol: 1 while its logins are admitted. For an
+ * Enabled setting it is the setting itself; for a nullable one (SETTING_COLUMN) casctl keeps it
+ * equal to what the setting and the organisation default make it.
+ */
 export const ENABLED_COLUMN: Readonly<Record<ProtocolName, string>> = {
   pop3: 'pop_enabled',
   imap: 'imap_enabled',
   owa: 'owa_enabled',
+  smtp: 'smtp_enabled',
   sieve: 'manage_sieve_enabled',
+};
+
+/** The column holding a nullable protocol's setting as set (NULL: follows the organisation default in `transport_config`). */
+export const SETTING_COLUMN: Readonly<Record<NullableProtocol['name'], string>> = {
+  smtp: 'smtp_client_authentication_disabled',
+};
+
+/** The `transport_config` column holding the organisation default of each nullable protocol's setting. */
+export const DEFAULT_COLUMN: Readonly<Record<NullableProtocol['name'], string>> = {
+  smtp: 'smtp_client_authentication_disabled',
 };
 
 /** The `mailboxes` column holding the UseProtocolDefaults of each protocol that has one. */
@@ -118,7 +133,7 @@ ALTER TABLE mailboxes ADD COLUMN owa_enabled INTEGER NOT NULL DEFAULT 1 CHECK (o
 `,
   // 5: CAS mailbox plans (get-/set-casmailboxplan): sparse defaults for new mailboxes, per scope.
   // Property names are data, so a protocol added later needs no migration here. A plan change is a
-  // change record; its items live apart from change_items, whose values cannot be null or unset.
+  // change record; its items live apart from change_items, whose values cannot be unset.
   `
 CREATE TABLE casmailbox_plans (
   id INTEGER PRIMARY KEY,
@@ -151,5 +166,45 @@ CREATE TABLE plan_change_items (
   // 6: ManageSieveEnabled: existing mailboxes keep ManageSieve, as a new one gets it.
   `
 ALTER TABLE mailboxes ADD COLUMN manage_sieve_enabled INTEGER NOT NULL DEFAULT 1 CHECK (manage_sieve_enabled IN (0, 1));
+`,
+  // 7: SMTP AUTH (SmtpClientAuthenticationDisabled): the setting as set (NULL: follow the
+  // organisation default), the effective flag Dovecot reads, and the organisation default, whose
+  // built-in value (0: allowed) leaves every existing mailbox as it was. change_items is rebuilt
+  // so that an item can record NULL (SQLite cannot alter a CHECK), and an organisation default's
+  // change is recorded in a table of its own.
+  `
+ALTER TABLE mailboxes ADD COLUMN smtp_client_authentication_disabled INTEGER CHECK (smtp_client_authentication_disabled IN (0, 1));
+ALTER TABLE mailboxes ADD COLUMN smtp_enabled INTEGER NOT NULL DEFAULT 1 CHECK (smtp_enabled IN (0, 1));
+CREATE INDEX mailboxes_smtp_follows_default ON mailboxes(id) WHERE smtp_client_authentication_disabled IS NULL;
+
+CREATE TABLE transport_config (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  smtp_client_authentication_disabled INTEGER NOT NULL CHECK (smtp_client_authentication_disabled IN (0, 1))
+);
+INSERT INTO transport_config (id, smtp_client_authentication_disabled) VALUES (1, 0);
+
+CREATE TABLE change_items_nullable (
+  change_id INTEGER NOT NULL REFERENCES change_records(id),
+  mailbox_id INTEGER NOT NULL,
+  mailbox_guid TEXT NOT NULL COLLATE NOCASE,
+  property TEXT NOT NULL,
+  -- NULL only for a nullable setting ($null: the mailbox follows the organisation default)
+  before INTEGER CHECK (before IN (0, 1)),
+  after INTEGER CHECK (after IN (0, 1)),
+  PRIMARY KEY (change_id, mailbox_id, property)
+) WITHOUT ROWID;
+INSERT INTO change_items_nullable (change_id, mailbox_id, mailbox_guid, property, before, after)
+  SELECT change_id, mailbox_id, mailbox_guid, property, before, after FROM change_items;
+DROP TABLE change_items;
+ALTER TABLE change_items_nullable RENAME TO change_items;
+CREATE INDEX change_items_mailbox ON change_items(mailbox_guid);
+
+CREATE TABLE transport_config_changes (
+  change_id INTEGER NOT NULL REFERENCES change_records(id),
+  property TEXT NOT NULL,
+  before INTEGER NOT NULL CHECK (before IN (0, 1)),
+  after INTEGER NOT NULL CHECK (after IN (0, 1)),
+  PRIMARY KEY (change_id, property)
+) WITHOUT ROWID;
 `,
 ];

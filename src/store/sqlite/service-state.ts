@@ -1,4 +1,5 @@
-import { PROTOCOLS } from '../../core/protocols.js';
+import { NULLABLE_PROTOCOLS, PROTOCOLS } from '../../core/protocols.js';
+import { settingColumn } from './setting-sql.js';
 import { effectiveEnabledSql } from './administrator-sql.js';
 import type { CasSettingName, PendingChanges, ServiceState } from '../directory-store.js';
 import type { Db } from './connection.js';
@@ -6,19 +7,32 @@ import { loginNames } from '../login-names.js';
 
 const effective = `CASE i.property ${PROTOCOLS.map((p) => `WHEN '${p.property}' THEN ${effectiveEnabledSql(p)}`).join(' ')} END`;
 
+/**
+ * The (mailbox, setting) pairs changes in a range of ids touched: their items, and for a change
+ * of an organisation default, every mailbox that follows it now. That is a superset of those that
+ * followed it then (a mailbox that stopped since has an item of its own), so nothing is missed.
+ */
+const TOUCHED = [
+  'SELECT mailbox_id, property FROM change_items WHERE change_id > :after AND change_id <= :through',
+  ...NULLABLE_PROTOCOLS.map(
+    (p) => `SELECT f.id, c.property FROM transport_config_changes c JOIN mailboxes f ON f.${settingColumn(p)} IS NULL
+     WHERE c.property = '${p.property}' AND c.change_id > :after AND c.change_id <= :through`,
+  ),
+].join(' UNION ');
+
 export function pendingChanges(db: Db, afterChangeId: number): PendingChanges {
   const through = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM change_records').get()?.id ?? 0;
   if (through <= afterChangeId) return { throughChangeId: through, settings: [] };
   // Tab-joined: an address holds no whitespace (the import refuses it).
   const rows = db
-    .prepare<[number, number], { address: string; upn: string; addresses: string | null; property: string; enabled: number }>(
+    .prepare<[{ after: number; through: number }], { address: string; upn: string; addresses: string | null; property: string; enabled: number }>(
       `SELECT m.primary_smtp_address AS address, m.user_principal_name AS upn,
               (SELECT group_concat(e.address, char(9)) FROM email_addresses e WHERE e.mailbox_id = m.id) AS addresses,
               i.property, ${effective} AS enabled
-       FROM (SELECT DISTINCT mailbox_id, property FROM change_items WHERE change_id > ? AND change_id <= ?) i
+       FROM (SELECT DISTINCT mailbox_id, property FROM (${TOUCHED})) i
        JOIN mailboxes m ON m.id = i.mailbox_id ORDER BY address, i.property`,
     )
-    .all(afterChangeId, through);
+    .all({ after: afterChangeId, through });
   return {
     throughChangeId: through,
     settings: rows.map((r) => ({

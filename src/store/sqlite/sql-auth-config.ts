@@ -1,5 +1,6 @@
 import type { IpNetwork } from '../../core/ip-networks.js';
-import { SERVICE_PROTOCOLS, protocolList } from '../../core/protocols.js';
+import { NULLABLE_PROTOCOLS, SERVICE_PROTOCOLS, protocolList, servicesIgnoringNologin } from '../../core/protocols.js';
+import { ENABLED_COLUMN } from './schema.js';
 import { effectiveEnabledTerms } from './administrator-sql.js';
 import { administratorWording, AUTH_CONF, authInclude23, includeLine, unmanagedServices } from '../../dovecot/auth-include.js';
 import { variables, type DovecotVersion } from '../../dovecot/version.js';
@@ -35,15 +36,17 @@ function mailboxOf(user: string): string {
  * doveadm, ...) gets no rule, as without casctl. Built from the protocol registry; the protocols
  * enforced by remote address have passdbs of their own (webmailQuery).
  */
-function allowedExpression(protocol: string): string {
-  const cases = SERVICE_PROTOCOLS.flatMap((p) => p.dovecotServices.map((service) => `WHEN '${service}' THEN ${effectiveEnabledTerms(p)}`)).join(' ');
-  return `(CASE '${protocol}' ${cases} ELSE 1 END) = 1`;
+function allowedExpression(protocol: string, services: (p: (typeof SERVICE_PROTOCOLS)[number]) => readonly string[] = (p) => p.dovecotServices): string {
+  const cases = SERVICE_PROTOCOLS.flatMap((p) => services(p).map((service) => `WHEN '${service}' THEN ${effectiveEnabledTerms(p)}`)).join(' ');
+  return cases === '' ? '1' : `(CASE '${protocol}' ${cases} ELSE 1 END) = 1`;
 }
 
 function queries(options: SqlAuthOptions): { password: string[]; user: string[]; iterate: string } {
   const v = variables(options.version);
   const mailbox = mailboxOf(v.user);
   const allowed = allowedExpression(v.protocol);
+  // Postfix takes an OK with nologin for a success: for its service the refusal stays the missing row.
+  const noReason = allowedExpression(v.protocol, servicesIgnoringNologin);
   // Dovecot SQL-escapes the variables itself; the login is lower-cased (auth_username_format) as the store's addresses are.
   const password = options.reason
     ? [
@@ -51,7 +54,7 @@ function queries(options: SqlAuthOptions): { password: string[]; user: string[];
         `  CASE WHEN ${allowed} THEN NULL ELSE 'y' END AS nologin,`,
         // Dovecot puts [CONTACTADMIN] before a nologin reason itself.
         `  CASE WHEN ${allowed} THEN NULL ELSE '${v.protocol} access is disabled for this mailbox' END AS reason`,
-        `FROM mailboxes m WHERE ${mailbox} AND m.password IS NOT NULL`,
+        `FROM mailboxes m WHERE ${mailbox} AND m.password IS NOT NULL${noReason === '1' ? '' : ` AND ${noReason}`}`,
       ]
     : [
         'SELECT m.primary_smtp_address AS user, m.password FROM mailboxes m',
@@ -82,6 +85,7 @@ const RULE = [
   `# ${protocolList('and', SERVICE_PROTOCOLS)} log in only while enabled for the mailbox, ${administratorWording(SERVICE_PROTOCOLS, (p) => protocolList('and', p))};`,
   `# other protocols (${unmanagedServices().join(', ')}) get no rule from casctl. A mailbox logs in`,
   '# by any of its addresses or its UPN; Dovecot knows it by its primary address.',
+  ...NULLABLE_PROTOCOLS.map((p) => `# ${p.property} $null follows the organisation default: casctl keeps ${ENABLED_COLUMN[p.name]} in step.`),
 ];
 
 /** casctl-auth.conf (to `!include` from dovecot.conf) and, for 2.3, the .conf.ext file it names. */

@@ -22,7 +22,10 @@ import type {
   PruneQuery,
   PruneResult,
   ServiceState,
+  TransportConfig,
+  TransportConfigWrite,
 } from '../directory-store.js';
+import { setTransportConfig, transportConfig } from './transport-config.js';
 import { applyCasChanges, changeRecordPages } from './changes.js';
 import { pruneChangeRecords } from './prune-changes.js';
 import { applyPlanChanges, readPlans } from './mailbox-plans.js';
@@ -163,6 +166,15 @@ export class SqliteStore implements DirectoryStore {
   async applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext, progress?: ProgressSink): Promise<AppliedChange> {
     this.useBulkCache();
     return this.immediate(() => applyCasChanges(this.db, latestWrites(writes), context, progress));
+  }
+
+  async getTransportConfig(): Promise<TransportConfig> {
+    return this.reading(() => transportConfig(this.db));
+  }
+
+  async setTransportConfig(write: TransportConfigWrite, context: ChangeContext, progress?: ProgressSink): Promise<AppliedChange> {
+    this.useBulkCache();
+    return this.immediate(() => setTransportConfig(this.db, write, context, progress));
   }
 
   async *changeRecords(query: ChangeQuery): AsyncIterable<ChangeRecord[]> {

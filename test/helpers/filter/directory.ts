@@ -2,8 +2,8 @@ import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { effectiveEnabled } from '../../../src/core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, fold, RECIPIENT_TYPE_DETAILS, type Mailbox } from '../../../src/core/mailbox.js';
-import { perCasSetting, PROTOCOLS, type CasSettingName } from '../../../src/core/protocols.js';
-import { ENABLED_COLUMN, MIGRATIONS } from '../../../src/store/sqlite/schema.js';
+import { isNullable, perCasSetting, PROTOCOLS, type CasSettingValues } from '../../../src/core/protocols.js';
+import { ENABLED_COLUMN, MIGRATIONS, SETTING_COLUMN } from '../../../src/store/sqlite/schema.js';
 
 /**
  * Random directories for the property tests: names from a tiny alphabet so that filters hit
@@ -21,12 +21,13 @@ export const DATES = ['2025-12-31T23:59:59.999Z', '2026-01-31T00:00:00.000Z', '2
 /** A mailbox plus what the store holds behind its effective values (the Administrator rule hides some). */
 export interface StoredMailbox {
   mailbox: Mailbox;
-  stored: Record<CasSettingName, boolean>;
+  stored: CasSettingValues;
 }
 
 /** Every CAS setting as the Administrator rule makes it read. */
-function effective(stored: Record<CasSettingName, boolean>, isAdministrator: boolean): Record<CasSettingName, boolean> {
-  return perCasSetting((p) => effectiveEnabled(p, isAdministrator, stored[p.property]));
+function effective(stored: CasSettingValues, isAdministrator: boolean): CasSettingValues {
+  // A nullable setting is not covered by the Administrator rule: it reads as stored, $null included.
+  return perCasSetting((p) => (isNullable(p) ? stored[p.property] : effectiveEnabled(p, isAdministrator, stored[p.property] === true))) as CasSettingValues;
 }
 
 const mailboxFields = fc.record({
@@ -48,7 +49,7 @@ const mailboxFields = fc.record({
   customAttribute2: optionalText,
   recipientTypeDetails: fc.constantFrom(...RECIPIENT_TYPE_DETAILS),
   isAdministrator: fc.boolean(),
-  stored: fc.record(perCasSetting(() => fc.boolean())),
+  stored: fc.record(perCasSetting((p) => (isNullable(p) ? fc.constantFrom(null, true, false) : fc.boolean()))) as fc.Arbitrary<CasSettingValues>,
   popDefaults: fc.boolean(),
   imapDefaults: fc.boolean(),
   whenCreated: fc.constantFrom(...DATES),
@@ -109,7 +110,8 @@ export function loadSqlite(entries: readonly StoredMailbox[]): Database.Database
     'id', 'guid', 'distinguished_name', 'name', 'display_name', 'alias', 'sam_account_name', 'user_principal_name',
     'primary_smtp_address', 'organizational_unit', 'department', 'title', 'company', 'office', 'city',
     'state_or_province', 'country_or_region', ...customColumns, 'recipient_type_details', 'is_administrator',
-    ...PROTOCOLS.map((p) => ENABLED_COLUMN[p.name]), 'pop_use_protocol_defaults', 'imap_use_protocol_defaults', 'when_created', 'when_changed',
+    // A nullable setting's filterable value is its setting column; the others' is the enabled column.
+    ...PROTOCOLS.map((p) => (isNullable(p) ? SETTING_COLUMN[p.name as keyof typeof SETTING_COLUMN] : ENABLED_COLUMN[p.name])), 'pop_use_protocol_defaults', 'imap_use_protocol_defaults', 'when_created', 'when_changed',
   ];
   const insertMailbox = db.prepare(`INSERT INTO mailboxes (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
   const insertAddress = db.prepare('INSERT INTO email_addresses (address, mailbox_id) VALUES (?, ?)');
@@ -119,7 +121,7 @@ export function loadSqlite(entries: readonly StoredMailbox[]): Database.Database
       id, m.Guid, m.DistinguishedName, m.Name, m.DisplayName, m.Alias, m.SamAccountName, m.UserPrincipalName,
       m.PrimarySmtpAddress, m.OrganizationalUnit, m.Department, m.Title, m.Company, m.Office, m.City,
       m.StateOrProvince, m.CountryOrRegion, ...m.CustomAttributes, m.RecipientTypeDetails, Number(m.IsAdministrator),
-      ...PROTOCOLS.map((p) => Number(stored[p.property])), Number(m.PopUseProtocolDefaults), Number(m.ImapUseProtocolDefaults),
+      ...PROTOCOLS.map((p) => { const value = stored[p.property]; return value === null ? null : Number(value); }), Number(m.PopUseProtocolDefaults), Number(m.ImapUseProtocolDefaults),
       m.WhenCreated, m.WhenChanged,
     );
     for (const address of m.EmailAddresses) insertAddress.run(address, id);
@@ -161,6 +163,7 @@ export function exampleMailbox(index: number, overrides: Partial<Mailbox> = {}):
     RecipientTypeDetails: 'UserMailbox',
     IsAdministrator: false,
     ...perCasSetting(() => true),
+    SmtpClientAuthenticationDisabled: null,
     PopUseProtocolDefaults: true,
     ImapUseProtocolDefaults: true,
     WhenCreated: '2026-01-01T00:00:00.000Z',
@@ -168,6 +171,6 @@ export function exampleMailbox(index: number, overrides: Partial<Mailbox> = {}):
     ...overrides,
   };
   // The store keeps whatever was set; the Administrator rule only changes how it reads.
-  const stored = perCasSetting((p) => mailbox[p.property]);
+  const stored = perCasSetting((p) => mailbox[p.property]) as CasSettingValues;
   return { mailbox: { ...mailbox, ...effective(stored, mailbox.IsAdministrator) }, stored };
 }

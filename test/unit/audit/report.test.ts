@@ -16,6 +16,7 @@ const violation = (name: string): Violation => ({
   ...perCasSetting(() => true),
   ImapEnabled: false,
   OWAEnabled: true,
+  SmtpClientAuthenticationDisabled: null,
   Reason: 'PopEnabled is True, expected False',
   fix: { PopEnabled: false },
 });

@@ -6,8 +6,8 @@ import { commanderKey, kebabCase, settingOption, settingOptionKey, settingOption
 
 test("each CAS setting's option is its Exchange name in kebab case", () => {
   const options = PROTOCOLS.map((p) => settingOption(p.property));
-  assert.deepEqual(options, ['pop-enabled', 'imap-enabled', 'owa-enabled', 'manage-sieve-enabled']);
-  for (const option of options) assert.match(option, /^[a-z0-9]+(-[a-z0-9]+)*-enabled$/);
+  assert.deepEqual(options, ['pop-enabled', 'imap-enabled', 'owa-enabled', 'smtp-client-authentication-disabled', 'manage-sieve-enabled']);
+  for (const option of options) assert.match(option, /^[a-z0-9]+(-[a-z0-9]+)*-(enabled|disabled)$/);
   assert.equal(new Set(options).size, PROTOCOLS.length);
 });
 
@@ -15,7 +15,7 @@ test('commander stores each option under the key set-casmailbox reads', () => {
   for (const { property } of PROTOCOLS) {
     assert.equal(new Option(`--${settingOption(property)} <bool>`).attributeName(), settingOptionKey(property), property);
   }
-  assert.deepEqual(PROTOCOLS.map((p) => settingOptionKey(p.property)), ['popEnabled', 'imapEnabled', 'owaEnabled', 'manageSieveEnabled']);
+  assert.deepEqual(PROTOCOLS.map((p) => settingOptionKey(p.property)), ['popEnabled', 'imapEnabled', 'owaEnabled', 'smtpClientAuthenticationDisabled', 'manageSieveEnabled']);
 });
 
 // The properties issue 16 adds, as plain names: their options must come out right before they are registry entries.

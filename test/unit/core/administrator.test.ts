@@ -36,6 +36,18 @@ test('a protocol the rule does not cover reads and writes as stored, the Adminis
   assert.equal(refusesAdministrator({ administrator: 'refused' }), true);
 });
 
+test('SMTP AUTH is allowed for the Administrator, as Exchange allows it: every value is written as asked', () => {
+  const smtp = PROTOCOLS.find((p) => p.name === 'smtp');
+  assert.ok(smtp !== undefined);
+  for (const value of [true, false, null]) assert.equal(refusesWrite(smtp, true, value), false, String(value));
+});
+
+test('a Disabled setting the rule covered would refuse only the value that admits: $false', () => {
+  const disabled = { administrator: 'refused', sense: 'disabled' } as const;
+  assert.deepEqual([true, false, null].map((value) => refusesWrite(disabled, true, value)), [false, true, false]);
+  assert.deepEqual([true, false, null].map((value) => refusesWrite(disabled, false, value)), [false, false, false]);
+});
+
 test('the refused protocols are the registry entries marked so, in registry order: POP3 and IMAP4 today', () => {
   assert.deepEqual(ADMINISTRATOR_REFUSED, PROTOCOLS.filter((p) => p.administrator === 'refused'));
   assert.deepEqual(ADMINISTRATOR_REFUSED.map((p) => p.displayName), ['POP3', 'IMAP4']);

@@ -42,10 +42,14 @@ test('the SQL passdb: one file in 2.4, two in 2.3, the variables of each, no rul
   assert.match(text, /^# POP3, IMAP4.* and ManageSieve log in only while enabled for the mailbox, POP3 and IMAP4 never as the Administrator;$/m);
   assert.match(text, /^# other protocols \((\w+, )*lmtp, doveadm\) get no rule/m);
   assert.doesNotMatch(text, /^# other protocols \([^)]*\bsieve\b/m);
+  assert.match(text, /WHEN 'smtp' THEN m\.smtp_enabled WHEN 'submission' THEN m\.smtp_enabled WHEN /);
+  // Postfix takes an OK with nologin for a success: under --reason its service is still refused by the missing row.
+  assert.match(text, /AND m\.password IS NOT NULL AND \(CASE '%\{protocol\}' WHEN 'smtp' THEN m\.smtp_enabled ELSE 1 END\) = 1\n/);
   assert.match(text, /'%\{protocol\} access is disabled for this mailbox'/);
   assert.doesNotMatch(text, /CONTACTADMIN/, 'Dovecot adds the response code itself');
 
   const v23 = sqlAuthFiles({ version: '2.3', databasePath: '/db', directory: '/etc/dovecot/casctl', reason: false });
+  assert.doesNotMatch(v23.get('casctl-sql.conf.ext') ?? '', /WHEN 'smtp' THEN m\.smtp_enabled ELSE 1 END/, 'without --reason the one allowed expression covers smtp');
   assert.deepEqual([...v23.keys()], ['casctl-auth.conf', 'casctl-sql.conf.ext']);
   assert.match(v23.get('casctl-auth.conf') ?? '', /args = \/etc\/dovecot\/casctl\/casctl-sql\.conf\.ext/);
   const sql = v23.get('casctl-sql.conf.ext') ?? '';

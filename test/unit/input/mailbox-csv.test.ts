@@ -72,3 +72,9 @@ test('{PLAIN} passwords are counted; a bad row does not echo its password', asyn
     return true;
   });
 });
+
+test("SmtpClientAuthenticationDisabled: $null is given as null (follow the organisation default), an empty cell is not given, and $null is refused for a setting that cannot be null", async () => {
+  const records = await readMailboxCsv(file('PrimarySmtpAddress,SmtpClientAuthenticationDisabled\na@x.org,$null\nb@x.org,\nc@x.org,$true\n'), plain);
+  assert.deepEqual(records.map((r) => ('SmtpClientAuthenticationDisabled' in r ? r.SmtpClientAuthenticationDisabled : 'absent')), [null, 'absent', true]);
+  await assert.rejects(readMailboxCsv(file('PrimarySmtpAddress,PopEnabled\na@x.org,$null\n'), plain), /PopEnabled '\$null' is not a boolean/);
+});

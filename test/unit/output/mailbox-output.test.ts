@@ -28,6 +28,7 @@ const MAILBOX: Mailbox = {
   ...perCasSetting(() => true),
   ImapEnabled: false,
   OWAEnabled: true,
+  SmtpClientAuthenticationDisabled: null,
   PopUseProtocolDefaults: true,
   ImapUseProtocolDefaults: true,
   WhenCreated: '2026-01-01T00:00:00.000Z',

@@ -11,12 +11,13 @@ const stored: StoredMailbox = {
   OrganizationalUnit: 'x.example/Sales', Department: 'Sales', Title: 'Rep', Company: null, Office: null, City: null, StateOrProvince: null,
   CountryOrRegion: null, CustomAttributes: Array.from({ length: 15 }, () => null), RecipientTypeDetails: 'UserMailbox', IsAdministrator: false,
   ...perCasSetting(() => false),
+  SmtpClientAuthenticationDisabled: null,
 };
 
 /** A row as the CSV reader makes it: defaults everywhere, `given` naming what the file gave. */
 const row = (values: Partial<ImportRecord>, given: ImportRecord['Given']): ImportRecord => ({
   ...stored, Guid: null, DistinguishedName: null, Name: 'ann', DisplayName: 'ann', OrganizationalUnit: 'x.example/Users', Department: null, Title: null,
-  EmailAddresses: ['ann@x.example'], ...perCasSetting(() => true), Password: null, ...values, Given: given,
+  EmailAddresses: ['ann@x.example'], ...perCasSetting(() => true), SmtpClientAuthenticationDisabled: null, Password: null, ...values, Given: given,
 });
 
 test('an update takes only the given fields; the defaults of the others are ignored', () => {
@@ -80,4 +81,18 @@ test('a new mailbox takes its OU plan for each setting its row does not give; an
   assert.deepEqual([admin.PopEnabled, admin.ImapEnabled], [false, false], 'the Administrator rule still forces POP3 and IMAP4 off');
   const merged = mergeRecord({ ...stored, PopEnabled: true }, bare);
   assert.deepEqual([merged.PopEnabled, merged.ImapEnabled], [true, false]);
+});
+
+test("a nullable setting's $null from the row is kept over the plan, for the Administrator too (SMTP AUTH is not refused to it); an empty cell keeps the stored value", () => {
+  const plans = new PlanBook([{ Guid: 'p1', Scope: '', Settings: { SmtpClientAuthenticationDisabled: true }, WhenChanged: '' }]);
+  const { SmtpClientAuthenticationDisabled: _smtp, ...bare } = row({}, ['OrganizationalUnit']);
+  assert.equal(newMailboxRecord(bare, plans).record.SmtpClientAuthenticationDisabled, true, 'not given: the plan decides');
+  const explicit = { ...bare, SmtpClientAuthenticationDisabled: null, Given: ['OrganizationalUnit', 'SmtpClientAuthenticationDisabled'] } as const;
+  assert.equal(newMailboxRecord(explicit, plans).record.SmtpClientAuthenticationDisabled, null, 'given $null: the row wins');
+  const admin = newMailboxRecord({ ...explicit, SamAccountName: 'Administrator' }, plans).record;
+  assert.deepEqual([admin.PopEnabled, admin.SmtpClientAuthenticationDisabled], [false, null]);
+  assert.equal(newMailboxRecord({ ...bare, SamAccountName: 'Administrator' }, new PlanBook([])).record.SmtpClientAuthenticationDisabled, null);
+  assert.equal(mergeRecord({ ...stored, SmtpClientAuthenticationDisabled: true }, explicit).SmtpClientAuthenticationDisabled, null);
+  const emptyCell = { ...bare, Given: ['OrganizationalUnit', 'SmtpClientAuthenticationDisabled'] } as const;
+  assert.equal(mergeRecord({ ...stored, SmtpClientAuthenticationDisabled: true }, emptyCell).SmtpClientAuthenticationDisabled, true);
 });

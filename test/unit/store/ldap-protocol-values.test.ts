@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS, perCasSetting, type Protocol } from '../../../src/core/protocols.js';
+import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS, isNullable, perCasSetting, type CasSettingValues, type Protocol } from '../../../src/core/protocols.js';
 import { LdapEntry } from '../../../src/store/ldap/connection.js';
 import { entryToMailbox, recordAttributes } from '../../../src/store/ldap/entries.js';
 import { DirectoryLayout } from '../../../src/store/ldap/layout.js';
@@ -34,13 +34,16 @@ test("a protocol is enabled by its values in any case, and by no other protocol'
 const defaultsOff = (protocol: Protocol): Record<string, string[]> =>
   'useDefaultsProperty' in protocol ? { [USE_DEFAULTS_ATTRIBUTE[protocol.name]]: ['FALSE'] } : {};
 
+/** The protocols whose setting is their casEnabledService values (a nullable one is its own attribute, below). */
+const PLAIN = PROTOCOLS.filter((p) => !isNullable(p));
+
 test('an entry reads and an import writes each protocol through the map', () => {
-  for (const protocol of PROTOCOLS) {
+  for (const protocol of PLAIN) {
     const mailbox = entryToMailbox(
       entry({ casGuid: ['g'], casEnabledService: [...ENABLED_SERVICE_VALUES[protocol.name]], ...defaultsOff(protocol) }),
       layout,
     );
-    for (const p of PROTOCOLS) assert.equal(mailbox[p.property], p === protocol, `${protocol.name} enabled: ${p.property}`);
+    for (const p of PLAIN) assert.equal(mailbox[p.property], p === protocol, `${protocol.name} enabled: ${p.property}`);
     for (const p of USE_DEFAULTS_PROTOCOLS) {
       assert.equal(mailbox[p.useDefaultsProperty], p !== protocol, `${protocol.name} without defaults: ${p.useDefaultsProperty}`);
     }
@@ -50,7 +53,7 @@ test('an entry reads and an import writes each protocol through the map', () => 
     layout,
   );
   // Enabled in the entry: the Administrator reads disabled exactly where the rule covers the protocol.
-  for (const p of PROTOCOLS) assert.equal(administrator[p.property], p.administrator === 'allowed', p.property);
+  for (const p of PLAIN) assert.equal(administrator[p.property], p.administrator === 'allowed', p.property);
 
   const record = {
     Guid: null, DistinguishedName: null, Name: 'n', DisplayName: 'd', Alias: 'a', SamAccountName: 's', UserPrincipalName: 'u@x.y',
@@ -58,14 +61,43 @@ test('an entry reads and an import writes each protocol through the map', () => 
     Office: null, City: null, StateOrProvince: null, CountryOrRegion: null, CustomAttributes: [], RecipientTypeDetails: 'UserMailbox' as const,
     Password: null,
   };
-  for (const protocol of PROTOCOLS) {
-    const written = recordAttributes({ ...record, ...perCasSetting((p) => p === protocol) }, 'g', true);
+  // SMTP AUTH: disabled ($true) for each, so only the protocol under test holds values.
+  for (const protocol of PLAIN) {
+    const written = recordAttributes({ ...record, ...(perCasSetting((p) => (isNullable(p) ? true : p === protocol)) as CasSettingValues) }, 'g', true);
     assert.deepEqual(written.casEnabledService, ENABLED_SERVICE_VALUES[protocol.name], protocol.name);
     for (const p of USE_DEFAULTS_PROTOCOLS) assert.deepEqual(written[USE_DEFAULTS_ATTRIBUTE[p.name]], ['TRUE'], p.name);
   }
 });
 
-// SMTP AUTH will cover two Dovecot services; these hold the rules for a protocol with several values.
+test('SmtpClientAuthenticationDisabled reads as its attribute, TRUE, FALSE or absent ($null), whatever casEnabledService holds', () => {
+  const services = { casEnabledService: ['smtp', 'submission'] };
+  const read = (attributes: Record<string, string[]>): boolean | null => entryToMailbox(entry({ casGuid: ['g'], ...attributes }), layout).SmtpClientAuthenticationDisabled;
+  assert.deepEqual(
+    [read({ ...services, casSmtpClientAuthenticationDisabled: ['TRUE'] }), read({ casSmtpClientAuthenticationDisabled: ['false'] }), read(services), read({})],
+    [true, false, null, null],
+  );
+});
+
+test('a created entry holds the SMTP AUTH setting as given and the values the setting or the organisation default make it', () => {
+  const record = {
+    Guid: null, DistinguishedName: null, Name: 'n', DisplayName: 'd', Alias: 'a', SamAccountName: 's', UserPrincipalName: 'u@x.y',
+    PrimarySmtpAddress: 'p@x.y', EmailAddresses: ['p@x.y'], OrganizationalUnit: 'x.y/A', Department: null, Title: null, Company: null,
+    Office: null, City: null, StateOrProvince: null, CountryOrRegion: null, CustomAttributes: [], RecipientTypeDetails: 'UserMailbox' as const,
+    Password: null, PopEnabled: false, ImapEnabled: false, OWAEnabled: false, ManageSieveEnabled: false,
+  };
+  const written = (value: boolean | null, organizationDisables: boolean): [string[] | undefined, string[] | undefined] => {
+    const attributes = recordAttributes({ ...record, SmtpClientAuthenticationDisabled: value }, 'g', true, { SmtpClientAuthenticationDisabled: organizationDisables });
+    return [attributes.casSmtpClientAuthenticationDisabled, attributes.casEnabledService];
+  };
+  assert.deepEqual(written(null, false), [[], ['smtp', 'submission']]);
+  assert.deepEqual(written(null, true), [[], []]);
+  assert.deepEqual(written(false, true), [['FALSE'], ['smtp', 'submission']]);
+  assert.deepEqual(written(true, false), [['TRUE'], []]);
+  // An update's attributes leave the setting to applyCasChanges, which writes it with its values.
+  assert.equal(recordAttributes({ ...record, SmtpClientAuthenticationDisabled: true }, 'g', false).casSmtpClientAuthenticationDisabled, undefined);
+});
+
+// SMTP AUTH covers two Dovecot services; these hold the rules for a protocol with several values.
 const SMTP: ServiceValues = ['smtp', 'submission'];
 
 test('a protocol with several values is enabled only while the entry holds all of them, in any case', () => {

@@ -50,7 +50,7 @@ test('every attribute the properties registry and the store use is defined (or s
     Guid: null, DistinguishedName: null, Name: 'n', DisplayName: 'd', Alias: 'a', SamAccountName: 's', UserPrincipalName: 'u@x.y',
     PrimarySmtpAddress: 'p@x.y', EmailAddresses: ['p@x.y'], OrganizationalUnit: 'x.y/A', Department: 'D', Title: 'T', Company: 'C',
     Office: 'O', City: 'L', StateOrProvince: 'ST', CountryOrRegion: 'US', CustomAttributes: Array.from({ length: 15 }, () => 'v'),
-    RecipientTypeDetails: 'UserMailbox' as const, ...perCasSetting(() => true), Password: '{PLAIN}x',
+    RecipientTypeDetails: 'UserMailbox' as const, ...perCasSetting(() => true), SmtpClientAuthenticationDisabled: null, Password: '{PLAIN}x',
   };
   for (const attribute of Object.keys(recordAttributes(record, 'g', true))) {
     if (standard.has(attribute.toLowerCase()) && attribute !== 'c') continue;
@@ -59,17 +59,17 @@ test('every attribute the properties registry and the store use is defined (or s
 });
 
 test("Dovecot's LDAP passdb: any address or the UPN, an enabled protocol and never the Administrator for IMAP4/POP3, no rule for the rest", () => {
-  // ManageSieve is enabled by its value like the others, and the Administrator may use it.
+  // SMTP AUTH and ManageSieve are enabled by their values like the others, and the Administrator may use them.
   const login = '(|(mail=%u)(casEmailAddress=%u)(casUserPrincipalName=%u))';
   assert.equal(
     passFilter('2.3'),
-    `(&(objectClass=casMailbox)${login}(|(objectClass=%{if;%s;eq;pop3;casNoSuchClass;%{if;%s;eq;imap;casNoSuchClass;%{if;%s;eq;sieve;casNoSuchClass;casMailbox}}})` +
-      '(&(casEnabledService=%s)(|(objectClass=%{if;%s;eq;sieve;casMailbox;casNoSuchClass})(!(casAdministrator=TRUE))))))',
+    `(&(objectClass=casMailbox)${login}(|(objectClass=%{if;%s;eq;pop3;casNoSuchClass;%{if;%s;eq;imap;casNoSuchClass;%{if;%s;eq;smtp;casNoSuchClass;%{if;%s;eq;submission;casNoSuchClass;%{if;%s;eq;sieve;casNoSuchClass;casMailbox}}}}})` +
+      '(&(casEnabledService=%s)(|(objectClass=%{if;%s;eq;smtp;casMailbox;%{if;%s;eq;submission;casMailbox;%{if;%s;eq;sieve;casMailbox;casNoSuchClass}}})(!(casAdministrator=TRUE))))))',
   );
   assert.equal(
     passFilter('2.4'),
-    "(&(objectClass=casMailbox)(|(mail=%{user})(casEmailAddress=%{user})(casUserPrincipalName=%{user}))(|(objectClass=%{protocol | if('~', '^(pop3|imap|sieve)$', 'casNoSuchClass', 'casMailbox')})" +
-      "(&(casEnabledService=%{protocol})(|(objectClass=%{protocol | if('~', '^(sieve)$', 'casMailbox', 'casNoSuchClass')})(!(casAdministrator=TRUE))))))",
+    "(&(objectClass=casMailbox)(|(mail=%{user})(casEmailAddress=%{user})(casUserPrincipalName=%{user}))(|(objectClass=%{protocol | if('~', '^(pop3|imap|smtp|submission|sieve)$', 'casNoSuchClass', 'casMailbox')})" +
+      "(&(casEnabledService=%{protocol})(|(objectClass=%{protocol | if('~', '^(smtp|submission|sieve)$', 'casMailbox', 'casNoSuchClass')})(!(casAdministrator=TRUE))))))",
   );
   // The filter compares casEnabledService with the Dovecot service logged in to (%s): every service
   // a protocol covers must be a value that enables it, and it has no value Dovecot never asks for.
