@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Attribute, Change, type Client } from 'ldapts';
-import { perCasSetting, PROTOCOLS, protocolList } from '../../src/core/protocols.js';
+import { isNullable, perCasSetting, PROTOCOLS, protocolList } from '../../src/core/protocols.js';
 import type { ImportRecord } from '../../src/store/directory-store.js';
 import { ENABLED_SERVICE_VALUES } from '../../src/store/ldap/protocol-values.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -32,7 +32,8 @@ const record = (i: number): ImportRecord => ({
   Title: null, Company: null, Office: null, City: null, StateOrProvince: null, CountryOrRegion: null,
   CustomAttributes: Array.from({ length: 15 }, () => null), RecipientTypeDetails: 'UserMailbox', Password: null,
   // What a casctl of layout 1 wrote: POP3 and IMAP4 as set, no value of a later protocol at all.
-  ...perCasSetting(() => false), PopEnabled: i % 3 !== 0, ImapEnabled: i % 5 !== 0,
+  // SMTP AUTH: no setting ($null), with no values while the import's organisation default refuses it (before()).
+  ...perCasSetting(() => false), SmtpClientAuthenticationDisabled: null, PopEnabled: i % 3 !== 0, ImapEnabled: i % 5 !== 0,
 });
 
 async function countOf(client: Client, base: string, filter: string): Promise<number> {
@@ -76,6 +77,8 @@ describe('LDAP: a store made before casctl knew ManageSieve', { skip: slapdSkipR
     slapd = await startSlapd({ sync: true });
     const store = await openStore(slapd.storeUrl, ROOT, { create: true, env: slapd.env('service') });
     try {
+      const context = { when: new Date(), osUser: 'test', sudoUser: null, host: 'test', commandLine: '(layout 1)' };
+      await store.setTransportConfig({ property: 'SmtpClientAuthenticationDisabled', to: true }, context);
       await store.importMailboxes([Array.from({ length: COUNT }, (_, i) => record(i))], new Date());
     } finally {
       await store.close();
@@ -85,6 +88,8 @@ describe('LDAP: a store made before casctl knew ManageSieve', { skip: slapdSkipR
     await admin.modify(container(), [
       new Change({ operation: 'replace', modification: new Attribute({ type: 'casSchemaVersion', values: ['1'] }) }),
       new Change({ operation: 'delete', modification: new Attribute({ type: 'casProtocol', values: [] }) }),
+      // Layout 1 had no organisation default either.
+      new Change({ operation: 'delete', modification: new Attribute({ type: 'casDefaultSmtpClientAuthenticationDisabled', values: [] }) }),
     ]);
   });
 
@@ -152,7 +157,8 @@ describe('LDAP: a store made before casctl knew ManageSieve', { skip: slapdSkipR
   test('the upgraded store reads ManageSieve enabled, and set-casmailbox turns it off', async () => {
     const rows = json<Record<string, unknown>[]>(await run(['get-casmailbox', '--organizational-unit', 'Old/Team 0', '-o', 'json']));
     assert.equal(rows.length, COUNT / 10);
-    assert.ok(rows.every((r) => NEW.every((p) => r[p.property] === true)), 'every new protocol enabled, as for a new mailbox');
+    // SMTP AUTH: $null, following the organisation default, which allows it.
+    assert.ok(rows.every((r) => NEW.every((p) => r[p.property] === (isNullable(p) ? null : true))), 'every new protocol enabled, as for a new mailbox');
     assert.ok(rows.some((r) => !r.PopEnabled));
     const off = await run(['set-casmailbox', 'old30', '--manage-sieve-enabled', 'false']);
     assert.equal(off.code, 0, off.stderr);
