@@ -20,10 +20,11 @@ if (!dbPath || !['json', 'csv'].includes(format) || !['id', 'name'].includes(ord
 
 const COLUMNS = [
   'Identity', 'Guid', 'Name', 'DisplayName', 'PrimarySmtpAddress', 'SamAccountName', 'OrganizationalUnit',
-  'RecipientTypeDetails', 'PopEnabled', 'ImapEnabled', 'PopUseProtocolDefaults', 'ImapUseProtocolDefaults', 'WhenChanged',
+  'RecipientTypeDetails', 'PopEnabled', 'ImapEnabled', 'OWAEnabled', 'SmtpClientAuthenticationDisabled', 'ManageSieveEnabled',
+  'PopUseProtocolDefaults', 'ImapUseProtocolDefaults', 'WhenChanged',
 ];
-const BOOLEAN_FROM = 8; // PopEnabled .. ImapUseProtocolDefaults
-const BOOLEAN_TO = 11;
+const BOOLEAN_FROM = 8; // PopEnabled .. ImapUseProtocolDefaults (SmtpClientAuthenticationDisabled may be null: $null)
+const BOOLEAN_TO = 14;
 
 const db = openStore(dbPath);
 const rows = db
@@ -31,6 +32,7 @@ const rows = db
     `SELECT m.organizational_unit || '/' || m.name, m.guid, m.name, m.display_name, m.primary_smtp_address,
        m.sam_account_name, m.organizational_unit, m.recipient_type_details,
        m.pop_enabled AND NOT m.is_administrator, m.imap_enabled AND NOT m.is_administrator,
+       m.owa_enabled, m.smtp_client_authentication_disabled, m.manage_sieve_enabled,
        m.pop_use_protocol_defaults, m.imap_use_protocol_defaults, m.when_changed
      FROM mailboxes m WHERE NOT (m.pop_enabled AND NOT m.is_administrator) ORDER BY ${order === 'id' ? 'm.id' : 'm.name, m.id'}`,
   )
@@ -67,7 +69,7 @@ if (format === 'json') {
     for (let i = 0; i < COLUMNS.length; i++) {
       const value = row[i];
       line += KEYS[i];
-      line += i >= BOOLEAN_FROM && i <= BOOLEAN_TO ? (value ? 'true' : 'false') : value === null ? 'null' : JSON.stringify(value);
+      line += value === null ? 'null' : i >= BOOLEAN_FROM && i <= BOOLEAN_TO ? (value ? 'true' : 'false') : JSON.stringify(value);
     }
     write(`${line}}`);
     count++;
@@ -80,7 +82,7 @@ if (format === 'json') {
     for (let i = 0; i < COLUMNS.length; i++) {
       const value = row[i];
       if (i > 0) line += ',';
-      line += i >= BOOLEAN_FROM && i <= BOOLEAN_TO ? (value ? 'True' : 'False') : value === null ? '' : csvField(String(value));
+      line += value === null ? '' : i >= BOOLEAN_FROM && i <= BOOLEAN_TO ? (value ? 'True' : 'False') : csvField(String(value));
     }
     write(`${line}\r\n`);
     count++;
