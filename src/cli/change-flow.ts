@@ -1,3 +1,4 @@
+import { confirmChoice } from './confirm-options.js';
 import { applyChange, changesMade, mailboxLabels, settleSummary } from '../core/apply-change.js';
 import { decideChange } from '../core/change-decision.js';
 import { counted } from '../core/counted.js';
@@ -63,11 +64,7 @@ export async function runChange(
   const decision = decideChange({
     toChange: plan.counts.change,
     failed: messages.errors,
-    whatIf: options.whatIf === true,
-    yes: options.yes === true,
-    confirm: options.confirm === true,
-    atomic: options.atomic === true,
-    canAsk: context.terminal.available(),
+    ...confirmChoice(options, context),
   });
   if (decision.action === 'abort') {
     if (decision.reason === 'no-terminal') throw new UsageError(decision.message);

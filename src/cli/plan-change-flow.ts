@@ -1,3 +1,4 @@
+import { confirmChoice } from './confirm-options.js';
 import { changeContext } from '../core/change-context.js';
 import { decideChange } from '../core/change-decision.js';
 import { counted } from '../core/counted.js';
@@ -84,11 +85,7 @@ export async function runPlanChange(context: CommandContext, store: DirectorySto
   const decision = decideChange({
     toChange: plans.size,
     failed: 0,
-    whatIf: options.whatIf === true,
-    yes: options.yes === true,
-    confirm: options.confirm === true,
-    atomic: false,
-    canAsk: context.terminal.available(),
+    ...confirmChoice({ ...options, atomic: false }, context),
   });
   const names = [...plans.keys()].map((n) => `'${n}'`).join(', ');
   if (decision.action === 'what-if') {

@@ -1,3 +1,4 @@
+import { confirmChoice } from './confirm-options.js';
 import { applyTransportChange, followersQuery } from '../core/transport-config.js';
 import { decideChange } from '../core/change-decision.js';
 import type { ChangeSource } from '../core/change-context.js';
@@ -60,11 +61,7 @@ export async function runTransportChange(
   const decision = decideChange({
     toChange: change.before === change.after || !turns ? 0 : followers,
     failed: 0,
-    whatIf: options.whatIf === true,
-    yes: options.yes === true,
-    confirm: options.confirm === true,
-    atomic: false,
-    canAsk: context.terminal.available(),
+    ...confirmChoice({ ...options, atomic: false }, context),
   });
   if (decision.action === 'abort') throw new UsageError(decision.message);
   if (decision.action === 'what-if') {
