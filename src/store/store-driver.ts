@@ -50,6 +50,8 @@ export interface DovecotConfigRequest<Section> {
   /** Where the webmail logs in from (OWAEnabled); none: the webmail passdbs are left out. */
   webmailNetworks: readonly IpNetwork[];
   section: Section | undefined;
+  /** The command's environment: where a driver finds the credentials it may write for Dovecot (CASCTL_DOVECOT_SQL_PASSWORD_FILE). */
+  env: Environment;
 }
 
 /**

@@ -51,7 +51,7 @@ async function filesFor(url: string, directory: string, version: DovecotVersion,
   const name = driver.configSection?.name;
   const section = name === undefined ? undefined : (await configFor(context, options)).sections[name];
   const networks = await webmailNetworks(context, options, messages);
-  return driver.dovecotConfig({ url, cwd: context.cwd, version, directory, reason: options.reason === true, webmailNetworks: networks, section });
+  return driver.dovecotConfig({ url, cwd: context.cwd, version, directory, reason: options.reason === true, webmailNetworks: networks, section, env: context.env });
 }
 
 /**

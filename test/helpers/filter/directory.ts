@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { effectiveEnabled } from '../../../src/core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, fold, RECIPIENT_TYPE_DETAILS, type Mailbox } from '../../../src/core/mailbox.js';
 import { isNullable, perCasSetting, PROTOCOLS, type CasSettingValues } from '../../../src/core/protocols.js';
-import { ENABLED_COLUMN, MIGRATIONS, SETTING_COLUMN } from '../../../src/store/sqlite/schema.js';
+import { MIGRATIONS } from '../../../src/store/sqlite/schema.js';
+import { ENABLED_COLUMN, SETTING_COLUMN } from '../../../src/store/sql/casctl-columns.js';
 
 /**
  * Random directories for the property tests: names from a tiny alphabet so that filters hit

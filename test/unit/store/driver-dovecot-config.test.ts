@@ -9,7 +9,7 @@ import { sqliteDriver } from '../../../src/store/sqlite/driver.js';
 
 const webmail = parseNetwork('127.0.0.2');
 const webmailNetworks: IpNetwork[] = 'network' in webmail ? [webmail.network] : [];
-const request = { cwd: '/srv/casctl', version: '2.4', directory: '/etc/dovecot', reason: false, webmailNetworks, section: undefined } as const;
+const request = { cwd: '/srv/casctl', version: '2.4', directory: '/etc/dovecot', reason: false, webmailNetworks, section: undefined, env: {} } as const;
 
 test('the SQLite driver writes the SQL passdbs for the store file, its relative path made absolute, and the webmail networks', async () => {
   for (const reason of [false, true]) {

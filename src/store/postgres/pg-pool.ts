@@ -1,0 +1,53 @@
+import pg from 'pg';
+import type { SqlConnection, SqlPool, SqlRow, SqlValue } from '../sql/client.js';
+import type { ServerTarget } from '../sql/server-settings.js';
+
+/** Connections at most: a read may page while a transaction runs beside it. */
+const MAX_CONNECTIONS = 4;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+type Queryable = Pick<pg.Pool, 'query'> | Pick<pg.PoolClient, 'query'>;
+
+function session(target: Queryable) {
+  return {
+    async query<R extends SqlRow = SqlRow>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
+      return (await target.query<R>(sql, params as unknown[])).rows;
+    },
+    async execute(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+      return (await target.query(sql, params as unknown[])).rowCount ?? 0;
+    },
+    async insertId(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+      const { rows } = await target.query<{ id: unknown }>(`${sql} RETURNING id`, params as unknown[]);
+      return Number(rows[0]?.id);
+    },
+  };
+}
+
+/**
+ * The client seam over node-postgres: a small pool. A read-only store's connections default to
+ * read-only transactions (default_transaction_read_only), so an audit works with an account that
+ * may only SELECT, and nothing it runs can write.
+ */
+export function postgresPool(target: ServerTarget, password: string | null, readOnly: boolean): SqlPool {
+  const pool = new pg.Pool({
+    host: target.host,
+    port: target.port ?? undefined,
+    user: target.user,
+    database: target.database,
+    ...(password === null ? {} : { password }),
+    max: MAX_CONNECTIONS,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: 'casctl',
+    ...(readOnly ? { options: '-c default_transaction_read_only=on' } : {}),
+  });
+  // An idle connection the server closes (a restart) must not crash the command: the next query reconnects.
+  pool.on('error', () => undefined);
+  return {
+    ...session(pool),
+    async connect(): Promise<SqlConnection> {
+      const client = await pool.connect();
+      return { ...session(client), release: (broken?: boolean) => client.release(broken === true) };
+    },
+    close: () => pool.end(),
+  };
+}
