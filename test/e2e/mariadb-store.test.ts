@@ -90,6 +90,21 @@ describe('the casctl CLI on a MariaDB store', { skip: mariaDbSkipReason() }, () 
     assert.equal(undoBulk.code, 0, undoBulk.stderr);
   });
 
+  test('two admins at once: both changes are applied and recorded, with distinct ids in order (the GET_LOCK writer lock)', async () => {
+    const before = json<{ Id: number }[]>(await run(['get-changelog', '-o', 'json'])).length;
+    const [a, b] = await Promise.all([
+      run(['set-casmailbox', 'ebrunner@tailspintoys.com', '--owa-enabled', 'false', '--yes']),
+      run(['set-casmailbox', 'jweber@tailspintoys.com', '--owa-enabled', 'false', '--yes']),
+    ]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(b.code, 0, b.stderr);
+    const ids = json<{ Id: number }[]>(await run(['get-changelog', '-o', 'json'])).map((r) => r.Id);
+    assert.equal(ids.length, before + 2);
+    assert.deepEqual(ids, [...new Set(ids)].sort((x, y) => x - y));
+    const rows = json<{ OWAEnabled: boolean }[]>(await run(['get-casmailbox', 'ebrunner@tailspintoys.com', 'jweber@tailspintoys.com', '-o', 'json']));
+    assert.deepEqual(rows.map((m) => m.OWAEnabled), [false, false]);
+  });
+
   test('the password from CASCTL_SQL_PASSWORD_FILE and from the configuration\'s "mysql.passwordFile"; a stale one is refused', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'mysql.secret'), `${mariadb.accounts.service.password}\n`, { mode: 0o600 });
@@ -104,8 +119,11 @@ describe('the casctl CLI on a MariaDB store', { skip: mariaDbSkipReason() }, () 
     writeFileSync(join(dir, 'mysql.secret'), 'stale-password\n');
     const stale = await casctl(['get-casmailbox', 'rzaher'], { env: { CASCTL_CONFIG: config } });
     assert.equal(stale.code, 3);
-    assert.match(stale.stderr, /refused casctl's credentials .*Access denied for user 'casctl'/);
+    assert.match(stale.stderr, /refused casctl's credentials .*Access denied for user 'casctl'@'127\.0\.0\.1' \(using password: YES\)/);
     assert.ok(!stale.stderr.includes('stale-password'));
+    const none = await casctl(['get-casmailbox', 'rzaher'], { env: { CASCTL_STORE: url } });
+    assert.equal(none.code, 3);
+    assert.match(none.stderr, /\(using password: NO\).*CASCTL_SQL_PASSWORD_FILE/);
   });
 
   test('refused: a password in the URL, an unreachable server, a database that is not casctl\'s (left untouched)', async () => {
