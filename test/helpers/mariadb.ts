@@ -28,7 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { freePort } from './dovecot.js';
-import { SBIN, running, stopDaemon, trackDaemon, which } from './daemon.js';
+import { SBIN, run, running, stopDaemon, trackDaemon, which } from './daemon.js';
 
 export interface MariaDbAccount {
   user: string;
@@ -88,17 +88,6 @@ const SERVER_OPTIONS = [
   '--skip-log-bin',
   '--max-connections=200',
 ];
-
-function run(program: string, args: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', (error) => resolve({ code: -1, output: error.message }));
-    child.on('exit', (code) => resolve({ code: code ?? -1, output }));
-  });
-}
 
 /** Run once at start-up by the server itself, so no password passes through a command line. */
 function accountsSql(accounts: Record<MariaDbAccountName, MariaDbAccount>): string {
