@@ -1,7 +1,8 @@
 /**
- * A private, real MariaDB for the MySQL store's tests: `mariadb-install-db` into a temp datadir,
- * `mariadbd` on 127.0.0.1 and a port the OS hands out, its socket and pidfile in the same dir,
- * InnoDB kept small and unflushed (the data is thrown away), so it is up in well under a second.
+ * A private, real MariaDB for the MySQL store's tests: a copy of a datadir `mariadb-install-db`
+ * made once (installedTemplate), `mariadbd` on 127.0.0.1 and a port the OS hands out, its socket
+ * and pidfile in a temp dir, InnoDB kept small and unflushed (the data is thrown away), so it is
+ * up in well under a second.
  *
  *   const mariadb = await startMariaDb();
  *   const url = await mariadb.createDatabase();   // mysql://casctl@127.0.0.1:PORT/casctl_1
@@ -22,8 +23,8 @@
  * mariadbd fails (startMariaDb throws), so a CI run never goes green by skipping everything.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection, type Connection } from 'mysql2/promise';
@@ -104,6 +105,37 @@ function accountsSql(accounts: Record<MariaDbAccountName, MariaDbAccount>): stri
   ].join('\n');
 }
 
+let template: Promise<string> | undefined;
+
+/**
+ * An empty datadir as mariadb-install-db makes it, made once per server binary and user and
+ * copied for each server: install-db takes seconds on a loaded machine, a copy of its few MB
+ * milliseconds. It holds no account of a test (those come from each server's init file), and a
+ * stopped server's datadir may be copied anywhere. Made beside under another name and renamed,
+ * so test files starting at once never see half of one.
+ */
+function installedTemplate(found: { server: string; install: string }, asUser: readonly string[]): Promise<string> {
+  template ??= (async () => {
+    const key = createHash('sha256').update(`${found.server}\0${statSync(found.server).mtimeMs}\0${SERVER_OPTIONS.join(' ')}\0${process.getuid?.() ?? ''}`).digest('hex').slice(0, 16);
+    const path = join(tmpdir(), `casctl-mariadb-template-${key}`);
+    if (existsSync(join(path, 'mysql'))) return path;
+    const building = `${path}.${process.pid}`;
+    const installed = await run(found.install, ['--no-defaults', `--datadir=${building}`, ...asUser, '--skip-test-db', '--auth-root-authentication-method=socket', ...SERVER_OPTIONS]);
+    if (installed.code !== 0) {
+      rmSync(building, { recursive: true, force: true });
+      throw new Error(`mariadb-install-db failed (exit ${installed.code}):\n${installed.output}`);
+    }
+    try {
+      renameSync(building, path);
+    } catch {
+      // Another test file made it first.
+      rmSync(building, { recursive: true, force: true });
+    }
+    return path;
+  })();
+  return template;
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function readPid(dir: string): number | undefined {
@@ -145,10 +177,11 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<M
     const started = Date.now();
     const dir = mkdtempSync(join(tmpdir(), 'casctl-mariadb-'));
     const datadir = join(dir, 'data');
-    const installed = await run(found.install, ['--no-defaults', `--datadir=${datadir}`, ...asUser, '--skip-test-db', '--auth-root-authentication-method=socket', ...SERVER_OPTIONS]);
-    if (installed.code !== 0) {
+    try {
+      cpSync(await installedTemplate(found, asUser), datadir, { recursive: true });
+    } catch (error) {
       rmSync(dir, { recursive: true, force: true });
-      throw new Error(`mariadb-install-db failed (exit ${installed.code}):\n${installed.output}`);
+      throw error;
     }
     const initFile = join(dir, 'accounts.sql');
     writeFileSync(initFile, accountsSql(accounts));
