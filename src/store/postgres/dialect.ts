@@ -50,6 +50,8 @@ export const postgresDialect: SqlDialect = {
   readList: (value) => (Array.isArray(value) ? value.map(String) : []),
   readInt: (value) => Number(value),
   upsert: (insert, key, assignments) => `${insert} ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${assignments((column) => `excluded.${column}`)}`,
+  updateJoin: (table, alias, source, on, assignments) =>
+    `UPDATE ${table} AS ${alias} SET ${assignments.map(([column, value]) => `${column} = ${value}`).join(', ')} FROM ${source} WHERE ${on}`,
   begin: (readOnly) => (readOnly ? 'BEGIN READ ONLY' : 'BEGIN'),
   async lockWriters(session: SqlSession, waitMs: number): Promise<boolean> {
     const until = Date.now() + waitMs;

@@ -76,20 +76,18 @@ export async function applyCasChanges(session: SqlSession, layout: SqlLayout, wr
   return { changeId, mailboxes: dialect.readInt(counts?.mailboxes ?? 0), settings };
 }
 
-/** Sets the rows recorded for one setting to their recorded after value (every switch column of it, and a nullable one's effective flags). */
+/**
+ * Sets the rows recorded for one setting to their recorded after value (every switch column of
+ * it, and a nullable one's effective flags), joined to the change's items in one statement.
+ */
 async function setRecorded(session: SqlSession, layout: SqlLayout, changeId: number, protocol: Protocol, stamp: string): Promise<number> {
   const { dialect, schema } = layout;
   const p = new Params(dialect);
-  const self = `${layout.mailboxes}.${layout.q(schema.mailboxes.id)}`;
-  const after = (): string =>
-    `(SELECT i.after_value FROM change_items i WHERE i.change_id = ${p.add(changeId, 'int')} AND i.property = ${p.add(protocol.property, 'text')} AND i.mailbox_id = ${self})`;
+  const items = `(SELECT mailbox_id, after_value, ${p.add(stamp, 'text')} AS stamp FROM change_items WHERE change_id = ${p.add(changeId, 'int')} AND property = ${p.add(protocol.property, 'text')}) i`;
   const enabled = schema.mailboxes.enabled[protocol.name];
-  const assignments = isNullable(protocol)
-    ? [`${layout.q(schema.mailboxes.setting[protocol.name as NullableProtocol['name']])} = ${after()}`, ...enabled.map((c) => `${layout.q(c)} = ${layout.admitsValue(protocol, after())}`)]
-    : enabled.map((c) => `${layout.q(c)} = ${after()}`);
-  return session.execute(
-    `UPDATE ${layout.mailboxes} SET ${assignments.join(', ')}, ${layout.q(schema.mailboxes.whenChanged)} = ${p.add(stamp, 'text')}
-     WHERE ${self} IN (SELECT mailbox_id FROM change_items WHERE change_id = ${p.add(changeId, 'int')} AND property = ${p.add(protocol.property, 'text')})`,
-    p.values,
-  );
+  const assignments: [string, string][] = isNullable(protocol)
+    ? [[layout.q(schema.mailboxes.setting[protocol.name as NullableProtocol['name']]), 'i.after_value'], ...enabled.map((c): [string, string] => [layout.q(c), layout.admitsValue(protocol, 'i.after_value')])]
+    : enabled.map((c): [string, string] => [layout.q(c), 'i.after_value']);
+  assignments.push([layout.q(schema.mailboxes.whenChanged), 'i.stamp']);
+  return session.execute(dialect.updateJoin(layout.mailboxes, 'm', items, `i.mailbox_id = ${layout.id}`, assignments), p.values);
 }

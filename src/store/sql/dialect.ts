@@ -48,6 +48,12 @@ export interface SqlDialect {
   readInt(value: unknown): number;
   /** `INSERT ... ` with, on a key conflict, `assignments` (given how to name the inserted value of a column). */
   upsert(insert: string, key: readonly string[], assignments: (inserted: (column: string) => string) => string): string;
+  /**
+   * `UPDATE table AS alias` joined to the rows of `source` where `on` holds, setting each
+   * (unqualified, quoted) column to its value. Only `source` may hold placeholders: engines put
+   * it before or after the assignments.
+   */
+  updateJoin(table: string, alias: string, source: string, on: string, assignments: readonly (readonly [column: string, value: string])[]): string;
   begin(readOnly: boolean): string;
   /**
    * Takes the store's writer lock for the current transaction, waiting at most `waitMs`: false

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { UsageError } from '../../../src/core/errors.js';
 import { parseNetwork, type IpNetwork } from '../../../src/core/ip-networks.js';
@@ -6,6 +8,8 @@ import { ldapAuthFiles } from '../../../src/store/ldap/ldap-auth-config.js';
 import { ldapDriver } from '../../../src/store/ldap/driver.js';
 import { sqlAuthFiles } from '../../../src/store/sqlite/sql-auth-config.js';
 import { sqliteDriver } from '../../../src/store/sqlite/driver.js';
+import { postgresDriver } from '../../../src/store/postgres/driver.js';
+import { tempDir } from '../../helpers/cli.js';
 
 const webmail = parseNetwork('127.0.0.2');
 const webmailNetworks: IpNetwork[] = 'network' in webmail ? [webmail.network] : [];
@@ -30,4 +34,21 @@ test('the LDAP driver takes StartTLS and the CA from its configuration section a
   assert.deepEqual(await ldapDriver.dovecotConfig({ ...request, url }), ldapAuthFiles({ version: '2.4', storeUrl: url, directory: '/etc/dovecot', webmailNetworks }));
   await assert.rejects(ldapDriver.dovecotConfig({ ...request, url, reason: true }), new UsageError('--reason is for the SQLite store: the LDAP passdb cannot tell a refused client why.'));
   await assert.rejects(ldapDriver.dovecotConfig({ ...request, url, section: { caFile: '/ca\n.pem' } }), (e: unknown) => e instanceof UsageError && /^The CA file "\/ca\\n\.pem" holds "\\n"/.test(e.message));
+});
+
+test("the PostgreSQL driver writes Dovecot's pgsql connection for the store's server, with Dovecot's own account and its password only when given", async () => {
+  const url = 'postgres://casctl@db.example.com:5433/mail';
+  for (const version of ['2.3', '2.4'] as const) {
+    const plain = [...(await postgresDriver.dovecotConfig({ ...request, version, url })).values()].join('\n');
+    assert.match(plain, version === '2.3' ? /^connect = host=db\.example\.com port=5433 dbname=mail user=casctl$/m : /^pgsql db\.example\.com \{\n {2}parameters \{\n {4}port = 5433\n {4}dbname = mail\n {4}user = casctl\n/m);
+    assert.doesNotMatch(plain, /password ?=(?! ?\.\.\.)/, 'no password line unless given');
+    const secret = join(tempDir(), 'dovecot.secret');
+    writeFileSync(secret, "s3cret pass'word\n");
+    const env = { CASCTL_DOVECOT_SQL_USER: 'dovecot', CASCTL_DOVECOT_SQL_PASSWORD_FILE: secret };
+    const given = [...(await postgresDriver.dovecotConfig({ ...request, version, url, env })).values()].join('\n');
+    assert.match(given, version === '2.3' ? /user=dovecot password='s3cret pass\\'word'$/m : /^ {4}user = dovecot\n {4}password = s3cret pass'word$/m);
+    assert.match(given, /lower\(address\) = '%(u|\{user\})'/);
+  }
+  const reason = [...(await postgresDriver.dovecotConfig({ ...request, url, reason: true })).values()].join('\n');
+  assert.match(reason, /'pop3 access is disabled for this mailbox'|access is disabled for this mailbox/);
 });
