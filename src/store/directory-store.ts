@@ -335,5 +335,11 @@ export interface DirectoryStore {
    * value a plan may not hold (null for a setting that is not nullable) is a UsageError.
    */
   applyPlanChanges(writes: readonly PlanWrite[], context: ChangeContext): Promise<AppliedPlanChange>;
+  /**
+   * Why the store cannot hold `to` for a setting, in words for the admin (a mapping onto an
+   * existing directory may have no place for it: iRedMail has no webmail switch of its own);
+   * null when it can. Absent: every setting can be written. applyCasChanges refuses the same.
+   */
+  settingProblem?(property: CasSettingName, to: SettingValue): string | null;
   close(): Promise<void>;
 }
