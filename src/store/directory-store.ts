@@ -264,6 +264,12 @@ export interface DirectoryStore {
   /** The store's URL, safe to print (never holds a secret). */
   readonly url: string;
   /**
+   * The profile the store maps an existing directory through (`casctl init --profile`:
+   * iredmail); absent for casctl's own schema. The deployment's own Dovecot queries then enforce,
+   * so casctl prints none.
+   */
+  readonly profile?: string;
+  /**
    * The mailboxes a query selects, a page at a time (pages are never empty: a million mailboxes
    * one await each would cost seconds). `fields`: what the caller reads; a store may read only
    * those (SQLite does), or more.

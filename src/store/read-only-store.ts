@@ -14,6 +14,9 @@ export function readOnlyStore(store: DirectoryStore): DirectoryStore {
     get url() {
       return store.url;
     },
+    get profile() {
+      return store.profile;
+    },
     findMailboxes: (query, fields) => store.findMailboxes(query, fields),
     countMailboxes: (query) => store.countMailboxes(query),
     resolveIdentities: (identities, options) => store.resolveIdentities(identities, options),

@@ -146,6 +146,9 @@ describe('the iredmail profile on an iRedMail-shaped OpenLDAP directory', { skip
     assert.match(transport.stderr, /no mailbox follows an organisation default/);
     const csv = join(tempDir(), 'new.csv');
     writeFileSync(csv, 'Name,PrimarySmtpAddress,OrganizationalUnit\nnew,new@example.com,iredmail.test/domains/example.com\n');
+    const dovecot = await run(['get-dovecotconfig', '--dovecot-version', '2.4']);
+    assert.equal(dovecot.code, 2);
+    assert.match(dovecot.stderr, /the deployment's own Dovecot queries read the switches casctl sets/);
     const imported = await run(['import', csv]);
     assert.equal(imported.code, 2, imported.stderr);
     assert.match(imported.stderr, /changes only their enabledService switch values/);
@@ -201,6 +204,12 @@ describe('the iredmail profile on an iRedMail-shaped OpenLDAP directory', { skip
     const missing = await run(['get-casmailbox'], 'service', config);
     assert.equal(missing.code, 3);
     assert.match(missing.stderr, /names what the server of .* does not define: attribute mailAliasAddress \(EmailAddresses\)/);
+    // A marker the deployment's Dovecot does not know: refused while a marked mailbox still holds POP3 or IMAP4 values.
+    const marked = { ...profile, emailAddresses: ['mail', 'shadowAddress'], administrator: { attribute: 'domainGlobalAdmin', value: 'yes' } };
+    writeFileSync(config, JSON.stringify({ ldap: { profile: marked } }));
+    const administrator = await run(['get-casmailbox'], 'service', config);
+    assert.equal(administrator.code, 3);
+    assert.match(administrator.stderr, /1 mailbox is marked the Administrator by the LDAP profile 'iredmail' \(domainGlobalAdmin: yes\) but still holds POP3 or IMAP4 enabledService values.*mail=postmaster@example\.com/);
     writeFileSync(config, JSON.stringify({ ldap: { profile: { ...profile, name: 'other', emailAddresses: ['mail'] } } }));
     const other = await run(['get-casmailbox'], 'service', config);
     assert.equal(other.code, 3);

@@ -172,6 +172,10 @@ export class LdapStore implements DirectoryStore {
     return markServicesRefreshed(this.connection, this.layout, names, throughChangeId, when);
   }
 
+  get profile(): string | undefined {
+    return this.layout.mapping.profile ?? undefined;
+  }
+
   settingProblem(property: CasSettingName, to: SettingValue): string | null {
     return unwritableSetting(this.layout.mapping, property, to);
   }

@@ -58,6 +58,6 @@ export async function checkMappedAdministrators(connection: LdapConnection, layo
   if (found.length === 0) return;
   const names = found.slice(0, 5).map((entry) => entry.dn).join('; ');
   throw new StoreError(
-    `${found.length} mailbox${found.length === 1 ? ' is' : 'es are'} marked the Administrator by the LDAP profile '${mapping.profile ?? ''}' (${marker}) but still hold${found.length === 1 ? 's' : ''} POP3 or IMAP4 ${mapping.switches.attribute} values, which the deployment's Dovecot admits: ${names}${found.length > 5 ? '; ...' : ''}. Remove those values (ldapmodify), or drop the marker from the profile.`,
+    `${found.length} mailbox${found.length === 1 ? ' is' : 'es are'} marked the Administrator by the LDAP profile '${mapping.profile ?? ''}' (${mapping.administrator?.attribute ?? ''}: ${mapping.administrator?.value ?? ''}) but still hold${found.length === 1 ? 's' : ''} POP3 or IMAP4 ${mapping.switches.attribute} values, which the deployment's Dovecot admits: ${names}${found.length > 5 ? '; ...' : ''}. Remove those values (ldapmodify), or drop the marker from the profile.`,
   );
 }
