@@ -1,5 +1,6 @@
 import { fold } from '../../core/mailbox.js';
 import type { NullableProtocol, ProtocolName, ProtocolWithDefaults } from '../../core/protocols.js';
+import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 import type { Scope } from './connection.js';
 
 /** A protocol's switch values: at least one, as a protocol with none could never be enabled. */
@@ -94,7 +95,7 @@ export const CASCTL_MAPPING: LdapMapping = {
   emailAddresses: ['casEmailAddress'],
   customAttributePrefix: 'casCustomAttribute',
   switches: {
-    attribute: 'casEnabledService',
+    attribute: ENABLED_SERVICE_ATTRIBUTE,
     // Dovecot's passdb filter (ldap-auth-config.ts) matches `casEnabledService=%s`, %s the Dovecot
     // service logged in to, so a protocol has one value per Dovecot service it covers. Not derived
     // from the registry's dovecotServices (a unit test holds them equal): the values are stored
@@ -103,7 +104,7 @@ export const CASCTL_MAPPING: LdapMapping = {
   },
   settingAttributes: { smtp: 'casSmtpClientAuthenticationDisabled' },
   useDefaultsAttributes: { pop3: 'casPopUseProtocolDefaults', imap: 'casImapUseProtocolDefaults' },
-  administrator: { attribute: 'casAdministrator', value: 'TRUE' },
+  administrator: { attribute: ADMINISTRATOR_ATTRIBUTE, value: 'TRUE' },
   ownsEntries: true,
 };
 
