@@ -11,6 +11,8 @@ export interface OpenStoreOptions {
    * file can use it, and a file that is not a casctl store is never written. LDAP ignores it.
    */
   readOnly?: boolean;
+  /** `casctl init --profile <name>` (store-driver.ts). */
+  profile?: string;
   /** The configuration file's driver sections by name (`ldap`), each as its driver validated it. */
   sections?: Readonly<Record<string, unknown>>;
   /** Where a driver reads its credentials (CASCTL_LDAP_BIND_DN, ...); absent: nowhere (the CLI passes its command's). */
@@ -32,6 +34,7 @@ export async function openStore(url: string, cwd: string, options: OpenStoreOpti
     cwd,
     create: options.create,
     readOnly: options.readOnly === true,
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
     section: name === undefined ? undefined : options.sections?.[name],
     env: options.env ?? {},
     now: options.now ?? (() => new Date()),

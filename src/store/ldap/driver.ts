@@ -3,7 +3,7 @@ import { configValue } from '../../dovecot/config-value.js';
 import type { StoreDriver } from '../store-driver.js';
 import { parseLdapSection, resolveLdapSettings, type LdapConfigSection } from './settings.js';
 
-/** An LDAP directory (OpenLDAP with casctl's schema); its `ldap` configuration section says how to bind. */
+/** An LDAP directory (OpenLDAP with casctl's schema, or an existing one through a profile); its `ldap` configuration section says how to bind. */
 export const ldapDriver: StoreDriver<LdapConfigSection> = {
   name: 'ldap',
   schemes: ['ldap', 'ldaps'],
@@ -13,8 +13,10 @@ export const ldapDriver: StoreDriver<LdapConfigSection> = {
   async open(url, options) {
     const settings = resolveLdapSettings(options.section, options.env, options.cwd);
     const { LdapStore } = await import('./ldap-store.js');
-    const { create, now, progress, onNotice } = options;
-    return LdapStore.open(url, settings, { create, now, onNotice, ...(progress === undefined ? {} : { progress }) });
+    const { create, now, progress, onNotice, profile } = options;
+    const configured = options.section?.profile;
+    const profiles = { ...(profile === undefined ? {} : { option: profile }), ...(configured === undefined ? {} : { configured }) };
+    return LdapStore.open(url, settings, { create, now, onNotice, profiles, ...(progress === undefined ? {} : { progress }) });
   },
   async dovecotConfig(request) {
     if (request.reason) throw new UsageError('--reason is for the SQLite store: the LDAP passdb cannot tell a refused client why.');

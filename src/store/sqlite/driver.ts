@@ -1,3 +1,4 @@
+import { UsageError } from '../../core/errors.js';
 import { configValue } from '../../dovecot/config-value.js';
 import type { StoreDriver } from '../store-driver.js';
 import { sqlitePath } from './path.js';
@@ -9,6 +10,7 @@ export const sqliteDriver: StoreDriver = {
   urlForms: ["'sqlite:<path>' (or a plain file path)"],
   resolveUrl: (url, directory) => `sqlite:${sqlitePath(url, directory)}`,
   async open(url, options) {
+    if (options.profile !== undefined) throw new UsageError(`--profile maps an existing directory; a SQLite store is always casctl's own schema.`);
     const path = sqlitePath(url, options.cwd);
     const { SqliteStore } = await import('./sqlite-store.js');
     return SqliteStore.open(`sqlite:${path}`, path, options);
