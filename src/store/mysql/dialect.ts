@@ -69,6 +69,9 @@ export function mysqlDialect(flavor: MysqlFlavor, database: string, foldedColumn
       if (!Number.isSafeInteger(number)) throw new Error(`${flavor} returned ${String(value)} where casctl expects an integer.`);
       return number;
     },
+    // The source (and its placeholders) comes before SET; a column is qualified, as the join makes names ambiguous.
+    updateJoin: (table, alias, source, on, assignments) =>
+      `UPDATE ${table} AS ${alias} JOIN ${source} ON ${on} SET ${assignments.map(([column, value]) => `${alias}.${column} = ${value}`).join(', ')}`,
     upsert: (insert, _key, assignments) => `${insert} ON DUPLICATE KEY UPDATE ${assignments((column) => `VALUES(${quote(column)})`)}`,
     // Without READ WRITE: a session opened read-only (SET SESSION TRANSACTION READ ONLY) stays so.
     begin: (readOnly) => (readOnly ? 'START TRANSACTION READ ONLY' : 'START TRANSACTION'),
