@@ -75,7 +75,7 @@ describe('the iredmail profile on an iRedMail-shaped OpenLDAP directory', { skip
     assert.equal(refused.code, 3);
     assert.match(refused.stderr, /existing iredmail directory, manage it in place with 'casctl init --store \S+ --profile iredmail'/);
     const init = await ok(['init', '--profile', 'iredmail']);
-    assert.match(init.stderr, /Directory store ready/);
+    assert.match(init.stderr, /Directory store ready: \S+ \(an existing directory, through the profile 'iredmail'/);
     assert.deepEqual(differences(pristine, await dumpDirectory(slapd)), []);
     await ok(['init', '--profile', 'iredmail']);
     assert.deepEqual(differences(pristine, await dumpDirectory(slapd)), []);
