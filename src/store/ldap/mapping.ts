@@ -1,18 +1,12 @@
 import { fold } from '../../core/mailbox.js';
 import type { NullableProtocol, ProtocolName, ProtocolWithDefaults } from '../../core/protocols.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
+import { switchHolders, switchOwner as owner, type SwitchHolders, type SwitchMapping } from '../mapping-profiles.js';
 import type { Scope } from './connection.js';
 
-/** A protocol's switch values: at least one, as a protocol with none could never be enabled. */
-export type ServiceValues = readonly [string, ...string[]];
-
-/**
- * How a protocol is held: the values of the switch attribute that enable it (all present:
- * enabled), or `follows`: the directory has no switch of its own for it, it is admitted exactly
- * when the named protocol is (iRedMail's webmail logs in over IMAP), so it reads as that one and
- * cannot be set.
- */
-export type SwitchMapping = ServiceValues | { follows: ProtocolName };
+/** A protocol's switch values (the shared form of mapping-profiles.ts: all present, enabled). */
+export type ServiceValues = SwitchHolders;
+export type { SwitchMapping };
 
 /** The mailbox properties read from one attribute each; null in a mapping: the directory has none, the property reads empty. */
 export const TEXT_PROPERTIES = [
@@ -110,14 +104,12 @@ export const CASCTL_MAPPING: LdapMapping = {
 
 /** The switch values of a protocol the directory holds itself; null when it follows another. */
 export function switchValues(mapping: LdapMapping, protocol: ProtocolName): ServiceValues | null {
-  const held = mapping.switches.protocols[protocol];
-  return Array.isArray(held) ? (held as ServiceValues) : null;
+  return switchHolders(mapping.switches.protocols, protocol);
 }
 
 /** The protocol whose values a protocol reads as: itself, or the one it follows. */
 export function switchOwner(mapping: LdapMapping, protocol: ProtocolName): ProtocolName {
-  const held = mapping.switches.protocols[protocol];
-  return Array.isArray(held) ? protocol : (held as { follows: ProtocolName }).follows;
+  return owner(mapping.switches.protocols, protocol);
 }
 
 /** The DN of an EntrySet's base: `relative,<base DN>`, or the base DN itself for ''. */

@@ -1,8 +1,7 @@
 import { ConfigError } from '../../core/errors.js';
 import { parseDn } from '../../core/dn-syntax.js';
-import { fold } from '../../core/mailbox.js';
-import { PROTOCOLS, type ProtocolName } from '../../core/protocols.js';
-import { TEXT_PROPERTIES, type EntrySet, type LdapMapping, type ServiceValues, type SwitchMapping, type TextProperty } from './mapping.js';
+import { configObject, configText, onlyKeys, parseSwitchProtocols, profileRoot, type ProfileSetting as Setting } from '../mapping-profiles.js';
+import { TEXT_PROPERTIES, type EntrySet, type LdapMapping, type TextProperty } from './mapping.js';
 
 /**
  * The generic profile form of the configuration file's `"ldap": { "profile": {...} }`: a mapping
@@ -27,27 +26,13 @@ const KEYS = ['name', 'mailboxes', 'organizationalUnits', 'guid', 'attributes', 
 
 type Where = (key: string) => string;
 
-function object(value: unknown, where: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${where} must be an object.`);
-  return value as Record<string, unknown>;
-}
-
-function onlyKeys(value: Record<string, unknown>, known: readonly string[], where: string): void {
-  const unknown = Object.keys(value).filter((key) => !known.includes(key));
-  if (unknown.length > 0) {
-    throw new ConfigError(`${where}: unknown key${unknown.length === 1 ? '' : 's'} ${unknown.map((k) => `"${k}"`).join(', ')}; known: ${known.map((k) => `"${k}"`).join(', ')}.`);
-  }
-}
+const object = configObject;
+const text = configText;
 
 const ATTRIBUTE = /^([A-Za-z][A-Za-z0-9-]*|\d+(\.\d+)+)$/;
 
 function attributeName(value: unknown, where: string): string {
   if (typeof value !== 'string' || !ATTRIBUTE.test(value)) throw new ConfigError(`${where} must be an LDAP attribute name (letters, digits and hyphens, or an OID).`);
-  return value;
-}
-
-function text(value: unknown, where: string): string {
-  if (typeof value !== 'string' || value === '') throw new ConfigError(`${where} must be a non-empty string.`);
   return value;
 }
 
@@ -74,43 +59,12 @@ function entrySet(value: unknown, where: string, scopes: readonly EntrySet['scop
   return { base, scope: scope as EntrySet['scope'], filter: filter(set.filter, `${where}.filter`) };
 }
 
-function values(value: unknown, where: string): ServiceValues {
-  if (!Array.isArray(value) || value.length === 0) throw new ConfigError(`${where} must be a non-empty list of values, or { "follows": "<protocol>" }.`);
-  return value.map((item, i) => text(item, `${where}[${i}]`)) as unknown as ServiceValues;
-}
-
 function switches(value: unknown, where: Where): LdapMapping['switches'] {
   const here = where('switches');
   const section = object(value, here);
   onlyKeys(section, ['attribute', 'protocols'], here);
-  const names = PROTOCOLS.map((p) => p.name) as string[];
-  const given = object(section.protocols, `${here}.protocols`);
-  onlyKeys(given, names, `${here}.protocols`);
-  const missing = names.filter((name) => given[name] === undefined);
-  if (missing.length > 0) throw new ConfigError(`${here}.protocols must map every protocol; missing: ${missing.map((n) => `"${n}"`).join(', ')} (give its values, or { "follows": "<protocol>" }).`);
-  const protocols: Record<string, SwitchMapping> = {};
-  const owner = new Map<string, string>();
-  for (const name of names) {
-    const at = `${here}.protocols.${name}`;
-    const item = given[name];
-    if (typeof item === 'object' && item !== null && !Array.isArray(item)) {
-      const follows = (item as Record<string, unknown>).follows;
-      onlyKeys(item as Record<string, unknown>, ['follows'], at);
-      if (typeof follows !== 'string' || !names.includes(follows) || follows === name || !Array.isArray(given[follows])) {
-        throw new ConfigError(`${at}.follows must name another protocol that has values of its own (${names.filter((n) => n !== name).map((n) => `"${n}"`).join(', ')}).`);
-      }
-      protocols[name] = { follows: follows as ProtocolName };
-      continue;
-    }
-    const list = values(item, at);
-    for (const v of list) {
-      const other = owner.get(fold(v));
-      if (other !== undefined) throw new ConfigError(`${at}: the value "${v}" is also ${other}'s; each value may switch one protocol only.`);
-      owner.set(fold(v), name);
-    }
-    protocols[name] = list;
-  }
-  return { attribute: attributeName(section.attribute, `${here}.attribute`), protocols: protocols as Record<ProtocolName, SwitchMapping> };
+  const protocols = parseSwitchProtocols(section.protocols, `${here}.protocols`, (item, at) => text(item, at), 'value');
+  return { attribute: attributeName(section.attribute, `${here}.attribute`), protocols };
 }
 
 function attributes(value: unknown, where: Where): Record<TextProperty, string | null> {
@@ -133,17 +87,13 @@ function administrator(value: unknown, where: Where): LdapMapping['administrator
 }
 
 /** The profile the configuration's `"ldap": { "profile": ... }` gives: a built-in's name, or a generic profile. */
-export type ProfileSetting = string | LdapMapping;
+export type ProfileSetting = Setting<LdapMapping>;
 
 /** Validates `"ldap": { "profile": ... }` of the configuration file at `path`. */
 export function parseProfile(value: unknown, path: string): ProfileSetting {
-  const root = `The configuration file '${path}': "ldap.profile"`;
-  if (typeof value === 'string') {
-    if (value === '') throw new ConfigError(`${root} must name a profile (e.g. "iredmail") or be a profile object.`);
-    return value;
-  }
-  const profile = object(value, root);
-  onlyKeys(profile, KEYS, root);
+  const given = profileRoot(value, 'ldap', path, KEYS);
+  if (typeof given === 'string') return given;
+  const { profile, root } = given;
   const where: Where = (key) => `${root}.${key}`;
   const addresses = profile.emailAddresses;
   if (!Array.isArray(addresses) || addresses.length === 0) throw new ConfigError(`${where('emailAddresses')} must be a non-empty list of attribute names.`);
