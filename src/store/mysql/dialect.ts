@@ -53,6 +53,8 @@ export function mysqlDialect(flavor: MysqlFlavor, database: string, foldedColumn
     inList: (expression, placeholder) => `${expression} IN (${placeholder})`,
     numbered: (values, alias) => `JSON_TABLE(JSON_ARRAY(${values}), '$[*]' COLUMNS (k FOR ORDINALITY, value ${text} PATH '$')) ${alias}`,
     quote,
+    isoText: (expression) => `DATE_FORMAT(${expression}, '%Y-%m-%dT%H:%i:%s.000Z')`,
+    uuidOf: (expression) => `INSERT(INSERT(INSERT(INSERT(MD5(LOWER(${expression})), 21, 0, '-'), 17, 0, '-'), 13, 0, '-'), 9, 0, '-')`,
     fold: (expression) => {
       const column = COLUMN.exec(expression);
       const name = column?.[2] ?? column?.[3];

@@ -2,10 +2,10 @@ import type { DirectoryStore } from '../directory-store.js';
 import type { DriverOpenOptions } from '../store-driver.js';
 import { explainSqlError } from '../sql/errors.js';
 import { openSqlStore } from '../sql/open-sql-store.js';
-import type { SqlConfigSection, ServerTarget } from '../sql/server-settings.js';
+import { profileSources, type SqlConfigSection, type ServerTarget } from '../sql/server-settings.js';
 import { MysqlPool } from './client.js';
 import { mysqlDialect, type MysqlFlavor } from './dialect.js';
-import { FOLDED_COLUMNS, TABLES_QUERY, mysqlMigrations } from './schema.js';
+import { COLUMNS_QUERY, FOLDED_COLUMNS, MAPPED_FOLDED_COLUMNS, TABLES_QUERY, mysqlKeyType, mysqlMigrations } from './schema.js';
 
 /** Connects and asks the server whether it is MariaDB or MySQL (their collations differ), then opens the SQL store on it. */
 export async function openMysqlStore(target: ServerTarget, password: string | null, options: DriverOpenOptions<SqlConfigSection>): Promise<DirectoryStore> {
@@ -30,5 +30,10 @@ export async function openMysqlStore(target: ServerTarget, password: string | nu
     create: options.create,
     readOnly,
     onWait: options.onWait,
+    section: 'mysql',
+    profiles: profileSources(options),
+    columnsQuery: COLUMNS_QUERY,
+    mappedDialect: mysqlDialect(flavor, target.database, new Set(MAPPED_FOLDED_COLUMNS)),
+    keyType: mysqlKeyType,
   });
 }

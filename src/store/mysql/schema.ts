@@ -1,4 +1,5 @@
 import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS } from '../../core/mailbox.js';
+import type { SqlSession } from '../sql/client.js';
 import type { Migration } from '../sql/migrations.js';
 import { binaryCollation, caseInsensitiveCollation, type MysqlFlavor } from './dialect.js';
 
@@ -14,6 +15,28 @@ export const FOLDED_COLUMNS: readonly string[] = [
   'guid', 'distinguished_name', 'name', 'alias', 'sam_account_name', 'user_principal_name', 'primary_smtp_address', 'address',
   'canonical_name', 'mailbox_guid', 'scope',
 ];
+
+/** The columns of casctl's own tables beside a mapped schema that have a folded twin (history by Guid). */
+export const MAPPED_FOLDED_COLUMNS: readonly string[] = ['mailbox_guid'];
+
+/** The (table, column) pairs of the store's database, for a mapping profile's check at open. */
+export const COLUMNS_QUERY = 'SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = DATABASE()';
+
+/**
+ * The type casctl's change items give a mapped mailbox key: the admin's own column type,
+ * character set and collation, so joining the two compares as the admin's key does.
+ */
+export async function mysqlKeyType(session: SqlSession, table: string, column: string): Promise<string> {
+  const [row] = await session.query(
+    'SELECT column_type AS type, character_set_name AS cs, collation_name AS co FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?',
+    [table, column],
+  );
+  const word = (value: unknown): string | null => (typeof value === 'string' && /^[\w(), ]+$/.test(value) ? value : null);
+  const type = word(row?.type) ?? 'VARCHAR(255)';
+  const cs = word(row?.cs);
+  const co = word(row?.co);
+  return cs === null || co === null ? type : `${type} CHARACTER SET ${cs} COLLATE ${co}`;
+}
 
 /** The tables of the store's database, for sql/migrations.ts to tell an empty database, casctl's, and another's apart. */
 export const TABLES_QUERY = 'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE()';

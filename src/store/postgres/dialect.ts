@@ -41,6 +41,8 @@ export const postgresDialect: SqlDialect = {
   inList: (expression, placeholder) => `${expression} = ANY(${placeholder})`,
   numbered: (values, alias) => `unnest(${values}) WITH ORDINALITY AS ${alias}(value, k)`,
   quote: (identifier) => `"${identifier.replace(/"/g, '""')}"`,
+  isoText: (expression) => `to_char(${expression}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+  uuidOf: (expression) => `(md5(lower(${expression}))::uuid)::text`,
   fold: (expression) => `lower(${expression})`,
   // Equality needs no collation (and so keeps the lower() index usable); order is code point order.
   compare: (folded, operator, operand) => (operator === '=' ? `${folded} = ${operand}` : `${folded} COLLATE "C" ${operator} ${operand}`),

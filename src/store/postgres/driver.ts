@@ -1,5 +1,5 @@
 import type { StoreDriver } from '../store-driver.js';
-import { parseServerUrl, parseSqlSection, sqlPassword, type SqlConfigSection } from '../sql/server-settings.js';
+import { parseServerUrl, parseSqlSection, profileSources, sqlPassword, type SqlConfigSection } from '../sql/server-settings.js';
 
 const SECTION = 'postgres';
 const DEFAULT_PORT = 5432;
@@ -18,7 +18,7 @@ export const postgresDriver: StoreDriver<SqlConfigSection> = {
   async open(url, options) {
     const target = parseServerUrl(url, 'PostgreSQL', DEFAULT_PORT);
     const password = sqlPassword(options.section, options.env, options.cwd, SECTION, 'PostgreSQL');
-    const [{ postgresPool }, { postgresDialect }, { POSTGRES_MIGRATIONS, POSTGRES_TABLES_QUERY }, { openSqlStore }] = await Promise.all([
+    const [{ postgresPool }, { postgresDialect }, { POSTGRES_COLUMNS_QUERY, POSTGRES_MIGRATIONS, POSTGRES_TABLES_QUERY, postgresKeyType }, { openSqlStore }] = await Promise.all([
       import('./pg-pool.js'), import('./dialect.js'), import('./schema.js'), import('../sql/open-sql-store.js'),
     ]);
     return openSqlStore({
@@ -30,6 +30,11 @@ export const postgresDriver: StoreDriver<SqlConfigSection> = {
       create: options.create,
       readOnly: options.readOnly && !options.create,
       onWait: options.onWait,
+      section: SECTION,
+      profiles: profileSources(options),
+      columnsQuery: POSTGRES_COLUMNS_QUERY,
+      mappedDialect: postgresDialect,
+      keyType: postgresKeyType,
     });
   },
   async dovecotConfig(request) {

@@ -1,4 +1,5 @@
 import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS } from '../../core/mailbox.js';
+import type { SqlSession } from '../sql/client.js';
 import type { Migration } from '../sql/migrations.js';
 
 const flag = (name: string, fallback: 0 | 1): string => `${name} SMALLINT NOT NULL DEFAULT ${fallback} CHECK (${name} IN (0, 1))`;
@@ -146,3 +147,15 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
 
 /** The tables of the schema the store's connection uses (the user's search_path: `public` by default). */
 export const POSTGRES_TABLES_QUERY = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name`;
+
+/** The (table, column) pairs of that schema, for a mapping profile's check at open. */
+export const POSTGRES_COLUMNS_QUERY = `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()`;
+
+/** The type casctl's change items give a mapped mailbox key: an integer key stays one, any other is text. */
+export async function postgresKeyType(session: SqlSession, table: string, column: string): Promise<string> {
+  const [row] = await session.query(
+    `SELECT data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1::text AND column_name = $2::text`,
+    [table, column],
+  );
+  return /^(smallint|integer|bigint)$/.test(String(row?.data_type)) ? 'BIGINT' : 'TEXT';
+}

@@ -1,5 +1,5 @@
 import { fold } from '../../core/mailbox.js';
-import { PROTOCOLS, isNullable, type NullableProtocol, type Protocol } from '../../core/protocols.js';
+import { PROTOCOLS, type Protocol } from '../../core/protocols.js';
 import type { ProgressSink } from '../../core/progress-sink.js';
 import type { LatestWrites } from '../../core/setting-writes.js';
 import type { AppliedChange, ChangeContext } from '../directory-store.js';
@@ -20,7 +20,7 @@ export function insertChangeRecord(session: SqlSession, layout: SqlLayout, conte
     p.add(context.when.toISOString(), 'text'), p.add(context.osUser, 'text'), p.add(context.sudoUser, 'text'), p.add(context.host, 'text'),
     p.add(context.commandLine, 'text'), p.add(undoOf, 'int'),
   ];
-  return session.insertId(`INSERT INTO change_records (when_changed, os_user, sudo_user, host, command_line, undo_of) VALUES (${values.join(', ')})`, p.values);
+  return session.insertId(`INSERT INTO ${layout.own('change_records')} (when_changed, os_user, sudo_user, host, command_line, undo_of) VALUES (${values.join(', ')})`, p.values);
 }
 
 /**
@@ -32,7 +32,7 @@ export function insertChangeRecord(session: SqlSession, layout: SqlLayout, conte
  * history" counts the settings checked, "Applying" the settings changed.
  */
 export async function applyCasChanges(session: SqlSession, layout: SqlLayout, writes: LatestWrites, context: ChangeContext, progress?: ProgressSink): Promise<AppliedChange> {
-  const { dialect, schema } = layout;
+  const { dialect } = layout;
   const changeId = await insertChangeRecord(session, layout, context);
   progress?.phase('Writing history', 'settings', writes.reduce((n, write) => n + write.guids.length, 0));
   for (const protocol of PROTOCOLS) {
@@ -44,10 +44,10 @@ export async function applyCasChanges(session: SqlSession, layout: SqlLayout, wr
         const p = new Params(dialect);
         const to = sqlValue(write.to);
         await session.execute(
-          `INSERT INTO change_items (change_id, mailbox_id, mailbox_guid, property, before_value, after_value)
-           SELECT ${p.add(changeId, 'int')}, ${layout.id}, ${layout.m(schema.mailboxes.text.Guid)}, ${p.add(protocol.property, 'text')}, ${layout.m(layout.settingColumn(protocol))}, ${p.add(to, 'int')}
+          `INSERT INTO ${layout.own('change_items')} (change_id, mailbox_id, mailbox_guid, property, before_value, after_value)
+           SELECT ${p.add(changeId, 'int')}, ${layout.id}, ${layout.text('Guid')}, ${p.add(protocol.property, 'text')}, ${current}, ${p.add(to, 'int')}
            FROM ${layout.mailboxes} m
-           WHERE ${p.in(dialect.fold(layout.m(schema.mailboxes.text.Guid)), guids.map(fold))}
+           WHERE ${p.in(dialect.fold(layout.text('Guid')), guids.map(fold))}
              AND ${dialect.distinct(current, p.add(to, 'int'))}${write.from === undefined ? '' : ` AND NOT ${dialect.distinct(current, p.add(sqlValue(write.from), 'int'))}`}
              AND NOT ${layout.refusesWriteCondition(protocol, () => p.add(to, 'int'))}`,
           p.values,
@@ -57,13 +57,13 @@ export async function applyCasChanges(session: SqlSession, layout: SqlLayout, wr
     }
   }
   const [counts] = await session.query(
-    `SELECT count(*) AS settings, count(DISTINCT mailbox_id) AS mailboxes FROM change_items WHERE change_id = ${dialect.placeholder(1, 'int')}`,
+    `SELECT count(*) AS settings, count(DISTINCT mailbox_id) AS mailboxes FROM ${layout.own('change_items')} WHERE change_id = ${dialect.placeholder(1, 'int')}`,
     [changeId],
   );
   const settings = dialect.readInt(counts?.settings ?? 0);
   if (settings === 0) {
     // Nothing changed, so there is nothing to list or undo.
-    await session.execute(`DELETE FROM change_records WHERE id = ${dialect.placeholder(1, 'int')}`, [changeId]);
+    await session.execute(`DELETE FROM ${layout.own('change_records')} WHERE id = ${dialect.placeholder(1, 'int')}`, [changeId]);
     return { changeId: null, mailboxes: 0, settings: 0 };
   }
   progress?.phase('Applying', 'settings', settings);
@@ -83,11 +83,11 @@ export async function applyCasChanges(session: SqlSession, layout: SqlLayout, wr
 async function setRecorded(session: SqlSession, layout: SqlLayout, changeId: number, protocol: Protocol, stamp: string): Promise<number> {
   const { dialect, schema } = layout;
   const p = new Params(dialect);
-  const items = `(SELECT mailbox_id, after_value, ${p.add(stamp, 'text')} AS stamp FROM change_items WHERE change_id = ${p.add(changeId, 'int')} AND property = ${p.add(protocol.property, 'text')}) i`;
-  const enabled = schema.mailboxes.enabled[protocol.name];
-  const assignments: [string, string][] = isNullable(protocol)
-    ? [[layout.q(schema.mailboxes.setting[protocol.name as NullableProtocol['name']]), 'i.after_value'], ...enabled.map((c): [string, string] => [layout.q(c), layout.admitsValue(protocol, 'i.after_value')])]
-    : enabled.map((c): [string, string] => [layout.q(c), 'i.after_value']);
-  assignments.push([layout.q(schema.mailboxes.whenChanged), 'i.stamp']);
+  const stamped = schema.mailboxes.ownsTimes ? schema.mailboxes.whenChanged : null;
+  const items = `(SELECT mailbox_id, after_value${stamped === null ? '' : `, ${p.add(stamp, 'text')} AS stamp`} FROM ${layout.own('change_items')} WHERE change_id = ${p.add(changeId, 'int')} AND property = ${p.add(protocol.property, 'text')}) i`;
+  const setting = layout.settingColumn(protocol);
+  const assignments: [string, string][] = layout.enabledColumns(protocol).map((c): [string, string] => [layout.q(c), layout.admitsValue(protocol, 'i.after_value')]);
+  if (setting !== null) assignments.unshift([layout.q(setting), 'i.after_value']);
+  if (stamped !== null) assignments.push([layout.q(stamped), 'i.stamp']);
   return session.execute(dialect.updateJoin(layout.mailboxes, 'm', items, `i.mailbox_id = ${layout.id}`, assignments), p.values);
 }

@@ -33,6 +33,10 @@ export interface SqlDialect {
   /** A table `alias(value, k)` of a text list's values and their 1-based positions. */
   numbered(values: string, alias: string): string;
   quote(identifier: string): string;
+  /** A date-time column as ISO-8601 text in casctl's form (`2026-01-02T03:04:05.000Z`), its value taken as UTC. */
+  isoText(expression: string): string;
+  /** A UUID-shaped text (lower-case hex, hyphenated) from the MD5 of the expression's folded text: a Guid for a schema that keeps none. */
+  uuidOf(expression: string): string;
   /** The case-folded text of an expression (lower-case, Unicode-aware). */
   fold(expression: string): string;
   /** A folded expression against a folded operand, in code point order. */

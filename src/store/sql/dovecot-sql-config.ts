@@ -1,6 +1,7 @@
 import type { IpNetwork } from '../../core/ip-networks.js';
 import { NULLABLE_PROTOCOLS, SERVICE_PROTOCOLS, protocolList, servicesIgnoringNologin } from '../../core/protocols.js';
 import type { Protocol } from '../../core/protocols.js';
+import { switchHolders } from '../mapping-profiles.js';
 import { CASCTL_MAILBOX_SCHEMA } from './mailbox-schema.js';
 import { administratorWording, AUTH_CONF, authInclude23, includeLine, unmanagedServices } from '../../dovecot/auth-include.js';
 import { variables, type DovecotVersion } from '../../dovecot/version.js';
@@ -100,7 +101,7 @@ const RULE = [
   `# ${protocolList('and', SERVICE_PROTOCOLS)} log in only while enabled for the mailbox, ${administratorWording(SERVICE_PROTOCOLS, (p) => protocolList('and', p))};`,
   `# other protocols (${unmanagedServices().join(', ')}) get no rule from casctl. A mailbox logs in`,
   '# by any of its addresses or its UPN; Dovecot knows it by its primary address.',
-  ...NULLABLE_PROTOCOLS.map((p) => `# ${p.property} $null follows the organisation default: casctl keeps ${CASCTL_MAILBOX_SCHEMA.mailboxes.enabled[p.name].join(', ')} in step.`),
+  ...NULLABLE_PROTOCOLS.map((p) => `# ${p.property} $null follows the organisation default: casctl keeps ${(switchHolders(CASCTL_MAILBOX_SCHEMA.mailboxes.enabled, p.name) ?? []).join(', ')} in step.`),
 ];
 
 /** casctl-auth.conf (to `!include` from dovecot.conf) and, for 2.3, the .conf.ext file it names. */

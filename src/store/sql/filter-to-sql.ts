@@ -11,12 +11,13 @@ import type { Params } from './params.js';
 type PropertySql = { expression: string } | { table: string; column: string; mailboxId: string };
 
 function propertySql(layout: SqlLayout, name: string): PropertySql {
-  const { mailboxes, addresses } = layout.schema;
-  if (name in mailboxes.text) return { expression: layout.m(mailboxes.text[name as TextField]) };
-  if (name === 'EmailAddresses') return { table: layout.q(addresses.table), column: layout.q(addresses.address), mailboxId: layout.q(addresses.mailboxId) };
+  const { mailboxes } = layout.schema;
+  if (name in mailboxes.text) return { expression: layout.text(name as TextField) };
+  if (name === 'EmailAddresses') return { table: layout.addresses, column: layout.q(layout.addressColumns.address), mailboxId: layout.q(layout.addressColumns.mailboxId) };
   const custom = /^CustomAttribute(\d+)$/.exec(name);
   if (custom !== null && CUSTOM_ATTRIBUTE_NUMBERS.includes(Number(custom[1]))) {
-    return { expression: layout.m(mailboxes.customAttributes[Number(custom[1]) - 1] as string) };
+    const column = mailboxes.customAttributes[Number(custom[1]) - 1];
+    return { expression: column === undefined ? 'NULL' : layout.m(column) };
   }
   // Every mailbox is a UserMailbox recipient (core/properties.ts): a constant, no column.
   if (name === 'RecipientType') return { expression: `'UserMailbox'` };
@@ -24,9 +25,11 @@ function propertySql(layout: SqlLayout, name: string): PropertySql {
   // The Administrator reads as disabled whatever is stored; a nullable setting is NULL when it follows the organisation.
   if (protocol !== undefined) return { expression: layout.settingValue(protocol) };
   const defaults = USE_DEFAULTS_PROTOCOLS.find((p) => p.useDefaultsProperty === name);
-  if (defaults !== undefined) return { expression: layout.m(mailboxes.useDefaults[defaults.name]) };
-  if (name === 'WhenCreated') return { expression: layout.m(mailboxes.whenCreated) };
-  if (name === 'WhenChanged') return { expression: layout.m(mailboxes.whenChanged) };
+  if (defaults !== undefined) {
+    const column = mailboxes.useDefaults[defaults.name];
+    return { expression: column === undefined ? '1' : layout.m(column) };
+  }
+  if (name === 'WhenCreated' || name === 'WhenChanged') return { expression: layout.when(name) };
   throw new Error(`The SQL store has no column for the property '${name}'.`);
 }
 

@@ -16,7 +16,7 @@ const flagOrNull = (value: unknown): boolean | null => (value === null ? null : 
  * items with one statement of their own.
  */
 export async function* changeRecordPages(session: SqlSession, layout: SqlLayout, query: ChangeQuery): AsyncGenerator<ChangeRecord[]> {
-  const { dialect, schema } = layout;
+  const { dialect } = layout;
   const guids = query.guids?.map(fold);
   const itemGuids = (p: Params): string => (guids === undefined ? '' : ` AND ${p.in(dialect.fold('i.mailbox_guid'), guids)}`);
   let after = 0;
@@ -25,9 +25,9 @@ export async function* changeRecordPages(session: SqlSession, layout: SqlLayout,
     const where = [`r.id > ${p.add(after, 'int')}`];
     if (query.id !== undefined) where.push(`r.id = ${p.add(query.id, 'int')}`);
     if (query.since !== undefined) where.push(`r.when_changed >= ${p.add(query.since.toISOString(), 'text')}`);
-    if (guids !== undefined) where.push(`EXISTS (SELECT 1 FROM change_items i WHERE i.change_id = r.id${itemGuids(p)})`);
+    if (guids !== undefined) where.push(`EXISTS (SELECT 1 FROM ${layout.own('change_items')} i WHERE i.change_id = r.id${itemGuids(p)})`);
     const rows = await session.query(
-      `SELECT r.id, r.when_changed, r.os_user, r.sudo_user, r.host, r.command_line, r.undo_of FROM change_records r
+      `SELECT r.id, r.when_changed, r.os_user, r.sudo_user, r.host, r.command_line, r.undo_of FROM ${layout.own('change_records')} r
        WHERE ${where.join(' AND ')} ORDER BY r.id LIMIT ${p.add(CHANGE_PAGE.records, 'int')}`,
       p.values,
     );
@@ -46,10 +46,9 @@ export async function* changeRecordPages(session: SqlSession, layout: SqlLayout,
   async function readRecord(s: SqlSession, l: SqlLayout, row: SqlRow, filter: (p: Params) => string, mailboxItemsOnly: boolean): Promise<ChangeRecord> {
     const id = dialect.readInt(row.id);
     const p = new Params(dialect);
-    const text = schema.mailboxes.text;
     const items = await s.query(
-      `SELECT i.mailbox_guid, ${l.m(text.Name)} AS name, ${l.m(text.PrimarySmtpAddress)} AS address, i.property, i.before_value, i.after_value
-       FROM change_items i LEFT JOIN ${l.mailboxes} m ON ${l.id} = i.mailbox_id
+      `SELECT i.mailbox_guid, ${l.text('Name')} AS name, ${l.text('PrimarySmtpAddress')} AS address, i.property, i.before_value, i.after_value
+       FROM ${l.own('change_items')} i LEFT JOIN ${l.mailboxes} m ON ${l.id} = i.mailbox_id
        WHERE i.change_id = ${p.add(id, 'int')}${filter(p)}`,
       p.values,
     );
@@ -84,7 +83,7 @@ export async function* changeRecordPages(session: SqlSession, layout: SqlLayout,
 /** The organisation defaults change `changeId` set, if any. */
 export async function transportConfigChanges(session: SqlSession, layout: SqlLayout, changeId: number): Promise<TransportConfigChange[]> {
   const rows = await session.query(
-    `SELECT property, before_value, after_value FROM transport_config_changes WHERE change_id = ${layout.dialect.placeholder(1, 'int')} ORDER BY property`,
+    `SELECT property, before_value, after_value FROM ${layout.own('transport_config_changes')} WHERE change_id = ${layout.dialect.placeholder(1, 'int')} ORDER BY property`,
     [changeId],
   );
   return rows.map((r) => ({ Property: r.property as NullableSettingName, Before: Number(r.before_value) === 1, After: Number(r.after_value) === 1 }));

@@ -7,7 +7,7 @@ import type { SqlRow, SqlSession } from './client.js';
 import type { SqlLayout } from './layout.js';
 import { likePattern } from './like-pattern.js';
 import { Params } from './params.js';
-import { projection, rowId } from './rows.js';
+import { byId, projection, readId, rowId, type RowId } from './rows.js';
 
 /** Identities per candidate query, and candidate ids per read of their rows. */
 const BATCH = 5000;
@@ -33,7 +33,7 @@ export async function resolveIdentityRows<F extends MailboxField>(
     const forms = parseIdentity(identity, wildcards);
     return forms === null ? [] : [{ identity, forms }];
   });
-  const candidates = new Map<string, Set<number>>();
+  const candidates = new Map<string, Set<RowId>>();
   for (let i = 0; i < parsed.length; i += BATCH) {
     const batch = parsed.slice(i, i + BATCH);
     for (const [index, ids] of await exactCandidates(session, layout, batch.map((b) => b.forms))) {
@@ -43,16 +43,16 @@ export async function resolveIdentityRows<F extends MailboxField>(
   for (const { identity, forms } of parsed) {
     if (forms.wildcard !== null) candidates.set(identity, await wildcardCandidates(session, layout, forms.wildcard));
   }
-  const allIds = [...new Set([...candidates.values()].flatMap((ids) => [...ids]))].sort((a, b) => a - b);
-  const rows = new Map<number, SqlRow>();
+  const allIds = [...new Set([...candidates.values()].flatMap((ids) => [...ids]))].sort(byId);
+  const rows = new Map<RowId, SqlRow>();
   for (let i = 0; i < allIds.length; i += BATCH) {
     const p = new Params(layout.dialect);
-    const found = await session.query(`SELECT ${read.select} FROM ${layout.mailboxes} m WHERE ${p.in(layout.id, allIds.slice(i, i + BATCH), 'intList')}`, p.values);
+    const found = await session.query(`SELECT ${read.select} FROM ${layout.mailboxes} m WHERE ${p.in(layout.id, allIds.slice(i, i + BATCH) as number[] | string[], layout.idListParam)}`, p.values);
     for (const row of found) rows.set(rowId(layout, row), row);
   }
   const result = new Map<string, SqlRow[]>();
   for (const { identity, forms } of parsed) {
-    const ids = [...(candidates.get(identity) ?? [])].sort((a, b) => a - b);
+    const ids = [...(candidates.get(identity) ?? [])].sort(byId);
     const named = ids.flatMap((id) => {
       const row = rows.get(id);
       return row !== undefined && matchesIdentity(read.toMailbox(row), forms) ? [row] : [];
@@ -74,49 +74,51 @@ function lookupsOf(forms: IdentityForms): [Lookup, string][] {
 }
 
 /** Candidate ids of each exact identity of a batch (by its index in the batch), from one statement. */
-async function exactCandidates(session: SqlSession, layout: SqlLayout, batch: readonly IdentityForms[]): Promise<Map<number, Set<number>>> {
+async function exactCandidates(session: SqlSession, layout: SqlLayout, batch: readonly IdentityForms[]): Promise<Map<number, Set<RowId>>> {
   const byLookup = new Map<Lookup, { values: string[]; owners: number[] }>();
   batch.forEach((forms, index) => {
     if (forms.wildcard !== null) return;
     for (const [lookup, value] of lookupsOf(forms)) {
+      // A field the schema has no column for can name no mailbox.
+      if (lookup !== 'EmailAddresses' && !layout.holdsText(lookup)) continue;
       const list = byLookup.get(lookup) ?? { values: [], owners: [] };
       list.values.push(value);
       list.owners.push(index);
       byLookup.set(lookup, list);
     }
   });
-  const result = new Map<number, Set<number>>();
+  const result = new Map<number, Set<RowId>>();
   if (byLookup.size === 0) return result;
-  const { dialect, schema } = layout;
+  const { dialect } = layout;
   const p = new Params(dialect);
   const lookups = [...byLookup.entries()];
   const branches = lookups.map(([lookup, { values }], n) => {
     const table = p.numbered(values, 'j');
     if (lookup === 'EmailAddresses') {
-      const { address, mailboxId } = schema.addresses;
+      const { address, mailboxId } = layout.addressColumns;
       return `SELECT ${n} AS c, j.k AS k, e.${layout.q(mailboxId)} AS id FROM ${table} JOIN ${layout.addresses} e ON ${dialect.fold(`e.${layout.q(address)}`)} = j.value`;
     }
-    return `SELECT ${n} AS c, j.k AS k, ${layout.id} AS id FROM ${table} JOIN ${layout.mailboxes} m ON ${dialect.fold(layout.m(schema.mailboxes.text[lookup]))} = j.value`;
+    return `SELECT ${n} AS c, j.k AS k, ${layout.id} AS id FROM ${table} JOIN ${layout.mailboxes} m ON ${dialect.fold(layout.text(lookup))} = j.value`;
   });
   for (const row of await session.query(branches.join(' UNION ALL '), p.values)) {
     const owners = (lookups[dialect.readInt(row.c)] as [Lookup, { owners: number[] }])[1].owners;
     const owner = owners[dialect.readInt(row.k) - 1] as number;
-    const ids = result.get(owner) ?? new Set<number>();
-    ids.add(dialect.readInt(row.id));
+    const ids = result.get(owner) ?? new Set<RowId>();
+    ids.add(readId(layout, row.id));
     result.set(owner, ids);
   }
   return result;
 }
 
 /** LIKE over the names a wildcard looks in, both sides folded: exactly the shared matcher's answer, in one statement. */
-async function wildcardCandidates(session: SqlSession, layout: SqlLayout, folded: string): Promise<Set<number>> {
-  const { dialect, schema } = layout;
+async function wildcardCandidates(session: SqlSession, layout: SqlLayout, folded: string): Promise<Set<RowId>> {
+  const { dialect } = layout;
   const p = new Params(dialect);
-  const own = WILDCARD_PROPERTIES.flatMap((property) => (property === 'EmailAddresses' ? [] : [schema.mailboxes.text[property]]))
-    .map((column) => dialect.like(dialect.fold(layout.m(column)), p.add(likePattern(folded), 'text')))
+  const own = WILDCARD_PROPERTIES.flatMap((property) => (property === 'EmailAddresses' || !layout.holdsText(property) ? [] : [layout.text(property)]))
+    .map((column) => dialect.like(dialect.fold(column), p.add(likePattern(folded), 'text')))
     .join(' OR ');
-  const { address, mailboxId } = schema.addresses;
+  const { address, mailboxId } = layout.addressColumns;
   const addresses = `SELECT e.${layout.q(mailboxId)} AS id FROM ${layout.addresses} e WHERE ${dialect.like(dialect.fold(`e.${layout.q(address)}`), p.add(likePattern(folded), 'text'))}`;
   const rows = await session.query(`SELECT ${layout.id} AS id FROM ${layout.mailboxes} m WHERE ${own} UNION ${addresses}`, p.values);
-  return new Set(rows.map((row) => dialect.readInt(row.id)));
+  return new Set(rows.map((row) => readId(layout, row.id)));
 }

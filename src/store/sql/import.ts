@@ -11,12 +11,15 @@ import { ImportAccount, StoredMailboxes, derivedDn } from '../import-account.js'
 import { applyCasChanges } from './changes.js';
 import type { SqlSession } from './client.js';
 import type { SqlLayout } from './layout.js';
-import { TEXT_FIELDS, type TextField } from './mailbox-schema.js';
+import { CASCTL_MAILBOX_SCHEMA, TEXT_FIELDS, type TextField } from './mailbox-schema.js';
 import { OrganizationalUnitMaker } from './organizational-units.js';
 import { Params } from './params.js';
 import { readPlans } from './plans.js';
 import { fullProjection, rowId } from './rows.js';
 import { transportConfig } from './transport-config.js';
+
+/** The store SqlStore imports into: casctl's own schema (a profile refuses import). */
+const OWN = CASCTL_MAILBOX_SCHEMA;
 
 /** Rows per multi-row INSERT: well under every engine's limit on bound parameters. */
 const ROWS_PER_INSERT = 250;
@@ -38,7 +41,8 @@ export async function importInto(
   items: ImportItem[] | undefined,
   { progress, records }: Pick<ImportOptions, 'progress' | 'records'> = {},
 ): Promise<ImportSummary> {
-  const { dialect, schema } = layout;
+  const { dialect } = layout;
+  const schema = OWN;
   const stamp = change.when.toISOString();
   const full = fullProjection(layout);
   const units = await OrganizationalUnitMaker.load(session, layout);
@@ -58,7 +62,7 @@ export async function importInto(
       p.values,
     );
     const stored = new StoredMailboxes();
-    for (const row of found) stored.add(rowId(layout, row), full.toMailbox(row));
+    for (const row of found) stored.add(rowId(layout, row) as number, full.toMailbox(row));
     const creates: { record: ImportRecord; values: Values }[] = [];
     for (const record of batch) {
       const existing = stored.find(record);
@@ -110,7 +114,7 @@ async function insertMailboxes(session: SqlSession, layout: SqlLayout, creates: 
     const p = new Params(layout.dialect);
     const tuples = rows.map(({ values }) => `(${columns.map((c) => p.add(values.get(c) ?? null)).join(', ')})`);
     await session.execute(`INSERT INTO ${layout.mailboxes} (${columns.map((c) => layout.q(c)).join(', ')}) VALUES ${tuples.join(', ')}`, p.values);
-    const guidColumn = layout.schema.mailboxes.text.Guid;
+    const guidColumn = OWN.mailboxes.text.Guid;
     const q = new Params(layout.dialect);
     const ids = await session.query(
       `SELECT ${layout.id} AS id, ${layout.m(guidColumn)} AS guid FROM ${layout.mailboxes} m WHERE ${q.in(layout.m(guidColumn), rows.map(({ values }) => values.get(guidColumn) as string))}`,
@@ -133,7 +137,7 @@ async function insertMailboxes(session: SqlSession, layout: SqlLayout, creates: 
 }
 
 async function insertAddresses(session: SqlSession, layout: SqlLayout, mailboxes: readonly { id: number; addresses: readonly string[] }[]): Promise<void> {
-  const { table, mailboxId, address, position } = layout.schema.addresses;
+  const { table, mailboxId, address, position } = OWN.addresses;
   const p = new Params(layout.dialect);
   const tuples = mailboxes.flatMap(({ id, addresses }) => addresses.map((a, i) => `(${p.add(a, 'text')}, ${p.add(id, 'int')}, ${p.add(i, 'int')})`));
   if (tuples.length === 0) return;
@@ -164,15 +168,15 @@ function describeConstraint(layout: SqlLayout, error: unknown): string {
  * renamed to the built-in account by this import). It reads disabled already: nothing is recorded.
  */
 async function storeAdministratorDisabled(session: SqlSession, layout: SqlLayout): Promise<void> {
-  const columns = ADMINISTRATOR_REFUSED.flatMap((p) => layout.schema.mailboxes.enabled[p.name]).map((c) => layout.q(c));
+  const columns = ADMINISTRATOR_REFUSED.flatMap((p) => OWN.mailboxes.enabled[p.name]).map((c) => layout.q(c));
   if (columns.length === 0) return;
   await session.execute(
-    `UPDATE ${layout.mailboxes} SET ${columns.map((c) => `${c} = 0`).join(', ')} WHERE ${layout.q(layout.schema.mailboxes.isAdministrator)} = 1 AND (${columns.map((c) => `${c} <> 0`).join(' OR ')})`,
+    `UPDATE ${layout.mailboxes} SET ${columns.map((c) => `${c} = 0`).join(', ')} WHERE ${layout.q(OWN.mailboxes.isAdministrator)} = 1 AND (${columns.map((c) => `${c} <> 0`).join(' OR ')})`,
   );
 }
 
 function insertValues(layout: SqlLayout, record: CompleteRecord, ou: string, stamp: string, defaults: TransportConfig): Values {
-  const m = layout.schema.mailboxes;
+  const m = OWN.mailboxes;
   const values: Values = new Map();
   const withOu = { ...record, OrganizationalUnit: ou };
   for (const field of TEXT_FIELDS) values.set(m.text[field], field === 'Guid' || field === 'DistinguishedName' ? null : withOu[field]);
@@ -197,7 +201,7 @@ function insertValues(layout: SqlLayout, record: CompleteRecord, ou: string, sta
 
 /** The mailbox columns holding the changed properties (EmailAddresses lives in its own table), with their new values. */
 function changedColumns(layout: SqlLayout, properties: readonly string[], merged: CompleteRecord, wasAdministrator: boolean): Values {
-  const m = layout.schema.mailboxes;
+  const m = OWN.mailboxes;
   const columns: Values = new Map();
   for (const property of properties) {
     if (property === 'EmailAddresses') continue;

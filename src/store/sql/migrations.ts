@@ -20,6 +20,11 @@ export interface SchemaCheck {
   create: boolean;
   /** The command only reads: an out-of-date store is an error, not upgraded. */
   readOnly: boolean;
+  /**
+   * casctl's tables sit beside the admin's (a mapping profile): their own migrations table, and
+   * the database's other tables are expected. `init` is what to run to create them.
+   */
+  beside?: { migrationsTable: string; init: string };
   url: string;
   onWait: (message: string) => void;
 }
@@ -43,29 +48,36 @@ export async function prepareSchema(check: SchemaCheck): Promise<void> {
       `The store ${check.url} needs upgrading to this casctl's schema (version ${version} of ${known}): run any changing command (or 'casctl init') once with an account that may alter its tables.`,
     );
   }
+  const table = check.beside?.migrationsTable ?? MIGRATIONS_TABLE;
   await inTransaction(check.pool, check.dialect, { write: true, url: check.url, onWait: check.onWait, retry: false }, async (session) => {
-    await session.execute(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (version INTEGER NOT NULL PRIMARY KEY, applied_at VARCHAR(40) NOT NULL)`);
+    await session.execute(`CREATE TABLE IF NOT EXISTS ${table} (version INTEGER NOT NULL PRIMARY KEY, applied_at VARCHAR(40) NOT NULL)`);
     // Read again under the lock: another casctl may have done it meanwhile.
-    const current = await appliedVersion(session, check.dialect);
+    const current = await appliedVersion(session, check.dialect, table);
     for (let next = current; next < known; next++) {
       for (const statement of check.migrations[next] as Migration) await session.execute(statement);
       await session.execute(
-        `INSERT INTO ${MIGRATIONS_TABLE} (version, applied_at) VALUES (${check.dialect.placeholder(1, 'int')}, ${check.dialect.placeholder(2, 'text')})`,
+        `INSERT INTO ${table} (version, applied_at) VALUES (${check.dialect.placeholder(1, 'int')}, ${check.dialect.placeholder(2, 'text')})`,
         [next + 1, new Date().toISOString()],
       );
     }
   });
 }
 
-async function appliedVersion(session: SqlSession, dialect: SqlDialect): Promise<number> {
-  const [row] = await session.query(`SELECT max(version) AS v FROM ${MIGRATIONS_TABLE}`);
+async function appliedVersion(session: SqlSession, dialect: SqlDialect, table: string): Promise<number> {
+  const [row] = await session.query(`SELECT max(version) AS v FROM ${table}`);
   return row?.v === null || row?.v === undefined ? 0 : dialect.readInt(row.v);
 }
 
 /** The store's schema version; 0 for an empty database (init only); a database of other tables is refused. */
 async function schemaVersion(check: SchemaCheck): Promise<number> {
-  const tables = (await check.pool.query(check.tablesQuery)).map((row) => String(Object.values(row)[0]));
-  if (tables.includes(MIGRATIONS_TABLE)) return appliedVersion(check.pool, check.dialect);
+  const tables = await listTables(check.pool, check.tablesQuery);
+  if (check.beside !== undefined) {
+    const { migrationsTable, init } = check.beside;
+    if (tables.includes(migrationsTable)) return appliedVersion(check.pool, check.dialect, migrationsTable);
+    if (!check.create) throw new StoreError(`The database of ${check.url} has no casctl tables beside its own yet: run '${init}'.`);
+    return 0;
+  }
+  if (tables.includes(MIGRATIONS_TABLE)) return appliedVersion(check.pool, check.dialect, MIGRATIONS_TABLE);
   if (tables.length > 0) {
     throw new StoreError(
       `The database of ${check.url} is not a casctl store (it has tables: ${listed(tables)}, but no ${MIGRATIONS_TABLE}); casctl init only creates a store in an empty database or upgrades its own. Name the right store with --store or CASCTL_STORE; nothing was changed.`,
@@ -73,6 +85,11 @@ async function schemaVersion(check: SchemaCheck): Promise<number> {
   }
   if (!check.create) throw new StoreError(`The database of ${check.url} is not a casctl store (no schema). Create one with 'casctl init'.`);
   return 0;
+}
+
+/** The tables of the store's database, as the engine's query lists them. */
+export async function listTables(session: SqlSession, tablesQuery: string): Promise<string[]> {
+  return (await session.query(tablesQuery)).map((row) => String(Object.values(row)[0]));
 }
 
 function listed(names: readonly string[]): string {

@@ -5,14 +5,21 @@ import { ouCreationPlan, selectOrganizationalUnits } from '../../core/organizati
 import type { OrganizationalUnit } from '../directory-store.js';
 import type { SqlSession } from './client.js';
 import type { SqlLayout } from './layout.js';
+import { CASCTL_MAILBOX_SCHEMA } from './mailbox-schema.js';
 
 /** Every OU, in canonical name order (folded, as SQLite's NOCASE orders them). */
 async function allUnits(session: SqlSession, layout: SqlLayout): Promise<OrganizationalUnit[]> {
   const { guid, name, canonicalName, distinguishedName } = layout.schema.organizationalUnits;
+  const column = (c: string | null, derived: string): string => (c === null ? derived : `u.${layout.q(c)}`);
   const rows = await session.query(
-    `SELECT ${layout.q(guid)} AS g, ${layout.q(name)} AS n, ${layout.q(canonicalName)} AS c, ${layout.q(distinguishedName)} AS d FROM ${layout.units}`,
+    `SELECT ${column(guid, layout.dialect.uuidOf(`u.${layout.q(name)}`))} AS g, u.${layout.q(name)} AS n, u.${layout.q(canonicalName)} AS c, ${column(distinguishedName, 'NULL')} AS d FROM ${layout.units} u`,
   );
-  const units = rows.map((r) => ({ Guid: r.g as string, Name: r.n as string, CanonicalName: r.c as string, DistinguishedName: r.d as string }));
+  // A schema without OU DNs (a domain table) has them from the canonical name, as casctl makes them.
+  const dnOf = (canonical: string): string => {
+    const path = parseCanonicalOu(canonical);
+    return path === null ? '' : ouDn(path);
+  };
+  const units = rows.map((r) => ({ Guid: r.g as string, Name: r.n as string, CanonicalName: r.c as string, DistinguishedName: (r.d as string | null) ?? dnOf(r.c as string) }));
   return units.sort((a, b) => (fold(a.CanonicalName) < fold(b.CanonicalName) ? -1 : fold(a.CanonicalName) > fold(b.CanonicalName) ? 1 : 0));
 }
 
@@ -48,7 +55,8 @@ export class OrganizationalUnitMaker {
     const path = parseCanonicalOu(canonical);
     if (path === null) throw new Error(`'${canonical}' is not a canonical OU name`);
     const plan = ouCreationPlan(path.domain, path.units, (wanted) => this.known.get(fold(wanted)));
-    const { guid, name, canonicalName, distinguishedName } = this.layout.schema.organizationalUnits;
+    // Only import makes OUs, and only in casctl's own schema.
+    const { guid, name, canonicalName, distinguishedName } = CASCTL_MAILBOX_SCHEMA.organizationalUnits;
     const d = this.layout.dialect;
     for (const unit of plan.create) {
       await this.session.execute(

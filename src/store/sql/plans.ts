@@ -23,8 +23,8 @@ const toPlan = (layout: SqlLayout, row: Record<string, unknown>): PlanRow => ({
 
 /** Every plan with its settings; a setting row naming no protocol of this casctl (a newer one wrote it) is left out. */
 export async function readPlans(session: SqlSession, layout: SqlLayout): Promise<CasMailboxPlan[]> {
-  const plans = (await session.query('SELECT id, guid, scope, when_changed FROM casmailbox_plans')).map((row) => toPlan(layout, row));
-  const settings = await session.query('SELECT plan_id, property, value FROM casmailbox_plan_settings');
+  const plans = (await session.query(`SELECT id, guid, scope, when_changed FROM ${layout.own('casmailbox_plans')}`)).map((row) => toPlan(layout, row));
+  const settings = await session.query(`SELECT plan_id, property, value FROM ${layout.own('casmailbox_plan_settings')}`);
   // Scope order as SQLite's NOCASE orders them, whatever the server's collation.
   plans.sort((a, b) => (fold(a.scope) < fold(b.scope) ? -1 : fold(a.scope) > fold(b.scope) ? 1 : 0));
   return plans.map((plan) => ({
@@ -54,12 +54,12 @@ export async function applyPlanChanges(session: SqlSession, layout: SqlLayout, w
   const ph = (n: number, type?: 'int' | 'text'): string => d.placeholder(n, type);
   const when = context.when.toISOString();
   const plans = new Map<string, PlanRow>();
-  for (const row of await session.query('SELECT id, guid, scope, when_changed FROM casmailbox_plans')) {
+  for (const row of await session.query(`SELECT id, guid, scope, when_changed FROM ${layout.own('casmailbox_plans')}`)) {
     const plan = toPlan(layout, row);
     plans.set(fold(plan.scope), plan);
   }
   const slots = new Map<string, PlanSlot>();
-  for (const row of await session.query('SELECT plan_id, property, value FROM casmailbox_plan_settings')) {
+  for (const row of await session.query(`SELECT plan_id, property, value FROM ${layout.own('casmailbox_plan_settings')}`)) {
     slots.set(`${d.readInt(row.plan_id)} ${row.property as string}`, toSlot(1, row.value));
   }
   const slotOf = (plan: PlanRow | undefined, property: CasSettingName): PlanSlot => (plan === undefined ? INHERITED : (slots.get(`${plan.id} ${property}`) ?? INHERITED));
@@ -76,16 +76,16 @@ export async function applyPlanChanges(session: SqlSession, layout: SqlLayout, w
     let plan = plans.get(fold(write.scope));
     if (plan === undefined) {
       const guid = randomUUID();
-      const id = await session.insertId(`INSERT INTO casmailbox_plans (guid, scope, when_changed) VALUES (${ph(1, 'text')}, ${ph(2, 'text')}, ${ph(3, 'text')})`, [guid, write.scope, when]);
+      const id = await session.insertId(`INSERT INTO ${layout.own('casmailbox_plans')} (guid, scope, when_changed) VALUES (${ph(1, 'text')}, ${ph(2, 'text')}, ${ph(3, 'text')})`, [guid, write.scope, when]);
       plan = { id, guid, scope: write.scope, when_changed: when };
       plans.set(fold(write.scope), plan);
     }
     if (write.to === INHERITED) {
-      await session.execute(`DELETE FROM casmailbox_plan_settings WHERE plan_id = ${ph(1, 'int')} AND property = ${ph(2, 'text')}`, [plan.id, write.property]);
+      await session.execute(`DELETE FROM ${layout.own('casmailbox_plan_settings')} WHERE plan_id = ${ph(1, 'int')} AND property = ${ph(2, 'text')}`, [plan.id, write.property]);
     } else {
       await session.execute(
         d.upsert(
-          `INSERT INTO casmailbox_plan_settings (plan_id, property, value) VALUES (${ph(1, 'int')}, ${ph(2, 'text')}, ${ph(3, 'int')})`,
+          `INSERT INTO ${layout.own('casmailbox_plan_settings')} (plan_id, property, value) VALUES (${ph(1, 'int')}, ${ph(2, 'text')}, ${ph(3, 'int')})`,
           ['plan_id', 'property'],
           (inserted) => `value = ${inserted('value')}`,
         ),
@@ -93,7 +93,7 @@ export async function applyPlanChanges(session: SqlSession, layout: SqlLayout, w
       );
     }
     slots.set(`${plan.id} ${write.property}`, write.to);
-    await session.execute(`UPDATE casmailbox_plans SET when_changed = ${ph(1, 'text')} WHERE id = ${ph(2, 'int')}`, [when, plan.id]);
+    await session.execute(`UPDATE ${layout.own('casmailbox_plans')} SET when_changed = ${ph(1, 'text')} WHERE id = ${ph(2, 'int')}`, [when, plan.id]);
     const key = `${plan.id} ${write.property}`;
     const earlier = changes.get(key);
     changes.set(key, { plan, property: write.property, before: earlier?.before ?? before, after: write.to });
@@ -104,7 +104,7 @@ export async function applyPlanChanges(session: SqlSession, layout: SqlLayout, w
     const b = fromSlot(before);
     const a = fromSlot(after);
     await session.execute(
-      `INSERT INTO plan_change_items (change_id, plan_guid, scope, property, before_set, before_value, after_set, after_value)
+      `INSERT INTO ${layout.own('plan_change_items')} (change_id, plan_guid, scope, property, before_set, before_value, after_set, after_value)
        VALUES (${[ph(1, 'int'), ph(2, 'text'), ph(3, 'text'), ph(4, 'text'), ph(5, 'int'), ph(6, 'int'), ph(7, 'int'), ph(8, 'int')].join(', ')})`,
       [changeId, plan.guid, plan.scope, property, b.set, b.value, a.set, a.value],
     );
@@ -115,7 +115,7 @@ export async function applyPlanChanges(session: SqlSession, layout: SqlLayout, w
 /** The plan items of one change record (unsorted: store/change-order.ts orders them). */
 export async function planItemsOf(session: SqlSession, layout: SqlLayout, changeId: number): Promise<PlanChangeItem[]> {
   const rows = await session.query(
-    `SELECT plan_guid, scope, property, before_set, before_value, after_set, after_value FROM plan_change_items WHERE change_id = ${layout.dialect.placeholder(1, 'int')}`,
+    `SELECT plan_guid, scope, property, before_set, before_value, after_set, after_value FROM ${layout.own('plan_change_items')} WHERE change_id = ${layout.dialect.placeholder(1, 'int')}`,
     [changeId],
   );
   return rows

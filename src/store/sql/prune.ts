@@ -24,10 +24,10 @@ export async function pruneChangeRecords(session: SqlSession, layout: SqlLayout,
   const p = new Params(dialect);
   const rows = await session.query(
     `WITH RECURSIVE
-       candidate(id) AS (SELECT id FROM change_records WHERE when_changed < ${p.add(before, 'text')} AND id <= ${p.add(through, 'int')}),
+       candidate(id) AS (SELECT id FROM ${layout.own('change_records')} WHERE when_changed < ${p.add(before, 'text')} AND id <= ${p.add(through, 'int')}),
        undone(id) AS (
-         SELECT undo_of FROM change_records WHERE undo_of IS NOT NULL AND id NOT IN (SELECT id FROM candidate)
-         UNION SELECT r.undo_of FROM change_records r JOIN undone u ON r.id = u.id WHERE r.undo_of IS NOT NULL
+         SELECT undo_of FROM ${layout.own('change_records')} WHERE undo_of IS NOT NULL AND id NOT IN (SELECT id FROM candidate)
+         UNION SELECT r.undo_of FROM ${layout.own('change_records')} r JOIN undone u ON r.id = u.id WHERE r.undo_of IS NOT NULL
        )
      SELECT id FROM candidate WHERE id NOT IN (SELECT id FROM undone) ORDER BY id`,
     p.values,
@@ -37,15 +37,15 @@ export async function pruneChangeRecords(session: SqlSession, layout: SqlLayout,
   let items = 0;
   for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
     const chunk = ids.slice(i, i + IDS_PER_STATEMENT);
-    for (const table of ['change_items', 'plan_change_items']) {
+    for (const table of ['change_items', 'plan_change_items'] as const) {
       const q = new Params(dialect);
-      const [row] = await session.query(`SELECT count(*) AS n FROM ${table} WHERE ${q.in('change_id', chunk, 'intList')}`, q.values);
+      const [row] = await session.query(`SELECT count(*) AS n FROM ${layout.own(table)} WHERE ${q.in('change_id', chunk, 'intList')}`, q.values);
       items += dialect.readInt(row?.n ?? 0);
     }
   }
-  const older = await count(`SELECT count(*) AS n FROM change_records WHERE when_changed < ${dialect.placeholder(1, 'text')}`, [before]);
+  const older = await count(`SELECT count(*) AS n FROM ${layout.own('change_records')} WHERE when_changed < ${dialect.placeholder(1, 'text')}`, [before]);
   const keptPending = await count(
-    `SELECT count(*) AS n FROM change_records WHERE when_changed < ${dialect.placeholder(1, 'text')} AND id > ${dialect.placeholder(2, 'int')}`,
+    `SELECT count(*) AS n FROM ${layout.own('change_records')} WHERE when_changed < ${dialect.placeholder(1, 'text')} AND id > ${dialect.placeholder(2, 'int')}`,
     [before, through],
   );
   const result: PruneResult = {
@@ -62,9 +62,9 @@ export async function pruneChangeRecords(session: SqlSession, layout: SqlLayout,
   for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
     const chunk = ids.slice(i, i + IDS_PER_STATEMENT);
     // Items first: they reference their record.
-    for (const [table, column] of [['change_items', 'change_id'], ['plan_change_items', 'change_id'], ['transport_config_changes', 'change_id'], ['change_records', 'id']]) {
+    for (const [table, column] of [['change_items', 'change_id'], ['plan_change_items', 'change_id'], ['transport_config_changes', 'change_id'], ['change_records', 'id']] as const) {
       const q = new Params(dialect);
-      await session.execute(`DELETE FROM ${table} WHERE ${q.in(column as string, chunk, 'intList')}`, q.values);
+      await session.execute(`DELETE FROM ${layout.own(table)} WHERE ${q.in(column, chunk, 'intList')}`, q.values);
     }
   }
   return { ...result, changeId };

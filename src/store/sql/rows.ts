@@ -16,20 +16,27 @@ export interface Projection<F extends MailboxField> {
   toMailbox(row: SqlRow): Pick<Mailbox, F>;
 }
 
-export const rowId = (layout: SqlLayout, row: SqlRow): number => layout.dialect.readInt(row[ID]);
+/** A mailbox id as the store's keyset pages and history use it: an integer, or the admin's text key. */
+export type RowId = number | string;
+
+export const rowId = (layout: SqlLayout, row: SqlRow): RowId => readId(layout, row[ID]);
+
+export const readId = (layout: SqlLayout, value: unknown): RowId => (layout.schema.mailboxes.idType === 'int' ? layout.dialect.readInt(value) : String(value));
+
+/** Ids in the store's order: numbers by value, text by code point. */
+export const byId = (a: RowId, b: RowId): number => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0);
 
 /** What each field is in SQL, and how its value reads back. */
 function source(layout: SqlLayout, field: MailboxField): { items: [string, string][]; read: (row: SqlRow) => unknown } {
   const { dialect, schema } = layout;
   if ((TEXT_FIELDS as readonly string[]).includes(field)) {
-    const column = layout.m(schema.mailboxes.text[field as TextField]);
-    return { items: [[column, field]], read: (row) => row[field] };
+    return { items: [[layout.text(field as TextField), field]], read: (row) => row[field] ?? null };
   }
   if (field === 'EmailAddresses') {
-    const { table, mailboxId, address, position } = schema.addresses;
+    const { mailboxId, address, position } = layout.addressColumns;
     const list = dialect.listAggregate(`e.${dialect.quote(address)}`, `e.${dialect.quote(position)}`);
     return {
-      items: [[`(SELECT ${list} FROM ${layout.q(table)} e WHERE e.${layout.q(mailboxId)} = ${layout.id})`, field]],
+      items: [[`(SELECT ${list} FROM ${layout.addresses} e WHERE e.${layout.q(mailboxId)} = ${layout.id})`, field]],
       read: (row) => dialect.readList(row[field]),
     };
   }
@@ -40,17 +47,20 @@ function source(layout: SqlLayout, field: MailboxField): { items: [string, strin
       read: (row) => names.map((name) => (row[name] ?? null) as string | null),
     };
   }
-  if (field === 'IsAdministrator') return { items: [[layout.m(schema.mailboxes.isAdministrator), field]], read: (row) => flag(row[field]) };
+  if (field === 'IsAdministrator') return { items: [[`(CASE WHEN ${layout.administratorCondition()} THEN 1 ELSE 0 END)`, field]], read: (row) => flag(row[field]) };
   if (field === 'WhenCreated' || field === 'WhenChanged') {
-    const column = field === 'WhenCreated' ? schema.mailboxes.whenCreated : schema.mailboxes.whenChanged;
-    return { items: [[layout.m(column), field]], read: (row) => row[field] };
+    return { items: [[layout.when(field), field]], read: (row) => row[field] };
   }
   const protocol = PROTOCOLS.find((p) => p.property === field);
   if (protocol !== undefined) {
     return { items: [[layout.settingValue(protocol), field]], read: (row) => (isNullable(protocol) ? nullableFlag(row[field]) : flag(row[field])) };
   }
   const defaults = USE_DEFAULTS_PROTOCOLS.find((p) => p.useDefaultsProperty === (field as UseDefaultsName));
-  if (defaults !== undefined) return { items: [[layout.m(schema.mailboxes.useDefaults[defaults.name]), field]], read: (row) => flag(row[field]) };
+  if (defaults !== undefined) {
+    const column = schema.mailboxes.useDefaults[defaults.name];
+    // Exchange's default; a schema without the column never holds another value.
+    return { items: [[column === undefined ? '1' : layout.m(column), field]], read: (row) => flag(row[field]) };
+  }
   throw new Error(`The SQL store has no column for the mailbox field '${field}'.`);
 }
 

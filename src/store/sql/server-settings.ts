@@ -2,7 +2,10 @@ import { resolve } from 'node:path';
 import { ConfigError, StoreError } from '../../core/errors.js';
 import { sectionObject } from '../config-section.js';
 import { readPasswordFile } from '../password-file.js';
+import type { ProfileSetting, ProfileSources } from '../mapping-profiles.js';
 import type { ConfigFile, Environment } from '../store-driver.js';
+import type { MailboxSchema } from './mailbox-schema.js';
+import { parseSqlProfile } from './sql-profile-config.js';
 
 /**
  * The configuration section of an SQL server store (`"postgres"`, `"mysql"`):
@@ -14,18 +17,21 @@ import type { ConfigFile, Environment } from '../store-driver.js';
  */
 export interface SqlConfigSection {
   passwordFile?: string;
+  /** The mapping onto an existing schema: a built-in profile's name (`iredmail`) or a generic profile (sql-profile-config.ts). */
+  profile?: ProfileSetting<MailboxSchema>;
 }
 
-const KEYS = ['passwordFile'] as const;
+const KEYS = ['passwordFile', 'profile'] as const;
 
 export function parseSqlSection(name: string, value: unknown, file: ConfigFile): SqlConfigSection {
   const where = `The configuration file '${file.path}': "${name}"`;
   const section = sectionObject(value, where, KEYS);
+  const result: SqlConfigSection = section.profile === undefined ? {} : { profile: parseSqlProfile(section.profile, name, file.path) };
   const passwordFile = section.passwordFile;
-  if (passwordFile === undefined) return {};
+  if (passwordFile === undefined) return result;
   // Never echo the value: it may be the password, put in the wrong key.
   if (typeof passwordFile !== 'string' || passwordFile === '') throw new ConfigError(`${where}.passwordFile must be a non-empty string (a file's path).`);
-  return { passwordFile: resolve(file.directory, passwordFile) };
+  return { ...result, passwordFile: resolve(file.directory, passwordFile) };
 }
 
 /** Where an SQL store lives, from its URL: everything but the password, which never travels in one. */
@@ -85,4 +91,10 @@ export function sqlPassword(section: SqlConfigSection | undefined, env: Environm
   if (file !== undefined) return readPasswordFile(resolve(cwd, file), 'CASCTL_SQL_PASSWORD_FILE', store);
   if (section?.passwordFile !== undefined) return readPasswordFile(section.passwordFile, `the configuration's "${sectionName}.passwordFile"`, store);
   return null;
+}
+
+/** Where a mapping profile comes from at open: init's --profile, the section's "profile". */
+export function profileSources(options: { profile?: string; section: SqlConfigSection | undefined }): Omit<ProfileSources<MailboxSchema>, 'recorded'> {
+  const configured = options.section?.profile;
+  return { ...(options.profile === undefined ? {} : { option: options.profile }), ...(configured === undefined ? {} : { configured }) };
 }

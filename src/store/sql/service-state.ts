@@ -7,7 +7,7 @@ import { Params } from './params.js';
 
 /** The newest change id (0 for an empty history). */
 export async function newestChangeId(session: SqlSession, layout: SqlLayout): Promise<number> {
-  const [row] = await session.query('SELECT max(id) AS id FROM change_records');
+  const [row] = await session.query(`SELECT max(id) AS id FROM ${layout.own('change_records')}`);
   return row?.id === null || row?.id === undefined ? 0 : layout.dialect.readInt(row.id);
 }
 
@@ -27,18 +27,23 @@ export async function pendingChanges(session: SqlSession, layout: SqlLayout, aft
   const effective = `CASE i.property ${PROTOCOLS.map((pr) => `WHEN ${p.add(pr.property, 'text')} THEN (CASE WHEN ${layout.enabledCondition(pr)} THEN 1 ELSE 0 END)`).join(' ')} END`;
   // Built after the select list: a `?` engine binds in the order the text uses them.
   const touched = [
-    `SELECT mailbox_id, property FROM change_items WHERE ${range('change_id')}`,
-    ...NULLABLE_PROTOCOLS.map(
-      (n) => `SELECT f.${layout.q(schema.mailboxes.id)}, c.property FROM transport_config_changes c
-       JOIN ${layout.mailboxes} f ON f.${layout.q(schema.mailboxes.setting[n.name as NullableProtocol['name']])} IS NULL
+    `SELECT mailbox_id, property FROM ${layout.own('change_items')} WHERE ${range('change_id')}`,
+    // A schema without a nullable setting's column has no mailbox that follows the default.
+    ...NULLABLE_PROTOCOLS.flatMap((n) => {
+      const setting = schema.mailboxes.setting[n.name as NullableProtocol['name']];
+      return setting === undefined
+        ? []
+        : [
+            `SELECT f.${layout.q(schema.mailboxes.id)}, c.property FROM ${layout.own('transport_config_changes')} c
+       JOIN ${layout.mailboxes} f ON f.${layout.q(setting)} IS NULL
        WHERE c.property = ${p.add(n.property, 'text')} AND ${range('c.change_id')}`,
-    ),
+          ];
+    }),
   ].join(' UNION ');
-  const { table, mailboxId, address } = schema.addresses;
-  const text = schema.mailboxes.text;
+  const { mailboxId, address } = layout.addressColumns;
   const rows = await session.query(
-    `SELECT ${layout.m(text.PrimarySmtpAddress)} AS address, ${layout.m(text.UserPrincipalName)} AS upn,
-            (SELECT ${dialect.listAggregate(`e.${layout.q(address)}`, `e.${layout.q(address)}`)} FROM ${layout.q(table)} e WHERE e.${layout.q(mailboxId)} = ${layout.id}) AS addresses,
+    `SELECT ${layout.text('PrimarySmtpAddress')} AS address, ${layout.text('UserPrincipalName')} AS upn,
+            (SELECT ${dialect.listAggregate(`e.${layout.q(address)}`, `e.${layout.q(address)}`)} FROM ${layout.addresses} e WHERE e.${layout.q(mailboxId)} = ${layout.id}) AS addresses,
             i.property, ${effective} AS enabled
      FROM (SELECT DISTINCT mailbox_id, property FROM (${touched}) t) i
      JOIN ${layout.mailboxes} m ON ${layout.id} = i.mailbox_id`,
@@ -56,7 +61,7 @@ export async function pendingChanges(session: SqlSession, layout: SqlLayout, aft
 }
 
 export async function serviceStates(session: SqlSession, layout: SqlLayout): Promise<Map<string, ServiceState>> {
-  const rows = await session.query('SELECT name, refreshed_through, refreshed_at FROM service_state');
+  const rows = await session.query(`SELECT name, refreshed_through, refreshed_at FROM ${layout.own('service_state')}`);
   return new Map(rows.map((r) => [r.name as string, { refreshedThrough: layout.dialect.readInt(r.refreshed_through), refreshedAt: r.refreshed_at as string }]));
 }
 
@@ -64,9 +69,9 @@ export async function serviceStates(session: SqlSession, layout: SqlLayout): Pro
 export async function markServicesRefreshed(session: SqlSession, layout: SqlLayout, names: readonly string[], throughChangeId: number, when: Date): Promise<void> {
   const d = layout.dialect;
   const upsert = d.upsert(
-    `INSERT INTO service_state (name, refreshed_through, refreshed_at) VALUES (${d.placeholder(1, 'text')}, ${d.placeholder(2, 'int')}, ${d.placeholder(3, 'text')})`,
+    `INSERT INTO ${layout.own('service_state')} (name, refreshed_through, refreshed_at) VALUES (${d.placeholder(1, 'text')}, ${d.placeholder(2, 'int')}, ${d.placeholder(3, 'text')})`,
     ['name'],
-    (inserted) => `refreshed_through = GREATEST(service_state.refreshed_through, ${inserted('refreshed_through')}), refreshed_at = ${inserted('refreshed_at')}`,
+    (inserted) => `refreshed_through = GREATEST(${layout.own('service_state')}.refreshed_through, ${inserted('refreshed_through')}), refreshed_at = ${inserted('refreshed_at')}`,
   );
   for (const name of names) await session.execute(upsert, [name, throughChangeId, when.toISOString()]);
 }

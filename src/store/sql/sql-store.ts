@@ -1,3 +1,5 @@
+import { UsageError } from '../../core/errors.js';
+import type { CasSettingName, SettingValue } from '../../core/protocols.js';
 import { MAILBOX_FIELDS, fold, type Mailbox, type MailboxField } from '../../core/mailbox.js';
 import type { ProgressSink } from '../../core/progress-sink.js';
 import { latestWrites } from '../../core/setting-writes.js';
@@ -20,9 +22,10 @@ import { findOrganizationalUnits } from './organizational-units.js';
 import { Params } from './params.js';
 import { applyPlanChanges, readPlans } from './plans.js';
 import { pruneChangeRecords } from './prune.js';
-import { fullProjection, projection, rowId, type Projection } from './rows.js';
+import { fullProjection, projection, rowId, type Projection, type RowId } from './rows.js';
 import { markServicesRefreshed, pendingChanges, serviceStates } from './service-state.js';
 import { inTransaction } from './transaction.js';
+import { unwritableSqlSetting } from './sql-profiles.js';
 import { setTransportConfig, transportConfig } from './transport-config.js';
 
 /** Mailboxes per page of a read, and Guids per page of a read by Guid. */
@@ -63,13 +66,13 @@ export class SqlStore implements DirectoryStore {
         return;
       }
       let remaining = query.limit ?? Number.POSITIVE_INFINITY;
-      let after = 0;
+      let after: RowId = this.layout.firstId;
       while (remaining > 0) {
         const want = Math.min(PAGE, remaining);
         const p = new Params(this.layout.dialect);
         const where = this.where(query, p);
         const rows = await this.pool.query(
-          `SELECT ${read.select} FROM ${this.layout.mailboxes} m WHERE ${where} AND ${this.layout.id} > ${p.add(after, 'int')} ORDER BY ${this.layout.id} LIMIT ${p.add(want, 'int')}`,
+          `SELECT ${read.select} FROM ${this.layout.mailboxes} m WHERE ${where} AND ${this.layout.id} > ${p.add(after, this.layout.idParam)} ORDER BY ${this.layout.id} LIMIT ${p.add(want, 'int')}`,
           p.values,
         );
         if (rows.length > 0) yield rows.map((row) => read.toMailbox(row));
@@ -121,7 +124,19 @@ export class SqlStore implements DirectoryStore {
     return this.reading((session) => findOrganizationalUnits(session, this.layout, identity));
   }
 
+  get profile(): string | undefined {
+    return this.layout.schema.profile ?? undefined;
+  }
+
+  settingProblem(property: CasSettingName, to: SettingValue): string | null {
+    return unwritableSqlSetting(this.layout.schema, property, to);
+  }
+
   async applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext, progress?: ProgressSink): Promise<AppliedChange> {
+    for (const write of writes) {
+      const why = this.settingProblem(write.property, write.to);
+      if (why !== null) throw new UsageError(why);
+    }
     const latest = latestWrites(writes);
     return this.writing((session) => applyCasChanges(session, this.layout, latest, context, progress));
   }
@@ -167,6 +182,12 @@ export class SqlStore implements DirectoryStore {
   }
 
   async importMailboxes(batches: ImportBatches, when: Date, options: ImportOptions = {}): Promise<ImportSummary> {
+    const { profile } = this.layout.schema;
+    if (profile !== null) {
+      throw new UsageError(
+        `import creates and rewrites whole mailbox rows; through the SQL profile '${profile}' casctl changes only their switch columns. Create mailboxes with the directory's own tools.`,
+      );
+    }
     const whatIf = options.whatIf === true;
     const items: ImportItem[] | undefined = whatIf ? [] : undefined;
     // The batches stream in while the transaction is open: a bad row further on throws, and the
@@ -212,14 +233,14 @@ export class SqlStore implements DirectoryStore {
 
   /** The query's criteria over `m`, every one of them (an intersection). */
   private where(query: MailboxQuery, p: Params): string {
-    const { dialect, schema } = this.layout;
+    const { dialect } = this.layout;
     const parts: string[] = ['1 = 1'];
     if (query.organizationalUnit !== undefined) {
-      const ou = dialect.fold(this.layout.m(schema.mailboxes.text.OrganizationalUnit));
+      const ou = dialect.fold(this.layout.text('OrganizationalUnit'));
       const folded = fold(query.organizationalUnit);
       parts.push(`(${dialect.compare(ou, '=', p.add(folded, 'text'))} OR ${dialect.like(ou, p.add(`${likePattern(folded)}/%`, 'text'))})`);
     }
-    if (query.guids !== undefined) parts.push(p.in(dialect.fold(this.layout.m(schema.mailboxes.text.Guid)), query.guids.map(fold)));
+    if (query.guids !== undefined) parts.push(p.in(dialect.fold(this.layout.text('Guid')), query.guids.map(fold)));
     if (query.filter !== undefined) parts.push(filterToSql(this.layout, query.filter, p));
     return parts.join(' AND ');
   }

@@ -1,3 +1,4 @@
+import { UsageError } from '../../core/errors.js';
 import { NULLABLE_PROTOCOLS, protocolOf, type NullableProtocol } from '../../core/protocols.js';
 import type { ProgressSink } from '../../core/progress-sink.js';
 import type { AppliedChange, ChangeContext, TransportConfig, TransportConfigWrite } from '../directory-store.js';
@@ -20,21 +21,27 @@ export async function setTransportConfig(session: SqlSession, layout: SqlLayout,
   const { dialect, schema } = layout;
   const protocol = protocolOf(write.property);
   const name = protocol.name as NullableProtocol['name'];
+  const setting = schema.mailboxes.setting[name];
+  if (setting === undefined) {
+    throw new UsageError(
+      `The SQL profile '${schema.profile ?? 'casctl'}' holds ${write.property} in each mailbox's ${schema.mailboxes.table} switch columns alone: no mailbox follows an organisation default, so there is none to set. Set it per mailbox with set-casmailbox.`,
+    );
+  }
   const before = (await transportConfig(session, layout))[write.property];
   if (before === write.to || (write.from !== undefined && before !== write.from)) return { changeId: null, mailboxes: 0, settings: 0 };
   const changeId = await insertChangeRecord(session, layout, context);
   const ph = (n: number, type: 'int' | 'text'): string => dialect.placeholder(n, type);
   await session.execute(
-    `INSERT INTO transport_config_changes (change_id, property, before_value, after_value) VALUES (${ph(1, 'int')}, ${ph(2, 'text')}, ${ph(3, 'int')}, ${ph(4, 'int')})`,
+    `INSERT INTO ${layout.own('transport_config_changes')} (change_id, property, before_value, after_value) VALUES (${ph(1, 'int')}, ${ph(2, 'text')}, ${ph(3, 'int')}, ${ph(4, 'int')})`,
     [changeId, write.property, Number(before), Number(write.to)],
   );
   await session.execute(`UPDATE ${layout.q(schema.transportConfig.table)} SET ${layout.q(schema.transportConfig.defaults[name])} = ${ph(1, 'int')} WHERE id = 1`, [Number(write.to)]);
   const admitted = layout.admitsValue(protocol, 'NULL');
-  const enabled = schema.mailboxes.enabled[protocol.name];
+  const enabled = layout.enabledColumns(protocol);
   progress?.phase('Applying', 'mailboxes');
   const mailboxes = await session.execute(
     `UPDATE ${layout.mailboxes} SET ${enabled.map((c) => `${layout.q(c)} = ${admitted}`).join(', ')}
-     WHERE ${layout.q(schema.mailboxes.setting[name])} IS NULL AND (${enabled.map((c) => `${layout.q(c)} <> ${admitted}`).join(' OR ')})`,
+     WHERE ${layout.q(setting)} IS NULL AND (${enabled.map((c) => `${layout.q(c)} <> ${admitted}`).join(' OR ')})`,
   );
   progress?.tick(mailboxes);
   return { changeId, mailboxes, settings: 1 };
