@@ -12,6 +12,8 @@ import { DOVECOT_VERSIONS, dovecotSkipReason, startDovecot, type Dovecot } from 
 import { testSampleEnforcement } from '../helpers/enforcement-checks.js';
 import { mariaDbSkipReason, startMariaDb, type MariaDb } from '../helpers/mariadb.js';
 
+const ACCENT_PASSWORD = 'Umlaut-Pa55';
+
 for (const version of DOVECOT_VERSIONS) {
   describe(`Dovecot ${version} enforces a MariaDB store`, { skip: mariaDbSkipReason() || dovecotSkipReason(version) }, () => {
     let mariadb: MariaDb;
@@ -34,7 +36,8 @@ for (const version of DOVECOT_VERSIONS) {
         env: { ...env, CASCTL_DOVECOT_SQL_USER: mariadb.accounts.reader.user, CASCTL_DOVECOT_SQL_PASSWORD_FILE: secret },
       });
       assert.equal(written.code, 0, written.stderr);
-      dovecot = await startDovecot({ version, authInclude: join(dir, 'dovecot', 'casctl-auth.conf') });
+      // Any character in a login, as a deployment with addresses beyond ASCII sets it (the default allows ASCII only).
+      dovecot = await startDovecot({ version, authInclude: join(dir, 'dovecot', 'casctl-auth.conf'), extraConfig: 'auth_username_chars =' });
       writeFileSync(config, JSON.stringify({ services: { preset: 'dovecot', config: dovecot.config, doveadm: dovecot.doveadmPrefix } }));
     });
     after(async () => {
@@ -49,6 +52,20 @@ for (const version of DOVECOT_VERSIONS) {
       assert.match(shown.stdout, /casctl writes it only when given CASCTL_DOVECOT_SQL_PASSWORD_FILE/);
       assert.ok(!shown.stdout.includes(mariadb.accounts.service.password));
       assert.match(shown.stdout, /address_folded = '/);
+    });
+
+    test('a login beyond ASCII finds its mailbox, and only it: Dovecot\'s connection and the folded keys agree on UTF-8', async () => {
+      const csv = join(tempDir(), 'accents.csv');
+      writeFileSync(
+        csv,
+        ['Name,PrimarySmtpAddress,OrganizationalUnit,Password', `Jürgen Weiß,jürgen.weiß@tailspintoys.com,tailspintoys.com/Accents,{PLAIN}${ACCENT_PASSWORD}`, 'Jurgen Weiss,jurgen.weiß@tailspintoys.com,tailspintoys.com/Accents,{PLAIN}other-password', ''].join('\n'),
+      );
+      const imported = await run(['import', csv]);
+      assert.equal(imported.code, 0, imported.stderr);
+      const login = (user: string, password: string): boolean => dovecot.doveadm(['auth', 'test', user, password]).code === 0;
+      assert.ok(login('Jürgen.Weiß@TailspinToys.com', ACCENT_PASSWORD), dovecot.log().slice(-1500));
+      assert.equal(login('jurgen.weiß@tailspintoys.com', ACCENT_PASSWORD), false, 'the address without the umlaut is another mailbox');
+      assert.ok(login('jurgen.weiß@tailspintoys.com', 'other-password'));
     });
 
     testSampleEnforcement(version, () => ({ dovecot, run }));
