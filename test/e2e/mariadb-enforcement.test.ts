@@ -12,8 +12,12 @@ import { DOVECOT_VERSIONS, dovecotSkipReason, startDovecot, type Dovecot } from 
 import { testSampleEnforcement } from '../helpers/enforcement-checks.js';
 import { mariaDbSkipReason, startMariaDb, type MariaDb } from '../helpers/mariadb.js';
 
+const ACCENT_PASSWORD = 'Umlaut-Pa55';
+
 for (const version of DOVECOT_VERSIONS) {
-  describe(`Dovecot ${version} enforces a MariaDB store`, { skip: mariaDbSkipReason() || dovecotSkipReason(version) }, () => {
+  // Each of the two query shapes (refusing by a missing row, or by nologin with a reason) on one version.
+  const reason = version === '2.3';
+  describe(`Dovecot ${version} enforces a MariaDB store${reason ? ' (--reason)' : ''}`, { skip: mariaDbSkipReason() || dovecotSkipReason(version) }, () => {
     let mariadb: MariaDb;
     let dovecot: Dovecot;
     let env: NodeJS.ProcessEnv;
@@ -30,11 +34,12 @@ for (const version of DOVECOT_VERSIONS) {
       // Dovecot reads with the SELECT-only account, its password given through a file.
       const secret = join(dir, 'dovecot-sql.secret');
       writeFileSync(secret, `${mariadb.accounts.reader.password}\n`, { mode: 0o600 });
-      const written = await casctl(['get-dovecotconfig', '--write', join(dir, 'dovecot'), '--dovecot-version', version], {
+      const written = await casctl(['get-dovecotconfig', '--write', join(dir, 'dovecot'), '--dovecot-version', version, ...(reason ? ['--reason'] : [])], {
         env: { ...env, CASCTL_DOVECOT_SQL_USER: mariadb.accounts.reader.user, CASCTL_DOVECOT_SQL_PASSWORD_FILE: secret },
       });
       assert.equal(written.code, 0, written.stderr);
-      dovecot = await startDovecot({ version, authInclude: join(dir, 'dovecot', 'casctl-auth.conf') });
+      // Any character in a login, as a deployment with addresses beyond ASCII sets it (the default allows ASCII only).
+      dovecot = await startDovecot({ version, authInclude: join(dir, 'dovecot', 'casctl-auth.conf'), extraConfig: 'auth_username_chars =' });
       writeFileSync(config, JSON.stringify({ services: { preset: 'dovecot', config: dovecot.config, doveadm: dovecot.doveadmPrefix } }));
     });
     after(async () => {
@@ -51,6 +56,20 @@ for (const version of DOVECOT_VERSIONS) {
       assert.match(shown.stdout, /address_folded = '/);
     });
 
-    testSampleEnforcement(version, () => ({ dovecot, run }));
+    test('a login beyond ASCII finds its mailbox, and only it: Dovecot\'s connection and the folded keys agree on UTF-8', async () => {
+      const csv = join(tempDir(), 'accents.csv');
+      writeFileSync(
+        csv,
+        ['Name,PrimarySmtpAddress,OrganizationalUnit,Password', `Jürgen Weiß,jürgen.weiß@tailspintoys.com,tailspintoys.com/Accents,{PLAIN}${ACCENT_PASSWORD}`, 'Jurgen Weiss,jurgen.weiß@tailspintoys.com,tailspintoys.com/Accents,{PLAIN}other-password', ''].join('\n'),
+      );
+      const imported = await run(['import', csv]);
+      assert.equal(imported.code, 0, imported.stderr);
+      const login = (user: string, password: string): boolean => dovecot.doveadm(['auth', 'test', user, password]).code === 0;
+      assert.ok(login('Jürgen.Weiß@TailspinToys.com', ACCENT_PASSWORD), dovecot.log().slice(-1500));
+      assert.equal(login('jurgen.weiß@tailspintoys.com', ACCENT_PASSWORD), false, 'the address without the umlaut is another mailbox');
+      assert.ok(login('jurgen.weiß@tailspintoys.com', 'other-password'));
+    });
+
+    testSampleEnforcement(version, () => ({ dovecot, run }), { reason });
   });
 }

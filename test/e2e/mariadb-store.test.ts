@@ -12,6 +12,7 @@ import { FIXTURES, casctl, json, tempDir, type CliResult } from '../helpers/cli.
 import { freePort } from '../helpers/dovecot.js';
 import { checkNonAsciiSelections, juergenCsv } from '../helpers/non-ascii-identities.js';
 import { casMailboxRow, checkSampleSelections, withoutSecrets } from '../helpers/store-cli-checks.js';
+import { mysqlMigrations } from '../../src/store/mysql/schema.js';
 import { mariaDbSkipReason, startMariaDb, type MariaDb, type MariaDbAccountName } from '../helpers/mariadb.js';
 
 describe('the casctl CLI on a MariaDB store', { skip: mariaDbSkipReason() }, () => {
@@ -50,6 +51,24 @@ describe('the casctl CLI on a MariaDB store', { skip: mariaDbSkipReason() }, () 
     const again = await run(['init']);
     assert.equal(again.code, 0, again.stderr);
     assert.equal(json(await run(['get-mailbox', '-o', 'json', '--property', 'Name'])).length, 232);
+  });
+
+  test('an init cut short (MySQL commits each DDL statement at once) is resumed by the next one, not refused', async () => {
+    const partial = await mariadb.createDatabase();
+    const database = partial.split('/').pop() as string;
+    const admin = await mariadb.connect(database);
+    try {
+      // What a first init had done when it was killed: the migrations table and one table, no version recorded.
+      await admin.query('CREATE TABLE casctl_schema_migrations (version INTEGER NOT NULL PRIMARY KEY, applied_at VARCHAR(40) NOT NULL)');
+      await admin.query(mysqlMigrations('MariaDB')[0]?.[0] ?? '');
+    } finally {
+      await admin.end();
+    }
+    const resumed = await run(['init'], { store: partial });
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.ok((await tables(database)).includes('mailboxes'));
+    const read = await run(['get-mailbox', '-o', 'json'], { store: partial });
+    assert.equal(read.code, 0, read.stderr);
   });
 
   test("get-casmailbox: identities, the article's OU and filter selections, on mysql:// and mariadb://", async () => {

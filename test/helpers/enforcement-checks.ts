@@ -17,7 +17,8 @@ export interface EnforcedStore {
   run(args: string[]): Promise<CliResult>;
 }
 
-export function testSampleEnforcement(version: DovecotVersion, enforced: () => EnforcedStore): void {
+/** `reason`: the configuration was written with --reason, so a refused login says why. */
+export function testSampleEnforcement(version: DovecotVersion, enforced: () => EnforcedStore, options: { reason?: boolean } = {}): void {
   const imap = async (user: string, password = PASSWORD): Promise<boolean> => (await imapLogin(enforced().dovecot.imapPort, user, password)).ok;
   const pop3 = async (user: string): Promise<boolean> => (await pop3Login(enforced().dovecot.pop3Port, user, PASSWORD)).ok;
   const authTest = (protocol: string, user: string): boolean => {
@@ -25,14 +26,16 @@ export function testSampleEnforcement(version: DovecotVersion, enforced: () => E
     return result.code === 0 && /auth succeeded/.test(result.stdout);
   };
 
-  test('logins by any address or the UPN; a wrong password, the Administrator and a disabled protocol are refused', async () => {
+  test(`logins by any address or the UPN; a wrong password, the Administrator and a disabled protocol are refused${options.reason === true ? ', saying why' : ''}`, async () => {
     const rand = 'rand.zaher@tailspintoys.com';
     for (const name of [rand, 'rzaher@tailspintoys.com', 'Rand.Zaher@TailspinToys.com']) assert.ok(await imap(name), `${name}\n${enforced().dovecot.log()}`);
     assert.ok(await imap('jweber@tailspintoys.com'), 'by UPN');
     assert.ok(await pop3(rand));
     assert.equal(await imap(rand, 'wrong'), false);
     assert.equal(await imap('administrator@tailspintoys.com'), false);
-    assert.equal(await pop3('amara.nwosu@tailspintoys.com'), false, 'POP3 off in the sample');
+    const refused = await pop3Login(enforced().dovecot.pop3Port, 'amara.nwosu@tailspintoys.com', PASSWORD);
+    assert.equal(refused.ok, false, 'POP3 off in the sample');
+    if (options.reason === true) assert.equal(refused.response, '-ERR [AUTH] pop3 access is disabled for this mailbox');
     for (const protocol of ['smtp', 'submission']) assert.ok(authTest(protocol, 'amara.nwosu@tailspintoys.com'), `${protocol} checks only the password`);
   });
 

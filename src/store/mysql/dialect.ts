@@ -17,8 +17,7 @@ export function binaryCollation(flavor: MysqlFlavor): string {
 /**
  * The collation of casctl's case-insensitive text columns: Unicode-aware and NO PAD. It also
  * ignores accents ('josé' = 'jose'), so no unique key and no lookup relies on it: those compare
- * LOWER(column) under the binary collation (the SQL store folds every comparison; the schema keys
- * each unique text column by its folded value).
+ * folded values (a column's stored twin, schema.ts, else LOWER()) under the binary collation.
  */
 export function caseInsensitiveCollation(flavor: MysqlFlavor): string {
   return flavor === 'MariaDB' ? 'utf8mb4_unicode_520_nopad_ci' : 'utf8mb4_0900_ai_ci';
@@ -50,7 +49,10 @@ export function mysqlDialect(flavor: MysqlFlavor, database: string, foldedColumn
     // an index range (also under OR, by index merge), where a JSON_TABLE subquery is evaluated per
     // row. An empty list (an import's rows without a Guid) becomes '', which no key equals.
     listParam: (values) => (values.length === 0 ? [''] : values),
-    inList: (expression, placeholder) => `${expression} IN (${placeholder})`,
+    // A column keeps its own collation, and so its index (a twin is binary already; the store
+    // names a raw column only with values as stored); a computed value compares binary, exactly.
+    inList: (expression, placeholder, type) =>
+      type === 'intList' || COLUMN.test(expression) ? `${expression} IN (${placeholder})` : `${expression} COLLATE ${binary} IN (${placeholder})`,
     numbered: (values, alias) => `JSON_TABLE(JSON_ARRAY(${values}), '$[*]' COLUMNS (k FOR ORDINALITY, value ${text} PATH '$')) ${alias}`,
     quote,
     isoText: (expression) => `DATE_FORMAT(${expression}, '%Y-%m-%dT%H:%i:%s.000Z')`,

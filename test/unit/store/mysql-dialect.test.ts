@@ -33,6 +33,9 @@ test('a folded column with a twin reads the twin (its index); any other expressi
   assert.equal(mysqlDialect('MySQL', 'casctl', new Set()).compare('x', '=', '?'), 'x COLLATE utf8mb4_0900_bin = ?');
   assert.equal(dialect.quote('we`ird'), '`we``ird`');
   assert.deepEqual([dialect.listParam(['a', 'b']), dialect.listParam([])], [['a', 'b'], ['']]);
+  assert.equal(dialect.inList(dialect.fold('m.`guid`'), '?', 'textList'), 'm.`guid_folded` IN (?)', 'the twin\'s index');
+  assert.equal(dialect.inList(dialect.fold('m.`title`'), '?', 'textList'), 'LOWER(m.`title`) COLLATE utf8mb4_nopad_bin IN (?)', 'exact, not accent-blind');
+  assert.equal(dialect.inList('m.`id`', '?', 'intList'), 'm.`id` IN (?)');
   assert.deepEqual(dialect.readList('["a","é"]'), ['a', 'é']);
   assert.deepEqual(dialect.readList(null), []);
   assert.throws(() => dialect.readInt('12x'), /where casctl expects an integer/);
