@@ -48,6 +48,7 @@ export async function resolveIdentityRows<F extends MailboxField>(
   for (let i = 0; i < allIds.length; i += BATCH) {
     const p = new Params(layout.dialect);
     const found = await session.query(`SELECT ${read.select} FROM ${layout.mailboxes} m WHERE ${p.in(layout.id, allIds.slice(i, i + BATCH) as number[] | string[], layout.idListParam)}`, p.values);
+    await read.complete(session, found);
     for (const row of found) rows.set(rowId(layout, row), row);
   }
   const result = new Map<string, SqlRow[]>();
@@ -93,21 +94,51 @@ async function exactCandidates(session: SqlSession, layout: SqlLayout, batch: re
   const p = new Params(dialect);
   const lookups = [...byLookup.entries()];
   const branches = lookups.map(([lookup, { values }], n) => {
+    const indexed = indexedLookup(layout, lookup);
+    if (indexed !== null) {
+      // k 0: the owners are those whose folded text equals the value found (v).
+      return `SELECT ${n} AS c, 0 AS k, ${indexed.id} AS id, ${indexed.column} AS v FROM ${indexed.from} WHERE ${p.in(indexed.column, [...new Set(values)])}${indexed.where}`;
+    }
     const table = p.numbered(values, 'j');
     if (lookup === 'EmailAddresses') {
       const { address, mailboxId } = layout.addressColumns;
-      return `SELECT ${n} AS c, j.k AS k, e.${layout.q(mailboxId)} AS id FROM ${table} JOIN ${layout.addresses} e ON ${dialect.fold(`e.${layout.q(address)}`)} = j.value`;
+      return `SELECT ${n} AS c, j.k AS k, e.${layout.q(mailboxId)} AS id, NULL AS v FROM ${table} JOIN ${layout.addresses} e ON ${dialect.fold(`e.${layout.q(address)}`)} = j.value`;
     }
-    return `SELECT ${n} AS c, j.k AS k, ${layout.id} AS id FROM ${table} JOIN ${layout.mailboxes} m ON ${dialect.fold(layout.text(lookup))} = j.value`;
+    return `SELECT ${n} AS c, j.k AS k, ${layout.id} AS id, NULL AS v FROM ${table} JOIN ${layout.mailboxes} m ON ${dialect.fold(layout.text(lookup))} = j.value`;
   });
-  for (const row of await session.query(branches.join(' UNION ALL '), p.values)) {
-    const owners = (lookups[dialect.readInt(row.c)] as [Lookup, { owners: number[] }])[1].owners;
-    const owner = owners[dialect.readInt(row.k) - 1] as number;
+  const add = (owner: number, id: unknown): void => {
     const ids = result.get(owner) ?? new Set<RowId>();
-    ids.add(readId(layout, row.id));
+    ids.add(readId(layout, id));
     result.set(owner, ids);
+  };
+  for (const row of await session.query(branches.join(' UNION ALL '), p.values)) {
+    const { values, owners } = (lookups[dialect.readInt(row.c)] as [Lookup, { values: string[]; owners: number[] }])[1];
+    const k = dialect.readInt(row.k);
+    if (k > 0) add(owners[k - 1] as number, row.id);
+    else {
+      const found = fold(String(row.v));
+      values.forEach((value, i) => value === found && add(owners[i] as number, row.id));
+    }
   }
   return result;
+}
+
+/**
+ * A lookup the admin's own index answers: a column of a case-insensitive collation (MySQL's
+ * `_ci`, SqlLayout.caseInsensitive) compared as it is, IN a list, finds every row its folded
+ * value would and maybe more (the collation also ignores accents): a superset, which the shared
+ * matcher narrows. Folding it instead (LOWER, no index) would scan the table once a value.
+ */
+function indexedLookup(layout: SqlLayout, lookup: Lookup): { id: string; column: string; from: string; where: string } | null {
+  if (lookup === 'EmailAddresses') {
+    const { table, mailboxId, address, only, holdsPrimary } = layout.schema.addresses;
+    // A mapped schema's alias table: the primary address is the PrimarySmtpAddress lookup's.
+    if (holdsPrimary || !layout.caseInsensitive(table, address)) return null;
+    return { id: `a.${layout.q(mailboxId)}`, column: `a.${layout.q(address)}`, from: `${layout.q(table)} a`, where: only === null ? '' : ` AND a.${layout.q(only.column)} = ${Number(only.value)}` };
+  }
+  const column = layout.schema.mailboxes.text[lookup];
+  if (column === null || !layout.caseInsensitive(layout.schema.mailboxes.table, column)) return null;
+  return { id: layout.id, column: layout.m(column), from: `${layout.mailboxes} m`, where: '' };
 }
 
 /** LIKE over the names a wildcard looks in, both sides folded: exactly the shared matcher's answer, in one statement. */

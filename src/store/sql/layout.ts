@@ -32,6 +32,8 @@ export class SqlLayout {
   constructor(
     readonly dialect: SqlDialect,
     readonly schema: MailboxSchema,
+    /** `table.column` of the admin's columns whose collation is case-insensitive (a mapped MySQL schema's). */
+    private readonly caseInsensitiveColumns: ReadonlySet<string> = new Set(),
   ) {
     this.mailboxes = dialect.quote(schema.mailboxes.table);
     this.units = dialect.quote(schema.organizationalUnits.table);
@@ -71,6 +73,11 @@ export class SqlLayout {
     if (field === 'RecipientTypeDetails') return `'UserMailbox'`;
     // What a mailbox always has reads empty, as the LDAP store reads an attribute a profile lacks.
     return (NULLABLE_TEXT as readonly string[]).includes(field) ? 'NULL' : `''`;
+  }
+
+  /** The column compares case-insensitively as it is (its collation), so its own index answers a folded lookup. */
+  caseInsensitive(table: string, column: string): boolean {
+    return this.caseInsensitiveColumns.has(`${table}.${column}`);
   }
 
   /** The field reads from the mailbox row (a column, a derived Guid), not a constant: a lookup by it can find something. */

@@ -75,13 +75,17 @@ export function mappedColumns(schema: MailboxSchema): Map<string, Map<string, st
 /**
  * A profile must name what the database has: a missing column would fail the first read or,
  * worse, the first write. Read from information_schema once, at open, and reported all at once.
- * `columnsQuery` lists (table, column) of the store's database or schema.
+ * `columnsQuery` lists (table, column[, collation]) of the store's database or schema; returns
+ * the columns of a case-insensitive collation.
  */
-export async function checkMappedColumns(session: SqlSession, columnsQuery: string, schema: MailboxSchema, url: string): Promise<void> {
+export async function checkMappedColumns(session: SqlSession, columnsQuery: string, schema: MailboxSchema, url: string): Promise<Set<string>> {
   const rows = await session.query(columnsQuery);
   const present = new Map<string, Set<string>>();
+  // `table.column` of the columns whose collation (a third value of the query, where the engine has one) is case-insensitive.
+  const caseInsensitive = new Set<string>();
   for (const row of rows) {
-    const [table, column] = Object.values(row).map(String) as [string, string];
+    const [table, column, collation] = Object.values(row).map((v) => (v === null ? '' : String(v))) as [string, string, string | undefined];
+    if (collation !== undefined && /_ci$/i.test(collation)) caseInsensitive.add(`${table}.${column}`);
     const columns = present.get(table) ?? new Set<string>();
     columns.add(column);
     present.set(table, columns);
@@ -100,4 +104,5 @@ export async function checkMappedColumns(session: SqlSession, columnsQuery: stri
       `The SQL profile '${schema.profile ?? ''}' names what the database of ${url} does not have: ${missing.join(', ')}. Check the URL names the directory's database, or correct the profile.`,
     );
   }
+  return caseInsensitive;
 }

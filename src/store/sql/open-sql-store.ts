@@ -48,14 +48,14 @@ export async function openSqlStore(opening: SqlStoreOpening): Promise<DirectoryS
       await prepareSchema({ ...opening });
       return new SqlStore({ url, pool, layout: new SqlLayout(dialect, schema), readOnly: opening.readOnly, onWait: opening.onWait });
     }
-    await checkMappedColumns(pool, opening.columnsQuery, schema, url);
+    const caseInsensitive = await checkMappedColumns(pool, opening.columnsQuery, schema, url);
     const keyType = await opening.keyType(pool, schema.mailboxes.table, schema.mailboxes.id);
     const init = `casctl init --store ${url} --profile ${schema.profile}`;
     await prepareSchema({ ...opening, migrations: besideMigrations(opening.migrations, keyType), beside: { migrationsTable: MAPPED_MIGRATIONS_TABLE, init } });
     if (recorded === undefined) {
       await inTransaction(pool, dialect, { write: true, url, onWait: opening.onWait, retry: false }, (session) => recordProfile(session, schema.profile as string, dialect.placeholder(1, 'text')));
     }
-    return new SqlStore({ url, pool, layout: new SqlLayout(opening.mappedDialect, schema), readOnly: opening.readOnly, onWait: opening.onWait });
+    return new SqlStore({ url, pool, layout: new SqlLayout(opening.mappedDialect, schema, caseInsensitive), readOnly: opening.readOnly, onWait: opening.onWait });
   } catch (error) {
     await pool.close().catch(() => undefined);
     throw explainSqlError(error, dialect, url);

@@ -1,6 +1,7 @@
-import { MAILBOX_FIELDS, type Mailbox, type MailboxField } from '../../core/mailbox.js';
+import { MAILBOX_FIELDS, fold, type Mailbox, type MailboxField } from '../../core/mailbox.js';
 import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS, isNullable, type UseDefaultsName } from '../../core/protocols.js';
-import type { SqlRow } from './client.js';
+import type { SqlRow, SqlSession } from './client.js';
+import { Params } from './params.js';
 import type { SqlLayout } from './layout.js';
 import { TEXT_FIELDS, type TextField } from './mailbox-schema.js';
 
@@ -13,8 +14,13 @@ const nullableFlag = (value: unknown): boolean | null => (value === null ? null 
 /** How to read some fields of mailboxes over `m`: the select list (the row id first) and the row → object conversion. */
 export interface Projection<F extends MailboxField> {
   readonly select: string;
+  /** Reads what the select list leaves to a query of its own (a mapped schema's addresses), into the rows; before toMailbox. */
+  complete(session: SqlSession, rows: SqlRow[]): Promise<void>;
   toMailbox(row: SqlRow): Pick<Mailbox, F>;
 }
+
+/** The primary address's alias in the select list, where the addresses are read apart. */
+const PRIMARY = '_primary';
 
 /** A mailbox id as the store's keyset pages and history use it: an integer, or the admin's text key. */
 export type RowId = number | string;
@@ -31,6 +37,10 @@ function source(layout: SqlLayout, field: MailboxField): { items: [string, strin
   const { dialect, schema } = layout;
   if ((TEXT_FIELDS as readonly string[]).includes(field)) {
     return { items: [[layout.text(field as TextField), field]], read: (row) => row[field] ?? null };
+  }
+  if (field === 'EmailAddresses' && !schema.addresses.holdsPrimary) {
+    // Filled in by addressesApart: a per-row subquery would scan an unindexed alias table once a row.
+    return { items: [[layout.text('PrimarySmtpAddress'), PRIMARY]], read: (row) => row[field] };
   }
   if (field === 'EmailAddresses') {
     const { mailboxId, address, position } = layout.addressColumns;
@@ -67,8 +77,10 @@ function source(layout: SqlLayout, field: MailboxField): { items: [string, strin
 export function projection<F extends MailboxField>(layout: SqlLayout, fields: readonly F[]): Projection<F> {
   const sources = [...new Set(fields)].map((field) => [field, source(layout, field)] as const);
   const items = [`${layout.id} AS ${layout.q(ID)}`, ...sources.flatMap(([, s]) => s.items.map(([sql, alias]) => `${sql} AS ${layout.q(alias)}`))];
+  const apart = fields.includes('EmailAddresses' as F) && !layout.schema.addresses.holdsPrimary;
   return {
     select: items.join(', '),
+    complete: (session, rows) => (apart ? addressesApart(session, layout, rows) : Promise.resolve()),
     toMailbox(row) {
       const mailbox: Partial<Record<MailboxField, unknown>> = {};
       for (const [field, s] of sources) mailbox[field] = s.read(row);
@@ -80,3 +92,33 @@ export function projection<F extends MailboxField>(layout: SqlLayout, fields: re
 /** Every field, for reads that do not narrow them. */
 export const fullProjection = (layout: SqlLayout): Projection<MailboxField> => projection(layout, MAILBOX_FIELDS);
 
+
+/** Rows' keys per statement of addressesApart. */
+const KEYS_PER_READ = 1000;
+
+/**
+ * A mapped schema's addresses (its primary one, then the alias table's rows of it in order), read
+ * for many rows at once: one statement per thousand rows, whatever indexes the admin's table has.
+ */
+async function addressesApart(session: SqlSession, layout: SqlLayout, rows: SqlRow[]): Promise<void> {
+  const { table, mailboxId, address, position, only } = layout.schema.addresses;
+  const byKey = new Map<string, string[]>();
+  for (let i = 0; i < rows.length; i += KEYS_PER_READ) {
+    const keys = rows.slice(i, i + KEYS_PER_READ).map((row) => rowId(layout, row));
+    const p = new Params(layout.dialect);
+    const found = await session.query(
+      `SELECT a.${layout.q(mailboxId)} AS k, a.${layout.q(address)} AS v FROM ${layout.q(table)} a
+       WHERE ${p.in(`a.${layout.q(mailboxId)}`, keys as string[] | number[], layout.idListParam)}${only === null ? '' : ` AND a.${layout.q(only.column)} = ${Number(only.value)}`}
+       ${position === null ? '' : `ORDER BY a.${layout.q(position)}`}`,
+      p.values,
+    );
+    for (const row of found) {
+      const key = fold(String(row.k));
+      byKey.set(key, [...(byKey.get(key) ?? []), String(row.v)]);
+    }
+  }
+  for (const row of rows) {
+    const primary = row[PRIMARY];
+    row.EmailAddresses = [...(typeof primary === 'string' && primary !== '' ? [primary] : []), ...(byKey.get(fold(String(rowId(layout, row)))) ?? [])];
+  }
+}

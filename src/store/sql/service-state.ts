@@ -4,6 +4,7 @@ import type { CasSettingName, PendingChanges, ServiceState } from '../directory-
 import type { SqlSession } from './client.js';
 import type { SqlLayout } from './layout.js';
 import { Params } from './params.js';
+import { projection } from './rows.js';
 
 /** The newest change id (0 for an empty history). */
 export async function newestChangeId(session: SqlSession, layout: SqlLayout): Promise<number> {
@@ -40,21 +41,24 @@ export async function pendingChanges(session: SqlSession, layout: SqlLayout, aft
           ];
     }),
   ].join(' UNION ');
-  const { mailboxId, address } = layout.addressColumns;
+  // Addresses sorted by code point, as the logins to flush have always been listed.
+  const read = projection(layout, ['PrimarySmtpAddress', 'UserPrincipalName', 'EmailAddresses']);
   const rows = await session.query(
-    `SELECT ${layout.text('PrimarySmtpAddress')} AS address, ${layout.text('UserPrincipalName')} AS upn,
-            (SELECT ${dialect.listAggregate(`e.${layout.q(address)}`, `e.${layout.q(address)}`)} FROM ${layout.addresses} e WHERE e.${layout.q(mailboxId)} = ${layout.id}) AS addresses,
-            i.property, ${effective} AS enabled
+    `SELECT ${read.select}, i.property, ${effective} AS enabled
      FROM (SELECT DISTINCT mailbox_id, property FROM (${touched}) t) i
      JOIN ${layout.mailboxes} m ON ${layout.id} = i.mailbox_id`,
     p.values,
   );
-  const settings = rows.map((r) => ({
-    PrimarySmtpAddress: r.address as string,
-    logins: loginNames(r.address as string, (r.upn ?? null) as string | null, dialect.readList(r.addresses)),
-    property: r.property as CasSettingName,
-    enabled: Number(r.enabled) === 1,
-  }));
+  await read.complete(session, rows);
+  const settings = rows.map((r) => {
+    const m = read.toMailbox(r);
+    return {
+      PrimarySmtpAddress: m.PrimarySmtpAddress,
+      logins: loginNames(m.PrimarySmtpAddress, m.UserPrincipalName === '' ? null : m.UserPrincipalName, [...m.EmailAddresses].sort()),
+      property: r.property as CasSettingName,
+      enabled: Number(r.enabled) === 1,
+    };
+  });
   // Code point order, as SQLite's BINARY orders them.
   settings.sort((a, b) => (a.PrimarySmtpAddress < b.PrimarySmtpAddress ? -1 : a.PrimarySmtpAddress > b.PrimarySmtpAddress ? 1 : a.property < b.property ? -1 : a.property > b.property ? 1 : 0));
   return { throughChangeId: through, settings };

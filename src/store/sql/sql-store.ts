@@ -75,6 +75,7 @@ export class SqlStore implements DirectoryStore {
           `SELECT ${read.select} FROM ${this.layout.mailboxes} m WHERE ${where} AND ${this.layout.id} > ${p.add(after, this.layout.idParam)} ORDER BY ${this.layout.id} LIMIT ${p.add(want, 'int')}`,
           p.values,
         );
+        await read.complete(this.pool, rows);
         if (rows.length > 0) yield rows.map((row) => read.toMailbox(row));
         remaining -= rows.length;
         const last = rows.at(-1);
@@ -94,6 +95,7 @@ export class SqlStore implements DirectoryStore {
       const p = new Params(this.layout.dialect);
       const where = this.where({ ...query, guids: distinct.slice(i, i + PAGE) }, p);
       const rows = (await this.pool.query(`SELECT ${read.select} FROM ${this.layout.mailboxes} m WHERE ${where} ORDER BY ${this.layout.id}`, p.values)).slice(0, remaining);
+      await read.complete(this.pool, rows);
       if (rows.length > 0) yield rows.map((row) => read.toMailbox(row));
       remaining -= rows.length;
     }
