@@ -36,7 +36,7 @@ const config = {
   tableMailboxes: int('BENCH_TABLE_MAILBOXES', 50_000),
   /** Wall-clock budget of the whole run; extra runs of the heavy operations are dropped to fit it. */
   budgetSeconds: int('BENCH_BUDGET', 540),
-  only: (process.env.BENCH_ONLY ?? 'cold,import,passwords,set,undo,audit,table,refresh').split(',').map((s) => s.trim()).filter(Boolean),
+  only: (process.env.BENCH_ONLY ?? 'cold,import,passwords,set,undo,audit,table,refresh,postgres,mariadb').split(',').map((s) => s.trim()).filter(Boolean),
   keep: process.env.BENCH_KEEP === '1',
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
 };
@@ -536,6 +536,19 @@ if (config.only.includes('refresh')) {
   if (refresh.status === 0) results.refresh = JSON.parse(refresh.stdout);
   else log(`  refresh bench failed (exit ${refresh.status}): its output is above`);
 }
+// iRedMail on PostgreSQL and MariaDB through the iredmail profile (bench/sql-mapped.ts: its own servers and data) ---
+const sqlEngines = ['postgres', 'mariadb'].filter((engine) => config.only.includes(engine));
+if (sqlEngines.length > 0) {
+  log(`iRedMail SQL (${sqlEngines.join(', ')}): bulk set from a file and a filtered audit, against bare pg/mysql2 references`);
+  const sql = spawnSync(NODE, ['--import', 'tsx', join(BENCH, 'sql-mapped.ts')], {
+    cwd: ROOT,
+    env: { ...env, BENCH_ONLY: sqlEngines.join(','), BENCH_RUNS: String(config.runs) },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (sql.status === 0) results.sqlMapped = JSON.parse(sql.stdout);
+  else log(`  iRedMail SQL bench failed (exit ${sql.status}): its output is above`);
+}
 results.rows = layout.map((row) => row());
 results.finishedAt = new Date().toISOString();
 results.durationSeconds = Math.round((Date.now() - began) / 1000);
@@ -555,6 +568,10 @@ process.stdout.write(
 if (results.refresh !== undefined) {
   const lines = results.refresh.results.map((r) => `  Dovecot ${r.version}  ${r.case.padEnd(58)} ${fmt(r.ms).padStart(9)}`);
   process.stdout.write(`Refresh (${results.refresh.openSessions} open sessions, ${results.refresh.warmCache.toLocaleString('en-US')} logins cached):\n${lines.join('\n')}\n`);
+}
+if (results.sqlMapped !== undefined) {
+  const lines = results.sqlMapped.results.map((r) => `  ${r.engine.padEnd(9)} ${r.case.padEnd(24)} casctl ${fmt(r.casctlMs).padStart(9)}  reference ${fmt(r.referenceMs).padStart(9)}  ${r.ratio.toFixed(2)}×`);
+  process.stdout.write(`iRedMail SQL through the iredmail profile (${results.sqlMapped.mailboxes.toLocaleString('en-US')} mailboxes):\n${lines.join('\n')}\n`);
 }
 process.stdout.write(`Results: ${path}\n`);
 if (config.keep || !ownDir) process.stdout.write(`Kept: ${dir}\n`);

@@ -113,6 +113,7 @@ for (const [engine, start, skip] of ENGINES) {
       const refused = await run(['get-casmailbox']);
       assert.equal(refused.code, 3);
       assert.match(refused.stderr, /not a casctl store \(it has tables: alias, domain, forwardings, mailbox/);
+      assert.match(refused.stderr, /existing iredmail directory: manage it in place with 'casctl init --store \S+ --profile iredmail'/);
       const init = await ok(['init', '--profile', 'iredmail']);
       assert.match(init.stderr, /through the profile 'iredmail'/);
       assert.deepEqual(dumpDifferences(pristine, await dump()), []);

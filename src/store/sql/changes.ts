@@ -6,6 +6,7 @@ import type { AppliedChange, ChangeContext } from '../directory-store.js';
 import type { SqlSession } from './client.js';
 import type { SqlLayout } from './layout.js';
 import { Params } from './params.js';
+import type { RowId } from './rows.js';
 
 /** Guids per statement that records a write: one tick of a progress bar, so it moves inside the transaction. */
 const GUIDS_PER_STATEMENT = 10_000;
@@ -31,7 +32,14 @@ export function insertChangeRecord(session: SqlSession, layout: SqlLayout, conte
  * disabled, so disabling it is no change and enabling it is refused). Progress: "Writing
  * history" counts the settings checked, "Applying" the settings changed.
  */
-export async function applyCasChanges(session: SqlSession, layout: SqlLayout, writes: LatestWrites, context: ChangeContext, progress?: ProgressSink): Promise<AppliedChange> {
+export async function applyCasChanges(
+  session: SqlSession,
+  layout: SqlLayout,
+  writes: LatestWrites,
+  context: ChangeContext,
+  progress?: ProgressSink,
+  keyOf?: (guid: string) => RowId | undefined,
+): Promise<AppliedChange> {
   const { dialect } = layout;
   const changeId = await insertChangeRecord(session, layout, context);
   progress?.phase('Writing history', 'settings', writes.reduce((n, write) => n + write.guids.length, 0));
@@ -47,7 +55,7 @@ export async function applyCasChanges(session: SqlSession, layout: SqlLayout, wr
           `INSERT INTO ${layout.own('change_items')} (change_id, mailbox_id, mailbox_guid, property, before_value, after_value)
            SELECT ${p.add(changeId, 'int')}, ${layout.id}, ${layout.text('Guid')}, ${p.add(protocol.property, 'text')}, ${current}, ${p.add(to, 'int')}
            FROM ${layout.mailboxes} m
-           WHERE ${p.in(dialect.fold(layout.text('Guid')), guids.map(fold))}
+           WHERE ${mailboxesNamed(layout, p, guids, keyOf)}
              AND ${dialect.distinct(current, p.add(to, 'int'))}${write.from === undefined ? '' : ` AND NOT ${dialect.distinct(current, p.add(sqlValue(write.from), 'int'))}`}
              AND NOT ${layout.refusesWriteCondition(protocol, () => p.add(to, 'int'))}`,
           p.values,
@@ -74,6 +82,16 @@ export async function applyCasChanges(session: SqlSession, layout: SqlLayout, wr
     if (flipped > 0) progress?.tick(flipped);
   }
   return { changeId, mailboxes: dialect.readInt(counts?.mailboxes ?? 0), settings };
+}
+
+/**
+ * The rows of the Guids: by the key when the store read them all in this process (a Guid derived
+ * from the key has no index; the key has the admin's), else by the Guid.
+ */
+function mailboxesNamed(layout: SqlLayout, p: Params, guids: readonly string[], keyOf: ((guid: string) => RowId | undefined) | undefined): string {
+  const keys = keyOf === undefined ? [] : guids.map((guid) => keyOf(fold(guid)));
+  if (keyOf !== undefined && keys.every((key) => key !== undefined)) return p.in(layout.id, keys as string[] | number[], layout.idListParam);
+  return p.in(layout.dialect.fold(layout.text('Guid')), guids.map(fold));
 }
 
 /**

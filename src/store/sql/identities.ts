@@ -76,13 +76,26 @@ function lookupsOf(forms: IdentityForms): [Lookup, string][] {
 
 /** Candidate ids of each exact identity of a batch (by its index in the batch), from one statement. */
 async function exactCandidates(session: SqlSession, layout: SqlLayout, batch: readonly IdentityForms[]): Promise<Map<number, Set<RowId>>> {
-  const byLookup = new Map<Lookup, { values: string[]; owners: number[] }>();
+  const byLookup = new Map<Lookup, { values: string[]; owners: number[]; seen: Set<string> }>();
+  // Fields a schema keeps in one column (iRedMail's Name and PrimarySmtpAddress: username) are looked up once.
+  const byColumn = new Map<string, Lookup>();
+  const canonical = (lookup: Lookup): Lookup => {
+    if (lookup === 'EmailAddresses') return lookup;
+    const column = layout.text(lookup);
+    const first = byColumn.get(column) ?? lookup;
+    byColumn.set(column, first);
+    return first;
+  };
   batch.forEach((forms, index) => {
     if (forms.wildcard !== null) return;
-    for (const [lookup, value] of lookupsOf(forms)) {
+    for (const [given, value] of lookupsOf(forms)) {
       // A field the schema has no column for can name no mailbox.
-      if (lookup !== 'EmailAddresses' && !layout.holdsText(lookup)) continue;
-      const list = byLookup.get(lookup) ?? { values: [], owners: [] };
+      if (given !== 'EmailAddresses' && !layout.holdsText(given)) continue;
+      const lookup = canonical(given);
+      const list = byLookup.get(lookup) ?? { values: [], owners: [], seen: new Set<string>() };
+      const pair = `${index}\u0000${value}`;
+      if (list.seen.has(pair)) continue;
+      list.seen.add(pair);
       list.values.push(value);
       list.owners.push(index);
       byLookup.set(lookup, list);

@@ -25,6 +25,8 @@ export interface SchemaCheck {
    * the database's other tables are expected. `init` is what to run to create them.
    */
   beside?: { migrationsTable: string; init: string };
+  /** What to suggest for a database of other tables (a profile that fits them), or ''. */
+  foreignHint?: (tables: readonly string[]) => string;
   url: string;
   onWait: (message: string) => void;
 }
@@ -80,7 +82,7 @@ async function schemaVersion(check: SchemaCheck): Promise<number> {
   if (tables.includes(MIGRATIONS_TABLE)) return appliedVersion(check.pool, check.dialect, MIGRATIONS_TABLE);
   if (tables.length > 0) {
     throw new StoreError(
-      `The database of ${check.url} is not a casctl store (it has tables: ${listed(tables)}, but no ${MIGRATIONS_TABLE}); casctl init only creates a store in an empty database or upgrades its own. Name the right store with --store or CASCTL_STORE; nothing was changed.`,
+      `The database of ${check.url} is not a casctl store (it has tables: ${listed(tables)}, but no ${MIGRATIONS_TABLE}); casctl init only creates a store in an empty database or upgrades its own. Name the right store with --store or CASCTL_STORE; nothing was changed.${check.foreignHint?.(tables) ?? ''}`,
     );
   }
   if (!check.create) throw new StoreError(`The database of ${check.url} is not a casctl store (no schema). Create one with 'casctl init'.`);

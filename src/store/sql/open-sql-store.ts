@@ -5,9 +5,9 @@ import type { SqlDialect } from './dialect.js';
 import { explainSqlError } from './errors.js';
 import { SqlLayout } from './layout.js';
 import type { MailboxSchema } from './mailbox-schema.js';
-import { MAPPED_MIGRATIONS_TABLE, besideMigrations, checkMappedColumns, recordProfile, recordedProfile } from './mapped-schema.js';
+import { MAPPED_MIGRATIONS_TABLE, besideMigrations, checkMappedColumns, mappedColumns, recordProfile, recordedProfile } from './mapped-schema.js';
 import { MIGRATIONS_TABLE, listTables, prepareSchema, type Migration } from './migrations.js';
-import { chooseSqlSchema } from './sql-profiles.js';
+import { BUILT_IN_SQL_PROFILES, chooseSqlSchema } from './sql-profiles.js';
 import { SqlStore } from './sql-store.js';
 import { inTransaction } from './transaction.js';
 
@@ -33,6 +33,12 @@ export interface SqlStoreOpening {
   keyType: (session: SqlSession, table: string, column: string) => Promise<string>;
 }
 
+/** For a database a built-in profile fits (its tables are there): how to manage it in place instead. */
+function profileHint(tables: readonly string[], url: string): string {
+  const fits = [...BUILT_IN_SQL_PROFILES.values()].find((schema) => [...mappedColumns(schema).keys()].every((table) => tables.includes(table)));
+  return fits === undefined ? '' : ` It has the tables of an existing ${fits.profile ?? ''} directory: manage it in place with 'casctl init --store ${url} --profile ${fits.profile ?? ''}'.`;
+}
+
 /**
  * Opens the store over casctl's schema (checked, created by init, upgraded) or, through a
  * mapping profile, over the admin's own tables with casctl's beside them; the pool is closed
@@ -45,7 +51,7 @@ export async function openSqlStore(opening: SqlStoreOpening): Promise<DirectoryS
     const recorded = await recordedProfile(pool, tables, MIGRATIONS_TABLE);
     const schema = chooseSqlSchema({ ...opening.profiles, recorded }, opening.section, url);
     if (schema.profile === null) {
-      await prepareSchema({ ...opening });
+      await prepareSchema({ ...opening, foreignHint: (found) => profileHint(found, url) });
       return new SqlStore({ url, pool, layout: new SqlLayout(dialect, schema), readOnly: opening.readOnly, onWait: opening.onWait });
     }
     const caseInsensitive = await checkMappedColumns(pool, opening.columnsQuery, schema, url);

@@ -10,7 +10,7 @@ import type {
 } from '../directory-store.js';
 import { importChange } from '../import-merge.js';
 import { applyCasChanges } from './changes.js';
-import type { SqlPool, SqlSession } from './client.js';
+import type { SqlPool, SqlRow, SqlSession } from './client.js';
 import { explainSqlError } from './errors.js';
 import { filterToSql } from './filter-to-sql.js';
 import { changeRecordPages } from './history.js';
@@ -51,6 +51,8 @@ export class SqlStore implements DirectoryStore {
   readonly url: string;
   private readonly pool: SqlPool;
   private readonly layout: SqlLayout;
+  /** A derived Guid's key, for every mailbox read so far (folded Guid → id): a change then names rows by their indexed key. */
+  private readonly keysByGuid = new Map<string, RowId>();
 
   constructor(private readonly options: SqlStoreOptions) {
     this.url = options.url;
@@ -76,7 +78,7 @@ export class SqlStore implements DirectoryStore {
           p.values,
         );
         await read.complete(this.pool, rows);
-        if (rows.length > 0) yield rows.map((row) => read.toMailbox(row));
+        if (rows.length > 0) yield this.remembered(rows, read);
         remaining -= rows.length;
         const last = rows.at(-1);
         if (last !== undefined) after = rowId(this.layout, last);
@@ -96,7 +98,7 @@ export class SqlStore implements DirectoryStore {
       const where = this.where({ ...query, guids: distinct.slice(i, i + PAGE) }, p);
       const rows = (await this.pool.query(`SELECT ${read.select} FROM ${this.layout.mailboxes} m WHERE ${where} ORDER BY ${this.layout.id}`, p.values)).slice(0, remaining);
       await read.complete(this.pool, rows);
-      if (rows.length > 0) yield rows.map((row) => read.toMailbox(row));
+      if (rows.length > 0) yield this.remembered(rows, read);
       remaining -= rows.length;
     }
   }
@@ -118,7 +120,7 @@ export class SqlStore implements DirectoryStore {
     const fields: readonly MailboxField[] = options.fields ?? MAILBOX_FIELDS;
     const resolved = await this.reading((session) => resolveIdentityRows(session, this.layout, [...new Set(identities)], options.wildcards, fields));
     const result = new Map<string, Pick<Mailbox, F>[]>();
-    for (const [identity, rows] of resolved) result.set(identity, rows.map((row) => read.toMailbox(row)));
+    for (const [identity, rows] of resolved) result.set(identity, this.remembered(rows, read));
     return result;
   }
 
@@ -140,7 +142,8 @@ export class SqlStore implements DirectoryStore {
       if (why !== null) throw new UsageError(why);
     }
     const latest = latestWrites(writes);
-    return this.writing((session) => applyCasChanges(session, this.layout, latest, context, progress));
+    const keyOf = this.layout.schema.mailboxes.text.Guid === null ? (guid: string) => this.keysByGuid.get(guid) : undefined;
+    return this.writing((session) => applyCasChanges(session, this.layout, latest, context, progress, keyOf));
   }
 
   async getTransportConfig(): Promise<TransportConfig> {
@@ -211,6 +214,17 @@ export class SqlStore implements DirectoryStore {
     await this.pool.close();
   }
 
+  /** The rows as mailboxes, each derived Guid read remembered with its key. */
+  private remembered<F extends MailboxField>(rows: readonly SqlRow[], read: Projection<F>): Pick<Mailbox, F>[] {
+    const derived = this.layout.schema.mailboxes.text.Guid === null;
+    return rows.map((row) => {
+      const mailbox = read.toMailbox(row);
+      const guid = (mailbox as Partial<Mailbox>).Guid;
+      if (derived && typeof guid === 'string') this.keysByGuid.set(fold(guid), rowId(this.layout, row));
+      return mailbox;
+    });
+  }
+
   private explain(error: unknown): unknown {
     return explainSqlError(error, this.layout.dialect, this.url);
   }
@@ -242,7 +256,12 @@ export class SqlStore implements DirectoryStore {
       const folded = fold(query.organizationalUnit);
       parts.push(`(${dialect.compare(ou, '=', p.add(folded, 'text'))} OR ${dialect.like(ou, p.add(`${likePattern(folded)}/%`, 'text'))})`);
     }
-    if (query.guids !== undefined) parts.push(p.in(dialect.fold(this.layout.text('Guid')), query.guids.map(fold)));
+    if (query.guids !== undefined) {
+      // A derived Guid has no index: Guids this process has read are looked up by their key.
+      const keys = this.layout.schema.mailboxes.text.Guid === null ? query.guids.map((guid) => this.keysByGuid.get(fold(guid))) : [];
+      const known = keys.length > 0 && keys.every((key) => key !== undefined);
+      parts.push(known ? p.in(this.layout.id, keys as string[] | number[], this.layout.idListParam) : p.in(dialect.fold(this.layout.text('Guid')), query.guids.map(fold)));
+    }
     if (query.filter !== undefined) parts.push(filterToSql(this.layout, query.filter, p));
     return parts.join(' AND ');
   }
