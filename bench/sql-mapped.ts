@@ -104,7 +104,10 @@ for (const engine of ENGINES) {
     // Each run changes every mailbox: POP3 on for all first (untimed), then casctl turns it off, the reference back on, and so on.
     await timed([join(ROOT, 'bench', 'reference', 'sql-set.js'), s.connection, ids, 'true'], env, dir);
     for (let run = 0; run < RUNS; run++) {
-      set.casctl.push(await timed([bin, 'set-casmailbox', '--file', ids, '--pop-enabled', 'false', '--yes'], env, dir));
+      // BENCH_CPU_PROF=1: the first casctl run under --cpu-prof (bench/profile-summary.js reads it).
+      const profiled = process.env.BENCH_CPU_PROF === '1' && run === 0 ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, 'profiles')}`] : [];
+      if (profiled.length > 0) log(`  CPU profile of the first set: ${join(dir, 'profiles')}`);
+      set.casctl.push(await timed([...profiled, bin, 'set-casmailbox', '--file', ids, '--pop-enabled', 'false', '--yes'], env, dir));
       set.reference.push(await timed([join(ROOT, 'bench', 'reference', 'sql-set.js'), s.connection, ids, 'true'], env, dir));
     }
     for (const [name, sides] of [['bulk set --file', set], ['filtered audit -o json', audit]] as const) {

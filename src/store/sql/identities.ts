@@ -7,6 +7,7 @@ import type { SqlRow, SqlSession } from './client.js';
 import type { SqlLayout } from './layout.js';
 import { likePattern } from './like-pattern.js';
 import { Params } from './params.js';
+import type { FoldedIndex } from './folded-index.js';
 import { byId, projection, readId, rowId, type RowId } from './rows.js';
 
 /** Identities per candidate query, and candidate ids per read of their rows. */
@@ -27,6 +28,7 @@ export async function resolveIdentityRows<F extends MailboxField>(
   identities: readonly string[],
   wildcards: boolean,
   fields: readonly F[],
+  folded?: FoldedIndex,
 ): Promise<Map<string, SqlRow[]>> {
   const read = projection(layout, [...fields, ...IDENTITY_FIELDS]);
   const parsed = identities.flatMap((identity) => {
@@ -36,7 +38,7 @@ export async function resolveIdentityRows<F extends MailboxField>(
   const candidates = new Map<string, Set<RowId>>();
   for (let i = 0; i < parsed.length; i += BATCH) {
     const batch = parsed.slice(i, i + BATCH);
-    for (const [index, ids] of await exactCandidates(session, layout, batch.map((b) => b.forms))) {
+    for (const [index, ids] of await exactCandidates(session, layout, batch.map((b) => b.forms), folded)) {
       candidates.set((batch[index] as { identity: string }).identity, ids);
     }
   }
@@ -75,7 +77,7 @@ function lookupsOf(forms: IdentityForms): [Lookup, string][] {
 }
 
 /** Candidate ids of each exact identity of a batch (by its index in the batch), from one statement. */
-async function exactCandidates(session: SqlSession, layout: SqlLayout, batch: readonly IdentityForms[]): Promise<Map<number, Set<RowId>>> {
+async function exactCandidates(session: SqlSession, layout: SqlLayout, batch: readonly IdentityForms[], folded?: FoldedIndex): Promise<Map<number, Set<RowId>>> {
   const byLookup = new Map<Lookup, { values: string[]; owners: number[]; seen: Set<string> }>();
   // Fields a schema keeps in one column (iRedMail's Name and PrimarySmtpAddress: username) are looked up once.
   const byColumn = new Map<string, Lookup>();
@@ -104,6 +106,21 @@ async function exactCandidates(session: SqlSession, layout: SqlLayout, batch: re
   const result = new Map<number, Set<RowId>>();
   if (byLookup.size === 0) return result;
   const { dialect } = layout;
+  const add = (owner: number, id: unknown): void => {
+    const ids = result.get(owner) ?? new Set<RowId>();
+    ids.add(readId(layout, id));
+    result.set(owner, ids);
+  };
+  // Lookups no index of the admin's answers go to the folded index, when the store keeps one.
+  if (folded !== undefined) {
+    for (const [lookup, { values, owners }] of [...byLookup.entries()]) {
+      if (indexedLookup(layout, lookup) !== null) continue;
+      const found = await folded.lookup(session, lookup, values);
+      found.forEach((ids, i) => ids.forEach((id) => add(owners[i] as number, id)));
+      byLookup.delete(lookup);
+    }
+    if (byLookup.size === 0) return result;
+  }
   const p = new Params(dialect);
   const lookups = [...byLookup.entries()];
   const branches = lookups.map(([lookup, { values }], n) => {
@@ -119,11 +136,6 @@ async function exactCandidates(session: SqlSession, layout: SqlLayout, batch: re
     }
     return `SELECT ${n} AS c, j.k AS k, ${layout.id} AS id, NULL AS v FROM ${table} JOIN ${layout.mailboxes} m ON ${dialect.fold(layout.text(lookup))} = j.value`;
   });
-  const add = (owner: number, id: unknown): void => {
-    const ids = result.get(owner) ?? new Set<RowId>();
-    ids.add(readId(layout, id));
-    result.set(owner, ids);
-  };
   for (const row of await session.query(branches.join(' UNION ALL '), p.values)) {
     const { values, owners } = (lookups[dialect.readInt(row.c)] as [Lookup, { values: string[]; owners: number[] }])[1];
     const k = dialect.readInt(row.k);

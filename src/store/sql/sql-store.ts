@@ -14,6 +14,7 @@ import type { SqlPool, SqlRow, SqlSession } from './client.js';
 import { explainSqlError } from './errors.js';
 import { filterToSql } from './filter-to-sql.js';
 import { changeRecordPages } from './history.js';
+import { FoldedIndex } from './folded-index.js';
 import { resolveIdentityRows } from './identities.js';
 import { importInto } from './import.js';
 import type { SqlLayout } from './layout.js';
@@ -53,11 +54,14 @@ export class SqlStore implements DirectoryStore {
   private readonly layout: SqlLayout;
   /** A derived Guid's key, for every mailbox read so far (folded Guid → id): a change then names rows by their indexed key. */
   private readonly keysByGuid = new Map<string, RowId>();
+  /** A mapped schema's folded columns, for identity lookups its own indexes do not answer (folded-index.ts). */
+  private readonly folded: FoldedIndex | undefined;
 
   constructor(private readonly options: SqlStoreOptions) {
     this.url = options.url;
     this.pool = options.pool;
     this.layout = options.layout;
+    this.folded = options.layout.schema.profile === null ? undefined : new FoldedIndex(options.layout);
   }
 
   async *findMailboxes<F extends MailboxField = MailboxField>(query: MailboxQuery, fields?: readonly F[]): AsyncIterable<Pick<Mailbox, F>[]> {
@@ -118,7 +122,7 @@ export class SqlStore implements DirectoryStore {
   ): Promise<Map<string, Pick<Mailbox, F>[]>> {
     const read = (options.fields === undefined ? fullProjection(this.layout) : projection(this.layout, options.fields)) as Projection<F>;
     const fields: readonly MailboxField[] = options.fields ?? MAILBOX_FIELDS;
-    const resolved = await this.reading((session) => resolveIdentityRows(session, this.layout, [...new Set(identities)], options.wildcards, fields));
+    const resolved = await this.reading((session) => resolveIdentityRows(session, this.layout, [...new Set(identities)], options.wildcards, fields, this.folded));
     const result = new Map<string, Pick<Mailbox, F>[]>();
     for (const [identity, rows] of resolved) result.set(identity, this.remembered(rows, read));
     return result;
