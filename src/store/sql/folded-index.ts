@@ -1,3 +1,4 @@
+import { fold } from '../../core/mailbox.js';
 import type { SqlSession } from './client.js';
 import type { SqlLayout } from './layout.js';
 import type { TextField } from './mailbox-schema.js';
@@ -14,6 +15,7 @@ import { readId, type RowId } from './rows.js';
  */
 export class FoldedIndex {
   private readonly columns = new Map<string, Promise<Map<string, RowId[]>>>();
+  private aliases: Promise<Map<string, string[]>> | undefined;
 
   constructor(private readonly layout: SqlLayout) {}
 
@@ -27,6 +29,32 @@ export class FoldedIndex {
     }
     const index = await column;
     return values.map((value) => index.get(value) ?? []);
+  }
+
+  /**
+   * A mapped schema's alias rows by their mailbox's folded key, in order, read whole once: its
+   * alias table is not indexed by mailbox (iRedMail's forwardings), so a page of mailboxes would
+   * scan it once a page.
+   */
+  aliasesByMailbox(session: SqlSession): Promise<Map<string, string[]>> {
+    this.aliases ??= this.loadAliases(session);
+    return this.aliases;
+  }
+
+  private async loadAliases(session: SqlSession): Promise<Map<string, string[]>> {
+    const { layout } = this;
+    const { table, mailboxId, address, position, only } = layout.schema.addresses;
+    const rows = await session.query(
+      `SELECT a.${layout.q(mailboxId)} AS k, a.${layout.q(address)} AS v FROM ${layout.q(table)} a${only === null ? '' : ` WHERE a.${layout.q(only.column)} = ${Number(only.value)}`}${position === null ? '' : ` ORDER BY a.${layout.q(position)}`}`,
+    );
+    const byMailbox = new Map<string, string[]>();
+    for (const row of rows) {
+      const key = fold(String(row.k));
+      const list = byMailbox.get(key);
+      if (list === undefined) byMailbox.set(key, [String(row.v)]);
+      else list.push(String(row.v));
+    }
+    return byMailbox;
   }
 
   private async load(session: SqlSession, field: TextField | 'EmailAddresses'): Promise<Map<string, RowId[]>> {

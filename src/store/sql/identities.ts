@@ -50,7 +50,7 @@ export async function resolveIdentityRows<F extends MailboxField>(
   for (let i = 0; i < allIds.length; i += BATCH) {
     const p = new Params(layout.dialect);
     const found = await session.query(`SELECT ${read.select} FROM ${layout.mailboxes} m WHERE ${p.in(layout.id, allIds.slice(i, i + BATCH) as number[] | string[], layout.idListParam)}`, p.values);
-    await read.complete(session, found);
+    await read.complete(session, found, folded);
     for (const row of found) rows.set(rowId(layout, row), row);
   }
   const result = new Map<string, SqlRow[]>();

@@ -1,6 +1,7 @@
 import { MAILBOX_FIELDS, fold, type Mailbox, type MailboxField } from '../../core/mailbox.js';
 import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS, isNullable, type UseDefaultsName } from '../../core/protocols.js';
 import type { SqlRow, SqlSession } from './client.js';
+import type { FoldedIndex } from './folded-index.js';
 import { Params } from './params.js';
 import type { SqlLayout } from './layout.js';
 import { TEXT_FIELDS, type TextField } from './mailbox-schema.js';
@@ -15,7 +16,7 @@ const nullableFlag = (value: unknown): boolean | null => (value === null ? null 
 export interface Projection<F extends MailboxField> {
   readonly select: string;
   /** Reads what the select list leaves to a query of its own (a mapped schema's addresses), into the rows; before toMailbox. */
-  complete(session: SqlSession, rows: SqlRow[]): Promise<void>;
+  complete(session: SqlSession, rows: SqlRow[], folded?: FoldedIndex): Promise<void>;
   toMailbox(row: SqlRow): Pick<Mailbox, F>;
 }
 
@@ -80,7 +81,7 @@ export function projection<F extends MailboxField>(layout: SqlLayout, fields: re
   const apart = fields.includes('EmailAddresses' as F) && !layout.schema.addresses.holdsPrimary;
   return {
     select: items.join(', '),
-    complete: (session, rows) => (apart ? addressesApart(session, layout, rows) : Promise.resolve()),
+    complete: (session, rows, folded) => (apart ? addressesApart(session, layout, rows, folded) : Promise.resolve()),
     toMailbox(row) {
       const mailbox: Partial<Record<MailboxField, unknown>> = {};
       for (const [field, s] of sources) mailbox[field] = s.read(row);
@@ -98,12 +99,13 @@ const KEYS_PER_READ = 1000;
 
 /**
  * A mapped schema's addresses (its primary one, then the alias table's rows of it in order), read
- * for many rows at once: one statement per thousand rows, whatever indexes the admin's table has.
+ * for many rows at once: from the store's folded index (the alias table read once), else one
+ * statement per thousand rows, whatever indexes the admin's table has.
  */
-async function addressesApart(session: SqlSession, layout: SqlLayout, rows: SqlRow[]): Promise<void> {
+async function addressesApart(session: SqlSession, layout: SqlLayout, rows: SqlRow[], folded: FoldedIndex | undefined): Promise<void> {
   const { table, mailboxId, address, position, only } = layout.schema.addresses;
-  const byKey = new Map<string, string[]>();
-  for (let i = 0; i < rows.length; i += KEYS_PER_READ) {
+  const byKey = folded === undefined ? new Map<string, string[]>() : await folded.aliasesByMailbox(session);
+  for (let i = 0; folded === undefined && i < rows.length; i += KEYS_PER_READ) {
     const keys = rows.slice(i, i + KEYS_PER_READ).map((row) => rowId(layout, row));
     const p = new Params(layout.dialect);
     const found = await session.query(

@@ -81,7 +81,7 @@ export class SqlStore implements DirectoryStore {
           `SELECT ${read.select} FROM ${this.layout.mailboxes} m WHERE ${where} AND ${this.layout.id} > ${p.add(after, this.layout.idParam)} ORDER BY ${this.layout.id} LIMIT ${p.add(want, 'int')}`,
           p.values,
         );
-        await read.complete(this.pool, rows);
+        await read.complete(this.pool, rows, this.folded);
         if (rows.length > 0) yield this.remembered(rows, read);
         remaining -= rows.length;
         const last = rows.at(-1);
@@ -101,7 +101,7 @@ export class SqlStore implements DirectoryStore {
       const p = new Params(this.layout.dialect);
       const where = this.where({ ...query, guids: distinct.slice(i, i + PAGE) }, p);
       const rows = (await this.pool.query(`SELECT ${read.select} FROM ${this.layout.mailboxes} m WHERE ${where} ORDER BY ${this.layout.id}`, p.values)).slice(0, remaining);
-      await read.complete(this.pool, rows);
+      await read.complete(this.pool, rows, this.folded);
       if (rows.length > 0) yield this.remembered(rows, read);
       remaining -= rows.length;
     }
