@@ -103,7 +103,7 @@ async function setRecorded(session: SqlSession, layout: SqlLayout, changeId: num
   const p = new Params(dialect);
   const stamped = schema.mailboxes.ownsTimes ? schema.mailboxes.whenChanged : null;
   const items = `(SELECT mailbox_id, after_value${stamped === null ? '' : `, ${p.add(stamp, 'text')} AS stamp`} FROM ${layout.own('change_items')} WHERE change_id = ${p.add(changeId, 'int')} AND property = ${p.add(protocol.property, 'text')}) i`;
-  const setting = layout.settingColumn(protocol);
+  const setting = layout.nullableSettingColumn(protocol);
   const assignments: [string, string][] = layout.enabledColumns(protocol).map((c): [string, string] => [layout.q(c), layout.admitsValue(protocol, 'i.after_value')]);
   if (setting !== null) assignments.unshift([layout.q(setting), 'i.after_value']);
   if (stamped !== null) assignments.push([layout.q(stamped), 'i.stamp']);

@@ -117,13 +117,18 @@ export class SqlLayout {
   }
 
   /** A nullable protocol's column holding the setting as set; null when its switch columns alone hold it. */
-  settingColumn(protocol: Protocol): string | null {
+  nullableSettingColumn(protocol: Protocol): string | null {
     return isNullable(protocol) ? (this.schema.mailboxes.setting[protocol.name as NullableProtocol['name']] ?? null) : null;
+  }
+
+  /** The column holding the setting as set: a nullable one's own, else its (first) switch column. */
+  settingColumn(protocol: Protocol): string {
+    return this.nullableSettingColumn(protocol) ?? this.enabledColumns(protocol)[0];
   }
 
   /** The setting as a read shows it: 1, 0, or (nullable, as set) NULL. */
   settingValue(protocol: Protocol, alias = 'm'): string {
-    const column = this.settingColumn(protocol);
+    const column = this.nullableSettingColumn(protocol);
     if (column !== null) return this.m(column, alias);
     return saysDisabled(protocol) ? `(CASE WHEN ${this.enabledCondition(protocol, alias)} THEN 0 ELSE 1 END)` : `(CASE WHEN ${this.enabledCondition(protocol, alias)} THEN 1 ELSE 0 END)`;
   }
