@@ -19,8 +19,10 @@ export const FOLDED_COLUMNS: readonly string[] = [
 /** The columns of casctl's own tables beside a mapped schema that have a folded twin (history by Guid). */
 export const MAPPED_FOLDED_COLUMNS: readonly string[] = ['mailbox_guid'];
 
-/** The (table, column, collation) of the store's database, for a mapping profile's check at open. */
-export const COLUMNS_QUERY = 'SELECT table_name AS t, column_name AS c, collation_name AS co FROM information_schema.columns WHERE table_schema = DATABASE()';
+/** The (table, column, collation, leads an index) of the store's database, for a mapping profile's check at open. */
+export const COLUMNS_QUERY = `SELECT c.table_name AS t, c.column_name AS c, c.collation_name AS co,
+  EXISTS (SELECT 1 FROM information_schema.statistics s WHERE s.table_schema = c.table_schema AND s.table_name = c.table_name AND s.column_name = c.column_name AND s.seq_in_index = 1) AS ix
+  FROM information_schema.columns c WHERE c.table_schema = DATABASE()`;
 
 /**
  * The type casctl's change items give a mapped mailbox key: the admin's own column type,

@@ -32,7 +32,7 @@ export class SqlLayout {
   constructor(
     readonly dialect: SqlDialect,
     readonly schema: MailboxSchema,
-    /** `table.column` of the admin's columns whose collation is case-insensitive (a mapped MySQL schema's). */
+    /** `table.column` of the admin's indexed columns whose collation is case-insensitive (a mapped MySQL schema's). */
     private readonly caseInsensitiveColumns: ReadonlySet<string> = new Set(),
   ) {
     this.mailboxes = dialect.quote(schema.mailboxes.table);
@@ -75,7 +75,7 @@ export class SqlLayout {
     return (NULLABLE_TEXT as readonly string[]).includes(field) ? 'NULL' : `''`;
   }
 
-  /** The column compares case-insensitively as it is (its collation), so its own index answers a folded lookup. */
+  /** The column compares case-insensitively as it is (its collation) and leads an index, which then answers a folded lookup. */
   caseInsensitive(table: string, column: string): boolean {
     return this.caseInsensitiveColumns.has(`${table}.${column}`);
   }

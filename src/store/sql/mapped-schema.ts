@@ -75,17 +75,18 @@ export function mappedColumns(schema: MailboxSchema): Map<string, Map<string, st
 /**
  * A profile must name what the database has: a missing column would fail the first read or,
  * worse, the first write. Read from information_schema once, at open, and reported all at once.
- * `columnsQuery` lists (table, column[, collation]) of the store's database or schema; returns
- * the columns of a case-insensitive collation.
+ * `columnsQuery` lists (table, column[, collation, leads an index]) of the store's database or
+ * schema; returns the indexed columns of a case-insensitive collation.
  */
 export async function checkMappedColumns(session: SqlSession, columnsQuery: string, schema: MailboxSchema, url: string): Promise<Set<string>> {
   const rows = await session.query(columnsQuery);
   const present = new Map<string, Set<string>>();
-  // `table.column` of the columns whose collation (a third value of the query, where the engine has one) is case-insensitive.
+  // `table.column` of the indexed columns whose collation is case-insensitive (the query's third
+  // and fourth values, where the engine has collations): a lookup that their index answers.
   const caseInsensitive = new Set<string>();
   for (const row of rows) {
-    const [table, column, collation] = Object.values(row).map((v) => (v === null ? '' : String(v))) as [string, string, string | undefined];
-    if (collation !== undefined && /_ci$/i.test(collation)) caseInsensitive.add(`${table}.${column}`);
+    const [table, column, collation, indexed] = Object.values(row).map((v) => (v === null ? '' : String(v))) as [string, string, string | undefined, string | undefined];
+    if (collation !== undefined && /_ci$/i.test(collation) && indexed === '1') caseInsensitive.add(`${table}.${column}`);
     const columns = present.get(table) ?? new Set<string>();
     columns.add(column);
     present.set(table, columns);
