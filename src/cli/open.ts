@@ -2,7 +2,7 @@ import { printable } from '../core/printable.js';
 import type { Progress } from '../output/progress.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 import { openStore } from '../store/open-store.js';
-import { loadConfig, storeUrl, type CasctlConfig } from './config.js';
+import { loadConfig, readStoreUrl, storeUrl, type CasctlConfig } from './config.js';
 import type { CommandContext } from './context.js';
 
 export interface GlobalOptions {
@@ -39,9 +39,11 @@ export type StoreUse = 'read' | 'write' | 'create';
 export async function openConfiguredStore(context: CommandContext, options: GlobalOptions, use: StoreUse = 'read', progress?: Progress): Promise<DirectoryStore> {
   const config = await configFor(context, options);
   const say = (message: string): void => void (progress?.messageStream ?? context.stderr).write(`${printable(message)}\n`);
+  const readUrl = use === 'read' ? readStoreUrl(options.store, config, context.env) : undefined;
   return openStore(storeUrl(options.store, config, context.env), context.cwd, {
     create: use === 'create',
     readOnly: use === 'read',
+    ...(readUrl === undefined ? {} : { readUrl }),
     sections: config.sections,
     env: context.env,
     now: context.now,

@@ -27,6 +27,12 @@ export interface DriverOpenOptions<Section> {
   create: boolean;
   /** The command only reads; a driver that can open read-only does. */
   readOnly: boolean;
+  /**
+   * Where a command that only reads may read from instead (a replica: an LDAP consumer, a SQL
+   * standby), the store URL being the writer (provider, primary); writes and the re-check after
+   * a write always use the store URL. Undefined: none configured. A driver without replicas refuses it.
+   */
+  readUrl: string | undefined;
   /** This driver's section of the configuration file, as its `parse` returned it; undefined when the file has none. */
   section: Section | undefined;
   env: Environment;

@@ -13,8 +13,15 @@ export const ldapDriver: StoreDriver<LdapConfigSection> = {
   async open(url, options) {
     const settings = resolveLdapSettings(options.section, options.env, options.cwd);
     const { LdapStore } = await import('./ldap-store.js');
-    const { create, now, progress, onNotice } = options;
-    return LdapStore.open(url, settings, { create, now, onNotice, ...(progress === undefined ? {} : { progress }) });
+    const { create, now, progress, onNotice, readOnly, readUrl } = options;
+    return LdapStore.open(url, settings, {
+      create,
+      now,
+      onNotice,
+      write: !readOnly,
+      ...(progress === undefined ? {} : { progress }),
+      ...(readOnly && readUrl !== undefined ? { readUrl } : {}),
+    });
   },
   async dovecotConfig(request) {
     if (request.reason) throw new UsageError('--reason is for the SQLite store: the LDAP passdb cannot tell a refused client why.');

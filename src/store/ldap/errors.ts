@@ -1,9 +1,11 @@
 import { StoreError } from '../../core/errors.js';
+import { referralsOf } from './referrals.js';
 
 /** LDAP result codes (RFC 4511 §4.1.9, RFC 4528) casctl reacts to. */
 export const ResultCode = {
   SizeLimitExceeded: 4,
   StrongerAuthRequired: 8,
+  Referral: 10,
   AdminLimitExceeded: 11,
   ConfidentialityRequired: 13,
   NoSuchAttribute: 16,
@@ -81,6 +83,8 @@ export function toStoreError(error: unknown, context: ErrorContext): StoreError 
     } else {
       message = `The LDAP connection to ${context.url} failed while casctl tried to ${context.action}: ${text}`;
     }
+  } else if (code === ResultCode.Referral) {
+    message = referralMessage(context, text);
   } else if (code === ResultCode.InvalidCredentials) {
     message = `The LDAP server of ${context.url} refused the credentials of ${who(context)} (invalid credentials, result 49): check CASCTL_LDAP_BIND_DN and the password (CASCTL_LDAP_PASSWORD_FILE or the configuration file).`;
   } else if (code === ResultCode.InsufficientAccessRights) {
@@ -99,6 +103,20 @@ export function toStoreError(error: unknown, context: ErrorContext): StoreError 
     message = `The LDAP server of ${context.url} refused to ${context.action} (result ${code}${detail}).`;
   }
   return scrubbed(message, context);
+}
+
+/**
+ * A read-only replica (a syncrepl consumer) answers a write with a referral to its provider:
+ * casctl does not follow it (the provider may want other credentials or TLS settings), it says
+ * where to write instead.
+ */
+function referralMessage(context: ErrorContext, text: string): string {
+  const urls = referralsOf(text);
+  const where = urls.length === 0 ? 'its provider (the server gave no referral URL)' : urls.join(' or ');
+  return (
+    `The LDAP server of ${context.url} is a read-only replica: it refused to ${context.action} and refers writes to ${where} (result 10, referral). ` +
+    'casctl writes only to the provider: make the provider the store URL ("store", --store or CASCTL_STORE) and name this replica as "readStore" for reads and audits.'
+  );
 }
 
 function capitalise(text: string): string {

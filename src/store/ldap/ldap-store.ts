@@ -41,7 +41,7 @@ import { OrganizationalUnits } from './organizational-units.js';
 import { markServicesRefreshed, serviceStates } from './service-state.js';
 import { ensureContainer, checkContainer } from './container.js';
 import type { LdapConnectionSettings } from './settings.js';
-import { parseLdapUrl } from './url.js';
+import { parseLdapUrl, type LdapStoreUrl } from './url.js';
 
 export interface LdapStoreOptions {
   /** Create the base entry and cn=casctl when missing, or add the protocols an existing store lacks (only `casctl init` does). */
@@ -52,6 +52,13 @@ export interface LdapStoreOptions {
   onNotice?: (message: string) => void;
   /** The clock that tells an abandoned change record from one still being applied. */
   now: () => Date;
+  /**
+   * The command writes: the store must be the provider, which is checked at once (a read-only
+   * replica refers writes elsewhere), before a long run fails at its first write.
+   */
+  write?: boolean;
+  /** For a command that only reads: servers to read from first (a local replica), the store URL's servers after them. */
+  readUrl?: string;
 }
 
 /**
@@ -83,14 +90,16 @@ export class LdapStore implements DirectoryStore {
   static async open(url: string, settings: LdapConnectionSettings, options: LdapStoreOptions): Promise<LdapStore> {
     const target = parseLdapUrl(url);
     const layout = new DirectoryLayout(target.baseDn);
-    const connection = await LdapConnection.open(target, settings);
+    const connection = await LdapConnection.open(options.readUrl === undefined ? target : readTarget(options.readUrl, target), settings);
     try {
       if (options.create) {
         const { progress, onNotice } = options;
-        const upgrade = { connection, layout, url: target.storeUrl, concurrency: settings.concurrency, notice: onNotice ?? (() => undefined) };
+        const upgrade = { connection, layout, url: connection.serverUrl, concurrency: settings.concurrency, notice: onNotice ?? (() => undefined) };
         await ensureContainer(progress === undefined ? upgrade : { ...upgrade, progress });
+      } else {
+        await checkContainer(connection, layout, connection.serverUrl);
+        if (options.write === true) await connection.checkWritable(layout.containerDn, 'description');
       }
-      else await checkContainer(connection, layout, target.storeUrl);
     } catch (error) {
       await connection.close();
       throw error instanceof StoreError ? error : connection.fail(error, 'open the store');
@@ -192,4 +201,14 @@ export class LdapStore implements DirectoryStore {
   close(): Promise<void> {
     return this.connection.close();
   }
+}
+
+/** The read URL's servers first, then the store URL's (a replica that is down leaves the provider to answer); one base DN. */
+function readTarget(readUrl: string, store: LdapStoreUrl): LdapStoreUrl {
+  const read = parseLdapUrl(readUrl);
+  if (read.baseDn.toLowerCase() !== store.baseDn.toLowerCase()) {
+    throw new StoreError(`The read URL ${read.storeUrl} has another base DN than the store ${store.storeUrl}: a replica holds the same tree, so give it the same base.`);
+  }
+  const servers = [...read.servers, ...store.servers.filter((s) => !read.servers.some((r) => r.serverUrl === s.serverUrl))];
+  return { ...read, servers };
 }

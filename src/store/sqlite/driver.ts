@@ -1,3 +1,4 @@
+import { UsageError } from '../../core/errors.js';
 import { configValue } from '../../dovecot/config-value.js';
 import type { StoreDriver } from '../store-driver.js';
 import { sqlitePath } from './path.js';
@@ -9,6 +10,8 @@ export const sqliteDriver: StoreDriver = {
   urlForms: ["'sqlite:<path>' (or a plain file path)"],
   resolveUrl: (url, directory) => `sqlite:${sqlitePath(url, directory)}`,
   async open(url, options) {
+    // One file has no replica to read from: a read URL would be a second store, silently.
+    if (options.readUrl !== undefined) throw new UsageError(`A SQLite store has no replicas: remove "readStore" (${options.readUrl}) from the configuration.`);
     const path = sqlitePath(url, options.cwd);
     const { SqliteStore } = await import('./sqlite-store.js');
     return SqliteStore.open(`sqlite:${path}`, path, options);
