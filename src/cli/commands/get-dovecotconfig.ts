@@ -86,7 +86,8 @@ async function chosenVersion(context: CommandContext, options: DovecotConfigOpti
   if (options.dovecotVersion !== undefined) return parseVersionOption(options.dovecotVersion);
   const config = await configFor(context, options);
   const setup = config.services === undefined ? null : readServiceSetup(config.services, config.path);
-  const detected = await detectDovecotVersion(setup?.version ?? null);
+  // Several mail servers run one Dovecot version (the files differ only in the servers they read): the first tells.
+  const detected = await detectDovecotVersion(setup?.servers[0]?.version ?? null);
   messages.info(`Dovecot ${detected.version} syntax: ${detected.how} (choose with --dovecot-version 2.3|2.4).`);
   return detected.version;
 }

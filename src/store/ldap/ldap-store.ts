@@ -40,6 +40,7 @@ import { MailboxSearch } from './mailbox-search.js';
 import { OrganizationalUnits } from './organizational-units.js';
 import { markServicesRefreshed, serviceStates } from './service-state.js';
 import { ensureContainer, checkContainer } from './container.js';
+import { awaitReplica } from './replica-sync.js';
 import type { LdapConnectionSettings } from './settings.js';
 import { parseLdapUrl, type LdapStoreUrl } from './url.js';
 
@@ -168,6 +169,11 @@ export class LdapStore implements DirectoryStore {
 
   markServicesRefreshed(names: readonly string[], throughChangeId: number, when: Date): Promise<void> {
     return markServicesRefreshed(this.connection, this.layout, names, throughChangeId, when);
+  }
+
+  /** Before a mail server's caches are flushed: its local consumer must hold every change (replica-sync.ts). */
+  awaitReplica(url: string, timeoutMs: number): Promise<void> {
+    return awaitReplica({ provider: this.connection, baseDn: this.layout.baseDn, settings: this.settings }, url, timeoutMs);
   }
 
   async importMailboxes(batches: ImportBatches, when: Date, options: ImportOptions = {}): Promise<ImportSummary> {
