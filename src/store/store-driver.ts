@@ -56,6 +56,13 @@ export interface DovecotConfigRequest<Section> {
   /** Where the webmail logs in from (OWAEnabled); none: the webmail passdbs are left out. */
   webmailNetworks: readonly IpNetwork[];
   section: Section | undefined;
+  /**
+   * The servers this mail server's Dovecot reads, in the order it tries them (its local replica
+   * first), as `scheme://host:port`; absent: the store URL's. A driver without such a list refuses it.
+   */
+  servers?: readonly string[];
+  /** The account Dovecot binds as for its lookups (a read-only one of its own); the password only when given. */
+  lookupAccount?: { dn: string; password: string | null };
 }
 
 /**

@@ -17,6 +17,9 @@ export const sqliteDriver: StoreDriver = {
     return SqliteStore.open(`sqlite:${path}`, path, options);
   },
   async dovecotConfig(request) {
+    if (request.servers !== undefined || request.lookupAccount !== undefined) {
+      throw new UsageError('--ldap-uri and --ldap-bind-dn are for an LDAP store: Dovecot reads a SQLite store from its file.');
+    }
     const databasePath = configValue('The store path', sqlitePath(request.url, request.cwd));
     const { sqlAuthFiles } = await import('./sql-auth-config.js');
     return sqlAuthFiles({ version: request.version, databasePath, directory: request.directory, reason: request.reason, webmailNetworks: request.webmailNetworks });
