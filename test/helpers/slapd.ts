@@ -72,6 +72,8 @@ export interface StartSlapdOptions {
   replication?: SlapdReplication;
   /** Another instance's accounts: a replica receives the provider's entries, so it takes its bind DNs and passwords. */
   accounts?: Record<AccountName, SlapdAccount>;
+  /** Start with no entries, not even the accounts: a replica receives them. Default: for a read-only replica. */
+  empty?: boolean;
   /** The port to listen on (a multi-provider pair must know each other's before either starts); default: one the OS hands out. */
   port?: number;
 }
@@ -272,7 +274,7 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
     const conf = join(dir, 'slapd.conf');
     writeFileSync(conf, configuration(dir, suffix, options.schema !== false, options.sync === true, options.tls === true, accounts, options.replication));
     // A replica receives every entry from the servers it follows: seeded too, the two would conflict.
-    writeFileSync(join(dir, 'seed.ldif'), (options.replication?.from ?? []).length > 0 ? '' : seed(suffix, accounts));
+    writeFileSync(join(dir, 'seed.ldif'), (options.empty ?? options.replication?.readOnly === true) ? '' : seed(suffix, accounts));
     if (options.tls === true) await makeCertificates(join(dir, 'tls'));
     const loaded = await run(slapadd, ['-f', conf, '-q', '-l', join(dir, 'seed.ldif')]);
     if (loaded.code !== 0) {
