@@ -246,6 +246,7 @@ export function byConfiguration(setup: ServiceSetup, server: MailServer, service
 
 /** How to configure a service the setup leaves out: the configuration key to add. */
 export function howToConfigure(setup: ServiceSetup, service: Service, server: MailServer | null = null): string {
-  const at = server === null || server.name === null ? '"services"' : `the "services"."servers" entry "${server.name}"`;
-  return `add ${at}."commands"."${service.Name}" with "restart" and "status" to the configuration file '${setup.configPath ?? '(none)'}', or set "services"."preset"`;
+  const file = `the configuration file '${setup.configPath ?? '(none)'}'`;
+  if (server === null || server.name === null) return `add "services"."commands"."${service.Name}" with "restart" and "status" to ${file}, or set "services"."preset"`;
+  return `add "commands"."${service.Name}" with "restart" and "status" to the "services"."servers" entry "${server.name}" of ${file}, or set "services"."preset"`;
 }

@@ -78,6 +78,11 @@ export class ServiceControl {
     return result;
   }
 
+  /** The configured mail servers' names; none for the single-server form. */
+  serverNames(): string[] {
+    return this.setup.servers.flatMap((s) => (s.name === null ? [] : [s.name]));
+  }
+
   private exec(argv: readonly string[]): Promise<CommandResult> {
     return this.run(argv, this.setup.timeoutMs);
   }

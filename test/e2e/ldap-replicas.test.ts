@@ -116,6 +116,31 @@ describe('a provider, a syncrepl consumer and a Dovecot reading the consumer', {
     }
   });
 
+  test('a second mail server that cannot be reached stays pending on its own; the reachable one is refreshed', async () => {
+    const two = join(dir, 'two-servers.config.json');
+    writeFileSync(two, JSON.stringify({
+      store: provider.storeUrl,
+      readStore: consumer.storeUrl,
+      services: {
+        preset: 'dovecot',
+        servers: [
+          { name: 'mx1', doveadm: dovecot.doveadmPrefix, config: dovecot.config, replica: consumer.storeUrl },
+          { name: 'mx2', doveadm: [join(dir, 'no-such-host', 'doveadm')], replica: consumer.storeUrl },
+        ],
+      },
+    }));
+    const change = await run(['set-casmailbox', 'jweber@tailspintoys.com', '--imap-enabled', 'false'], { CASCTL_CONFIG: two });
+    assert.equal(change.code, 0, change.stderr);
+    const refresh = await run(['refresh-service', 'imap4', 'imap4be'], { CASCTL_CONFIG: two });
+    assert.notEqual(refresh.code, 0);
+    assert.match(refresh.stderr, /The refresh failed on 1 of 2 mail servers \(the others are refreshed\):\nmx2: /);
+    assert.equal(await imap('jweber@tailspintoys.com'), false, 'refused on mx1');
+    const rows = json(await run(['get-service', 'MSExchangeIMAP4', '-o', 'json'], { CASCTL_CONFIG: two }));
+    assert.deepEqual(rows.map((r) => [r.Server, r.Status, r.PendingChanges]), [['mx1', 'Running', false], ['mx2', 'Stopped', true]]);
+    const back = await run(['set-casmailbox', 'jweber@tailspintoys.com', '--imap-enabled', 'true', '--restart']);
+    assert.equal(back.code, 0, back.stderr);
+  });
+
   test('a write or a refresh against the consumer names the referral and the provider, and flushes nothing', async () => {
     for (const args of [['set-casmailbox', 'priya.raman@tailspintoys.com', '--imap-enabled', 'false'], ['refresh-service']]) {
       const started = Date.now();
