@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Attribute, BerWriter, Change, Client, Control, FilterParser, type Entry } from 'ldapts';
 import { StoreError } from '../../core/errors.js';
-import { ResultCode, resultCode, toStoreError } from './errors.js';
+import { isTlsFailure, ResultCode, resultCode, toStoreError } from './errors.js';
 import { readReferrals } from './referrals.js';
 import type { LdapConnectionSettings } from './settings.js';
 import { serverStoreUrl, type LdapServer, type LdapStoreUrl } from './url.js';
@@ -256,7 +256,7 @@ async function connect(store: LdapStoreUrl, target: LdapServer, settings: LdapCo
   } catch (error) {
     await client.unbind().catch(() => undefined);
     const failure = toStoreError(error, { ...context, action: settings.bindDn === null ? 'connect' : 'bind' });
-    throw FAILOVER_CODES.has(resultCode(error)) && !/CERT|SELF_SIGNED|TLS|SSL|ALTNAME/i.test(String((error as NodeJS.ErrnoException).code)) ? new FailoverError(failure) : failure;
+    throw FAILOVER_CODES.has(resultCode(error)) && !isTlsFailure(error) ? new FailoverError(failure) : failure;
   }
   return client;
 }

@@ -49,6 +49,12 @@ export interface ErrorContext {
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE']);
 
+/** A failed TLS handshake or certificate check (a wrong CA, a name mismatch): the same on every server of a list. */
+export function isTlsFailure(error: unknown): boolean {
+  const errno = (error as NodeJS.ErrnoException | null)?.code;
+  return typeof errno === 'string' && /CERT|SELF_SIGNED|TLS|SSL|ALTNAME/i.test(errno);
+}
+
 /** Is this a casctl attribute or object class the server does not know (schema not loaded)? */
 export function isSchemaProblem(error: unknown): boolean {
   const code = resultCode(error);
@@ -78,7 +84,7 @@ export function toStoreError(error: unknown, context: ErrorContext): StoreError 
       message = `Cannot reach the LDAP server of ${context.url} (${errno}): is slapd running and listening there?`;
     } else if (/timeout/i.test(text)) {
       message = `The LDAP server of ${context.url} did not answer in time while casctl tried to ${context.action} (${text}).`;
-    } else if (typeof errno === 'string' && /CERT|SELF_SIGNED|TLS|SSL|ALTNAME/i.test(errno)) {
+    } else if (isTlsFailure(error)) {
       message = `The TLS connection to ${context.url} failed (${errno}: ${text}): name the CA that signed the server certificate with "caFile" in the "ldap" section of the configuration.`;
     } else {
       message = `The LDAP connection to ${context.url} failed while casctl tried to ${context.action}: ${text}`;

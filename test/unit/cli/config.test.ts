@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadConfig } from '../../../src/cli/config.js';
+import { loadConfig, readStoreUrl } from '../../../src/cli/config.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import { tempDir } from '../../helpers/cli.js';
 
@@ -56,5 +56,16 @@ test('the store the file names is resolved by its driver: a relative SQLite path
     const config = await loadConfig({ configOption: path, env: {}, cwd: '/' });
     assert.equal(config.store, expected(dir), store);
     assert.deepEqual(config.sections, {});
+  }
+});
+
+test('"readStore" names a replica of "store", read from only while the store is the file\'s', async () => {
+  const { path } = configFile({ store: 'ldap://provider:389/dc=x,dc=y', readStore: 'ldap://127.0.0.1:389/dc=x,dc=y' });
+  const config = await loadConfig({ configOption: path, env: {}, cwd: '/' });
+  assert.equal(readStoreUrl(undefined, config, {}), 'ldap://127.0.0.1:389/dc=x,dc=y');
+  assert.equal(readStoreUrl('ldap://other/dc=x,dc=y', config, {}), undefined, 'another store is not read through this replica');
+  assert.equal(readStoreUrl(undefined, config, { CASCTL_READ_STORE: 'ldap://mx2/dc=x,dc=y' }), 'ldap://mx2/dc=x,dc=y');
+  for (const bad of [{ store: 'ldap://p/dc=x', readStore: 7 }, { readStore: 'ldap://r/dc=x' }]) {
+    await assert.rejects(loadConfig({ configOption: configFile(bad).path, env: {}, cwd: '/' }), (e: unknown) => e instanceof ConfigError && /"readStore"/.test(e.message));
   }
 });

@@ -71,3 +71,9 @@ test('drivers load lazily: a SQLite store never imports the LDAP driver, an LDAP
   assert.ok(ldap.includes('store/ldap/driver.ts'), ldap.join(', '));
   assert.deepEqual(ldap.filter((path) => path.startsWith('store/sqlite/')), []);
 });
+
+test('a read URL names a replica of the same kind of store; SQLite has none', async () => {
+  const path = join(tempDir(), 'casctl.db');
+  await assert.rejects(openStore(path, ROOT, { create: true, readOnly: true, readUrl: 'ldap://h/dc=x,dc=y' }), (e: unknown) => e instanceof StoreError && /is not a replica of/.test(e.message));
+  await assert.rejects(openStore(path, ROOT, { create: true, readOnly: true, readUrl: `${path}.copy` }), /A SQLite store has no replicas: remove "readStore"/);
+});
