@@ -2,12 +2,20 @@ import { printable } from '../core/printable.js';
 import type { Progress } from '../output/progress.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 import { openStore } from '../store/open-store.js';
+import { readOnlyStore } from '../store/read-only-store.js';
+import { UsageError } from '../core/errors.js';
 import { loadConfig, readStoreUrl, storeUrl, type CasctlConfig } from './config.js';
 import type { CommandContext } from './context.js';
 
 export interface GlobalOptions {
   store?: string;
   config?: string;
+  /** `--read-only`: refuse every write, so an audit cannot change the store whatever the bind account may do. */
+  readOnly?: boolean;
+  /** A command's `--what-if` (a write command that only shows what it would do works read-only). */
+  whatIf?: boolean;
+  /** `casctl init --profile <name>`: a mapping onto an existing directory. */
+  profile?: string;
 }
 
 // One read of the config per command run: the store, the services and a command's own settings
@@ -37,13 +45,18 @@ export type StoreUse = 'read' | 'write' | 'create';
  * the line for messages.
  */
 export async function openConfiguredStore(context: CommandContext, options: GlobalOptions, use: StoreUse = 'read', progress?: Progress): Promise<DirectoryStore> {
+  const readOnly = options.readOnly === true;
+  if (readOnly && use !== 'read' && options.whatIf !== true) {
+    throw new UsageError(`--read-only: this command ${use === 'create' ? 'creates or upgrades' : 'changes'} the store, so nothing was done. Run it without --read-only${use === 'create' ? '' : ', or with --what-if to see what it would change'}.`);
+  }
   const config = await configFor(context, options);
   const say = (message: string): void => void (progress?.messageStream ?? context.stderr).write(`${printable(message)}\n`);
   const readUrl = use === 'read' ? readStoreUrl(options.store, config, context.env) : undefined;
-  return openStore(storeUrl(options.store, config, context.env), context.cwd, {
+  const store = await openStore(storeUrl(options.store, config, context.env), context.cwd, {
     create: use === 'create',
-    readOnly: use === 'read',
+    readOnly: use === 'read' || readOnly,
     ...(readUrl === undefined ? {} : { readUrl }),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
     sections: config.sections,
     env: context.env,
     now: context.now,
@@ -51,6 +64,7 @@ export async function openConfiguredStore(context: CommandContext, options: Glob
     onNotice: say,
     ...(progress === undefined ? {} : { progress }),
   });
+  return readOnly ? readOnlyStore(store) : store;
 }
 
 /** Runs `work` with the store open and always closes it. */

@@ -122,6 +122,7 @@ export function buildProgram(context: CommandContext): Cli {
     .version(version(), '-V, --version')
     .option('--store <url>', 'directory store: sqlite:<path>, a path, or ldap[s]://host:port/<base DN> (default: CASCTL_STORE, the config file, ./casctl.db)')
     .option('--config <path>', 'casctl configuration file (default: CASCTL_CONFIG, ./casctl.config.json, /etc/casctl/config.json)')
+    .option('--read-only', 'refuse every change to the store (audits, reviews); a change command works with --what-if only')
     .showHelpAfterError("(run 'casctl --help' for the commands)")
     .exitOverride()
     // commander's errors quote what was typed: no control character of it reaches the terminal.
@@ -136,6 +137,7 @@ export function buildProgram(context: CommandContext): Cli {
     .command('init')
     .description('create a directory store (and its directory); --sample loads the Tailspin Toys sample directory')
     .option('--sample', 'load the sample directory from fixtures/')
+    .option('--profile <name>', "manage an existing directory in place through a mapping profile (LDAP: iredmail, or the config's ldap.profile): only casctl's own entries are added")
     .action(run(() => import('./commands/init.js')));
 
   program

@@ -264,6 +264,12 @@ export interface DirectoryStore {
   /** The store's URL, safe to print (never holds a secret). */
   readonly url: string;
   /**
+   * The profile the store maps an existing directory through (`casctl init --profile`:
+   * iredmail); absent for casctl's own schema. The deployment's own Dovecot queries then enforce,
+   * so casctl prints none.
+   */
+  readonly profile?: string;
+  /**
    * The mailboxes a query selects, a page at a time (pages are never empty: a million mailboxes
    * one await each would cost seconds). `fields`: what the caller reads; a store may read only
    * those (SQLite does), or more.
@@ -344,5 +350,11 @@ export interface DirectoryStore {
    * value a plan may not hold (null for a setting that is not nullable) is a UsageError.
    */
   applyPlanChanges(writes: readonly PlanWrite[], context: ChangeContext): Promise<AppliedPlanChange>;
+  /**
+   * Why the store cannot hold `to` for a setting, in words for the admin (a mapping onto an
+   * existing directory may have no place for it: iRedMail has no webmail switch of its own);
+   * null when it can. Absent: every setting can be written. applyCasChanges refuses the same.
+   */
+  settingProblem?(property: CasSettingName, to: SettingValue): string | null;
   close(): Promise<void>;
 }

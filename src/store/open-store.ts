@@ -14,6 +14,8 @@ export interface OpenStoreOptions {
   readOnly?: boolean;
   /** A replica to read from when the command only reads (the configuration's "readStore"); see DriverOpenOptions.readUrl. */
   readUrl?: string;
+  /** `casctl init --profile <name>` (store-driver.ts). */
+  profile?: string;
   /** The configuration file's driver sections by name (`ldap`), each as its driver validated it. */
   sections?: Readonly<Record<string, unknown>>;
   /** Where a driver reads its credentials (CASCTL_LDAP_BIND_DN, ...); absent: nowhere (the CLI passes its command's). */
@@ -40,6 +42,7 @@ export async function openStore(url: string, cwd: string, options: OpenStoreOpti
     create: options.create,
     readOnly: options.readOnly === true,
     readUrl: readUrl === undefined ? undefined : driver.resolveUrl(readUrl, cwd),
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
     section: name === undefined ? undefined : options.sections?.[name],
     env: options.env ?? {},
     now: options.now ?? (() => new Date()),

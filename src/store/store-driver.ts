@@ -33,6 +33,12 @@ export interface DriverOpenOptions<Section> {
    * a write always use the store URL. Undefined: none configured. A driver without replicas refuses it.
    */
   readUrl: string | undefined;
+  /**
+   * `casctl init --profile <name>`: set the store up as a mapping onto the existing directory the
+   * URL names (iRedMail's tables or entries) instead of casctl's own schema. A driver records it
+   * in its own tables or entries, so later opens need no option; one without profiles refuses it.
+   */
+  profile?: string;
   /** This driver's section of the configuration file, as its `parse` returned it; undefined when the file has none. */
   section: Section | undefined;
   env: Environment;

@@ -14,7 +14,8 @@ import { mailboxFilter as parseFilter } from '../helpers/filter/parse.js';
 import { readMailboxCsv } from '../../src/input/mailbox-csv.js';
 import { hashPassword } from '../../src/input/password-hash.js';
 import type { ChangeContext, DirectoryStore, ImportRecord } from '../../src/store/directory-store.js';
-import { NOT_ADMINISTRATOR } from '../../src/store/ldap/apply-changes.js';
+import { notAdministrator } from '../../src/store/ldap/apply-changes.js';
+import { CASCTL_MAPPING } from '../../src/store/ldap/mapping.js';
 import { LdapConnection } from '../../src/store/ldap/connection.js';
 import { LdapStore } from '../../src/store/ldap/ldap-store.js';
 import { ENABLED_SERVICE_VALUES } from '../../src/store/ldap/protocol-values.js';
@@ -25,6 +26,8 @@ import { FIXTURES, ROOT, casctl, json, tempDir, type CliResult } from '../helper
 import { freePort } from '../helpers/dovecot.js';
 import { checkNonAsciiSelections, juergenCsv } from '../helpers/non-ascii-identities.js';
 import { slapdSkipReason, startSlapd, type Slapd } from '../helpers/slapd.js';
+
+const NOT_ADMINISTRATOR = notAdministrator(CASCTL_MAPPING) as string;
 
 const PASSWORD = 'Tailspin!2026';
 /** Hashed once: SHA512-CRYPT takes ~16 ms, and every sample mailbox has the same password. */

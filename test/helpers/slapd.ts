@@ -61,6 +61,8 @@ export interface Slapd {
 export interface StartSlapdOptions {
   /** Load schema/casmailbox.schema (default true); false gives a server without it. */
   schema?: boolean;
+  /** More schema files to include after it (absolute paths): a directory shaped like another product's. */
+  extraSchemas?: readonly string[];
   suffix?: string;
   /** TLS: a throwaway CA and server certificate for 127.0.0.1; StartTLS on the ldap:// port and an ldaps:// port. */
   tls?: boolean;
@@ -125,7 +127,16 @@ export function slapdSkipReason(): string | false {
   return 'OpenLDAP slapd is not installed (apt-get install slapd ldap-utils); skipped because CI is not set';
 }
 
-function configuration(dir: string, suffix: string, schema: boolean, sync: boolean, tls: boolean, accounts: Record<AccountName, SlapdAccount>, replication?: SlapdReplication): string {
+function configuration(
+  dir: string,
+  suffix: string,
+  schema: boolean,
+  sync: boolean,
+  tls: boolean,
+  accounts: Record<AccountName, SlapdAccount>,
+  extraSchemas: readonly string[],
+  replication?: SlapdReplication,
+): string {
   const replicated = replicationLines(replication, suffix, accounts.admin);
   const schemaDir = SCHEMA_DIRS.find((d) => existsSync(join(d, 'core.schema'))) ?? SCHEMA_DIRS[0];
   const moduleDir = MODULE_DIRS.find((d) => existsSync(join(d, 'back_mdb.la')) || existsSync(join(d, 'back_mdb.so')));
@@ -136,6 +147,7 @@ include   ${schemaDir}/cosine.schema
 include   ${schemaDir}/inetorgperson.schema
 include   ${schemaDir}/nis.schema
 ${schema ? `include   ${join(ROOT, 'schema', 'casmailbox.schema')}` : '# casmailbox.schema deliberately not loaded'}
+${extraSchemas.map((file) => `include   ${file}`).join('\n')}
 
 pidfile   ${dir}/run/slapd.pid
 argsfile  ${dir}/run/slapd.args
@@ -272,7 +284,7 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
     const dir = mkdtempSync(join(tmpdir(), 'casctl-slapd-'));
     for (const sub of ['data', 'run']) mkdirSync(join(dir, sub));
     const conf = join(dir, 'slapd.conf');
-    writeFileSync(conf, configuration(dir, suffix, options.schema !== false, options.sync === true, options.tls === true, accounts, options.replication));
+    writeFileSync(conf, configuration(dir, suffix, options.schema !== false, options.sync === true, options.tls === true, accounts, options.extraSchemas ?? [], options.replication));
     // A replica receives every entry from the servers it follows: seeded too, the two would conflict.
     writeFileSync(join(dir, 'seed.ldif'), (options.empty ?? options.replication?.readOnly === true) ? '' : seed(suffix, accounts));
     if (options.tls === true) await makeCertificates(join(dir, 'tls'));

@@ -136,6 +136,11 @@ export async function run(context: CommandContext, options: DovecotConfigOptions
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
   const version = await chosenVersion(context, options, messages);
   return withStore(context, options, async (store) => {
+    if (store.profile !== undefined) {
+      throw new UsageError(
+        `${store.url} is an existing directory casctl manages through the profile '${store.profile}': the deployment's own Dovecot queries read the switches casctl sets and keep enforcing them, so there is no configuration to print. After a change, run refresh-service (or use --restart) to flush Dovecot's cache.`,
+      );
+    }
     const directory = options.write === undefined ? DEFAULT_DIRECTORY : resolve(context.cwd, options.write);
     const files = await filesFor(store.url, directory, version, context, options, messages);
     if (options.write === undefined) {

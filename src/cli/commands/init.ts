@@ -43,7 +43,8 @@ export async function run(context: CommandContext, options: InitOptions): Promis
           const summary = await store.importMailboxes([records], context.now());
           context.stderr.write(`${describeImport('sample directory (Tailspin Toys)', summary)}\n`);
         }
-        context.stderr.write(`Directory store ready: ${store.url}\n`);
+        const mapped = store.profile === undefined ? '' : ` (an existing directory, through the profile '${store.profile}': casctl added only its own entries, and changes nothing of the mailboxes but their mapped switch values)`;
+        context.stderr.write(`Directory store ready: ${store.url}${mapped}\n`);
       },
       'create',
       progress,

@@ -45,6 +45,10 @@ export async function run(context: CommandContext, options: SetOptions, args: st
   const services = servicesFor(PROTOCOLS.filter((p) => properties.includes(p.property)));
 
   return withStore(context, options, async (store) => {
+    for (const property of properties) {
+      const problem = store.settingProblem?.(property, wanted[property] as SettingValue) ?? null;
+      if (problem !== null) throw new UsageError(problem);
+    }
     // The services are checked before anything is planned: a long plan is not wasted on a stopped service.
     const effect = await makeEffectiveOn(context, store, messages, setup, services, options);
     const problems = new ProblemCounter(messages);

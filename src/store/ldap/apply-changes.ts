@@ -1,21 +1,25 @@
-import { StoreError } from '../../core/errors.js';
+import { StoreError, UsageError } from '../../core/errors.js';
 import { fold } from '../../core/mailbox.js';
 import { effectiveEnabled, refusesWrite } from '../../core/administrator.js';
-import { NULLABLE_PROTOCOLS, admits, isNullable, protocolOf, type NullableProtocol, type Protocol, type SettingValue } from '../../core/protocols.js';
+import { admits, isNullable, protocolOf, type NullableProtocol, type Protocol, type SettingValue } from '../../core/protocols.js';
 import type { ProgressSink } from '../../core/progress-sink.js';
 import type { LatestWrites } from '../../core/setting-writes.js';
 import type { AppliedChange, ChangeContext, SettingWrite, TransportConfig } from '../directory-store.js';
-import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 import { ITEMS_PER_CHUNK, type ChangeLog, type RecordedItem } from './change-log.js';
 import { chunks, forEachConcurrently } from '../../core/concurrency.js';
 import type { LdapConnection, LdapEntry, Modification } from './connection.js';
 import { ResultCode, isFatal, resultCode } from './errors.js';
 import { isAdministratorEntry } from './entries.js';
 import type { MailboxSearch } from './mailbox-search.js';
-import { ENABLED_SERVICE_VALUES, SETTING_ATTRIBUTE, enablesProtocol, serviceValuesModification, settingValueOf } from './protocol-values.js';
+import { administratorTest, switchValues, type LdapMapping, type ServiceValues } from './mapping.js';
+import { enablesProtocol, serviceValuesModification, settingValueOf } from './protocol-values.js';
+import { unwritableSetting } from './unwritable-settings.js';
 
-/** Only entries that are not the Administrator mailbox may gain a protocol the rule covers (RFC 4528 assertion). */
-export const NOT_ADMINISTRATOR = `(!(${ADMINISTRATOR_ATTRIBUTE}=TRUE))`;
+/** Only entries that are not the Administrator mailbox may gain a protocol the rule covers (RFC 4528 assertion); null: no mailbox is. */
+export function notAdministrator(mapping: LdapMapping): string | null {
+  const test = administratorTest(mapping);
+  return test === null ? null : `(!${test})`;
+}
 
 /** One setting of one mailbox: LDAP applies per entry. */
 type MailboxWrite = Omit<SettingWrite, 'guids'> & { Guid: string };
@@ -55,9 +59,14 @@ export async function applyCasChanges(
   context: ChangeContext,
   concurrency: number,
   defaults: TransportConfig,
+  mapping: LdapMapping,
   progress?: ProgressSink,
 ): Promise<AppliedChange> {
-  const planned = await plan(mailboxes, writes, defaults, progress);
+  for (const write of writes) {
+    const why = unwritableSetting(mapping, write.property, write.to);
+    if (why !== null) throw new UsageError(why);
+  }
+  const planned = await plan(mailboxes, writes, defaults, mapping, progress);
   if (planned.length === 0) return { changeId: null, mailboxes: 0, settings: 0 };
 
   await changeLog.reconcile(context.when);
@@ -91,7 +100,7 @@ export async function applyCasChanges(
     concurrency,
     async (mailbox) => {
       try {
-        const items = await applyOne(connection, mailbox);
+        const items = await applyOne(connection, mailbox, notAdministrator(mapping));
         if (items.length === 0) return;
         changed.add(fold(mailbox.guid));
         for (const done of items) applied.add(itemKey(done));
@@ -148,7 +157,7 @@ function itemKey(recorded: RecordedItem): string {
  * As on SQLite: Guids not in the store are dropped, a write is kept only while the stored value
  * differs from `to` and equals `from` (when given), and the Administrator mailbox is never enabled.
  */
-async function plan(mailboxes: MailboxSearch, writes: LatestWrites, defaults: TransportConfig, progress: ProgressSink | undefined): Promise<MailboxWrites[]> {
+async function plan(mailboxes: MailboxSearch, writes: LatestWrites, defaults: TransportConfig, mapping: LdapMapping, progress: ProgressSink | undefined): Promise<MailboxWrites[]> {
   // One per (mailbox, setting): a write may name a mailbox twice.
   const latest = new Map<string, MailboxWrite>();
   for (const { guids, ...write } of writes) {
@@ -156,7 +165,7 @@ async function plan(mailboxes: MailboxSearch, writes: LatestWrites, defaults: Tr
   }
   const entries = await mailboxes.entriesByGuid(
     [...latest.values()].map((w) => w.Guid),
-    ['casGuid', ENABLED_SERVICE_ATTRIBUTE, ADMINISTRATOR_ATTRIBUTE, ...NULLABLE_PROTOCOLS.map((p) => SETTING_ATTRIBUTE[p.name])],
+    [mapping.switches.attribute, ...(mapping.administrator === null ? [] : [mapping.administrator.attribute]), ...Object.values(mapping.settingAttributes)],
     progress,
   );
   const byMailbox = new Map<string, MailboxWrites>();
@@ -165,14 +174,14 @@ async function plan(mailboxes: MailboxSearch, writes: LatestWrites, defaults: Tr
     if (entry === undefined) continue;
     // Compared as read, as the plan compared them: the Administrator reads disabled whatever the
     // entry holds, so disabling it is no change, and enabling it is refused.
-    const administrator = isAdministratorEntry(entry);
+    const administrator = isAdministratorEntry(entry, mapping);
     const protocol = protocolOf(write.property);
-    const current = isNullable(protocol) ? settingValueOf(entry, protocol as NullableProtocol) : effectiveEnabled(protocol, administrator, enablesProtocol(entry, protocol));
+    const current = isNullable(protocol) ? settingValueOf(entry, protocol as NullableProtocol, mapping) : effectiveEnabled(protocol, administrator, enablesProtocol(entry, protocol, mapping));
     if (current === write.to || (write.from !== undefined && current !== write.from)) continue;
     if (refusesWrite(protocol, administrator, write.to)) continue;
-    const guid = entry.first('casGuid') ?? write.Guid;
+    const guid = entry.first(mapping.guid) ?? write.Guid;
     const group = byMailbox.get(fold(guid)) ?? { guid, dn: entry.dn, writes: [] };
-    group.writes.push({ ...write, before: current, modifications: modificationsFor(entry, protocol, current, write.to, defaults) });
+    group.writes.push({ ...write, before: current, modifications: modificationsFor(entry, protocol, current, write.to, defaults, mapping) });
     byMailbox.set(fold(guid), group);
   }
   return [...byMailbox.values()];
@@ -184,17 +193,20 @@ async function plan(mailboxes: MailboxSearch, writes: LatestWrites, defaults: Tr
  * one, so the modify fails when another admin changed it since), plus the values when what the
  * setting and the organisation default make it changes.
  */
-function modificationsFor(entry: LdapEntry, protocol: Protocol, current: SettingValue, to: SettingValue, defaults: TransportConfig): Modification[] {
-  const values = ENABLED_SERVICE_VALUES[protocol.name];
-  if (!isNullable(protocol)) return [serviceValuesModification(entry, values, to === true)];
-  const attribute = SETTING_ATTRIBUTE[(protocol as NullableProtocol).name];
+function modificationsFor(entry: LdapEntry, protocol: Protocol, current: SettingValue, to: SettingValue, defaults: TransportConfig, mapping: LdapMapping): Modification[] {
+  // unwritableSetting refused every protocol without values of its own.
+  const values = switchValues(mapping, protocol.name) as ServiceValues;
+  if (!isNullable(protocol)) return [serviceValuesModification(entry, values, to === true, mapping)];
+  const attribute = mapping.settingAttributes[(protocol as NullableProtocol).name];
+  // No attribute of its own: the values are the setting (a $null was refused up front).
+  if (attribute === undefined) return [serviceValuesModification(entry, values, admits(protocol, to, false), mapping)];
   const text = (value: boolean): string => (value ? 'TRUE' : 'FALSE');
   const modifications: Modification[] = [
     ...(current === null ? [] : [{ operation: 'delete' as const, attribute, values: [text(current)] }]),
     ...(to === null ? [] : [{ operation: 'add' as const, attribute, values: [text(to)] }]),
   ];
   const admitted = admits(protocol, to, defaults[protocol.property as keyof TransportConfig]);
-  if (admitted !== enablesProtocol(entry, protocol)) modifications.push(serviceValuesModification(entry, values, admitted));
+  if (admitted !== enablesProtocol(entry, protocol, mapping)) modifications.push(serviceValuesModification(entry, values, admitted, mapping));
   return modifications;
 }
 
@@ -202,10 +214,10 @@ function modificationsFor(entry: LdapEntry, protocol: Protocol, current: Setting
  * One mailbox's writes as one modify. If the server says one of them changes nothing (16/20) the
  * modify as a whole did nothing, so each write is tried alone to find the ones that still apply.
  */
-async function applyOne(connection: LdapConnection, mailbox: MailboxWrites): Promise<RecordedItem[]> {
+async function applyOne(connection: LdapConnection, mailbox: MailboxWrites, assertion: string | null): Promise<RecordedItem[]> {
   const attempt = async (writes: readonly PlannedWrite[]): Promise<boolean> => {
     try {
-      await connection.modify(mailbox.dn, writes.flatMap((write) => write.modifications), writes.some((w) => refusesWrite(protocolOf(w.property), true, w.to)) ? NOT_ADMINISTRATOR : undefined);
+      await connection.modify(mailbox.dn, writes.flatMap((write) => write.modifications), assertion !== null && writes.some((w) => refusesWrite(protocolOf(w.property), true, w.to)) ? assertion : undefined);
       return true;
     } catch (error) {
       const code = resultCode(error);

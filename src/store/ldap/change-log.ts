@@ -1,6 +1,6 @@
 import { effectiveEnabled } from '../../core/administrator.js';
 import { fold } from '../../core/mailbox.js';
-import { NULLABLE_PROTOCOLS, isCasSetting, isNullable, protocolOf, type NullableProtocol, type NullableSettingName, type SettingValue } from '../../core/protocols.js';
+import { isCasSetting, isNullable, protocolOf, type NullableProtocol, type NullableSettingName, type SettingValue } from '../../core/protocols.js';
 import { inChangeOrder } from '../change-order.js';
 import { StoreError } from '../../core/errors.js';
 import { loginNames } from '../login-names.js';
@@ -15,8 +15,8 @@ import { ResultCode, resultCode } from './errors.js';
 import { checkSingleWriter, WRITER_ATTRIBUTE } from './single-writer.js';
 import type { DirectoryLayout } from './layout.js';
 import { and, anyOf, type MailboxSearch } from './mailbox-search.js';
-import { SETTING_ATTRIBUTE, enablesProtocol, settingValueOf } from './protocol-values.js';
-import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
+import { enablesProtocol, settingValueOf } from './protocol-values.js';
+import type { LdapMapping } from './mapping.js';
 import { planIdentity, type PlanChangeItem } from '../../core/mailbox-plans.js';
 import { inPlanChangeOrder } from '../change-order.js';
 import { planHolds, type PlanDirectory } from './mailbox-plans.js';
@@ -234,7 +234,8 @@ export class ChangeLog {
       }
       const guids = [...new Set([...blocks.values()].flat().map((i) => i.Guid))];
       const next = await this.nextItems(id, guids);
-      const entries = await this.mailboxes.entriesByGuid(guids, ['casGuid', ENABLED_SERVICE_ATTRIBUTE, ...NULLABLE_PROTOCOLS.map((p) => SETTING_ATTRIBUTE[p.name])]);
+      const { mapping } = this.layout;
+      const entries = await this.mailboxes.entriesByGuid(guids, [mapping.switches.attribute, ...Object.values(mapping.settingAttributes)]);
       const defaults = await this.defaults();
       // A later change planned from what this run left: its Before is what this run had done. With
       // none, the mailbox (or the container, for a default) itself tells.
@@ -245,7 +246,7 @@ export class ChangeLog {
         const current = entries.get(fold(item.Guid));
         if (current === undefined) return false;
         const protocol = protocolOf(item.Property);
-        return (isNullable(protocol) ? settingValueOf(current, protocol as NullableProtocol) : enablesProtocol(current, protocol)) === item.After;
+        return (isNullable(protocol) ? settingValueOf(current, protocol as NullableProtocol, mapping) : enablesProtocol(current, protocol, mapping)) === item.After;
       };
       const numbers = [...blocks.keys()].sort((a, b) => a - b);
       const dense = Array.from({ length: Math.max(0, ...numbers) }, (_, i) => blocks.get(i + 1) ?? []);
@@ -316,7 +317,7 @@ export class ChangeLog {
   async *recordPages(query: ChangeQuery): AsyncGenerator<ChangeRecord[]> {
     const guids = query.guids === undefined ? undefined : new Set(query.guids.map(fold));
     const ids = await this.recordIds(query, guids);
-    const names = new NameCache(this.mailboxes);
+    const names = new NameCache(this.mailboxes, this.layout.mapping);
     // Asked for mailboxes' items only, a record's plan items are none of them.
     const identities = guids === undefined ? new Map((await this.planDirectory.plans()).map((plan) => [fold(plan.Guid), planIdentity(plan.Scope)])) : undefined;
     let page: ChangeRecord[] = [];
@@ -418,25 +419,31 @@ export class ChangeLog {
     }
     // A default's change turned every mailbox that follows it now (a superset of those that
     // followed it then: a mailbox that stopped since has an item of its own).
+    const { mapping } = this.layout;
     for (const property of defaultsChanged) {
-      const protocol = protocolOf(property) as NullableProtocol;
-      for (const guid of await this.mailboxes.guidsMatching(`(!(${SETTING_ATTRIBUTE[protocol.name]}=*))`)) {
+      const setting = mapping.settingAttributes[(protocolOf(property) as NullableProtocol).name];
+      // A mapping without the setting's attribute has no mailbox following a default.
+      if (setting === undefined) continue;
+      for (const guid of await this.mailboxes.guidsMatching(`(!(${setting}=*))`)) {
         touched.set(`${fold(guid)} ${property}`, { guid, property });
       }
     }
-    const entries = await this.mailboxes.entriesByGuid([...touched.values()].map((t) => t.guid), ['casGuid', 'mail', 'casEmailAddress', 'casUserPrincipalName', ENABLED_SERVICE_ATTRIBUTE, ADMINISTRATOR_ATTRIBUTE]);
+    const { PrimarySmtpAddress: mail, UserPrincipalName: upn } = mapping.attributes;
+    const read = [mail, upn, ...mapping.emailAddresses, mapping.switches.attribute, mapping.administrator?.attribute].filter((a): a is string => a !== null && a !== undefined);
+    const entries = await this.mailboxes.entriesByGuid([...touched.values()].map((t) => t.guid), read);
     const settings: PendingSetting[] = [];
     const seen = new Set<string>();
     for (const { guid, property } of touched.values()) {
       const entry = entries.get(fold(guid));
       if (entry === undefined) continue;
       const protocol = protocolOf(property);
-      const enabled = effectiveEnabled(protocol, isAdministratorEntry(entry), enablesProtocol(entry, protocol));
-      const address = (entry.first('mail') ?? '').toLowerCase();
+      const enabled = effectiveEnabled(protocol, isAdministratorEntry(entry, mapping), enablesProtocol(entry, protocol, mapping));
+      const address = (mail === null ? '' : (entry.first(mail) ?? '')).toLowerCase();
       const key = `${address} ${property} ${enabled}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      settings.push({ PrimarySmtpAddress: address, logins: loginNames(address, entry.first('casUserPrincipalName'), entry.values('casEmailAddress')), property, enabled });
+      const addresses = mapping.emailAddresses.flatMap((attribute) => entry.values(attribute));
+      settings.push({ PrimarySmtpAddress: address, logins: loginNames(address, upn === null ? null : entry.first(upn), addresses), property, enabled });
     }
     settings.sort((a, b) => (a.PrimarySmtpAddress < b.PrimarySmtpAddress ? -1 : a.PrimarySmtpAddress > b.PrimarySmtpAddress ? 1 : a.property < b.property ? -1 : a.property > b.property ? 1 : 0));
     return { throughChangeId: through, settings };
@@ -469,7 +476,10 @@ const NAMES_CACHED = 100_000;
 class NameCache {
   private readonly known = new Map<string, CurrentName | null>();
 
-  constructor(private readonly mailboxes: MailboxSearch) {}
+  constructor(
+    private readonly mailboxes: MailboxSearch,
+    private readonly mapping: LdapMapping,
+  ) {}
 
   /** A map holding (at least) every Guid asked for, folded. */
   async of(guids: readonly string[]): Promise<ReadonlyMap<string, CurrentName | null>> {
@@ -480,10 +490,12 @@ class NameCache {
       this.known.clear();
       missing = [...wanted];
     }
-    const entries = await this.mailboxes.entriesByGuid(missing, ['casGuid', 'cn', 'mail']);
+    const { Name: cn, PrimarySmtpAddress: mail } = this.mapping.attributes;
+    const entries = await this.mailboxes.entriesByGuid(missing, [cn, mail].filter((a): a is string => a !== null));
+    const first = (entry: LdapEntry, attribute: string | null): string | null => (attribute === null ? null : entry.first(attribute));
     for (const guid of missing) {
       const entry = entries.get(guid);
-      const name = entry === undefined ? null : { name: parseDn(entry.dn)?.[0]?.value ?? entry.first('cn') ?? '', address: (entry.first('mail') ?? '').toLowerCase() };
+      const name = entry === undefined ? null : { name: parseDn(entry.dn)?.[0]?.value ?? first(entry, cn) ?? '', address: (first(entry, mail) ?? '').toLowerCase() };
       this.known.set(guid, name);
     }
     return this.known;

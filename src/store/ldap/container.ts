@@ -1,8 +1,9 @@
 import { StoreError } from '../../core/errors.js';
 import { PROTOCOLS } from '../../core/protocols.js';
 import type { LdapConnection, LdapEntry } from './connection.js';
-import { ResultCode, resultCode } from './errors.js';
+import { ResultCode, isSchemaProblem, resultCode } from './errors.js';
 import { CONTAINER_CN, type DirectoryLayout } from './layout.js';
+import { BUILT_IN_PROFILES } from './profiles.js';
 import { checkProtocols, PROTOCOL_ATTRIBUTE, protocolsOf, recordProtocols, upgradeProtocols, type UpgradeTarget } from './store-protocols.js';
 
 /**
@@ -11,6 +12,9 @@ import { checkProtocols, PROTOCOL_ATTRIBUTE, protocolsOf, recordProtocols, upgra
  * casctl of layout 1 would not keep up when it makes a mailbox, so it must refuse such a store.
  */
 export const LAYOUT_VERSION = 2;
+
+/** Where cn=casctl records the profile a mapped store was set up with (schema/casmailbox.schema). */
+export const PROFILE_ATTRIBUTE = 'casProfile';
 
 /**
  * `casctl init` on LDAP: the base entry (when missing: a dc= base becomes a dcObject +
@@ -21,6 +25,10 @@ export const LAYOUT_VERSION = 2;
  */
 export async function ensureContainer(target: UpgradeTarget): Promise<void> {
   const { connection, layout, url } = target;
+  if (layout.mapping.profile !== null) {
+    await ensureMappedContainer(connection, layout, url);
+    return;
+  }
   if ((await connection.read(layout.baseDn, ['objectClass'])) === null) {
     const leaf = layout.base[0];
     const type = leaf?.type.toLowerCase();
@@ -55,6 +63,35 @@ export async function ensureContainer(target: UpgradeTarget): Promise<void> {
   await checkContainer(connection, layout, url);
 }
 
+/**
+ * `casctl init --profile` on a directory the admin made: only cn=casctl is added, recording the
+ * profile, and nothing else is touched (no base entry made, no value added to a mailbox).
+ */
+async function ensureMappedContainer(connection: LdapConnection, layout: DirectoryLayout, url: string): Promise<void> {
+  const profile = layout.mapping.profile as string;
+  if ((await connection.read(layout.baseDn, ['objectClass'])) === null) {
+    throw new StoreError(`The base DN ${layout.baseDn} does not exist on ${url} (or this bind DN may not read it): a profile maps an existing directory; name its suffix.`);
+  }
+  const attributes = { objectClass: ['top', 'applicationProcess', 'casStore'], cn: [CONTAINER_CN], casLastChangeId: ['0'], casSchemaVersion: [String(LAYOUT_VERSION)], [PROFILE_ATTRIBUTE]: [profile] };
+  try {
+    await connection.add(layout.containerDn, attributes);
+  } catch (error) {
+    if (resultCode(error) === ResultCode.EntryAlreadyExists) return;
+    if (isSchemaProblem(error)) {
+      throw new StoreError(
+        `The LDAP server of ${url} does not know casctl's schema, which its history and service state below ${layout.containerDn} need beside the mapped entries: load schema/casmailbox.schema (slapd.conf: include) or schema/casmailbox.ldif (cn=config), then run 'casctl init --profile ${profile}' again.`,
+      );
+    }
+    throw connection.fail(error, `create ${layout.containerDn}`);
+  }
+}
+
+/** The profile cn=casctl records: its name, null for casctl's own schema, undefined when there is no cn=casctl. */
+export async function recordedProfile(connection: LdapConnection, layout: DirectoryLayout): Promise<string | null | undefined> {
+  const container = await connection.read(layout.containerDn, [PROFILE_ATTRIBUTE]);
+  return container === null ? undefined : container.first(PROFILE_ATTRIBUTE);
+}
+
 async function addUnlessExists(connection: LdapConnection, dn: string, attributes: Record<string, string[]>, action: string): Promise<void> {
   try {
     await connection.add(dn, attributes);
@@ -67,16 +104,17 @@ async function addUnlessExists(connection: LdapConnection, dn: string, attribute
 async function readContainer(connection: LdapConnection, layout: DirectoryLayout, url: string): Promise<{ entry: LdapEntry; version: number }> {
   const container = await connection.read(layout.containerDn, ['casSchemaVersion', PROTOCOL_ATTRIBUTE]);
   if (container === null) {
-    const init = `'casctl init --store ${url}'`;
+    const profile = layout.mapping.profile;
+    const init = `'casctl init --store ${url}${profile === null ? '' : ` --profile ${profile}`}'`;
     if ((await connection.read(layout.baseDn, ['objectClass'])) === null) {
       throw new StoreError(`The base DN ${layout.baseDn} does not exist on ${url} (or this bind DN may not read it): create the store with ${init}.`);
     }
-    if (!(await schemaLoaded(connection))) {
+    if (!(await schemaLoaded(connection, profile === null ? 'casMailbox' : 'casStore'))) {
       throw new StoreError(
         `The LDAP server of ${url} does not know casctl's schema: load schema/casmailbox.schema (slapd.conf: include) or schema/casmailbox.ldif (cn=config), then run ${init}.`,
       );
     }
-    throw new StoreError(`${url} is not a casctl directory store yet (no ${layout.containerDn}): run ${init}.`);
+    throw new StoreError(`${url} is not a casctl directory store yet (no ${layout.containerDn}): run ${init}.${profile === null ? await profileHint(connection, url, layout.containerDn) : ''}`);
   }
   const version = Number(container.first('casSchemaVersion') ?? '0');
   if (version > LAYOUT_VERSION) {
@@ -93,13 +131,25 @@ async function readContainer(connection: LdapConnection, layout: DirectoryLayout
  */
 export async function checkContainer(connection: LdapConnection, layout: DirectoryLayout, url: string): Promise<void> {
   const container = await readContainer(connection, layout, url);
-  checkProtocols(url, protocolsOf(container.entry, container.version));
+  // A profile's entries carry the directory's own values, not casctl's protocol record.
+  if (layout.mapping.profile === null) checkProtocols(url, protocolsOf(container.entry, container.version));
 }
 
-/** Whether the server's subschema defines the casMailbox class. */
-async function schemaLoaded(connection: LdapConnection): Promise<boolean> {
+/** For a directory a built-in profile fits (its mailbox class is defined): how to manage it in place instead. */
+async function profileHint(connection: LdapConnection, url: string, containerDn: string): Promise<string> {
+  for (const [name, mapping] of BUILT_IN_PROFILES) {
+    const [, objectClass] = /^\(objectClass=([^)]+)\)$/i.exec(mapping.mailboxes.filter) ?? [];
+    if (objectClass !== undefined && (await schemaLoaded(connection, objectClass))) {
+      return ` If it is an existing ${name} directory, manage it in place with 'casctl init --store ${url} --profile ${name}' (only ${containerDn} is added).`;
+    }
+  }
+  return '';
+}
+
+/** Whether the server's subschema defines the object class `name`. */
+async function schemaLoaded(connection: LdapConnection, name: string): Promise<boolean> {
   const root = await connection.read('', ['subschemaSubentry']);
   const subschema = root?.first('subschemaSubentry') ?? 'cn=Subschema';
   const [schema] = await connection.searchAll({ base: subschema, scope: 'base', filter: '(objectClass=subschema)', attributes: ['objectClasses'], missingBaseIsEmpty: true });
-  return (schema?.values('objectClasses') ?? []).some((definition) => /NAME\s+'casMailbox'/i.test(definition));
+  return (schema?.values('objectClasses') ?? []).some((definition) => new RegExp(`NAME\\s+'${name}'`, 'i').test(definition));
 }

@@ -15,7 +15,7 @@ function dovecotServers(uris: readonly string[], storeUrl: string): string[] {
   });
 }
 
-/** An LDAP directory (OpenLDAP with casctl's schema); its `ldap` configuration section says how to bind. */
+/** An LDAP directory (OpenLDAP with casctl's schema, or an existing one through a profile); its `ldap` configuration section says how to bind. */
 export const ldapDriver: StoreDriver<LdapConfigSection> = {
   name: 'ldap',
   schemes: ['ldap', 'ldaps'],
@@ -25,11 +25,14 @@ export const ldapDriver: StoreDriver<LdapConfigSection> = {
   async open(url, options) {
     const settings = resolveLdapSettings(options.section, options.env, options.cwd);
     const { LdapStore } = await import('./ldap-store.js');
-    const { create, now, progress, onNotice, readOnly, readUrl } = options;
+    const { create, now, progress, onNotice, readOnly, readUrl, profile } = options;
+    const configured = options.section?.profile;
+    const profiles = { ...(profile === undefined ? {} : { option: profile }), ...(configured === undefined ? {} : { configured }) };
     return LdapStore.open(url, settings, {
       create,
       now,
       onNotice,
+      profiles,
       write: !readOnly,
       ...(progress === undefined ? {} : { progress }),
       ...(readOnly && readUrl !== undefined ? { readUrl } : {}),

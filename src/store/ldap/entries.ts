@@ -5,81 +5,79 @@ import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attrib
 import type { CompleteRecord, TransportConfig } from '../directory-store.js';
 import type { LdapEntry } from './connection.js';
 import type { DirectoryLayout } from './layout.js';
+import { CASCTL_MAPPING, TEXT_PROPERTIES, marksAdministrator, type LdapMapping, type TextProperty } from './mapping.js';
 import { ENABLED_SERVICE_VALUES, SETTING_ATTRIBUTE, USE_DEFAULTS_ATTRIBUTE, enablesProtocol, settingValueOf } from './protocol-values.js';
 
 /**
- * How a mailbox is an LDAP entry: inetOrgPerson + casMailbox (schema/casmailbox.schema). The
- * standard attributes match the filter mappings of property-attributes.ts, which the filter
- * back-end pushes down; Name and OrganizationalUnit come from the DN.
+ * How a mailbox is an LDAP entry of casctl's own schema: inetOrgPerson + casMailbox
+ * (schema/casmailbox.schema); reads go through the layout's mapping (mapping.ts), so a profile's
+ * entries read the same way. Name and OrganizationalUnit come from the DN.
  */
 export const MAILBOX_OBJECT_CLASSES = ['top', 'person', 'organizationalPerson', 'inetOrgPerson', 'casMailbox'];
-export const MAILBOX_CLASS_FILTER = '(objectClass=casMailbox)';
+export const MAILBOX_CLASS_FILTER = CASCTL_MAPPING.mailboxes.filter;
 
-const TEXT_ATTRIBUTES = {
-  DisplayName: 'displayName',
-  Alias: 'uid',
-  SamAccountName: 'casSamAccountName',
-  UserPrincipalName: 'casUserPrincipalName',
-  Department: 'departmentNumber',
-  Title: 'title',
-  Company: 'o',
-  Office: 'physicalDeliveryOfficeName',
-  City: 'l',
-  StateOrProvince: 'st',
-  CountryOrRegion: 'c',
-} as const;
+/** The text properties an import writes, each to its attribute of casctl's schema (CASCTL_MAPPING). */
+const IMPORTED_TEXT = ['DisplayName', 'Alias', 'SamAccountName', 'UserPrincipalName', 'Department', 'Title', 'Company', 'Office', 'City', 'StateOrProvince', 'CountryOrRegion'] as const;
 
 const customAttribute = (n: number): string => `casCustomAttribute${n}`;
 
-/** Every attribute a mailbox read asks for (never userPassword). */
-export const MAILBOX_ATTRIBUTES: readonly string[] = [
-  'cn', 'mail', 'casGuid', 'casEmailAddress', 'casRecipientTypeDetails', ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE,
-  ...Object.values(TEXT_ATTRIBUTES), ...USE_DEFAULTS_PROTOCOLS.map((p) => USE_DEFAULTS_ATTRIBUTE[p.name]), ...NULLABLE_PROTOCOLS.map((p) => SETTING_ATTRIBUTE[p.name]),
-  ...CUSTOM_ATTRIBUTE_NUMBERS.map(customAttribute),
-  'createTimestamp', 'modifyTimestamp',
-];
+/** Every attribute a mailbox read of the mapping asks for (never userPassword). */
+export function mailboxAttributes(mapping: LdapMapping): string[] {
+  const named = [
+    mapping.guid, ...TEXT_PROPERTIES.map((p) => mapping.attributes[p]), ...mapping.emailAddresses, mapping.switches.attribute, mapping.administrator?.attribute,
+    ...Object.values(mapping.useDefaultsAttributes), ...Object.values(mapping.settingAttributes),
+    ...(mapping.customAttributePrefix === null ? [] : CUSTOM_ATTRIBUTE_NUMBERS.map((n) => `${mapping.customAttributePrefix ?? ''}${n}`)),
+    'createTimestamp', 'modifyTimestamp',
+  ];
+  return [...new Set(named.filter((a): a is string => a !== null && a !== undefined))];
+}
+
+/** Every attribute a mailbox read of casctl's schema asks for. */
+export const MAILBOX_ATTRIBUTES: readonly string[] = mailboxAttributes(CASCTL_MAPPING);
 
 /** Is the entry the Administrator mailbox (core/administrator.ts)? */
-export function isAdministratorEntry(entry: LdapEntry): boolean {
-  return entry.first(ADMINISTRATOR_ATTRIBUTE)?.toUpperCase() === 'TRUE';
+export function isAdministratorEntry(entry: LdapEntry, mapping: LdapMapping = CASCTL_MAPPING): boolean {
+  return mapping.administrator !== null && marksAdministrator(mapping, entry.values(mapping.administrator.attribute));
 }
 
 /** The mailbox an entry holds, with the effective CAS values (the Administrator reads disabled). */
 export function entryToMailbox(entry: LdapEntry, layout: DirectoryLayout): Mailbox {
+  const { mapping } = layout;
   const { name, container } = layout.nameAndContainer(entry.dn);
-  const administrator = isAdministratorEntry(entry);
-  const text = (attribute: string): string | null => entry.first(attribute);
-  const primary = (text('mail') ?? '').toLowerCase();
-  const addresses = entry.values('casEmailAddress');
-  const type = text('casRecipientTypeDetails');
+  const administrator = isAdministratorEntry(entry, mapping);
+  const text = (attribute: string | null | undefined): string | null => (attribute === null || attribute === undefined ? null : entry.first(attribute));
+  const property = (p: TextProperty): string | null => text(mapping.attributes[p]);
+  const primary = (property('PrimarySmtpAddress') ?? '').toLowerCase();
+  const addresses = mapping.emailAddresses.flatMap((attribute) => entry.values(attribute));
+  const type = property('RecipientTypeDetails');
   // The Administrator mailbox never uses a protocol the rule covers, whatever the entry says (DESIGN.md §2).
-  // A nullable setting is the value as set, not the casEnabledService values it leads to.
+  // A nullable setting is the value as set, not the switch values it leads to.
   const enabled = (protocol: Protocol): boolean | null =>
-    isNullable(protocol) ? settingValueOf(entry, protocol as NullableProtocol) : effectiveEnabled(protocol, administrator, enablesProtocol(entry, protocol));
+    isNullable(protocol) ? settingValueOf(entry, protocol as NullableProtocol, mapping) : effectiveEnabled(protocol, administrator, enablesProtocol(entry, protocol, mapping));
   return {
-    Guid: text('casGuid') ?? '',
+    Guid: text(mapping.guid) ?? '',
     DistinguishedName: entry.dn,
-    Name: name === '' ? (text('cn') ?? '') : name,
-    DisplayName: text(TEXT_ATTRIBUTES.DisplayName) ?? '',
-    Alias: text(TEXT_ATTRIBUTES.Alias) ?? '',
-    SamAccountName: text(TEXT_ATTRIBUTES.SamAccountName) ?? '',
-    UserPrincipalName: text(TEXT_ATTRIBUTES.UserPrincipalName) ?? '',
+    Name: name === '' ? (property('Name') ?? '') : name,
+    DisplayName: property('DisplayName') ?? '',
+    Alias: property('Alias') ?? '',
+    SamAccountName: property('SamAccountName') ?? '',
+    UserPrincipalName: property('UserPrincipalName') ?? '',
     PrimarySmtpAddress: primary,
     EmailAddresses: addresses.length > 0 ? addresses : primary === '' ? [] : [primary],
     OrganizationalUnit: container ?? '',
-    Department: text(TEXT_ATTRIBUTES.Department),
-    Title: text(TEXT_ATTRIBUTES.Title),
-    Company: text(TEXT_ATTRIBUTES.Company),
-    Office: text(TEXT_ATTRIBUTES.Office),
-    City: text(TEXT_ATTRIBUTES.City),
-    StateOrProvince: text(TEXT_ATTRIBUTES.StateOrProvince),
-    CountryOrRegion: text(TEXT_ATTRIBUTES.CountryOrRegion),
-    CustomAttributes: CUSTOM_ATTRIBUTE_NUMBERS.map((n) => text(customAttribute(n))),
+    Department: property('Department'),
+    Title: property('Title'),
+    Company: property('Company'),
+    Office: property('Office'),
+    City: property('City'),
+    StateOrProvince: property('StateOrProvince'),
+    CountryOrRegion: property('CountryOrRegion'),
+    CustomAttributes: CUSTOM_ATTRIBUTE_NUMBERS.map((n) => text(mapping.customAttributePrefix === null ? null : `${mapping.customAttributePrefix}${n}`)),
     RecipientTypeDetails: (RECIPIENT_TYPE_DETAILS as readonly string[]).includes(type ?? '') ? (type as RecipientTypeDetails) : 'UserMailbox',
     IsAdministrator: administrator,
     ...(perCasSetting(enabled) as CasSettingValues),
-    // Absent reads as the Exchange default, true.
-    ...perUseDefaults((p) => text(USE_DEFAULTS_ATTRIBUTE[p.name])?.toUpperCase() !== 'FALSE'),
+    // Absent (or no attribute in the mapping) reads as the Exchange default, true.
+    ...perUseDefaults((p) => text(mapping.useDefaultsAttributes[p.name])?.toUpperCase() !== 'FALSE'),
     WhenCreated: isoFromGeneralizedTime(text('createTimestamp')),
     WhenChanged: isoFromGeneralizedTime(text('modifyTimestamp')),
   };
@@ -107,8 +105,8 @@ export function recordAttributes(record: CompleteRecord, guid: string, created: 
     [ADMINISTRATOR_ATTRIBUTE]: isAdministratorAccount(record.SamAccountName) ? ['TRUE'] : [],
     [ENABLED_SERVICE_ATTRIBUTE]: PROTOCOLS.filter((p) => admitted(p, record, defaults)).flatMap((p) => ENABLED_SERVICE_VALUES[p.name]),
   };
-  for (const [property, attribute] of Object.entries(TEXT_ATTRIBUTES)) {
-    attributes[attribute] = present(record[property as keyof typeof TEXT_ATTRIBUTES]);
+  for (const property of IMPORTED_TEXT) {
+    attributes[CASCTL_MAPPING.attributes[property] as string] = present(record[property]);
   }
   CUSTOM_ATTRIBUTE_NUMBERS.forEach((n, index) => {
     attributes[customAttribute(n)] = present(record.CustomAttributes[index] ?? null);

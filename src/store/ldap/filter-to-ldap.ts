@@ -1,6 +1,5 @@
 import { operandText, positiveOperator, type ComparisonNode, type FilterAst } from '../../filter/index.js';
 import { refusesAdministrator } from '../../core/administrator.js';
-import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 import { propertyAttribute, type PropertyAttribute } from './property-attributes.js';
 
 export interface LdapFilter {
@@ -93,9 +92,10 @@ function comparison(node: ComparisonNode, operator: PositiveOperator, polarity: 
     // Enabled is every one of the protocol's values present (protocol-values.ts: holdsAll), so an
     // entry holding only some reads as disabled here too.
     if (value.type !== 'boolean') return FALSE;
-    const stored = ldap.enabledServices.map((service): Ldap => ({ kind: 'equal', attribute: ENABLED_SERVICE_ATTRIBUTE, value: service }));
-    const notAdministrator = not({ kind: 'equal', attribute: ADMINISTRATOR_ATTRIBUTE, value: 'TRUE' });
-    const enabled = and(refusesAdministrator(ldap) ? [...stored, notAdministrator] : stored);
+    const stored = ldap.enabledServices.map((service): Ldap => ({ kind: 'equal', attribute: ldap.switchAttribute, value: service }));
+    const marker = ldap.administratorMarker;
+    const notAdministrator = marker === null ? [] : [not({ kind: 'equal', attribute: marker.attribute, value: marker.value })];
+    const enabled = and(refusesAdministrator(ldap) ? [...stored, ...notAdministrator] : stored);
     return value.value ? enabled : not(enabled);
   }
 

@@ -4,22 +4,19 @@ import {
 import type { Mailbox } from '../../core/mailbox.js';
 import { escapeValue } from './filter-to-ldap.js';
 import type { LdapConnection } from './connection.js';
-import { MAILBOX_ATTRIBUTES, MAILBOX_CLASS_FILTER, entryToMailbox } from './entries.js';
+import { entryToMailbox, mailboxAttributes } from './entries.js';
 import type { DirectoryLayout } from './layout.js';
+import type { LdapMapping } from './mapping.js';
 import { and } from './mailbox-search.js';
 import type { OrganizationalUnits } from './organizational-units.js';
 
-/** The attribute of each identity property (Name is the DN's leaf cn). */
-const ATTRIBUTE: Record<IdentityProperty, string> = {
-  Guid: 'casGuid',
-  Name: 'cn',
-  DisplayName: 'displayName',
-  Alias: 'uid',
-  SamAccountName: 'casSamAccountName',
-  UserPrincipalName: 'casUserPrincipalName',
-  PrimarySmtpAddress: 'mail',
-  EmailAddresses: 'casEmailAddress',
-};
+/** The attributes of each identity property in the mapping (Name is the DN's leaf); none for a property the directory lacks. */
+function attributesOf(mapping: LdapMapping, property: IdentityProperty): string[] {
+  if (property === 'Guid') return [mapping.guid];
+  if (property === 'EmailAddresses') return [...mapping.emailAddresses];
+  const attribute = mapping.attributes[property];
+  return attribute === null ? [] : [attribute];
+}
 /** Identities per search: their equality tests go out as one OR. */
 const IDENTITIES_PER_SEARCH = 25;
 
@@ -34,7 +31,15 @@ export class IdentityResolver {
     private readonly connection: LdapConnection,
     private readonly layout: DirectoryLayout,
     private readonly units: OrganizationalUnits,
-  ) {}
+  ) {
+    this.mailboxAttributes = mailboxAttributes(layout.mapping);
+  }
+
+  private readonly mailboxAttributes: readonly string[];
+
+  private attributes(property: IdentityProperty): string[] {
+    return attributesOf(this.layout.mapping, property);
+  }
 
   async resolve(identities: readonly string[], wildcards: boolean): Promise<Map<string, Mailbox[]>> {
     const result = new Map<string, Map<string, Mailbox>>();
@@ -46,7 +51,7 @@ export class IdentityResolver {
       if (forms === null) continue;
       const matches = (m: Mailbox): boolean => matchesIdentity(m, forms);
       if (forms.wildcard !== null) {
-        await this.collect(this.layout.baseDn, 'sub', wildcardFilter(forms.text), [identity], matches, result);
+        await this.collect(this.layout.mailboxBaseDn, 'sub', wildcardFilter(forms.text, (p) => this.attributes(p)), [identity], matches, result);
         continue;
       }
       exact.push({ identity, forms });
@@ -55,9 +60,9 @@ export class IdentityResolver {
     const byIdentity = new Map(exact.map(({ identity, forms }) => [identity, forms]));
     for (let i = 0; i < exact.length; i += IDENTITIES_PER_SEARCH) {
       const batch = exact.slice(i, i + IDENTITIES_PER_SEARCH);
-      const tests = batch.flatMap(({ forms }) => exactProperties(forms).map((p) => looseTest(ATTRIBUTE[p], forms.text)));
+      const tests = batch.flatMap(({ forms }) => exactProperties(forms).flatMap((p) => this.attributes(p).map((a) => looseTest(a, forms.text))));
       const check = (m: Mailbox, identity: string): boolean => matchesIdentity(m, byIdentity.get(identity) as IdentityForms);
-      await this.collect(this.layout.baseDn, 'sub', `(|${tests.join('')})`, batch.map((b) => b.identity), check, result);
+      await this.collect(this.layout.mailboxBaseDn, 'sub', `(|${tests.join('')})`, batch.map((b) => b.identity), check, result);
     }
     return new Map([...result].map(([identity, found]) => [identity, [...found.values()]]));
   }
@@ -66,14 +71,16 @@ export class IdentityResolver {
   private async special(identity: string, forms: IdentityForms, result: Map<string, Map<string, Mailbox>>): Promise<void> {
     const matches = (m: Mailbox): boolean => matchesIdentity(m, forms);
     if (forms.distinguishedName !== null && this.layout.canonicalOf(forms.text) !== null) {
-      await this.collect(forms.text, 'base', MAILBOX_CLASS_FILTER, [identity], matches, result);
+      await this.collect(forms.text, 'base', this.layout.mapping.mailboxes.filter, [identity], matches, result);
     }
     if (forms.canonical !== null) {
       const ouDn = await this.units.dnOf(forms.canonical.ou);
-      if (ouDn !== null) await this.collect(ouDn, 'one', looseTest(ATTRIBUTE.Name, forms.canonical.name), [identity], matches, result);
+      // A profile's mailboxes may lie deeper than the OU entry (iRedMail: ou=Users below the domain).
+      const scope = this.layout.mapping.ownsEntries ? 'one' : 'sub';
+      if (ouDn !== null) for (const a of this.attributes('Name')) await this.collect(ouDn, scope, looseTest(a, forms.canonical.name), [identity], matches, result);
     }
     if (forms.domainAccount !== null) {
-      await this.collect(this.layout.baseDn, 'sub', looseTest(ATTRIBUTE.SamAccountName, forms.domainAccount.samAccountName), [identity], matches, result);
+      for (const a of this.attributes('SamAccountName')) await this.collect(this.layout.mailboxBaseDn, 'sub', looseTest(a, forms.domainAccount.samAccountName), [identity], matches, result);
     }
   }
 
@@ -86,7 +93,7 @@ export class IdentityResolver {
     check: (mailbox: Mailbox, identity: string) => boolean,
     result: Map<string, Map<string, Mailbox>>,
   ): Promise<void> {
-    const request = { base, scope, filter: and([MAILBOX_CLASS_FILTER, filter]), attributes: MAILBOX_ATTRIBUTES, missingBaseIsEmpty: true };
+    const request = { base, scope, filter: and([this.layout.mapping.mailboxes.filter, filter]), attributes: this.mailboxAttributes, missingBaseIsEmpty: true };
     for await (const page of this.connection.search(request)) {
       for (const entry of page) {
         const mailbox = entryToMailbox(entry, this.layout);
@@ -110,9 +117,9 @@ export function looseTest(attribute: string, text: string): string {
 }
 
 /** A wildcard identity on every wildcard attribute; spaces and non-ASCII become `*` too (re-checked). */
-function wildcardFilter(pattern: string): string {
+function wildcardFilter(pattern: string, attributes: (property: IdentityProperty) => string[]): string {
   const loose = pattern.replace(/[^\x21-\x7e]/gu, '*');
-  return `(|${WILDCARD_PROPERTIES.map((property) => substringTest(ATTRIBUTE[property], loose)).join('')})`;
+  return `(|${WILDCARD_PROPERTIES.flatMap((property) => attributes(property).map((a) => substringTest(a, loose))).join('')})`;
 }
 
 /** `a*b*c` as an RFC 4515 substring test; runs of `*` collapse; all stars is a presence test. */

@@ -2,6 +2,7 @@ import { parseCanonicalOu } from '../../core/distinguished-name.js';
 import { fold } from '../../core/mailbox.js';
 import { StoreError } from '../../core/errors.js';
 import { formatDn, formatRdn, parseDn, relativeTo, type Rdn } from '../../core/dn-syntax.js';
+import { CASCTL_MAPPING, below, type LdapMapping } from './mapping.js';
 
 /** The name of casctl's own container below the base DN (change history, service state). */
 export const CONTAINER_CN = 'casctl';
@@ -10,7 +11,8 @@ export const CONTAINER_CN = 'casctl';
  * Where things live below the store's base DN, and how DNs map to Exchange canonical names:
  * `ou=Finance,ou=North America,dc=tailspintoys,dc=com` ↔ `tailspintoys.com/North America/Finance`.
  * The trailing `dc=` RDNs of the base make the domain; every RDN above them is one path segment
- * (so a base `ou=Mail,dc=example,dc=com` is `example.com/Mail`).
+ * (so a base `ou=Mail,dc=example,dc=com` is `example.com/Mail`). The mapping says which entries
+ * below the base are mailboxes and OUs (casctl's own schema, or a profile onto an existing one).
  */
 export class DirectoryLayout {
   readonly base: Rdn[];
@@ -20,8 +22,15 @@ export class DirectoryLayout {
   readonly baseUnits: string[];
   readonly baseCanonical: string;
   readonly containerDn: string;
+  /** Where the mapping's mailboxes and OUs are searched from. */
+  readonly mailboxBaseDn: string;
+  readonly unitsBaseDn: string;
+  private readonly unitsBase: Rdn[];
 
-  constructor(baseDn: string) {
+  constructor(
+    baseDn: string,
+    readonly mapping: LdapMapping = CASCTL_MAPPING,
+  ) {
     const base = parseDn(baseDn);
     if (base === null || base.length === 0) throw new StoreError(`'${baseDn}' is not a distinguished name.`);
     let firstDc = base.length;
@@ -35,6 +44,9 @@ export class DirectoryLayout {
     this.baseUnits = base.slice(0, firstDc).map((rdn) => rdn.value).reverse();
     this.baseCanonical = [this.domain, ...this.baseUnits].join('/');
     this.containerDn = `${formatRdn({ type: 'cn', value: CONTAINER_CN })},${this.baseDn}`;
+    this.mailboxBaseDn = below(mapping.mailboxes.base, this.baseDn);
+    this.unitsBaseDn = below(mapping.organizationalUnits.base, this.baseDn);
+    this.unitsBase = parseDn(this.unitsBaseDn) ?? base;
   }
 
   private readonly parents = new Map<string, string | null>();
@@ -48,10 +60,21 @@ export class DirectoryLayout {
     const parent = dn.slice(leaf + 1);
     let container = this.parents.get(parent);
     if (container === undefined) {
-      container = this.canonicalOf(parent);
+      container = this.canonicalOf(this.mapping.ownsEntries ? parent : this.unitOf(parent));
       if (this.parents.size < 100_000) this.parents.set(parent, container);
     }
     return { name: parseDn(dn.slice(0, leaf))?.[0]?.value ?? '', container };
+  }
+
+  /**
+   * A profile's OU of an entry below `parent`: the ancestor one level below the OU base
+   * (iRedMail: domainName=<domain>,o=domains), or the base when it lies elsewhere.
+   */
+  private unitOf(parent: string): string {
+    const rdns = parseDn(parent);
+    const relative = rdns === null ? null : relativeTo(rdns, this.unitsBase);
+    if (rdns === null || relative === null || relative.length === 0) return this.baseDn;
+    return formatDn(rdns.slice(relative.length - 1));
   }
 
   /** The canonical name of the object at `dn`; null when it is not the base or below it. */

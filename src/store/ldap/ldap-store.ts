@@ -1,4 +1,6 @@
-import { StoreError } from '../../core/errors.js';
+import { StoreError, UsageError } from '../../core/errors.js';
+import type { CasSettingName, SettingValue } from '../../core/protocols.js';
+import { unwritableSetting } from './unwritable-settings.js';
 import type { Mailbox } from '../../core/mailbox.js';
 import type { ProgressSink } from '../../core/progress-sink.js';
 import { latestWrites } from '../../core/setting-writes.js';
@@ -39,7 +41,9 @@ import { DirectoryLayout } from './layout.js';
 import { MailboxSearch } from './mailbox-search.js';
 import { OrganizationalUnits } from './organizational-units.js';
 import { markServicesRefreshed, serviceStates } from './service-state.js';
-import { ensureContainer, checkContainer } from './container.js';
+import { ensureContainer, checkContainer, recordedProfile } from './container.js';
+import { checkMappedAdministrators, checkMappedSchema } from './mapping-schema.js';
+import { chooseMapping, type ProfileSources } from './profile-choice.js';
 import { awaitReplica } from './replica-sync.js';
 import type { LdapConnectionSettings } from './settings.js';
 import { parseLdapUrl, type LdapStoreUrl } from './url.js';
@@ -60,6 +64,8 @@ export interface LdapStoreOptions {
   write?: boolean;
   /** For a command that only reads: servers to read from first (a local replica), the store URL's servers after them. */
   readUrl?: string;
+  /** Where the mapping onto an existing directory comes from (profile-choice.ts): init's option, the configuration. */
+  profiles?: Omit<ProfileSources, 'recorded'>;
 }
 
 /**
@@ -90,9 +96,13 @@ export class LdapStore implements DirectoryStore {
 
   static async open(url: string, settings: LdapConnectionSettings, options: LdapStoreOptions): Promise<LdapStore> {
     const target = parseLdapUrl(url);
-    const layout = new DirectoryLayout(target.baseDn);
     const connection = await LdapConnection.open(options.readUrl === undefined ? target : readTarget(options.readUrl, target), settings);
+    let layout: DirectoryLayout;
     try {
+      const recorded = await recordedProfile(connection, new DirectoryLayout(target.baseDn));
+      const mapping = chooseMapping({ ...options.profiles, recorded }, target.storeUrl);
+      layout = new DirectoryLayout(target.baseDn, mapping);
+      if (mapping.profile !== null) await checkMappedSchema(connection, layout, target.storeUrl);
       if (options.create) {
         const { progress, onNotice } = options;
         const upgrade = { connection, layout, url: connection.serverUrl, concurrency: settings.concurrency, notice: onNotice ?? (() => undefined) };
@@ -101,6 +111,7 @@ export class LdapStore implements DirectoryStore {
         await checkContainer(connection, layout, connection.serverUrl);
         if (options.write === true) await connection.checkWritable(layout.containerDn, 'description');
       }
+      await checkMappedAdministrators(connection, layout);
     } catch (error) {
       await connection.close();
       throw error instanceof StoreError ? error : connection.fail(error, 'open the store');
@@ -130,7 +141,7 @@ export class LdapStore implements DirectoryStore {
    */
   async applyCasChanges(writes: readonly SettingWrite[], context: ChangeContext, progress?: ProgressSink): Promise<AppliedChange> {
     const defaults = await this.getTransportConfig();
-    return applyCasChanges(this.connection, this.mailboxes, this.changeLog, latestWrites(writes), context, this.settings.concurrency, defaults, progress);
+    return applyCasChanges(this.connection, this.mailboxes, this.changeLog, latestWrites(writes), context, this.settings.concurrency, defaults, this.layout.mapping, progress);
   }
 
   getTransportConfig(): Promise<TransportConfig> {
@@ -176,7 +187,20 @@ export class LdapStore implements DirectoryStore {
     return awaitReplica({ provider: this.connection, baseDn: this.layout.baseDn, settings: this.settings }, url, timeoutMs);
   }
 
+  get profile(): string | undefined {
+    return this.layout.mapping.profile ?? undefined;
+  }
+
+  settingProblem(property: CasSettingName, to: SettingValue): string | null {
+    return unwritableSetting(this.layout.mapping, property, to);
+  }
+
   async importMailboxes(batches: ImportBatches, when: Date, options: ImportOptions = {}): Promise<ImportSummary> {
+    if (!this.layout.mapping.ownsEntries) {
+      throw new UsageError(
+        `import creates and rewrites whole mailbox entries; through the LDAP profile '${this.layout.mapping.profile ?? ''}' casctl changes only their ${this.layout.mapping.switches.attribute} switch values. Create mailboxes with the directory's own tools.`,
+      );
+    }
     // No transaction across entries: every record is read, and checked, before the first write.
     const records: ImportRecord[] = [];
     for await (const batch of batches) records.push(...batch);

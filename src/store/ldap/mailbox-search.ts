@@ -5,9 +5,10 @@ import type { MailboxQuery } from '../directory-store.js';
 import { chunks } from '../../core/concurrency.js';
 import type { ProgressSink } from '../../core/progress-sink.js';
 import type { LdapConnection, LdapEntry } from './connection.js';
-import { MAILBOX_ATTRIBUTES, MAILBOX_CLASS_FILTER, entryToMailbox } from './entries.js';
+import { entryToMailbox, mailboxAttributes } from './entries.js';
 import type { DirectoryLayout } from './layout.js';
 import type { OrganizationalUnits } from './organizational-units.js';
+import { propertyAttributes, type PropertyAttribute } from './property-attributes.js';
 import { pushdownFilter } from './pushdown.js';
 
 /** Guids per search: an OR of this many equality tests stays a small request on an indexed attribute. */
@@ -26,25 +27,37 @@ export function anyOf(attribute: string, values: readonly string[]): string {
  * the optional sssvlv overlay, and sorting here would mean holding the whole result in memory.
  */
 export class MailboxSearch {
+  /** What a mailbox read asks for, and where the mapping holds each filterable property. */
+  readonly attributes: readonly string[];
+  private readonly properties: ReadonlyMap<string, PropertyAttribute>;
+  private readonly classFilter: string;
+  /** The mapping's Guid attribute. */
+  readonly guid: string;
+
   constructor(
     private readonly connection: LdapConnection,
     private readonly layout: DirectoryLayout,
     private readonly units: OrganizationalUnits,
-  ) {}
+  ) {
+    this.attributes = mailboxAttributes(layout.mapping);
+    this.properties = propertyAttributes(layout.mapping);
+    this.classFilter = layout.mapping.mailboxes.filter;
+    this.guid = layout.mapping.guid;
+  }
 
   /** Mailboxes a page of the server's paged search at a time (never an empty page). */
-  async *find(query: MailboxQuery, attributes: readonly string[] = MAILBOX_ATTRIBUTES): AsyncGenerator<Mailbox[]> {
+  async *find(query: MailboxQuery, attributes: readonly string[] = this.attributes): AsyncGenerator<Mailbox[]> {
     const limit = query.limit ?? Number.POSITIVE_INFINITY;
     if (limit <= 0) return;
-    const base = query.organizationalUnit === undefined ? this.layout.baseDn : await this.units.dnOf(query.organizationalUnit);
+    const base = query.organizationalUnit === undefined ? this.layout.mailboxBaseDn : await this.units.dnOf(query.organizationalUnit);
     if (base === null) return;
-    const parts = [MAILBOX_CLASS_FILTER];
-    if (query.filter !== undefined) parts.push(pushdownFilter(query.filter));
+    const parts = [this.classFilter];
+    if (query.filter !== undefined) parts.push(pushdownFilter(query.filter, this.properties));
     const accept = (mailbox: Mailbox): boolean => query.filter === undefined || mailboxMatches(query.filter, mailbox);
     const filters =
       query.guids === undefined
         ? [and(parts)]
-        : chunks(distinctFolded(query.guids), GUIDS_PER_SEARCH).map((batch) => and([...parts, anyOf('casGuid', batch)]));
+        : chunks(distinctFolded(query.guids), GUIDS_PER_SEARCH).map((batch) => and([...parts, anyOf(this.guid, batch)]));
     let yielded = 0;
     for (const filter of filters) {
       for await (const page of this.connection.search({ base, scope: 'sub', filter, attributes, missingBaseIsEmpty: true })) {
@@ -63,7 +76,7 @@ export class MailboxSearch {
 
   async count(query: MailboxQuery): Promise<number> {
     // Without a filter nothing needs re-checking, so no attribute needs reading.
-    const attributes = query.filter === undefined ? ['1.1'] : MAILBOX_ATTRIBUTES;
+    const attributes = query.filter === undefined ? ['1.1'] : this.attributes;
     let count = 0;
     for await (const page of this.find(query, attributes)) count += page.length;
     return count;
@@ -71,7 +84,7 @@ export class MailboxSearch {
 
   /** Raw mailbox entries a raw LDAP filter selects, a page at a time: the bulk writes that are no query of the model. */
   async *entriesMatching(filter: string, attributes: readonly string[]): AsyncGenerator<readonly LdapEntry[]> {
-    for await (const page of this.connection.search({ base: this.layout.baseDn, scope: 'sub', filter: and([MAILBOX_CLASS_FILTER, filter]), attributes })) {
+    for await (const page of this.connection.search({ base: this.layout.mailboxBaseDn, scope: 'sub', filter: and([this.classFilter, filter]), attributes })) {
       if (page.length > 0) yield page;
     }
   }
@@ -79,7 +92,7 @@ export class MailboxSearch {
   /** The Guids of the mailboxes a raw LDAP filter selects. */
   async guidsMatching(filter: string): Promise<string[]> {
     const guids: string[] = [];
-    for await (const page of this.entriesMatching(filter, ['casGuid'])) for (const entry of page) guids.push(entry.first('casGuid') ?? '');
+    for await (const page of this.entriesMatching(filter, [this.guid])) for (const entry of page) guids.push(entry.first(this.guid) ?? '');
     return guids.filter((guid) => guid !== '');
   }
 
@@ -89,9 +102,9 @@ export class MailboxSearch {
     const distinct = distinctFolded(guids);
     progress?.phase('Reading directory', 'mailboxes', distinct.length);
     for (const batch of chunks(distinct, GUIDS_PER_SEARCH)) {
-      const filter = and([MAILBOX_CLASS_FILTER, anyOf('casGuid', batch)]);
-      for await (const page of this.connection.search({ base: this.layout.baseDn, scope: 'sub', filter, attributes })) {
-        for (const entry of page) found.set(fold(entry.first('casGuid') ?? ''), entry);
+      const filter = and([this.classFilter, anyOf(this.guid, batch)]);
+      for await (const page of this.connection.search({ base: this.layout.mailboxBaseDn, scope: 'sub', filter, attributes: [this.guid, ...attributes] })) {
+        for (const entry of page) found.set(fold(entry.first(this.guid) ?? ''), entry);
       }
       progress?.tick(batch.length);
     }

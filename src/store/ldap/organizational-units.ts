@@ -8,7 +8,8 @@ import { ResultCode, resultCode } from './errors.js';
 import type { DirectoryLayout } from './layout.js';
 
 /**
- * The organizational units below the base DN (`organizationalUnit` entries), with their entryUUID
+ * The organizational units below the base DN (`organizationalUnit` entries, or those the
+ * mapping names: iRedMail's domains), with their entryUUID
  * as Guid: the server assigns it to every entry, so OUs made by other tools have one too. A
  * directory has few OUs, so they are read once per store and looked up in memory.
  */
@@ -27,12 +28,8 @@ export class OrganizationalUnits {
   }
 
   private async read(): Promise<OrganizationalUnit[]> {
-    const entries = await this.connection.searchAll({
-      base: this.layout.baseDn,
-      scope: 'sub',
-      filter: '(objectClass=organizationalUnit)',
-      attributes: ['entryUUID'],
-    });
+    const { scope, filter } = this.layout.mapping.organizationalUnits;
+    const entries = await this.connection.searchAll({ base: this.layout.unitsBaseDn, scope, filter, attributes: ['entryUUID'], missingBaseIsEmpty: true });
     const units: OrganizationalUnit[] = [];
     for (const entry of entries) {
       const canonical = this.layout.canonicalOf(entry.dn);

@@ -1,53 +1,41 @@
 import { fold } from '../../core/mailbox.js';
 import type { NullableProtocol, Protocol, ProtocolName, ProtocolWithDefaults } from '../../core/protocols.js';
-import { ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 import type { LdapEntry, Modification } from './connection.js';
+import { CASCTL_MAPPING, switchOwner, switchValues, type LdapMapping, type ServiceValues } from './mapping.js';
 
-/** A protocol's casEnabledService values: at least one, as a protocol with none could never be enabled. */
-export type ServiceValues = readonly [string, ...string[]];
-
-/**
- * The casEnabledService values each protocol is enabled by: the LDAP driver's own per-protocol
- * map. Dovecot's passdb filter (ldap-auth-config.ts) matches `casEnabledService=%s`, where %s is
- * the Dovecot service logged in to, so a protocol has one value per Dovecot service it covers,
- * named as the service (SMTP AUTH will be `smtp`, from Postfix, and `submission`, from Dovecot's
- * submission service). The map is not derived from the registry's dovecotServices, though a unit
- * test holds them equal: the values are stored data, and a protocol enforced otherwise than by
- * %s (OWA, IMAP from the webmail hosts) needs a value that is no service name.
- */
-export const ENABLED_SERVICE_VALUES: Readonly<Record<ProtocolName, ServiceValues>> = {
-  pop3: ['pop3'],
-  imap: ['imap'],
-  // No service is called owa: the webmail passdbs match this value, not %s (ldap-auth-config.ts).
-  owa: ['owa'],
-  smtp: ['smtp', 'submission'],
-  sieve: ['sieve'],
-};
+export type { ServiceValues } from './mapping.js';
 
 /**
- * The attribute holding a nullable protocol's setting as set (TRUE/FALSE; absent: the mailbox
- * follows the organisation default). casEnabledService then holds what the two make it.
+ * The casEnabledService values each protocol is enabled by in casctl's own schema
+ * (mapping.ts: CASCTL_MAPPING), for the code that only casctl's schema has: its Dovecot
+ * configuration, import and the upgrade of an old store.
  */
-export const SETTING_ATTRIBUTE: Readonly<Record<NullableProtocol['name'], string>> = {
-  smtp: 'casSmtpClientAuthenticationDisabled',
-};
+export const ENABLED_SERVICE_VALUES: Readonly<Record<ProtocolName, ServiceValues>> = Object.fromEntries(
+  Object.keys(CASCTL_MAPPING.switches.protocols).map((name) => [name, switchValues(CASCTL_MAPPING, name as ProtocolName) as ServiceValues]),
+) as Record<ProtocolName, ServiceValues>;
+
+/**
+ * The attribute holding a nullable protocol's setting as set in casctl's schema (TRUE/FALSE;
+ * absent: the mailbox follows the organisation default). casEnabledService then holds what the two make it.
+ */
+export const SETTING_ATTRIBUTE: Readonly<Record<NullableProtocol['name'], string>> = CASCTL_MAPPING.settingAttributes as Record<NullableProtocol['name'], string>;
 
 /** The attribute of the casctl container (casStore) holding each nullable setting's organisation default; absent: casctl's built-in. */
 export const DEFAULT_ATTRIBUTE: Readonly<Record<NullableProtocol['name'], string>> = {
   smtp: 'casDefaultSmtpClientAuthenticationDisabled',
 };
 
-/** A nullable setting as its attribute holds it: TRUE, FALSE, or absent (null). */
-export function settingValueOf(entry: LdapEntry, protocol: NullableProtocol): boolean | null {
-  const value = entry.first(SETTING_ATTRIBUTE[protocol.name])?.toUpperCase();
+/** The attribute holding the UseProtocolDefaults of each protocol that has one (schema/casmailbox.schema). */
+export const USE_DEFAULTS_ATTRIBUTE: Readonly<Record<ProtocolWithDefaults['name'], string>> = CASCTL_MAPPING.useDefaultsAttributes as Record<ProtocolWithDefaults['name'], string>;
+
+/** A nullable setting as its attribute holds it: TRUE, FALSE, or absent (null); a mapping without the attribute reads its switch values. */
+export function settingValueOf(entry: LdapEntry, protocol: NullableProtocol, mapping: LdapMapping = CASCTL_MAPPING): boolean | null {
+  const attribute = mapping.settingAttributes[protocol.name];
+  // No attribute of its own: the switch values are the setting, said the Disabled way round.
+  if (attribute === undefined) return !enablesProtocol(entry, protocol, mapping);
+  const value = entry.first(attribute)?.toUpperCase();
   return value === 'TRUE' ? true : value === 'FALSE' ? false : null;
 }
-
-/** The attribute holding the UseProtocolDefaults of each protocol that has one (schema/casmailbox.schema). */
-export const USE_DEFAULTS_ATTRIBUTE: Readonly<Record<ProtocolWithDefaults['name'], string>> = {
-  pop3: 'casPopUseProtocolDefaults',
-  imap: 'casImapUseProtocolDefaults',
-};
 
 /**
  * The entry holds every one of `values` (in any case, as directories are edited by hand too).
@@ -57,14 +45,14 @@ export const USE_DEFAULTS_ATTRIBUTE: Readonly<Record<ProtocolWithDefaults['name'
  * values (serviceValuesModification), which repairs the entry. A write disabling it finds nothing
  * to change, so a stray value still admits its one service until then.
  */
-export function holdsAll(entry: LdapEntry, values: ServiceValues): boolean {
-  const held = new Set(entry.values(ENABLED_SERVICE_ATTRIBUTE).map(fold));
+export function holdsAll(entry: LdapEntry, values: ServiceValues, mapping: LdapMapping = CASCTL_MAPPING): boolean {
+  const held = new Set(entry.values(mapping.switches.attribute).map(fold));
   return values.every((value) => held.has(fold(value)));
 }
 
-/** The entry holds all of the protocol's casEnabledService values. */
-export function enablesProtocol(entry: LdapEntry, protocol: Protocol): boolean {
-  return holdsAll(entry, ENABLED_SERVICE_VALUES[protocol.name]);
+/** The entry holds all of the protocol's switch values (of the protocol it follows, where it has none of its own). */
+export function enablesProtocol(entry: LdapEntry, protocol: Protocol, mapping: LdapMapping = CASCTL_MAPPING): boolean {
+  return holdsAll(entry, switchValues(mapping, switchOwner(mapping, protocol.name)) as ServiceValues, mapping);
 }
 
 /**
@@ -73,14 +61,15 @@ export function enablesProtocol(entry: LdapEntry, protocol: Protocol): boolean {
  * as a whole (20 on an add of a present value, 16 on a delete of an absent one) when the entry
  * changed since the read, which keeps each write a compare-and-set.
  */
-export function serviceValuesModification(entry: LdapEntry, values: ServiceValues, enabled: boolean): Modification {
-  if (!enabled) return { operation: 'delete', attribute: ENABLED_SERVICE_ATTRIBUTE, values };
-  const held = new Set(entry.values(ENABLED_SERVICE_ATTRIBUTE).map(fold));
-  return { operation: 'add', attribute: ENABLED_SERVICE_ATTRIBUTE, values: values.filter((value) => !held.has(fold(value))) };
+export function serviceValuesModification(entry: LdapEntry, values: ServiceValues, enabled: boolean, mapping: LdapMapping = CASCTL_MAPPING): Modification {
+  const attribute = mapping.switches.attribute;
+  if (!enabled) return { operation: 'delete', attribute, values };
+  const held = new Set(entry.values(attribute).map(fold));
+  return { operation: 'add', attribute, values: values.filter((value) => !held.has(fold(value))) };
 }
 
 /** The entry's casEnabledService values that enable some protocol of `map`, as the entry spells them. */
 export function protocolValuesHeld(entry: LdapEntry, map: Readonly<Record<string, ServiceValues>> = ENABLED_SERVICE_VALUES): string[] {
   const values = new Set(Object.values(map).flat().map(fold));
-  return entry.values(ENABLED_SERVICE_ATTRIBUTE).filter((v) => values.has(fold(v)));
+  return entry.values(CASCTL_MAPPING.switches.attribute).filter((v) => values.has(fold(v)));
 }

@@ -1,6 +1,6 @@
 import { operandText, positiveOperator, type ComparisonNode, type FilterAst } from '../../filter/index.js';
 import { filterToLdap } from './filter-to-ldap.js';
-import { propertyAttribute } from './property-attributes.js';
+import { PROPERTY_ATTRIBUTES, propertyAttribute, type PropertyAttribute } from './property-attributes.js';
 
 type Polarity = 'superset' | 'subset';
 
@@ -26,22 +26,22 @@ type Polarity = 'superset' | 'subset';
  *   stricter, which it is not, so it is widened; so are orderings (`-lt -gt -le -ge`) and
  *   booleans held in their own attribute.
  */
-export function pushdownFilter(ast: FilterAst): string {
+export function pushdownFilter(ast: FilterAst, attributes: ReadonlyMap<string, PropertyAttribute> = PROPERTY_ATTRIBUTES): string {
   const widened = new Set<ComparisonNode>();
-  const sent = trusted(ast, 'superset', widened);
-  return filterToLdap(sent, (node) => (widened.has(node) ? null : propertyAttribute(node.property.name))).filter;
+  const sent = trusted(ast, 'superset', widened, attributes);
+  return filterToLdap(sent, (node) => (widened.has(node) ? null : propertyAttribute(node.property.name, attributes))).filter;
 }
 
 /** The filter with the comparisons the server may get wrong collected in `widened`. */
-function trusted(ast: FilterAst, polarity: Polarity, widened: Set<ComparisonNode>): FilterAst {
+function trusted(ast: FilterAst, polarity: Polarity, widened: Set<ComparisonNode>, attributes: ReadonlyMap<string, PropertyAttribute>): FilterAst {
   switch (ast.kind) {
     case 'and':
     case 'or':
-      return { ...ast, operands: ast.operands.map((operand) => trusted(operand, polarity, widened)) };
+      return { ...ast, operands: ast.operands.map((operand) => trusted(operand, polarity, widened, attributes)) };
     case 'not':
-      return { ...ast, operand: trusted(ast.operand, flip(polarity), widened) };
+      return { ...ast, operand: trusted(ast.operand, flip(polarity), widened, attributes) };
     case 'comparison': {
-      const sent = forServer(ast, polarity);
+      const sent = forServer(ast, polarity, attributes);
       if (sent !== null) return sent;
       widened.add(ast);
       return ast;
@@ -54,8 +54,8 @@ function flip(polarity: Polarity): Polarity {
 }
 
 /** The comparison to send in place of `node`, or null to widen it. */
-function forServer(node: ComparisonNode, polarity: Polarity): ComparisonNode | null {
-  const ldap = propertyAttribute(node.property.name);
+function forServer(node: ComparisonNode, polarity: Polarity, attributes: ReadonlyMap<string, PropertyAttribute>): ComparisonNode | null {
+  const ldap = propertyAttribute(node.property.name, attributes);
   if (ldap === null) return node;
   if ('enabledServices' in ldap) return node;
   if (node.value.type === 'null') return node;

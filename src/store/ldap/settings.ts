@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, StoreError } from '../../core/errors.js';
 import type { Environment } from '../store-driver.js';
+import { parseProfile, type ProfileSetting } from './profile-config.js';
 
 /**
  * The `ldap` section of the casctl configuration file: how to bind to an LDAP directory store.
@@ -24,9 +25,11 @@ export interface LdapConfigSection {
   pageSize?: number;
   /** Milliseconds to wait for the server to answer (default 30000). */
   timeoutMs?: number;
+  /** The mapping onto an existing directory: a built-in profile's name (`iredmail`) or a generic profile (profile-config.ts). */
+  profile?: ProfileSetting;
 }
 
-const KEYS = ['bindDn', 'password', 'passwordFile', 'startTls', 'caFile', 'pageSize', 'timeoutMs'] as const;
+const KEYS = ['bindDn', 'password', 'passwordFile', 'startTls', 'caFile', 'pageSize', 'timeoutMs', 'profile'] as const;
 
 /** Validates the `ldap` section of the configuration file at `path`. */
 export function parseLdapSection(value: unknown, path: string, directory: string): LdapConfigSection {
@@ -58,6 +61,7 @@ export function parseLdapSection(value: unknown, path: string, directory: string
     if (typeof item !== 'number' || !Number.isInteger(item) || item < 1) throw new ConfigError(`${where}.${key} must be a positive whole number.`);
     result[key] = item;
   }
+  if (section.profile !== undefined) result.profile = parseProfile(section.profile, path);
   return result;
 }
 

@@ -1,4 +1,4 @@
-import { StoreError } from '../../core/errors.js';
+import { StoreError, UsageError } from '../../core/errors.js';
 import { BUILT_IN_DEFAULTS, NULLABLE_PROTOCOLS, admits, protocolOf, type NullableProtocol } from '../../core/protocols.js';
 import type { ProgressSink } from '../../core/progress-sink.js';
 import { forEachConcurrently } from '../../core/concurrency.js';
@@ -43,6 +43,11 @@ export interface TransportTarget {
 export async function setTransportConfig(target: TransportTarget, write: TransportConfigWrite, context: ChangeContext, progress?: ProgressSink): Promise<AppliedChange> {
   const { connection, layout, changeLog } = target;
   const protocol = protocolOf(write.property) as NullableProtocol;
+  if (layout.mapping.settingAttributes[protocol.name] === undefined) {
+    throw new UsageError(
+      `The LDAP profile '${layout.mapping.profile ?? 'casctl'}' holds ${write.property} in each mailbox's ${layout.mapping.switches.attribute} values alone: no mailbox follows an organisation default, so there is none to set. Set it per mailbox with set-casmailbox.`,
+    );
+  }
   const attribute = DEFAULT_ATTRIBUTE[protocol.name];
   const container = await connection.read(layout.containerDn, [attribute]);
   const held = container?.first(attribute) ?? null;

@@ -12,6 +12,7 @@ export const sqliteDriver: StoreDriver = {
   async open(url, options) {
     // One file has no replica to read from: a read URL would be a second store, silently.
     if (options.readUrl !== undefined) throw new UsageError(`A SQLite store has no replicas: remove "readStore" (${options.readUrl}) from the configuration.`);
+    if (options.profile !== undefined) throw new UsageError(`--profile maps an existing directory; a SQLite store is always casctl's own schema.`);
     const path = sqlitePath(url, options.cwd);
     const { SqliteStore } = await import('./sqlite-store.js');
     return SqliteStore.open(`sqlite:${path}`, path, options);

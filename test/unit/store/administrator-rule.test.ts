@@ -36,7 +36,7 @@ test('SQL: a refused protocol reads disabled and refuses enabling for the Admini
 
 test('LDAP filters: the Administrator clause only for a refused protocol', () => {
   const compiled = (filter: string, administrator: 'refused' | 'allowed'): string =>
-    filterToLdap(parseFilter(filter), () => ({ enabledServices: ['pop3'], administrator })).filter;
+    filterToLdap(parseFilter(filter), () => ({ enabledServices: ['pop3'], switchAttribute: 'casEnabledService', administrator, administratorMarker: { attribute: 'casAdministrator', value: 'TRUE' } })).filter;
   assert.equal(compiled('PopEnabled -eq $true', 'refused'), '(&(casEnabledService=pop3)(!(casAdministrator=TRUE)))');
   assert.equal(compiled('PopEnabled -eq $true', 'allowed'), '(casEnabledService=pop3)');
   assert.equal(compiled('PopEnabled -eq $false', 'allowed'), '(!(casEnabledService=pop3))');

@@ -101,7 +101,7 @@ describe('filterToLdap', () => {
 describe('filterToLdap for a protocol with several casEnabledService values', () => {
   // SMTP AUTH will cover two Dovecot services: PopEnabled stands in for it, held in both values.
   const twoValues = (filter: string) =>
-    filterToLdap(parseFilter(filter), (node) => (node.property.name === 'PopEnabled' ? { enabledServices: ['smtp', 'submission'], administrator: 'refused' as const } : propertyAttribute(node.property.name)));
+    filterToLdap(parseFilter(filter), (node) => (node.property.name === 'PopEnabled' ? { enabledServices: ['smtp', 'submission'], switchAttribute: 'casEnabledService', administrator: 'refused' as const, administratorMarker: { attribute: 'casAdministrator', value: 'TRUE' } } : propertyAttribute(node.property.name)));
   const held = (services: string[], administrator = false) =>
     new Map([
       ['casenabledservice', services],
