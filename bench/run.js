@@ -536,6 +536,18 @@ if (config.only.includes('refresh')) {
   if (refresh.status === 0) results.refresh = JSON.parse(refresh.stdout);
   else log(`  refresh bench failed (exit ${refresh.status}): its output is above`);
 }
+// The OpenLDAP store against OpenLDAP's own clients (bench/ldap.ts: its own slapd, figures in its own table) --
+if (config.only.includes('ldap')) {
+  log('OpenLDAP: import at each BENCH_LDAP_IMPORT_SIZES, set-casmailbox --file and a filtered get-casmailbox against ldapadd, ldapmodify and ldapsearch');
+  const ldap = spawnSync(NODE, ['--import', 'tsx', join(BENCH, 'ldap.ts')], {
+    cwd: ROOT,
+    env: { ...env, ...(config.cpuProfile ? { BENCH_LDAP_CPU_PROF: profileDir } : {}) },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (ldap.status === 0) results.ldap = JSON.parse(ldap.stdout);
+  else log(`  OpenLDAP bench failed (exit ${ldap.status}): its output is above`);
+}
 results.rows = layout.map((row) => row());
 results.finishedAt = new Date().toISOString();
 results.durationSeconds = Math.round((Date.now() - began) / 1000);
@@ -556,6 +568,21 @@ if (results.refresh !== undefined) {
   const lines = results.refresh.results.map((r) => `  Dovecot ${r.version}  ${r.case.padEnd(58)} ${fmt(r.ms).padStart(9)}`);
   process.stdout.write(`Refresh (${results.refresh.openSessions} open sessions, ${results.refresh.warmCache.toLocaleString('en-US')} logins cached):\n${lines.join('\n')}\n`);
 }
+if (results.ldap !== undefined) process.stdout.write(`OpenLDAP (slapd on this machine, one process each):\n${ldapLines(results.ldap).join('\n')}\n`);
 process.stdout.write(`Results: ${path}\n`);
 if (config.keep || !ownDir) process.stdout.write(`Kept: ${dir}\n`);
 else rmSync(dir, { recursive: true, force: true });
+
+/** bench/ldap.ts's figures as table lines: casctl, the OpenLDAP client doing the same, and their ratio. */
+function ldapLines(ldap) {
+  const lines = ldap.imports.map(
+    (i) => `  import ${i.mailboxes.toLocaleString('en-US').padStart(9)}: casctl ${fmt(i.casctlMs).padStart(9)} (${i.casctlPerSecond}/s), ldapadd ${fmt(i.ldapaddMs).padStart(9)} (${i.ldapaddPerSecond}/s), rate ${i.rateRatio}× ldapadd's`,
+  );
+  const m = ldap.modify;
+  lines.push(`  set-casmailbox --file ${m.identities.toLocaleString('en-US')} (${m.modifies.toLocaleString('en-US')} modifies): casctl ${fmt(m.casctlMs)}, ldapmodify -c ${fmt(m.ldapmodifyMs)}, rate ${m.rateRatio}× ldapmodify's`);
+  for (const format of ['json', 'csv']) {
+    const r = ldap[`read-${format}`];
+    lines.push(`  get-casmailbox -Filter -o ${format} (${r.entries.toLocaleString('en-US')} mailboxes${r.sameCount ? '' : `, casctl printed ${r.casctlRows}!`}): casctl ${fmt(r.casctlMs)}, ldapsearch -E pr=1000 ${fmt(r.ldapsearchMs)}, ${r.ratio}×`);
+  }
+  return lines;
+}

@@ -22,20 +22,36 @@ export class LdapEntry {
   private readonly attributes = new Map<string, string[]>();
 
   constructor(readonly dn: string, raw: Entry) {
-    for (const [name, value] of Object.entries(raw)) {
+    // A search returns tens of thousands of entries: absent attributes (ldapts gives them as []) are not stored.
+    for (const name in raw) {
       if (name === 'dn') continue;
-      const values = (Array.isArray(value) ? value : [value]).map((v) => (Buffer.isBuffer(v) ? v.toString('utf8') : String(v)));
-      this.attributes.set(name.toLowerCase(), values);
+      const value = raw[name];
+      if (Array.isArray(value)) {
+        if (value.length > 0) this.attributes.set(lowerCase(name), value.map(text));
+      } else if (value !== undefined) this.attributes.set(lowerCase(name), [text(value)]);
     }
   }
 
   values(attribute: string): string[] {
-    return this.attributes.get(attribute.toLowerCase()) ?? [];
+    return this.attributes.get(lowerCase(attribute)) ?? [];
   }
 
   first(attribute: string): string | null {
     return this.values(attribute)[0] ?? null;
   }
+}
+
+const text = (value: string | Buffer): string => (typeof value === 'string' ? value : value.toString('utf8'));
+
+/** Attribute names in lower case, remembered: the same few dozen names are folded for every entry read. */
+const LOWER_CASE = new Map<string, string>();
+function lowerCase(name: string): string {
+  let lower = LOWER_CASE.get(name);
+  if (lower === undefined) {
+    lower = name.toLowerCase();
+    if (LOWER_CASE.size < 10_000) LOWER_CASE.set(name, lower);
+  }
+  return lower;
 }
 
 export type Scope = 'base' | 'one' | 'sub';
