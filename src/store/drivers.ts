@@ -5,12 +5,15 @@ export type DriverLoader = () => Promise<StoreDriver>;
 
 const loadSqlite: DriverLoader = async () => (await import('./sqlite/driver.js')).sqliteDriver;
 const loadLdap: DriverLoader = async () => (await import('./ldap/driver.js')).ldapDriver;
+const loadPostgres: DriverLoader = async () => (await import('./postgres/driver.js')).postgresDriver;
 
 /** URL scheme → the driver that serves it, loaded on first use. A new store is one driver folder and its schemes here. */
 export const STORE_DRIVERS: Readonly<Record<string, DriverLoader>> = Object.freeze({
   sqlite: loadSqlite,
   ldap: loadLdap,
   ldaps: loadLdap,
+  postgres: loadPostgres,
+  postgresql: loadPostgres,
 });
 
 /** What a URL without a scheme (a file path) names. */

@@ -69,6 +69,8 @@ export interface DovecotConfigRequest<Section> {
   servers?: readonly string[];
   /** The account Dovecot binds as for its lookups (a read-only one of its own); the password only when given. */
   lookupAccount?: { dn: string; password: string | null };
+  /** The command's environment: where a driver finds the credentials it may write for Dovecot (CASCTL_DOVECOT_SQL_PASSWORD_FILE). */
+  env: Environment;
 }
 
 /**

@@ -88,6 +88,7 @@ async function filesFor(url: string, directory: string, version: DovecotVersion,
     reason: options.reason === true,
     webmailNetworks: networks,
     section,
+    env: context.env,
     ...(options.ldapUri === undefined ? {} : { servers: options.ldapUri }),
     ...(account === undefined ? {} : { lookupAccount: account }),
   });

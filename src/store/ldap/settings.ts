@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ConfigError, StoreError } from '../../core/errors.js';
+import { sectionObject } from '../config-section.js';
+import { readPasswordFile } from '../password-file.js';
 import type { Environment } from '../store-driver.js';
 import { parseProfile, type ProfileSetting } from './profile-config.js';
 
@@ -34,12 +35,7 @@ const KEYS = ['bindDn', 'password', 'passwordFile', 'startTls', 'caFile', 'pageS
 /** Validates the `ldap` section of the configuration file at `path`. */
 export function parseLdapSection(value: unknown, path: string, directory: string): LdapConfigSection {
   const where = `The configuration file '${path}': "ldap"`;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${where} must be an object.`);
-  const section = value as Record<string, unknown>;
-  const unknown = Object.keys(section).filter((key) => !(KEYS as readonly string[]).includes(key));
-  if (unknown.length > 0) {
-    throw new ConfigError(`${where}: unknown key${unknown.length === 1 ? '' : 's'} ${unknown.map((k) => `"${k}"`).join(', ')}; known: ${KEYS.map((k) => `"${k}"`).join(', ')}.`);
-  }
+  const section = sectionObject(value, where, KEYS);
   const result: LdapConfigSection = {};
   for (const key of ['bindDn', 'password', 'passwordFile', 'caFile'] as const) {
     const item = section[key];
@@ -98,9 +94,9 @@ export function resolveLdapSettings(section: LdapConfigSection | undefined, env:
   let password: string | null = null;
   const envPassword = set('CASCTL_LDAP_PASSWORD');
   if (envPassword !== undefined) password = envPassword;
-  else if (envFile !== undefined) password = readPasswordFile(resolve(cwd, envFile), 'CASCTL_LDAP_PASSWORD_FILE');
+  else if (envFile !== undefined) password = readPasswordFile(resolve(cwd, envFile), 'CASCTL_LDAP_PASSWORD_FILE', 'LDAP');
   else if (section?.password !== undefined) password = section.password;
-  else if (section?.passwordFile !== undefined) password = readPasswordFile(section.passwordFile, 'the configuration\'s "ldap.passwordFile"');
+  else if (section?.passwordFile !== undefined) password = readPasswordFile(section.passwordFile, 'the configuration\'s "ldap.passwordFile"', 'LDAP');
   if (bindDn !== null && password === null) {
     throw new StoreError(
       `No password for the LDAP bind DN '${bindDn}': set CASCTL_LDAP_PASSWORD_FILE (or CASCTL_LDAP_PASSWORD), or "passwordFile" in the "ldap" section of the configuration file.`,
@@ -118,17 +114,4 @@ export function resolveLdapSettings(section: LdapConfigSection | undefined, env:
     timeoutMs: section?.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     concurrency: DEFAULT_CONCURRENCY,
   };
-}
-
-/** The file's content without its final line break; its path is named in errors, its content never. */
-function readPasswordFile(path: string, named: string): string {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new StoreError(`Cannot read the LDAP password file '${path}' (${named}): ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
-  }
-  const password = text.replace(/\r?\n$/, '');
-  if (password === '') throw new StoreError(`The LDAP password file '${path}' (${named}) is empty.`);
-  return password;
 }

@@ -1,6 +1,6 @@
 import { refusesAdministrator, type RuledProtocol } from '../../core/administrator.js';
 import type { ProtocolName } from '../../core/protocols.js';
-import { ENABLED_COLUMN } from './schema.js';
+import { ENABLED_COLUMN } from '../sql/casctl-columns.js';
 
 /** core/administrator.ts's rule over a `mailboxes m` row, in SQL. */
 

@@ -1,9 +1,10 @@
 import { PROTOCOLS, isNullable, type Protocol } from '../../core/protocols.js';
 import type { LatestWrites } from '../../core/setting-writes.js';
-import { ENABLED_COLUMN } from './schema.js';
+import { ENABLED_COLUMN } from '../sql/casctl-columns.js';
 import { refusesWriteSql } from './administrator-sql.js';
 import { admitsSql, settingColumn, settingSql } from './setting-sql.js';
 import { inChangeOrder, inPlanChangeOrder } from '../change-order.js';
+import { ChangePager } from '../change-pager.js';
 import { planItemsOf } from './mailbox-plans.js';
 import { CHANGE_PAGE, type AppliedChange, type CasSettingName, type ChangeContext, type ChangeItem, type ChangeQuery, type ChangeRecord, type PlanChangeItem, type TransportConfigChange } from '../directory-store.js';
 import type { ProgressSink } from '../../core/progress-sink.js';
@@ -177,19 +178,13 @@ export function* changeRecordPages(db: Db, query: ChangeQuery): Generator<Change
   let after = 0;
   for (;;) {
     const rows = records.all(...params, after, CHANGE_PAGE.records);
-    let page: ChangeRecord[] = [];
-    let held = 0;
+    const pager = new ChangePager();
     for (const row of rows) {
-      const record = toChangeRecord(row, items.all(row.id, ...guidParams), planItems(row.id), defaults(row.id));
-      page.push(record);
-      held += record.Changes.length;
-      if (held >= CHANGE_PAGE.items) {
-        yield page;
-        page = [];
-        held = 0;
-      }
+      const full = pager.add(toChangeRecord(row, items.all(row.id, ...guidParams), planItems(row.id), defaults(row.id)));
+      if (full !== null) yield full;
     }
-    if (page.length > 0) yield page;
+    const rest = pager.rest();
+    if (rest !== null) yield rest;
     const last = rows.at(-1);
     if (last === undefined || rows.length < CHANGE_PAGE.records) return;
     after = last.id;

@@ -1,6 +1,7 @@
 import { fold, isAscii } from '../../core/mailbox.js';
 import { operandText, positiveOperator, type ComparisonNode, type FilterAst } from '../../filter/index.js';
-import { checkFilterLimits } from './filter-limits.js';
+import { checkFilterLimits } from '../sql/filter-limits.js';
+import { likePattern } from '../sql/like-pattern.js';
 import { propertyColumn } from './property-columns.js';
 
 export interface SqlFilter {
@@ -122,10 +123,4 @@ function textComparison(expression: string, operator: PositiveOperator, literal:
   params.push(operand);
   const symbol = operator === 'eq' ? '=' : SYMBOLS[operator];
   return `${left} ${symbol} ?${collate}`;
-}
-
-
-/** OPATH's `*` becomes `%`; SQL's own wildcards and the escape character become literals. */
-export function likePattern(pattern: string): string {
-  return pattern.replace(/[\\%_*]/g, (char) => (char === '*' ? '%' : `\\${char}`));
 }

@@ -4,7 +4,7 @@ import {
   ADDRESS_PROPERTIES, EXACT_PROPERTIES, IDENTITY_FIELDS, WILDCARD_PROPERTIES, exactProperties, matchesIdentity, parseIdentity, type IdentityForms, type IdentityProperty,
 } from '../../core/identity-forms.js';
 import { fold } from '../../core/mailbox.js';
-import { likePattern } from './filter-to-sql.js';
+import { likePattern } from '../sql/like-pattern.js';
 import type { Db } from './connection.js';
 import { projection, rowId, type MailboxRow } from './rows.js';
 

@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { mailboxDn, parseCanonicalOu } from '../../core/distinguished-name.js';
 import { ADMINISTRATOR_REFUSED, isAdministratorAccount } from '../../core/administrator.js';
-import { CUSTOM_ATTRIBUTE_NUMBERS, fold } from '../../core/mailbox.js';
+import { CUSTOM_ATTRIBUTE_NUMBERS } from '../../core/mailbox.js';
 import { PROTOCOLS, admits, isNullable, type Protocol } from '../../core/protocols.js';
 import { latestWrites } from '../../core/setting-writes.js';
 import { alreadyTaken, cannotImport, type UniqueKey } from '../import-conflicts.js';
 import type { ChangeContext, CompleteRecord, ImportItem, ImportOptions, ImportSummary, ImportRecord, ImportBatches } from '../directory-store.js';
 import { PlanBook } from '../../core/mailbox-plans.js';
 import { readPlans } from './mailbox-plans.js';
-import {
-  CasWrites, administratorRefusal, createdItem, fieldChanges, givenFields, mergeRecord, newMailboxRecord, recordChanges, type StoredMailbox,
-} from '../import-merge.js';
+import { givenFields } from '../import-merge.js';
+import { ImportAccount, StoredMailboxes, derivedDn } from '../import-account.js';
 import { applyCasChanges } from './changes.js';
 import type { Db } from './connection.js';
 import { OrganizationalUnitMaker } from './organizational-units.js';
-import { ENABLED_COLUMN } from './schema.js';
+import { ENABLED_COLUMN } from '../sql/casctl-columns.js';
 import { settingColumn } from './setting-sql.js';
 import { transportConfig } from './transport-config.js';
 import type { TransportConfig } from '../directory-store.js';
@@ -50,9 +48,8 @@ export async function importInto(
   items: ImportItem[] | undefined,
   { progress, records }: Pick<ImportOptions, 'progress' | 'records'> = {},
 ): Promise<ImportSummary> {
-  const summary: ImportSummary = { created: 0, updated: 0, unchanged: 0, organizationalUnitsCreated: 0, changeId: null, casChanges: 0, administratorRefused: [] };
   const stamp = change.when.toISOString();
-  const stored = db.prepare<[string, string], MailboxRow>(
+  const storedRows = db.prepare<[string, string], MailboxRow>(
     `SELECT ${FULL.select} FROM mailboxes m
      WHERE m.guid IN (SELECT value FROM json_each(?)) OR m.primary_smtp_address IN (SELECT value FROM json_each(?))`,
   ).raw(true);
@@ -61,9 +58,9 @@ export async function importInto(
   const clearAddresses = db.prepare('DELETE FROM email_addresses WHERE mailbox_id = ?');
   const addAddress = db.prepare('INSERT INTO email_addresses (address, mailbox_id) VALUES (?, ?)');
   const units = new OrganizationalUnitMaker(db);
-  const cas = new CasWrites();
-  // Read inside the import's transaction: a plan changed meanwhile waits for the import, or the import for it.
-  const plans = new PlanBook(readPlans(db));
+  // Plans read inside the import's transaction: a plan changed meanwhile waits for the import, or the import for it.
+  const account = new ImportAccount(new PlanBook(readPlans(db)), items);
+  const { summary, cas } = account;
   const defaults = transportConfig(db);
 
   const write = (record: ImportRecord, work: () => void): void => {
@@ -76,47 +73,27 @@ export async function importInto(
 
   progress?.phase('Writing', 'mailboxes', records);
   for await (const batch of batches) {
-    const found = stored.all(
+    const found = storedRows.all(
       JSON.stringify(batch.flatMap((r) => (r.Guid === null ? [] : [r.Guid]))),
       JSON.stringify(batch.map((r) => r.PrimarySmtpAddress)),
     );
-    const byGuid = new Map<string, { id: number; mailbox: StoredMailbox }>();
-    const byAddress = new Map<string, { id: number; mailbox: StoredMailbox }>();
-    for (const row of found) {
-      const entry = { id: rowId(row), mailbox: FULL.toMailbox(row) };
-      byGuid.set(fold(entry.mailbox.Guid), entry);
-      byAddress.set(entry.mailbox.PrimarySmtpAddress, entry);
-    }
+    const stored = new StoredMailboxes();
+    for (const row of found) stored.add(rowId(row), FULL.toMailbox(row));
     for (const record of batch) {
-      // An existing mailbox is matched by Guid first, else by its primary address.
-      const existing = (record.Guid === null ? undefined : byGuid.get(fold(record.Guid))) ?? byAddress.get(record.PrimarySmtpAddress);
+      const existing = stored.find(record);
       if (existing === undefined) {
-        const created = newMailboxRecord(record, plans);
-        if (created.refused !== null) summary.administratorRefused.push(created.refused);
-        const values = insertValues(created.record, units.ensure(record.OrganizationalUnit), stamp, defaults);
+        const created = account.create(record);
+        const values = insertValues(created, units.ensure(record.OrganizationalUnit), stamp, defaults);
         write(record, () => {
           const id = Number(insert.run(values).lastInsertRowid);
           for (const address of record.EmailAddresses) addAddress.run(address, id);
         });
-        summary.created++;
-        items?.push(createdItem(created.record));
         continue;
       }
       const { id, mailbox } = existing;
-      const merged = mergeRecord(mailbox, record);
-      const refused = administratorRefusal(mailbox, record, merged);
-      if (refused !== null) summary.administratorRefused.push(refused);
+      const merged = account.merge(mailbox, record);
       if (givenFields(record).has('OrganizationalUnit')) merged.OrganizationalUnit = units.ensure(merged.OrganizationalUnit);
-      if (merged.DistinguishedName === null) merged.DistinguishedName = derivedDn(merged);
-      const changes = recordChanges(mailbox, merged);
-      if (changes.length === 0) {
-        summary.unchanged++;
-        continue;
-      }
-      summary.updated++;
-      items?.push({ Action: 'update', PrimarySmtpAddress: merged.PrimarySmtpAddress, Name: merged.Name, Changes: changes });
-      cas.add(mailbox.Guid, changes);
-      const properties = fieldChanges(changes).map((c) => c.Property);
+      const properties = account.update(mailbox, merged);
       if (properties.length === 0) continue;
       const values = changedColumns(properties, merged, mailbox.IsAdministrator);
       // One statement per set of changed columns: a feed changes the same few columns row after row.
@@ -153,11 +130,6 @@ function storeAdministratorDisabled(db: Db): void {
   const columns = ADMINISTRATOR_REFUSED.map((p) => ENABLED_COLUMN[p.name]);
   if (columns.length === 0) return;
   db.prepare(`UPDATE mailboxes SET ${columns.map((c) => `${c} = 0`).join(', ')} WHERE is_administrator = 1 AND (${columns.join(' OR ')})`).run();
-}
-
-function derivedDn(record: ImportRecord): string | null {
-  const path = parseCanonicalOu(record.OrganizationalUnit);
-  return path === null ? null : mailboxDn(record.Name, path);
 }
 
 function insertValues(record: CompleteRecord, ou: string, stamp: string, defaults: TransportConfig): Values {

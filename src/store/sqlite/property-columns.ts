@@ -1,6 +1,6 @@
 import { CUSTOM_ATTRIBUTE_NUMBERS } from '../../core/mailbox.js';
 import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS } from '../../core/protocols.js';
-import { USE_DEFAULTS_COLUMN } from './schema.js';
+import { USE_DEFAULTS_COLUMN } from '../sql/casctl-columns.js';
 import { settingSql } from './setting-sql.js';
 
 /**

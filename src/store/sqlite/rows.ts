@@ -1,7 +1,7 @@
 import { effectiveEnabled } from '../../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, MAILBOX_FIELDS, type Mailbox, type MailboxField, type RecipientTypeDetails } from '../../core/mailbox.js';
 import { isNullable, perCasSetting, perUseDefaults, type CasSettingName, type Protocol } from '../../core/protocols.js';
-import { ENABLED_COLUMN, USE_DEFAULTS_COLUMN } from './schema.js';
+import { ENABLED_COLUMN, USE_DEFAULTS_COLUMN } from '../sql/casctl-columns.js';
 import { settingColumn } from './setting-sql.js';
 
 const CUSTOM_COLUMNS = CUSTOM_ATTRIBUTE_NUMBERS.map((n) => `custom_attribute_${n}`);

@@ -1,6 +1,6 @@
 import { isNullable, saysDisabled, type Protocol } from '../../core/protocols.js';
 import { effectiveEnabledSql } from './administrator-sql.js';
-import { DEFAULT_COLUMN, ENABLED_COLUMN, SETTING_COLUMN } from './schema.js';
+import { DEFAULT_COLUMN, ENABLED_COLUMN, SETTING_COLUMN } from '../sql/casctl-columns.js';
 
 /**
  * How a `mailboxes` row holds each CAS setting. An Enabled setting is its one column, which

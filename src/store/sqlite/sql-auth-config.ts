@@ -1,135 +1,40 @@
 import type { IpNetwork } from '../../core/ip-networks.js';
-import { NULLABLE_PROTOCOLS, SERVICE_PROTOCOLS, protocolList, servicesIgnoringNologin } from '../../core/protocols.js';
-import { ENABLED_COLUMN } from './schema.js';
+import type { DovecotVersion } from '../../dovecot/version.js';
+import { dovecotSqlFiles, type DovecotSqlBackend } from '../sql/dovecot-sql-config.js';
 import { effectiveEnabledTerms } from './administrator-sql.js';
-import { administratorWording, AUTH_CONF, authInclude23, includeLine, unmanagedServices } from '../../dovecot/auth-include.js';
-import { variables, type DovecotVersion } from '../../dovecot/version.js';
-import { networksValue, webmailComment, webmailPassdbs, webmailReason, type WebmailPassdb } from '../../dovecot/webmail-passdbs.js';
 
-export interface SqlAuthOptions {
+export interface SqliteAuthOptions {
   version: DovecotVersion;
   /** Path of the SQLite store Dovecot reads. */
   databasePath: string;
   /** Where the files will live (2.3's passdb names its args file by absolute path). */
   directory: string;
-  /** Tell a refused client why (`NO [CONTACTADMIN] imap access is disabled ...`), after a correct password. */
+  /** Tell a refused client why, after a correct password. */
   reason: boolean;
   /** Where the webmail logs in from (normalised); none: OWAEnabled is not enforced. */
   webmailNetworks?: readonly IpNetwork[];
 }
 
-const SQL_CONF = 'casctl-sql.conf.ext';
-const webmailConf = (passdb: WebmailPassdb): string => `casctl-sql-${passdb.name.replace(/^casctl-/, '')}.conf.ext`;
-
 /**
- * The mailbox a login names: any of its addresses (EmailAddresses holds the primary too) or its
- * UPN, both indexed. The user variable comes first in each query, so Dovecot's cache key starts
- * with the login and `doveadm auth cache flush <login>` finds the entry.
+ * Dovecot's sqlite driver on the store file. A login is any of the mailbox's addresses
+ * (EmailAddresses holds the primary too) or its UPN, both NOCASE-indexed; the user variable comes
+ * first in each query, so Dovecot's cache key starts with the login and `doveadm auth cache
+ * flush <login>` finds the entry.
  */
-function mailboxOf(user: string): string {
-  return `m.id = (SELECT mailbox_id FROM email_addresses WHERE address = '${user}' UNION ALL SELECT id FROM mailboxes WHERE user_principal_name = '${user}' LIMIT 1)`;
+function sqliteBackend(databasePath: string): DovecotSqlBackend {
+  return {
+    engine: 'SQLite',
+    connection23: ['driver = sqlite', `connect = ${databasePath}`],
+    connection24: ['sql_driver = sqlite', `sqlite_path = ${databasePath}`],
+    mailboxOf: (user) =>
+      `m.id = (SELECT mailbox_id FROM email_addresses WHERE address = '${user}' UNION ALL SELECT id FROM mailboxes WHERE user_principal_name = '${user}' LIMIT 1)`,
+    enabled: effectiveEnabledTerms,
+    allowedCase: (subject, branches) => `(CASE ${subject} ${branches} ELSE 1 END) = 1`,
+  };
 }
 
-/**
- * Admits a login for the protocols casctl manages only while that protocol is enabled for the
- * mailbox (never for the Administrator, where the rule covers the protocol); any other protocol (lmtp,
- * doveadm, ...) gets no rule, as without casctl. Built from the protocol registry; the protocols
- * enforced by remote address have passdbs of their own (webmailQuery).
- */
-function allowedExpression(protocol: string, services: (p: (typeof SERVICE_PROTOCOLS)[number]) => readonly string[] = (p) => p.dovecotServices): string {
-  const cases = SERVICE_PROTOCOLS.flatMap((p) => services(p).map((service) => `WHEN '${service}' THEN ${effectiveEnabledTerms(p)}`)).join(' ');
-  return cases === '' ? '1' : `(CASE '${protocol}' ${cases} ELSE 1 END) = 1`;
-}
-
-function queries(options: SqlAuthOptions): { password: string[]; user: string[]; iterate: string } {
-  const v = variables(options.version);
-  const mailbox = mailboxOf(v.user);
-  const allowed = allowedExpression(v.protocol);
-  // Postfix takes an OK with nologin for a success: for its service the refusal stays the missing row.
-  const noReason = allowedExpression(v.protocol, servicesIgnoringNologin);
-  // Dovecot SQL-escapes the variables itself; the login is lower-cased (auth_username_format) as the store's addresses are.
-  const password = options.reason
-    ? [
-        'SELECT m.primary_smtp_address AS user, m.password,',
-        `  CASE WHEN ${allowed} THEN NULL ELSE 'y' END AS nologin,`,
-        // Dovecot puts [CONTACTADMIN] before a nologin reason itself.
-        `  CASE WHEN ${allowed} THEN NULL ELSE '${v.protocol} access is disabled for this mailbox' END AS reason`,
-        `FROM mailboxes m WHERE ${mailbox} AND m.password IS NOT NULL${noReason === '1' ? '' : ` AND ${noReason}`}`,
-      ]
-    : [
-        'SELECT m.primary_smtp_address AS user, m.password FROM mailboxes m',
-        `WHERE ${mailbox} AND m.password IS NOT NULL AND ${allowed}`,
-      ];
-  // The userdb answers by any address too (LMTP delivers to them) and names the primary: mail lives in one place.
-  const user = ['SELECT m.primary_smtp_address AS user FROM mailboxes m', `WHERE ${mailbox}`];
-  return { password, user, iterate: 'SELECT primary_smtp_address AS user FROM mailboxes' };
-}
-
-/** A webmail passdb's query: the mailbox for a login to the protocol's services, with the networks it must come from. */
-function webmailQuery(options: SqlAuthOptions, passdb: WebmailPassdb): string[] {
-  const v = variables(options.version);
-  const services = passdb.protocol.dovecotServices.map((s) => `'${s}'`).join(', ');
-  const refusal = passdb.role === 'refuse' && options.reason ? [`'y' AS nologin`, `'${webmailReason(passdb.protocol)}' AS reason`] : [];
-  return [
-    `SELECT ${['m.primary_smtp_address AS user', 'm.password', `'${networksValue(options.webmailNetworks ?? [])}' AS allow_real_nets`, ...refusal].join(', ')}`,
-    `FROM mailboxes m WHERE ${mailboxOf(v.user)} AND m.password IS NOT NULL AND '${v.protocol}' IN (${services})`,
-    ...(passdb.role === 'admit' ? [`AND ${effectiveEnabledTerms(passdb.protocol)}`] : []),
-  ];
-}
-
-const HEADER = [
-  "# Generated by casctl get-dovecotconfig: Dovecot reads casctl's SQLite directory store at every login.",
-  '# Regenerate it rather than editing it; it must stay in step with the store\'s schema.',
-];
-const RULE = [
-  `# ${protocolList('and', SERVICE_PROTOCOLS)} log in only while enabled for the mailbox, ${administratorWording(SERVICE_PROTOCOLS, (p) => protocolList('and', p))};`,
-  `# other protocols (${unmanagedServices().join(', ')}) get no rule from casctl. A mailbox logs in`,
-  '# by any of its addresses or its UPN; Dovecot knows it by its primary address.',
-  ...NULLABLE_PROTOCOLS.map((p) => `# ${p.property} $null follows the organisation default: casctl keeps ${ENABLED_COLUMN[p.name]} in step.`),
-];
-
-/** casctl-auth.conf (to `!include` from dovecot.conf) and, for 2.3, the .conf.ext file it names. */
-export function sqlAuthFiles(options: SqlAuthOptions): Map<string, string> {
-  const directory = options.directory.replace(/\/+$/, '');
-  const q = queries(options);
-  const continued = (lines: string[], indent: string): string => lines.join(` \\\n${indent}  `);
-  const networks = options.webmailNetworks ?? [];
-  const webmail = webmailPassdbs(networks, options.reason);
-  const rule = [...RULE, ...webmailComment(networks)];
-  if (options.version === '2.4') {
-    // A passdb named otherwise than its driver takes the driver's own setting names (sql_query, not query).
-    const webmailBlocks = webmail.flatMap((passdb) => [
-      `passdb ${passdb.name} {`,
-      '  driver = sql',
-      `  sql_query = ${continued(webmailQuery(options, passdb), '  ')}`,
-      ...passdb.results.map((r) => `  ${r}`),
-      '}',
-    ]);
-    const auth = [
-      ...HEADER,
-      `# Dovecot 2.4 syntax. ${includeLine(directory)}`,
-      ...rule,
-      `auth_username_format = ${variables('2.4').lowerUser}`,
-      '',
-      'sql_driver = sqlite',
-      `sqlite_path = ${options.databasePath}`,
-      '',
-      ...webmailBlocks,
-      'passdb sql {',
-      `  query = ${continued(q.password, '  ')}`,
-      '}',
-      'userdb sql {',
-      `  query = ${continued(q.user, '  ')}`,
-      `  iterate_query = ${q.iterate}`,
-      '}',
-      '',
-    ].join('\n');
-    return new Map([[AUTH_CONF, auth]]);
-  }
-  const connection = [...HEADER, 'driver = sqlite', `connect = ${options.databasePath}`, ''];
-  const sql = [...connection, `password_query = ${continued(q.password, '')}`, '', `user_query = ${continued(q.user, '')}`, `iterate_query = ${q.iterate}`, ''].join('\n');
-  const webmailFiles = webmail.map((passdb) => [webmailConf(passdb), [...connection, `password_query = ${continued(webmailQuery(options, passdb), '')}`, ''].join('\n')] as const);
-  const before = webmail.map((passdb) => ({ extFile: webmailConf(passdb), settings: passdb.results }));
-  const auth = authInclude23('sql', directory, SQL_CONF, rule, before);
-  return new Map([[AUTH_CONF, auth], [SQL_CONF, sql], ...webmailFiles]);
+/** casctl-auth.conf (to `!include` from dovecot.conf) and, for 2.3, the .conf.ext files it names. */
+export function sqlAuthFiles(options: SqliteAuthOptions): Map<string, string> {
+  const { databasePath, ...rest } = options;
+  return dovecotSqlFiles({ ...rest, backend: sqliteBackend(databasePath) });
 }

@@ -1,7 +1,8 @@
 import { type Mailbox, type MailboxField } from '../../core/mailbox.js';
 import type { ProgressSink } from '../../core/progress-sink.js';
 import { latestWrites } from '../../core/setting-writes.js';
-import { filterToSql, likePattern } from './filter-to-sql.js';
+import { filterToSql } from './filter-to-sql.js';
+import { likePattern } from '../sql/like-pattern.js';
 import type {
   AppliedChange,
   ChangeContext,

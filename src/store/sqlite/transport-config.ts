@@ -3,7 +3,7 @@ import type { ProgressSink } from '../../core/progress-sink.js';
 import type { AppliedChange, ChangeContext, TransportConfig, TransportConfigChange, TransportConfigWrite } from '../directory-store.js';
 import { insertChangeRecord } from './changes.js';
 import type { Db } from './connection.js';
-import { DEFAULT_COLUMN, ENABLED_COLUMN } from './schema.js';
+import { DEFAULT_COLUMN, ENABLED_COLUMN } from '../sql/casctl-columns.js';
 import { admitsSql, settingColumn } from './setting-sql.js';
 
 /** The organisation defaults, from the one row of `transport_config`. */

@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { effectiveEnabled } from '../../../src/core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, fold, RECIPIENT_TYPE_DETAILS, type Mailbox } from '../../../src/core/mailbox.js';
 import { isNullable, perCasSetting, PROTOCOLS, type CasSettingValues } from '../../../src/core/protocols.js';
-import { ENABLED_COLUMN, MIGRATIONS, SETTING_COLUMN } from '../../../src/store/sqlite/schema.js';
+import { PROPERTIES } from '../../../src/core/properties.js';
+import { MIGRATIONS } from '../../../src/store/sqlite/schema.js';
+import { ENABLED_COLUMN, SETTING_COLUMN } from '../../../src/store/sql/casctl-columns.js';
 
 /**
  * Random directories for the property tests: names from a tiny alphabet so that filters hit
@@ -173,4 +175,17 @@ export function exampleMailbox(index: number, overrides: Partial<Mailbox> = {}):
   // The store keeps whatever was set; the Administrator rule only changes how it reads.
   const stored = perCasSetting((p) => mailbox[p.property]) as CasSettingValues;
   return { mailbox: { ...mailbox, ...effective(stored, mailbox.IsAdministrator) }, stored };
+}
+
+/** The strings a directory holds per property, so that generated literals can equal them exactly. */
+export function knownValues(entries: readonly StoredMailbox[]): Map<string, string[]> {
+  return new Map(
+    PROPERTIES.filter((p) => p.type === 'string').map((p) => [
+      p.name,
+      entries.flatMap(({ mailbox }) => {
+        const read = p.read(mailbox);
+        return (Array.isArray(read) ? read : [read]).filter((v): v is string => typeof v === 'string');
+      }),
+    ]),
+  );
 }

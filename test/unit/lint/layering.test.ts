@@ -16,6 +16,10 @@ const WRONG_WAY: readonly [from: string, specifier: string][] = [
   ['src/store/ldap/probe.ts', '../../cli/context.js'],
   ['src/store/sqlite/probe.ts', '../../output/writer.js'],
   ['src/store/sqlite/probe.ts', '../../input/identity-file.js'],
+  ['src/store/sql/probe.ts', '../sqlite/sqlite-store.js'],
+  ['src/store/sql/probe.ts', '../postgres/dialect.js'],
+  ['src/store/sql/probe.ts', '../../cli/context.js'],
+  ['src/store/postgres/probe.ts', '../ldap/ldap-store.js'],
   ['src/services/probe.ts', '../store/directory-store.js'],
   ['src/connectivity/probe.ts', '../cli/context.js'],
   ['src/output/probe.ts', '../cli/context.js'],
@@ -26,6 +30,9 @@ const ALLOWED: readonly [from: string, specifier: string][] = [
   ['src/store/sqlite/probe.ts', './connection.js'],
   ['src/store/ldap/probe.ts', '../../core/mailbox.js'],
   ['src/cli/probe.ts', '../store/sqlite/sqlite-store.js'],
+  ['src/store/postgres/probe.ts', '../sql/sql-store.js'],
+  ['src/store/sqlite/probe.ts', '../sql/like-pattern.js'],
+  ['src/store/sql/probe.ts', '../directory-store.js'],
 ];
 
 async function boundaryErrors(from: string, specifier: string): Promise<string[]> {

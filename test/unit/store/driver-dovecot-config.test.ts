@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { UsageError } from '../../../src/core/errors.js';
 import { parseNetwork, type IpNetwork } from '../../../src/core/ip-networks.js';
@@ -6,10 +8,12 @@ import { ldapAuthFiles } from '../../../src/store/ldap/ldap-auth-config.js';
 import { ldapDriver } from '../../../src/store/ldap/driver.js';
 import { sqlAuthFiles } from '../../../src/store/sqlite/sql-auth-config.js';
 import { sqliteDriver } from '../../../src/store/sqlite/driver.js';
+import { postgresDriver } from '../../../src/store/postgres/driver.js';
+import { tempDir } from '../../helpers/cli.js';
 
 const webmail = parseNetwork('127.0.0.2');
 const webmailNetworks: IpNetwork[] = 'network' in webmail ? [webmail.network] : [];
-const request = { cwd: '/srv/casctl', version: '2.4', directory: '/etc/dovecot', reason: false, webmailNetworks, section: undefined } as const;
+const request = { cwd: '/srv/casctl', version: '2.4', directory: '/etc/dovecot', reason: false, webmailNetworks, section: undefined, env: {} } as const;
 
 test('the SQLite driver writes the SQL passdbs for the store file, its relative path made absolute, and the webmail networks', async () => {
   for (const reason of [false, true]) {
@@ -48,4 +52,21 @@ test("each mail server's file: Dovecot reads its local replica first, binds as i
   assert.match(plain, /^ldap_uris = ldap:\/\/provider\.example\.com:389 ldap:\/\/replica2\.example\.com:389$/m);
   await assert.rejects(ldapDriver.dovecotConfig({ ...request, url, servers: ['ldap://mx1/dc=other'] }), /--ldap-uri 'ldap:\/\/mx1\/dc=other' must name servers only/);
   await assert.rejects(sqliteDriver.dovecotConfig({ ...request, url: 'sqlite:/x.db', servers: ['ldap://mx1'] }), /--ldap-uri and --ldap-bind-dn are for an LDAP store/);
+});
+
+test("the PostgreSQL driver writes Dovecot's pgsql connection for the store's server, with Dovecot's own account and its password only when given", async () => {
+  const url = 'postgres://casctl@db.example.com:5433/mail';
+  for (const version of ['2.3', '2.4'] as const) {
+    const plain = [...(await postgresDriver.dovecotConfig({ ...request, version, url })).values()].join('\n');
+    assert.match(plain, version === '2.3' ? /^connect = host=db\.example\.com port=5433 dbname=mail user=casctl$/m : /^pgsql db\.example\.com \{\n {2}parameters \{\n {4}port = 5433\n {4}dbname = mail\n {4}user = casctl\n/m);
+    assert.doesNotMatch(plain, /password ?=(?! ?\.\.\.)/, 'no password line unless given');
+    const secret = join(tempDir(), 'dovecot.secret');
+    writeFileSync(secret, "s3cret pass'word\n");
+    const env = { CASCTL_DOVECOT_SQL_USER: 'dovecot', CASCTL_DOVECOT_SQL_PASSWORD_FILE: secret };
+    const given = [...(await postgresDriver.dovecotConfig({ ...request, version, url, env })).values()].join('\n');
+    assert.match(given, version === '2.3' ? /user=dovecot password='s3cret pass\\'word'$/m : /^ {4}user = dovecot\n {4}password = s3cret pass'word$/m);
+    assert.match(given, /lower\(address\) = '%(u|\{user\})'/);
+  }
+  const reason = [...(await postgresDriver.dovecotConfig({ ...request, url, reason: true })).values()].join('\n');
+  assert.match(reason, /'pop3 access is disabled for this mailbox'|access is disabled for this mailbox/);
 });

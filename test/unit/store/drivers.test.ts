@@ -19,6 +19,8 @@ test('a URL scheme names its driver; a plain path (POSIX or Windows) is a SQLite
     ['ldap.db', 'sqlite'],
     ['ldap://h:389/dc=x,dc=y', 'ldap'],
     ['LDAPS://h/dc=x,dc=y', 'ldap'],
+    ['postgres://casctl@db:5432/casctl', 'postgres'],
+    ['PostgreSQL://casctl@db/casctl', 'postgres'],
   ];
   for (const [url, name] of cases) assert.equal((await driverFor(url)).name, name, url);
   assert.equal(await findDriver('http://h/x.db'), null);
@@ -28,7 +30,7 @@ test('a URL scheme names its driver; a plain path (POSIX or Windows) is a SQLite
 test('the registry is frozen, and each driver serves exactly the schemes it is registered under', async () => {
   assert.ok(Object.isFrozen(STORE_DRIVERS));
   const drivers = await allDrivers();
-  assert.deepEqual(drivers.map((d) => d.name), ['sqlite', 'ldap']);
+  assert.deepEqual(drivers.map((d) => d.name), ['sqlite', 'ldap', 'postgres']);
   for (const driver of drivers) {
     for (const scheme of driver.schemes) assert.equal(await STORE_DRIVERS[scheme]?.(), driver, scheme);
   }
@@ -36,8 +38,9 @@ test('the registry is frozen, and each driver serves exactly the schemes it is r
 });
 
 test('an unknown scheme is refused, naming every store the registry has', async () => {
-  const message = "Unsupported store URL 'postgres://h/casctl': casctl stores are 'sqlite:<path>' (or a plain file path), 'ldap://host:port/<base DN>' or 'ldaps://host:port/<base DN>'.";
-  await assert.rejects(openStore('postgres://h/casctl', tempDir(), { create: false }), (e: unknown) => e instanceof StoreError && e.exitCode === 3 && e.message === message);
+  const message =
+    "Unsupported store URL 'mssql://h/casctl': casctl stores are 'sqlite:<path>' (or a plain file path), 'ldap://host:port/<base DN>', 'ldaps://host:port/<base DN>' or 'postgres://user@host:port/database'.";
+  await assert.rejects(openStore('mssql://h/casctl', tempDir(), { create: false }), (e: unknown) => e instanceof StoreError && e.exitCode === 3 && e.message === message);
 });
 
 /** The modules `script` imports, in a fresh process (node's resolve hook records them), as paths under src/. */
@@ -70,6 +73,11 @@ test('drivers load lazily: a SQLite store never imports the LDAP driver, an LDAP
   const ldap = importedSources("await openStore('ldap://127.0.0.1:1/', process.env.STORE_DIR, { create: false }).then(() => { throw new Error('opened'); }, (e) => { if (!/needs a base DN/.test(e.message)) throw e; });");
   assert.ok(ldap.includes('store/ldap/driver.ts'), ldap.join(', '));
   assert.deepEqual(ldap.filter((path) => path.startsWith('store/sqlite/')), []);
+
+  // A URL the driver refuses before connecting: node-postgres and the SQL layer are never loaded for it.
+  const postgres = importedSources("await openStore('postgres://casctl:pw@127.0.0.1:1/casctl', process.env.STORE_DIR, { create: false }).then(() => { throw new Error('opened'); }, (e) => { if (!/holds a password/.test(e.message)) throw e; });");
+  assert.ok(postgres.includes('store/postgres/driver.ts'), postgres.join(', '));
+  assert.deepEqual(postgres.filter((path) => /^store\/(sqlite|ldap)\/|^store\/postgres\/pg-pool|^store\/sql\/sql-store/.test(path)), []);
 });
 
 test('a read URL names a replica of the same kind of store; SQLite has none', async () => {

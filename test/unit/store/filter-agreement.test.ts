@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { mailboxMatches, PROPERTIES } from '../../../src/core/properties.js';
+import { mailboxMatches } from '../../../src/core/properties.js';
 import { filterToLdap } from '../../../src/store/ldap/filter-to-ldap.js';
 import { filterToSql } from '../../../src/store/sqlite/filter-to-sql.js';
-import { directory, loadSqlite, selectGuids, type StoredMailbox } from '../../helpers/filter/directory.js';
+import { directory, knownValues, loadSqlite, selectGuids } from '../../helpers/filter/directory.js';
 import { filterText } from '../../helpers/filter/filters.js';
 import { ldapEntry, matchesLdap, parseLdapFilter } from '../../helpers/filter/ldap-matcher.js';
 import { mailboxFilter as parseFilter } from '../../helpers/filter/parse.js';
@@ -12,19 +12,6 @@ import { mailboxFilter as parseFilter } from '../../helpers/filter/parse.js';
 const directoryWithFilters = directory.chain((entries) =>
   fc.tuple(fc.constant(entries), fc.array(filterText(knownValues(entries)), { minLength: 1, maxLength: 6 })),
 );
-
-/** The strings a directory holds per property, so that generated literals can equal them exactly. */
-function knownValues(entries: readonly StoredMailbox[]): Map<string, string[]> {
-  return new Map(
-    PROPERTIES.filter((p) => p.type === 'string').map((p) => [
-      p.name,
-      entries.flatMap(({ mailbox }) => {
-        const read = p.read(mailbox);
-        return (Array.isArray(read) ? read : [read]).filter((v): v is string => typeof v === 'string');
-      }),
-    ]),
-  );
-}
 
 /**
  * The three back-ends must select the same mailboxes (DESIGN.md §6): random filters over

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS } from '../../../src/core/protocols.js';
-import { ENABLED_COLUMN, USE_DEFAULTS_COLUMN } from '../../../src/store/sqlite/schema.js';
+import { ENABLED_COLUMN, USE_DEFAULTS_COLUMN } from '../../../src/store/sql/casctl-columns.js';
 import { MIGRATIONS } from '../../../src/store/sqlite/schema.js';
 
 test("every protocol's columns exist once the migrations ran: boolean, on by default", () => {

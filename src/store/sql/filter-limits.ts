@@ -2,7 +2,7 @@ import { UsageError } from '../../core/errors.js';
 import { locateInFilter, type ComparisonNode, type FilterAst, type SourceSpan } from '../../filter/index.js';
 
 /**
- * What SQLite cannot run, refused before compiling: a UsageError (exit 2) located in the filter
+ * What the SQL stores cannot run (SQLite's limits, the tightest), refused before compiling: a UsageError (exit 2) located in the filter
  * as the parser locates its own errors. Checked in source order, so the error is the one the
  * user meets first reading the filter.
  */

@@ -1,0 +1,40 @@
+import type { StoreDriver } from '../store-driver.js';
+import { parseServerUrl, parseSqlSection, sqlPassword, type SqlConfigSection } from '../sql/server-settings.js';
+
+const SECTION = 'postgres';
+const DEFAULT_PORT = 5432;
+
+/**
+ * A PostgreSQL database holding casctl's schema (`casctl init` creates it). The password comes
+ * from CASCTL_SQL_PASSWORD(_FILE) or the `postgres` section's passwordFile, never from the URL.
+ * node-postgres is loaded only when a store is opened.
+ */
+export const postgresDriver: StoreDriver<SqlConfigSection> = {
+  name: 'postgres',
+  schemes: ['postgres', 'postgresql'],
+  urlForms: ["'postgres://user@host:port/database'"],
+  configSection: { name: SECTION, parse: (value, file) => parseSqlSection(SECTION, value, file) },
+  resolveUrl: (url) => url,
+  async open(url, options) {
+    const target = parseServerUrl(url, 'PostgreSQL', DEFAULT_PORT);
+    const password = sqlPassword(options.section, options.env, options.cwd, SECTION, 'PostgreSQL');
+    const [{ postgresPool }, { postgresDialect }, { POSTGRES_MIGRATIONS, POSTGRES_TABLES_QUERY }, { openSqlStore }] = await Promise.all([
+      import('./pg-pool.js'), import('./dialect.js'), import('./schema.js'), import('../sql/open-sql-store.js'),
+    ]);
+    return openSqlStore({
+      pool: postgresPool(target, password, options.readOnly && !options.create),
+      dialect: postgresDialect,
+      migrations: POSTGRES_MIGRATIONS,
+      tablesQuery: POSTGRES_TABLES_QUERY,
+      url: target.printable,
+      create: options.create,
+      readOnly: options.readOnly && !options.create,
+      onWait: options.onWait,
+    });
+  },
+  async dovecotConfig(request) {
+    const target = parseServerUrl(request.url, 'PostgreSQL', DEFAULT_PORT);
+    const { postgresAuthFiles } = await import('./pg-auth-config.js');
+    return postgresAuthFiles(request, target);
+  },
+};

@@ -1,0 +1,88 @@
+import { resolve } from 'node:path';
+import { ConfigError, StoreError } from '../../core/errors.js';
+import { sectionObject } from '../config-section.js';
+import { readPasswordFile } from '../password-file.js';
+import type { ConfigFile, Environment } from '../store-driver.js';
+
+/**
+ * The configuration section of an SQL server store (`"postgres"`, `"mysql"`):
+ *
+ *   "postgres": { "passwordFile": "/etc/casctl/postgres.secret" }
+ *
+ * A relative path is relative to the configuration file. The password itself is never kept in
+ * the configuration file: a file readable only by the admins (0600/0640) holds it.
+ */
+export interface SqlConfigSection {
+  passwordFile?: string;
+}
+
+const KEYS = ['passwordFile'] as const;
+
+export function parseSqlSection(name: string, value: unknown, file: ConfigFile): SqlConfigSection {
+  const where = `The configuration file '${file.path}': "${name}"`;
+  const section = sectionObject(value, where, KEYS);
+  const passwordFile = section.passwordFile;
+  if (passwordFile === undefined) return {};
+  // Never echo the value: it may be the password, put in the wrong key.
+  if (typeof passwordFile !== 'string' || passwordFile === '') throw new ConfigError(`${where}.passwordFile must be a non-empty string (a file's path).`);
+  return { passwordFile: resolve(file.directory, passwordFile) };
+}
+
+/** Where an SQL store lives, from its URL: everything but the password, which never travels in one. */
+export interface ServerTarget {
+  host: string;
+  port: number | null;
+  user: string;
+  database: string;
+  /** The URL as casctl prints it: scheme, user, host, port and database. */
+  printable: string;
+}
+
+/**
+ * `postgres://user@host:port/database`. A password in the URL is refused (it would end up in
+ * shell history, `ps` and casctl's output) without repeating the URL, which holds it.
+ */
+export function parseServerUrl(url: string, store: string, defaultPort: number): ServerTarget {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new StoreError(`The ${store} store URL is not a valid URL: write it as ${schemeOf(url)}://user@host:port/database.`);
+  }
+  const scheme = parsed.protocol.replace(/:$/, '');
+  if (parsed.password !== '') {
+    throw new StoreError(
+      `The ${store} store URL holds a password: casctl refuses it there (it would be seen in shell history and process lists). Remove it from the URL and put it in a file named by CASCTL_SQL_PASSWORD_FILE (or in CASCTL_SQL_PASSWORD, or the "passwordFile" of the configuration's "${scheme === 'postgresql' ? 'postgres' : scheme}" section).`,
+    );
+  }
+  const user = decodeURIComponent(parsed.username);
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  if (user === '' || host === '' || database === '' || database.includes('/')) {
+    throw new StoreError(`The ${store} store URL '${url}' must name the user, the host and the database: ${scheme}://user@host:port/database.`);
+  }
+  if (parsed.search !== '' || parsed.hash !== '') throw new StoreError(`The ${store} store URL '${parsed.origin}…' takes no parameters: ${scheme}://user@host:port/database.`);
+  const port = parsed.port === '' ? null : Number(parsed.port);
+  const printable = `${scheme}://${encodeURIComponent(user)}@${parsed.host}/${encodeURIComponent(database)}`;
+  return { host, port: port ?? defaultPort, user, database, printable };
+}
+
+const schemeOf = (url: string): string => /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1] ?? 'postgres';
+
+/**
+ * The password of the URL's user: CASCTL_SQL_PASSWORD, else the file CASCTL_SQL_PASSWORD_FILE
+ * names (relative to the working directory), else the section's passwordFile; null when none
+ * is set (the server may trust the connection: a local socket, peer or certificate auth).
+ */
+export function sqlPassword(section: SqlConfigSection | undefined, env: Environment, cwd: string, sectionName: string, store: string): string | null {
+  const set = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const password = set('CASCTL_SQL_PASSWORD');
+  if (password !== undefined) return password;
+  const file = set('CASCTL_SQL_PASSWORD_FILE');
+  if (file !== undefined) return readPasswordFile(resolve(cwd, file), 'CASCTL_SQL_PASSWORD_FILE', store);
+  if (section?.passwordFile !== undefined) return readPasswordFile(section.passwordFile, `the configuration's "${sectionName}.passwordFile"`, store);
+  return null;
+}
