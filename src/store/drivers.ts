@@ -6,6 +6,7 @@ export type DriverLoader = () => Promise<StoreDriver>;
 const loadSqlite: DriverLoader = async () => (await import('./sqlite/driver.js')).sqliteDriver;
 const loadLdap: DriverLoader = async () => (await import('./ldap/driver.js')).ldapDriver;
 const loadPostgres: DriverLoader = async () => (await import('./postgres/driver.js')).postgresDriver;
+const loadMysql: DriverLoader = async () => (await import('./mysql/driver.js')).mysqlDriver;
 
 /** URL scheme → the driver that serves it, loaded on first use. A new store is one driver folder and its schemes here. */
 export const STORE_DRIVERS: Readonly<Record<string, DriverLoader>> = Object.freeze({
@@ -14,6 +15,8 @@ export const STORE_DRIVERS: Readonly<Record<string, DriverLoader>> = Object.free
   ldaps: loadLdap,
   postgres: loadPostgres,
   postgresql: loadPostgres,
+  mysql: loadMysql,
+  mariadb: loadMysql,
 });
 
 /** What a URL without a scheme (a file path) names. */

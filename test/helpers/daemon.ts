@@ -1,4 +1,5 @@
-/** What the real-server harnesses (dovecot.ts, slapd.ts) share: finding programs, and stopping a daemon by PID. */
+/** What the real-server harnesses (dovecot.ts, slapd.ts, mariadb.ts) share: finding and running programs, and stopping a daemon by PID. */
+import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -90,4 +91,18 @@ export async function stopDaemon(name: string, pid: number, dir: string): Promis
     await sleep(20);
   }
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** Runs a program to its exit, its stdout and stderr together. */
+export function run(program: string, args: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', (error) => resolve({ code: -1, output: error.message }));
+    // A daemon forks into the background: its parent exits once it is set up, and the daemon
+    // keeps the pipes open, so wait for 'exit', never for 'close'.
+    child.on('exit', (code) => resolve({ code: code ?? -1, output }));
+  });
 }

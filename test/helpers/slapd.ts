@@ -19,7 +19,6 @@
  * Tests skip when slapd is missing only on a developer's machine: with CI set, a missing slapd
  * fails (startSlapd throws), so a CI run never goes green by skipping everything.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -27,7 +26,7 @@ import { join } from 'node:path';
 import { Client } from 'ldapts';
 import { ROOT } from './cli.js';
 import { freePort } from './dovecot.js';
-import { SBIN, running, stopDaemon, trackDaemon, which } from './daemon.js';
+import { SBIN, run, running, stopDaemon, trackDaemon, which } from './daemon.js';
 
 export interface SlapdAccount {
   dn: string;
@@ -208,20 +207,6 @@ function readPid(dir: string): number | undefined {
     return undefined;
   }
 }
-
-function run(program: string, args: string[]): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', (error) => resolve({ code: -1, output: error.message }));
-    // slapd forks into the background: its parent exits once the listener is set up. The
-    // daemon keeps the pipes open, so wait for 'exit', never for 'close'.
-    child.on('exit', (code) => resolve({ code: code ?? -1, output }));
-  });
-}
-
 
 async function bound(serverUrl: string, account: SlapdAccount | undefined): Promise<Client> {
   const client = new Client({ url: serverUrl, timeout: 5000, connectTimeout: 2000 });

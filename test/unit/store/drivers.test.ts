@@ -21,6 +21,8 @@ test('a URL scheme names its driver; a plain path (POSIX or Windows) is a SQLite
     ['LDAPS://h/dc=x,dc=y', 'ldap'],
     ['postgres://casctl@db:5432/casctl', 'postgres'],
     ['PostgreSQL://casctl@db/casctl', 'postgres'],
+    ['mysql://casctl@h/casctl', 'mysql'],
+    ['MariaDB://casctl@h/casctl', 'mysql'],
   ];
   for (const [url, name] of cases) assert.equal((await driverFor(url)).name, name, url);
   assert.equal(await findDriver('http://h/x.db'), null);
@@ -30,7 +32,7 @@ test('a URL scheme names its driver; a plain path (POSIX or Windows) is a SQLite
 test('the registry is frozen, and each driver serves exactly the schemes it is registered under', async () => {
   assert.ok(Object.isFrozen(STORE_DRIVERS));
   const drivers = await allDrivers();
-  assert.deepEqual(drivers.map((d) => d.name), ['sqlite', 'ldap', 'postgres']);
+  assert.deepEqual(drivers.map((d) => d.name), ['sqlite', 'ldap', 'postgres', 'mysql']);
   for (const driver of drivers) {
     for (const scheme of driver.schemes) assert.equal(await STORE_DRIVERS[scheme]?.(), driver, scheme);
   }
@@ -39,7 +41,7 @@ test('the registry is frozen, and each driver serves exactly the schemes it is r
 
 test('an unknown scheme is refused, naming every store the registry has', async () => {
   const message =
-    "Unsupported store URL 'mssql://h/casctl': casctl stores are 'sqlite:<path>' (or a plain file path), 'ldap://host:port/<base DN>', 'ldaps://host:port/<base DN>' or 'postgres://user@host:port/database'.";
+    "Unsupported store URL 'mssql://h/casctl': casctl stores are 'sqlite:<path>' (or a plain file path), 'ldap://host:port/<base DN>', 'ldaps://host:port/<base DN>', 'postgres://user@host:port/database', 'mysql://user@host:port/database' or 'mariadb://user@host:port/database'.";
   await assert.rejects(openStore('mssql://h/casctl', tempDir(), { create: false }), (e: unknown) => e instanceof StoreError && e.exitCode === 3 && e.message === message);
 });
 
@@ -65,7 +67,7 @@ function importedSources(script: string): string[] {
   return readFileSync(log, 'utf8').split('\n').filter((url) => url.startsWith(src)).map((url) => url.slice(src.length + 1));
 }
 
-test('drivers load lazily: a SQLite store never imports the LDAP driver, an LDAP URL never the SQLite one', () => {
+test('drivers load lazily: a SQLite store never imports the LDAP driver, an LDAP URL never the SQLite one, a refused MySQL URL neither mysql2 nor the SQL store', () => {
   const sqlite = importedSources("const store = await openStore('lazy.db', process.env.STORE_DIR, { create: true }); await store.close();");
   assert.ok(sqlite.includes('store/sqlite/sqlite-store.ts'), sqlite.join(', '));
   assert.deepEqual(sqlite.filter((path) => path.startsWith('store/ldap/')), []);
@@ -78,6 +80,10 @@ test('drivers load lazily: a SQLite store never imports the LDAP driver, an LDAP
   const postgres = importedSources("await openStore('postgres://casctl:pw@127.0.0.1:1/casctl', process.env.STORE_DIR, { create: false }).then(() => { throw new Error('opened'); }, (e) => { if (!/holds a password/.test(e.message)) throw e; });");
   assert.ok(postgres.includes('store/postgres/driver.ts'), postgres.join(', '));
   assert.deepEqual(postgres.filter((path) => /^store\/(sqlite|ldap)\/|^store\/postgres\/pg-pool|^store\/sql\/sql-store/.test(path)), []);
+  // Likewise mysql2 and the SQL layer for a refused MySQL URL.
+  const mysql = importedSources("await openStore('mysql://casctl:secret@127.0.0.1:1/casctl', process.env.STORE_DIR, { create: false }).then(() => { throw new Error('opened'); }, (e) => { if (!/holds a password/.test(e.message)) throw e; });");
+  assert.ok(mysql.includes('store/mysql/driver.ts'), mysql.join(', '));
+  assert.deepEqual(mysql.filter((path) => /^store\/(sqlite|ldap|postgres)\/|^store\/mysql\/client|^store\/sql\/sql-store/.test(path)), []);
 });
 
 test('a read URL names a replica of the same kind of store; SQLite has none', async () => {
