@@ -1,5 +1,5 @@
 import { UsageError } from '../../core/errors.js';
-import { configValue } from '../../dovecot/config-value.js';
+import { configValue, secretConfigValue } from '../../dovecot/config-value.js';
 import type { StoreDriver } from '../store-driver.js';
 import { parseLdapSection, resolveLdapSettings, type LdapConfigSection } from './settings.js';
 import { parseLdapUrl } from './url.js';
@@ -48,7 +48,7 @@ export const ldapDriver: StoreDriver<LdapConfigSection> = {
       storeUrl: configValue('The store URL', request.url),
       ...(servers === undefined ? {} : { servers: dovecotServers(servers, request.url) }),
       ...(lookupAccount === undefined ? {} : { bindDn: configValue('The lookup bind DN', lookupAccount.dn) }),
-      ...(lookupAccount === undefined || lookupAccount.password === null ? {} : { bindPassword: configValue('The lookup password', lookupAccount.password) }),
+      ...(lookupAccount === undefined || lookupAccount.password === null ? {} : { bindPassword: secretConfigValue('The lookup password', lookupAccount.password) }),
       directory: request.directory,
       webmailNetworks: request.webmailNetworks,
       ...(startTls === undefined ? {} : { startTls }),

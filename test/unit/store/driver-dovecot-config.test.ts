@@ -70,3 +70,16 @@ test("the PostgreSQL driver writes Dovecot's pgsql connection for the store's se
   const reason = [...(await postgresDriver.dovecotConfig({ ...request, url, reason: true })).values()].join('\n');
   assert.match(reason, /'pop3 access is disabled for this mailbox'|access is disabled for this mailbox/);
 });
+
+test("a lookup password Dovecot's configuration cannot hold is refused without being repeated (LDAP and PostgreSQL)", async () => {
+  const secret = 'Hunter2#rest';
+  const secretFile = join(tempDir(), 'dovecot.secret');
+  writeFileSync(secretFile, `${secret}\n`);
+  const refusals = [
+    ldapDriver.dovecotConfig({ ...request, url: 'ldap://ldap.example.com/dc=x,dc=y', lookupAccount: { dn: 'cn=dovecot,dc=x,dc=y', password: secret } }),
+    postgresDriver.dovecotConfig({ ...request, url: 'postgres://casctl@db.example.com/mail', env: { CASCTL_DOVECOT_SQL_PASSWORD_FILE: secretFile } }),
+  ];
+  for (const refused of refusals) {
+    await assert.rejects(refused, (e: unknown) => e instanceof UsageError && /password holds "#"/.test(e.message) && !e.message.includes(secret));
+  }
+});
