@@ -36,7 +36,7 @@ const config = {
   tableMailboxes: int('BENCH_TABLE_MAILBOXES', 50_000),
   /** Wall-clock budget of the whole run; extra runs of the heavy operations are dropped to fit it. */
   budgetSeconds: int('BENCH_BUDGET', 540),
-  only: (process.env.BENCH_ONLY ?? 'cold,import,passwords,set,undo,audit,table,refresh,postgres,mariadb').split(',').map((s) => s.trim()).filter(Boolean),
+  only: (process.env.BENCH_ONLY ?? 'cold,import,passwords,set,undo,audit,table,refresh').split(',').map((s) => s.trim()).filter(Boolean),
   keep: process.env.BENCH_KEEP === '1',
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
 };
@@ -536,6 +536,18 @@ if (config.only.includes('refresh')) {
   if (refresh.status === 0) results.refresh = JSON.parse(refresh.stdout);
   else log(`  refresh bench failed (exit ${refresh.status}): its output is above`);
 }
+// The OpenLDAP store against OpenLDAP's own clients (bench/ldap.ts: its own slapd, figures in its own table) --
+if (config.only.includes('ldap')) {
+  log('OpenLDAP: import at each BENCH_LDAP_IMPORT_SIZES, set-casmailbox --file and a filtered get-casmailbox against ldapadd, ldapmodify and ldapsearch');
+  const ldap = spawnSync(NODE, ['--import', 'tsx', join(BENCH, 'ldap.ts')], {
+    cwd: ROOT,
+    env: { ...env, ...(config.cpuProfile ? { BENCH_LDAP_CPU_PROF: profileDir } : {}) },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (ldap.status === 0) results.ldap = JSON.parse(ldap.stdout);
+  else log(`  OpenLDAP bench failed (exit ${ldap.status}): its output is above`);
+}
 // iRedMail on PostgreSQL and MariaDB through the iredmail profile (bench/sql-mapped.ts: its own servers and data) ---
 const sqlEngines = ['postgres', 'mariadb'].filter((engine) => config.only.includes(engine));
 if (sqlEngines.length > 0) {
@@ -573,6 +585,21 @@ if (results.sqlMapped !== undefined) {
   const lines = results.sqlMapped.results.map((r) => `  ${r.engine.padEnd(9)} ${r.case.padEnd(24)} casctl ${fmt(r.casctlMs).padStart(9)}  reference ${fmt(r.referenceMs).padStart(9)}  ${r.ratio.toFixed(2)}×`);
   process.stdout.write(`iRedMail SQL through the iredmail profile (${results.sqlMapped.mailboxes.toLocaleString('en-US')} mailboxes):\n${lines.join('\n')}\n`);
 }
+if (results.ldap !== undefined) process.stdout.write(`OpenLDAP (slapd on this machine, one process each):\n${ldapLines(results.ldap).join('\n')}\n`);
 process.stdout.write(`Results: ${path}\n`);
 if (config.keep || !ownDir) process.stdout.write(`Kept: ${dir}\n`);
 else rmSync(dir, { recursive: true, force: true });
+
+/** bench/ldap.ts's figures as table lines: casctl, the OpenLDAP client doing the same, and their ratio. */
+function ldapLines(ldap) {
+  const lines = ldap.imports.map(
+    (i) => `  import ${i.mailboxes.toLocaleString('en-US').padStart(9)}: casctl ${fmt(i.casctlMs).padStart(9)} (${i.casctlPerSecond}/s), ldapadd ${fmt(i.ldapaddMs).padStart(9)} (${i.ldapaddPerSecond}/s), rate ${i.rateRatio}× ldapadd's`,
+  );
+  const m = ldap.modify;
+  lines.push(`  set-casmailbox --file ${m.identities.toLocaleString('en-US')} (${m.modifies.toLocaleString('en-US')} modifies): casctl ${fmt(m.casctlMs)}, ldapmodify -c ${fmt(m.ldapmodifyMs)}, rate ${m.rateRatio}× ldapmodify's`);
+  for (const format of ['json', 'csv']) {
+    const r = ldap[`read-${format}`];
+    lines.push(`  get-casmailbox -Filter -o ${format} (${r.entries.toLocaleString('en-US')} mailboxes${r.sameCount ? '' : `, casctl printed ${r.casctlRows}!`}): casctl ${fmt(r.casctlMs)}, ldapsearch -E pr=1000 ${fmt(r.ldapsearchMs)}, ${r.ratio}×`);
+  }
+  return lines;
+}

@@ -12,6 +12,11 @@ export interface CasctlConfig {
   /** Where it was read from, or null when no file was found. */
   path: string | null;
   store?: string;
+  /**
+   * `readStore`: where commands that only read (get-*, audits, get-service) read from, a replica
+   * of "store" (an LDAP consumer on this host); writes always go to "store".
+   */
+  readStore?: string;
   /** The `services` section, validated by src/services/service-config.ts when a command needs it. */
   services?: unknown;
   /** `timeZone`: where get-changelog's table, list and csv show times (json: always UTC). Absent: UTC. */
@@ -73,10 +78,16 @@ async function readConfig(path: string, named: boolean): Promise<Omit<CasctlConf
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError(`The configuration file '${path}' must hold a JSON object.`);
   }
-  const { store, services, timeZone, dovecot, ...rest } = parsed as Record<string, unknown>;
+  const { store, readStore, services, timeZone, dovecot, ...rest } = parsed as Record<string, unknown>;
   const owners = Object.keys(rest).length === 0 ? new Map<string, DriverConfigSection<unknown>>() : await sectionOwners(rest, path);
   if (store !== undefined && typeof store !== 'string') {
     throw new ConfigError(`The configuration file '${path}': "store" must be a string (a store URL or path).`);
+  }
+  if (readStore !== undefined && (typeof readStore !== 'string' || readStore === '')) {
+    throw new ConfigError(`The configuration file '${path}': "readStore" must be a store URL (a replica of "store").`);
+  }
+  if (readStore !== undefined && store === undefined) {
+    throw new ConfigError(`The configuration file '${path}': "readStore" names a replica of "store", which is missing.`);
   }
   const zone = timeZone === undefined ? undefined : configTimeZone(timeZone, path);
   const file = { path, directory: dirname(path) };
@@ -84,6 +95,7 @@ async function readConfig(path: string, named: boolean): Promise<Omit<CasctlConf
   return {
     path,
     ...(store === undefined ? {} : { store: await relativeTo(file.directory, store) }),
+    ...(readStore === undefined ? {} : { readStore: await relativeTo(file.directory, readStore) }),
     ...(services === undefined ? {} : { services }),
     ...(zone === undefined ? {} : { timeZone: zone }),
     dovecot: dovecot === undefined ? NO_DOVECOT_SETTINGS : parseDovecotSection(dovecot, path),
@@ -101,12 +113,12 @@ function configTimeZone(value: unknown, path: string): TimeZone {
   return zone;
 }
 
-/** Every key besides "store", "services", "timeZone" and "dovecot" must name a store driver's section; the driver validates it. */
+/** Every key besides "store", "readStore", "services", "timeZone" and "dovecot" must name a store driver's section; the driver validates it. */
 async function sectionOwners(rest: Record<string, unknown>, path: string): Promise<Map<string, DriverConfigSection<unknown>>> {
   const owners = new Map((await allDrivers()).flatMap((d) => (d.configSection === undefined ? [] : [[d.configSection.name, d.configSection] as const])));
   const extra = Object.keys(rest).filter((key) => !owners.has(key));
   if (extra.length > 0) {
-    const known = ['store', 'services', 'timeZone', 'dovecot', ...owners.keys()].map((k) => `"${k}"`).join(', ');
+    const known = ['store', 'readStore', 'services', 'timeZone', 'dovecot', ...owners.keys()].map((k) => `"${k}"`).join(', ');
     throw new ConfigError(`The configuration file '${path}': unknown key${extra.length === 1 ? '' : 's'} ${extra.map((k) => `"${k}"`).join(', ')}; known: ${known}.`);
   }
   return owners;
@@ -159,6 +171,16 @@ export function storeUrl(storeOption: string | undefined, config: CasctlConfig, 
   if (config.store !== undefined) return config.store;
   checkDefaultStore(config.defaultStore);
   return config.defaultStore;
+}
+
+/**
+ * CASCTL_READ_STORE, else the config file's "readStore" while the store is the config file's
+ * (a --store or CASCTL_STORE of another store must not be read through the config's replica).
+ */
+export function readStoreUrl(storeOption: string | undefined, config: CasctlConfig, env: NodeJS.ProcessEnv): string | undefined {
+  const fromEnv = env.CASCTL_READ_STORE;
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  return storeUrl(storeOption, config, env) === config.store ? config.readStore : undefined;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { DirectoryStore } from '../store/directory-store.js';
 import { openStore } from '../store/open-store.js';
 import { readOnlyStore } from '../store/read-only-store.js';
 import { UsageError } from '../core/errors.js';
-import { loadConfig, storeUrl, type CasctlConfig } from './config.js';
+import { loadConfig, readStoreUrl, storeUrl, type CasctlConfig } from './config.js';
 import type { CommandContext } from './context.js';
 
 export interface GlobalOptions {
@@ -51,9 +51,11 @@ export async function openConfiguredStore(context: CommandContext, options: Glob
   }
   const config = await configFor(context, options);
   const say = (message: string): void => void (progress?.messageStream ?? context.stderr).write(`${printable(message)}\n`);
+  const readUrl = use === 'read' ? readStoreUrl(options.store, config, context.env) : undefined;
   const store = await openStore(storeUrl(options.store, config, context.env), context.cwd, {
     create: use === 'create',
     readOnly: use === 'read' || readOnly,
+    ...(readUrl === undefined ? {} : { readUrl }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     sections: config.sections,
     env: context.env,

@@ -209,6 +209,9 @@ export function buildProgram(context: CommandContext): Cli {
     .option('--reason', 'tell a refused client why: NO [CONTACTADMIN] imap access is disabled for this mailbox')
     .option('--dovecot-version <version>', "the Dovecot syntax to write: 2.3 or 2.4 (default: the version of the Dovecot the services reach, else 2.4)")
     .option('--webmail-network <cidr>', 'where the webmail logs in over IMAP from (repeatable; default: the config\'s dovecot.webmailNetworks): IMAP from there follows OWAEnabled', collect)
+    .option('--ldap-uri <uri>', "LDAP: the servers this mail server's Dovecot reads, in order, its local replica first (repeatable or comma-separated; default: the store URL's)", collect)
+    .option('--ldap-bind-dn <dn>', 'LDAP: the account Dovecot binds as for its lookups (a read-only one; default: anonymous)')
+    .option('--ldap-bind-password-file <file>', "LDAP: that account's password, written into the files with --write (never printed)")
     .action(run(() => import('./commands/get-dovecotconfig.js')));
 
   for (const [name, description, module] of [

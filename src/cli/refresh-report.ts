@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import type { Messages } from '../output/messages.js';
 import { Progress } from '../output/progress.js';
 import type { RefreshProgress, RefreshResult } from '../services/run-refresh.js';
+import type { ServerRefresh } from '../services/service-control.js';
 import type { Service } from '../services/services.js';
 
 /** A progress bar for a long refresh, on a terminal only (src/output/progress.ts). */
@@ -17,12 +18,16 @@ export function refreshProgress(stderr: Writable & { isTTY?: boolean }): Refresh
   };
 }
 
-/** What a refresh did, in one line, and a warning for any session it had to leave open. */
-export function reportRefresh(messages: Messages, verb: string, services: readonly Service[], result: RefreshResult): void {
+/** What a refresh did, a line per mail server, and a warning for any session it had to leave open. */
+export function reportRefresh(messages: Messages, verb: string, services: readonly Service[], refreshes: readonly ServerRefresh[]): void {
+  for (const { server, result } of refreshes) reportServer(messages, verb, services, server, result);
+}
+
+function reportServer(messages: Messages, verb: string, services: readonly Service[], server: string | null, result: RefreshResult): void {
   const flushed = result.flushedLogins === null ? "the whole login cache flushed" : `${result.flushedLogins} logins flushed`;
   const kicked = result.kickedMailboxes > 0 ? `, ${result.kickedMailboxes} mailboxes' sessions ended by the kick command` : '';
   messages.info(
-    `${verb} ${services.map((s) => s.Name).join(', ')}: ${result.mailboxes} mailboxes, ${flushed}, ${result.sessionsEnded} sessions ended${kicked}.`,
+    `${verb} ${services.map((s) => s.Name).join(', ')}${server === null ? '' : ` on ${server}`}: ${result.mailboxes} mailboxes, ${flushed}, ${result.sessionsEnded} sessions ended${kicked}.`,
   );
   if (result.unsafeNames.length > 0) {
     const sample = result.unsafeNames.slice(0, 5).map((name) => JSON.stringify(name)).join(', ');

@@ -43,19 +43,28 @@ export function configuredServices(control: ServiceControl, services: readonly S
 }
 
 const VIEW: View = {
-  properties: ['Status', 'Name', 'DisplayName', 'PendingChanges', 'PendingMailboxes', 'LastRefreshed', 'StatusMessage'],
+  properties: ['Status', 'Name', 'Server', 'DisplayName', 'PendingChanges', 'PendingMailboxes', 'LastRefreshed', 'StatusMessage'],
   defaults: ['Status', 'Name', 'DisplayName', 'PendingChanges', 'PendingMailboxes', 'LastRefreshed', 'StatusMessage'],
   table: ['Status', 'Name', 'DisplayName', 'PendingChanges'],
   id: 'Name',
 };
 
+/** With several mail servers, each service shows once per server: the Server column tells them apart. */
+const SERVERS_VIEW: View = {
+  ...VIEW,
+  defaults: ['Status', 'Name', 'Server', 'DisplayName', 'PendingChanges', 'PendingMailboxes', 'LastRefreshed', 'StatusMessage'],
+  table: ['Status', 'Name', 'Server', 'DisplayName', 'PendingChanges'],
+};
+
 /** Get-Service's columns, plus whether the service has changes it has not made effective yet. */
 export async function renderServices(context: CommandContext, options: ServiceOptions, reports: readonly ServiceReport[]): Promise<void> {
   const format = parseOutputFormat(options.output, OUTPUT_FORMATS);
-  const properties = chooseProperties(VIEW, format, options.property);
+  const view = reports.some((r) => r.server !== null) ? SERVERS_VIEW : VIEW;
+  const properties = chooseProperties(view, format, options.property);
   const rows = reports.map((r) => ({
     Status: r.status,
     Name: r.service.Name,
+    Server: r.server,
     DisplayName: r.service.DisplayName,
     PendingChanges: r.pending.length > 0,
     PendingMailboxes: new Set(r.pending.map((p) => p.PrimarySmtpAddress)).size,
@@ -65,13 +74,16 @@ export async function renderServices(context: CommandContext, options: ServiceOp
   // The table has no room for it: why a service is not Running goes to stderr, once per distinct reason.
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
   const reasons = new Map<string, string[]>();
-  for (const r of reports) if (r.statusMessage !== null) reasons.set(r.statusMessage, [...(reasons.get(r.statusMessage) ?? []), r.service.Name]);
+  for (const r of reports) {
+    const name = r.server === null ? r.service.Name : `${r.service.Name} on ${r.server}`;
+    if (r.statusMessage !== null) reasons.set(r.statusMessage, [...(reasons.get(r.statusMessage) ?? []), name]);
+  }
   const notConfigured = new Set(reports.filter((r) => r.status === 'NotConfigured').map((r) => r.statusMessage));
   for (const [reason, names] of reasons) {
     const state = notConfigured.has(reason) ? 'not configured' : 'not running';
     messages.warning(`${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} ${state}: ${reason}`);
   }
-  await render(rows, context.stdout, { format, view: VIEW, properties, colour: useColour(context.stdout, context.env), csvRaw: options.csvRaw });
+  await render(rows, context.stdout, { format, view, properties, colour: useColour(context.stdout, context.env), csvRaw: options.csvRaw });
 }
 
 /** Validates `-o` and `--property` before any command runs. */

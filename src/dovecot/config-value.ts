@@ -7,11 +7,19 @@ import { UsageError } from '../core/errors.js';
  * surrounding whitespace is trimmed away.
  */
 export function configValue(what: string, value: string): string {
+  return checkedValue(what, value, JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value));
+}
+
+/** configValue for a password: the message says what is wrong with it, never what it is. */
+export function secretConfigValue(what: string, value: string): string {
+  return checkedValue(what, value, null);
+}
+
+function checkedValue(what: string, value: string, shown: string | null): string {
   const bad = /[\p{Cc}\u2028\u2029"#$%\\{}]/u.exec(value);
   if (bad !== null || value.trim() !== value) {
-    const shown = JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
     const why = bad === null ? 'begins or ends with whitespace' : `holds ${JSON.stringify(bad[0])}`;
-    throw new UsageError(`${what} ${shown} ${why}, which Dovecot's configuration cannot hold as written; nothing was written.`);
+    throw new UsageError(`${what}${shown === null ? '' : ` ${shown}`} ${why}, which Dovecot's configuration cannot hold as written; nothing was written.`);
   }
   return value;
 }

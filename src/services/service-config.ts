@@ -16,22 +16,41 @@ export interface ServiceCommands {
   kill: string[] | null;
 }
 
-export interface ServiceSetup {
-  timeoutMs: number;
+/** One mail server: the commands that reach its Dovecot. */
+export interface MailServer {
+  /** Its name in "services"."servers" (`mx1`); null for the one server of the single-server form. */
+  name: string | null;
   /** By service Name (MSExchangePOP3, ...); only the configured services: see byConfiguration. */
   commands: ReadonlyMap<string, ServiceCommands>;
-  /** The configuration file, named when a service is not configured. */
-  configPath: string | null;
   /** How to run `dovecot --version` where Dovecot runs, to tell which configuration syntax it reads; null: unknown. */
   version: string[] | null;
+  /**
+   * The store URL of the replica this server's Dovecot reads (its local LDAP consumer): a refresh
+   * waits until it has every change before flushing this server's caches. Null: Dovecot reads the store itself.
+   */
+  replica: string | null;
+}
+
+export interface ServiceSetup {
+  timeoutMs: number;
+  /** Every mail server, in the configuration's order: restarts and refreshes reach each. */
+  servers: readonly MailServer[];
+  /** How long a refresh waits for a server's replica to catch up before it gives up on that server. */
+  replicaWaitMs: number;
+  /** The configuration file, named when a service is not configured. */
+  configPath: string | null;
   /** Where the webmail logs in from (the configuration's dovecot.webmailNetworks): how OWA's IMAP sessions are told from IMAP4's. */
   webmailNetworks: readonly IpNetwork[];
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
+const DEFAULT_REPLICA_WAIT_SECONDS = 30;
 const PRESETS = ['dovecot', 'systemd'] as const;
 const COMMAND_KEYS = ['restart', 'status', 'flush', 'kick', 'who', 'kill'] as const;
-const SECTION_KEYS = ['preset', 'config', 'unit', 'doveadm', 'timeoutSeconds', 'commands'] as const;
+/** What one server's commands are made of: at the top of the section, or in each entry of "servers". */
+const SERVER_KEYS = ['config', 'unit', 'doveadm', 'commands'] as const;
+const SECTION_KEYS = ['preset', ...SERVER_KEYS, 'timeoutSeconds', 'servers', 'replicaWaitSeconds'] as const;
+const SERVER_ENTRY_KEYS = ['name', ...SERVER_KEYS, 'replica'] as const;
 type Preset = (typeof PRESETS)[number];
 
 /**
@@ -89,6 +108,8 @@ function argv(value: unknown, where: string): string[] {
  *   {"preset": "dovecot", "doveadm": ["docker", "exec", "mail", "doveadm"]}   doveadm wherever Dovecot runs
  *   {"preset": "systemd", "unit": "dovecot"}                           systemctl restart / is-active, doveadm for the rest
  *   {"commands": {"MSExchangeIMAP4": {"restart": [...], "status": [...]}}}   per service, overriding a preset
+ *   {"preset": "dovecot", "servers": [{"name": "mx1", "doveadm": ["ssh", "mx1", "doveadm"], "replica": "ldap://mx1/dc=..."}, ...]}
+ *       several mail servers: each entry takes config, unit, doveadm and commands as the single form does
  */
 export function readServiceSetup(raw: unknown, configPath: string | null, webmailNetworks: readonly IpNetwork[] = []): ServiceSetup {
   const where = `The configuration file '${configPath ?? '(none)'}': "services"`;
@@ -97,19 +118,57 @@ export function readServiceSetup(raw: unknown, configPath: string | null, webmai
       `No protocol services are configured. Add "services" to the configuration file (--config, CASCTL_CONFIG, ./casctl.config.json or /etc/casctl/config.json), e.g. {"services": {"preset": "dovecot", "config": "/etc/dovecot/dovecot.conf"}}.`,
     );
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${where} must be an object.`);
-  const section = raw as Record<string, unknown>;
-  const unknown = Object.keys(section).filter((k) => !(SECTION_KEYS as readonly string[]).includes(k));
-  if (unknown.length > 0) throw new ConfigError(`${where}: unknown key "${unknown[0]}"; known: ${SECTION_KEYS.join(', ')}.`);
+  const section = objectAt(raw, where, SECTION_KEYS);
   const preset = section.preset;
   if (preset !== undefined && !PRESETS.includes(preset as Preset)) {
     throw new ConfigError(`${where}: "preset" must be one of ${PRESETS.map((p) => `"${p}"`).join(', ')}, not ${JSON.stringify(preset)}.`);
   }
+  const timeout = section.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  if (typeof timeout !== 'number' || !(timeout > 0)) throw new ConfigError(`${where}: "timeoutSeconds" must be a positive number.`);
+  const wait = section.replicaWaitSeconds ?? DEFAULT_REPLICA_WAIT_SECONDS;
+  if (typeof wait !== 'number' || !(wait > 0)) throw new ConfigError(`${where}: "replicaWaitSeconds" must be a positive number.`);
+  const chosen = preset as Preset | undefined;
+  const servers = section.servers === undefined ? [readServer(section, chosen, where, null, null)] : readServers(section, chosen, where);
+  return { timeoutMs: timeout * 1000, servers, replicaWaitMs: wait * 1000, configPath, webmailNetworks };
+}
+
+function objectAt(raw: unknown, where: string, keys: readonly string[]): Record<string, unknown> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ConfigError(`${where} must be an object.`);
+  const section = raw as Record<string, unknown>;
+  const unknown = Object.keys(section).filter((k) => !keys.includes(k));
+  if (unknown.length > 0) throw new ConfigError(`${where}: unknown key "${unknown[0]}"; known: ${keys.join(', ')}.`);
+  return section;
+}
+
+/** Server names: a word, as messages show it and as the store's refresh marks hold it (`MSExchangeIMAP4@mx1`). */
+const SERVER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+function readServers(section: Record<string, unknown>, preset: Preset | undefined, where: string): MailServer[] {
+  const list = section.servers;
+  if (!Array.isArray(list) || list.length === 0) throw new ConfigError(`${where}: "servers" must be a non-empty array of mail servers ({"name": ..., "doveadm": [...]}).`);
+  const shared = SERVER_KEYS.filter((k) => section[k] !== undefined);
+  if (shared.length > 0) {
+    throw new ConfigError(`${where}: "${shared[0]}" goes into each entry of "servers" (each mail server has its own commands), not beside it.`);
+  }
+  const names = new Set<string>();
+  return list.map((entry, index) => {
+    const at = `${where}.servers[${index}]`;
+    const server = objectAt(entry, at, SERVER_ENTRY_KEYS);
+    const name = server.name;
+    if (typeof name !== 'string' || !SERVER_NAME.test(name)) {
+      throw new ConfigError(`${at}: "name" must be a short name of letters, digits, '.', '_' or '-' (the host's, e.g. "mx1").`);
+    }
+    if (names.has(name.toLowerCase())) throw new ConfigError(`${at}: the name "${name}" is taken by another server.`);
+    names.add(name.toLowerCase());
+    return readServer(server, preset, at, name, optionalString(server, 'replica', at) ?? null);
+  });
+}
+
+/** One server's commands: the preset's (on its doveadm, config or unit), overridden per service by "commands". */
+function readServer(section: Record<string, unknown>, preset: Preset | undefined, where: string, name: string | null, replica: string | null): MailServer {
   if (preset === undefined && section.doveadm !== undefined) {
     throw new ConfigError(`${where}: "doveadm" belongs to a preset ("dovecot" or "systemd"); without one, give each command under "commands".`);
   }
-  const timeout = section.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-  if (typeof timeout !== 'number' || !(timeout > 0)) throw new ConfigError(`${where}: "timeoutSeconds" must be a positive number.`);
   const overrides = section.commands ?? {};
   if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) throw new ConfigError(`${where}: "commands" must be an object keyed by service name.`);
   for (const name of Object.keys(overrides)) {
@@ -118,7 +177,7 @@ export function readServiceSetup(raw: unknown, configPath: string | null, webmai
     }
   }
 
-  const base = preset === undefined ? undefined : presetCommands(preset as Preset, section, where);
+  const base = preset === undefined ? undefined : presetCommands(preset, section, where);
   const commands = new Map<string, ServiceCommands>();
   for (const service of SERVICES) {
     const override = (overrides as Record<string, unknown>)[service.Name];
@@ -153,7 +212,7 @@ export function readServiceSetup(raw: unknown, configPath: string | null, webmai
     commands.set(service.Name, { restart, status, flush: own.flush ?? base?.commands.flush ?? null, kick, who, kill });
   }
   if (commands.size === 0) throw new ConfigError(`${where}: no service is configured; set "preset" or give a service's commands under "commands".`);
-  return { timeoutMs: timeout * 1000, commands, configPath, version: base?.version ?? null, webmailNetworks };
+  return { name, commands, version: base?.version ?? null, replica };
 }
 
 /** A service with the commands casctl runs for it. */
@@ -173,19 +232,21 @@ export interface ServicesByConfiguration {
   unconfigured: UnconfiguredService[];
 }
 
-/** The services the setup has commands for, and those it leaves out. */
-export function byConfiguration(setup: ServiceSetup, services: readonly Service[]): ServicesByConfiguration {
+/** The services a server has commands for, and those it leaves out. */
+export function byConfiguration(setup: ServiceSetup, server: MailServer, services: readonly Service[]): ServicesByConfiguration {
   const configured: ConfiguredService[] = [];
   const unconfigured: UnconfiguredService[] = [];
   for (const service of services) {
-    const commands = setup.commands.get(service.Name);
-    if (commands === undefined) unconfigured.push({ service, how: howToConfigure(setup, service) });
+    const commands = server.commands.get(service.Name);
+    if (commands === undefined) unconfigured.push({ service, how: howToConfigure(setup, service, server) });
     else configured.push({ service, commands });
   }
   return { configured, unconfigured };
 }
 
 /** How to configure a service the setup leaves out: the configuration key to add. */
-export function howToConfigure(setup: ServiceSetup, service: Service): string {
-  return `add "services"."commands"."${service.Name}" with "restart" and "status" to the configuration file '${setup.configPath ?? '(none)'}', or set "services"."preset"`;
+export function howToConfigure(setup: ServiceSetup, service: Service, server: MailServer | null = null): string {
+  const file = `the configuration file '${setup.configPath ?? '(none)'}'`;
+  if (server === null || server.name === null) return `add "services"."commands"."${service.Name}" with "restart" and "status" to ${file}, or set "services"."preset"`;
+  return `add "commands"."${service.Name}" with "restart" and "status" to the "services"."servers" entry "${server.name}" of ${file}, or set "services"."preset"`;
 }

@@ -37,6 +37,26 @@ export interface ServiceLedger {
   serviceStates(): Promise<ReadonlyMap<string, ServiceMarkState>>;
   pendingChanges(afterChangeId: number): Promise<PendingSince>;
   markServicesRefreshed(names: readonly string[], throughChangeId: number, when: Date): Promise<void>;
+  /**
+   * Resolves once the replica at `url` holds every change the store held when called (LDAP: its
+   * contextCSN has caught up with the provider's); fails after `timeoutMs`. Absent: the store has no replicas.
+   */
+  awaitReplica?(url: string, timeoutMs: number): Promise<void>;
+}
+
+/**
+ * The name a service's mark is kept under: the service's own for the single-server form (as
+ * before there were several), `<service>@<server>` for each of several mail servers, so one
+ * server's refresh never hides another's pending changes.
+ */
+export function markName(service: string, server: string | null): string {
+  return server === null ? service : `${service}@${server}`;
+}
+
+/** The service a mark name belongs to (either form). */
+export function serviceOfMark(name: string): string {
+  const at = name.indexOf('@');
+  return at < 0 ? name : name.slice(0, at);
 }
 
 /** Records the marks, one call for the services marked through the same change. */

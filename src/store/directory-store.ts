@@ -321,7 +321,16 @@ export interface DirectoryStore {
   pendingChanges(afterChangeId: number): Promise<PendingChanges>;
   /** When each named protocol service last refreshed (services never refreshed are absent). */
   serviceStates(): Promise<Map<string, ServiceState>>;
+  /**
+   * Marks are kept by name: a service's (MSExchangeIMAP4), or a service on one of several mail
+   * servers (`MSExchangeIMAP4@mx1`, services/service-ledger.ts markName), each apart.
+   */
   markServicesRefreshed(names: readonly string[], throughChangeId: number, when: Date): Promise<void>;
+  /**
+   * Resolves once the replica at `url` (a mail server's local copy of this store) holds every
+   * change this store holds now; fails after `timeoutMs`. Only stores with replicas have it (LDAP).
+   */
+  awaitReplica?(url: string, timeoutMs: number): Promise<void>;
   /**
    * Imports validated records: creates new mailboxes, and changes only the given fields of
    * existing ones (matched by Guid, else primary address). CAS settings changed on existing

@@ -1,3 +1,4 @@
+import { StoreError } from '../core/errors.js';
 import type { ProgressSink } from '../core/progress-sink.js';
 import type { DirectoryStore } from './directory-store.js';
 import { driverFor } from './drivers.js';
@@ -11,6 +12,8 @@ export interface OpenStoreOptions {
    * file can use it, and a file that is not a casctl store is never written. LDAP ignores it.
    */
   readOnly?: boolean;
+  /** A replica to read from when the command only reads (the configuration's "readStore"); see DriverOpenOptions.readUrl. */
+  readUrl?: string;
   /** `casctl init --profile <name>` (store-driver.ts). */
   profile?: string;
   /** The configuration file's driver sections by name (`ldap`), each as its driver validated it. */
@@ -30,10 +33,15 @@ export interface OpenStoreOptions {
 export async function openStore(url: string, cwd: string, options: OpenStoreOptions): Promise<DirectoryStore> {
   const driver = await driverFor(url);
   const name = driver.configSection?.name;
+  const { readUrl } = options;
+  if (readUrl !== undefined && (await driverFor(readUrl)) !== driver) {
+    throw new StoreError(`The read store ${readUrl} is not a replica of ${url}: a read URL names the same kind of store as the store URL.`);
+  }
   return driver.open(url, {
     cwd,
     create: options.create,
     readOnly: options.readOnly === true,
+    readUrl: readUrl === undefined ? undefined : driver.resolveUrl(readUrl, cwd),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
     section: name === undefined ? undefined : options.sections?.[name],
     env: options.env ?? {},

@@ -28,6 +28,12 @@ export interface DriverOpenOptions<Section> {
   /** The command only reads; a driver that can open read-only does. */
   readOnly: boolean;
   /**
+   * Where a command that only reads may read from instead (a replica: an LDAP consumer, a SQL
+   * standby), the store URL being the writer (provider, primary); writes and the re-check after
+   * a write always use the store URL. Undefined: none configured. A driver without replicas refuses it.
+   */
+  readUrl: string | undefined;
+  /**
    * `casctl init --profile <name>`: set the store up as a mapping onto the existing directory the
    * URL names (iRedMail's tables or entries) instead of casctl's own schema. A driver records it
    * in its own tables or entries, so later opens need no option; one without profiles refuses it.
@@ -56,6 +62,13 @@ export interface DovecotConfigRequest<Section> {
   /** Where the webmail logs in from (OWAEnabled); none: the webmail passdbs are left out. */
   webmailNetworks: readonly IpNetwork[];
   section: Section | undefined;
+  /**
+   * The servers this mail server's Dovecot reads, in the order it tries them (its local replica
+   * first), as `scheme://host:port`; absent: the store URL's. A driver without such a list refuses it.
+   */
+  servers?: readonly string[];
+  /** The account Dovecot binds as for its lookups (a read-only one of its own); the password only when given. */
+  lookupAccount?: { dn: string; password: string | null };
   /** The command's environment: where a driver finds the credentials it may write for Dovecot (CASCTL_DOVECOT_SQL_PASSWORD_FILE). */
   env: Environment;
 }

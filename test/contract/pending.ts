@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PendingSetting } from '../../src/store/directory-store.js';
+import { markName } from '../../src/services/service-ledger.js';
 import { context, one, useStore, type StoreDriver } from './support.js';
 
 const RAND_LOGINS = ['rand.zaher@tailspintoys.com', 'rzaher@tailspintoys.com'];
@@ -51,6 +52,17 @@ export function testPending(driver: StoreDriver): void {
       assert.deepEqual([...states.keys()].sort(), ['MSExchangeIMAP4', 'MSExchangePOP3']);
       await store().markServicesRefreshed([], second, new Date());
       assert.equal((await store().serviceStates()).size, 2);
+    });
+
+    test('each mail server keeps its own mark of a service: one server refreshed leaves the other pending', async () => {
+      const [mx1, mx2] = [markName('MSExchangeIMAP4', 'mx1'), markName('MSExchangeIMAP4', 'mx2')];
+      await store().markServicesRefreshed([mx1], second, new Date('2026-02-02T10:00:00Z'));
+      await store().markServicesRefreshed([mx2], first, new Date('2026-02-02T11:00:00Z'));
+      const states = await store().serviceStates();
+      assert.deepEqual(states.get(mx1), { refreshedThrough: second, refreshedAt: '2026-02-02T10:00:00.000Z' });
+      assert.deepEqual(states.get(mx2), { refreshedThrough: first, refreshedAt: '2026-02-02T11:00:00.000Z' });
+      assert.equal(states.get('MSExchangeIMAP4')?.refreshedAt, '2026-02-01T10:00:00.250Z', 'the single-server mark is apart from both');
+      assert.equal((await store().pendingChanges(states.get(mx2)?.refreshedThrough ?? 0)).settings.length, 1, 'mx2 still has change 2 pending');
     });
   });
 }

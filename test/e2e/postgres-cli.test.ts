@@ -70,6 +70,23 @@ describe('casctl on a real PostgreSQL', { skip: postgresSkipReason() }, () => {
     assert.match(none.stderr, /asks for a password for casctl .*CASCTL_SQL_PASSWORD_FILE/);
   });
 
+  test('"readStore": commands that only read go to the read URL, changes to the store URL', async () => {
+    // A second database of the same server stands for a standby: what each command reads shows where it went.
+    const standby = await server.createDatabase();
+    const seeded = await casctl(['init', '--sample'], { store: standby, env: server.env() });
+    assert.equal(seeded.code, 0, seeded.stderr);
+    const dir = tempDir();
+    const config = join(dir, 'casctl.config.json');
+    writeFileSync(config, JSON.stringify({ store, readStore: standby }), { mode: 0o600 });
+    const viaConfig = (args: string[]): Promise<CliResult> => casctl(args, { env: { ...server.env(), CASCTL_CONFIG: config } });
+    const changed = await viaConfig(['set-casmailbox', 'chris.green@tailspintoys.com', '--manage-sieve-enabled', 'false']);
+    assert.equal(changed.code, 0, changed.stderr);
+    const [fromStandby] = json<{ ManageSieveEnabled: boolean }[]>(await viaConfig(['get-casmailbox', 'chris.green@tailspintoys.com', '-o', 'json']));
+    assert.equal(fromStandby?.ManageSieveEnabled, true, 'a get reads the read URL, which has not got the change');
+    const [fromPrimary] = json<{ ManageSieveEnabled: boolean }[]>(await run(['get-casmailbox', 'chris.green@tailspintoys.com', '-o', 'json']));
+    assert.equal(fromPrimary?.ManageSieveEnabled, false);
+  });
+
   test('a password in the URL is refused, without repeating it', async () => {
     const url = store.replace('casctl@', `casctl:${server.passwords.casctl}@`);
     const result = await casctl(['get-casmailbox', 'rzaher'], { store: url, env: server.env() });

@@ -83,7 +83,7 @@ let hashedSample: Promise<string> | undefined;
 const SAMPLE_PASSWORD = 'Tailspin!2026';
 
 /** The sample directory with its one password hashed once (Password is its last column), so each LDAP copy imports quickly. */
-function hashedSampleCsv(): Promise<string> {
+export function hashedSampleCsv(): Promise<string> {
   hashedSample ??= (async () => {
     const { hashPassword } = await import('../../src/input/password-hash.js');
     const hashed = hashPassword(SAMPLE_PASSWORD);

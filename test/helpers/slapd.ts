@@ -69,6 +69,46 @@ export interface StartSlapdOptions {
   sync?: boolean;
   /** How long to wait for the root DSE to answer; default 10 s. */
   startTimeoutMs?: number;
+  /** Syncrepl: serve changes to replicas, take them from other servers, or both (multi-provider). */
+  replication?: SlapdReplication;
+  /** Another instance's accounts: a replica receives the provider's entries, so it takes its bind DNs and passwords. */
+  accounts?: Record<AccountName, SlapdAccount>;
+  /** Start with no entries, not even the accounts: a replica receives them. Default: for a read-only replica. */
+  empty?: boolean;
+  /** The port to listen on (a multi-provider pair must know each other's before either starts); default: one the OS hands out. */
+  port?: number;
+}
+
+/**
+ * - provider: the syncprov overlay, so replicas can follow this server.
+ * - from: the server URLs to replicate from (refreshAndPersist, as the rootdn); such a server
+ *   starts empty and receives every entry from them.
+ * - readOnly: with `from`, a consumer that refers writes to from[0] (olcUpdateRef).
+ * - serverId: this server's ID (multi-provider: each its own, with `provider` and `from`).
+ */
+export interface SlapdReplication {
+  provider?: boolean;
+  from?: readonly string[];
+  readOnly?: boolean;
+  serverId?: number;
+}
+
+function replicationLines(replication: SlapdReplication | undefined, suffix: string, admin: SlapdAccount): { global: string; database: string } {
+  if (replication === undefined) return { global: '', database: '' };
+  const from = replication.from ?? [];
+  const syncrepl = from.map(
+    (url, i) =>
+      `syncrepl rid=${String(i + 1).padStart(3, '0')} provider=${url} bindmethod=simple binddn="${admin.dn}" credentials=${admin.password}\n` +
+      `    searchbase="${suffix}" type=refreshAndPersist retry="1 +" timeout=3 schemachecking=off`,
+  );
+  const database = [
+    'index     entryCSN,entryUUID eq',
+    ...syncrepl,
+    ...(replication.readOnly === true && from[0] !== undefined ? [`updateref ${from[0]}`] : []),
+    ...(replication.provider === true && from.length > 0 ? ['multiprovider on'] : []),
+    ...(replication.provider === true ? ['overlay   syncprov', 'syncprov-checkpoint 100 1'] : []),
+  ].join('\n');
+  return { global: replication.serverId === undefined ? '' : `serverID ${replication.serverId}`, database };
 }
 
 const SCHEMA_DIRS = ['/etc/ldap/schema', '/etc/openldap/schema', '/usr/local/etc/openldap/schema'];
@@ -86,7 +126,17 @@ export function slapdSkipReason(): string | false {
   return 'OpenLDAP slapd is not installed (apt-get install slapd ldap-utils); skipped because CI is not set';
 }
 
-function configuration(dir: string, suffix: string, schema: boolean, sync: boolean, tls: boolean, accounts: Record<AccountName, SlapdAccount>, extraSchemas: readonly string[]): string {
+function configuration(
+  dir: string,
+  suffix: string,
+  schema: boolean,
+  sync: boolean,
+  tls: boolean,
+  accounts: Record<AccountName, SlapdAccount>,
+  extraSchemas: readonly string[],
+  replication?: SlapdReplication,
+): string {
+  const replicated = replicationLines(replication, suffix, accounts.admin);
   const schemaDir = SCHEMA_DIRS.find((d) => existsSync(join(d, 'core.schema'))) ?? SCHEMA_DIRS[0];
   const moduleDir = MODULE_DIRS.find((d) => existsSync(join(d, 'back_mdb.la')) || existsSync(join(d, 'back_mdb.so')));
   const service = accounts.service.dn;
@@ -100,7 +150,8 @@ ${extraSchemas.map((file) => `include   ${file}`).join('\n')}
 
 pidfile   ${dir}/run/slapd.pid
 argsfile  ${dir}/run/slapd.args
-${moduleDir === undefined ? '' : `modulepath ${moduleDir}\nmoduleload back_mdb`}
+${moduleDir === undefined ? '' : `modulepath ${moduleDir}\nmoduleload back_mdb${replication?.provider === true ? '\nmoduleload syncprov' : ''}`}
+${replicated.global}
 loglevel  none
 threads   8
 ${tls ? `TLSCACertificateFile ${dir}/tls/ca.pem\nTLSCertificateFile ${dir}/tls/server.pem\nTLSCertificateKeyFile ${dir}/tls/server.key` : ''}
@@ -131,6 +182,7 @@ index     cn,uid,mail eq,sub
 index     departmentNumber eq,sub
 index     st eq
 ${schema ? 'index     casGuid,casEnabledService,casEmailAddress,casSamAccountName,casUserPrincipalName eq\nindex     casChangeId,casChangeGuid,casChangeState eq' : ''}
+${replicated.database}
 `;
 }
 
@@ -206,7 +258,7 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
   }
   const suffix = options.suffix ?? 'dc=tailspintoys,dc=com';
   const secret = (): string => randomBytes(12).toString('base64url');
-  const accounts: Record<AccountName, SlapdAccount> = {
+  const accounts: Record<AccountName, SlapdAccount> = options.accounts ?? {
     admin: { dn: `cn=admin,${suffix}`, password: `admin-${secret()}` },
     service: { dn: `cn=casadmin,${suffix}`, password: `casadmin-${secret()}` },
     reader: { dn: `cn=casreader,${suffix}`, password: `casreader-${secret()}` },
@@ -217,15 +269,16 @@ export async function startSlapd(options: StartSlapdOptions = {}): Promise<Slapd
     const dir = mkdtempSync(join(tmpdir(), 'casctl-slapd-'));
     for (const sub of ['data', 'run']) mkdirSync(join(dir, sub));
     const conf = join(dir, 'slapd.conf');
-    writeFileSync(conf, configuration(dir, suffix, options.schema !== false, options.sync === true, options.tls === true, accounts, options.extraSchemas ?? []));
-    writeFileSync(join(dir, 'seed.ldif'), seed(suffix, accounts));
+    writeFileSync(conf, configuration(dir, suffix, options.schema !== false, options.sync === true, options.tls === true, accounts, options.extraSchemas ?? [], options.replication));
+    // A replica receives every entry from the servers it follows: seeded too, the two would conflict.
+    writeFileSync(join(dir, 'seed.ldif'), (options.empty ?? options.replication?.readOnly === true) ? '' : seed(suffix, accounts));
     if (options.tls === true) await makeCertificates(join(dir, 'tls'));
     const loaded = await run(slapadd, ['-f', conf, '-q', '-l', join(dir, 'seed.ldif')]);
     if (loaded.code !== 0) {
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`slapadd of the seed entries failed (exit ${loaded.code}):\n${loaded.output}`);
     }
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const serverUrl = `ldap://127.0.0.1:${port}`;
     const ldapsUrl = options.tls === true ? `ldaps://127.0.0.1:${await freePort()}` : undefined;
     const started = Date.now();

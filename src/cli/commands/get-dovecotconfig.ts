@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../../core/errors.js';
 import type { IpNetwork } from '../../core/ip-networks.js';
@@ -20,6 +20,34 @@ interface DovecotConfigOptions extends GlobalOptions {
   reason?: boolean;
   dovecotVersion?: string;
   webmailNetwork?: string[];
+  ldapUri?: string[];
+  ldapBindDn?: string;
+  ldapBindPasswordFile?: string;
+}
+
+/**
+ * The lookup account of --ldap-bind-dn. Its password (from a file, never argv) goes only into
+ * files --write writes, mode 0640: printed, the configuration says where it goes instead.
+ */
+function lookupAccount(context: CommandContext, options: DovecotConfigOptions, messages: Messages): { dn: string; password: string | null } | undefined {
+  const { ldapBindDn: dn, ldapBindPasswordFile: file } = options;
+  if (dn === undefined) {
+    if (file !== undefined) throw new UsageError('--ldap-bind-password-file goes with --ldap-bind-dn (the account Dovecot looks mailboxes up as).');
+    return undefined;
+  }
+  if (file === undefined || options.write === undefined) {
+    if (file !== undefined) messages.warning('The lookup password is written only with --write: the printed configuration says where it goes.');
+    return { dn, password: null };
+  }
+  let text: string;
+  try {
+    text = readFileSync(resolve(context.cwd, file), 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read the lookup password file '${file}': ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+  }
+  const password = text.replace(/\r?\n$/, '');
+  if (password === '') throw new UsageError(`The lookup password file '${file}' is empty.`);
+  return { dn, password };
 }
 
 const DEFAULT_DIRECTORY = '/etc/dovecot';
@@ -51,7 +79,19 @@ async function filesFor(url: string, directory: string, version: DovecotVersion,
   const name = driver.configSection?.name;
   const section = name === undefined ? undefined : (await configFor(context, options)).sections[name];
   const networks = await webmailNetworks(context, options, messages);
-  return driver.dovecotConfig({ url, cwd: context.cwd, version, directory, reason: options.reason === true, webmailNetworks: networks, section, env: context.env });
+  const account = lookupAccount(context, options, messages);
+  return driver.dovecotConfig({
+    url,
+    cwd: context.cwd,
+    version,
+    directory,
+    reason: options.reason === true,
+    webmailNetworks: networks,
+    section,
+    env: context.env,
+    ...(options.ldapUri === undefined ? {} : { servers: options.ldapUri }),
+    ...(account === undefined ? {} : { lookupAccount: account }),
+  });
 }
 
 /**
@@ -86,7 +126,8 @@ async function chosenVersion(context: CommandContext, options: DovecotConfigOpti
   if (options.dovecotVersion !== undefined) return parseVersionOption(options.dovecotVersion);
   const config = await configFor(context, options);
   const setup = config.services === undefined ? null : readServiceSetup(config.services, config.path);
-  const detected = await detectDovecotVersion(setup?.version ?? null);
+  // Several mail servers run one Dovecot version (the files differ only in the servers they read): the first tells.
+  const detected = await detectDovecotVersion(setup?.servers[0]?.version ?? null);
   messages.info(`Dovecot ${detected.version} syntax: ${detected.how} (choose with --dovecot-version 2.3|2.4).`);
   return detected.version;
 }

@@ -1,4 +1,5 @@
 import { ExitCode, UsageError } from '../../core/errors.js';
+import { serviceOfMark } from '../../services/service-ledger.js';
 import { SERVICES } from '../../services/services.js';
 import type { ChangeContext, DirectoryStore, PruneQuery, PruneResult } from '../../store/directory-store.js';
 import { askYesNo, type Answer } from '../../output/confirm.js';
@@ -64,10 +65,17 @@ export async function run(context: CommandContext, options: PruneOptions): Promi
   );
 }
 
-/** The oldest refresh mark of all services bounds the prune; a service never refreshed has seen nothing. */
+/**
+ * The oldest refresh mark of all services bounds the prune; a service never refreshed has seen
+ * nothing. With several mail servers every server's mark of a service counts (`MSExchangeIMAP4@mx1`).
+ */
 async function pruneQuery(store: DirectoryStore, before: Date): Promise<{ query: PruneQuery; lagging: string }> {
   const states = await store.serviceStates();
-  const marks = SERVICES.map((s) => ({ name: s.Name, mark: states.get(s.Name)?.refreshedThrough ?? 0 }));
+  const named = [...states].map(([name, state]) => ({ name, service: serviceOfMark(name), mark: state.refreshedThrough }));
+  const marks = SERVICES.flatMap((s) => {
+    const own = named.filter((m) => m.service === s.Name);
+    return own.length === 0 ? [{ name: s.Name, mark: 0 }] : own;
+  });
   const oldest = marks.reduce((a, b) => (b.mark < a.mark ? b : a));
   const lagging = oldest.mark === 0 ? `${oldest.name} has never been refreshed` : `${oldest.name} is refreshed only through change ${oldest.mark}`;
   return { query: { before, refreshedThrough: oldest.mark }, lagging };

@@ -16,7 +16,9 @@ export async function run(context: CommandContext, options: ServiceOptions, args
     const also = restarted.filter((s) => !chosen.includes(s));
     // One Dovecot serves every protocol: restarting one service restarts the others with it.
     const note = also.length === 0 ? '' : ` (the same command restarts ${also.map((s) => s.Name).join(', ')} too)`;
-    messages.info(`Restarted ${restarted.map((s) => s.Name).join(', ')}${note}.`);
+    const servers = control.serverNames();
+    const where = servers.length === 0 ? '' : ` on ${servers.join(', ')}`;
+    messages.info(`Restarted ${restarted.map((s) => s.Name).join(', ')}${where}${note}.`);
     await renderServices(context, options, await control.report(restarted));
     return ExitCode.Ok;
   });

@@ -12,6 +12,7 @@ import type { LdapConnection, LdapEntry } from './connection.js';
 import { parseDn } from '../../core/dn-syntax.js';
 import { generalizedTime, isAdministratorEntry, isoFromGeneralizedTime } from './entries.js';
 import { ResultCode, resultCode } from './errors.js';
+import { checkSingleWriter, WRITER_ATTRIBUTE } from './single-writer.js';
 import type { DirectoryLayout } from './layout.js';
 import { and, anyOf, type MailboxSearch } from './mailbox-search.js';
 import { enablesProtocol, settingValueOf } from './protocol-values.js';
@@ -93,11 +94,12 @@ export class ChangeLog {
   /**
    * Hands out the next change id: casLastChangeId on the container, updated by deleting the value
    * read and adding its successor in one modify, which fails (result 16) if another admin got there
-   * first; then it is read again.
+   * first; then it is read again. An id whose record exists already (a counter that replication
+   * set back) is passed over. Only the one provider single-writer.ts names may hand ids out.
    */
   async allocateId(): Promise<number> {
     for (let attempt = 0; attempt < 100; attempt++) {
-      const container = await this.connection.read(this.layout.containerDn, ['casLastChangeId']);
+      const container = await this.connection.read(this.layout.containerDn, ['casLastChangeId', WRITER_ATTRIBUTE]);
       if (container === null) throw new StoreError(`${this.layout.containerDn} is missing: run 'casctl init' on this store.`);
       const last = Number(container.first('casLastChangeId') ?? '0');
       try {
@@ -105,14 +107,16 @@ export class ChangeLog {
           ...(container.first('casLastChangeId') === null ? [] : [{ operation: 'delete' as const, attribute: 'casLastChangeId', values: [String(last)] }]),
           { operation: 'add', attribute: 'casLastChangeId', values: [String(last + 1)] },
         ]);
-        return last + 1;
       } catch (error) {
         const code = resultCode(error);
         if (code !== ResultCode.NoSuchAttribute && code !== ResultCode.AttributeOrValueExists) {
           throw this.connection.fail(error, `update the change counter ${this.layout.containerDn}`);
         }
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
+        continue;
       }
+      await checkSingleWriter(this.connection, this.layout.containerDn, container);
+      if ((await this.connection.read(this.layout.changeRecordDn(last + 1), ['1.1'])) === null) return last + 1;
     }
     throw new StoreError(`Could not get a change id from ${this.layout.containerDn}: too many admins changing at once; try again.`);
   }

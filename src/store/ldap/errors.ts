@@ -1,9 +1,11 @@
 import { StoreError } from '../../core/errors.js';
+import { referralsOf } from './referrals.js';
 
 /** LDAP result codes (RFC 4511 §4.1.9, RFC 4528) casctl reacts to. */
 export const ResultCode = {
   SizeLimitExceeded: 4,
   StrongerAuthRequired: 8,
+  Referral: 10,
   AdminLimitExceeded: 11,
   ConfidentialityRequired: 13,
   NoSuchAttribute: 16,
@@ -47,6 +49,12 @@ export interface ErrorContext {
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EPIPE']);
 
+/** A failed TLS handshake or certificate check (a wrong CA, a name mismatch): the same on every server of a list. */
+export function isTlsFailure(error: unknown): boolean {
+  const errno = (error as NodeJS.ErrnoException | null)?.code;
+  return typeof errno === 'string' && /CERT|SELF_SIGNED|TLS|SSL|ALTNAME/i.test(errno);
+}
+
 /** Is this a casctl attribute or object class the server does not know (schema not loaded)? */
 export function isSchemaProblem(error: unknown): boolean {
   const code = resultCode(error);
@@ -76,11 +84,13 @@ export function toStoreError(error: unknown, context: ErrorContext): StoreError 
       message = `Cannot reach the LDAP server of ${context.url} (${errno}): is slapd running and listening there?`;
     } else if (/timeout/i.test(text)) {
       message = `The LDAP server of ${context.url} did not answer in time while casctl tried to ${context.action} (${text}).`;
-    } else if (typeof errno === 'string' && /CERT|SELF_SIGNED|TLS|SSL|ALTNAME/i.test(errno)) {
+    } else if (isTlsFailure(error)) {
       message = `The TLS connection to ${context.url} failed (${errno}: ${text}): name the CA that signed the server certificate with "caFile" in the "ldap" section of the configuration.`;
     } else {
       message = `The LDAP connection to ${context.url} failed while casctl tried to ${context.action}: ${text}`;
     }
+  } else if (code === ResultCode.Referral) {
+    message = referralMessage(context, text);
   } else if (code === ResultCode.InvalidCredentials) {
     message = `The LDAP server of ${context.url} refused the credentials of ${who(context)} (invalid credentials, result 49): check CASCTL_LDAP_BIND_DN and the password (CASCTL_LDAP_PASSWORD_FILE or the configuration file).`;
   } else if (code === ResultCode.InsufficientAccessRights) {
@@ -99,6 +109,20 @@ export function toStoreError(error: unknown, context: ErrorContext): StoreError 
     message = `The LDAP server of ${context.url} refused to ${context.action} (result ${code}${detail}).`;
   }
   return scrubbed(message, context);
+}
+
+/**
+ * A read-only replica (a syncrepl consumer) answers a write with a referral to its provider:
+ * casctl does not follow it (the provider may want other credentials or TLS settings), it says
+ * where to write instead.
+ */
+function referralMessage(context: ErrorContext, text: string): string {
+  const urls = referralsOf(text);
+  const where = urls.length === 0 ? 'its provider (the server gave no referral URL)' : urls.join(' or ');
+  return (
+    `The LDAP server of ${context.url} is a read-only replica: it refused to ${context.action} and refers writes to ${where} (result 10, referral). ` +
+    'casctl writes only to the provider: make the provider the store URL ("store", --store or CASCTL_STORE) and name this replica as "readStore" for reads and audits.'
+  );
 }
 
 function capitalise(text: string): string {

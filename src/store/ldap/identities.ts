@@ -1,7 +1,8 @@
+import { chunks, forEachConcurrently } from '../../core/concurrency.js';
 import {
-  WILDCARD_PROPERTIES, exactProperties, matchesIdentity, parseIdentity, type IdentityForms, type IdentityProperty,
+  EXACT_PROPERTIES, WILDCARD_PROPERTIES, exactProperties, matchesIdentity, parseIdentity, type IdentityForms, type IdentityProperty,
 } from '../../core/identity-forms.js';
-import type { Mailbox } from '../../core/mailbox.js';
+import { fold, type Mailbox } from '../../core/mailbox.js';
 import { escapeValue } from './filter-to-ldap.js';
 import type { LdapConnection } from './connection.js';
 import { entryToMailbox, mailboxAttributes } from './entries.js';
@@ -17,8 +18,13 @@ function attributesOf(mapping: LdapMapping, property: IdentityProperty): string[
   const attribute = mapping.attributes[property];
   return attribute === null ? [] : [attribute];
 }
-/** Identities per search: their equality tests go out as one OR. */
-const IDENTITIES_PER_SEARCH = 25;
+/** Identities per search: their equality tests go out as one OR (an address is three tests on indexed attributes). */
+const IDENTITIES_PER_SEARCH = 200;
+/**
+ * Searches in flight while resolving a long identity file: each paged search has a connection of
+ * its own (connection.ts), and a 20,000-line file resolved one search at a time is mostly round trips.
+ */
+const SEARCHES_IN_FLIGHT = 4;
 
 /**
  * Resolves identities as core/identity-forms.ts decides (Exchange's -Identity, the same on every
@@ -57,14 +63,47 @@ export class IdentityResolver {
       exact.push({ identity, forms });
       await this.special(identity, forms, result);
     }
-    const byIdentity = new Map(exact.map(({ identity, forms }) => [identity, forms]));
-    for (let i = 0; i < exact.length; i += IDENTITIES_PER_SEARCH) {
-      const batch = exact.slice(i, i + IDENTITIES_PER_SEARCH);
-      const tests = batch.flatMap(({ forms }) => exactProperties(forms).flatMap((p) => this.attributes(p).map((a) => looseTest(a, forms.text))));
-      const check = (m: Mailbox, identity: string): boolean => matchesIdentity(m, byIdentity.get(identity) as IdentityForms);
-      await this.collect(this.layout.mailboxBaseDn, 'sub', `(|${tests.join('')})`, batch.map((b) => b.identity), check, result);
-    }
+    // Each identity is in one batch, so the order its mailboxes are found in does not depend on the
+    // order the batches finish in.
+    await forEachConcurrently(chunks(exact, IDENTITIES_PER_SEARCH), SEARCHES_IN_FLIGHT, (batch) => this.exactBatch(batch, result));
     return new Map([...result].map(([identity, found]) => [identity, [...found.values()]]));
+  }
+
+  /**
+   * One OR of the batch's equality tests. A candidate is checked only against the identities that
+   * can name it: one of its exact values or its DN folds to the identity's text (matchesIdentity's
+   * only test for an identity of no DN, canonical or DOMAIN\account form); identities of those
+   * forms are checked against every candidate too (special() has searched for them already; this keeps
+   * the result the same as checking every identity). A batch of 200 is then 200 checks, not 40,000.
+   */
+  private async exactBatch(batch: readonly { identity: string; forms: IdentityForms }[], result: Map<string, Map<string, Mailbox>>): Promise<void> {
+    const byText = new Map<string, { identity: string; forms: IdentityForms }[]>();
+    const everywhere: { identity: string; forms: IdentityForms }[] = [];
+    for (const entry of batch) {
+      const { forms } = entry;
+      if (forms.distinguishedName !== null || forms.canonical !== null || forms.domainAccount !== null) everywhere.push(entry);
+      else byText.set(forms.folded, [...(byText.get(forms.folded) ?? []), entry]);
+    }
+    const tests = batch.flatMap(({ forms }) => exactProperties(forms).flatMap((p) => this.attributes(p).map((a) => looseTest(a, forms.text))));
+    const request = {
+      base: this.layout.mailboxBaseDn,
+      scope: 'sub' as const,
+      filter: and([this.layout.mapping.mailboxes.filter, `(|${tests.join('')})`]),
+      attributes: this.mailboxAttributes,
+      missingBaseIsEmpty: true,
+    };
+    for await (const page of this.connection.search(request)) {
+      for (const entry of page) {
+        const mailbox = entryToMailbox(entry, this.layout);
+        const named = new Set(everywhere);
+        for (const value of [mailbox.DistinguishedName, ...EXACT_PROPERTIES.flatMap((property) => mailbox[property])]) {
+          for (const candidate of byText.get(fold(value)) ?? []) named.add(candidate);
+        }
+        for (const { identity, forms } of named) {
+          if (matchesIdentity(mailbox, forms)) result.get(identity)?.set(mailbox.DistinguishedName, mailbox);
+        }
+      }
+    }
   }
 
   /** The DN, canonical-name and DOMAIN\SamAccountName forms: each has a narrower search of its own. */

@@ -7,7 +7,7 @@ import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attrib
 import type { AppliedChange, ChangeContext, CompleteRecord, ImportItem, ImportSummary, ImportRecord, SettingWrite, TransportConfig } from '../directory-store.js';
 import type { PlanBook } from '../../core/mailbox-plans.js';
 import { CasWrites, administratorRefusal, createdItem, isAdministratorAfter, mergeRecord, newMailboxRecord, recordChanges } from '../import-merge.js';
-import { forEachConcurrently } from '../../core/concurrency.js';
+import { chunks, forEachConcurrently } from '../../core/concurrency.js';
 import type { ProgressSink } from '../../core/progress-sink.js';
 import type { LdapConnection, LdapEntry, Modification } from './connection.js';
 import { formatRdn, keyOfDn } from '../../core/dn-syntax.js';
@@ -23,6 +23,8 @@ import type { OrganizationalUnits } from './organizational-units.js';
 
 /** Records per lookup of existing mailboxes and conflicting keys. */
 const RECORDS_PER_LOOKUP = 40;
+/** Lookups in flight (each paged search has a connection of its own, connection.ts). */
+const LOOKUPS_IN_FLIGHT = 4;
 
 /** The casEnabledService values of the protocols the Administrator rule covers: what its entry never holds. */
 const REFUSED_VALUES = Object.fromEntries(ADMINISTRATOR_REFUSED.map((p) => [p.name, ENABLED_SERVICE_VALUES[p.name]]));
@@ -74,9 +76,21 @@ export async function importMailboxes(
   const planned: PlannedImport[] = [];
   const { progress } = context;
   progress?.phase('Reading directory', 'mailboxes', records.length);
-  for (let i = 0; i < records.length; i += RECORDS_PER_LOOKUP) {
-    const batch = records.slice(i, i + RECORDS_PER_LOOKUP);
-    planned.push(...(await lookUp(context, batch, summary)));
+  // The searches run a few ahead of the checks, which take their results in file order (the first
+  // row the directory would refuse is the one reported): 100,000 rows are 2,500 searches.
+  const batches = chunks(records, RECORDS_PER_LOOKUP);
+  const searches = new Map<number, Promise<LdapEntry[]>>();
+  for (const [index, batch] of batches.entries()) {
+    for (let ahead = index; ahead < Math.min(batches.length, index + LOOKUPS_IN_FLIGHT); ahead++) {
+      if (searches.has(ahead)) continue;
+      const search = candidates(context, batches[ahead] as ImportRecord[]);
+      // Awaited in turn below; a search still running when an earlier row stops the import is dropped.
+      search.catch(() => undefined);
+      searches.set(ahead, search);
+    }
+    const entries = await (searches.get(index) as Promise<LdapEntry[]>);
+    searches.delete(index);
+    planned.push(...lookUp(context, batch, entries, summary));
     progress?.tick(batch.length);
   }
   checkDistinct(context.layout, planned);
@@ -216,12 +230,8 @@ function validate(layout: DirectoryLayout, record: ImportRecord): void {
   if (problem !== null) throw cannotImport(record.PrimarySmtpAddress, `${problem}; nothing was imported.`);
 }
 
-/**
- * Finds the entry each record updates, works out what the record leads to (merged with the
- * stored values for an update; the Administrator never enabled) and refuses it when the
- * directory would, or when a key belongs to another mailbox.
- */
-async function lookUp(context: ImportContext, batch: readonly ImportRecord[], summary: ImportSummary): Promise<PlannedImport[]> {
+/** The entries any record of the batch could update or collide with: one OR of their keys. */
+function candidates(context: ImportContext, batch: readonly ImportRecord[]): Promise<LdapEntry[]> {
   const tests = batch.flatMap((record) => [
     ...(record.Guid === null ? [] : [looseTest('casGuid', record.Guid)]),
     ...[record.PrimarySmtpAddress, ...record.EmailAddresses].flatMap((address) => [looseTest('mail', address), looseTest('casEmailAddress', address)]),
@@ -229,12 +239,20 @@ async function lookUp(context: ImportContext, batch: readonly ImportRecord[], su
     looseTest('casUserPrincipalName', record.UserPrincipalName),
     looseTest('cn', record.Name),
   ]);
-  const entries = await context.connection.searchAll({
+  return context.connection.searchAll({
     base: context.layout.baseDn,
     scope: 'sub',
     filter: and([MAILBOX_CLASS_FILTER, `(|${tests.join('')})`]),
     attributes: MAILBOX_ATTRIBUTES,
   });
+}
+
+/**
+ * Finds the entry each record updates among `entries` (candidates()), works out what the record
+ * leads to (merged with the stored values for an update; the Administrator never enabled) and
+ * refuses it when the directory would, or when a key belongs to another mailbox.
+ */
+function lookUp(context: ImportContext, batch: readonly ImportRecord[], entries: readonly LdapEntry[], summary: ImportSummary): PlannedImport[] {
   return batch.map((given) => {
     const byGuid = given.Guid === null ? undefined : entries.find((e) => fold(e.first('casGuid') ?? '') === fold(given.Guid as string));
     const existing = byGuid ?? entries.find((e) => fold(e.first('mail') ?? '') === fold(given.PrimarySmtpAddress));

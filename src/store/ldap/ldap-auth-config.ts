@@ -13,6 +13,11 @@ export interface DovecotLdapOptions {
   version: DovecotVersion;
   /** The casctl store URL, `ldap://host:port/<base DN>` or `ldaps://...`. */
   storeUrl: string;
+  /**
+   * The servers this mail server's Dovecot reads (`ldap://host:port`), tried in order: its local
+   * replica first. Absent: the store URL's servers.
+   */
+  servers?: readonly string[];
   /** Where the files will live (2.3's casctl-auth.conf names the .ext file by absolute path). */
   directory: string;
   /**
@@ -122,10 +127,15 @@ function bindLines(options: DovecotLdapOptions, dnSetting: string, passwordSetti
   return [`${dnSetting} = ${options.bindDn}`, password];
 }
 
+/** Dovecot's `uris` / `ldap_uris`: a space-separated list it tries in order. */
+function urisOf(options: DovecotLdapOptions): string {
+  return (options.servers ?? parseLdapUrl(options.storeUrl).servers.map((s) => s.serverUrl)).join(' ');
+}
+
 /** The connection settings of a Dovecot 2.3 LDAP args file: every passdb's file holds them (2.3 has no shared ones). */
 function connection23(options: DovecotLdapOptions): string[] {
   const target = parseLdapUrl(options.storeUrl);
-  const lines = [`uris = ${target.serverUrl}`, 'ldap_version = 3', `base = ${target.baseDn}`, 'scope = subtree', 'deref = never'];
+  const lines = [`uris = ${urisOf(options)}`, 'ldap_version = 3', `base = ${target.baseDn}`, 'scope = subtree', 'deref = never'];
   if (options.startTls === true) lines.push('tls = yes');
   if (options.caFile !== undefined) lines.push(`tls_ca_cert_file = ${options.caFile}`);
   return [...lines, ...bindLines(options, 'dn', 'dnpass'), '', `auth_bind = ${(options.authBind ?? true) ? 'yes' : 'no'}`];
@@ -182,7 +192,7 @@ function ldap24(options: DovecotLdapOptions, include: string): string {
   const authBind = options.authBind ?? true;
   const networks = options.webmailNetworks ?? [];
   const lines = [...HEADER, `# Dovecot 2.4 syntax. ${include}`, rule(), ...webmailComment(networks), `auth_username_format = ${variables('2.4').lowerUser}`, ''];
-  lines.push(`ldap_uris = ${target.serverUrl}`, `ldap_base = ${target.baseDn}`, 'ldap_scope = subtree', 'ldap_deref = never');
+  lines.push(`ldap_uris = ${urisOf(options)}`, `ldap_base = ${target.baseDn}`, 'ldap_scope = subtree', 'ldap_deref = never');
   if (options.startTls === true) lines.push('ldap_starttls = yes');
   if (options.caFile !== undefined) lines.push(`ssl_client_ca_file = ${options.caFile}`);
   lines.push(...bindLines(options, 'ldap_auth_dn', 'ldap_auth_dn_password'));

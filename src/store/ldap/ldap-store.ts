@@ -44,8 +44,9 @@ import { markServicesRefreshed, serviceStates } from './service-state.js';
 import { ensureContainer, checkContainer, recordedProfile } from './container.js';
 import { checkMappedAdministrators, checkMappedSchema } from './mapping-schema.js';
 import { chooseMapping, type ProfileSources } from './profile-choice.js';
+import { awaitReplica } from './replica-sync.js';
 import type { LdapConnectionSettings } from './settings.js';
-import { parseLdapUrl } from './url.js';
+import { parseLdapUrl, type LdapStoreUrl } from './url.js';
 
 export interface LdapStoreOptions {
   /** Create the base entry and cn=casctl when missing, or add the protocols an existing store lacks (only `casctl init` does). */
@@ -56,6 +57,13 @@ export interface LdapStoreOptions {
   onNotice?: (message: string) => void;
   /** The clock that tells an abandoned change record from one still being applied. */
   now: () => Date;
+  /**
+   * The command writes: the store must be the provider, which is checked at once (a read-only
+   * replica refers writes elsewhere), before a long run fails at its first write.
+   */
+  write?: boolean;
+  /** For a command that only reads: servers to read from first (a local replica), the store URL's servers after them. */
+  readUrl?: string;
   /** Where the mapping onto an existing directory comes from (profile-choice.ts): init's option, the configuration. */
   profiles?: Omit<ProfileSources, 'recorded'>;
 }
@@ -88,7 +96,7 @@ export class LdapStore implements DirectoryStore {
 
   static async open(url: string, settings: LdapConnectionSettings, options: LdapStoreOptions): Promise<LdapStore> {
     const target = parseLdapUrl(url);
-    const connection = await LdapConnection.open(target, settings);
+    const connection = await LdapConnection.open(options.readUrl === undefined ? target : readTarget(options.readUrl, target), settings);
     let layout: DirectoryLayout;
     try {
       const recorded = await recordedProfile(connection, new DirectoryLayout(target.baseDn));
@@ -97,10 +105,12 @@ export class LdapStore implements DirectoryStore {
       if (mapping.profile !== null) await checkMappedSchema(connection, layout, target.storeUrl);
       if (options.create) {
         const { progress, onNotice } = options;
-        const upgrade = { connection, layout, url: target.storeUrl, concurrency: settings.concurrency, notice: onNotice ?? (() => undefined) };
+        const upgrade = { connection, layout, url: connection.serverUrl, concurrency: settings.concurrency, notice: onNotice ?? (() => undefined) };
         await ensureContainer(progress === undefined ? upgrade : { ...upgrade, progress });
+      } else {
+        await checkContainer(connection, layout, connection.serverUrl);
+        if (options.write === true) await connection.checkWritable(layout.containerDn, 'description');
       }
-      else await checkContainer(connection, layout, target.storeUrl);
       await checkMappedAdministrators(connection, layout);
     } catch (error) {
       await connection.close();
@@ -172,6 +182,11 @@ export class LdapStore implements DirectoryStore {
     return markServicesRefreshed(this.connection, this.layout, names, throughChangeId, when);
   }
 
+  /** Before a mail server's caches are flushed: its local consumer must hold every change (replica-sync.ts). */
+  awaitReplica(url: string, timeoutMs: number): Promise<void> {
+    return awaitReplica({ provider: this.connection, baseDn: this.layout.baseDn, settings: this.settings }, url, timeoutMs);
+  }
+
   get profile(): string | undefined {
     return this.layout.mapping.profile ?? undefined;
   }
@@ -216,4 +231,14 @@ export class LdapStore implements DirectoryStore {
   close(): Promise<void> {
     return this.connection.close();
   }
+}
+
+/** The read URL's servers first, then the store URL's (a replica that is down leaves the provider to answer); one base DN. */
+function readTarget(readUrl: string, store: LdapStoreUrl): LdapStoreUrl {
+  const read = parseLdapUrl(readUrl);
+  if (read.baseDn.toLowerCase() !== store.baseDn.toLowerCase()) {
+    throw new StoreError(`The read URL ${read.storeUrl} has another base DN than the store ${store.storeUrl}: a replica holds the same tree, so give it the same base.`);
+  }
+  const servers = [...read.servers, ...store.servers.filter((s) => !read.servers.some((r) => r.serverUrl === s.serverUrl))];
+  return { ...read, servers };
 }

@@ -2,7 +2,7 @@ import { fold, type Mailbox } from '../../core/mailbox.js';
 import { mailboxMatches } from '../../core/properties.js';
 import { escapeValue } from './filter-to-ldap.js';
 import type { MailboxQuery } from '../directory-store.js';
-import { chunks } from '../../core/concurrency.js';
+import { chunks, forEachConcurrently } from '../../core/concurrency.js';
 import type { ProgressSink } from '../../core/progress-sink.js';
 import type { LdapConnection, LdapEntry } from './connection.js';
 import { entryToMailbox, mailboxAttributes } from './entries.js';
@@ -13,6 +13,8 @@ import { pushdownFilter } from './pushdown.js';
 
 /** Guids per search: an OR of this many equality tests stays a small request on an indexed attribute. */
 const GUIDS_PER_SEARCH = 100;
+/** Guid searches in flight (each paged search has a connection of its own, connection.ts). */
+const SEARCHES_IN_FLIGHT = 4;
 
 /** `(|(casGuid=a)(casGuid=b)...)` with every value escaped. */
 export function anyOf(attribute: string, values: readonly string[]): string {
@@ -101,13 +103,14 @@ export class MailboxSearch {
     const found = new Map<string, LdapEntry>();
     const distinct = distinctFolded(guids);
     progress?.phase('Reading directory', 'mailboxes', distinct.length);
-    for (const batch of chunks(distinct, GUIDS_PER_SEARCH)) {
+    // Keyed by Guid, so the batches may finish in any order: a bulk write's Guids are read a few searches at a time.
+    await forEachConcurrently(chunks(distinct, GUIDS_PER_SEARCH), SEARCHES_IN_FLIGHT, async (batch) => {
       const filter = and([this.classFilter, anyOf(this.guid, batch)]);
       for await (const page of this.connection.search({ base: this.layout.mailboxBaseDn, scope: 'sub', filter, attributes: [this.guid, ...attributes] })) {
         for (const entry of page) found.set(fold(entry.first(this.guid) ?? ''), entry);
       }
       progress?.tick(batch.length);
-    }
+    });
     return found;
   }
 }

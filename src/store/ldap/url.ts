@@ -1,16 +1,35 @@
 import { StoreError } from '../../core/errors.js';
 import { formatDn, parseDn } from '../../core/dn-syntax.js';
 
-/** `ldap://host:port/<base DN>` or `ldaps://...`, as an admin names an LDAP directory store. */
-export interface LdapStoreUrl {
+/** One LDAP server of a store URL. */
+export interface LdapServer {
   secure: boolean;
   host: string;
   port: number;
   /** What ldapts connects to: scheme, host and port only. */
   serverUrl: string;
+}
+
+/**
+ * `ldap://host:port/<base DN>` or `ldaps://...`, as an admin names an LDAP directory store; the
+ * authority may list several servers, `ldap://a:389,b:389/<base DN>`, tried in that order (a
+ * comma cannot occur in a host name, and RFC 4516 leaves a list of hosts to the application).
+ */
+export interface LdapStoreUrl extends LdapServer {
+  /** Every server the URL names, in the order they are tried; the first is the one above. */
+  servers: LdapServer[];
   baseDn: string;
   /** The URL as casctl prints it (never holds a secret). */
   storeUrl: string;
+}
+
+function parseServer(scheme: string, text: string, url: string): LdapServer {
+  const hostPort = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(text);
+  if (hostPort === null) throw new StoreError(`The LDAP store URL '${url}' names no server${text === '' ? '' : ` in '${text}'`}: use ${scheme}://host:port[,host:port...]/<base DN>.`);
+  const [, host = '', portText] = hostPort;
+  const port = portText === undefined ? (scheme === 'ldaps' ? 636 : 389) : Number(portText);
+  if (port < 1 || port > 65535) throw new StoreError(`The LDAP store URL '${url}' has an invalid port ${portText ?? ''}.`);
+  return { secure: scheme === 'ldaps', host: host.replace(/^\[|\]$/g, ''), port, serverUrl: `${scheme}://${host}:${port}` };
 }
 
 /**
@@ -29,11 +48,7 @@ export function parseLdapUrl(url: string): LdapStoreUrl {
         'or in CASCTL_LDAP_BIND_DN and CASCTL_LDAP_PASSWORD / CASCTL_LDAP_PASSWORD_FILE.',
     );
   }
-  const hostPort = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(authority);
-  if (hostPort === null) throw new StoreError(`The LDAP store URL '${url}' names no server: use ${scheme}://host:port/<base DN>.`);
-  const [, host = '', portText] = hostPort;
-  const port = portText === undefined ? (scheme === 'ldaps' ? 636 : 389) : Number(portText);
-  if (port < 1 || port > 65535) throw new StoreError(`The LDAP store URL '${url}' has an invalid port ${portText ?? ''}.`);
+  const servers = authority.split(',').map((text) => parseServer(scheme, text.trim(), url));
   if (extra !== undefined && extra !== '') {
     throw new StoreError(`The LDAP store URL '${url}' has a query or fragment; casctl takes only ${scheme}://host:port/<base DN>.`);
   }
@@ -48,6 +63,12 @@ export function parseLdapUrl(url: string): LdapStoreUrl {
     throw new StoreError(`The LDAP store URL '${url}' needs a base DN after the server, e.g. ${scheme}://${authority}/dc=example,dc=com.`);
   }
   const baseDn = formatDn(base);
-  const serverUrl = `${scheme}://${host}:${port}`;
-  return { secure: scheme === 'ldaps', host: host.replace(/^\[|\]$/g, ''), port, serverUrl, baseDn, storeUrl: `${serverUrl}/${baseDn}` };
+  const first = servers[0] as LdapServer;
+  const authorityText = servers.map((s) => s.serverUrl.slice(scheme.length + 3)).join(',');
+  return { ...first, servers, baseDn, storeUrl: `${scheme}://${authorityText}/${baseDn}` };
+}
+
+/** The URL of one server of a store, with the store's base: how messages name the server that answered. */
+export function serverStoreUrl(server: LdapServer, baseDn: string): string {
+  return `${server.serverUrl}/${baseDn}`;
 }

@@ -1,5 +1,5 @@
 import type { StoreDriver } from '../store-driver.js';
-import { parseServerUrl, parseSqlSection, sqlPassword, type SqlConfigSection } from '../sql/server-settings.js';
+import { connectionTarget, parseServerUrl, parseSqlSection, refuseLdapOptions, sqlPassword, type SqlConfigSection } from '../sql/server-settings.js';
 
 const STORE = 'MySQL';
 const DEFAULT_PORT = 3306;
@@ -15,12 +15,13 @@ export const mysqlDriver: StoreDriver<SqlConfigSection> = {
   configSection: { name: 'mysql', parse: (value, file) => parseSqlSection('mysql', value, file) },
   resolveUrl: (url) => url,
   async open(url, options) {
-    const target = parseServerUrl(url, STORE, DEFAULT_PORT);
+    const target = connectionTarget(url, options, STORE, DEFAULT_PORT);
     const password = sqlPassword(options.section, options.env, options.cwd, 'mysql', STORE);
     const { openMysqlStore } = await import('./open-mysql-store.js');
     return openMysqlStore(target, password, options);
   },
   async dovecotConfig(request) {
+    refuseLdapOptions(request, STORE);
     const target = parseServerUrl(request.url, STORE, DEFAULT_PORT);
     const { mysqlAuthFiles } = await import('./mysql-auth-config.js');
     return mysqlAuthFiles(request, target);

@@ -1,5 +1,5 @@
 import type { StoreDriver } from '../store-driver.js';
-import { parseServerUrl, parseSqlSection, profileSources, sqlPassword, type SqlConfigSection } from '../sql/server-settings.js';
+import { connectionTarget, parseServerUrl, parseSqlSection, profileSources, refuseLdapOptions, sqlPassword, type SqlConfigSection } from '../sql/server-settings.js';
 
 const SECTION = 'postgres';
 const DEFAULT_PORT = 5432;
@@ -16,7 +16,7 @@ export const postgresDriver: StoreDriver<SqlConfigSection> = {
   configSection: { name: SECTION, parse: (value, file) => parseSqlSection(SECTION, value, file) },
   resolveUrl: (url) => url,
   async open(url, options) {
-    const target = parseServerUrl(url, 'PostgreSQL', DEFAULT_PORT);
+    const target = connectionTarget(url, options, 'PostgreSQL', DEFAULT_PORT);
     const password = sqlPassword(options.section, options.env, options.cwd, SECTION, 'PostgreSQL');
     const [{ postgresPool }, { postgresDialect }, { POSTGRES_COLUMNS_QUERY, POSTGRES_MIGRATIONS, POSTGRES_TABLES_QUERY, postgresKeyType }, { openSqlStore }] = await Promise.all([
       import('./pg-pool.js'), import('./dialect.js'), import('./schema.js'), import('../sql/open-sql-store.js'),
@@ -38,6 +38,7 @@ export const postgresDriver: StoreDriver<SqlConfigSection> = {
     });
   },
   async dovecotConfig(request) {
+    refuseLdapOptions(request, 'PostgreSQL');
     const target = parseServerUrl(request.url, 'PostgreSQL', DEFAULT_PORT);
     const { postgresAuthFiles } = await import('./pg-auth-config.js');
     return postgresAuthFiles(request, target);

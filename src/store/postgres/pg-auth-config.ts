@@ -1,4 +1,4 @@
-import { configValue } from '../../dovecot/config-value.js';
+import { configValue, secretConfigValue } from '../../dovecot/config-value.js';
 import { dovecotSqlFiles, type DovecotSqlBackend } from '../sql/dovecot-sql-config.js';
 import { dovecotLookupAccount } from '../sql/dovecot-lookup.js';
 import { SqlLayout } from '../sql/layout.js';
@@ -35,7 +35,7 @@ export function postgresAuthFiles<Section>(request: DovecotConfigRequest<Section
       `pgsql ${host} {`,
       '  parameters {',
       ...parameters.map(([k, v]) => `    ${k} = ${v}`),
-      ...(account.password === null ? [`    ${missing}`, '    # password = ...'] : [`    password = ${configValue('The Dovecot SQL password', account.password)}`]),
+      ...(account.password === null ? [`    ${missing}`, '    # password = ...'] : [`    password = ${secretConfigValue('The Dovecot SQL password', account.password)}`]),
       '  }',
       '}',
     ],

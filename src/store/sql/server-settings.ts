@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigError, StoreError } from '../../core/errors.js';
+import { ConfigError, StoreError, UsageError } from '../../core/errors.js';
 import { sectionObject } from '../config-section.js';
 import { readPasswordFile } from '../password-file.js';
 import type { ProfileSetting, ProfileSources } from '../mapping-profiles.js';
@@ -97,4 +97,22 @@ export function sqlPassword(section: SqlConfigSection | undefined, env: Environm
 export function profileSources(options: { profile?: string; section: SqlConfigSection | undefined }): Omit<ProfileSources<MailboxSchema>, 'recorded'> {
   const configured = options.section?.profile;
   return { ...(options.profile === undefined ? {} : { option: options.profile }), ...(configured === undefined ? {} : { configured }) };
+}
+
+/**
+ * The server a command connects to: a command that only reads goes to the read URL when one is
+ * configured (a standby near this host), every other command to the store URL (the primary), so
+ * a change and the re-check after it see the same server. The read URL takes the store's
+ * credentials, as an LDAP consumer does.
+ */
+export function connectionTarget(url: string, options: { readOnly: boolean; create: boolean; readUrl: string | undefined }, store: string, defaultPort: number): ServerTarget {
+  const reads = options.readOnly && !options.create && options.readUrl !== undefined;
+  return parseServerUrl(reads ? (options.readUrl as string) : url, store, defaultPort);
+}
+
+/** get-dovecotconfig's LDAP-only options (--ldap-uri, --ldap-bind-dn) on an SQL server store: a usage error, never ignored. */
+export function refuseLdapOptions(request: { servers?: readonly string[]; lookupAccount?: unknown }, store: string): void {
+  if (request.servers !== undefined || request.lookupAccount !== undefined) {
+    throw new UsageError(`--ldap-uri and --ldap-bind-dn are for an LDAP store: for ${store}, Dovecot's account comes from CASCTL_DOVECOT_SQL_USER and CASCTL_DOVECOT_SQL_PASSWORD_FILE.`);
+  }
 }

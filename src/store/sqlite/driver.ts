@@ -10,12 +10,17 @@ export const sqliteDriver: StoreDriver = {
   urlForms: ["'sqlite:<path>' (or a plain file path)"],
   resolveUrl: (url, directory) => `sqlite:${sqlitePath(url, directory)}`,
   async open(url, options) {
+    // One file has no replica to read from: a read URL would be a second store, silently.
+    if (options.readUrl !== undefined) throw new UsageError(`A SQLite store has no replicas: remove "readStore" (${options.readUrl}) from the configuration.`);
     if (options.profile !== undefined) throw new UsageError(`--profile maps an existing directory; a SQLite store is always casctl's own schema.`);
     const path = sqlitePath(url, options.cwd);
     const { SqliteStore } = await import('./sqlite-store.js');
     return SqliteStore.open(`sqlite:${path}`, path, options);
   },
   async dovecotConfig(request) {
+    if (request.servers !== undefined || request.lookupAccount !== undefined) {
+      throw new UsageError('--ldap-uri and --ldap-bind-dn are for an LDAP store: Dovecot reads a SQLite store from its file.');
+    }
     const databasePath = configValue('The store path', sqlitePath(request.url, request.cwd));
     const { sqlAuthFiles } = await import('./sql-auth-config.js');
     return sqlAuthFiles({ version: request.version, databasePath, directory: request.directory, reason: request.reason, webmailNetworks: request.webmailNetworks });

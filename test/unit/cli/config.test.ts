@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadConfig } from '../../../src/cli/config.js';
+import { loadConfig, readStoreUrl } from '../../../src/cli/config.js';
 import { ConfigError } from '../../../src/core/errors.js';
 import { tempDir } from '../../helpers/cli.js';
 
@@ -17,7 +17,7 @@ test('keys besides "store", "services", "timeZone" and "dovecot" are the store d
   const { path } = configFile({ store: 'x.db', sqlite: {}, LDAP: {} });
   await assert.rejects(
     loadConfig({ configOption: path, env: {}, cwd: '/' }),
-    (e: unknown) => e instanceof ConfigError && e.message === `The configuration file '${path}': unknown keys "sqlite", "LDAP"; known: "store", "services", "timeZone", "dovecot", "ldap", "postgres", "mysql".`,
+    (e: unknown) => e instanceof ConfigError && e.message === `The configuration file '${path}': unknown keys "sqlite", "LDAP"; known: "store", "readStore", "services", "timeZone", "dovecot", "ldap", "postgres", "mysql".`,
   );
 });
 
@@ -41,7 +41,7 @@ test('"timeZone": UTC, local or an IANA zone name; anything else (another type, 
     );
   }
   const { path } = configFile({ TimeZone: 'local' });
-  await assert.rejects(loadConfig({ configOption: path, env: {}, cwd: '/' }), /unknown key "TimeZone"; known: "store", "services", "timeZone", "dovecot", "ldap", "postgres", "mysql"\./);
+  await assert.rejects(loadConfig({ configOption: path, env: {}, cwd: '/' }), /unknown key "TimeZone"; known: "store", "readStore", "services", "timeZone", "dovecot", "ldap", "postgres", "mysql"\./);
 });
 
 test('the store the file names is resolved by its driver: a relative SQLite path against the file, an LDAP or unknown URL as written', async () => {
@@ -56,5 +56,16 @@ test('the store the file names is resolved by its driver: a relative SQLite path
     const config = await loadConfig({ configOption: path, env: {}, cwd: '/' });
     assert.equal(config.store, expected(dir), store);
     assert.deepEqual(config.sections, {});
+  }
+});
+
+test('"readStore" names a replica of "store", read from only while the store is the file\'s', async () => {
+  const { path } = configFile({ store: 'ldap://provider:389/dc=x,dc=y', readStore: 'ldap://127.0.0.1:389/dc=x,dc=y' });
+  const config = await loadConfig({ configOption: path, env: {}, cwd: '/' });
+  assert.equal(readStoreUrl(undefined, config, {}), 'ldap://127.0.0.1:389/dc=x,dc=y');
+  assert.equal(readStoreUrl('ldap://other/dc=x,dc=y', config, {}), undefined, 'another store is not read through this replica');
+  assert.equal(readStoreUrl(undefined, config, { CASCTL_READ_STORE: 'ldap://mx2/dc=x,dc=y' }), 'ldap://mx2/dc=x,dc=y');
+  for (const bad of [{ store: 'ldap://p/dc=x', readStore: 7 }, { readStore: 'ldap://r/dc=x' }]) {
+    await assert.rejects(loadConfig({ configOption: configFile(bad).path, env: {}, cwd: '/' }), (e: unknown) => e instanceof ConfigError && /"readStore"/.test(e.message));
   }
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { onlyServer } from '../../helpers/service-setup.js';
 import { parseNetwork, type IpNetwork } from '../../../src/core/ip-networks.js';
 import { FLUSH_LINE_BYTES, FULL_FLUSH_ABOVE_BATCHES } from '../../../src/services/flush-batches.js';
 import { KILL_BATCH, killCalls, planRefresh, type RefreshTarget } from '../../../src/services/refresh-plan.js';
@@ -19,7 +20,7 @@ const KILL = ['kill', '-TERM', '{pids}'];
 
 /** Every service (or the named ones), each pending since the same mark. */
 function targets(pending: PendingSince, setup: ServiceSetup = dovecot, names: string[] = []): RefreshTarget[] {
-  return resolveServices(names).map((service) => ({ service, commands: setup.commands.get(service.Name) ?? assert.fail(service.Name), pending }));
+  return resolveServices(names).map((service) => ({ service, commands: onlyServer(setup).commands.get(service.Name) ?? assert.fail(service.Name), pending }));
 }
 
 test('a refresh is planned as argv lists: each login flushed once, the lost protocol\'s sessions listed for ending, every service marked', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { onlyServer } from '../../helpers/service-setup.js';
 import { ServiceError } from '../../../src/core/errors.js';
 import { planRefresh, type RefreshPlan } from '../../../src/services/refresh-plan.js';
 import type { CommandResult } from '../../../src/services/run-command.js';
@@ -32,7 +33,7 @@ function planFor(setupSection: Record<string, unknown>, settings: { PrimarySmtpA
   return planRefresh(
     SERVICES.map((service) => ({
       service,
-      commands: setup.commands.get(service.Name) ?? assert.fail(service.Name),
+      commands: onlyServer(setup).commands.get(service.Name) ?? assert.fail(service.Name),
       pending: { throughChangeId: 5, settings: settings.map((s) => ({ ...s, logins: [s.PrimarySmtpAddress], property: 'ImapEnabled' as const })) },
     })),
   );

@@ -11,6 +11,7 @@ import type { CasSettingName, DirectoryStore } from '../../../src/store/director
 import { openStore } from '../../../src/store/open-store.js';
 import { writeFileSync } from 'node:fs';
 import { tempDir } from '../../helpers/cli.js';
+import { onlyRefresh } from '../../helpers/service-setup.js';
 
 const COUNT = 1500;
 const address = (i: number): string => `person.number${i}@example.org`;
@@ -75,7 +76,7 @@ async function change(property: CasSettingName, to: boolean, count: number): Pro
 
 test('refresh flushes every login name in lines that fit, ends only the lost protocol\'s sessions, and counts what ended', async () => {
   await change('ImapEnabled', false, 300);
-  const result = await control.refresh(SERVICES);
+  const result = onlyRefresh(await control.refresh(SERVICES));
   const flushed = dovecot.of('flush').flatMap((argv) => argv.slice(argv.indexOf('--') + 1));
   assert.equal(flushed.length, 900, 'primary, alias and UPN of each of 300');
   assert.ok(flushed.includes('p7@alias.example.org') && flushed.includes('p7@upn.example.org') && flushed.includes(address(7)));
@@ -94,13 +95,13 @@ test('each service refreshes from its own mark: an IMAP refresh leaves POP3 pend
   await control.refresh(resolveServices(['imap4', 'imap4be']));
   await change('PopEnabled', false, 5);
   dovecot.calls.length = 0;
-  const all = await control.refresh(SERVICES);
+  const all = onlyRefresh(await control.refresh(SERVICES));
   assert.equal(all.mailboxes, 5, 'only the POP3 change');
   assert.equal(dovecot.of('flush').flatMap((argv) => argv.slice(argv.indexOf('--') + 1)).length, 15);
   assert.equal(all.sessionsEnded, 5, 'their POP3 sessions');
   assert.ok([...dovecot.sessions.values()].every((s) => !(s.service === 'pop3' && /number[0-4]@/.test(s.user))));
   dovecot.calls.length = 0;
-  const again = await control.refresh(SERVICES);
+  const again = onlyRefresh(await control.refresh(SERVICES));
   assert.equal(again.mailboxes, 0);
   assert.equal(dovecot.calls.length, 0, 'nothing to flush, no session to look for');
 });
@@ -118,7 +119,7 @@ test('a big refresh flushes the whole cache in one call; a failed flush leaves e
   assert.deepEqual((await control.report(SERVICES)).map((r) => r.pending.length > 0), SERVICES.map((s) => s.protocol.name === 'pop3'));
   dovecot.flushFails = false;
   dovecot.calls.length = 0;
-  const result = await control.refresh(SERVICES);
+  const result = onlyRefresh(await control.refresh(SERVICES));
   assert.equal(result.flushedLogins, null);
   assert.deepEqual(dovecot.of('flush'), [['doveadm', '-c', '/etc/dovecot/dovecot.conf', 'auth', 'cache', 'flush', '--']]);
   assert.equal(result.sessionsEnded, 20);
@@ -141,7 +142,7 @@ test('a login name doveadm could read as an option or a mask never reaches it: t
   const id = (db.prepare('SELECT id FROM mailboxes WHERE guid = ?').get(first.Guid) as { id: number }).id;
   for (const hostile of ['-a/tmp/evil.sock@example.org', '*@example.org']) db.prepare('INSERT INTO email_addresses (address, mailbox_id) VALUES (?, ?)').run(hostile, id);
   db.close();
-  const result = await control.refresh(SERVICES);
+  const result = onlyRefresh(await control.refresh(SERVICES));
   assert.deepEqual(result.unsafeNames.sort(), ['*@example.org', '-a/tmp/evil.sock@example.org']);
   assert.equal(result.flushedLogins, null);
   assert.ok(dovecot.calls.every((argv) => !argv.some((a) => a.includes('evil') || a.startsWith('*'))), JSON.stringify(dovecot.calls));
@@ -155,7 +156,7 @@ test('a login name doveadm could read as an option or a mask never reaches it: t
   db2.close();
   await change('ImapEnabled', false, 2);
   dovecot.calls.length = 0;
-  const kicked = await kicking.refresh(SERVICES);
+  const kicked = onlyRefresh(await kicking.refresh(SERVICES));
   assert.ok(kicked.unsafeNames.includes('-x@example.org'));
   assert.deepEqual(dovecot.of('kick').map((argv) => argv[3]), [address(1)], 'the other mailbox is kicked; the unsafe one is not');
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { onlyRefresh, onlyServer } from '../../helpers/service-setup.js';
 import type { CommandResult } from '../../../src/services/run-command.js';
 import { readServiceSetup } from '../../../src/services/service-config.js';
 import { planRestart, ServiceControl } from '../../../src/services/service-control.js';
@@ -48,7 +49,7 @@ const setup = readServiceSetup({ preset: 'dovecot' }, null);
 test('a refresh records each service\'s mark through the ledger it was given, once every command worked', async () => {
   const ledger = new MemoryLedger();
   const { calls, run } = dovecot();
-  const result = await new ServiceControl(setup, ledger, () => WHEN, run).refresh(SERVICES);
+  const result = onlyRefresh(await new ServiceControl(setup, ledger, () => WHEN, run).refresh(SERVICES));
   // POP3's own mark (4) hides a@x.org's change 3; IMAP4 has never refreshed, so it sees b@x.org's change 6.
   assert.deepEqual(calls, [['doveadm', 'auth', 'cache', 'flush', '--', 'b@x.org']]);
   assert.equal(result.mailboxes, 1);
@@ -63,9 +64,9 @@ test('a refresh that fails records no mark: every service stays pending', async 
 });
 
 test('a restart runs each restart command once and marks every service it restarted through the newest change', async () => {
-  assert.deepEqual(planRestart(setup, resolveServices(['pop3', 'imap4'])), { commands: [['doveadm', 'reload']], restarted: [...SERVICES] });
+  assert.deepEqual(planRestart(setup, onlyServer(setup), resolveServices(['pop3', 'imap4'])), { commands: [['doveadm', 'reload']], restarted: [...SERVICES] });
   const own = readServiceSetup({ preset: 'dovecot', commands: { MSExchangeIMAP4: { restart: ['systemctl', 'restart', 'dovecot-imap'] } } }, null);
-  assert.deepEqual(planRestart(own, resolveServices(['imap4'])), { commands: [['systemctl', 'restart', 'dovecot-imap']], restarted: resolveServices(['imap4']) });
+  assert.deepEqual(planRestart(own, onlyServer(own), resolveServices(['imap4'])), { commands: [['systemctl', 'restart', 'dovecot-imap']], restarted: resolveServices(['imap4']) });
 
   const ledger = new MemoryLedger();
   const { calls, run } = dovecot();

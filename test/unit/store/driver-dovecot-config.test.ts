@@ -36,6 +36,24 @@ test('the LDAP driver takes StartTLS and the CA from its configuration section a
   await assert.rejects(ldapDriver.dovecotConfig({ ...request, url, section: { caFile: '/ca\n.pem' } }), (e: unknown) => e instanceof UsageError && /^The CA file "\/ca\\n\.pem" holds "\\n"/.test(e.message));
 });
 
+test("each mail server's file: Dovecot reads its local replica first, binds as its lookup account; both syntaxes", async () => {
+  const url = 'ldap://provider.example.com:389,replica2.example.com/dc=x,dc=y';
+  const lookup = { dn: 'cn=dovecot,dc=x,dc=y', password: 'Lookup!pw' };
+  const v24 = (await ldapDriver.dovecotConfig({ ...request, url, servers: ['ldap://127.0.0.1:389', 'ldap://provider.example.com'], lookupAccount: lookup })).get('casctl-auth.conf') ?? '';
+  assert.match(v24, /^ldap_uris = ldap:\/\/127\.0\.0\.1:389 ldap:\/\/provider\.example\.com:389$/m);
+  assert.match(v24, /^ldap_base = dc=x,dc=y$/m);
+  assert.match(v24, /^ldap_auth_dn = cn=dovecot,dc=x,dc=y\nldap_auth_dn_password = Lookup!pw$/m);
+  const v23 = await ldapDriver.dovecotConfig({ ...request, version: '2.3', url, servers: ['ldaps://mx1.example.com'], lookupAccount: { dn: lookup.dn, password: null } });
+  const ext = v23.get('casctl-ldap.conf.ext') ?? '';
+  assert.match(ext, /^uris = ldaps:\/\/mx1\.example\.com:636$/m);
+  assert.match(ext, /^dn = cn=dovecot,dc=x,dc=y\n# dnpass = <the password of cn=dovecot,dc=x,dc=y>$/m);
+  // Without --ldap-uri: every server of the store URL, in its order.
+  const plain = (await ldapDriver.dovecotConfig({ ...request, url })).get('casctl-auth.conf') ?? '';
+  assert.match(plain, /^ldap_uris = ldap:\/\/provider\.example\.com:389 ldap:\/\/replica2\.example\.com:389$/m);
+  await assert.rejects(ldapDriver.dovecotConfig({ ...request, url, servers: ['ldap://mx1/dc=other'] }), /--ldap-uri 'ldap:\/\/mx1\/dc=other' must name servers only/);
+  await assert.rejects(sqliteDriver.dovecotConfig({ ...request, url: 'sqlite:/x.db', servers: ['ldap://mx1'] }), /--ldap-uri and --ldap-bind-dn are for an LDAP store/);
+});
+
 test("the PostgreSQL driver writes Dovecot's pgsql connection for the store's server, with Dovecot's own account and its password only when given", async () => {
   const url = 'postgres://casctl@db.example.com:5433/mail';
   for (const version of ['2.3', '2.4'] as const) {
@@ -51,4 +69,17 @@ test("the PostgreSQL driver writes Dovecot's pgsql connection for the store's se
   }
   const reason = [...(await postgresDriver.dovecotConfig({ ...request, url, reason: true })).values()].join('\n');
   assert.match(reason, /'pop3 access is disabled for this mailbox'|access is disabled for this mailbox/);
+});
+
+test("a lookup password Dovecot's configuration cannot hold is refused without being repeated (LDAP and PostgreSQL)", async () => {
+  const secret = 'Hunter2#rest';
+  const secretFile = join(tempDir(), 'dovecot.secret');
+  writeFileSync(secretFile, `${secret}\n`);
+  const refusals = [
+    ldapDriver.dovecotConfig({ ...request, url: 'ldap://ldap.example.com/dc=x,dc=y', lookupAccount: { dn: 'cn=dovecot,dc=x,dc=y', password: secret } }),
+    postgresDriver.dovecotConfig({ ...request, url: 'postgres://casctl@db.example.com/mail', env: { CASCTL_DOVECOT_SQL_PASSWORD_FILE: secretFile } }),
+  ];
+  for (const refused of refusals) {
+    await assert.rejects(refused, (e: unknown) => e instanceof UsageError && /password holds "#"/.test(e.message) && !e.message.includes(secret));
+  }
 });

@@ -85,3 +85,9 @@ test('drivers load lazily: a SQLite store never imports the LDAP driver, an LDAP
   assert.ok(mysql.includes('store/mysql/driver.ts'), mysql.join(', '));
   assert.deepEqual(mysql.filter((path) => /^store\/(sqlite|ldap|postgres)\/|^store\/mysql\/client|^store\/sql\/sql-store/.test(path)), []);
 });
+
+test('a read URL names a replica of the same kind of store; SQLite has none', async () => {
+  const path = join(tempDir(), 'casctl.db');
+  await assert.rejects(openStore(path, ROOT, { create: true, readOnly: true, readUrl: 'ldap://h/dc=x,dc=y' }), (e: unknown) => e instanceof StoreError && /is not a replica of/.test(e.message));
+  await assert.rejects(openStore(path, ROOT, { create: true, readOnly: true, readUrl: `${path}.copy` }), /A SQLite store has no replicas: remove "readStore"/);
+});

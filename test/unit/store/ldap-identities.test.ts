@@ -1,5 +1,8 @@
 import { join } from 'node:path';
-import { after, before, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { matchesIdentity, parseIdentity } from '../../../src/core/identity-forms.js';
+import type { Mailbox } from '../../../src/core/mailbox.js';
 import { mailboxCsvBatches } from '../../../src/input/mailbox-csv.js';
 import type { DirectoryStore } from '../../../src/store/directory-store.js';
 import { openStore } from '../../../src/store/open-store.js';
@@ -33,4 +36,22 @@ describe('identity resolution on LDAP', { skip: slapdSkipReason() }, () => {
   });
 
   testIdentityResolution(() => store, exact);
+
+  test('an identity file longer than one search takes: every form of every mailbox resolves as matchesIdentity decides', async () => {
+    const mailboxes: Mailbox[] = [];
+    for await (const page of store.findMailboxes({})) mailboxes.push(...page);
+    // Several searches' worth, several in flight, with texts that fold alike in one batch and the
+    // DN, canonical and DOMAIN\account forms, which are checked against every candidate.
+    const identities = mailboxes.flatMap((m) => [
+      m.PrimarySmtpAddress.toUpperCase(), m.PrimarySmtpAddress, m.Alias, m.Name, m.Guid, m.DistinguishedName,
+      `${m.OrganizationalUnit}/${m.Name}`, `TAILSPINTOYS\\${m.SamAccountName}`, ...m.EmailAddresses,
+    ]);
+    assert.ok(identities.length > 1000);
+    const result = await store.resolveIdentities(identities, { wildcards: false });
+    for (const identity of new Set(identities)) {
+      const forms = parseIdentity(identity, false);
+      const expected = forms === null ? [] : mailboxes.filter((m) => matchesIdentity(m, forms)).map((m) => m.DistinguishedName).sort();
+      assert.deepEqual((result.get(identity) ?? []).map((m) => m.DistinguishedName).sort(), expected, identity);
+    }
+  });
 });

@@ -19,6 +19,15 @@ test('store URLs: scheme, host, default ports, base DN (percent-encoded or not)'
   assert.equal(parseLdapUrl('ldap://[::1]:389/dc=x,dc=y').host, '::1');
 });
 
+test('store URLs may list several servers, tried in order: one scheme, each its own port', () => {
+  const list = parseLdapUrl('ldap://mx1.example.com,10.0.0.2:10389, [::1]/dc=example,dc=com');
+  assert.deepEqual(list.servers.map((s) => s.serverUrl), ['ldap://mx1.example.com:389', 'ldap://10.0.0.2:10389', 'ldap://[::1]:389']);
+  assert.equal(list.serverUrl, 'ldap://mx1.example.com:389');
+  assert.equal(list.storeUrl, 'ldap://mx1.example.com:389,10.0.0.2:10389,[::1]:389/dc=example,dc=com');
+  assert.deepEqual(parseLdapUrl('ldaps://a,b:1636/dc=x,dc=y').servers.map((s) => s.port), [636, 1636]);
+  for (const url of ['ldap://a,,b/dc=x,dc=y', 'ldap://a,/dc=x,dc=y', 'ldap://a,b:0/dc=x,dc=y']) assert.throws(() => parseLdapUrl(url), StoreError, url);
+});
+
 test('store URLs: credentials, a missing base and junk are refused without echoing a password', () => {
   for (const url of ['ldap://casadmin:s3cret-Pa55@h/dc=x,dc=y', 'ldap://h', 'ldap://h/', 'ldap://h:99999/dc=x', 'ldap://h/dc=x?sub', 'ldap://h/not a dn']) {
     assert.throws(() => parseLdapUrl(url), (error: unknown) => error instanceof StoreError && !error.message.includes('s3cret-Pa55'), url);

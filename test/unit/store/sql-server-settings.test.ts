@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ConfigError, StoreError } from '../../../src/core/errors.js';
-import { parseServerUrl, parseSqlSection, sqlPassword } from '../../../src/store/sql/server-settings.js';
+import { ConfigError, StoreError, UsageError } from '../../../src/core/errors.js';
+import { connectionTarget, parseServerUrl, parseSqlSection, refuseLdapOptions, sqlPassword } from '../../../src/store/sql/server-settings.js';
 import { tempDir } from '../../helpers/cli.js';
 
 test('a server URL names user, host, port and database; what casctl prints holds no secret', () => {
@@ -44,4 +44,20 @@ test('the section takes passwordFile only, and never echoes a value', () => {
   assert.throws(() => parseSqlSection('postgres', { passwordFile: 7 }, file), /passwordFile must be a non-empty string/);
   assert.throws(() => parseSqlSection('postgres', [], file), /"postgres" must be an object/);
   assert.deepEqual(parseSqlSection('postgres', { passwordFile: 'pg.secret' }, file), { passwordFile: '/etc/casctl/pg.secret' });
+});
+
+test('a command that only reads connects to the read URL; a change, init, or no read URL connects to the store URL', () => {
+  const store = 'postgres://casctl@primary.example.com/mail';
+  const standby = 'postgres://casctl@standby.example.com:5433/mail';
+  const host = (options: { readOnly: boolean; create: boolean; readUrl: string | undefined }): string => connectionTarget(store, options, 'PostgreSQL', 5432).host;
+  assert.equal(host({ readOnly: true, create: false, readUrl: standby }), 'standby.example.com');
+  assert.equal(host({ readOnly: false, create: false, readUrl: standby }), 'primary.example.com');
+  assert.equal(host({ readOnly: true, create: true, readUrl: standby }), 'primary.example.com');
+  assert.equal(host({ readOnly: true, create: false, readUrl: undefined }), 'primary.example.com');
+});
+
+test("get-dovecotconfig's LDAP-only options are refused on an SQL server store, naming where Dovecot's account comes from", () => {
+  assert.throws(() => refuseLdapOptions({ servers: ['ldap://mx1'] }, 'MySQL'), (e: unknown) => e instanceof UsageError && /for MySQL, Dovecot's account comes from CASCTL_DOVECOT_SQL_USER/.test(e.message));
+  assert.throws(() => refuseLdapOptions({ lookupAccount: { dn: 'cn=x', password: null } }, 'PostgreSQL'), UsageError);
+  refuseLdapOptions({}, 'PostgreSQL');
 });
