@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { Client } from 'ldapts';
-import { MAILBOX_ATTRIBUTES } from '../src/store/ldap/entries.js';
+import { MAILBOX_ATTRIBUTES } from '../src/store/ldap/mailbox-projection.js';
 import { tempDir } from '../test/helpers/cli.js';
 import { startSlapd, type Slapd } from '../test/helpers/slapd.js';
 // @ts-expect-error: a JavaScript module of the bench, without types
