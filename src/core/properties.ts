@@ -1,5 +1,5 @@
 import { createFilterSchema, evaluateFilter, type FilterAst, type FilterProperty, type FilterSchema, type PropertyValue } from '../filter/index.js';
-import { CUSTOM_ATTRIBUTE_NUMBERS, type Mailbox } from './mailbox.js';
+import { CUSTOM_ATTRIBUTE_NUMBERS, type Mailbox, type MailboxField } from './mailbox.js';
 import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS } from './protocols.js';
 
 /**
@@ -10,18 +10,20 @@ import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS } from './protocols.js';
 export interface MailboxProperty extends FilterProperty {
   /** The value(s) on an in-memory mailbox. */
   read(mailbox: Mailbox): PropertyValue;
+  /** The mailbox fields `read` reads: what a store must read for a filter it re-checks in memory. */
+  fields: readonly MailboxField[];
 }
 
-function text(name: keyof Mailbox & string): MailboxProperty {
-  return { name, type: 'string', multiValued: false, read: (mailbox) => mailbox[name] as string | null };
+function text(name: MailboxField): MailboxProperty {
+  return { name, type: 'string', multiValued: false, read: (mailbox) => mailbox[name] as string | null, fields: [name] };
 }
 
-function flag(name: keyof Mailbox & string, read: (mailbox: Mailbox) => boolean | null): MailboxProperty {
-  return { name, type: 'boolean', multiValued: false, read };
+function flag(name: MailboxField, read: (mailbox: Mailbox) => boolean | null): MailboxProperty {
+  return { name, type: 'boolean', multiValued: false, read, fields: [name] };
 }
 
 function date(name: 'WhenCreated' | 'WhenChanged'): MailboxProperty {
-  return { name, type: 'date', multiValued: false, read: (mailbox) => mailbox[name] };
+  return { name, type: 'date', multiValued: false, read: (mailbox) => mailbox[name], fields: [name] };
 }
 
 export const PROPERTIES: readonly MailboxProperty[] = [
@@ -40,6 +42,7 @@ export const PROPERTIES: readonly MailboxProperty[] = [
     // Proxy addresses are stored bare: `smtp:a@b` in a filter means `a@b`.
     normaliseText: (value) => value.replace(/^smtp:/i, ''),
     read: (mailbox) => mailbox.EmailAddresses,
+    fields: ['EmailAddresses'],
   },
   text('OrganizationalUnit'),
   text('Department'),
@@ -55,10 +58,11 @@ export const PROPERTIES: readonly MailboxProperty[] = [
       type: 'string',
       multiValued: false,
       read: (mailbox) => mailbox.CustomAttributes[n - 1] ?? null,
+      fields: ['CustomAttributes'],
     }),
   ),
   // Every kind of mailbox is a UserMailbox recipient in Exchange; the details tell them apart.
-  { name: 'RecipientType', type: 'string', multiValued: false, read: () => 'UserMailbox' },
+  { name: 'RecipientType', type: 'string', multiValued: false, read: () => 'UserMailbox', fields: [] },
   text('RecipientTypeDetails'),
   // A mailbox's Enabled settings are its effective values: the Administrator mailbox reads as
   // disabled whatever is stored (DESIGN.md §2), which each store's mapping keeps too. A nullable
@@ -87,4 +91,16 @@ function readProperty(mailbox: Mailbox, name: string): PropertyValue {
 /** Whether a mailbox matches a filter parsed against MAILBOX_FILTER_SCHEMA, in memory. */
 export function mailboxMatches(ast: FilterAst, mailbox: Mailbox): boolean {
   return evaluateFilter(ast, mailbox, readProperty);
+}
+
+/** The mailbox fields a filter reads: a mailbox read with these is enough for mailboxMatches. */
+export function filterFields(ast: FilterAst): MailboxField[] {
+  const fields = new Set<MailboxField>();
+  const visit = (node: FilterAst): void => {
+    if (node.kind === 'comparison') for (const field of byName.get(node.property.name)?.fields ?? []) fields.add(field);
+    else if (node.kind === 'not') visit(node.operand);
+    else node.operands.forEach(visit);
+  };
+  visit(ast);
+  return [...fields];
 }

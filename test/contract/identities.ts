@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { closestMailboxes } from '../../src/core/identity-suggestions.js';
+import type { MailboxField } from '../../src/core/mailbox.js';
 import { IDENTITY_CASES, testIdentityResolution } from '../helpers/identity-cases.js';
 import { useStore, type StoreDriver } from './support.js';
 
@@ -15,6 +16,20 @@ export function testIdentities(driver: StoreDriver): void {
       assert.equal(resolved.get('rand.zaher@tailspintoys.com')?.[0]?.Guid, rand?.Guid);
       assert.equal(resolved.get('Chris Green')?.length, 2, 'ambiguous: every candidate');
       assert.deepEqual(resolved.get('nobody@nowhere') ?? [], [], 'unknown: absent or empty');
+    });
+
+    test('identities resolved with some fields: exactly those, the values of a full read, the same mailboxes', async () => {
+      const identities = ['rzaher', 'rand.zaher@tailspintoys.com', 'Chris Green', 'R*', 'tailspintoys.com/North America/Finance/Finance Team', 'TAILSPINTOYS\\praman', 'Administrator'];
+      const full = await store().resolveIdentities(identities, { wildcards: true });
+      for (const fields of [['PopEnabled'], ['Guid', 'CustomAttributes', 'IsAdministrator', 'ImapEnabled'], ['DistinguishedName', 'WhenCreated']] as MailboxField[][]) {
+        const some = await store().resolveIdentities(identities, { wildcards: true, fields });
+        for (const identity of identities) {
+          const expected = (full.get(identity) ?? []).map((mailbox) => Object.fromEntries(fields.map((field) => [field, mailbox[field]])));
+          assert.ok(expected.length > 0, identity);
+          const sort = (mailboxes: readonly object[]): string[] => mailboxes.map((m) => JSON.stringify(m, Object.keys(m).sort())).sort();
+          assert.deepEqual(sort(some.get(identity) ?? []), sort(expected), `${identity}: ${fields.join(', ')}`);
+        }
+      }
     });
 
     test('wildcards at either end and inside; the UPN in any case', async () => {

@@ -1,17 +1,16 @@
-import { effectiveEnabled, isAdministratorAccount } from '../../core/administrator.js';
-import { CUSTOM_ATTRIBUTE_NUMBERS, RECIPIENT_TYPE_DETAILS, type Mailbox, type RecipientTypeDetails } from '../../core/mailbox.js';
-import { BUILT_IN_DEFAULTS, NULLABLE_PROTOCOLS, PROTOCOLS, USE_DEFAULTS_PROTOCOLS, admits, isNullable, perCasSetting, perUseDefaults, type CasSettingValues, type NullableProtocol, type Protocol } from '../../core/protocols.js';
+import { isAdministratorAccount } from '../../core/administrator.js';
+import { CUSTOM_ATTRIBUTE_NUMBERS } from '../../core/mailbox.js';
+import { BUILT_IN_DEFAULTS, NULLABLE_PROTOCOLS, PROTOCOLS, USE_DEFAULTS_PROTOCOLS, admits, isNullable, type Protocol } from '../../core/protocols.js';
 import { ADMINISTRATOR_ATTRIBUTE, ENABLED_SERVICE_ATTRIBUTE } from './cas-attributes.js';
 import type { CompleteRecord, TransportConfig } from '../directory-store.js';
 import type { LdapEntry } from './connection.js';
-import type { DirectoryLayout } from './layout.js';
-import { CASCTL_MAPPING, TEXT_PROPERTIES, marksAdministrator, type LdapMapping, type TextProperty } from './mapping.js';
-import { ENABLED_SERVICE_VALUES, SETTING_ATTRIBUTE, USE_DEFAULTS_ATTRIBUTE, enablesProtocol, settingValueOf } from './protocol-values.js';
+import { CASCTL_MAPPING, marksAdministrator, type LdapMapping } from './mapping.js';
+import { ENABLED_SERVICE_VALUES, SETTING_ATTRIBUTE, USE_DEFAULTS_ATTRIBUTE } from './protocol-values.js';
 
 /**
  * How a mailbox is an LDAP entry of casctl's own schema: inetOrgPerson + casMailbox
- * (schema/casmailbox.schema); reads go through the layout's mapping (mapping.ts), so a profile's
- * entries read the same way. Name and OrganizationalUnit come from the DN.
+ * (schema/casmailbox.schema). Reads go through the layout's mapping (mailbox-projection.ts), so a
+ * profile's entries read the same way.
  */
 export const MAILBOX_OBJECT_CLASSES = ['top', 'person', 'organizationalPerson', 'inetOrgPerson', 'casMailbox'];
 export const MAILBOX_CLASS_FILTER = CASCTL_MAPPING.mailboxes.filter;
@@ -21,66 +20,9 @@ const IMPORTED_TEXT = ['DisplayName', 'Alias', 'SamAccountName', 'UserPrincipalN
 
 const customAttribute = (n: number): string => `casCustomAttribute${n}`;
 
-/** Every attribute a mailbox read of the mapping asks for (never userPassword). */
-export function mailboxAttributes(mapping: LdapMapping): string[] {
-  const named = [
-    mapping.guid, ...TEXT_PROPERTIES.map((p) => mapping.attributes[p]), ...mapping.emailAddresses, mapping.switches.attribute, mapping.administrator?.attribute,
-    ...Object.values(mapping.useDefaultsAttributes), ...Object.values(mapping.settingAttributes),
-    ...(mapping.customAttributePrefix === null ? [] : CUSTOM_ATTRIBUTE_NUMBERS.map((n) => `${mapping.customAttributePrefix ?? ''}${n}`)),
-    'createTimestamp', 'modifyTimestamp',
-  ];
-  return [...new Set(named.filter((a): a is string => a !== null && a !== undefined))];
-}
-
-/** Every attribute a mailbox read of casctl's schema asks for. */
-export const MAILBOX_ATTRIBUTES: readonly string[] = mailboxAttributes(CASCTL_MAPPING);
-
 /** Is the entry the Administrator mailbox (core/administrator.ts)? */
 export function isAdministratorEntry(entry: LdapEntry, mapping: LdapMapping = CASCTL_MAPPING): boolean {
   return mapping.administrator !== null && marksAdministrator(mapping, entry.values(mapping.administrator.attribute));
-}
-
-/** The mailbox an entry holds, with the effective CAS values (the Administrator reads disabled). */
-export function entryToMailbox(entry: LdapEntry, layout: DirectoryLayout): Mailbox {
-  const { mapping } = layout;
-  const { name, container } = layout.nameAndContainer(entry.dn);
-  const administrator = isAdministratorEntry(entry, mapping);
-  const text = (attribute: string | null | undefined): string | null => (attribute === null || attribute === undefined ? null : entry.first(attribute));
-  const property = (p: TextProperty): string | null => text(mapping.attributes[p]);
-  const primary = (property('PrimarySmtpAddress') ?? '').toLowerCase();
-  const addresses = mapping.emailAddresses.flatMap((attribute) => entry.values(attribute));
-  const type = property('RecipientTypeDetails');
-  // The Administrator mailbox never uses a protocol the rule covers, whatever the entry says (DESIGN.md §2).
-  // A nullable setting is the value as set, not the switch values it leads to.
-  const enabled = (protocol: Protocol): boolean | null =>
-    isNullable(protocol) ? settingValueOf(entry, protocol as NullableProtocol, mapping) : effectiveEnabled(protocol, administrator, enablesProtocol(entry, protocol, mapping));
-  return {
-    Guid: text(mapping.guid) ?? '',
-    DistinguishedName: entry.dn,
-    Name: name === '' ? (property('Name') ?? '') : name,
-    DisplayName: property('DisplayName') ?? '',
-    Alias: property('Alias') ?? '',
-    SamAccountName: property('SamAccountName') ?? '',
-    UserPrincipalName: property('UserPrincipalName') ?? '',
-    PrimarySmtpAddress: primary,
-    EmailAddresses: addresses.length > 0 ? addresses : primary === '' ? [] : [primary],
-    OrganizationalUnit: container ?? '',
-    Department: property('Department'),
-    Title: property('Title'),
-    Company: property('Company'),
-    Office: property('Office'),
-    City: property('City'),
-    StateOrProvince: property('StateOrProvince'),
-    CountryOrRegion: property('CountryOrRegion'),
-    CustomAttributes: CUSTOM_ATTRIBUTE_NUMBERS.map((n) => text(mapping.customAttributePrefix === null ? null : `${mapping.customAttributePrefix}${n}`)),
-    RecipientTypeDetails: (RECIPIENT_TYPE_DETAILS as readonly string[]).includes(type ?? '') ? (type as RecipientTypeDetails) : 'UserMailbox',
-    IsAdministrator: administrator,
-    ...(perCasSetting(enabled) as CasSettingValues),
-    // Absent (or no attribute in the mapping) reads as the Exchange default, true.
-    ...perUseDefaults((p) => text(mapping.useDefaultsAttributes[p.name])?.toUpperCase() !== 'FALSE'),
-    WhenCreated: isoFromGeneralizedTime(text('createTimestamp')),
-    WhenChanged: isoFromGeneralizedTime(text('modifyTimestamp')),
-  };
 }
 
 const present = (value: string | null): string[] => (value === null || value === '' ? [] : [value]);

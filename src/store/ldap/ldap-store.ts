@@ -1,7 +1,7 @@
 import { StoreError, UsageError } from '../../core/errors.js';
 import type { CasSettingName, SettingValue } from '../../core/protocols.js';
 import { unwritableSetting } from './unwritable-settings.js';
-import type { Mailbox } from '../../core/mailbox.js';
+import { MAILBOX_FIELDS, type Mailbox, type MailboxField } from '../../core/mailbox.js';
 import type { ProgressSink } from '../../core/progress-sink.js';
 import { latestWrites } from '../../core/setting-writes.js';
 import type {
@@ -119,16 +119,16 @@ export class LdapStore implements DirectoryStore {
     return new LdapStore(target.storeUrl, connection, layout, settings, options.now);
   }
 
-  findMailboxes(query: MailboxQuery): AsyncIterable<Mailbox[]> {
-    return this.mailboxes.find(query);
+  findMailboxes<F extends MailboxField = MailboxField>(query: MailboxQuery, fields?: readonly F[]): AsyncIterable<Pick<Mailbox, F>[]> {
+    return this.mailboxes.find(query, fields ?? (MAILBOX_FIELDS as readonly F[]));
   }
 
   countMailboxes(query: MailboxQuery): Promise<number> {
     return this.mailboxes.count(query);
   }
 
-  resolveIdentities(identities: readonly string[], options: { wildcards: boolean }): Promise<Map<string, Mailbox[]>> {
-    return this.identities.resolve(identities, options.wildcards);
+  resolveIdentities<F extends MailboxField = MailboxField>(identities: readonly string[], options: { wildcards: boolean; fields?: readonly F[] }): Promise<Map<string, Pick<Mailbox, F>[]>> {
+    return this.identities.resolve(identities, options.wildcards, options.fields ?? (MAILBOX_FIELDS as readonly F[]));
   }
 
   findOrganizationalUnits(identity: string | undefined): Promise<OrganizationalUnit[]> {

@@ -1,11 +1,11 @@
-import { fold, type Mailbox } from '../../core/mailbox.js';
-import { mailboxMatches } from '../../core/properties.js';
+import { fold, type Mailbox, type MailboxField } from '../../core/mailbox.js';
+import { filterFields, mailboxMatches } from '../../core/properties.js';
 import { escapeValue } from './filter-to-ldap.js';
 import type { MailboxQuery } from '../directory-store.js';
 import { chunks, forEachConcurrently } from '../../core/concurrency.js';
 import type { ProgressSink } from '../../core/progress-sink.js';
 import type { LdapConnection, LdapEntry } from './connection.js';
-import { entryToMailbox, mailboxAttributes } from './entries.js';
+import { mailboxProjection, searchAttributes } from './mailbox-projection.js';
 import type { DirectoryLayout } from './layout.js';
 import type { OrganizationalUnits } from './organizational-units.js';
 import { propertyAttributes, type PropertyAttribute } from './property-attributes.js';
@@ -29,8 +29,7 @@ export function anyOf(attribute: string, values: readonly string[]): string {
  * the optional sssvlv overlay, and sorting here would mean holding the whole result in memory.
  */
 export class MailboxSearch {
-  /** What a mailbox read asks for, and where the mapping holds each filterable property. */
-  readonly attributes: readonly string[];
+  /** Where the mapping holds each filterable property. */
   private readonly properties: ReadonlyMap<string, PropertyAttribute>;
   private readonly classFilter: string;
   /** The mapping's Guid attribute. */
@@ -41,21 +40,27 @@ export class MailboxSearch {
     private readonly layout: DirectoryLayout,
     private readonly units: OrganizationalUnits,
   ) {
-    this.attributes = mailboxAttributes(layout.mapping);
     this.properties = propertyAttributes(layout.mapping);
     this.classFilter = layout.mapping.mailboxes.filter;
     this.guid = layout.mapping.guid;
   }
 
-  /** Mailboxes a page of the server's paged search at a time (never an empty page). */
-  async *find(query: MailboxQuery, attributes: readonly string[] = this.attributes): AsyncGenerator<Mailbox[]> {
+  /**
+   * Mailboxes a page of the server's paged search at a time (never an empty page), each with
+   * `fields` only: the server is asked for their attributes and those a filter re-checks.
+   */
+  async *find<F extends MailboxField>(query: MailboxQuery, fields: readonly F[]): AsyncGenerator<Pick<Mailbox, F>[]> {
     const limit = query.limit ?? Number.POSITIVE_INFINITY;
     if (limit <= 0) return;
     const base = query.organizationalUnit === undefined ? this.layout.mailboxBaseDn : await this.units.dnOf(query.organizationalUnit);
     if (base === null) return;
     const parts = [this.classFilter];
     if (query.filter !== undefined) parts.push(pushdownFilter(query.filter, this.properties));
-    const accept = (mailbox: Mailbox): boolean => query.filter === undefined || mailboxMatches(query.filter, mailbox);
+    const read = mailboxProjection(this.layout, fields);
+    // Re-checked on the fields the filter reads, which the caller need not have asked for.
+    const check = query.filter === undefined ? null : { filter: query.filter, read: mailboxProjection(this.layout, filterFields(query.filter)) };
+    const accept = (entry: LdapEntry): boolean => check === null || mailboxMatches(check.filter, check.read.toMailbox(entry) as Mailbox);
+    const attributes = check === null ? searchAttributes(read) : searchAttributes(read, check.read);
     const filters =
       query.guids === undefined
         ? [and(parts)]
@@ -63,11 +68,10 @@ export class MailboxSearch {
     let yielded = 0;
     for (const filter of filters) {
       for await (const page of this.connection.search({ base, scope: 'sub', filter, attributes, missingBaseIsEmpty: true })) {
-        const mailboxes: Mailbox[] = [];
+        const mailboxes: Pick<Mailbox, F>[] = [];
         for (const entry of page) {
-          const mailbox = entryToMailbox(entry, this.layout);
-          if (!accept(mailbox)) continue;
-          mailboxes.push(mailbox);
+          if (!accept(entry)) continue;
+          mailboxes.push(read.toMailbox(entry));
           if (++yielded >= limit) break;
         }
         if (mailboxes.length > 0) yield mailboxes;
@@ -77,10 +81,8 @@ export class MailboxSearch {
   }
 
   async count(query: MailboxQuery): Promise<number> {
-    // Without a filter nothing needs re-checking, so no attribute needs reading.
-    const attributes = query.filter === undefined ? ['1.1'] : this.attributes;
     let count = 0;
-    for await (const page of this.find(query, attributes)) count += page.length;
+    for await (const page of this.find(query, [])) count += page.length;
     return count;
   }
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS, isNullable, perCasSetting, type CasSettingValues, type Protocol } from '../../../src/core/protocols.js';
 import { LdapEntry } from '../../../src/store/ldap/connection.js';
-import { entryToMailbox, recordAttributes } from '../../../src/store/ldap/entries.js';
+import { recordAttributes } from '../../../src/store/ldap/entries.js';
+import { entryToMailbox } from '../../../src/store/ldap/mailbox-projection.js';
 import { DirectoryLayout } from '../../../src/store/ldap/layout.js';
 import {
   ENABLED_SERVICE_VALUES, USE_DEFAULTS_ATTRIBUTE, enablesProtocol, holdsAll, protocolValuesHeld, serviceValuesModification, type ServiceValues,
