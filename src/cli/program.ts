@@ -120,7 +120,7 @@ export function buildProgram(context: CommandContext): Cli {
   const program = new Command('casctl')
     .description(`Exchange-style ${PROTOCOL_NAMES} access administration for self-hosted mail (Get-CASMailbox / Set-CASMailbox).`)
     .version(version(), '-V, --version')
-    .option('--store <url>', 'directory store: sqlite:<path>, a path, or ldap[s]://host:port/<base DN> (default: CASCTL_STORE, the config file, ./casctl.db)')
+    .option('--store <url>', 'directory store: sqlite:<path>, a path, ldap[s]://host:port/<base DN>, postgres://user@host:port/<db> or mysql://user@host:port/<db> (default: CASCTL_STORE, the config file, ./casctl.db)')
     .option('--config <path>', 'casctl configuration file (default: CASCTL_CONFIG, ./casctl.config.json, /etc/casctl/config.json)')
     .option('--read-only', 'refuse every change to the store (audits, reviews); a change command works with --what-if only')
     .showHelpAfterError("(run 'casctl --help' for the commands)")
@@ -137,7 +137,7 @@ export function buildProgram(context: CommandContext): Cli {
     .command('init')
     .description('create a directory store (and its directory); --sample loads the Tailspin Toys sample directory')
     .option('--sample', 'load the sample directory from fixtures/')
-    .option('--profile <name>', "manage an existing directory in place through a mapping profile (LDAP: iredmail, or the config's ldap.profile): only casctl's own entries are added")
+    .option('--profile <name>', "manage an existing directory in place through a mapping profile (iredmail on LDAP, PostgreSQL or MySQL, or the config's ldap/postgres/mysql profile): only casctl's own entries or tables are added")
     .action(run(() => import('./commands/init.js')));
 
   program
