@@ -24,7 +24,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createConnection, type Connection } from 'mysql2/promise';
@@ -120,7 +120,11 @@ function installedTemplate(found: { server: string; install: string }, asUser: r
     const path = join(tmpdir(), `casctl-mariadb-template-${key}`);
     if (existsSync(join(path, 'mysql'))) return path;
     const building = `${path}.${process.pid}`;
-    const installed = await run(found.install, ['--no-defaults', `--datadir=${building}`, ...asUser, '--skip-test-db', '--auth-root-authentication-method=socket', ...SERVER_OPTIONS]);
+    // Its bootstrap server would clear the `#sql*` files of running servers from a shared tmpdir too.
+    const temporary = `${building}.tmp`;
+    mkdirSync(temporary, { recursive: true });
+    const installed = await run(found.install, ['--no-defaults', `--datadir=${building}`, `--tmpdir=${temporary}`, ...asUser, '--skip-test-db', '--auth-root-authentication-method=socket', ...SERVER_OPTIONS]);
+    rmSync(temporary, { recursive: true, force: true });
     if (installed.code !== 0) {
       rmSync(building, { recursive: true, force: true });
       throw new Error(`mariadb-install-db failed (exit ${installed.code}):\n${installed.output}`);
@@ -188,10 +192,14 @@ export async function startMariaDb(options: StartMariaDbOptions = {}): Promise<M
     chmodSync(initFile, 0o600);
     const port = await freePort();
     const socket = join(dir, 'mysqld.sock');
+    // A tmpdir of its own: a starting mariadbd deletes the `#sql*` temporary tables it finds in its
+    // tmpdir, so servers sharing /tmp delete each other's in the middle of a statement.
+    const temporary = join(dir, 'tmp');
+    mkdirSync(temporary);
     const child = spawn(
       found.server,
       ['--no-defaults', `--datadir=${datadir}`, `--socket=${socket}`, `--port=${port}`, '--bind-address=127.0.0.1', `--pid-file=${join(dir, 'mysqld.pid')}`,
-        `--log-error=${join(dir, 'error.log')}`, `--init-file=${initFile}`, ...asUser, ...SERVER_OPTIONS],
+        `--log-error=${join(dir, 'error.log')}`, `--init-file=${initFile}`, `--tmpdir=${temporary}`, ...asUser, ...SERVER_OPTIONS],
       { stdio: 'ignore', detached: true },
     );
     child.unref();
