@@ -23,10 +23,19 @@ export interface CasctlConfig {
   timeZone?: TimeZone;
   /** The `dovecot` section (cli/webmail-networks.ts); no webmail networks when the file has none. */
   dovecot: DovecotSettings;
+  /** The `lastLogons` section (cli/last-logons.ts): where Dovecot records logins, and for how long they are kept. */
+  lastLogons?: LastLogonsSettings;
   /** The store drivers' sections by name (`ldap`), each validated by its driver. Never printed: they may hold a password. */
   sections: Readonly<Record<string, unknown>>;
   /** ./casctl.db of the directory casctl runs in: the store when nothing names one. */
   defaultStore: string;
+}
+
+/** `"lastLogons": {"url": ..., "retentionDays": ...}`, both optional. */
+export interface LastLogonsSettings {
+  url?: string;
+  /** null: `"retentionDays": null`, kept until pruned; absent: the default (cli/last-logons.ts). */
+  retentionDays?: number | null;
 }
 
 export interface ConfigSources {
@@ -78,7 +87,7 @@ async function readConfig(path: string, named: boolean): Promise<Omit<CasctlConf
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ConfigError(`The configuration file '${path}' must hold a JSON object.`);
   }
-  const { store, readStore, services, timeZone, dovecot, ...rest } = parsed as Record<string, unknown>;
+  const { store, readStore, services, timeZone, dovecot, lastLogons, ...rest } = parsed as Record<string, unknown>;
   const owners = Object.keys(rest).length === 0 ? new Map<string, DriverConfigSection<unknown>>() : await sectionOwners(rest, path);
   if (store !== undefined && typeof store !== 'string') {
     throw new ConfigError(`The configuration file '${path}': "store" must be a string (a store URL or path).`);
@@ -99,7 +108,24 @@ async function readConfig(path: string, named: boolean): Promise<Omit<CasctlConf
     ...(services === undefined ? {} : { services }),
     ...(zone === undefined ? {} : { timeZone: zone }),
     dovecot: dovecot === undefined ? NO_DOVECOT_SETTINGS : parseDovecotSection(dovecot, path),
+    ...(lastLogons === undefined ? {} : { lastLogons: await lastLogonsSection(lastLogons, file.directory, path) }),
     sections: Object.fromEntries(Object.entries(rest).map(([name, value]) => [name, owners.get(name)?.parse(value, file)])),
+  };
+}
+
+async function lastLogonsSection(value: unknown, directory: string, path: string): Promise<LastLogonsSettings> {
+  const where = `The configuration file '${path}': "lastLogons"`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${where} must be an object: {"url": "sqlite:/var/lib/casctl/last-logons.db", "retentionDays": 365}.`);
+  const { url, retentionDays, ...extra } = value as Record<string, unknown>;
+  const unknown = Object.keys(extra);
+  if (unknown.length > 0) throw new ConfigError(`${where}: unknown key${unknown.length === 1 ? '' : 's'} ${unknown.map((k) => `"${k}"`).join(', ')}; known: "url", "retentionDays".`);
+  if (url !== undefined && (typeof url !== 'string' || url === '')) throw new ConfigError(`${where}: "url" must be a database URL or path (where Dovecot records logins).`);
+  if (retentionDays !== undefined && retentionDays !== null && !(typeof retentionDays === 'number' && Number.isInteger(retentionDays) && retentionDays > 0)) {
+    throw new ConfigError(`${where}: "retentionDays" must be a whole number of days above 0, or null to keep logins until pruned by hand.`);
+  }
+  return {
+    ...(url === undefined ? {} : { url: await relativeTo(directory, url) }),
+    ...(retentionDays === undefined ? {} : { retentionDays }),
   };
 }
 
@@ -113,12 +139,12 @@ function configTimeZone(value: unknown, path: string): TimeZone {
   return zone;
 }
 
-/** Every key besides "store", "readStore", "services", "timeZone" and "dovecot" must name a store driver's section; the driver validates it. */
+/** Every key besides "store", "readStore", "services", "timeZone", "dovecot" and "lastLogons" must name a store driver's section; the driver validates it. */
 async function sectionOwners(rest: Record<string, unknown>, path: string): Promise<Map<string, DriverConfigSection<unknown>>> {
   const owners = new Map((await allDrivers()).flatMap((d) => (d.configSection === undefined ? [] : [[d.configSection.name, d.configSection] as const])));
   const extra = Object.keys(rest).filter((key) => !owners.has(key));
   if (extra.length > 0) {
-    const known = ['store', 'readStore', 'services', 'timeZone', 'dovecot', ...owners.keys()].map((k) => `"${k}"`).join(', ');
+    const known = ['store', 'readStore', 'services', 'timeZone', 'dovecot', 'lastLogons', ...owners.keys()].map((k) => `"${k}"`).join(', ');
     throw new ConfigError(`The configuration file '${path}': unknown key${extra.length === 1 ? '' : 's'} ${extra.map((k) => `"${k}"`).join(', ')}; known: ${known}.`);
   }
   return owners;

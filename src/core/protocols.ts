@@ -64,6 +64,12 @@ export interface ProtocolDefinition {
   sessionServices?: readonly string[];
   /** The services whose caches hold the setting. */
   services: readonly ProtocolService[];
+  /**
+   * The property that shows when a mailbox last logged in over this protocol, as Dovecot's
+   * last_login plugin records it (core/last-logons.ts). Absent: the protocol's logins are not
+   * recorded (webmail's go through IMAP, Postfix's SASL logins through no mail process).
+   */
+  lastLogonProperty?: `Last${string}LogonTime`;
 }
 
 export const PROTOCOLS = [
@@ -73,6 +79,7 @@ export const PROTOCOLS = [
     property: 'PopEnabled',
     useDefaultsProperty: 'PopUseProtocolDefaults',
     dovecotServices: ['pop3'],
+    lastLogonProperty: 'LastPopLogonTime',
     administrator: 'refused',
     services: [
       { Name: 'MSExchangePOP3', ShortName: 'pop3', DisplayName: 'Microsoft Exchange POP3' },
@@ -85,6 +92,7 @@ export const PROTOCOLS = [
     property: 'ImapEnabled',
     useDefaultsProperty: 'ImapUseProtocolDefaults',
     dovecotServices: ['imap'],
+    lastLogonProperty: 'LastImapLogonTime',
     administrator: 'refused',
     services: [
       { Name: 'MSExchangeIMAP4', ShortName: 'imap4', DisplayName: 'Microsoft Exchange IMAP4' },

@@ -2,6 +2,7 @@ import type { IpNetwork } from '../core/ip-networks.js';
 import type { ProgressSink } from '../core/progress-sink.js';
 import type { DovecotVersion } from '../dovecot/version.js';
 import type { DirectoryStore } from './directory-store.js';
+import type { LastLogonSource } from '../core/last-logons.js';
 
 /** The environment variables a driver may read (credentials, for LDAP): the command's, never process.env behind its back. */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -90,4 +91,22 @@ export interface StoreDriver<Section = unknown> {
   open(url: string, options: DriverOpenOptions<Section>): Promise<DirectoryStore>;
   /** The files (name → content) that make Dovecot enforce this store: casctl-auth.conf and whatever it includes. */
   dovecotConfig(request: DovecotConfigRequest<Section>): Promise<Map<string, string>>;
+  /** Present when a database of this kind can hold the logins Dovecot's last_login plugin records (core/last-logons.ts). */
+  readonly lastLogons?: LastLogonDriver<Section>;
+}
+
+export interface LastLogonOpenOptions<Section> {
+  cwd: string;
+  env: Environment;
+  /** This driver's section of the configuration file (credentials), as for a store of the same kind. */
+  section: Section | undefined;
+  /** Logins older than this many days are not read; null: no retention. */
+  retentionDays: number | null;
+  now: () => Date;
+}
+
+/** A database of the driver's kind as the place Dovecot records logins and casctl reads them. */
+export interface LastLogonDriver<Section> {
+  /** Opens the recorded logins for reading; a StoreError that says how to set recording up when the database or its table is missing. */
+  open(url: string, options: LastLogonOpenOptions<Section>): Promise<LastLogonSource>;
 }

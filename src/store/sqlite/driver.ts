@@ -25,4 +25,10 @@ export const sqliteDriver: StoreDriver = {
     const { sqlAuthFiles } = await import('./sql-auth-config.js');
     return sqlAuthFiles({ version: request.version, databasePath, directory: request.directory, reason: request.reason, webmailNetworks: request.webmailNetworks });
   },
+  lastLogons: {
+    async open(url, options) {
+      const { openSqliteLastLogons } = await import('./last-logons.js');
+      return openSqliteLastLogons(url, options);
+    },
+  },
 };

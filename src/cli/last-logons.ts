@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { LastLogonSource } from '../core/last-logons.js';
+import { findDriver } from '../store/drivers.js';
+import { openLastLogonSource } from '../store/last-logons.js';
+import { sqlitePath } from '../store/sqlite/path.js';
+import { storeUrl, type CasctlConfig } from './config.js';
+import type { CommandContext } from './context.js';
+import { configFor, type GlobalOptions } from './open.js';
+
+/** How long logins are kept and shown unless "lastLogons" says otherwise: long enough for an `unusedFor` of months, not forever. */
+export const DEFAULT_RETENTION_DAYS = 365;
+
+/** What a command says when it needs recorded logins and there are none to read. */
+export const NOT_RECORDED =
+  'Logins are not recorded for this store, so casctl cannot tell who uses which protocol. Set Dovecot up to record them with casctl get-dovecotconfig --last-logons, or name the database Dovecot writes them to in "lastLogons" (or CASCTL_LAST_LOGONS).';
+
+/**
+ * Where the logins are: CASCTL_LAST_LOGONS, else the configuration's "lastLogons" url, else, for
+ * a SQLite store, `<store>.last-logons.db` beside it. Undefined: none named and no such file.
+ */
+async function lastLogonsUrl(context: CommandContext, options: GlobalOptions, config: CasctlConfig): Promise<string | undefined> {
+  const fromEnv = context.env.CASCTL_LAST_LOGONS;
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (config.lastLogons?.url !== undefined) return config.lastLogons.url;
+  const store = storeUrl(options.store, config, context.env);
+  if ((await findDriver(store))?.name !== 'sqlite') return undefined;
+  const beside = defaultLastLogonsPath(sqlitePath(store, context.cwd));
+  return existsSync(beside) ? `sqlite:${beside}` : undefined;
+}
+
+/** `directory.db` → `directory.last-logons.db`, in the store's directory. */
+export function defaultLastLogonsPath(storePath: string): string {
+  return join(dirname(storePath), `${basename(storePath).replace(/\.(db|sqlite3?)$/i, '')}.last-logons.db`);
+}
+
+/**
+ * The recorded logins, or null when the store has none (nothing records them yet). A database
+ * that is named but cannot be read is a StoreError: an audit must not take "unreadable" for "unused".
+ */
+export async function openLastLogons(context: CommandContext, options: GlobalOptions): Promise<LastLogonSource | null> {
+  const config = await configFor(context, options);
+  const url = await lastLogonsUrl(context, options, config);
+  if (url === undefined) return null;
+  const retention = config.lastLogons?.retentionDays;
+  return openLastLogonSource(url, {
+    cwd: context.cwd,
+    env: context.env,
+    sections: config.sections,
+    retentionDays: retention === undefined ? DEFAULT_RETENTION_DAYS : retention,
+    now: context.now,
+  });
+}
