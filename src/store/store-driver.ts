@@ -3,6 +3,7 @@ import type { ProgressSink } from '../core/progress-sink.js';
 import type { DovecotVersion } from '../dovecot/version.js';
 import type { DirectoryStore } from './directory-store.js';
 import type { LastLogonSource } from '../core/last-logons.js';
+import type { LastLogonTableResult, LastLogonTableSql } from './sql/last-logon-table.js';
 
 /** The environment variables a driver may read (credentials, for LDAP): the command's, never process.env behind its back. */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -109,4 +110,18 @@ export interface LastLogonOpenOptions<Section> {
 export interface LastLogonDriver<Section> {
   /** Opens the recorded logins for reading; a StoreError that says how to set recording up when the database or its table is missing. */
   open(url: string, options: LastLogonOpenOptions<Section>): Promise<LastLogonSource>;
+  /**
+   * The logins recorded in a store's own database, beside its tables: where they are when
+   * "lastLogons" names no database. Null when nothing records them there (no table).
+   */
+  besideStore?(storeUrl: string, options: LastLogonOpenOptions<Section>): Promise<LastLogonSource | null>;
+  /** On a SQL server: the table Dovecot records logins in, for the admin to create (printed) or for casctl to. */
+  readonly table?: LastLogonTableDriver<Section>;
+}
+
+export interface LastLogonTableDriver<Section> {
+  /** The statements that create the table and grant Dovecot's account (`dovecotUser`) what it needs on it, and nothing else. */
+  statements(url: string, dovecotUser: string): Promise<LastLogonTableSql>;
+  /** Creates the table when missing, as casctl's account, granting Dovecot's where casctl may; the grant left for the admin is returned. */
+  create(url: string, options: LastLogonOpenOptions<Section>, dovecotUser: string): Promise<LastLogonTableResult>;
 }

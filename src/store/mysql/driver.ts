@@ -1,8 +1,24 @@
+import { sqlLastLogonDriver } from '../sql/last-logon-driver.js';
+import type { SqlLastLogonServer } from '../sql/last-logons.js';
 import type { StoreDriver } from '../store-driver.js';
 import { connectionTarget, parseServerUrl, parseSqlSection, refuseLdapOptions, sqlPassword, type SqlConfigSection } from '../sql/server-settings.js';
 
 const STORE = 'MySQL';
 const DEFAULT_PORT = 3306;
+
+/** A MySQL or MariaDB database as the place logins are recorded, reached with the credentials a MySQL store takes. */
+async function lastLogonServer(url: string): Promise<SqlLastLogonServer> {
+  const target = parseServerUrl(url, STORE, DEFAULT_PORT);
+  const [{ MysqlPool }, { mysqlDialect }, { mysqlLastLogonTable }] = await Promise.all([import('./client.js'), import('./dialect.js'), import('./last-logon-table.js')]);
+  return {
+    connect: (readOnly, options) => MysqlPool.open(target, sqlPassword(options.section, options.env, options.cwd, 'mysql', STORE), readOnly),
+    user: target.user,
+    // The statements are the same on both servers: no need to ask which one it is.
+    dialect: mysqlDialect(STORE, target.database, new Set()),
+    where: target.printable,
+    table: (dovecotUser) => mysqlLastLogonTable(target.database, dovecotUser),
+  };
+}
 
 /**
  * A MySQL or MariaDB database holding casctl's schema; its `mysql` configuration section names
@@ -26,4 +42,5 @@ export const mysqlDriver: StoreDriver<SqlConfigSection> = {
     const { mysqlAuthFiles } = await import('./mysql-auth-config.js');
     return mysqlAuthFiles(request, target);
   },
+  lastLogons: sqlLastLogonDriver(lastLogonServer),
 };

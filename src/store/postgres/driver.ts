@@ -1,8 +1,23 @@
+import { sqlLastLogonDriver } from '../sql/last-logon-driver.js';
+import type { SqlLastLogonServer } from '../sql/last-logons.js';
 import type { StoreDriver } from '../store-driver.js';
 import { connectionTarget, parseServerUrl, parseSqlSection, profileSources, refuseLdapOptions, sqlPassword, type SqlConfigSection } from '../sql/server-settings.js';
 
 const SECTION = 'postgres';
 const DEFAULT_PORT = 5432;
+
+/** A PostgreSQL database as the place logins are recorded, reached with the credentials a PostgreSQL store takes. */
+async function lastLogonServer(url: string): Promise<SqlLastLogonServer> {
+  const target = parseServerUrl(url, 'PostgreSQL', DEFAULT_PORT);
+  const [{ postgresPool }, { postgresDialect }, { postgresLastLogonTable }] = await Promise.all([import('./pg-pool.js'), import('./dialect.js'), import('./last-logon-table.js')]);
+  return {
+    connect: async (readOnly, options) => postgresPool(target, sqlPassword(options.section, options.env, options.cwd, SECTION, 'PostgreSQL'), readOnly),
+    user: target.user,
+    dialect: postgresDialect,
+    where: target.printable,
+    table: postgresLastLogonTable,
+  };
+}
 
 /**
  * A PostgreSQL database holding casctl's schema (`casctl init` creates it). The password comes
@@ -43,4 +58,5 @@ export const postgresDriver: StoreDriver<SqlConfigSection> = {
     const { postgresAuthFiles } = await import('./pg-auth-config.js');
     return postgresAuthFiles(request, target);
   },
+  lastLogons: sqlLastLogonDriver(lastLogonServer),
 };

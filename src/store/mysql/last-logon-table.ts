@@ -1,0 +1,25 @@
+import { LAST_LOGON_TABLE } from '../last-logon-rows.js';
+import type { LastLogonTableSql } from '../sql/last-logon-table.js';
+
+const quoteName = (name: string): string => `\`${name.replace(/`/g, '``')}\``;
+const quoteText = (text: string): string => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+
+/**
+ * The logins table on MariaDB/MySQL. Binary text, as the other engines compare: a spelling of a
+ * user is a key of its own, as Dovecot wrote it. The widths hold an address (254), a service
+ * name and an IPv6 address, within InnoDB's 3,072 bytes per key in utf8mb4.
+ */
+export function mysqlLastLogonTable(database: string, dovecotUser: string): LastLogonTableSql {
+  return {
+    create: `CREATE TABLE IF NOT EXISTS ${LAST_LOGON_TABLE} (
+  username VARCHAR(255) NOT NULL,
+  service VARCHAR(32) NOT NULL,
+  client_address VARCHAR(64) NOT NULL DEFAULT '',
+  last_logon BIGINT NOT NULL,
+  PRIMARY KEY (username, service, client_address)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
+    // '%': any host; the admin names the mail servers' hosts instead where Dovecot's account is bound to them.
+    grant: `GRANT SELECT, INSERT, UPDATE ON ${quoteName(database)}.${LAST_LOGON_TABLE} TO ${quoteText(dovecotUser)}@'%'`,
+    casctlGrants: false,
+  };
+}
