@@ -3,7 +3,7 @@ import type { ProgressSink } from '../core/progress-sink.js';
 import type { DovecotVersion } from '../dovecot/version.js';
 import type { DirectoryStore } from './directory-store.js';
 import type { LastLogonSource } from '../core/last-logons.js';
-import type { LastLogonTableResult, LastLogonTableSql } from './sql/last-logon-table.js';
+import type { LastLogonTableResult, LastLogonTableSql } from './sql/create-last-logon-table.js';
 
 /** The environment variables a driver may read (credentials, for LDAP): the command's, never process.env behind its back. */
 export type Environment = Readonly<Record<string, string | undefined>>;

@@ -1,5 +1,5 @@
 import { LAST_LOGON_TABLE } from '../last-logon-rows.js';
-import type { LastLogonTableSql } from '../sql/last-logon-table.js';
+import type { LastLogonTableSql } from '../sql/create-last-logon-table.js';
 
 const quoteName = (name: string): string => `\`${name.replace(/`/g, '``')}\``;
 const quoteText = (text: string): string => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;

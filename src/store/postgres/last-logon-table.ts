@@ -1,5 +1,5 @@
 import { LAST_LOGON_TABLE } from '../last-logon-rows.js';
-import type { LastLogonTableSql } from '../sql/last-logon-table.js';
+import type { LastLogonTableSql } from '../sql/create-last-logon-table.js';
 import { postgresDialect } from './dialect.js';
 
 /** The logins table on PostgreSQL: the SQLite table's columns, the time a BIGINT (seconds past 2038). */

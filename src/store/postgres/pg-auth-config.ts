@@ -1,4 +1,3 @@
-import { configValue, secretConfigValue } from '../../dovecot/config-value.js';
 import { dovecotSqlFiles, type DovecotSqlBackend } from '../sql/dovecot-sql-config.js';
 import { dovecotLookupAccount } from '../sql/dovecot-lookup.js';
 import { SqlLayout } from '../sql/layout.js';
@@ -6,9 +5,7 @@ import { CASCTL_MAILBOX_SCHEMA } from '../sql/mailbox-schema.js';
 import type { ServerTarget } from '../sql/server-settings.js';
 import type { DovecotConfigRequest } from '../store-driver.js';
 import { postgresDialect } from './dialect.js';
-
-/** A libpq connection string value: quoted when it holds a space, a quote or a backslash. */
-const libpqValue = (value: string): string => (/^[^\s'\\]+$/.test(value) ? value : `'${value.replace(/([\\'])/g, '\\$1')}'`);
+import { pgsqlConnection } from './pg-connection.js';
 
 /**
  * Dovecot's pgsql driver on casctl's PostgreSQL schema. A login is any of the mailbox's
@@ -19,26 +16,11 @@ const libpqValue = (value: string): string => (/^[^\s'\\]+$/.test(value) ? value
 export function postgresAuthFiles<Section>(request: DovecotConfigRequest<Section>, target: ServerTarget): Map<string, string> {
   const account = dovecotLookupAccount(request.env, request.cwd, target.user);
   const layout = new SqlLayout(postgresDialect, CASCTL_MAILBOX_SCHEMA);
-  const host = configValue('The PostgreSQL host', target.host);
-  const parameters: [string, string][] = [
-    ['port', String(target.port)],
-    ['dbname', configValue('The database name', target.database)],
-    ['user', configValue('The Dovecot SQL user', account.user)],
-  ];
-  const missing = `# the password of ${account.user}: casctl writes it only when given CASCTL_DOVECOT_SQL_PASSWORD_FILE`;
-  const connect = [`host=${host}`, ...parameters.map(([k, v]) => `${k}=${libpqValue(v)}`), ...(account.password === null ? [] : [`password=${libpqValue(account.password)}`])];
+  const connection = pgsqlConnection(target, account);
   const backend: DovecotSqlBackend = {
     engine: 'PostgreSQL',
-    connection23: [...(account.password === null ? [`${missing} (add password=... to connect)`] : []), 'driver = pgsql', `connect = ${connect.join(' ')}`],
-    connection24: [
-      'sql_driver = pgsql',
-      `pgsql ${host} {`,
-      '  parameters {',
-      ...parameters.map(([k, v]) => `    ${k} = ${v}`),
-      ...(account.password === null ? [`    ${missing}`, '    # password = ...'] : [`    password = ${secretConfigValue('The Dovecot SQL password', account.password)}`]),
-      '  }',
-      '}',
-    ],
+    connection23: [...(connection.missingPassword === null ? [] : [`${connection.missingPassword} (add password=... to connect)`]), 'driver = pgsql', `connect = ${connection.connect}`],
+    connection24: ['sql_driver = pgsql', ...connection.block24],
     mailboxOf: (user) =>
       `m.id = (SELECT mailbox_id FROM email_addresses WHERE lower(address) = '${user}' UNION ALL SELECT id FROM mailboxes WHERE lower(user_principal_name) = '${user}' LIMIT 1)`,
     enabled: (protocol) => layout.enabledCondition(protocol),

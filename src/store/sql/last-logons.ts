@@ -5,7 +5,7 @@ import type { LastLogonOpenOptions } from '../store-driver.js';
 import type { SqlPool } from './client.js';
 import type { SqlDialect } from './dialect.js';
 import type { SqlConfigSection } from './server-settings.js';
-import { createLastLogonTable, type LastLogonTableResult, type LastLogonTableSql } from './last-logon-table.js';
+import { createLastLogonTable, type LastLogonTableResult, type LastLogonTableSql } from './create-last-logon-table.js';
 
 /** Names per query: an index range each, well under any engine's limit on a statement's size. */
 const BATCH = 1000;
