@@ -20,13 +20,23 @@ export const NOT_RECORDED =
  * a SQLite store, `<store>.last-logons.db` beside it. Undefined: none named and no such file.
  */
 async function lastLogonsUrl(context: CommandContext, options: GlobalOptions, config: CasctlConfig): Promise<string | undefined> {
+  const target = await lastLogonsTarget(context, options, config);
+  if (target === undefined || !target.beside) return target?.url;
+  return existsSync(sqlitePath(target.url, context.cwd)) ? target.url : undefined;
+}
+
+/**
+ * Where the logins are to be recorded, whether or not anything records them yet (get-dovecotconfig
+ * --last-logons sets it up, prune-lastlogons prunes it): as lastLogonsUrl, `beside` when it is the
+ * default beside a SQLite store. Undefined: none named, and the store is not a SQLite file.
+ */
+export async function lastLogonsTarget(context: CommandContext, options: GlobalOptions, config: CasctlConfig): Promise<{ url: string; beside: boolean } | undefined> {
   const fromEnv = context.env.CASCTL_LAST_LOGONS;
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  if (config.lastLogons?.url !== undefined) return config.lastLogons.url;
+  if (fromEnv !== undefined && fromEnv !== '') return { url: fromEnv, beside: false };
+  if (config.lastLogons?.url !== undefined) return { url: config.lastLogons.url, beside: false };
   const store = storeUrl(options.store, config, context.env);
   if ((await findDriver(store))?.name !== 'sqlite') return undefined;
-  const beside = defaultLastLogonsPath(sqlitePath(store, context.cwd));
-  return existsSync(beside) ? `sqlite:${beside}` : undefined;
+  return { url: `sqlite:${defaultLastLogonsPath(sqlitePath(store, context.cwd))}`, beside: true };
 }
 
 /** `directory.db` → `directory.last-logons.db`, in the store's directory. */

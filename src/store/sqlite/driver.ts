@@ -30,5 +30,17 @@ export const sqliteDriver: StoreDriver = {
       const { openSqliteLastLogons } = await import('./last-logons.js');
       return openSqliteLastLogons(url, options);
     },
+    async dictConnection(url, options) {
+      const { sqliteDictConnection } = await import('./last-logons-file.js');
+      return sqliteDictConnection(url, options.cwd);
+    },
+    async prepare(url, options) {
+      const { prepareSqliteLastLogons } = await import('./last-logons-file.js');
+      return prepareSqliteLastLogons(url, options);
+    },
+    async prune(url, options, before, whatIf) {
+      const { pruneSqliteLastLogons } = await import('./last-logons-file.js');
+      return pruneSqliteLastLogons(url, options.cwd, before, whatIf);
+    },
   },
 };

@@ -4,6 +4,7 @@ import { StoreError } from '../../core/errors.js';
 import type { LastLogonProtocol, LastLogonSource, MailboxLastLogons } from '../../core/last-logons.js';
 import { LAST_LOGON_PROTOCOLS } from '../../core/last-logons.js';
 import type { LastLogonOpenOptions } from '../store-driver.js';
+import { LAST_LOGON_TABLE } from '../sql/last-logon-table.js';
 import { sqlitePath } from './path.js';
 import { openReadOnly, type Db } from './read-only.js';
 
@@ -13,7 +14,7 @@ import { openReadOnly, type Db } from './read-only.js';
  * and client address, the time in seconds since the epoch. The client address is part of the
  * key because Dovecot's dict writes with an upsert on every key field.
  */
-export const LAST_LOGON_TABLE = 'last_logon';
+export { LAST_LOGON_TABLE };
 
 /** The table as casctl creates it for Dovecot to write (Dovecot's dict creates no tables). */
 export const LAST_LOGON_TABLE_DDL = `CREATE TABLE IF NOT EXISTS ${LAST_LOGON_TABLE} (
