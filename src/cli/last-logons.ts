@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { LastLogonSource } from '../core/last-logons.js';
-import { findDriver } from '../store/drivers.js';
+import { driverFor, findDriver } from '../store/drivers.js';
 import { openLastLogonSource } from '../store/last-logons.js';
 import { sqlitePath } from '../store/sqlite/path.js';
-import type { LastLogonOpenOptions } from '../store/store-driver.js';
 import { storeUrl, type CasctlConfig } from './config.js';
 import type { CommandContext } from './context.js';
 import { configFor, type GlobalOptions } from './open.js';
@@ -16,11 +14,22 @@ export const DEFAULT_RETENTION_DAYS = 365;
 export const NOT_RECORDED =
   'Logins are not recorded for this store, so casctl cannot tell who uses which protocol. Set Dovecot up to record them with casctl get-dovecotconfig --last-logons, or name the database Dovecot writes them to in "lastLogons" (or CASCTL_LAST_LOGONS).';
 
-/** The database "lastLogons" (or CASCTL_LAST_LOGONS) names; undefined: none. */
-function namedUrl(context: CommandContext, config: CasctlConfig): string | undefined {
+/**
+ * Where the logins are to be recorded, whether or not anything records them yet (get-dovecotconfig
+ * --last-logons sets it up, prune-lastlogons prunes it): CASCTL_LAST_LOGONS, else the
+ * configuration's "lastLogons" url, else by the store's kind (`beside`): for a SQLite store
+ * `<store>.last-logons.db` beside it, for a SQL server store its own database (a table beside
+ * casctl's, which the mail servers already reach). Undefined: none named, and an LDAP store (a
+ * directory server holds no logins).
+ */
+export async function lastLogonsTarget(context: CommandContext, options: GlobalOptions, config: CasctlConfig): Promise<{ url: string; beside: boolean } | undefined> {
   const fromEnv = context.env.CASCTL_LAST_LOGONS;
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  return config.lastLogons?.url;
+  if (fromEnv !== undefined && fromEnv !== '') return { url: fromEnv, beside: false };
+  if (config.lastLogons?.url !== undefined) return { url: config.lastLogons.url, beside: false };
+  const store = storeUrl(options.store, config, context.env);
+  const driver = await findDriver(store);
+  if (driver?.name === 'sqlite') return { url: `sqlite:${defaultLastLogonsPath(sqlitePath(store, context.cwd))}`, beside: true };
+  return driver?.lastLogons === undefined ? undefined : { url: store, beside: true };
 }
 
 /** `directory.db` → `directory.last-logons.db`, in the store's directory. */
@@ -29,30 +38,18 @@ export function defaultLastLogonsPath(storePath: string): string {
 }
 
 /**
- * Where the logins are when none is named, by the store's kind: for a SQLite store
- * `<store>.last-logons.db` beside it when that file exists; for an SQL server store its own
- * database when it has the table; for an LDAP store nowhere (a directory holds no logins).
- */
-async function besideStore(context: CommandContext, options: GlobalOptions, config: CasctlConfig, open: Omit<LastLogonOpenOptions<unknown>, 'section'>): Promise<LastLogonSource | null> {
-  const store = storeUrl(options.store, config, context.env);
-  const driver = await findDriver(store);
-  if (driver?.name === 'sqlite') {
-    const beside = defaultLastLogonsPath(sqlitePath(store, context.cwd));
-    return existsSync(beside) ? openLastLogonSource(`sqlite:${beside}`, { ...open, sections: config.sections }) : null;
-  }
-  if (driver?.lastLogons?.besideStore === undefined) return null;
-  const section = driver.configSection === undefined ? undefined : config.sections[driver.configSection.name];
-  return driver.lastLogons.besideStore(store, { ...open, section });
-}
-
-/**
- * The recorded logins, or null when the store has none (nothing records them yet). A database
- * that is named but cannot be read is a StoreError: an audit must not take "unreadable" for "unused".
+ * The recorded logins, or null when the store has none (nothing records them yet: no file
+ * beside a SQLite store, no table in a SQL server store's database). A database that is named
+ * but cannot be read is a StoreError: an audit must not take "unreadable" for "unused".
  */
 export async function openLastLogons(context: CommandContext, options: GlobalOptions): Promise<LastLogonSource | null> {
   const config = await configFor(context, options);
+  const target = await lastLogonsTarget(context, options, config);
+  if (target === undefined) return null;
   const retention = config.lastLogons?.retentionDays;
   const open = { cwd: context.cwd, env: context.env, retentionDays: retention === undefined ? DEFAULT_RETENTION_DAYS : retention, now: context.now };
-  const url = namedUrl(context, config);
-  return url === undefined ? besideStore(context, options, config, open) : openLastLogonSource(url, { ...open, sections: config.sections });
+  if (!target.beside) return openLastLogonSource(target.url, { ...open, sections: config.sections });
+  const driver = await driverFor(target.url);
+  const section = driver.configSection === undefined ? undefined : config.sections[driver.configSection.name];
+  return driver.lastLogons?.openIfRecorded(target.url, { ...open, section }) ?? null;
 }

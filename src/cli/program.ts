@@ -212,6 +212,9 @@ export function buildProgram(context: CommandContext): Cli {
     .option('--ldap-uri <uri>', "LDAP: the servers this mail server's Dovecot reads, in order, its local replica first (repeatable or comma-separated; default: the store URL's)", collect)
     .option('--ldap-bind-dn <dn>', 'LDAP: the account Dovecot binds as for its lookups (a read-only one; default: anonymous)')
     .option('--ldap-bind-password-file <file>', "LDAP: that account's password, written into the files with --write (never printed)")
+    .option('--last-logons', 'also record every IMAP and POP3 login where casctl reads it (casctl-last-logons.conf; with --write, creates the logins database)')
+    .option('--dict-user <user>', "with --last-logons --write: the user Dovecot's dict process runs as, who gets the logins file (default dovecot; uid[:gid] for a container's)")
+    .option('--mail-user <user>', 'with --last-logons: the user the imap and pop3 processes run as (mail_uid), the only one let into the dict socket (default vmail)')
     .action(run(() => import('./commands/get-dovecotconfig.js')));
 
   for (const [name, description, module] of [

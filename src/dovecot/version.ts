@@ -36,10 +36,12 @@ export interface DovecotVariables {
   protocol: string;
   /** The login lower-cased: auth_username_format's value. */
   lowerUser: string;
+  /** The client's address. */
+  remoteIp: string;
 }
 
 export function variables(version: DovecotVersion): DovecotVariables {
   return version === '2.3'
-    ? { user: '%u', protocol: '%s', lowerUser: '%Lu' }
-    : { user: '%{user}', protocol: '%{protocol}', lowerUser: '%{user | lower}' };
+    ? { user: '%u', protocol: '%s', lowerUser: '%Lu', remoteIp: '%r' }
+    : { user: '%{user}', protocol: '%{protocol}', lowerUser: '%{user | lower}', remoteIp: '%{remote_ip}' };
 }

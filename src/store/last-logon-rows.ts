@@ -2,14 +2,6 @@ import type { LastLogonProtocol, MailboxLastLogons } from '../core/last-logons.j
 import { LAST_LOGON_PROTOCOLS } from '../core/last-logons.js';
 import type { LastLogonOpenOptions } from './store-driver.js';
 
-/**
- * The logical table Dovecot's SQL dict writes at each login, whatever the engine (the last_login
- * plugin's key `last-login/<service>/<user>/<remote ip>` mapped onto its columns): one row per
- * mailbox, service and client address, the time in seconds since the epoch. The client address
- * is part of the key because Dovecot's dict writes with an upsert on every key field.
- */
-export const LAST_LOGON_TABLE = 'last_logon';
-
 /** One protocol's latest login of one spelling of a user, as a reader's query returns it. */
 export interface LogonRow {
   user: string;

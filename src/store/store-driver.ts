@@ -3,7 +3,7 @@ import type { ProgressSink } from '../core/progress-sink.js';
 import type { DovecotVersion } from '../dovecot/version.js';
 import type { DirectoryStore } from './directory-store.js';
 import type { LastLogonSource } from '../core/last-logons.js';
-import type { LastLogonTableResult, LastLogonTableSql } from './sql/create-last-logon-table.js';
+import type { LastLoginDictConnection } from './sql/last-login-dict.js';
 
 /** The environment variables a driver may read (credentials, for LDAP): the command's, never process.env behind its back. */
 export type Environment = Readonly<Record<string, string | undefined>>;
@@ -106,22 +106,39 @@ export interface LastLogonOpenOptions<Section> {
   now: () => Date;
 }
 
+/** Where the logins database is, for the commands that set it up or prune it. */
+export interface LastLogonTargetOptions<Section> {
+  cwd: string;
+  env: Environment;
+  section: Section | undefined;
+}
+
+export interface LastLogonPrepareOptions<Section> extends LastLogonTargetOptions<Section> {
+  /** The directory store's URL: the logins database must never be the store itself. */
+  storeUrl: string;
+  /** The UNIX account Dovecot's dict process runs as (its default_internal_user): a name or a numeric uid. A file database is made writable by it. */
+  dictUser: string;
+}
+
+/** What preparing the database did (stderr's info lines) and what the admin must still do (warnings). */
+export interface LastLogonPrepared {
+  done: string[];
+  warnings: string[];
+}
+
 /** A database of the driver's kind as the place Dovecot records logins and casctl reads them. */
 export interface LastLogonDriver<Section> {
   /** Opens the recorded logins for reading; a StoreError that says how to set recording up when the database or its table is missing. */
   open(url: string, options: LastLogonOpenOptions<Section>): Promise<LastLogonSource>;
   /**
-   * The logins recorded in a store's own database, beside its tables: where they are when
-   * "lastLogons" names no database. Null when nothing records them there (no table).
+   * As open, for the default place beside a store (cli/last-logons.ts lastLogonsTarget): null
+   * when nothing records logins there yet (no file, no table), which is no error.
    */
-  besideStore?(storeUrl: string, options: LastLogonOpenOptions<Section>): Promise<LastLogonSource | null>;
-  /** On a SQL server: the table Dovecot records logins in, for the admin to create (printed) or for casctl to. */
-  readonly table?: LastLogonTableDriver<Section>;
-}
-
-export interface LastLogonTableDriver<Section> {
-  /** The statements that create the table and grant Dovecot's account (`dovecotUser`) what it needs on it, and nothing else. */
-  statements(url: string, dovecotUser: string): Promise<LastLogonTableSql>;
-  /** Creates the table when missing, as casctl's account, granting Dovecot's where casctl may; the grant left for the admin is returned. */
-  create(url: string, options: LastLogonOpenOptions<Section>, dovecotUser: string): Promise<LastLogonTableResult>;
+  openIfRecorded(url: string, options: LastLogonOpenOptions<Section>): Promise<LastLogonSource | null>;
+  /** How Dovecot's SQL dict connects to the database (get-dovecotconfig --last-logons, store/sql/last-login-dict.ts). */
+  dictConnection(url: string, options: LastLogonTargetOptions<Section>): Promise<LastLoginDictConnection>;
+  /** get-dovecotconfig --last-logons --write: creates the table if missing (Dovecot's dict creates none), where and as Dovecot's dict can write it. */
+  prepare(url: string, options: LastLogonPrepareOptions<Section>): Promise<LastLogonPrepared>;
+  /** prune-lastlogons: deletes the logins older than `before` (with `whatIf`, only counts them); how many. */
+  prune(url: string, options: LastLogonTargetOptions<Section>, before: Date, whatIf: boolean): Promise<number>;
 }

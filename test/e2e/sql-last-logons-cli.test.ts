@@ -52,8 +52,7 @@ for (const engine of LAST_LOGON_ENGINES) {
     let shared: string;
     let dir: string;
     const createTable = async (url: string): Promise<void> => {
-      const table = (await driverFor(url)).lastLogons?.table;
-      await table?.create(url, { cwd: dir, env: server.env(), section: undefined, retentionDays: null, now: () => now }, new URL(url).username);
+      await (await driverFor(url)).lastLogons?.prepare(url, { cwd: dir, env: server.env(), section: undefined, storeUrl: url, dictUser: 'dovecot' });
     };
     const config = (name: string, settings: Record<string, unknown>): string => {
       const path = join(dir, name);

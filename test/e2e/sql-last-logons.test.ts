@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { driverFor } from '../../src/store/drivers.js';
-import type { LastLogonDriver, LastLogonOpenOptions } from '../../src/store/store-driver.js';
+import type { LastLogonDriver, LastLogonOpenOptions, LastLogonPrepared } from '../../src/store/store-driver.js';
 import { LAST_LOGON_ENGINES, type LastLogonServer } from '../helpers/last-logon-servers.js';
 
 const now = new Date('2026-12-01T12:00:00Z');
@@ -30,18 +30,24 @@ for (const engine of LAST_LOGON_ENGINES) {
       retentionDays,
       now: () => now,
     });
-    /** The grant casctl prints, run by the admin for the account as it exists (MariaDB: user@host). */
-    const grant = async (target: string, statement: string | null): Promise<void> => {
-      if (statement !== null) await server.asAdmin(target, statement.replace("@'%'", "@'127.0.0.1'"));
+    /** get-dovecotconfig --last-logons --write's part: the table, and the grant casctl leaves to the admin run as the admin would, for the account as it exists (MariaDB: user@host). */
+    const prepare = async (target: string, env: NodeJS.ProcessEnv = { ...server.env(), CASCTL_DOVECOT_SQL_USER: 'dovecot' }): Promise<LastLogonPrepared> => {
+      const prepared = await (await lastLogonDriver(target)).prepare(target, { cwd: '/', env, section: undefined, storeUrl: 'ldap://127.0.0.1/dc=x', dictUser: 'dovecot' });
+      for (const grant of prepared.warnings.flatMap((w) => /(GRANT .*);$/.exec(w)?.[1] ?? [])) await server.asAdmin(target, grant.replace("@'%'", "@'127.0.0.1'"));
+      return prepared;
     };
 
     before(async () => {
       server = await engine.start();
       url = await server.database();
-      const created = await (await lastLogonDriver(url)).table?.create(url, options(), 'dovecot');
-      assert.ok(created !== undefined);
-      assert.equal(created.grantToRun === null, engine.name === 'PostgreSQL', 'PostgreSQL: casctl grants as the table owner; MariaDB: printed for the admin');
-      await grant(url, created.grantToRun);
+      const prepared = await prepare(url);
+      assert.match(prepared.done.join('\n'), /Created the table last_logon in /);
+      if (engine.name === 'PostgreSQL') {
+        assert.match(prepared.done.join('\n'), /Let dovecot record logins: SELECT, INSERT and UPDATE on last_logon, nothing else/, 'casctl grants as the table owner');
+        assert.deepEqual(prepared.warnings, []);
+      } else {
+        assert.match(prepared.warnings.join('\n'), /until an admin runs .*GRANT SELECT, INSERT, UPDATE ON `[^`]+`\.last_logon TO 'dovecot'@'%';$/, 'an account is user@host: the admin grants');
+      }
     });
     after(async () => {
       await server?.stop();
@@ -65,21 +71,18 @@ for (const engine of LAST_LOGON_ENGINES) {
       await assert.rejects(server.asDovecot(url, 'SELECT id FROM directory_entry'), /denied/);
     });
 
-    test('creating it again changes nothing; the statements for an admin name the table and the grant', async () => {
+    test('preparing it again changes nothing; without an account of its own, Dovecot writes as casctl, and is told so', async () => {
       await server.record(url, [{ user: 'kept@example.com', service: 'pop3', time: daysAgo(1) }]);
-      const driver = await lastLogonDriver(url);
-      assert.deepEqual(await driver.table?.create(url, options(), 'dovecot'), { grantToRun: engine.name === 'PostgreSQL' ? null : (await driver.table?.statements(url, 'dovecot'))?.grant });
-      const source = await driver.open(url, options());
+      const again = await prepare(url);
+      assert.doesNotMatch(again.done.join('\n'), /Created/);
+      const source = await (await lastLogonDriver(url)).open(url, options());
       try {
         assert.deepEqual([...(await source.lastLogons(['kept@example.com'])).keys()], ['kept@example.com']);
       } finally {
         await source.close();
       }
-      const statements = await driver.table?.statements(url, 'dovecot');
-      assert.match(statements?.create ?? '', /^CREATE TABLE IF NOT EXISTS last_logon \(/);
-      assert.match(statements?.create ?? '', /PRIMARY KEY \(username, service, client_address\)/);
-      assert.match(statements?.grant ?? '', /^GRANT SELECT, INSERT, UPDATE ON \S*last_logon TO /);
-      assert.equal(await driver.table?.create(url, options(), new URL(url).username).then((r) => r.grantToRun), null, 'Dovecot writing as casctl: no grant');
+      const asCasctl = await prepare(url, server.env());
+      assert.match(asCasctl.warnings.join('\n'), /as casctl's own account .*CASCTL_DOVECOT_SQL_USER/);
     });
 
     test('the latest login per protocol, by either spelling of the address, within the retention, the address of the latest row', async () => {
@@ -116,7 +119,7 @@ for (const engine of LAST_LOGON_ENGINES) {
 
     test('thousands of users in batches, each looked up by the key: a few rows read out of 20,000, not a scan', async () => {
       const many = await server.database();
-      await (await lastLogonDriver(many)).table?.create(many, options(), new URL(many).username);
+      await prepare(many, server.env());
       const users = Array.from({ length: 2500 }, (_, i) => `user${i}@example.com`);
       await server.record(many, [
         ...users.map((user, i) => ({ user, service: i % 2 === 0 ? 'pop3' : 'imap', clientAddress: '198.51.100.1', time: daysAgo(i % 30) })),
@@ -143,14 +146,35 @@ for (const engine of LAST_LOGON_ENGINES) {
       assert.ok(after.scanned - before.scanned < 20_000, `${after.scanned - before.scanned} rows scanned for two users: the reader scans the table`);
     });
 
+    test('pruning counts with whatIf, then deletes exactly the logins older than the date', async () => {
+      const pruned = await server.database();
+      await prepare(pruned, server.env());
+      await server.record(pruned, [
+        { user: 'a@example.com', service: 'imap', time: daysAgo(400) },
+        { user: 'a@example.com', service: 'pop3', time: daysAgo(10) },
+        { user: 'b@example.com', service: 'imap', clientAddress: '192.0.2.1', time: daysAgo(366) },
+      ]);
+      const driver = await lastLogonDriver(pruned);
+      const target = { cwd: '/', env: server.env(), section: undefined };
+      assert.equal(await driver.prune(pruned, target, daysAgo(365), true), 2);
+      assert.equal(await driver.prune(pruned, target, daysAgo(365), false), 2);
+      assert.equal(await driver.prune(pruned, target, daysAgo(365), true), 0);
+      const source = await driver.open(pruned, options(null));
+      try {
+        assert.deepEqual(Object.fromEntries(await source.lastLogons(['a@example.com', 'b@example.com'])), { 'a@example.com': { pop3: { time: daysAgo(10), clientAddress: null } } });
+      } finally {
+        await source.close();
+      }
+    });
+
     test('a missing table says how to create it; beside a store, it means nothing is recorded there', async () => {
       const empty = await server.database();
       const driver = await lastLogonDriver(empty);
       await assert.rejects(driver.open(empty, options()), /No logins are recorded in .*: it has no table last_logon .*get-dovecotconfig --last-logons --write/);
-      assert.equal(await driver.besideStore?.(empty, options()), null);
-      const beside = await driver.besideStore?.(url, options());
+      assert.equal(await driver.openIfRecorded(empty, options()), null);
+      const beside = await driver.openIfRecorded(url, options());
       try {
-        assert.ok(beside !== null && beside !== undefined);
+        assert.ok(beside !== null);
         assert.equal((await beside.lastLogons(['kept@example.com'])).size, 1);
       } finally {
         await beside?.close();
@@ -167,7 +191,7 @@ for (const engine of LAST_LOGON_ENGINES) {
       assert.equal(refused.exitCode, 3);
       assert.match(refused.message, /refused casctl's credentials .*CASCTL_SQL_PASSWORD_FILE/);
       assert.doesNotMatch(refused.message, new RegExp(`${wrong}|${server.password}`));
-      await assert.rejects(driver.besideStore?.(url, options(365, { CASCTL_SQL_PASSWORD: wrong })) ?? Promise.resolve(), /refused casctl's credentials/);
+      await assert.rejects(driver.openIfRecorded(url, options(365, { CASCTL_SQL_PASSWORD: wrong })), /refused casctl's credentials/);
     });
   });
 }

@@ -162,9 +162,9 @@ export async function imapLogin(port: number, user: string, password: string, op
   return result;
 }
 
-/** POP3 USER / PASS, then QUIT. */
-export async function pop3Login(port: number, user: string, password: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<LoginResult> {
-  const connection = await LineConnection.open(port, timeoutMs);
+/** POP3 USER / PASS, then QUIT; from `localAddress` when given (any 127.x.y.z). */
+export async function pop3Login(port: number, user: string, password: string, timeoutMs = DEFAULT_TIMEOUT_MS, localAddress?: string): Promise<LoginResult> {
+  const connection = await LineConnection.open(port, timeoutMs, '127.0.0.1', localAddress);
   try {
     const greeting = await connection.next();
     if (!greeting.startsWith('+OK')) return { ok: false, response: greeting };

@@ -12,10 +12,11 @@ import { readServiceSetup } from '../../services/service-config.js';
 import { driverFor } from '../../store/drivers.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
-import { configFor, withStore, type GlobalOptions } from '../open.js';
+import { configFor, withStore } from '../open.js';
+import { giveToDict, lastLogonsSetup, prepareLastLogons, type LastLogonsOptions } from '../last-logons-setup.js';
 import { parseWebmailNetworkOptions, sameNetworks } from '../webmail-networks.js';
 
-interface DovecotConfigOptions extends GlobalOptions {
+interface DovecotConfigOptions extends LastLogonsOptions {
   write?: string;
   reason?: boolean;
   dovecotVersion?: string;
@@ -144,10 +145,14 @@ export async function run(context: CommandContext, options: DovecotConfigOptions
     }
     const directory = options.write === undefined ? DEFAULT_DIRECTORY : resolve(context.cwd, options.write);
     const files = await filesFor(store.url, directory, version, context, options, messages);
+    const logons = await lastLogonsSetup(context, options, directory, version);
+    for (const [name, content] of logons?.files ?? []) files.set(name, content);
     if (options.write === undefined) {
       for (const [name, content] of files) context.stdout.write(`# ---- ${join(directory, name)} ----\n${content}\n`);
       return ExitCode.Ok;
     }
+    // The database first: a configuration that names a database Dovecot cannot write only logs errors at every login.
+    if (logons !== undefined) await prepareLastLogons(logons, store.url, messages);
     try {
       mkdirSync(directory, { recursive: true });
       for (const [name, content] of files) {
@@ -155,6 +160,7 @@ export async function run(context: CommandContext, options: DovecotConfigOptions
         writeSafely(path, content);
         messages.info(`Wrote ${path}`);
       }
+      if (logons !== undefined) for (const name of logons.readByDict) giveToDict(join(directory, name), logons.dictUser, messages);
     } catch (error) {
       if (error instanceof UsageError) throw error;
       throw new UsageError(`Cannot write the Dovecot configuration to '${directory}': ${(error as Error).message}`);

@@ -1,5 +1,4 @@
-import { sqlLastLogonDriver } from '../sql/last-logon-driver.js';
-import type { SqlLastLogonServer } from '../sql/last-logons.js';
+import { sqlLastLogonDriver, type SqlLastLogonServer } from '../sql/last-logon-driver.js';
 import type { StoreDriver } from '../store-driver.js';
 import { connectionTarget, parseServerUrl, parseSqlSection, refuseLdapOptions, sqlPassword, type SqlConfigSection } from '../sql/server-settings.js';
 
@@ -9,7 +8,9 @@ const DEFAULT_PORT = 3306;
 /** A MySQL or MariaDB database as the place logins are recorded, reached with the credentials a MySQL store takes. */
 async function lastLogonServer(url: string): Promise<SqlLastLogonServer> {
   const target = parseServerUrl(url, STORE, DEFAULT_PORT);
-  const [{ MysqlPool }, { mysqlDialect }, { mysqlLastLogonTable }] = await Promise.all([import('./client.js'), import('./dialect.js'), import('./last-logon-table.js')]);
+  const [{ MysqlPool }, { mysqlDialect }, { mysqlLastLogonTable }, { mysqlDictConnection }] = await Promise.all([
+    import('./client.js'), import('./dialect.js'), import('./last-logon-table.js'), import('./mysql-connection.js'),
+  ]);
   return {
     connect: (readOnly, options) => MysqlPool.open(target, sqlPassword(options.section, options.env, options.cwd, 'mysql', STORE), readOnly),
     user: target.user,
@@ -17,6 +18,7 @@ async function lastLogonServer(url: string): Promise<SqlLastLogonServer> {
     dialect: mysqlDialect(STORE, target.database, new Set()),
     where: target.printable,
     table: (dovecotUser) => mysqlLastLogonTable(target.database, dovecotUser),
+    dict: (account) => mysqlDictConnection(target, account),
   };
 }
 

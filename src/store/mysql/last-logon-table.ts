@@ -1,5 +1,5 @@
-import { LAST_LOGON_TABLE } from '../last-logon-rows.js';
 import type { LastLogonTableSql } from '../sql/create-last-logon-table.js';
+import { LAST_LOGON_COLUMNS as C, LAST_LOGON_TABLE } from '../sql/last-logon-table.js';
 
 const quoteName = (name: string): string => `\`${name.replace(/`/g, '``')}\``;
 const quoteText = (text: string): string => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
@@ -12,11 +12,11 @@ const quoteText = (text: string): string => `'${text.replace(/\\/g, '\\\\').repl
 export function mysqlLastLogonTable(database: string, dovecotUser: string): LastLogonTableSql {
   return {
     create: `CREATE TABLE IF NOT EXISTS ${LAST_LOGON_TABLE} (
-  username VARCHAR(255) NOT NULL,
-  service VARCHAR(32) NOT NULL,
-  client_address VARCHAR(64) NOT NULL DEFAULT '',
-  last_logon BIGINT NOT NULL,
-  PRIMARY KEY (username, service, client_address)
+  ${C.username} VARCHAR(255) NOT NULL,
+  ${C.service} VARCHAR(32) NOT NULL,
+  ${C.clientAddress} VARCHAR(64) NOT NULL DEFAULT '',
+  ${C.time} BIGINT NOT NULL,
+  PRIMARY KEY (${C.username}, ${C.service}, ${C.clientAddress})
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin`,
     // '%': any host; the admin names the mail servers' hosts instead where Dovecot's account is bound to them.
     grant: `GRANT SELECT, INSERT, UPDATE ON ${quoteName(database)}.${LAST_LOGON_TABLE} TO ${quoteText(dovecotUser)}@'%'`,

@@ -21,11 +21,7 @@ export function mysqlAuthFiles<Section>(request: DovecotConfigRequest<Section>, 
   const connection = mysqlConnection(target, account);
   const backend: DovecotSqlBackend = {
     engine: 'MySQL/MariaDB',
-    connection23: [
-      ...(connection.missingPassword === null ? [] : [`${connection.missingPassword} (add password=... to connect, or option_file=<a my.cnf holding it>)`]),
-      'driver = mysql',
-      `connect = ${connection.connect}`,
-    ],
+    connection23: [...connection.lines23.slice(0, -1), 'driver = mysql', ...connection.lines23.slice(-1)],
     connection24: ['sql_driver = mysql', ...connection.block24],
     mailboxOf: (user) =>
       `m.id = (SELECT mailbox_id FROM email_addresses WHERE address_folded = '${user}' UNION ALL SELECT id FROM mailboxes WHERE user_principal_name_folded = '${user}' LIMIT 1)`,

@@ -1,6 +1,7 @@
 import { UsageError } from '../../core/errors.js';
 import { configValue } from '../../dovecot/config-value.js';
 import type { DovecotLookupAccount } from '../sql/dovecot-lookup.js';
+import type { LastLoginDictConnection } from '../sql/last-login-dict.js';
 import type { ServerTarget } from '../sql/server-settings.js';
 
 /**
@@ -16,10 +17,8 @@ function passwordValue(password: string): string {
 
 /** How Dovecot's mysql driver reaches a database as an account: its passdb and userdb, and its SQL dict. */
 export interface MysqlConnection {
-  /** A comment where the password goes when it was not given (casctl never prints casctl's own); null when it was. */
-  missingPassword: string | null;
-  /** 2.3's `connect` value: `host=... port=... dbname=... user=... [password=...]`. */
-  connect: string;
+  /** 2.3: a comment where the password goes when it was not given (casctl never prints casctl's own), and the `connect` line. */
+  lines23: readonly string[];
   /** 2.4's `mysql <host> { ... }` block, after `sql_driver = mysql`. */
   block24: readonly string[];
 }
@@ -34,8 +33,10 @@ export function mysqlConnection(target: ServerTarget, account: DovecotLookupAcco
   ];
   const missing = account.password === null ? `# the password of ${account.user}: casctl writes it only when given CASCTL_DOVECOT_SQL_PASSWORD_FILE` : null;
   return {
-    missingPassword: missing,
-    connect: `host=${host} ${settings.map(([k, v]) => `${k}=${v}`).join(' ')}`,
+    lines23: [
+      ...(missing === null ? [] : [`${missing} (add password=... to connect, or option_file=<a my.cnf holding it>)`]),
+      `connect = host=${host} ${settings.map(([k, v]) => `${k}=${v}`).join(' ')}`,
+    ],
     block24: [
       `mysql ${host} {`,
       ...settings.map(([k, v]) => `  ${k} = ${v}`),
@@ -43,4 +44,10 @@ export function mysqlConnection(target: ServerTarget, account: DovecotLookupAcco
       '}',
     ],
   };
+}
+
+/** Dovecot's SQL dict on the database, as the account: where get-dovecotconfig --last-logons records logins. */
+export function mysqlDictConnection(target: ServerTarget, account: DovecotLookupAccount): LastLoginDictConnection {
+  const connection = mysqlConnection(target, account);
+  return { engine: 'MySQL/MariaDB', driver23: 'mysql', connection23: connection.lines23, connection24: ['sql_driver = mysql', ...connection.block24] };
 }

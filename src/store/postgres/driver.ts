@@ -1,5 +1,4 @@
-import { sqlLastLogonDriver } from '../sql/last-logon-driver.js';
-import type { SqlLastLogonServer } from '../sql/last-logons.js';
+import { sqlLastLogonDriver, type SqlLastLogonServer } from '../sql/last-logon-driver.js';
 import type { StoreDriver } from '../store-driver.js';
 import { connectionTarget, parseServerUrl, parseSqlSection, profileSources, refuseLdapOptions, sqlPassword, type SqlConfigSection } from '../sql/server-settings.js';
 
@@ -9,13 +8,16 @@ const DEFAULT_PORT = 5432;
 /** A PostgreSQL database as the place logins are recorded, reached with the credentials a PostgreSQL store takes. */
 async function lastLogonServer(url: string): Promise<SqlLastLogonServer> {
   const target = parseServerUrl(url, 'PostgreSQL', DEFAULT_PORT);
-  const [{ postgresPool }, { postgresDialect }, { postgresLastLogonTable }] = await Promise.all([import('./pg-pool.js'), import('./dialect.js'), import('./last-logon-table.js')]);
+  const [{ postgresPool }, { postgresDialect }, { postgresLastLogonTable }, { pgsqlDictConnection }] = await Promise.all([
+    import('./pg-pool.js'), import('./dialect.js'), import('./last-logon-table.js'), import('./pg-connection.js'),
+  ]);
   return {
     connect: async (readOnly, options) => postgresPool(target, sqlPassword(options.section, options.env, options.cwd, SECTION, 'PostgreSQL'), readOnly),
     user: target.user,
     dialect: postgresDialect,
     where: target.printable,
     table: postgresLastLogonTable,
+    dict: (account) => pgsqlDictConnection(target, account),
   };
 }
 

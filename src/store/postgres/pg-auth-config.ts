@@ -19,7 +19,7 @@ export function postgresAuthFiles<Section>(request: DovecotConfigRequest<Section
   const connection = pgsqlConnection(target, account);
   const backend: DovecotSqlBackend = {
     engine: 'PostgreSQL',
-    connection23: [...(connection.missingPassword === null ? [] : [`${connection.missingPassword} (add password=... to connect)`]), 'driver = pgsql', `connect = ${connection.connect}`],
+    connection23: [...connection.lines23.slice(0, -1), 'driver = pgsql', ...connection.lines23.slice(-1)],
     connection24: ['sql_driver = pgsql', ...connection.block24],
     mailboxOf: (user) =>
       `m.id = (SELECT mailbox_id FROM email_addresses WHERE lower(address) = '${user}' UNION ALL SELECT id FROM mailboxes WHERE lower(user_principal_name) = '${user}' LIMIT 1)`,

@@ -1,5 +1,6 @@
 import { configValue, secretConfigValue } from '../../dovecot/config-value.js';
 import type { DovecotLookupAccount } from '../sql/dovecot-lookup.js';
+import type { LastLoginDictConnection } from '../sql/last-login-dict.js';
 import type { ServerTarget } from '../sql/server-settings.js';
 
 /** A libpq connection string value: quoted when it holds a space, a quote or a backslash. */
@@ -7,10 +8,8 @@ const libpqValue = (value: string): string => (/^[^\s'\\]+$/.test(value) ? value
 
 /** How Dovecot's pgsql driver reaches a database as an account: its passdb and userdb, and its SQL dict. */
 export interface PgsqlConnection {
-  /** A comment where the password goes when it was not given (casctl never prints casctl's own); null when it was. */
-  missingPassword: string | null;
-  /** 2.3's `connect` value: a libpq connection string. */
-  connect: string;
+  /** 2.3: a comment where the password goes when it was not given (casctl never prints casctl's own), and the `connect` line. */
+  lines23: readonly string[];
   /** 2.4's `pgsql <host> { parameters { ... } }` block, after `sql_driver = pgsql`. */
   block24: readonly string[];
 }
@@ -25,8 +24,7 @@ export function pgsqlConnection(target: ServerTarget, account: DovecotLookupAcco
   const missing = account.password === null ? `# the password of ${account.user}: casctl writes it only when given CASCTL_DOVECOT_SQL_PASSWORD_FILE` : null;
   const connect = [`host=${host}`, ...parameters.map(([k, v]) => `${k}=${libpqValue(v)}`), ...(account.password === null ? [] : [`password=${libpqValue(account.password)}`])];
   return {
-    missingPassword: missing,
-    connect: connect.join(' '),
+    lines23: [...(missing === null ? [] : [`${missing} (add password=... to connect)`]), `connect = ${connect.join(' ')}`],
     block24: [
       `pgsql ${host} {`,
       '  parameters {',
@@ -36,4 +34,10 @@ export function pgsqlConnection(target: ServerTarget, account: DovecotLookupAcco
       '}',
     ],
   };
+}
+
+/** Dovecot's SQL dict on the database, as the account: where get-dovecotconfig --last-logons records logins. */
+export function pgsqlDictConnection(target: ServerTarget, account: DovecotLookupAccount): LastLoginDictConnection {
+  const connection = pgsqlConnection(target, account);
+  return { engine: 'PostgreSQL', driver23: 'pgsql', connection23: connection.lines23, connection24: ['sql_driver = pgsql', ...connection.block24] };
 }

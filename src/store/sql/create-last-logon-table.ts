@@ -1,4 +1,10 @@
-import type { SqlSession } from './client.js';
+import { StoreError } from '../../core/errors.js';
+import type { LastLogonPrepared, LastLogonTargetOptions } from '../store-driver.js';
+import type { SqlPool } from './client.js';
+import type { SqlLastLogonServer } from './last-logon-driver.js';
+import { explainLastLogonError } from './last-logon-errors.js';
+import { LAST_LOGON_TABLE } from './last-logon-table.js';
+import type { SqlConfigSection } from './server-settings.js';
 
 /**
  * The table Dovecot records logins in, on one engine: created by casctl's account (Dovecot's
@@ -19,20 +25,49 @@ export interface LastLogonTableSql {
   casctlGrants: boolean;
 }
 
-/** What creating the table did, and what is left for the admin. */
-export interface LastLogonTableResult {
-  /** The grant for the admin to run, when casctl could not. */
-  grantToRun: string | null;
+/**
+ * get-dovecotconfig --last-logons --write on a SQL server: creates the table when it is missing,
+ * as casctl's account, and lets Dovecot's account (`dovecotUser`) write it where casctl may;
+ * what is left is a warning with the statement for the admin. When Dovecot writes as casctl's
+ * own account, no grant is needed. The store's own database may hold the table: the logins are a
+ * table of their own there, and Dovecot's account gets nothing on the directory's.
+ */
+export async function prepareSqlLastLogons(server: SqlLastLogonServer, options: LastLogonTargetOptions<SqlConfigSection>, dovecotUser: string): Promise<LastLogonPrepared> {
+  const table = server.table(dovecotUser);
+  const done: string[] = [];
+  const warnings: string[] = [];
+  let pool: SqlPool | undefined;
+  try {
+    pool = await server.connect(false, options);
+    if (!(await hasTable(pool, server))) {
+      await pool.execute(table.create);
+      done.push(`Created the table ${LAST_LOGON_TABLE} in ${server.where} for Dovecot to record logins in.`);
+    }
+    if (dovecotUser === server.user) {
+      warnings.push(`Dovecot records logins as casctl's own account ${server.user}: set CASCTL_DOVECOT_SQL_USER (and CASCTL_DOVECOT_SQL_PASSWORD_FILE) to an account of its own, which gets SELECT, INSERT and UPDATE on ${LAST_LOGON_TABLE} only.`);
+    } else if (table.casctlGrants) {
+      await pool.execute(table.grant);
+      done.push(`Let ${dovecotUser} record logins: SELECT, INSERT and UPDATE on ${LAST_LOGON_TABLE}, nothing else.`);
+    } else {
+      warnings.push(`Dovecot's account ${dovecotUser} cannot record logins until an admin runs (naming its host instead of '%' where it has one): ${table.grant};`);
+    }
+  } catch (error) {
+    if (server.dialect.classify(error) !== 'readOnly') throw explainLastLogonError(error, server.dialect, server.where);
+    throw new StoreError(
+      `casctl's account ${server.user} may not create the table ${LAST_LOGON_TABLE} in ${server.where}, or grant Dovecot's account on it (${server.dialect.name}: ${(error as Error).message}). Run as the database's owner, then again with --write:\n${table.create};\n${table.grant};`,
+    );
+  } finally {
+    await pool?.close().catch(() => undefined);
+  }
+  return { done, warnings };
 }
 
-/**
- * Creates the table when it is missing and, where casctl may, lets Dovecot's account write it.
- * `dovecotUser` null: Dovecot writes as casctl's own account, which needs no grant.
- */
-export async function createLastLogonTable(session: SqlSession, table: LastLogonTableSql, dovecotUser: string | null): Promise<LastLogonTableResult> {
-  await session.execute(table.create);
-  if (dovecotUser === null) return { grantToRun: null };
-  if (!table.casctlGrants) return { grantToRun: table.grant };
-  await session.execute(table.grant);
-  return { grantToRun: null };
+async function hasTable(pool: SqlPool, server: SqlLastLogonServer): Promise<boolean> {
+  try {
+    await pool.query(`SELECT 1 AS present FROM ${LAST_LOGON_TABLE} WHERE 1 = 0`);
+    return true;
+  } catch (error) {
+    if (server.dialect.classify(error) === 'noSuchTable') return false;
+    throw error;
+  }
 }

@@ -16,8 +16,14 @@ export interface DovecotLookupAccount {
  */
 export function dovecotLookupAccount(env: Environment, cwd: string, storeUser: string): DovecotLookupAccount {
   const set = (name: string): string | undefined => (env[name] === undefined || env[name] === '' ? undefined : env[name]);
-  const user = set('CASCTL_DOVECOT_SQL_USER') ?? storeUser;
+  const user = dovecotSqlUser(env, storeUser);
   const file = set('CASCTL_DOVECOT_SQL_PASSWORD_FILE');
   const password = set('CASCTL_DOVECOT_SQL_PASSWORD') ?? (file === undefined ? null : readPasswordFile(resolve(cwd, file), 'CASCTL_DOVECOT_SQL_PASSWORD_FILE', "Dovecot's SQL"));
   return { user, password };
+}
+
+/** The name of Dovecot's SQL account: CASCTL_DOVECOT_SQL_USER, else the store URL's user. */
+export function dovecotSqlUser(env: Environment, storeUser: string): string {
+  const user = env.CASCTL_DOVECOT_SQL_USER;
+  return user === undefined || user === '' ? storeUser : user;
 }

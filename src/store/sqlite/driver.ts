@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { UsageError } from '../../core/errors.js';
 import { configValue } from '../../dovecot/config-value.js';
 import type { StoreDriver } from '../store-driver.js';
@@ -29,6 +30,24 @@ export const sqliteDriver: StoreDriver = {
     async open(url, options) {
       const { openSqliteLastLogons } = await import('./last-logons.js');
       return openSqliteLastLogons(url, options);
+    },
+    async openIfRecorded(url, options) {
+      // No file yet: Dovecot records nothing beside this store.
+      if (!existsSync(sqlitePath(url, options.cwd))) return null;
+      const { openSqliteLastLogons } = await import('./last-logons.js');
+      return openSqliteLastLogons(url, options);
+    },
+    async dictConnection(url, options) {
+      const { sqliteDictConnection } = await import('./last-logons-file.js');
+      return sqliteDictConnection(url, options.cwd);
+    },
+    async prepare(url, options) {
+      const { prepareSqliteLastLogons } = await import('./last-logons-file.js');
+      return prepareSqliteLastLogons(url, options);
+    },
+    async prune(url, options, before, whatIf) {
+      const { pruneSqliteLastLogons } = await import('./last-logons-file.js');
+      return pruneSqliteLastLogons(url, options.cwd, before, whatIf);
     },
   },
 };

@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
 import { StoreError } from '../../core/errors.js';
 import type { LastLogonSource } from '../../core/last-logons.js';
-import { LAST_LOGON_TABLE, latestLogons, retentionCutoff, type LogonRow } from '../last-logon-rows.js';
+import { latestLogons, retentionCutoff, type LogonRow } from '../last-logon-rows.js';
 import type { LastLogonOpenOptions } from '../store-driver.js';
+import { LAST_LOGON_TABLE } from '../sql/last-logon-table.js';
 import { sqlitePath } from './path.js';
 import { openReadOnly, type Db } from './read-only.js';
 
-/** The logical table (store/last-logon-rows.ts), named here too for the SQLite store's callers. */
+/** The table of every engine (sql/last-logon-table.ts), named here too for the SQLite store's callers. */
 export { LAST_LOGON_TABLE };
 
 /** The table as casctl creates it for Dovecot to write (Dovecot's dict creates no tables). */
