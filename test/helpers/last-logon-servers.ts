@@ -9,6 +9,8 @@
  *   await server.stop();
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RecordedLogon } from './last-logons.js';
 import { mariaDbSkipReason, startMariaDb } from './mariadb.js';
 import { postgresSkipReason, startPostgres } from './postgres.js';
@@ -32,6 +34,10 @@ export interface LastLogonServer {
    * connection that ended counted (and some lookups since `since`): what tells a scan from lookups by key.
    */
   readCounters(url: string, since?: ReadCounters): Promise<ReadCounters>;
+  /** From now on the server logs every statement it runs; the function reads that log so far. */
+  logStatements(): Promise<() => string>;
+  /** The port, for messages. */
+  port: number;
   stop(): Promise<void>;
 }
 
@@ -47,6 +53,7 @@ export interface LastLogonEngine {
 }
 
 const databaseOf = (url: string): string => new URL(url).pathname.slice(1);
+const readText = (path: string): string => (existsSync(path) ? readFileSync(path, 'utf8') : '');
 
 const postgres: LastLogonEngine = {
   name: 'PostgreSQL',
@@ -94,6 +101,12 @@ const postgres: LastLogonEngine = {
         }
         return last;
       },
+      async logStatements() {
+        await as(server.storeUrl('postgres'), 'postgres', "ALTER SYSTEM SET log_statement = 'all'");
+        await as(server.storeUrl('postgres'), 'postgres', 'SELECT pg_reload_conf()');
+        return () => readText(join(server.dir, 'postgres.log'));
+      },
+      port: server.port,
       stop: () => server.stop(),
     };
   },
@@ -146,6 +159,13 @@ const mariadb: LastLogonEngine = {
         const value = (name: string): number => Number(rows.find((r) => r.Variable_name === name)?.Value);
         return { scanned: value('Handler_read_rnd_next'), lookups: value('Handler_read_key') };
       },
+      async logStatements() {
+        const log = join(server.dir, 'general.log');
+        await as(server.url('mysql'), 'admin', `SET GLOBAL general_log_file = '${log}'`);
+        await as(server.url('mysql'), 'admin', 'SET GLOBAL general_log = ON');
+        return () => readText(log);
+      },
+      port: server.port,
       stop: () => server.stop(),
     };
   },
