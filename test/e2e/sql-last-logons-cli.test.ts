@@ -6,7 +6,7 @@
  * (null: not recorded) otherwise; a named database that cannot be read is an error, never "no logins".
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
@@ -92,13 +92,17 @@ for (const engine of LAST_LOGON_ENGINES) {
       assert.deepEqual(Object.keys((await read(source, ['ann@example.com'])) ?? {}), ['ann@example.com']);
     });
 
-    test(`a ${engine.name} store: its own database once it has the table, nothing recorded before`, async () => {
+    test(`a ${engine.name} store: its own database once get-dovecotconfig --last-logons --write made the table there, nothing recorded before`, async () => {
       const store = await server.database();
       const init = await casctl(['init', '--sample'], { store, env: server.env() });
       assert.equal(init.code, 0, init.stderr);
       const context = (): CommandContext => contextIn(dir, { ...server.env(), CASCTL_STORE: store });
       assert.equal(await openLastLogons(context(), {}), null);
-      await createTable(store);
+      const written = await casctl(['get-dovecotconfig', '--write', join(dir, `dovecot-${section}`), '--dovecot-version', '2.4', '--last-logons'], { store, env: server.env() });
+      assert.equal(written.code, 0, written.stderr);
+      assert.match(written.stderr, new RegExp(`Created the table last_logon in ${store.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      const conf = readFileSync(join(dir, `dovecot-${section}`, 'casctl-last-logons.conf'), 'utf8');
+      assert.match(conf, new RegExp(`dbname = ${new URL(store).pathname.slice(1)}\n`), 'Dovecot records them in the store\'s own database');
       await server.record(store, [{ user: 'rand.zaher@tailspintoys.com', service: 'imap', clientAddress: '198.51.100.4', time: daysAgo(1) }]);
       const source = await openLastLogons(context(), {});
       assert.equal(source?.where, store);
