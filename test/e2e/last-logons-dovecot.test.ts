@@ -151,5 +151,27 @@ for (const version of DOVECOT_VERSIONS) {
         await source?.close();
       }
     });
+
+    test('prune-lastlogons deletes the old logins while Dovecot records new ones, and Dovecot goes on recording', async () => {
+      // An old login, written the way casctl's own writers do: closed before a reader, so it
+      // leaves the WAL files that the dict, in a directory it may not write, could not create again.
+      const db = new Database(logins);
+      const reader = new Database(logins, { readonly: true });
+      reader.pragma('schema_version');
+      db.prepare('INSERT INTO last_logon VALUES (?, ?, ?, ?)').run(OTHER, 'imap', '127.0.0.9', seconds() - 400 * 86_400);
+      db.close();
+      reader.close();
+      const [pruned, login] = await Promise.all([
+        casctl(['prune-lastlogons', '--store', store, '-o', 'json']),
+        imapLogin(dovecot.imapPort, PRIMARY, PASSWORD, { localAddress: '127.0.0.10' }),
+      ]);
+      assert.equal(pruned.code, 0, pruned.stderr);
+      assert.equal((JSON.parse(pruned.stdout) as { Deleted: number }).Deleted, 1);
+      assert.ok(login.ok);
+      await rowOnce((r) => find(r, PRIMARY, 'imap', '127.0.0.10') !== undefined, 'the login during the prune recorded');
+      assert.ok((await pop3Login(dovecot.pop3Port, PRIMARY, PASSWORD, undefined, '127.0.0.11')).ok);
+      await rowOnce((r) => find(r, PRIMARY, 'pop3', '127.0.0.11') !== undefined, 'a login after the prune recorded');
+      assert.equal(rows().filter((r) => r.username === OTHER).length, 0);
+    });
   });
 }

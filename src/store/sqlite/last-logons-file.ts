@@ -111,7 +111,7 @@ const PRUNE_BATCH = 5000;
 /** Deletes (or counts) the logins older than `before`, a batch at a time. */
 export function pruneSqliteLastLogons(url: string, cwd: string, before: Date, whatIf: boolean): number {
   const path = sqlitePath(url, cwd);
-  if (!existsSync(path)) throw new StoreError(`No logins are recorded in '${path}': the file does not exist.`);
+  if (!existsSync(path)) throw new StoreError(`No logins are recorded in '${path}': the file does not exist. Create it and let Dovecot write it with casctl get-dovecotconfig --last-logons --write.`);
   const cutoff = Math.floor(before.getTime() / 1000);
   try {
     if (whatIf) {
