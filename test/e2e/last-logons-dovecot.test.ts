@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -94,6 +95,14 @@ for (const version of DOVECOT_VERSIONS) {
       }
       assert.notEqual(statSync(store).uid, dictUid, 'the store stays casctl\'s');
       assert.deepEqual(rows(), []);
+    });
+
+    test('the dict socket of its own is the mail user\'s alone, and the dict server\'s usual socket stays', () => {
+      const socket = statSync(join(dovecot.base, 'run', 'casctl-last-login'));
+      assert.ok(socket.isSocket());
+      assert.equal(socket.mode & 0o777, 0o600);
+      assert.equal(socket.uid, version === '2.4' ? rootAccount('vmail').uid : Number(execFileSync('id', ['-u', 'vmail'], { encoding: 'utf8' }).trim()));
+      assert.ok(statSync(join(dovecot.base, 'run', 'dict')).isSocket(), 'other dicts (quota, ...) still reach the dict server');
     });
 
     test('IMAP and POP3 logins, by any address, record the primary address, the protocol and the client address', async () => {
