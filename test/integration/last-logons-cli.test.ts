@@ -83,6 +83,24 @@ test('an admin who may not hand the files to the dict user is told the chown to 
   assert.equal(statSync(logins).uid, 65534);
 });
 
+test('once root has handed the files to the dict user, an admin of their group re-runs --write without a warning', async () => {
+  const dir = tempDir();
+  chmodSync(dir, 0o2775);
+  chownSync(dir, 0, 65534);
+  const store = join(dir, 'casctl.db');
+  copyFileSync(await sampleStore(), store);
+  const args = ['get-dovecotconfig', '--store', store, '--dovecot-version', '2.4', '--last-logons', '--write', join(tempDir(), 'd'), '--dict-user', String(DICT_UID)];
+  const root = await casctl(args);
+  assert.equal(root.code, 0, root.stderr);
+  const logins = defaultLastLogonsPath(store);
+  // The setgid directory gave them the admins' group.
+  assert.equal(statSync(logins).gid, 65534);
+  const admin = await casctl([...args.slice(0, -4), '--write', join(dir, 'd'), '--dict-user', String(DICT_UID)], { uid: 65534, gid: 65534 });
+  assert.equal(admin.code, 0, admin.stderr);
+  assert.doesNotMatch(admin.stderr, /chown/);
+  assert.equal(statSync(logins).uid, DICT_UID);
+});
+
 test('the logins database is never the store itself, nor a database of other tables', async () => {
   const store = await sampleStore();
   const before = readFileSync(store);

@@ -77,10 +77,12 @@ export function prepareSqliteLastLogons(url: string, options: LastLogonPrepareOp
   }
   // The owner first: SQLite, run by root, gives the WAL files it creates the database's owner and mode.
   const files = [path, ...WAL_FILES.map((suffix) => `${path}${suffix}`)];
+  // Only what differs: an admin who is not root may re-run this on files already the dict's.
   const own = (file: string): boolean => {
     try {
-      chmodSync(file, MODE);
-      if (statSync(file).uid !== account.uid) chownSync(file, account.uid, -1);
+      const st = statSync(file);
+      if ((st.mode & 0o777) !== MODE) chmodSync(file, MODE);
+      if (st.uid !== account.uid) chownSync(file, account.uid, -1);
       return true;
     } catch {
       return false;
