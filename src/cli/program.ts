@@ -269,6 +269,14 @@ export function buildProgram(context: CommandContext): Cli {
     .option('-o, --output <format>', 'table (messages only), json or ndjson (the result, one line)', 'table')
     .action(run(() => import('./commands/prune-changelog.js')));
 
+  program
+    .command('prune-lastlogons')
+    .description('delete the recorded logins (times and client addresses: personal data) older than the retention, "lastLogons": {"retentionDays"} (default 365)')
+    .option('--older-than <days>', 'delete those older than this many days instead')
+    .option('--what-if', 'count what would be deleted, delete nothing (-WhatIf)')
+    .option('-o, --output <format>', 'table (messages only), json or ndjson (the result, one line)', 'table')
+    .action(run(() => import('./commands/prune-lastlogons.js')));
+
   connectivityOptions(program.command('test-imapconnectivity'), '143, or 993 with --tls')
     .description('log in to the IMAP4 server as a mailbox and report Success or Failure (Test-ImapConnectivity)')
     .action(run(() => import('./commands/test-imapconnectivity.js')));

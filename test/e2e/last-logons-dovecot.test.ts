@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -96,6 +97,14 @@ for (const version of DOVECOT_VERSIONS) {
       assert.deepEqual(rows(), []);
     });
 
+    test('the dict socket of its own is the mail user\'s alone, and the dict server\'s usual socket stays', () => {
+      const socket = statSync(join(dovecot.base, 'run', 'casctl-last-login'));
+      assert.ok(socket.isSocket());
+      assert.equal(socket.mode & 0o777, 0o600);
+      assert.equal(socket.uid, version === '2.4' ? rootAccount('vmail').uid : Number(execFileSync('id', ['-u', 'vmail'], { encoding: 'utf8' }).trim()));
+      assert.ok(statSync(join(dovecot.base, 'run', 'dict')).isSocket(), 'other dicts (quota, ...) still reach the dict server');
+    });
+
     test('IMAP and POP3 logins, by any address, record the primary address, the protocol and the client address', async () => {
       const start = seconds();
       assert.ok((await imapLogin(dovecot.imapPort, ALIAS, PASSWORD, { localAddress: '127.0.0.5' })).ok, dovecot.log());
@@ -150,6 +159,28 @@ for (const version of DOVECOT_VERSIONS) {
       } finally {
         await source?.close();
       }
+    });
+
+    test('prune-lastlogons deletes the old logins while Dovecot records new ones, and Dovecot goes on recording', async () => {
+      // An old login, written the way casctl's own writers do: closed before a reader, so it
+      // leaves the WAL files that the dict, in a directory it may not write, could not create again.
+      const db = new Database(logins);
+      const reader = new Database(logins, { readonly: true });
+      reader.pragma('schema_version');
+      db.prepare('INSERT INTO last_logon VALUES (?, ?, ?, ?)').run(OTHER, 'imap', '127.0.0.9', seconds() - 400 * 86_400);
+      db.close();
+      reader.close();
+      const [pruned, login] = await Promise.all([
+        casctl(['prune-lastlogons', '--store', store, '-o', 'json']),
+        imapLogin(dovecot.imapPort, PRIMARY, PASSWORD, { localAddress: '127.0.0.10' }),
+      ]);
+      assert.equal(pruned.code, 0, pruned.stderr);
+      assert.equal((JSON.parse(pruned.stdout) as { Deleted: number }).Deleted, 1);
+      assert.ok(login.ok);
+      await rowOnce((r) => find(r, PRIMARY, 'imap', '127.0.0.10') !== undefined, 'the login during the prune recorded');
+      assert.ok((await pop3Login(dovecot.pop3Port, PRIMARY, PASSWORD, undefined, '127.0.0.11')).ok);
+      await rowOnce((r) => find(r, PRIMARY, 'pop3', '127.0.0.11') !== undefined, 'a login after the prune recorded');
+      assert.equal(rows().filter((r) => r.username === OTHER).length, 0);
     });
   });
 }

@@ -4,7 +4,7 @@ import { SERVICES } from '../../services/services.js';
 import type { ChangeContext, DirectoryStore, PruneQuery, PruneResult } from '../../store/directory-store.js';
 import { askYesNo, type Answer } from '../../output/confirm.js';
 import { Messages } from '../../output/messages.js';
-import { parseOutputFormat, render, type View } from '../../output/formats.js';
+import { parseOutputFormat } from '../../output/formats.js';
 import { changeContext } from '../../core/change-context.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
@@ -12,6 +12,7 @@ import { withStore, type GlobalOptions } from '../open.js';
 import { parseSince } from './get-changelog.js';
 import { counted } from '../../core/counted.js';
 import { refuseContradictoryConfirm } from '../confirm-options.js';
+import { RESULT_FORMATS, writeResultObject, type ResultFormat } from '../result-object.js';
 
 interface PruneOptions extends GlobalOptions {
   before: string;
@@ -28,7 +29,7 @@ interface PruneOptions extends GlobalOptions {
  */
 export async function run(context: CommandContext, options: PruneOptions): Promise<number> {
   const before = parseSince(options.before, context.now(), '--before');
-  const format = parseOutputFormat(options.output, PRUNE_FORMATS, 'for prune-changelog');
+  const format = parseOutputFormat(options.output, RESULT_FORMATS, 'for prune-changelog');
   refuseContradictoryConfirm(options);
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
   return withStore(
@@ -106,19 +107,9 @@ async function confirm(context: CommandContext, plan: PruneResult): Promise<Answ
   return askYesNo(`Remove ${describe(plan)} from the history? This cannot be undone.`, context.terminal);
 }
 
-/** table: the messages say it all; json and ndjson: the result, one object on one line. */
-const PRUNE_FORMATS = ['table', 'json', 'ndjson'] as const;
-
-const RESULT_VIEW: View = {
-  properties: ['WhatIf', 'ChangeId', 'Before', 'RefreshedThrough', 'Records', 'Items', 'FirstId', 'LastId', 'KeptPending', 'KeptUndone'],
-  defaults: ['WhatIf', 'ChangeId', 'Before', 'RefreshedThrough', 'Records', 'Items', 'FirstId', 'LastId', 'KeptPending', 'KeptUndone'],
-  table: [],
-  id: 'ChangeId',
-};
-
 async function writeResult(
   context: CommandContext,
-  format: (typeof PRUNE_FORMATS)[number],
+  format: ResultFormat,
   result: PruneResult,
   before: Date,
   refreshedThrough: number,
@@ -136,12 +127,5 @@ async function writeResult(
     KeptPending: result.keptPending,
     KeptUndone: result.keptUndone,
   };
-  await render([record], context.stdout, {
-    format,
-    view: RESULT_VIEW,
-    properties: RESULT_VIEW.defaults,
-    colour: false,
-    shape: { kind: 'object' },
-    shown: () => null,
-  });
+  await writeResultObject(context.stdout, format, record);
 }

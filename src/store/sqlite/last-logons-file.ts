@@ -77,10 +77,12 @@ export function prepareSqliteLastLogons(url: string, options: LastLogonPrepareOp
   }
   // The owner first: SQLite, run by root, gives the WAL files it creates the database's owner and mode.
   const files = [path, ...WAL_FILES.map((suffix) => `${path}${suffix}`)];
+  // Only what differs: an admin who is not root may re-run this on files already the dict's.
   const own = (file: string): boolean => {
     try {
-      chmodSync(file, MODE);
-      if (statSync(file).uid !== account.uid) chownSync(file, account.uid, -1);
+      const st = statSync(file);
+      if ((st.mode & 0o777) !== MODE) chmodSync(file, MODE);
+      if (st.uid !== account.uid) chownSync(file, account.uid, -1);
       return true;
     } catch {
       return false;
@@ -111,7 +113,7 @@ const PRUNE_BATCH = 5000;
 /** Deletes (or counts) the logins older than `before`, a batch at a time. */
 export function pruneSqliteLastLogons(url: string, cwd: string, before: Date, whatIf: boolean): number {
   const path = sqlitePath(url, cwd);
-  if (!existsSync(path)) throw new StoreError(`No logins are recorded in '${path}': the file does not exist.`);
+  if (!existsSync(path)) throw new StoreError(`No logins are recorded in '${path}': the file does not exist. Create it and let Dovecot write it with casctl get-dovecotconfig --last-logons --write.`);
   const cutoff = Math.floor(before.getTime() / 1000);
   try {
     if (whatIf) {

@@ -17,7 +17,7 @@ test('keys besides "store", "services", "timeZone" and "dovecot" are the store d
   const { path } = configFile({ store: 'x.db', sqlite: {}, LDAP: {} });
   await assert.rejects(
     loadConfig({ configOption: path, env: {}, cwd: '/' }),
-    (e: unknown) => e instanceof ConfigError && e.message === `The configuration file '${path}': unknown keys "sqlite", "LDAP"; known: "store", "readStore", "services", "timeZone", "dovecot", "ldap", "postgres", "mysql".`,
+    (e: unknown) => e instanceof ConfigError && e.message === `The configuration file '${path}': unknown keys "sqlite", "LDAP"; known: "store", "readStore", "services", "timeZone", "dovecot", "lastLogons", "ldap", "postgres", "mysql".`,
   );
 });
 
@@ -41,7 +41,7 @@ test('"timeZone": UTC, local or an IANA zone name; anything else (another type, 
     );
   }
   const { path } = configFile({ TimeZone: 'local' });
-  await assert.rejects(loadConfig({ configOption: path, env: {}, cwd: '/' }), /unknown key "TimeZone"; known: "store", "readStore", "services", "timeZone", "dovecot", "ldap", "postgres", "mysql"\./);
+  await assert.rejects(loadConfig({ configOption: path, env: {}, cwd: '/' }), /unknown key "TimeZone"; known: "store", "readStore", "services", "timeZone", "dovecot", "lastLogons", "ldap", "postgres", "mysql"\./);
 });
 
 test('the store the file names is resolved by its driver: a relative SQLite path against the file, an LDAP or unknown URL as written', async () => {
