@@ -111,6 +111,20 @@ for (const engine of LAST_LOGON_ENGINES) {
       assert.equal(stillWorks.code, 0, `the table beside casctl's leaves the store as it was: ${stillWorks.stderr}`);
     });
 
+    test('prune-lastlogons deletes the logins older than the retention from the named database', async () => {
+      const db = await server.database();
+      await createTable(db);
+      await server.record(db, [
+        { user: 'ann@example.com', service: 'pop3', time: new Date(Date.now() - 400 * 86_400_000) },
+        { user: 'ann@example.com', service: 'imap', time: new Date(Date.now() - 86_400_000) },
+      ]);
+      const named = config('prune.json', { store: 'ldap://127.0.0.1:1/dc=x', lastLogons: { url: db, retentionDays: 365 }, [section]: { passwordFile: 'sql.secret' } });
+      const pruned = await casctl(['prune-lastlogons', '--config', named, '-o', 'json'], { cwd: dir });
+      assert.equal(pruned.code, 0, pruned.stderr);
+      assert.equal((JSON.parse(pruned.stdout) as { Deleted: number }).Deleted, 1);
+      assert.deepEqual((await server.asAdmin(db, 'SELECT service FROM last_logon')).map((r) => (r as { service: string }).service), ['imap']);
+    });
+
     test('a named database without the table, or refusing the password, is an error that says what to do, never "not recorded"', async () => {
       const empty = await server.database();
       const missing = config('missing.json', { store: 'ldap://127.0.0.1:1/dc=x', lastLogons: { url: empty } });

@@ -146,18 +146,19 @@ for (const engine of LAST_LOGON_ENGINES) {
       assert.ok(after.scanned - before.scanned < 20_000, `${after.scanned - before.scanned} rows scanned for two users: the reader scans the table`);
     });
 
-    test('pruning counts with whatIf, then deletes exactly the logins older than the date', async () => {
+    test('pruning counts with whatIf, then deletes exactly the logins older than the date, in batches', async () => {
       const pruned = await server.database();
       await prepare(pruned, server.env());
       await server.record(pruned, [
         { user: 'a@example.com', service: 'imap', time: daysAgo(400) },
         { user: 'a@example.com', service: 'pop3', time: daysAgo(10) },
         { user: 'b@example.com', service: 'imap', clientAddress: '192.0.2.1', time: daysAgo(366) },
+        ...Array.from({ length: 11_000 }, (_, i) => ({ user: `gone${i}@example.com`, service: 'pop3', time: daysAgo(500) })),
       ]);
       const driver = await lastLogonDriver(pruned);
       const target = { cwd: '/', env: server.env(), section: undefined };
-      assert.equal(await driver.prune(pruned, target, daysAgo(365), true), 2);
-      assert.equal(await driver.prune(pruned, target, daysAgo(365), false), 2);
+      assert.equal(await driver.prune(pruned, target, daysAgo(365), true), 11_002);
+      assert.equal(await driver.prune(pruned, target, daysAgo(365), false), 11_002);
       assert.equal(await driver.prune(pruned, target, daysAgo(365), true), 0);
       const source = await driver.open(pruned, options(null));
       try {

@@ -23,3 +23,6 @@ export function mysqlLastLogonTable(database: string, dovecotUser: string): Last
     casctlGrants: false,
   };
 }
+
+/** MySQL's and MariaDB's DELETE takes a LIMIT (and no LIMIT in an IN subquery). */
+export const mysqlPruneBatch = (limit: number): string => `DELETE FROM ${LAST_LOGON_TABLE} WHERE ${C.time} < ? LIMIT ${limit}`;

@@ -17,3 +17,7 @@ export function postgresLastLogonTable(dovecotUser: string): LastLogonTableSql {
     casctlGrants: true,
   };
 }
+
+/** PostgreSQL's DELETE takes no LIMIT: the rows by their physical address, a batch at a time. */
+export const postgresPruneBatch = (limit: number): string =>
+  `DELETE FROM ${LAST_LOGON_TABLE} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${LAST_LOGON_TABLE} WHERE ${C.time} < $1 LIMIT ${limit}))`;

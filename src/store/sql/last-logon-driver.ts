@@ -23,6 +23,8 @@ export interface SqlLastLogonServer {
   table(dovecotUser: string): LastLogonTableSql;
   /** How Dovecot's SQL dict connects to the database, as its account. */
   dict(account: DovecotLookupAccount): LastLoginDictConnection;
+  /** A DELETE of at most `limit` of the rows older than the time bound to placeholder 1 (engines limit a DELETE each their own way). */
+  pruneBatch(limit: number): string;
 }
 
 /**

@@ -5,19 +5,25 @@ import { explainLastLogonError } from './last-logon-errors.js';
 import { LAST_LOGON_COLUMNS as C, LAST_LOGON_TABLE } from './last-logon-table.js';
 import type { SqlConfigSection } from './server-settings.js';
 
-/**
- * Deletes (with `whatIf`, counts) the logins older than `before`, as casctl's account, which owns
- * the table. One statement: the server locks only the rows it deletes, which no login of the
- * last months writes, so Dovecot's upserts never wait on it.
- */
+/** Rows per statement: each is a short transaction of its own, so a login that writes one of its rows waits a moment at most. */
+const PRUNE_BATCH = 5000;
+
+/** Deletes (with `whatIf`, counts) the logins older than `before`, as casctl's account, which owns the table. */
 export async function pruneSqlLastLogons(server: SqlLastLogonServer, options: LastLogonTargetOptions<SqlConfigSection>, before: Date, whatIf: boolean): Promise<number> {
   const cutoff = Math.floor(before.getTime() / 1000);
-  const older = `FROM ${LAST_LOGON_TABLE} WHERE ${C.time} < ${server.dialect.placeholder(1)}`;
   let pool: SqlPool | undefined;
   try {
     pool = await server.connect(whatIf, options);
-    if (!whatIf) return await pool.execute(`DELETE ${older}`, [cutoff]);
-    const [row] = await pool.query<{ n: unknown }>(`SELECT count(*) AS n ${older}`, [cutoff]);
+    if (!whatIf) {
+      const batch = server.pruneBatch(PRUNE_BATCH);
+      let deleted = 0;
+      for (;;) {
+        const changed = await pool.execute(batch, [cutoff]);
+        deleted += changed;
+        if (changed < PRUNE_BATCH) return deleted;
+      }
+    }
+    const [row] = await pool.query<{ n: unknown }>(`SELECT count(*) AS n FROM ${LAST_LOGON_TABLE} WHERE ${C.time} < ${server.dialect.placeholder(1)}`, [cutoff]);
     return server.dialect.readInt(row?.n ?? 0);
   } catch (error) {
     throw explainLastLogonError(error, server.dialect, server.where);
