@@ -85,6 +85,26 @@ for (const engine of LAST_LOGON_ENGINES) {
       assert.match(asCasctl.warnings.join('\n'), /as casctl's own account .*CASCTL_DOVECOT_SQL_USER/);
     });
 
+    test('a server that takes no writes (a standby) is refused: Dovecot must record on the primary', async () => {
+      const standby = await server.database();
+      const [readOnly, writable] =
+        engine.name === 'PostgreSQL'
+          ? [`ALTER DATABASE ${new URL(standby).pathname.slice(1)} SET default_transaction_read_only = on`, `ALTER DATABASE ${new URL(standby).pathname.slice(1)} RESET default_transaction_read_only`]
+          : ['SET GLOBAL read_only = ON', 'SET GLOBAL read_only = OFF'];
+      // Set and reset from another database: a read-only one cannot even be made writable again from inside.
+      const elsewhere = url;
+      await server.asAdmin(elsewhere, readOnly);
+      try {
+        await assert.rejects(prepare(standby), (error: Error & { exitCode?: number }) => {
+          assert.equal(error.exitCode, 2);
+          assert.match(error.message, /takes no writes \(a standby or a read-only replica\): Dovecot's dict must record the logins on the primary.*"lastLogons"/);
+          return true;
+        });
+      } finally {
+        await server.asAdmin(elsewhere, writable);
+      }
+    });
+
     test('the latest login per protocol, by either spelling of the address, within the retention, the address of the latest row', async () => {
       await server.record(url, [
         { user: 'Ann@Example.com', service: 'pop3', clientAddress: '192.0.2.1', time: daysAgo(3) },

@@ -8,7 +8,7 @@ const DEFAULT_PORT = 3306;
 /** A MySQL or MariaDB database as the place logins are recorded, reached with the credentials a MySQL store takes. */
 async function lastLogonServer(url: string): Promise<SqlLastLogonServer> {
   const target = parseServerUrl(url, STORE, DEFAULT_PORT);
-  const [{ MysqlPool }, { mysqlDialect }, { mysqlLastLogonTable, mysqlPruneBatch }, { mysqlDictConnection }] = await Promise.all([
+  const [{ MysqlPool }, { mysqlDialect }, { mysqlLastLogonTable, mysqlPruneBatch, MYSQL_READ_ONLY_QUERY }, { mysqlDictConnection }] = await Promise.all([
     import('./client.js'), import('./dialect.js'), import('./last-logon-table.js'), import('./mysql-connection.js'),
   ]);
   return {
@@ -19,6 +19,7 @@ async function lastLogonServer(url: string): Promise<SqlLastLogonServer> {
     where: target.printable,
     table: (dovecotUser) => mysqlLastLogonTable(target.database, dovecotUser),
     pruneBatch: mysqlPruneBatch,
+    readOnlyQuery: MYSQL_READ_ONLY_QUERY,
     dict: (account) => mysqlDictConnection(target, account),
   };
 }

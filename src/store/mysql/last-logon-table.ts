@@ -26,3 +26,6 @@ export function mysqlLastLogonTable(database: string, dovecotUser: string): Last
 
 /** MySQL's and MariaDB's DELETE takes a LIMIT (and no LIMIT in an IN subquery). */
 export const mysqlPruneBatch = (limit: number): string => `DELETE FROM ${LAST_LOGON_TABLE} WHERE ${C.time} < ? LIMIT ${limit}`;
+
+/** A replica set read-only, as replicas are (read_only also covers super_read_only). */
+export const MYSQL_READ_ONLY_QUERY = 'SELECT @@global.read_only = 1 AS ro';

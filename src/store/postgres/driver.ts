@@ -8,7 +8,7 @@ const DEFAULT_PORT = 5432;
 /** A PostgreSQL database as the place logins are recorded, reached with the credentials a PostgreSQL store takes. */
 async function lastLogonServer(url: string): Promise<SqlLastLogonServer> {
   const target = parseServerUrl(url, 'PostgreSQL', DEFAULT_PORT);
-  const [{ postgresPool }, { postgresDialect }, { postgresLastLogonTable, postgresPruneBatch }, { pgsqlDictConnection }] = await Promise.all([
+  const [{ postgresPool }, { postgresDialect }, { postgresLastLogonTable, postgresPruneBatch, POSTGRES_READ_ONLY_QUERY }, { pgsqlDictConnection }] = await Promise.all([
     import('./pg-pool.js'), import('./dialect.js'), import('./last-logon-table.js'), import('./pg-connection.js'),
   ]);
   return {
@@ -18,6 +18,7 @@ async function lastLogonServer(url: string): Promise<SqlLastLogonServer> {
     where: target.printable,
     table: postgresLastLogonTable,
     pruneBatch: postgresPruneBatch,
+    readOnlyQuery: POSTGRES_READ_ONLY_QUERY,
     dict: (account) => pgsqlDictConnection(target, account),
   };
 }

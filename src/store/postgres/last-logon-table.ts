@@ -21,3 +21,6 @@ export function postgresLastLogonTable(dovecotUser: string): LastLogonTableSql {
 /** PostgreSQL's DELETE takes no LIMIT: the rows by their physical address, a batch at a time. */
 export const postgresPruneBatch = (limit: number): string =>
   `DELETE FROM ${LAST_LOGON_TABLE} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${LAST_LOGON_TABLE} WHERE ${C.time} < $1 LIMIT ${limit}))`;
+
+/** A standby (in recovery), or a database whose transactions are read-only by default. */
+export const POSTGRES_READ_ONLY_QUERY = "SELECT (pg_is_in_recovery() OR current_setting('transaction_read_only') = 'on') AS ro";

@@ -1,4 +1,4 @@
-import { StoreError } from '../../core/errors.js';
+import { StoreError, UsageError } from '../../core/errors.js';
 import type { LastLogonPrepared, LastLogonTargetOptions } from '../store-driver.js';
 import type { SqlPool } from './client.js';
 import type { SqlLastLogonServer } from './last-logon-driver.js';
@@ -39,6 +39,12 @@ export async function prepareSqlLastLogons(server: SqlLastLogonServer, options: 
   let pool: SqlPool | undefined;
   try {
     pool = await server.connect(false, options);
+    const [mode] = await pool.query<{ ro: unknown }>(server.readOnlyQuery);
+    if (Number(mode?.ro) === 1) {
+      throw new UsageError(
+        `${server.where} takes no writes (a standby or a read-only replica): Dovecot's dict must record the logins on the primary, which the mail servers share. Name it in "lastLogons": {"url": ...} in the configuration file (a SQL store's own database is the default only where --store names the primary).`,
+      );
+    }
     if (!(await hasTable(pool, server))) {
       await pool.execute(table.create);
       done.push(`Created the table ${LAST_LOGON_TABLE} in ${server.where} for Dovecot to record logins in.`);
@@ -52,6 +58,7 @@ export async function prepareSqlLastLogons(server: SqlLastLogonServer, options: 
       warnings.push(`Dovecot's account ${dovecotUser} cannot record logins until an admin runs (naming its host instead of '%' where it has one): ${table.grant};`);
     }
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     if (server.dialect.classify(error) !== 'readOnly') throw explainLastLogonError(error, server.dialect, server.where);
     throw new StoreError(
       `casctl's account ${server.user} may not create the table ${LAST_LOGON_TABLE} in ${server.where}, or grant Dovecot's account on it (${server.dialect.name}: ${(error as Error).message}). Run as the database's owner, then again with --write:\n${table.create};\n${table.grant};`,

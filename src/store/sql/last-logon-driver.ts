@@ -23,6 +23,8 @@ export interface SqlLastLogonServer {
   table(dovecotUser: string): LastLogonTableSql;
   /** How Dovecot's SQL dict connects to the database, as its account. */
   dict(account: DovecotLookupAccount): LastLoginDictConnection;
+  /** A query whose one row's `ro` is true on a server that takes no writes (a standby, a read-only replica). */
+  readOnlyQuery: string;
   /** A DELETE of at most `limit` of the rows older than the time bound to placeholder 1 (engines limit a DELETE each their own way). */
   pruneBatch(limit: number): string;
 }
