@@ -26,6 +26,7 @@ import { slapdSkipReason } from '../helpers/slapd.js';
 const PASSWORD = 'Tailspin!2026';
 const RAND = 'rand.zaher@tailspintoys.com';
 const JACK = 'jack.weber@tailspintoys.com';
+const CHRIS = 'chris.green@tailspintoys.com';
 
 interface Row {
   username: string;
@@ -136,22 +137,25 @@ for (const engine of LAST_LOGON_ENGINES) {
       assert.deepEqual(await rows(), []);
     });
 
-    test('IMAP on one mail server and POP3 on the other each update their own protocol, and casctl reads both', async () => {
+    test("IMAP and POP3 on either mail server each update their own protocol's row, and casctl reads them", async () => {
       const start = seconds();
       assert.ok((await imapLogin(dovecot('2.3').imapPort, RAND, PASSWORD, { localAddress: '127.0.0.5' })).ok, dovecot('2.3').log());
       assert.ok((await pop3Login(dovecot('2.4').pop3Port, RAND, PASSWORD, undefined, '127.0.0.6')).ok, dovecot('2.4').log());
-      const all = await rowsOnce((r) => r.length === 2, 'an IMAP row from 2.3 and a POP3 row from 2.4');
+      assert.ok((await pop3Login(dovecot('2.3').pop3Port, CHRIS, PASSWORD, undefined, '127.0.0.7')).ok, dovecot('2.3').log());
+      const all = await rowsOnce((r) => r.length === 3, 'IMAP and POP3 rows from 2.3, a POP3 row from 2.4');
       const end = seconds();
       const imap = find(all, RAND, 'imap', '127.0.0.5');
       const pop3 = find(all, RAND, 'pop3', '127.0.0.6');
-      assert.ok(imap !== undefined && pop3 !== undefined, JSON.stringify(all));
-      for (const row of [imap, pop3]) assert.ok(row.last_logon >= start && row.last_logon <= end, `${row.last_logon} within ${start}..${end}`);
-      const read = await casctlReads(['Rand.Zaher@tailspintoys.com', JACK]);
+      const chris = find(all, CHRIS, 'pop3', '127.0.0.7');
+      assert.ok(imap !== undefined && pop3 !== undefined && chris !== undefined, JSON.stringify(all));
+      for (const row of [imap, pop3, chris]) assert.ok(row.last_logon >= start && row.last_logon <= end, `${row.last_logon} within ${start}..${end}`);
+      const read = await casctlReads(['Rand.Zaher@tailspintoys.com', CHRIS, JACK]);
       assert.deepEqual(Object.fromEntries(read), {
         'Rand.Zaher@tailspintoys.com': {
           imap: { time: new Date(imap.last_logon * 1000), clientAddress: '127.0.0.5' },
           pop3: { time: new Date(pop3.last_logon * 1000), clientAddress: '127.0.0.6' },
         },
+        [CHRIS]: { pop3: { time: new Date(chris.last_logon * 1000), clientAddress: '127.0.0.7' } },
       });
     });
 
