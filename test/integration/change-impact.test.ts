@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { NOT_RECORDED } from '../../src/cli/last-logons.js';
-import { casctl, json, sampleStore, tempDir, type CliResult } from '../helpers/cli.js';
+import { casctl, json, sampleStore, STORE_KINDS, tempDir, type CliResult } from '../helpers/cli.js';
 import { recordLogons } from '../helpers/last-logons.js';
 import { atTerminal } from '../helpers/terminal-answer.js';
 
@@ -33,10 +33,9 @@ const POP_OFF = ['set-casmailbox', ...FINANCE, '--pop-enabled', 'false'];
 const minutesAgo = (minutes: number): Date => new Date(Date.now() - minutes * 60_000);
 const daysAgo = (days: number): Date => minutesAgo(days * 1440);
 
-/** The sample directory, and logins as Dovecot would have recorded them beside it: two of Finance used POP3 this month, one 40 days ago, one IMAP4 minutes ago. */
-async function storeWithLogons(): Promise<string> {
-  const store = await sampleStore();
-  recordLogons(join(dirname(store), 'casctl.last-logons.db'), [
+/** Two of Finance used POP3 this month, one 40 days ago, one IMAP4 minutes ago. */
+function recordFinanceLogons(path: string): void {
+  recordLogons(path, [
     { user: 'john.smith.jr@tailspintoys.com', service: 'pop3', clientAddress: '192.0.2.7', time: minutesAgo(5) },
     { user: 'kate.oneil@tailspintoys.com', service: 'pop3', time: daysAgo(3) },
     { user: 'grace.achterberg@tailspintoys.com', service: 'pop3', clientAddress: '198.51.100.1', time: daysAgo(40) },
@@ -44,6 +43,12 @@ async function storeWithLogons(): Promise<string> {
     // Dmitri's POP3 is off now; he used it two days ago, before it was turned off.
     { user: 'dmitri.volkov@tailspintoys.com', service: 'pop3', clientAddress: '203.0.113.9', time: daysAgo(2) },
   ]);
+}
+
+/** The sample directory, and its logins where Dovecot records them beside a SQLite store. */
+async function storeWithLogons(): Promise<string> {
+  const store = await sampleStore();
+  recordFinanceLogons(join(dirname(store), 'casctl.last-logons.db'));
   return store;
 }
 
@@ -177,3 +182,18 @@ test('logins not recorded: one line says the impact is unknown; --max-active can
   assert.match(refused.stderr, /--max-active 100 cannot be checked: Logins are not recorded for this store/);
   assert.equal(await snapshot(store), before);
 });
+
+for (const kind of STORE_KINDS) {
+  test(`on ${kind}: the logins CASCTL_LAST_LOGONS names are what the impact reads, and --max-active decides on them`, async () => {
+    const store = await sampleStore(kind);
+    const logons = join(tempDir(), 'shared.last-logons.db');
+    recordFinanceLogons(logons);
+    const env = { CASCTL_LAST_LOGONS: `sqlite:${logons}` };
+    const whatIf = await casctl([...POP_OFF, '--what-if', '-o', 'json'], { store, env });
+    assert.equal(whatIf.code, 0, whatIf.stderr);
+    assert.deepEqual([impactOf(whatIf)?.LosingAccess, impactOf(whatIf)?.ActiveMailboxes], [13, 2]);
+    const before = await snapshot(store);
+    assert.equal((await casctl([...POP_OFF, '--yes', '--max-active', '0'], { store, env })).code, 2);
+    assert.equal(await snapshot(store), before);
+  });
+}
