@@ -18,7 +18,7 @@ import { useColour } from '../output/colour.js';
 import type { CommandContext } from './context.js';
 import type { ChangeImpact } from '../core/change-impact.js';
 import { impactRecord } from '../output/change-impact.js';
-import { describeImpact, enforceMaxActive, planImpact, reportImpact } from './change-impact.js';
+import { describeImpact, enforceMaxActive, noteUncounted, planImpact, reportImpact } from './change-impact.js';
 import type { GlobalOptions } from './open.js';
 
 /** A change worked out in full before anything is written (DESIGN.md §4: plan → confirm → apply → report). */
@@ -73,7 +73,9 @@ export async function runChange(
     ...confirmChoice(options, context),
   });
   if (decision.action === 'abort' && decision.reason === 'no-terminal') throw new UsageError(decision.message);
-  const impact = await planImpact(context, options, plan.losing, plan.limits);
+  const impact = await planImpact(context, options, plan.losing, plan.limits, progress);
+  progress.clear();
+  noteUncounted(messages, plan.properties, plan.limits);
   if (decision.action === 'abort') {
     messages.info(decision.message);
     // Nothing was written: every mailbox the plan would change is left unchanged.

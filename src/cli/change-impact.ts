@@ -1,5 +1,8 @@
 import { DEFAULT_ACTIVE_DAYS, measureImpact, type ChangeImpact, type LosingAccess } from '../core/change-impact.js';
 import { counted } from '../core/counted.js';
+import { LAST_LOGON_PROTOCOLS } from '../core/last-logons.js';
+import type { ProgressSink } from '../core/progress-sink.js';
+import { PROTOCOLS, protocolList, type CasSettingName } from '../core/protocols.js';
 import { StoreError, UsageError } from '../core/errors.js';
 import { impactLines } from '../output/change-impact.js';
 import type { Messages } from '../output/messages.js';
@@ -37,11 +40,11 @@ export function impactLimits(options: ImpactOptions): ImpactLimits {
 }
 
 /** The planned change's impact, reading the recorded logins only when it turns a recorded protocol off for some mailbox. */
-export async function planImpact(context: CommandContext, options: GlobalOptions, losing: LosingAccess, limits: ImpactLimits): Promise<ChangeImpact | null> {
+export async function planImpact(context: CommandContext, options: GlobalOptions, losing: LosingAccess, limits: ImpactLimits, progress?: ProgressSink): Promise<ChangeImpact | null> {
   if (losing.size === 0) return null;
   const source = await openLastLogons(context, options);
   try {
-    return await measureImpact(losing, source, { now: context.now(), activeDays: limits.activeDays });
+    return await measureImpact(losing, source, { now: context.now(), activeDays: limits.activeDays }, progress);
   } finally {
     await source?.close();
   }
@@ -74,4 +77,12 @@ export function enforceMaxActive(impact: ChangeImpact | null, limits: ImpactLimi
     `Refused by --max-active ${limit}: ${impact.activeMailboxes} of the ${losing} losing access logged in over a protocol they would lose in the last ${counted(impact.activeDays, 'day')}. Nothing was changed.\n` +
       describeImpact(impact).map((line) => `  ${line}`).join('\n'),
   );
+}
+
+/** With --max-active, a change of a protocol whose logins are not recorded says the limit does not weigh it. */
+export function noteUncounted(messages: Messages, changed: ReadonlySet<CasSettingName>, limits: ImpactLimits): void {
+  if (limits.maxActive === undefined) return;
+  const uncounted = PROTOCOLS.filter((p) => changed.has(p.property) && !LAST_LOGON_PROTOCOLS.some((r) => r.name === p.name));
+  if (uncounted.length === 0) return;
+  messages.info(`--max-active weighs the recorded ${protocolList('and', LAST_LOGON_PROTOCOLS)} logins only: logins over ${protocolList('or', uncounted)} are not recorded.`);
 }

@@ -1,6 +1,7 @@
 import { LAST_LOGON_PROTOCOLS, usedWithin, type LastLogon, type LastLogonProtocol, type LastLogonSource, type MailboxLastLogons } from './last-logons.js';
 import type { PlanItem, SettingChange } from './plan.js';
 import { admits, type NullableProtocol, type SettingValue } from './protocols.js';
+import type { ProgressSink } from './progress-sink.js';
 
 /**
  * Who a change would cut off: for each recorded protocol it turns off, how many of the mailboxes
@@ -109,11 +110,17 @@ function keepRecent(recent: RecentLogon[], entry: RecentLogon): void {
 
 /**
  * The impact of turning off what `losing` lost, read from `source` one batch of mailboxes at a
- * time; `source` null: not recorded, only the counts of mailboxes losing access. Null when the
- * change turns no recorded protocol off.
+ * time (`progress` hears each batch); `source` null: not recorded, only the counts of mailboxes
+ * losing access. Null when the change turns no recorded protocol off.
  */
-export async function measureImpact(losing: LosingAccess, source: LastLogonSource | null, window: { now: Date; activeDays: number }): Promise<ChangeImpact | null> {
+export async function measureImpact(
+  losing: LosingAccess,
+  source: LastLogonSource | null,
+  window: { now: Date; activeDays: number },
+  progress?: ProgressSink,
+): Promise<ChangeImpact | null> {
   if (losing.size === 0) return null;
+  if (source !== null) progress?.phase('Reading logins', 'mailboxes', losing.size);
   const since = new Date(window.now.getTime() - window.activeDays * 86_400_000);
   const totals = new Map<LastLogonProtocol, { losingAccess: number; active: number; mostRecent: RecentLogon[] }>(MEASURED.map((p) => [p, { losingAccess: 0, active: 0, mostRecent: [] }]));
   let activeMailboxes = 0;
@@ -133,6 +140,7 @@ export async function measureImpact(losing: LosingAccess, source: LastLogonSourc
       }
       if (active) activeMailboxes++;
     });
+    if (source !== null) progress?.tick(users.length);
   }
   const recorded = source !== null;
   const protocols = [...totals]

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { enforceMaxActive, impactLimits, reportImpact } from '../../../src/cli/change-impact.js';
+import { enforceMaxActive, impactLimits, noteUncounted, reportImpact } from '../../../src/cli/change-impact.js';
 import { NOT_RECORDED } from '../../../src/cli/last-logons.js';
 import type { ChangeImpact, ProtocolImpact } from '../../../src/core/change-impact.js';
 import { LAST_LOGON_PROTOCOLS, type LastLogonProtocol } from '../../../src/core/last-logons.js';
@@ -102,4 +102,15 @@ test('--max-active: more active mailboxes than allowed is a usage error naming t
     () => enforceMaxActive(impact([{ ...pop, active: null }], { recorded: false, activeMailboxes: null }), limits(1000)),
     (e: unknown) => e instanceof StoreError && e.exitCode === ExitCode.StoreUnavailable && e.message === `--max-active 1000 cannot be checked: ${NOT_RECORDED} Nothing was changed.`,
   );
+});
+
+test('with --max-active, a change of a protocol whose logins are not recorded says the limit does not weigh it', () => {
+  const said = (changed: Parameters<typeof noteUncounted>[1], maxActive: number | undefined): string => {
+    const stderr = capture();
+    noteUncounted(new Messages(stderr, false), changed, { activeDays: 30, maxActive });
+    return stderr.text();
+  };
+  assert.equal(said(new Set(['PopEnabled', 'OWAEnabled', 'SmtpClientAuthenticationDisabled']), 0), '--max-active weighs the recorded POP3 and IMAP4 logins only: logins over OWA or SMTP AUTH are not recorded.\n');
+  assert.equal(said(new Set(['PopEnabled', 'ImapEnabled']), 0), '');
+  assert.equal(said(new Set(['OWAEnabled']), undefined), '', 'no limit, nothing to say');
 });

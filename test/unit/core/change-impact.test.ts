@@ -8,6 +8,7 @@ import type { LastLogonSource } from '../../../src/core/last-logons.js';
 import { planFor, type PlannedMailbox } from '../../../src/core/plan.js';
 import { openSqliteLastLogons } from '../../../src/store/sqlite/last-logons.js';
 import { recordLogons, type RecordedLogon } from '../../helpers/last-logons.js';
+import { ProgressRecorder } from '../../helpers/progress-recorder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'casctl-impact-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -111,15 +112,20 @@ test('the logins are read a batch of mailboxes at a time, never one by one', asy
   const logons = await source('batches', [{ user: `u${count - 1}@example.com`, service: 'imap', time: daysAgo(3) }]);
   const losing = new LosingAccess();
   for (let i = 0; i < count; i++) losing.add(planFor(mailbox(`u${i}@example.com`), { ImapEnabled: false }, undefined));
-  const impact = await measureImpact(losing, logons, { now, activeDays: 30 });
+  const progress = new ProgressRecorder();
+  const impact = await measureImpact(losing, logons, { now, activeDays: 30 }, progress);
   assert.deepEqual(logons.calls, [IMPACT_BATCH, IMPACT_BATCH, 10]);
+  assert.deepEqual(progress.summary(), [`Reading logins ${count}/${count}`]);
+  progress.assertTrue();
   assert.deepEqual([impact?.losingAccess, impact?.activeMailboxes, impact?.protocols[0]?.mostRecent[0]?.user], [count, 1, `u${count - 1}@example.com`]);
 });
 
 test('not recorded: the mailboxes losing access are counted, who of them is active is unknown (null), never zero', async () => {
   const losing = new LosingAccess();
   losing.add(planFor(mailbox('a@example.com'), { PopEnabled: false }, undefined));
-  const impact = await measureImpact(losing, null, { now, activeDays: 7 });
+  const progress = new ProgressRecorder();
+  const impact = await measureImpact(losing, null, { now, activeDays: 7 }, progress);
+  assert.deepEqual(progress.phases, [], 'nothing is read');
   assert.deepEqual(
     { recorded: impact?.recorded, active: impact?.activeMailboxes, protocols: impact?.protocols.map((p) => [p.protocol.name, p.losingAccess, p.active, p.mostRecent.length]) },
     { recorded: false, active: null, protocols: [['pop3', 1, null, 0]] },
