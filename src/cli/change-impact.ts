@@ -23,10 +23,14 @@ export interface ImpactLimits {
   maxActive: number | undefined;
 }
 
-function wholeNumber(text: string, option: string, least: number): number {
+/** A century: a window reaching further back than any login is a typo, and past the dates JavaScript can hold. */
+const MAX_ACTIVE_DAYS = 36_500;
+
+function wholeNumber(text: string, option: string, range: { least: number; most: number }): number {
   const trimmed = text.trim();
-  if (!/^\d+$/.test(trimmed) || Number(trimmed) < least) {
-    throw new UsageError(`${option} must be a whole number${least > 0 ? ` of ${least} or more` : ''}, not '${text}'; nothing was changed.`);
+  if (!/^\d+$/.test(trimmed) || Number(trimmed) < range.least || Number(trimmed) > range.most) {
+    const bounds = Number.isFinite(range.most) ? ` from ${range.least} to ${range.most}` : '';
+    throw new UsageError(`${option} must be a whole number${bounds}, not '${text}'; nothing was changed.`);
   }
   return Number(trimmed);
 }
@@ -34,8 +38,8 @@ function wholeNumber(text: string, option: string, least: number): number {
 /** Checked before the plan is made, so a typo does not cost a long plan. */
 export function impactLimits(options: ImpactOptions): ImpactLimits {
   return {
-    activeDays: options.activeDays === undefined ? DEFAULT_ACTIVE_DAYS : wholeNumber(options.activeDays, '--active-days', 1),
-    maxActive: options.maxActive === undefined ? undefined : wholeNumber(options.maxActive, '--max-active', 0),
+    activeDays: options.activeDays === undefined ? DEFAULT_ACTIVE_DAYS : wholeNumber(options.activeDays, '--active-days', { least: 1, most: MAX_ACTIVE_DAYS }),
+    maxActive: options.maxActive === undefined ? undefined : wholeNumber(options.maxActive, '--max-active', { least: 0, most: Number.POSITIVE_INFINITY }),
   };
 }
 

@@ -80,7 +80,9 @@ test('on stderr: a warning when someone active (or nobody knows who) loses acces
 test('--active-days and --max-active are whole numbers, checked before anything is planned', () => {
   assert.deepEqual(impactLimits({}), { activeDays: 30, maxActive: undefined });
   assert.deepEqual(impactLimits({ activeDays: '7', maxActive: '0' }), { activeDays: 7, maxActive: 0 });
-  assert.throws(() => impactLimits({ activeDays: '0' }), /--active-days must be a whole number of 1 or more, not '0'/);
+  assert.throws(() => impactLimits({ activeDays: '0' }), /--active-days must be a whole number from 1 to 36500, not '0'/);
+  assert.throws(() => impactLimits({ activeDays: '1000000000' }), /--active-days must be a whole number from 1 to 36500/);
+  assert.equal(impactLimits({ activeDays: '36500' }).activeDays, 36_500);
   assert.throws(() => impactLimits({ maxActive: '-1' }), (e: unknown) => e instanceof UsageError && /--max-active must be a whole number, not '-1'/.test(e.message));
   assert.throws(() => impactLimits({ maxActive: '2.5' }), UsageError);
 });
