@@ -16,6 +16,10 @@ import { PlanReport, describeChanges, SAMPLE, type ReportOptions } from './plan-
 import { writeChangeResult, type ChangeFormat } from './change-report.js';
 import { useColour } from '../output/colour.js';
 import type { CommandContext } from './context.js';
+import type { ChangeImpact } from '../core/change-impact.js';
+import { impactRecord } from '../output/change-impact.js';
+import { describeImpact, enforceMaxActive, noteUncounted, planImpact, reportImpact } from './change-impact.js';
+import type { GlobalOptions } from './open.js';
 
 /** A change worked out in full before anything is written (DESIGN.md §4: plan → confirm → apply → report). */
 export interface PlannedChange {
@@ -31,16 +35,18 @@ export interface PlannedChange {
   progress?: Progress;
 }
 
-export interface ChangeOptions extends ReportOptions {
+/** The store (and where its recorded logins are) comes with the options: the impact is read beside it. */
+export interface ChangeOptions extends ReportOptions, GlobalOptions {
   atomic?: boolean;
 }
 
-/** Shows the first changes where the question is asked, and asks. */
-async function confirm(context: CommandContext, plan: PlanReport): Promise<Answer> {
+/** Shows the first changes, and who would lose access, where the question is asked, and asks. */
+async function confirm(context: CommandContext, plan: PlanReport, impact: ChangeImpact | null): Promise<Answer> {
   const count = plan.counts.change;
   const sample = plan.sample.map((item) => `  ${printable(item.Name)} <${printable(item.PrimarySmtpAddress)}>: ${describeChanges(item)}`);
   const more = count > SAMPLE ? [`  ... and ${count - SAMPLE} more`] : [];
-  const details = `${[`About to change ${counted(count, 'mailbox', 'mailboxes')}:`, ...sample, ...more].join('\n')}\n`;
+  const who = impact === null ? [] : describeImpact(impact);
+  const details = `${[`About to change ${counted(count, 'mailbox', 'mailboxes')}:`, ...sample, ...more, ...who].join('\n')}\n`;
   return askYesNo(count === 1 ? 'Change this mailbox?' : `Change these ${count} mailboxes?`, context.terminal, details);
 }
 
@@ -66,21 +72,29 @@ export async function runChange(
     failed: messages.errors,
     ...confirmChoice(options, context),
   });
+  if (decision.action === 'abort' && decision.reason === 'no-terminal') throw new UsageError(decision.message);
+  const impact = await planImpact(context, options, plan.losing, plan.limits, progress);
+  progress.clear();
+  noteUncounted(messages, plan.properties, plan.limits);
   if (decision.action === 'abort') {
-    if (decision.reason === 'no-terminal') throw new UsageError(decision.message);
     messages.info(decision.message);
     // Nothing was written: every mailbox the plan would change is left unchanged.
     const unmade = { ...planSummary, Changed: 0, Unchanged: planSummary.Unchanged + planSummary.Changed };
-    await report(context, planned, plan.settle(unmade, new Set(), new Map()), null, false, format);
+    await report(context, planned, plan.settle(unmade, new Set(), new Map()), null, false, format, impact);
     return ExitCode.PartialFailure;
   }
   if (decision.action === 'what-if') {
-    await report(context, planned, planSummary, null, true, format);
+    await report(context, planned, planSummary, null, true, format, impact);
     messages.info(describeSummary(planSummary, true));
+    reportImpact(messages, impact);
+    // After the report: --what-if with --max-active shows the plan a real run would refuse.
+    enforceMaxActive(impact, plan.limits);
     return failed ? ExitCode.PartialFailure : ExitCode.Ok;
   }
+  enforceMaxActive(impact, plan.limits);
   if (decision.action === 'confirm') progress.pause();
-  const answer = decision.action === 'confirm' ? await confirm(context, plan) : 'yes';
+  else reportImpact(messages, impact);
+  const answer = decision.action === 'confirm' ? await confirm(context, plan, impact) : 'yes';
   if (answer !== 'yes') {
     messages.info('Nothing was changed.');
     return answer === 'interrupted' ? ExitCode.Interrupted : ExitCode.Ok;
@@ -106,7 +120,7 @@ export async function runChange(
         : `${-settledElsewhere} mailboxes that already had the settings when planned had lost them when the change was written (another change), and were changed too.`,
     );
   }
-  await report(context, planned, summary, applied?.changeId ?? null, false, format);
+  await report(context, planned, summary, applied?.changeId ?? null, false, format, impact);
   messages.info(describeSummary(summary, false));
   if (applied?.changeId != null) {
     messages.info(`Recorded as change ${applied.changeId}; undo it with: casctl undo ${applied.changeId}`);
@@ -139,7 +153,8 @@ async function report(
   changeId: number | null,
   whatIf: boolean,
   format: ChangeFormat,
+  impact: ChangeImpact | null,
 ): Promise<void> {
-  const result = { WhatIf: whatIf, ChangeId: changeId, Summary: { ...summary } };
+  const result = { WhatIf: whatIf, ChangeId: changeId, Summary: { ...summary }, Impact: impactRecord(impact) };
   await writeChangeResult(context.stdout, planned.plan.items ?? [], result, format, useColour(context.stdout, context.env));
 }

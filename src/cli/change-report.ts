@@ -47,6 +47,8 @@ export interface ChangeResult extends OutputRecord {
   WhatIf: boolean;
   ChangeId: number | null;
   Summary: OutputRecord;
+  /** Who the change cuts off (output/change-impact.ts impactRecord); null when it turns no recorded protocol off. */
+  Impact: OutputRecord | null;
 }
 
 /**

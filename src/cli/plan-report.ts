@@ -9,6 +9,8 @@ import type { Messages } from '../output/messages.js';
 import { displayValue } from '../output/values.js';
 import { CHANGE_FORMATS, type ChangeFormat } from './change-report.js';
 import { refuseContradictoryConfirm } from './confirm-options.js';
+import { LosingAccess } from '../core/change-impact.js';
+import { impactLimits, type ImpactLimits, type ImpactOptions } from './change-impact.js';
 
 /** How many changes the confirmation prompt shows. */
 export const SAMPLE = 10;
@@ -24,8 +26,8 @@ export function describeChanges(item: PlanItem): string {
   return item.changes.map((c) => `${c.property} ${displayValue(c.before)} → ${displayValue(c.after)}`).join(', ');
 }
 
-/** How a change reports: what `--output` and `--what-if` ask for. */
-export interface ReportOptions {
+/** How a change reports: what `--output` and `--what-if` ask for, and what its impact is measured against. */
+export interface ReportOptions extends ImpactOptions {
   output: string;
   whatIf?: boolean;
   /** Checked here too, before the plan: `--yes` and `--confirm` (-Confirm:$false and -Confirm) contradict. */
@@ -48,15 +50,19 @@ export class PlanReport {
   readonly properties = new Set<CasSettingName>();
   /** Every item, when a report needs them. */
   items: PlanItem[] | undefined;
+  /** The mailboxes the change turns a recorded protocol off for: whose logins its impact reads. */
+  readonly losing = new LosingAccess();
+  readonly limits: ImpactLimits;
   private unchangedNamed = 0;
 
-  /** Checks the options first, so that a bad `--output` (or `--yes` with `--confirm`) fails before a long plan, not after it. */
+  /** Checks the options first, so that a bad `--output`, `--max-active` (or `--yes` with `--confirm`) fails before a long plan, not after it. */
   constructor(
     private readonly messages: Messages,
     options: ReportOptions,
   ) {
     this.format = parseOutputFormat(options.output, CHANGE_FORMATS, 'for a change');
     refuseContradictoryConfirm(options);
+    this.limits = impactLimits(options);
     this.items = this.format !== 'table' || options.whatIf === true ? [] : undefined;
   }
 
@@ -64,6 +70,7 @@ export class PlanReport {
     this.counts[item.status]++;
     this.items?.push(item);
     if (item.status === 'change') {
+      this.losing.add(item);
       if (this.sample.length < SAMPLE) this.sample.push(item);
       for (const change of item.changes) this.properties.add(change.property);
     } else if (item.status === 'refused') {

@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { ExitCode } from '../core/errors.js';
 import { printableLines } from '../core/printable.js';
 import { PROTOCOLS, isNullable, type ProtocolService } from '../core/protocols.js';
+import { DEFAULT_ACTIVE_DAYS } from '../core/change-impact.js';
+import { LAST_LOGON_PROTOCOLS } from '../core/last-logons.js';
 import { useColour } from '../output/colour.js';
 import { failureLine } from '../output/messages.js';
 import type { CommandContext } from './context.js';
@@ -100,6 +102,8 @@ function changeOptions(command: Command, outputHelp = 'table (the plan, with --w
     .option('--confirm', 'ask before changing, even one mailbox (-Confirm)')
     .option('--what-if', 'show what would change, change nothing (-WhatIf)')
     .option('--atomic', 'if any item fails (not found, ambiguous, refused), change nothing at all')
+    .option('--active-days <n>', `a recorded login (${LAST_LOGON_PROTOCOLS.map((p) => p.displayName).join(', ')}) within this many days counts as use, for the impact shown before turning a protocol off (default: ${DEFAULT_ACTIVE_DAYS})`)
+    .option('--max-active <n>', 'refuse the change (exit 2, nothing changed) if more than n mailboxes that used a protocol it turns off within --active-days would lose it; exit 3 when logins are not recorded')
     .option('-o, --output <format>', outputHelp, 'table');
 }
 

@@ -1,40 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { BIN, casctl, json, ROOT, sampleStore, tempDir } from '../helpers/cli.js';
+import { casctl, json, sampleStore, tempDir } from '../helpers/cli.js';
+import { atTerminal } from '../helpers/terminal-answer.js';
 import { SERVICES } from '../../src/services/services.js';
 
 type Row = Record<string, unknown>;
-
-interface TerminalRun {
-  code: number | null;
-  /** Everything the terminal showed. */
-  shown: string;
-  /** The pipeline's stdout, redirected to a file: the data alone. */
-  stdout: string;
-}
-
-/**
- * Runs a shell pipeline on a pseudo-terminal that is its controlling terminal (pty.fork), so the
- * pipe feeds stdin while a person answers `answer` at the terminal when `prompt` appears.
- * `$CASCTL` is casctl; the last command's stdout goes to a file, not the terminal.
- */
-function atTerminal(store: string, pipeline: string, prompt: string, answer: string): Promise<TerminalRun> {
-  const out = join(tempDir(), 'stdout');
-  const script = `CASCTL="$NODE $BIN"; ${pipeline} > "$OUT"`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('python3', [join(ROOT, 'test', 'helpers', 'pty-answer.py'), prompt, answer, 'sh', '-c', script], {
-      env: { PATH: process.env.PATH, LANG: 'C.UTF-8', CASCTL_STORE: store, NODE: process.execPath, BIN, OUT: out },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let shown = '';
-    child.stdout.on('data', (chunk: Buffer) => (shown += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, shown, stdout: readFileSync(out, 'utf8') }));
-  });
-}
 
 async function popEnabled(store: string, ...identities: string[]): Promise<unknown[]> {
   return json<Row[]>(await casctl(['get-casmailbox', ...identities, '-o', 'json'], { store })).map((r) => r.PopEnabled);

@@ -56,6 +56,9 @@ function fixPlan(results: readonly RuleResult[], messages: Messages, plan: PlanR
 export async function run(context: CommandContext, options: AuditOptions, args: string[]): Promise<number> {
   const format = options.fix === true ? undefined : parseOutputFormat(options.output, AUDIT_FORMATS, 'for audit');
   if (options.restart === true && options.fix !== true) throw new UsageError('--restart makes a fix effective: it goes with --fix (an audit alone changes nothing).');
+  if (options.fix !== true && (options.maxActive !== undefined || options.activeDays !== undefined)) {
+    throw new UsageError(`${options.maxActive === undefined ? '--active-days' : '--max-active'} weighs who a fix would cut off: it goes with --fix (an audit alone changes nothing).`);
+  }
   const policy = await readPolicy(args[0] ?? '', { allowOutsideFiles: options.allowOutsideFiles === true });
   const setup = await restartSetup(context, options);
   // Timed from the start: the fix's bar shows once the whole run, reading included, has taken a second.

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, test } from 'node:test';
 import { runChange } from '../../../src/cli/change-flow.js';
@@ -14,6 +15,8 @@ import type { DirectoryStore } from '../../../src/store/directory-store.js';
 import { capture } from '../../helpers/capture.js';
 import { NO_TERMINAL, typingTerminal } from '../../helpers/fake-terminal.js';
 import { memoryStore } from '../../helpers/memory-store.js';
+import { recordLogons } from '../../helpers/last-logons.js';
+import { tempDir } from '../../helpers/cli.js';
 
 let store: DirectoryStore;
 let context: CommandContext & { stdout: ReturnType<typeof capture>; stderr: ReturnType<typeof capture> };
@@ -160,5 +163,21 @@ test('--atomic with a failed item: nothing changes, and the JSON says every mail
   const result = JSON.parse(context.stdout.text()) as JsonResult;
   assert.deepEqual(result.Items.map((i) => i.Status), ['unchanged', 'unchanged']);
   assert.deepEqual([result.Summary.Changed, result.Summary.Unchanged, result.Summary.NotFound], [0, 2, 1]);
+  assert.deepEqual(await imapEnabled(), [true, true]);
+});
+
+test('the question names who would lose access, from the logins CASCTL_LAST_LOGONS names, measured from the context\'s clock', async () => {
+  const logons = join(tempDir(), 'logons.db');
+  recordLogons(logons, [
+    { user: 'a@example.org', service: 'imap', clientAddress: '192.0.2.7', time: new Date('2026-03-01T09:00:30Z') },
+    { user: 'b@example.org', service: 'imap', time: new Date('2026-01-01T09:00:00Z') },
+  ]);
+  const terminal = typingTerminal('n\r');
+  const messages = new Messages(context.stderr, false);
+  const planned = await imapOff(messages, 'table');
+  const code = await runChange({ ...context, terminal, env: { CASCTL_LAST_LOGONS: `sqlite:${logons}` } }, store, messages, { ...planned, notFound: 0, ambiguous: 0 }, { output: 'table' });
+  assert.equal(code, 0);
+  assert.match(terminal.shown(), /B <b@example\.org>: ImapEnabled True → False\nIMAP4: 1 of 2 mailboxes losing access logged in over IMAP4 in the last 30 days; most recent: a@example\.org 2026-03-01 09:00 UTC from 192\.0\.2\.7\.\n/);
+  assert.doesNotMatch(context.stderr.text(), /losing access/, 'shown with the question, not again on stderr');
   assert.deepEqual(await imapEnabled(), [true, true]);
 });

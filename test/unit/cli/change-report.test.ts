@@ -30,23 +30,23 @@ test('a change reports as table, json or ndjson', () => {
   assert.deepEqual(CHANGE_FORMATS, ['table', 'json', 'ndjson']);
 });
 
-test('json: WhatIf, ChangeId and Summary, then every item, one per line', async () => {
-  const result = { WhatIf: false, ChangeId: 12, Summary: SUMMARY };
-  assert.equal(await written('json', result), `{"WhatIf":false,"ChangeId":12,"Summary":${JSON.stringify(SUMMARY)},"Items":[\n  ${ITEM_JSON.join(',\n  ')}\n]}\n`);
-  assert.equal(await written('json', result, []), `{"WhatIf":false,"ChangeId":12,"Summary":${JSON.stringify(SUMMARY)},"Items":[]}\n`);
+test('json: WhatIf, ChangeId, Summary and Impact, then every item, one per line', async () => {
+  const result = { WhatIf: false, ChangeId: 12, Summary: SUMMARY, Impact: null };
+  assert.equal(await written('json', result), `{"WhatIf":false,"ChangeId":12,"Summary":${JSON.stringify(SUMMARY)},"Impact":null,"Items":[\n  ${ITEM_JSON.join(',\n  ')}\n]}\n`);
+  assert.equal(await written('json', result, []), `{"WhatIf":false,"ChangeId":12,"Summary":${JSON.stringify(SUMMARY)},"Impact":null,"Items":[]}\n`);
 });
 
 test('ndjson: the items only, unchanged ones too, one JSON object per line', async () => {
-  assert.equal(await written('ndjson', { WhatIf: true, ChangeId: null, Summary: SUMMARY }), `${ITEM_JSON.join('\n')}\n`);
-  assert.equal(await written('ndjson', { WhatIf: false, ChangeId: 3, Summary: SUMMARY }, []), '');
+  assert.equal(await written('ndjson', { WhatIf: true, ChangeId: null, Summary: SUMMARY, Impact: null }), `${ITEM_JSON.join('\n')}\n`);
+  assert.equal(await written('ndjson', { WhatIf: false, ChangeId: 3, Summary: SUMMARY, Impact: null }, []), '');
 });
 
 test('table: with --what-if the items that change, their changes in words, escaped; applied, nothing', async () => {
-  const plan = await written('table', { WhatIf: true, ChangeId: null, Summary: SUMMARY });
+  const plan = await written('table', { WhatIf: true, ChangeId: null, Summary: SUMMARY, Impact: null });
   assert.deepEqual(plan.trimEnd().split('\n'), [
     'Name        PrimarySmtpAddress Status Changes',
     '----        ------------------ ------ -------',
     'Zoë\\x1b[31m zoe@example.com    change PopEnabled True → False',
   ]);
-  assert.equal(await written('table', { WhatIf: false, ChangeId: 4, Summary: SUMMARY }), '');
+  assert.equal(await written('table', { WhatIf: false, ChangeId: 4, Summary: SUMMARY, Impact: null }), '');
 });
