@@ -5,8 +5,8 @@ import type { Mailbox } from '../core/mailbox.js';
 import type { MailboxStatisticsReader, ServerBatchStatus } from '../services/mailbox-statistics.js';
 import type { OutputRecord } from '../output/values.js';
 
-/** Users per doveadm call: one call's output stays small and well inside the services' timeout, while its start-up is shared by many. */
-export const DOVEADM_BATCH = 250;
+/** Users per doveadm call: its start-up is shared by many, while a call that builds the indexes of mailboxes read for the first time (tens of ms each) stays well inside the services' timeout. */
+export const DOVEADM_BATCH = 100;
 /** doveadm calls at once: a Dovecot reads a few users' indexes in parallel; more only queue on its disk and CPUs. */
 export const DOVEADM_IN_FLIGHT = 4;
 

@@ -55,10 +55,10 @@ async function collect(batches: AsyncIterable<OutputRecord[]>): Promise<OutputRe
 test('every selected batch is cut into doveadm calls of DOVEADM_BATCH users, a few in flight, and the records come back in selection order', async () => {
   const seen: Seen = { calls: [], most: 0, sink: [] };
   const reader = new MailboxStatisticsReader(setup, doveadm(seen), () => undefined);
-  const total = 2000 + 700;
-  const out = await collect(statisticsRecords(selected([2000, 700]), reader, null, (m) => ({ PrimarySmtpAddress: m.PrimarySmtpAddress }), sinkInto(seen.sink)));
-  assert.deepEqual(seen.calls.map((c) => c.length), [250, 250, 250, 250, 250, 250, 250, 250, 250, 250, 200]);
-  assert.equal(DOVEADM_BATCH, 250);
+  const total = 2000 + 650 + 50;
+  const out = await collect(statisticsRecords(selected([2000, 650, 50]), reader, null, (m) => ({ PrimarySmtpAddress: m.PrimarySmtpAddress }), sinkInto(seen.sink)));
+  assert.equal(DOVEADM_BATCH, 100);
+  assert.deepEqual(seen.calls.map((c) => c.length), [...Array(26).fill(100), 50, 50]);
   assert.ok(seen.most <= DOVEADM_IN_FLIGHT && seen.most > 1, `${seen.most} in flight`);
   const records = out.flat();
   assert.equal(records.length, total);
@@ -88,5 +88,5 @@ test('a batch no server can read is reported with its first and last mailbox, an
   assert.deepEqual(records, []);
   // The first failure is known once its turn comes: the calls already in flight finish, no more start.
   assert.ok(seen.calls.length <= DOVEADM_IN_FLIGHT + 1, `${seen.calls.length} calls`);
-  assert.match(seen.sink[0] ?? '', new RegExp(`^batch 250 ${address(0)}\\.\\.${address(249)}: .*exit code 89`));
+  assert.match(seen.sink[0] ?? '', new RegExp(`^batch 100 ${address(0)}\\.\\.${address(99)}: .*exit code 89`));
 });
