@@ -1,5 +1,7 @@
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
+import { namesLastLogons } from '../core/last-logon-properties.js';
+import type { LastLogonSource } from '../core/last-logons.js';
 import type { Mailbox } from '../core/mailbox.js';
 import { PLAN_FIELDS, type PlannedMailbox } from '../core/plan.js';
 import { MAILBOX_FILTER_SCHEMA, mailboxMatches } from '../core/properties.js';
@@ -122,7 +124,8 @@ async function* named(source: IdentitySource, stdin: Readable): AsyncGenerator<N
  * Checks every rule against the store and changes nothing. Rules without identities push their
  * filter, and the negation of what they expect, down to the store, so only violators are read;
  * unless another rule expects a setting of theirs the other way: then every mailbox they cover is
- * read, and rules that expect opposite values of one mailbox are a policy error (exit 2).
+ * read, and rules that expect opposite values of one mailbox are a policy error (exit 2). A rule
+ * whose filter names recorded logins is selected with `lastLogons` joined, as set-casmailbox selects.
  */
 export async function runAudit(
   store: DirectoryStore,
@@ -130,6 +133,7 @@ export async function runAudit(
   stdin: Readable,
   report: (problem: SelectionProblem) => void,
   stale: (rule: AuditRule, problem: SelectionProblem) => void,
+  lastLogons?: LastLogonSource,
 ): Promise<RuleResult[]> {
   const contradictions = new ContradictionFinder(policy.rules);
   // Read once: a directory has few plans, and every mailbox of a plan rule is compared with its OU's.
@@ -165,11 +169,15 @@ export async function runAudit(
       if (rule.max !== undefined) matched.push(mailbox);
       contradictions.cover(index, mailbox);
     };
-    if (rule.identities !== undefined || rule.max !== undefined) {
+    // The store cannot decide a filter on logins alone: it is selected as set-casmailbox selects.
+    const joined = namesLastLogons(rule.filter);
+    if (rule.identities !== undefined || rule.max !== undefined || joined) {
       // Every covered mailbox is needed: a max rule lists them all when there are too many.
-      const selection = rule.identities === undefined
-        ? { ...scope, wildcards: true }
-        : { ...scope, ...byIdentity(rule.identities, stdin) };
+      const selection = {
+        ...scope,
+        ...(rule.identities === undefined ? { wildcards: true } : byIdentity(rule.identities, stdin)),
+        ...(joined && lastLogons !== undefined ? { lastLogons } : {}),
+      };
       for await (const { mailbox } of selectMailboxes(store, selection, identityProblem)) covers(mailbox);
     } else if (contradictions.watches(rule) || rule.plan === true) {
       // A plan rule expects per OU: no one filter says who breaks it, so every covered mailbox is read.

@@ -17,6 +17,7 @@ import { makeEffectiveOn, restartSetup, type RestartOptions } from '../restart-o
 import { PROTOCOLS } from '../../core/protocols.js';
 import { servicesFor } from '../../services/services.js';
 import { ProblemCounter } from '../problems.js';
+import { withLastLogons } from '../selection-logons.js';
 import { counted } from '../../core/counted.js';
 
 interface AuditOptions extends RestartOptions, ChangeOptions {
@@ -60,11 +61,12 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
   // Timed from the start: the fix's bar shows once the whole run, reading included, has taken a second.
   const progress = commandProgress(context);
   const messages = new Messages(progress.messageStream, useColour(context.stderr, context.env));
-  return withStore(context, options, async (store) => {
+  const needs = { filters: policy.rules.map((rule) => rule.filter) };
+  return withLastLogons(context, options, needs, (text) => messages.warning(text), (lastLogons) => withStore(context, options, async (store) => {
     const problems = new ProblemCounter(messages);
     const results = await runAudit(store, policy, context.stdin, problems.report, (rule, problem) =>
       messages.warning(`Rule '${printable(rule.name)}': an exception is stale: ${problem.message}`),
-    );
+    lastLogons);
     const summary = summarise(results);
     messages.info(
       `Audit of ${policy.path}: ${counted(summary.Rules, 'rule')}, ${summary.Passed} passed, ${summary.Failed} failed, ${counted(summary.Violations, 'violation')}, ` +
@@ -84,5 +86,5 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
     const unfixable = results.some((r) => r.errors.length > 0 || r.violations.some((v) => Object.keys(v.fix).length === 0));
     const remaining = unfixable || (options.whatIf === true && summary.Failed > 0);
     return code === ExitCode.Ok && remaining ? ExitCode.Violations : code;
-  }, options.fix === true ? 'write' : 'read');
+  }, options.fix === true ? 'write' : 'read'));
 }
