@@ -1,7 +1,8 @@
 import { chunks, mapInOrder } from '../core/concurrency.js';
 import { ServiceError } from '../core/errors.js';
-import { LAST_LOGON_PROTOCOLS, type LastLogonSource, type MailboxLastLogons } from '../core/last-logons.js';
+import { LAST_LOGON_PROTOCOLS, type MailboxLastLogons } from '../core/last-logons.js';
 import type { Mailbox } from '../core/mailbox.js';
+import type { SelectedMailbox } from '../core/select.js';
 import type { MailboxStatisticsReader, ServerBatchStatus } from '../services/mailbox-statistics.js';
 import type { OutputRecord } from '../output/values.js';
 
@@ -12,9 +13,8 @@ export const DOVEADM_IN_FLIGHT = 4;
 
 /** What a batch of mailboxes came back with. */
 interface ReadBatch<M> {
-  mailboxes: readonly M[];
+  selected: readonly SelectedMailbox<M>[];
   status: ServerBatchStatus | ServiceError;
-  logons: Map<string, MailboxLastLogons> | null;
 }
 
 export interface StatisticsSink {
@@ -34,41 +34,37 @@ const latest = (logons: MailboxLastLogons | undefined): string | null => {
 };
 
 /**
- * The statistics of a stream of mailboxes, as a stream of output records in the same order:
- * DOVEADM_BATCH mailboxes per doveadm call, DOVEADM_IN_FLIGHT calls at once, each batch's recorded
- * logins read beside its call. `toRecord` makes the mailbox's own properties; `logons` null: not
- * recorded, the login times stay empty. After a batch fails everywhere no new one starts.
+ * The statistics of a stream of selected mailboxes (their recorded logins joined by the selection,
+ * when recorded), as a stream of output records in the same order: DOVEADM_BATCH mailboxes per
+ * doveadm call, DOVEADM_IN_FLIGHT calls at once. `toRecord` makes the mailbox's own properties,
+ * the per-protocol login times among them. After a batch fails everywhere no new one starts.
  */
 export async function* statisticsRecords<M extends Addressed>(
-  mailboxes: AsyncIterable<readonly M[]>,
+  mailboxes: AsyncIterable<readonly SelectedMailbox<M>[]>,
   reader: MailboxStatisticsReader,
-  logons: LastLogonSource | null,
-  toRecord: (mailbox: M) => OutputRecord,
+  toRecord: (mailbox: M, logons: MailboxLastLogons | undefined) => OutputRecord,
   sink: StatisticsSink,
 ): AsyncGenerator<OutputRecord[]> {
   let failed = false;
-  async function* batches(): AsyncGenerator<readonly M[]> {
+  async function* batches(): AsyncGenerator<readonly SelectedMailbox<M>[]> {
     for await (const selected of mailboxes) yield* chunks(selected, DOVEADM_BATCH);
   }
-  const read = async (batch: readonly M[]): Promise<ReadBatch<M>> => {
-    const users = batch.map((m) => m.PrimarySmtpAddress);
-    const [status, recorded] = await Promise.all([
-      reader.read(users).catch((error: unknown) => {
-        if (error instanceof ServiceError) return error;
-        throw error;
-      }),
-      logons === null ? null : logons.lastLogons(users),
-    ]);
-    return { mailboxes: batch, status, logons: recorded };
+  const read = async (selected: readonly SelectedMailbox<M>[]): Promise<ReadBatch<M>> => {
+    const status = await reader.read(selected.map((s) => s.mailbox.PrimarySmtpAddress)).catch((error: unknown) => {
+      if (error instanceof ServiceError) return error;
+      throw error;
+    });
+    return { selected, status };
   };
-  for await (const { mailboxes: batch, status, logons: recorded } of mapInOrder(batches(), DOVEADM_IN_FLIGHT, read, () => failed)) {
+  for await (const { selected, status } of mapInOrder(batches(), DOVEADM_IN_FLIGHT, read, () => failed)) {
     if (status instanceof ServiceError) {
       failed = true;
-      sink.batchFailed(batch.length, (batch[0] as M).PrimarySmtpAddress, (batch.at(-1) as M).PrimarySmtpAddress, status.message);
+      const [first, last] = [selected[0], selected.at(-1)].map((s) => (s as SelectedMailbox<M>).mailbox.PrimarySmtpAddress) as [string, string];
+      sink.batchFailed(selected.length, first, last, status.message);
       continue;
     }
     const records: OutputRecord[] = [];
-    for (const mailbox of batch) {
+    for (const { mailbox, logons } of selected) {
       const address = mailbox.PrimarySmtpAddress;
       const why = status.failed.get(address);
       if (why !== undefined) {
@@ -77,16 +73,13 @@ export async function* statisticsRecords<M extends Addressed>(
       }
       const counted = status.found.get(address);
       if (counted === undefined) sink.unknown(address);
-      const times = recorded?.get(address);
-      const record: OutputRecord = {
-        ...toRecord(mailbox),
+      records.push({
+        ...toRecord(mailbox, logons),
         ItemCount: counted?.messages ?? null,
         TotalItemSize: counted?.vsize ?? null,
-        LastLogonTime: latest(times),
+        LastLogonTime: latest(logons),
         ServerName: status.server,
-      };
-      for (const protocol of LAST_LOGON_PROTOCOLS) record[protocol.lastLogonProperty] = times?.[protocol.name]?.time.toISOString() ?? null;
-      records.push(record);
+      });
     }
     if (records.length > 0) yield records;
   }

@@ -4,15 +4,17 @@ import type { View } from './formats.js';
 import { CAS_MAILBOX_VIEW } from './mailbox-output.js';
 import type { OutputRecord } from './values.js';
 
-/** What Get-MailboxStatistics adds to a mailbox: counted by Dovecot, and the recorded logins. */
-export const STATISTICS_PROPERTIES = ['ItemCount', 'TotalItemSize', 'LastLogonTime', ...LAST_LOGON_PROPERTIES, 'ServerName'] as const;
+/** What Get-MailboxStatistics adds to a mailbox: counted by Dovecot, the latest recorded login, the server that counted. */
+export const STATISTICS_PROPERTIES = ['ItemCount', 'TotalItemSize', 'LastLogonTime', 'ServerName'] as const;
 
 const statistic = new Set<string>(STATISTICS_PROPERTIES);
+/** The columns next to each other in --property '*': the counts, then every login time. */
+const LEADING = ['DisplayName', 'ItemCount', 'TotalItemSize', 'LastLogonTime', ...LAST_LOGON_PROPERTIES, 'ServerName'];
 
 /** Get-MailboxStatistics' columns (StorageLimitStatus has no Dovecot counterpart: the size stands in its place); any mailbox property too. */
 export function mailboxStatisticsView(severalServers: boolean): View {
   return {
-    properties: ['DisplayName', ...STATISTICS_PROPERTIES, ...CAS_MAILBOX_VIEW.properties.filter((p) => p !== 'DisplayName')],
+    properties: [...LEADING, ...CAS_MAILBOX_VIEW.properties.filter((p) => !LEADING.includes(p))],
     defaults: [
       'DisplayName', 'PrimarySmtpAddress', 'ItemCount', 'TotalItemSize', 'LastLogonTime', ...LAST_LOGON_PROPERTIES,
       ...(severalServers ? ['ServerName'] : []), 'Guid',
@@ -22,7 +24,7 @@ export function mailboxStatisticsView(severalServers: boolean): View {
   };
 }
 
-/** The mailbox properties among the chosen ones: what the directory is read for. */
+/** The mailbox properties among the chosen ones (the per-protocol login times too): what the directory and the joined logins are read for. */
 export function mailboxPropertiesOf(properties: readonly string[]): string[] {
   return properties.filter((p) => !statistic.has(p));
 }

@@ -101,6 +101,10 @@ for (const version of DOVECOT_VERSIONS) {
       // Nothing records logins here: the times are empty, said once.
       assert.ok(records.every((r) => r.LastLogonTime === null && r.LastPopLogonTime === null && r.LastImapLogonTime === null));
       assert.equal(result.stderr.match(/WARNING: LastLogonTime, LastPopLogonTime, LastImapLogonTime are empty\. Logins are not recorded/g)?.length, 1, result.stderr);
+      // Deciding on activity that nobody records is refused, not answered with "nobody".
+      const filtered = await run(['--filter', 'LastPopLogonTime -eq $null', '-o', 'json']);
+      assert.equal(filtered.code, 3, filtered.stderr);
+      assert.match(filtered.stderr, /The filter names a last logon time or address\. Logins are not recorded/);
     });
 
     test('one mailbox by its name, -o list: TotalItemSize as Exchange writes it', async () => {
@@ -158,6 +162,14 @@ for (const version of DOVECOT_VERSIONS) {
         [pop.toISOString(), pop.toISOString(), null],
       );
       assert.doesNotMatch(result.stderr, /not recorded/);
+
+      const recent = await run(['--filter', "LastPopLogonTime -ge '2026-11-01'", '-o', 'csv', '--property', 'PrimarySmtpAddress,ItemCount,LastPopLogonTime']);
+      assert.equal(recent.code, 0, recent.stderr);
+      assert.deepEqual(recent.stdout.split('\r\n').filter(Boolean), [
+        'PrimarySmtpAddress,ItemCount,LastPopLogonTime',
+        `ada@stats.example,${expected.get('ada@stats.example')?.messages},${pop.toISOString()}`,
+        `zoë.müller@stats.example,${expected.get('zoë.müller@stats.example')?.messages},${pop.toISOString()}`,
+      ]);
     });
 
     test('a doveadm that cannot read the configuration: exit 4, the batch named, no rows', async () => {

@@ -1,30 +1,27 @@
 import { ExitCode } from '../../core/errors.js';
-import { LAST_LOGON_PROPERTIES } from '../../core/last-logons.js';
 import type { Mailbox } from '../../core/mailbox.js';
-import { selectMailboxBatches } from '../../core/select.js';
+import { selectMailboxBatches, type SelectedMailbox } from '../../core/select.js';
 import { MailboxStatisticsReader } from '../../services/mailbox-statistics.js';
 import { runCommand } from '../../services/run-command.js';
 import { readServiceSetup } from '../../services/service-config.js';
 import { useColour } from '../../output/colour.js';
 import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat, render } from '../../output/formats.js';
-import { fieldsFor, mailboxOutputRecords } from '../../output/mailbox-output.js';
+import { fieldsFor, mailboxOutputRecords, showsLastLogons } from '../../output/mailbox-output.js';
 import { mailboxPropertiesOf, mailboxStatisticsView, shownStatistics } from '../../output/mailbox-statistics-output.js';
 import { Messages } from '../../output/messages.js';
 import { terminalOf } from '../../output/terminal.js';
 import type { OutputRecord } from '../../output/values.js';
 import { commandProgress } from '../command-progress.js';
 import type { CommandContext } from '../context.js';
-import { NOT_RECORDED, openLastLogons } from '../last-logons.js';
 import type { ListOptions } from '../list-mailboxes.js';
 import { statisticsRecords } from '../mailbox-statistics.js';
 import { configFor, withStore } from '../open.js';
 import { ProblemCounter } from '../problems.js';
+import { withLastLogons } from '../selection-logons.js';
 import { parseResultSize, selectionFromOptions } from '../selection-options.js';
 
 /** How many of the mailboxes Dovecot does not know a warning names. */
 const NAMED_UNKNOWN = 5;
-
-const LOGON_PROPERTIES = new Set<string>(['LastLogonTime', ...LAST_LOGON_PROPERTIES]);
 
 /** Get-MailboxStatistics: ItemCount and TotalItemSize from Dovecot's indexes (doveadm mailbox status), the recorded logins beside them. */
 export async function run(context: CommandContext, options: ListOptions, args: string[]): Promise<number> {
@@ -38,30 +35,32 @@ export async function run(context: CommandContext, options: ListOptions, args: s
   const progress = commandProgress(context);
   const messages = new Messages(progress.messageStream, useColour(context.stderr, context.env));
   const reader = new MailboxStatisticsReader(setup, runCommand, (failed, next, why) => messages.warning(`${failed} could not be read, so ${next} answers instead: ${why}`));
-  const logons = properties.some((p) => LOGON_PROPERTIES.has(p)) ? await openLastLogons(context, options) : undefined;
-  if (logons === null) messages.warning(`${[...LOGON_PROPERTIES].join(', ')} are empty. ${NOT_RECORDED}`);
+  const mailboxProperties = mailboxPropertiesOf(properties);
+  // Exchange's table shows LastLogonTime: when nothing records logins it stays, empty, after one warning.
+  const logonProperties = properties.filter((p) => p === 'LastLogonTime' || (mailboxProperties.includes(p) && showsLastLogons([p])));
+  const needs = { filters: [selection.filter], ...(logonProperties.length > 0 ? { shown: 'asked' as const } : {}) };
+  const warnNotRecorded = (text: string): void => messages.warning(`${logonProperties.join(', ')} ${logonProperties.length === 1 ? 'is' : 'are'} empty. ${text}`);
   if (context.stdout.isTTY !== true) progress.phase('Reading mailboxes', 'mailboxes');
 
   let serviceFailures = 0;
   const unknown: string[] = [];
   let unknownCount = 0;
-  try {
-    return await withStore(context, options, async (store) => {
-      const mailboxProperties = mailboxPropertiesOf(properties);
+  return withLastLogons(context, options, needs, warnNotRecorded, (lastLogons) =>
+    withStore(context, options, async (store) => {
       let truncated = false;
       const selected = selectMailboxBatches(
         store,
-        { ...selection, ...(resultSize === undefined ? {} : { resultSize: resultSize + 1 }) },
+        { ...selection, ...(resultSize === undefined ? {} : { resultSize: resultSize + 1 }), ...(lastLogons === undefined ? {} : { lastLogons }) },
         new ProblemCounter(messages).report,
         [...new Set([...fieldsFor(mailboxProperties), 'PrimarySmtpAddress' as const])],
       );
       // One more than asked for tells whether the limit cut anything off.
-      async function* limited(): AsyncGenerator<Mailbox[]> {
+      async function* limited(): AsyncGenerator<SelectedMailbox<Mailbox>[]> {
         let count = 0;
         for await (const batch of selected) {
           const room = resultSize === undefined ? batch.length : resultSize - count;
           if (batch.length > room) truncated = true;
-          const shown = batch.slice(0, room).map((s) => s.mailbox);
+          const shown = batch.slice(0, room);
           count += shown.length;
           if (shown.length > 0) yield shown;
           if (truncated) return;
@@ -69,7 +68,7 @@ export async function run(context: CommandContext, options: ListOptions, args: s
       }
       const toRecord = mailboxOutputRecords(mailboxProperties);
       async function* records(): AsyncGenerator<OutputRecord[]> {
-        for await (const rows of statisticsRecords(limited(), reader, logons ?? null, toRecord, {
+        for await (const rows of statisticsRecords(limited(), reader, toRecord, {
           batchFailed: (count, first, last, why) => {
             serviceFailures++;
             messages.error(`Could not read the statistics of ${count} mailbox${count === 1 ? '' : 'es'} (${first}${count === 1 ? '' : ` … ${last}`}); no further ones are read: ${why}`);
@@ -113,8 +112,6 @@ export async function run(context: CommandContext, options: ListOptions, args: s
         return ExitCode.Violations;
       }
       return messages.errors > 0 ? ExitCode.PartialFailure : ExitCode.Ok;
-    });
-  } finally {
-    await logons?.close();
-  }
+    }),
+  );
 }
