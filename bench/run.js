@@ -36,7 +36,7 @@ const config = {
   tableMailboxes: int('BENCH_TABLE_MAILBOXES', 50_000),
   /** Wall-clock budget of the whole run; extra runs of the heavy operations are dropped to fit it. */
   budgetSeconds: int('BENCH_BUDGET', 540),
-  only: (process.env.BENCH_ONLY ?? 'cold,import,passwords,set,undo,audit,table,refresh').split(',').map((s) => s.trim()).filter(Boolean),
+  only: (process.env.BENCH_ONLY ?? 'cold,import,passwords,set,undo,audit,table,refresh,statistics').split(',').map((s) => s.trim()).filter(Boolean),
   keep: process.env.BENCH_KEEP === '1',
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
 };
@@ -536,6 +536,18 @@ if (config.only.includes('refresh')) {
   if (refresh.status === 0) results.refresh = JSON.parse(refresh.stdout);
   else log(`  refresh bench failed (exit ${refresh.status}): its output is above`);
 }
+// Mailbox statistics from Dovecot's indexes against IMAP FETCHes (bench/mailbox-statistics.ts: its own store and Dovecots) --
+if (config.only.includes('statistics')) {
+  log('get-mailboxstatistics for everyone against an IMAP login and FETCH RFC822.SIZE per mailbox, on each Dovecot here');
+  const statistics = spawnSync(NODE, ['--import', 'tsx', join(BENCH, 'mailbox-statistics.ts')], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (statistics.status === 0) results.statistics = JSON.parse(statistics.stdout);
+  else log(`  statistics bench failed (exit ${statistics.status}): its output is above`);
+}
 // The OpenLDAP store against OpenLDAP's own clients (bench/ldap.ts: its own slapd, figures in its own table) --
 if (config.only.includes('ldap')) {
   log('OpenLDAP: import at each BENCH_LDAP_IMPORT_SIZES, set-casmailbox --file and a filtered get-casmailbox against ldapadd, ldapmodify and ldapsearch');
@@ -580,6 +592,14 @@ process.stdout.write(
 if (results.refresh !== undefined) {
   const lines = results.refresh.results.map((r) => `  Dovecot ${r.version}  ${r.case.padEnd(58)} ${fmt(r.ms).padStart(9)}`);
   process.stdout.write(`Refresh (${results.refresh.openSessions} open sessions, ${results.refresh.warmCache.toLocaleString('en-US')} logins cached):\n${lines.join('\n')}\n`);
+}
+if (results.statistics !== undefined) {
+  const lines = results.statistics.results.map(
+    (r) =>
+      `  Dovecot ${r.version}  ${r.mailboxes.toLocaleString('en-US')} mailboxes × ${r.messagesPerMailbox}: casctl ${fmt(r.casctlMedianMs).padStart(9)}  IMAP FETCH ${fmt(r.imapFetchMedianMs).padStart(9)}  ${r.ratio}× faster` +
+      `  (first access, indexes built: casctl ${fmt(r.coldCasctlMs)})${r.sameAnswers ? '' : '  ANSWERS DIFFER!'}`,
+  );
+  process.stdout.write(`get-mailboxstatistics, everyone (IMAP baseline ${results.statistics.imapInFlight} logins at once; same counts and sizes checked):\n${lines.join('\n')}\n`);
 }
 if (results.sqlMapped !== undefined) {
   const lines = results.sqlMapped.results.map((r) => `  ${r.engine.padEnd(9)} ${r.case.padEnd(24)} casctl ${fmt(r.casctlMs).padStart(9)}  reference ${fmt(r.referenceMs).padStart(9)}  ${r.ratio.toFixed(2)}×`);

@@ -163,6 +163,10 @@ export function buildProgram(context: CommandContext): Cli {
     .description(`show ${PROTOCOL_NAMES} access settings (Get-CASMailbox)`)
     .action(run(() => import('./commands/get-casmailbox.js')));
 
+  listOptions(program.command('get-mailboxstatistics'), 'mailboxes')
+    .description('show DisplayName, ItemCount, TotalItemSize and the last logons per protocol, counted by Dovecot without reading a message (Get-MailboxStatistics)')
+    .action(run(() => import('./commands/get-mailboxstatistics.js')));
+
   outputOptions(program.command('get-organizationalunit'))
     .description('list organizational units: Name, CanonicalName, DistinguishedName, Guid (Get-OrganizationalUnit)')
     .argument('[identity...]', 'OU name, canonical name, North America\\Finance, DN or Guid')

@@ -31,3 +31,31 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
   return result;
 }
+
+/**
+ * `work` over the items of `source` with at most `limit` calls in flight, yielding the results in
+ * the source's order as they are ready: a stream of batches stays a stream (a few batches held,
+ * never all), while the calls overlap. Stops taking items once `stopped()` says so.
+ */
+export async function* mapInOrder<T, R>(
+  source: AsyncIterable<T>,
+  limit: number,
+  work: (item: T) => Promise<R>,
+  stopped: () => boolean = () => false,
+): AsyncGenerator<R> {
+  const pending: Promise<R>[] = [];
+  try {
+    for await (const item of source) {
+      if (stopped()) break;
+      const call = work(item);
+      // Awaited in turn below; a rejection before its turn must not count as unhandled.
+      call.catch(() => undefined);
+      pending.push(call);
+      if (pending.length >= limit) yield await (pending.shift() as Promise<R>);
+    }
+    while (pending.length > 0) yield await (pending.shift() as Promise<R>);
+  } finally {
+    // A consumer that stops early (a result size reached, an error) leaves no call running behind it.
+    await Promise.allSettled(pending);
+  }
+}

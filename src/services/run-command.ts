@@ -6,8 +6,11 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Runs one argv; passed in (the CLI passes runCommand), so tests can assert the commands instead of running them. */
-export type CommandRunner = (argv: readonly string[], timeoutMs: number) => Promise<CommandResult>;
+/**
+ * Runs one argv; passed in (the CLI passes runCommand), so tests can assert the commands instead of running them.
+ * `input` is written to its stdin (the login names of `doveadm -F -`, never on argv); without it stdin is closed.
+ */
+export type CommandRunner = (argv: readonly string[], timeoutMs: number, input?: string) => Promise<CommandResult>;
 
 export function showCommand(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
@@ -26,20 +29,21 @@ function endGroup(pid: number): void {
 }
 
 /**
- * Runs a service command with execa: an argv array, never a shell, a timeout, no stdin.
+ * Runs a service command with execa: an argv array, never a shell, a timeout, stdin only the `input` given.
  * The command runs in a process group of its own, and a timeout ends the whole group: a command
  * that leaves children behind (`sh -c 'sleep 77 & sleep 78'`) would otherwise hold its output
  * pipes, and casctl, open long after the timeout.
  * A command that cannot start or times out is a ServiceError; a non-zero exit is returned for the caller to judge.
  */
-export async function runCommand(argv: readonly string[], timeoutMs: number): Promise<CommandResult> {
+export async function runCommand(argv: readonly string[], timeoutMs: number, input?: string): Promise<CommandResult> {
   const { execa } = await import('execa');
   const [file = '', ...args] = argv;
   if (!hooked) {
     hooked = true;
     process.on('exit', () => running.forEach(endGroup));
   }
-  const subprocess = execa(file, args, { reject: false, stdin: 'ignore', all: false, detached: true, cleanup: false });
+  const stdin = input === undefined ? { stdin: 'ignore' as const } : { input };
+  const subprocess = execa(file, args, { reject: false, ...stdin, all: false, detached: true, cleanup: false });
   const pid = subprocess.pid;
   let timedOut = false;
   const timer =

@@ -24,6 +24,8 @@ export interface MailServer {
   commands: ReadonlyMap<string, ServiceCommands>;
   /** How to run `dovecot --version` where Dovecot runs, to tell which configuration syntax it reads; null: unknown. */
   version: string[] | null;
+  /** The preset's doveadm argv (its prefix, and `-c` with the configuration): what reads Dovecot's mailboxes. Null without a preset. */
+  doveadm: string[] | null;
   /**
    * The store URL of the replica this server's Dovecot reads (its local LDAP consumer): a refresh
    * waits until it has every change before flushing this server's caches. Null: Dovecot reads the store itself.
@@ -65,7 +67,7 @@ function beside(doveadm: readonly string[], program: string): string[] | null {
   return [...doveadm.slice(0, -1), program];
 }
 
-function presetCommands(preset: Preset, section: Record<string, unknown>, where: string): { commands: ServiceCommands; version: string[] | null } {
+function presetCommands(preset: Preset, section: Record<string, unknown>, where: string): { commands: ServiceCommands; version: string[] | null; doveadm: string[] } {
   const config = optionalString(section, 'config', where);
   const prefix = section.doveadm === undefined ? ['doveadm'] : argv(section.doveadm, `${where}."doveadm"`);
   // One Dovecot serves IMAP4 and POP3: every Exchange service maps onto the same daemon.
@@ -82,10 +84,10 @@ function presetCommands(preset: Preset, section: Record<string, unknown>, where:
   };
   const version = dovecot === null ? null : [...dovecot, '--version'];
   if (preset === 'dovecot') {
-    return { commands: { restart: [...doveadm, 'reload'], status: [...doveadm, 'service', 'status'], ...common }, version };
+    return { commands: { restart: [...doveadm, 'reload'], status: [...doveadm, 'service', 'status'], ...common }, version, doveadm };
   }
   const unit = optionalString(section, 'unit', where) ?? 'dovecot';
-  return { commands: { restart: ['systemctl', 'restart', unit], status: ['systemctl', 'is-active', '--quiet', unit], ...common }, version };
+  return { commands: { restart: ['systemctl', 'restart', unit], status: ['systemctl', 'is-active', '--quiet', unit], ...common }, version, doveadm };
 }
 
 function optionalString(section: Record<string, unknown>, key: string, where: string): string | undefined {
@@ -212,7 +214,7 @@ function readServer(section: Record<string, unknown>, preset: Preset | undefined
     commands.set(service.Name, { restart, status, flush: own.flush ?? base?.commands.flush ?? null, kick, who, kill });
   }
   if (commands.size === 0) throw new ConfigError(`${where}: no service is configured; set "preset" or give a service's commands under "commands".`);
-  return { name, commands, version: base?.version ?? null, replica };
+  return { name, commands, version: base?.version ?? null, doveadm: base?.doveadm ?? null, replica };
 }
 
 /** A service with the commands casctl runs for it. */

@@ -33,3 +33,8 @@ test('exit code and output come back; a program that cannot start is a ServiceEr
   assert.deepEqual(await runCommand(['sh', '-c', 'echo out; echo err >&2; exit 3'], 5000), { exitCode: 3, stdout: 'out', stderr: 'err' });
   await assert.rejects(runCommand(['/nonexistent/doveadm'], 5000), /could not run: .*ENOENT/);
 });
+
+test('input goes to stdin (the login names of doveadm -F -); without it stdin is closed, so nothing waits on it', async () => {
+  assert.deepEqual(await runCommand(['cat'], 5000, 'a@x.test\nüni@x.test\n'), { exitCode: 0, stdout: 'a@x.test\nüni@x.test', stderr: '' });
+  assert.deepEqual(await runCommand(['cat'], 5000), { exitCode: 0, stdout: '', stderr: '' });
+});
