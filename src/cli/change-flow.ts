@@ -19,7 +19,7 @@ import type { CommandContext } from './context.js';
 import type { ChangeImpact } from '../core/change-impact.js';
 import { impactRecord } from '../output/change-impact.js';
 import { describeImpact, enforceMaxActive, noteUncounted, planImpact, reportImpact } from './change-impact.js';
-import type { GlobalOptions } from './open.js';
+import { configFor, type GlobalOptions } from './open.js';
 
 /** A change worked out in full before anything is written (DESIGN.md §4: plan → confirm → apply → report). */
 export interface PlannedChange {
@@ -75,7 +75,7 @@ export async function runChange(
   if (decision.action === 'abort' && decision.reason === 'no-terminal') throw new UsageError(decision.message);
   const impact = await planImpact(context, options, plan.losing, plan.limits, progress);
   progress.clear();
-  noteUncounted(messages, plan.properties, plan.limits);
+  noteUncounted(messages, plan.properties, plan.limits, (await configFor(context, options)).dovecot.webmailNetworks.length > 0);
   if (decision.action === 'abort') {
     messages.info(decision.message);
     // Nothing was written: every mailbox the plan would change is left unchanged.

@@ -1,6 +1,6 @@
 import { DEFAULT_ACTIVE_DAYS, measureImpact, type ChangeImpact, type LosingAccess } from '../core/change-impact.js';
 import { counted } from '../core/counted.js';
-import { LAST_LOGON_PROTOCOLS } from '../core/last-logons.js';
+import { recordedProtocols } from '../core/last-logons.js';
 import type { ProgressSink } from '../core/progress-sink.js';
 import { PROTOCOLS, protocolList, type CasSettingName } from '../core/protocols.js';
 import { StoreError, UsageError } from '../core/errors.js';
@@ -83,10 +83,14 @@ export function enforceMaxActive(impact: ChangeImpact | null, limits: ImpactLimi
   );
 }
 
-/** With --max-active, a change of a protocol whose logins are not recorded says the limit does not weigh it. */
-export function noteUncounted(messages: Messages, changed: ReadonlySet<CasSettingName>, limits: ImpactLimits): void {
+/**
+ * With --max-active, a change of a protocol whose logins are not recorded says the limit does not
+ * weigh it. `webmail`: the configuration names webmail networks, so OWA's logins are recorded apart.
+ */
+export function noteUncounted(messages: Messages, changed: ReadonlySet<CasSettingName>, limits: ImpactLimits, webmail: boolean): void {
   if (limits.maxActive === undefined) return;
-  const uncounted = PROTOCOLS.filter((p) => changed.has(p.property) && !LAST_LOGON_PROTOCOLS.some((r) => r.name === p.name));
+  const recorded = recordedProtocols(webmail);
+  const uncounted = PROTOCOLS.filter((p) => changed.has(p.property) && !recorded.some((r) => r.name === p.name));
   if (uncounted.length === 0) return;
-  messages.info(`--max-active weighs the recorded ${protocolList('and', LAST_LOGON_PROTOCOLS)} logins only: logins over ${protocolList('or', uncounted)} are not recorded.`);
+  messages.info(`--max-active weighs the recorded ${protocolList('and', recorded)} logins only: logins over ${protocolList('or', uncounted)} are not recorded.`);
 }

@@ -1,5 +1,6 @@
 import { chownSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
+import type { IpNetwork } from '../core/ip-networks.js';
 import type { DovecotVersion } from '../dovecot/version.js';
 import type { Messages } from '../output/messages.js';
 import { lastLogonDovecotFiles, lastLogonTarget, type LastLogonTarget } from '../store/last-logons.js';
@@ -31,9 +32,15 @@ export interface LastLogonsSetup {
 /**
  * --last-logons: the files that make Dovecot record each login where casctl reads it (the
  * configured "lastLogons" database, else the file beside a SQLite store), and the database that
- * --write sets up.
+ * --write sets up. `webmailNetworks`: where the webmail's IMAP logins, recorded as OWA's, come from.
  */
-export async function lastLogonsSetup(context: CommandContext, options: LastLogonsOptions, directory: string, version: DovecotVersion): Promise<LastLogonsSetup | undefined> {
+export async function lastLogonsSetup(
+  context: CommandContext,
+  options: LastLogonsOptions,
+  directory: string,
+  version: DovecotVersion,
+  webmailNetworks: readonly IpNetwork[],
+): Promise<LastLogonsSetup | undefined> {
   if (options.lastLogons !== true) {
     if (options.dictUser !== undefined || options.mailUser !== undefined) throw new UsageError('--dict-user and --mail-user go with --last-logons.');
     return undefined;
@@ -46,7 +53,7 @@ export async function lastLogonsSetup(context: CommandContext, options: LastLogo
     );
   }
   const target = await lastLogonTarget(where.url, { cwd: context.cwd, env: context.env, sections: config.sections });
-  const { files, readByDict } = await lastLogonDovecotFiles(target, { version, directory, mailUser: options.mailUser ?? DEFAULT_MAIL_USER });
+  const { files, readByDict } = await lastLogonDovecotFiles(target, { version, directory, mailUser: options.mailUser ?? DEFAULT_MAIL_USER, webmailNetworks });
   return { target, files, readByDict, dictUser: options.dictUser ?? DEFAULT_DICT_USER };
 }
 

@@ -20,6 +20,26 @@ export const LAST_LOGON_PROTOCOLS: readonly LastLogonProtocol[] = PROTOCOLS.filt
 /** Their properties, in registry order. */
 export const LAST_LOGON_PROPERTIES: readonly LastLogonProperty[] = LAST_LOGON_PROTOCOLS.map((p) => p.lastLogonProperty);
 
+/**
+ * The service names a protocol's logins are recorded under (the table's `service`): its Dovecot
+ * services, or, for a protocol told apart by remote address (OWA: IMAP from the webmail
+ * networks), its own name, which the generated configuration writes instead of the service's.
+ */
+export function recordedServices(protocol: LastLogonProtocol): readonly string[] {
+  return 'remote' in protocol ? [protocol.name] : protocol.dovecotServices;
+}
+
+/**
+ * The protocols whose logins are recorded apart where the configuration names `webmail` networks
+ * or not: without them, the webmail's IMAP logins are recorded as IMAP4's, and OWA's none at all.
+ */
+export function recordedProtocols(webmail: boolean): readonly LastLogonProtocol[] {
+  return webmail ? LAST_LOGON_PROTOCOLS : LAST_LOGON_PROTOCOLS.filter((p) => !('remote' in p));
+}
+
+/** The Dovecot services whose mail processes load the plugin: each recorded protocol's, once. */
+export const RECORDING_SERVICES: readonly string[] = [...new Set(LAST_LOGON_PROTOCOLS.flatMap((p) => p.dovecotServices))];
+
 /** One protocol's most recent recorded login of one mailbox. */
 export interface LastLogon {
   time: Date;

@@ -67,7 +67,8 @@ export interface ProtocolDefinition {
   /**
    * The property that shows when a mailbox last logged in over this protocol, as Dovecot's
    * last_login plugin records it (core/last-logons.ts). Absent: the protocol's logins are not
-   * recorded (webmail's go through IMAP, Postfix's SASL logins through no mail process).
+   * recorded (Postfix's SASL logins go through no mail process). A `remote` protocol's logins are
+   * recorded under its own name, only where webmail networks are configured.
    */
   lastLogonProperty?: `Last${string}LogonTime`;
 }
@@ -105,6 +106,8 @@ export const PROTOCOLS = [
     property: 'OWAEnabled',
     dovecotServices: ['imap'],
     remote: 'webmail',
+    // Recorded as service `owa` where the configuration names webmail networks (store/sql/last-login-dict.ts).
+    lastLogonProperty: 'LastOwaLogonTime',
     // Exchange lets the Administrator use Outlook on the web.
     administrator: 'allowed',
     services: [{ Name: 'MSExchangeOWAAppPool', ShortName: 'owa', DisplayName: 'Microsoft Exchange Outlook on the web app pool' }],

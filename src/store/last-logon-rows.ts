@@ -1,5 +1,5 @@
 import type { LastLogonProtocol, MailboxLastLogons } from '../core/last-logons.js';
-import { LAST_LOGON_PROTOCOLS } from '../core/last-logons.js';
+import { LAST_LOGON_PROTOCOLS, recordedServices } from '../core/last-logons.js';
 import type { LastLogonOpenOptions } from './store-driver.js';
 
 /** One protocol's latest login of one spelling of a user, as a reader's query returns it. */
@@ -12,7 +12,7 @@ export interface LogonRow {
   address: string;
 }
 
-const serviceProtocol = new Map<string, LastLogonProtocol['name']>(LAST_LOGON_PROTOCOLS.flatMap((p) => p.dovecotServices.map((service) => [service, p.name] as const)));
+const serviceProtocol = new Map<string, LastLogonProtocol['name']>(LAST_LOGON_PROTOCOLS.flatMap((p) => recordedServices(p).map((service) => [service, p.name] as const)));
 
 /** The oldest login time (seconds) a reader returns: the retention's start, or 0 without one. */
 export function retentionCutoff(options: Pick<LastLogonOpenOptions<unknown>, 'retentionDays' | 'now'>): number {

@@ -1,5 +1,6 @@
 import { StoreError, UsageError } from '../core/errors.js';
 import type { LastLogonSource } from '../core/last-logons.js';
+import type { IpNetwork } from '../core/ip-networks.js';
 import type { DovecotVersion } from '../dovecot/version.js';
 import { driverFor } from './drivers.js';
 import { lastLoginFiles, type LastLoginFiles } from './sql/last-login-dict.js';
@@ -39,7 +40,7 @@ export async function lastLogonTarget(url: string, options: { cwd: string; env: 
 }
 
 /** get-dovecotconfig --last-logons: Dovecot's files that record the logins in the target's database. */
-export async function lastLogonDovecotFiles(target: LastLogonTarget, request: { version: DovecotVersion; directory: string; mailUser: string }): Promise<LastLoginFiles> {
+export async function lastLogonDovecotFiles(target: LastLogonTarget, request: { version: DovecotVersion; directory: string; mailUser: string; webmailNetworks: readonly IpNetwork[] }): Promise<LastLoginFiles> {
   const connection = await target.driver.dictConnection(target.url, { cwd: target.cwd, env: target.env, section: target.section });
   return lastLoginFiles({ ...request, connection });
 }

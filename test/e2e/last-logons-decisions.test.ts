@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { chmodSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { defaultLastLogonsPath } from '../../src/cli/last-logons.js';
-import { casctl, sampleStore, tempDir } from '../helpers/cli.js';
-import { rootAccount } from '../helpers/debian13-root.js';
-import { DOVECOT_VERSIONS, dovecotSkipReason, startDovecot, type Dovecot } from '../helpers/dovecot.js';
+import { casctl, tempDir } from '../helpers/cli.js';
+import { DOVECOT_VERSIONS, dovecotSkipReason, type Dovecot } from '../helpers/dovecot.js';
 import { imapLogin, pop3Login } from '../helpers/mail-login.js';
+import { recordedRows, startRecordingDovecot } from '../helpers/recording-dovecot.js';
 
 const PASSWORD = 'Tailspin!2026';
 /** Four mailboxes of the sample directory with POP3 and IMAP4 on: two log in for real, two never do. */
@@ -38,29 +37,10 @@ for (const version of DOVECOT_VERSIONS) {
       const rows = JSON.parse(result.stdout) as { PrimarySmtpAddress: string; PopEnabled: boolean; ImapEnabled: boolean }[];
       return Object.fromEntries(rows.map((r) => [r.PrimarySmtpAddress, { PopEnabled: r.PopEnabled, ImapEnabled: r.ImapEnabled }]));
     };
-    const recorded = (): number => {
-      const db = new Database(logins, { readonly: true });
-      try {
-        return (db.prepare('SELECT count(*) AS n FROM last_logon').get() as { n: number }).n;
-      } finally {
-        db.close();
-      }
-    };
+    const recorded = (): number => recordedRows(logins).length;
 
     before(async () => {
-      store = await sampleStore();
-      logins = defaultLastLogonsPath(store);
-      const dir = tempDir();
-      const dictUser = version === '2.4' ? String(rootAccount('dovecot').uid) : 'dovecot';
-      const written = await casctl(['get-dovecotconfig', '--write', join(dir, 'dovecot'), '--store', store, '--dovecot-version', version, '--last-logons', '--dict-user', dictUser]);
-      assert.equal(written.code, 0, written.stderr);
-      chmodSync(dirname(store), 0o711);
-      chmodSync(dir, 0o711);
-      dovecot = await startDovecot({
-        version,
-        authInclude: join(dir, 'dovecot', 'casctl-auth.conf'),
-        extraConfig: `!include ${join(dir, 'dovecot', 'casctl-last-logons.conf')}\n`,
-      });
+      ({ dovecot, store, logins } = await startRecordingDovecot(version));
       // The sample mailboxes were made moments ago; an `unusedFor` rule spares mailboxes younger
       // than its period, so they are made old, as a real directory's are.
       const db = new Database(store);

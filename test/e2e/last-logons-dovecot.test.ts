@@ -1,31 +1,24 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
-import { defaultLastLogonsPath } from '../../src/cli/last-logons.js';
 import type { LastLogonSource } from '../../src/core/last-logons.js';
 import { openLastLogonSource } from '../../src/store/last-logons.js';
-import { casctl, sampleStore, tempDir } from '../helpers/cli.js';
+import { casctl, type CliResult } from '../helpers/cli.js';
 import { rootAccount } from '../helpers/debian13-root.js';
-import { DOVECOT_VERSIONS, dovecotSkipReason, startDovecot, type Dovecot } from '../helpers/dovecot.js';
+import { DOVECOT_VERSIONS, dovecotSkipReason, type Dovecot } from '../helpers/dovecot.js';
 import { deliverByLda } from '../helpers/lda-delivery.js';
 import { imapLogin, pop3Login } from '../helpers/mail-login.js';
+import { recordedRows, startRecordingDovecot, type RecordedRow } from '../helpers/recording-dovecot.js';
 
 const PASSWORD = 'Tailspin!2026';
 /** A mailbox of the sample directory, its primary address and another of its addresses. */
 const PRIMARY = 'rand.zaher@tailspintoys.com';
 const ALIAS = 'rzaher@tailspintoys.com';
 const OTHER = 'jack.weber@tailspintoys.com';
-
-interface Row {
-  username: string;
-  service: string;
-  client_address: string;
-  last_logon: number;
-}
 
 const seconds = (): number => Math.floor(Date.now() / 1000);
 
@@ -39,18 +32,11 @@ for (const version of DOVECOT_VERSIONS) {
     let dovecot: Dovecot;
     let store: string;
     let logins: string;
-    let written: { code: number; stderr: string };
+    let written: CliResult;
 
-    const rows = (): Row[] => {
-      const db = new Database(logins, { readonly: true });
-      try {
-        return db.prepare<[], Row>('SELECT username, service, client_address, last_logon FROM last_logon ORDER BY username, service, client_address').all();
-      } finally {
-        db.close();
-      }
-    };
+    const rows = (): RecordedRow[] => recordedRows(logins);
     /** The dict writes after the login's reply, asynchronously: wait for the row to appear or change. */
-    const rowOnce = async (check: (rows: Row[]) => boolean, what: string): Promise<Row[]> => {
+    const rowOnce = async (check: (rows: RecordedRow[]) => boolean, what: string): Promise<RecordedRow[]> => {
       for (let attempt = 0; attempt < 50; attempt++) {
         const now = rows();
         if (check(now)) return now;
@@ -58,26 +44,11 @@ for (const version of DOVECOT_VERSIONS) {
       }
       assert.fail(`${what}; rows: ${JSON.stringify(rows())}\n${dovecot.log()}`);
     };
-    const find = (all: Row[], user: string, service: string, address: string): Row | undefined =>
+    const find = (all: RecordedRow[], user: string, service: string, address: string): RecordedRow | undefined =>
       all.find((r) => r.username === user && r.service === service && r.client_address === address);
 
     before(async () => {
-      store = await sampleStore();
-      logins = defaultLastLogonsPath(store);
-      const dir = tempDir();
-      // The 2.4 root's accounts are not this machine's: its dict runs as the root's dovecot.
-      const dictUser = version === '2.4' ? String(rootAccount('dovecot').uid) : 'dovecot';
-      written = await casctl(['get-dovecotconfig', '--write', join(dir, 'dovecot'), '--store', store, '--dovecot-version', version, '--last-logons', '--dict-user', dictUser]);
-      assert.equal(written.code, 0, written.stderr);
-      // What the warnings ask for: the dict may pass through the store's directory and the
-      // configuration's (mkdtemp's 0700), where 2.3's dict reads its map file.
-      chmodSync(dirname(store), 0o711);
-      chmodSync(dir, 0o711);
-      dovecot = await startDovecot({
-        version,
-        authInclude: join(dir, 'dovecot', 'casctl-auth.conf'),
-        extraConfig: `!include ${join(dir, 'dovecot', 'casctl-last-logons.conf')}\n`,
-      });
+      ({ dovecot, store, logins, written } = await startRecordingDovecot(version));
     });
 
     after(async () => {

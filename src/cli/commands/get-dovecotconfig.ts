@@ -74,12 +74,19 @@ async function webmailNetworks(context: CommandContext, options: DovecotConfigOp
 }
 
 /** The files for the store in use, from its driver: Dovecot's SQL passdb on SQLite, its LDAP passdb on LDAP. */
-async function filesFor(url: string, directory: string, version: DovecotVersion, context: CommandContext, options: DovecotConfigOptions, messages: Messages): Promise<Map<string, string>> {
+async function filesFor(
+  url: string,
+  directory: string,
+  version: DovecotVersion,
+  networks: readonly IpNetwork[],
+  context: CommandContext,
+  options: DovecotConfigOptions,
+  messages: Messages,
+): Promise<Map<string, string>> {
   configValue('The directory', directory);
   const driver = await driverFor(url);
   const name = driver.configSection?.name;
   const section = name === undefined ? undefined : (await configFor(context, options)).sections[name];
-  const networks = await webmailNetworks(context, options, messages);
   const account = lookupAccount(context, options, messages);
   return driver.dovecotConfig({
     url,
@@ -144,8 +151,10 @@ export async function run(context: CommandContext, options: DovecotConfigOptions
       );
     }
     const directory = options.write === undefined ? DEFAULT_DIRECTORY : resolve(context.cwd, options.write);
-    const files = await filesFor(store.url, directory, version, context, options, messages);
-    const logons = await lastLogonsSetup(context, options, directory, version);
+    // One list for both: the passdbs that enforce OWAEnabled and the filters that record its logins.
+    const networks = await webmailNetworks(context, options, messages);
+    const files = await filesFor(store.url, directory, version, networks, context, options, messages);
+    const logons = await lastLogonsSetup(context, options, directory, version, networks);
     for (const [name, content] of logons?.files ?? []) files.set(name, content);
     if (options.write === undefined) {
       for (const [name, content] of files) context.stdout.write(`# ---- ${join(directory, name)} ----\n${content}\n`);

@@ -107,12 +107,15 @@ test('--max-active: more active mailboxes than allowed is a usage error naming t
 });
 
 test('with --max-active, a change of a protocol whose logins are not recorded says the limit does not weigh it', () => {
-  const said = (changed: Parameters<typeof noteUncounted>[1], maxActive: number | undefined): string => {
+  const said = (changed: Parameters<typeof noteUncounted>[1], maxActive: number | undefined, webmail = false): string => {
     const stderr = capture();
-    noteUncounted(new Messages(stderr, false), changed, { activeDays: 30, maxActive });
+    noteUncounted(new Messages(stderr, false), changed, { activeDays: 30, maxActive }, webmail);
     return stderr.text();
   };
+  // Without webmail networks the webmail's logins are recorded as IMAP4's: OWA's are not recorded.
   assert.equal(said(new Set(['PopEnabled', 'OWAEnabled', 'SmtpClientAuthenticationDisabled']), 0), '--max-active weighs the recorded POP3 and IMAP4 logins only: logins over OWA or SMTP AUTH are not recorded.\n');
+  assert.equal(said(new Set(['PopEnabled', 'OWAEnabled', 'SmtpClientAuthenticationDisabled']), 0, true), '--max-active weighs the recorded POP3, IMAP4 and OWA logins only: logins over SMTP AUTH are not recorded.\n');
+  assert.equal(said(new Set(['OWAEnabled']), 0, true), '', 'with webmail networks, OWA is weighed');
   assert.equal(said(new Set(['PopEnabled', 'ImapEnabled']), 0), '');
   assert.equal(said(new Set(['OWAEnabled']), undefined), '', 'no limit, nothing to say');
 });

@@ -71,12 +71,12 @@ test("get-casmailbox's table names its own columns; the list and JSON views show
 });
 
 test("the recorded logins: one time per recorded protocol in get-casmailbox's list and JSON, not its table; addresses only when asked for", () => {
-  assert.deepEqual(LAST_LOGON_PROPERTIES, ['LastPopLogonTime', 'LastImapLogonTime']);
+  assert.deepEqual(LAST_LOGON_PROPERTIES, ['LastPopLogonTime', 'LastImapLogonTime', 'LastOwaLogonTime']);
   assert.deepEqual(CAS_MAILBOX_VIEW.defaults.filter((p) => p.startsWith('Last')), LAST_LOGON_PROPERTIES);
   assert.equal(showsLastLogons(CAS_MAILBOX_VIEW.table), false);
   assert.equal(showsLastLogons(MAILBOX_VIEW.defaults), false);
   assert.deepEqual(CAS_MAILBOX_VIEW.properties.filter((p) => p.startsWith('Last')), [
-    'LastPopLogonTime', 'LastPopLogonClientAddress', 'LastImapLogonTime', 'LastImapLogonClientAddress',
+    'LastPopLogonTime', 'LastPopLogonClientAddress', 'LastImapLogonTime', 'LastImapLogonClientAddress', 'LastOwaLogonTime', 'LastOwaLogonClientAddress',
   ]);
   assert.deepEqual(withoutLastLogons(['Name', 'LastPopLogonTime', 'LastImapLogonClientAddress']), ['Name']);
   const record = mailboxOutputRecords(['Name', 'LastPopLogonTime', 'LastPopLogonClientAddress', 'LastImapLogonTime']);

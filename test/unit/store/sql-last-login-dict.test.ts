@@ -19,7 +19,7 @@ async function dictConnection(url: string, env: Record<string, string>): Promise
 }
 
 const files = (version: '2.3' | '2.4', connection: LastLoginDictConnection): Map<string, string> =>
-  lastLoginFiles({ version, directory: '/etc/dovecot', connection, mailUser: 'vmail' }).files;
+  lastLoginFiles({ version, directory: '/etc/dovecot', connection, mailUser: 'vmail', webmailNetworks: [] }).files;
 
 test("PostgreSQL: Dovecot's own account and password (libpq-quoted) in 2.3's map file and 2.4's pgsql block; casctl's password never", async () => {
   const env = { CASCTL_SQL_PASSWORD: 'casctl-secret', CASCTL_DOVECOT_SQL_USER: 'dovecot', CASCTL_DOVECOT_SQL_PASSWORD_FILE: 'dovecot.secret' };

@@ -33,6 +33,23 @@ test('the latest login per protocol, by any spelling of the address, within the 
   }
 });
 
+test("the webmail's logins, recorded as owa, are OWA's alone: IMAP4's time is the mail clients'", async () => {
+  const path = join(dir, 'webmail.last-logons.db');
+  recordLogons(path, [
+    { user: 'ann@example.com', service: 'owa', clientAddress: '127.0.0.2', time: daysAgo(0) },
+    { user: 'ann@example.com', service: 'imap', clientAddress: '192.0.2.1', time: daysAgo(20) },
+    { user: 'bob@example.com', service: 'owa', clientAddress: '127.0.0.2', time: daysAgo(2) },
+  ]);
+  const source = await openSqliteLastLogons(`sqlite:${path}`, { cwd: dir, env: {}, section: undefined, retentionDays: 365, now: () => now });
+  try {
+    const found = await source.lastLogons(['ann@example.com', 'bob@example.com']);
+    assert.deepEqual(found.get('ann@example.com'), { owa: { time: daysAgo(0), clientAddress: '127.0.0.2' }, imap: { time: daysAgo(20), clientAddress: '192.0.2.1' } });
+    assert.deepEqual(found.get('bob@example.com'), { owa: { time: daysAgo(2), clientAddress: '127.0.0.2' } });
+  } finally {
+    await source.close();
+  }
+});
+
 test('a missing file says how to record logins, and is never read as "no logins"', async () => {
   await assert.rejects(
     openSqliteLastLogons(`sqlite:${join(dir, 'none.db')}`, { cwd: dir, env: {}, section: undefined, retentionDays: null, now: () => now }),
