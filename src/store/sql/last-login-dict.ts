@@ -81,7 +81,11 @@ function webmailFilters(version: DovecotVersion, networks: readonly IpNetwork[])
   }
   return WEBMAIL_RECORDED.flatMap((p) => {
     const [service] = recordedServices(p);
-    const comment = `# ${p.dovecotServices.join(', ')} logins from the webmail networks are recorded as ${String(service)} (${p.lastLogonProperty}), every other one as its own protocol.`;
+    const comment = [
+      `# ${p.dovecotServices.join(', ')} logins from the webmail networks are recorded as ${String(service)} (${p.lastLogonProperty}), every other one as its own protocol.`,
+      "# The filters match the remote address: a webmail in login_trusted_networks that forwards its user's address",
+      `# (IMAP ID x-originating-ip) has its logins recorded as ${p.dovecotServices.join(', ')}, though ${p.property} decides them by the real one.`,
+    ];
     const filters = networks.flatMap((network) =>
       p.dovecotServices.flatMap((dovecotService) => [
         `remote ${network.text} {`,
@@ -91,7 +95,7 @@ function webmailFilters(version: DovecotVersion, networks: readonly IpNetwork[])
         '}',
       ]),
     );
-    return [comment, ...filters];
+    return [...comment, ...filters];
   });
 }
 
