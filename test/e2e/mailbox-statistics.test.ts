@@ -97,10 +97,10 @@ for (const version of DOVECOT_VERSIONS) {
       }
       const never = records.find((r) => r.PrimarySmtpAddress === 'never@stats.example');
       assert.deepEqual([never?.ItemCount, never?.TotalItemSize, never?.DisplayName], [0, 0, 'Never Delivered']);
-      assert.deepEqual(Object.keys(records[0] ?? {}), ['DisplayName', 'PrimarySmtpAddress', 'ItemCount', 'TotalItemSize', 'LastLogonTime', 'LastPopLogonTime', 'LastImapLogonTime', 'Guid']);
+      assert.deepEqual(Object.keys(records[0] ?? {}), ['DisplayName', 'PrimarySmtpAddress', 'ItemCount', 'TotalItemSize', 'LastLogonTime', 'LastPopLogonTime', 'LastImapLogonTime', 'LastOwaLogonTime', 'Guid']);
       // Nothing records logins here: the times are empty, said once.
-      assert.ok(records.every((r) => r.LastLogonTime === null && r.LastPopLogonTime === null && r.LastImapLogonTime === null));
-      assert.equal(result.stderr.match(/WARNING: LastLogonTime, LastPopLogonTime, LastImapLogonTime are empty\. Logins are not recorded/g)?.length, 1, result.stderr);
+      assert.ok(records.every((r) => r.LastLogonTime === null && r.LastPopLogonTime === null && r.LastImapLogonTime === null && r.LastOwaLogonTime === null));
+      assert.equal(result.stderr.match(/WARNING: LastLogonTime, LastPopLogonTime, LastImapLogonTime, LastOwaLogonTime are empty\. Logins are not recorded/g)?.length, 1, result.stderr);
       // Deciding on activity that nobody records is refused, not answered with "nobody".
       const filtered = await run(['--filter', 'LastPopLogonTime -eq $null', '-o', 'json']);
       assert.equal(filtered.code, 3, filtered.stderr);

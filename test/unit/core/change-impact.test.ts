@@ -54,8 +54,9 @@ test('only a recorded protocol that admitted logins before and refuses them afte
   assert.deepEqual(names([{ property: 'PopEnabled', before: true, after: false }]), ['pop3']);
   assert.deepEqual(names([{ property: 'ImapEnabled', before: true, after: false }, { property: 'PopEnabled', before: true, after: false }]), ['pop3', 'imap']);
   assert.deepEqual(names([{ property: 'PopEnabled', before: false, after: true }]), [], 'an enable cuts nobody off');
-  // SMTP AUTH (the inverted SmtpClientAuthenticationDisabled), OWA and ManageSieve logins are not recorded.
-  assert.deepEqual(names([{ property: 'SmtpClientAuthenticationDisabled', before: false, after: true }, { property: 'OWAEnabled', before: true, after: false }]), []);
+  // SMTP AUTH (the inverted SmtpClientAuthenticationDisabled) and ManageSieve logins are not recorded; OWA's are (the webmail's IMAP).
+  assert.deepEqual(names([{ property: 'SmtpClientAuthenticationDisabled', before: false, after: true }, { property: 'ManageSieveEnabled', before: true, after: false }]), []);
+  assert.deepEqual(names([{ property: 'SmtpClientAuthenticationDisabled', before: false, after: true }, { property: 'OWAEnabled', before: true, after: false }]), ['owa']);
   assert.equal(recordedTurnedOff([{ property: 'PopEnabled', before: true, after: false }]), recordedTurnedOff([{ property: 'PopEnabled', before: true, after: false }]), 'one shared list per answer');
 });
 
