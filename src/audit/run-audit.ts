@@ -3,23 +3,33 @@ import type { Readable } from 'node:stream';
 import type { Mailbox } from '../core/mailbox.js';
 import { PLAN_FIELDS, type PlannedMailbox } from '../core/plan.js';
 import { MAILBOX_FILTER_SCHEMA, mailboxMatches } from '../core/properties.js';
-import { PROTOCOLS, perCasSetting, type CasSettingName, type CasSettings, type CasSettingValues, type SettingValue } from '../core/protocols.js';
+import { PROTOCOLS, perCasSetting, valueAdmitting, type CasSettingName, type CasSettings, type CasSettingValues, type SettingValue } from '../core/protocols.js';
 import { effectiveEnabled } from '../core/administrator.js';
 import { BUILT_IN, PlanBook } from '../core/mailbox-plans.js';
-import { isWithin, resolveOrganizationalUnit, selectMailboxes, type NamedIdentity, type Selection, type SelectionProblem } from '../core/select.js';
+import { isWithin, resolveOrganizationalUnit, selectMailboxBatches, selectMailboxes, type NamedIdentity, type Selection, type SelectionProblem } from '../core/select.js';
 import { parseFilter, type FilterAst } from '../filter/index.js';
 import { openIdentitySource } from '../input/identity-file.js';
 import { identitiesFrom } from '../input/identity-source.js';
-import type { DirectoryStore, MailboxQuery } from '../store/directory-store.js';
+import type { DirectoryStore, MailboxQuery, TransportConfig } from '../store/directory-store.js';
 import type { AuditPolicy, AuditRule, IdentitySource } from './policy.js';
 import { contradictionError, ContradictionFinder } from './contradictions.js';
 import { shortText } from './short-text.js';
+import type { LastLogonSource } from '../core/last-logons.js';
+import { disabling, lastLogonsOf, unusedProtocols, unusedReason, type UnusedLimit, type UnusedProtocol } from './unused-for.js';
 
 /** The mailbox, as planning reads it (its CAS settings included), and why it breaks the rule. */
 export interface Violation extends PlannedMailbox {
   Reason: string;
   /** The settings that would satisfy the rule (none for a `max` rule: which to disable is the admin's call). */
   fix: CasSettings;
+  /** An `unusedFor` violation: each protocol the mailbox leaves unused, with its last login. */
+  unused?: UnusedProtocol[];
+}
+
+/** Where an audit with `unusedFor` rules reads the logins, and the time it measures from. */
+export interface LoginRecords {
+  source: LastLogonSource;
+  now: Date;
 }
 
 export interface RuleResult {
@@ -54,6 +64,14 @@ type Violator = PlannedMailbox & Pick<Mailbox, 'OrganizationalUnit'>;
 
 /** What a violation needs of a mailbox: planning's fields, and the OU whose plan an `expect: plan` rule compares with. */
 const AUDIT_FIELDS = [...PLAN_FIELDS, 'OrganizationalUnit'] as const;
+/** An `unusedFor` rule also reads when each mailbox was created: a young one has not had the time to use its protocols. */
+const UNUSED_FIELDS = [...AUDIT_FIELDS, 'WhenCreated'] as const;
+type UnusedViolator = Violator & Pick<Mailbox, 'WhenCreated'>;
+
+/** The mailboxes that may break an `unusedFor` rule: those with one of its protocols on (or following a default); the logins decide. */
+function enabledFilter(rule: AuditRule): FilterAst {
+  return parseFilter((rule.unusedFor ?? []).map(({ protocol }) => `${protocol.property} -ne $${String(valueAdmitting(protocol, false))}`).join(' -or '), MAILBOX_FILTER_SCHEMA);
+}
 
 interface Expected {
   property: CasSettingName;
@@ -102,6 +120,18 @@ function identity(mailbox: Violator): Omit<Violation, 'Reason' | 'fix'> {
   };
 }
 
+/** The mailboxes of a batch that leave a protocol of the rule enabled and unused: one read of the logins per batch. */
+async function unusedViolations(batch: readonly UnusedViolator[], limits: readonly UnusedLimit[], records: LoginRecords, defaults: TransportConfig): Promise<Violation[]> {
+  const logons = await lastLogonsOf(records.source, batch);
+  const found: Violation[] = [];
+  for (const mailbox of batch) {
+    const unused = unusedProtocols(mailbox, logons.get(mailbox.PrimarySmtpAddress), limits, defaults, records.now);
+    if (unused.length === 0) continue;
+    found.push({ ...identity(mailbox), Reason: unusedReason(unused, records.source.retentionDays, records.now), fix: disabling(unused), unused });
+  }
+  return found;
+}
+
 /** A rule's identities to select by; a file's lines appear in messages only as a short prefix, whatever the file is. */
 function byIdentity(source: IdentitySource, stdin: Readable): Pick<Selection, 'identities' | 'wildcards' | 'showIdentity'> {
   return { identities: named(source, stdin), wildcards: true, ...('file' in source ? { showIdentity: shortText } : {}) };
@@ -130,10 +160,13 @@ export async function runAudit(
   stdin: Readable,
   report: (problem: SelectionProblem) => void,
   stale: (rule: AuditRule, problem: SelectionProblem) => void,
+  records?: LoginRecords,
 ): Promise<RuleResult[]> {
   const contradictions = new ContradictionFinder(policy.rules);
   // Read once: a directory has few plans, and every mailbox of a plan rule is compared with its OU's.
   const plans = policy.rules.some((rule) => rule.plan === true) ? new PlanBook(await store.getMailboxPlans()) : undefined;
+  // Read once, for the first unusedFor rule: whether a $null setting admits its protocol.
+  let defaults: TransportConfig | undefined;
   const results: RuleResult[] = [];
   for (const [index, rule] of policy.rules.entries()) {
     const ou = rule.organizationalUnit === undefined ? undefined : await resolveOrganizationalUnit(store, rule.organizationalUnit);
@@ -165,7 +198,27 @@ export async function runAudit(
       if (rule.max !== undefined) matched.push(mailbox);
       contradictions.cover(index, mailbox);
     };
-    if (rule.identities !== undefined || rule.max !== undefined) {
+    if (rule.unusedFor !== undefined) {
+      if (records === undefined) throw new Error(`rule '${rule.name}' has unusedFor, and the audit was given no recorded logins`);
+      const organization = (defaults ??= await store.getTransportConfig());
+      const check = async (batch: readonly UnusedViolator[]): Promise<void> => {
+        const kept = batch.filter((m) => !excepted.has(m.Guid));
+        if (kept.length === 0) return;
+        for (const violation of await unusedViolations(kept, rule.unusedFor ?? [], records, organization)) {
+          violations.push(violation);
+          contradictions.cover(index, violation, violation.fix);
+        }
+      };
+      if (rule.identities !== undefined) {
+        for await (const batch of selectMailboxBatches(store, { ...scope, ...byIdentity(rule.identities, stdin) }, identityProblem, UNUSED_FIELDS)) {
+          selected += batch.filter((s) => !excepted.has(s.mailbox.Guid)).length;
+          await check(batch.map((s) => s.mailbox));
+        }
+      } else {
+        selected = (await store.countMailboxes(scope)) - [...excepted.values()].filter(inScope).length;
+        for await (const page of store.findMailboxes({ ...scope, filter: both(rule.filter, enabledFilter(rule)) }, UNUSED_FIELDS)) await check(page);
+      }
+    } else if (rule.identities !== undefined || rule.max !== undefined) {
       // Every covered mailbox is needed: a max rule lists them all when there are too many.
       const selection = rule.identities === undefined
         ? { ...scope, wildcards: true }

@@ -1,8 +1,11 @@
-import { ExitCode, UsageError } from '../../core/errors.js';
+import { ExitCode, StoreError, UsageError } from '../../core/errors.js';
 import { planFor, WriteCollector } from '../../core/plan.js';
 import { readPolicy } from '../../audit/policy.js';
 import { AUDIT_FORMATS, summarise, writeAuditReport } from '../../audit/report.js';
-import { runAudit, type RuleResult, type Violation } from '../../audit/run-audit.js';
+import { runAudit, type LoginRecords, type RuleResult, type Violation } from '../../audit/run-audit.js';
+import { checkRetention } from '../../audit/unused-for.js';
+import type { AuditPolicy } from '../../audit/policy.js';
+import { NOT_RECORDED, openLastLogons } from '../last-logons.js';
 import type { CasSettings, SettingWrite } from '../../store/directory-store.js';
 import { printable } from '../../core/printable.js';
 import { parseOutputFormat } from '../../output/formats.js';
@@ -51,6 +54,22 @@ function fixPlan(results: readonly RuleResult[], messages: Messages, plan: PlanR
   return writes.list();
 }
 
+/**
+ * The logins an `unusedFor` rule decides on; refused when none are recorded, or not for as long as
+ * a rule asks: an audit that cannot see a login must not report its mailbox unused, nor --fix it.
+ */
+async function loginRecords(context: CommandContext, options: AuditOptions, policy: AuditPolicy): Promise<LoginRecords> {
+  const source = await openLastLogons(context, options);
+  if (source === null) throw new StoreError(`${policy.path} has unusedFor rules, which decide by who logged in when. ${NOT_RECORDED}`);
+  try {
+    checkRetention(policy.rules, source);
+  } catch (error) {
+    await source.close();
+    throw error;
+  }
+  return { source, now: context.now() };
+}
+
 /** Checks a policy against the store: 0 clean, 5 violations, 2 bad policy (rules that contradict each other too), 3 store unavailable. `--fix` goes through set-casmailbox's path. */
 export async function run(context: CommandContext, options: AuditOptions, args: string[]): Promise<number> {
   const format = options.fix === true ? undefined : parseOutputFormat(options.output, AUDIT_FORMATS, 'for audit');
@@ -60,29 +79,35 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
   // Timed from the start: the fix's bar shows once the whole run, reading included, has taken a second.
   const progress = commandProgress(context);
   const messages = new Messages(progress.messageStream, useColour(context.stderr, context.env));
-  return withStore(context, options, async (store) => {
-    const problems = new ProblemCounter(messages);
-    const results = await runAudit(store, policy, context.stdin, problems.report, (rule, problem) =>
-      messages.warning(`Rule '${printable(rule.name)}': an exception is stale: ${problem.message}`),
-    );
-    const summary = summarise(results);
-    messages.info(
-      `Audit of ${policy.path}: ${counted(summary.Rules, 'rule')}, ${summary.Passed} passed, ${summary.Failed} failed, ${counted(summary.Violations, 'violation')}, ` +
-        `${counted(summary.Errors, 'identity that does not resolve', 'identities that do not resolve')}.`,
-    );
-    if (format !== undefined) {
-      await writeAuditReport(context.stdout, format, policy, results, useColour(context.stdout, context.env), options.csvRaw === true);
-      return summary.Failed > 0 ? ExitCode.Violations : ExitCode.Ok;
-    }
-    const plan = new PlanReport(messages, options);
-    const writes = fixPlan(results, messages, plan);
-    const services = servicesFor(PROTOCOLS.filter((p) => plan.properties.has(p.property)));
-    const effect = await makeEffectiveOn(context, store, messages, setup, services, options);
-    const code = await runChange(context, store, messages, { plan, writes, progress, ...problems.counts(), ...effect }, options);
-    // A fix cannot settle a rule that names mailboxes that do not exist: that stays a failure. A
-    // --what-if fixed nothing, so every violation is still there.
-    const unfixable = results.some((r) => r.errors.length > 0 || r.violations.some((v) => Object.keys(v.fix).length === 0));
-    const remaining = unfixable || (options.whatIf === true && summary.Failed > 0);
-    return code === ExitCode.Ok && remaining ? ExitCode.Violations : code;
-  }, options.fix === true ? 'write' : 'read');
+  const records = policy.rules.some((rule) => rule.unusedFor !== undefined) ? await loginRecords(context, options, policy) : undefined;
+  try {
+    return await withStore(context, options, async (store) => {
+      const problems = new ProblemCounter(messages);
+      const results = await runAudit(store, policy, context.stdin, problems.report, (rule, problem) =>
+        messages.warning(`Rule '${printable(rule.name)}': an exception is stale: ${problem.message}`),
+        records,
+      );
+      const summary = summarise(results);
+      messages.info(
+        `Audit of ${policy.path}: ${counted(summary.Rules, 'rule')}, ${summary.Passed} passed, ${summary.Failed} failed, ${counted(summary.Violations, 'violation')}, ` +
+          `${counted(summary.Errors, 'identity that does not resolve', 'identities that do not resolve')}.`,
+      );
+      if (format !== undefined) {
+        await writeAuditReport(context.stdout, format, policy, results, useColour(context.stdout, context.env), options.csvRaw === true);
+        return summary.Failed > 0 ? ExitCode.Violations : ExitCode.Ok;
+      }
+      const plan = new PlanReport(messages, options);
+      const writes = fixPlan(results, messages, plan);
+      const services = servicesFor(PROTOCOLS.filter((p) => plan.properties.has(p.property)));
+      const effect = await makeEffectiveOn(context, store, messages, setup, services, options);
+      const code = await runChange(context, store, messages, { plan, writes, progress, ...problems.counts(), ...effect }, options);
+      // A fix cannot settle a rule that names mailboxes that do not exist: that stays a failure. A
+      // --what-if fixed nothing, so every violation is still there.
+      const unfixable = results.some((r) => r.errors.length > 0 || r.violations.some((v) => Object.keys(v.fix).length === 0));
+      const remaining = unfixable || (options.whatIf === true && summary.Failed > 0);
+      return code === ExitCode.Ok && remaining ? ExitCode.Violations : code;
+    }, options.fix === true ? 'write' : 'read');
+  } finally {
+    await records?.source.close();
+  }
 }
