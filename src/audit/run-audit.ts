@@ -153,6 +153,8 @@ async function* named(source: IdentitySource, stdin: Readable): AsyncGenerator<N
  * filter, and the negation of what they expect, down to the store, so only violators are read;
  * unless another rule expects a setting of theirs the other way: then every mailbox they cover is
  * read, and rules that expect opposite values of one mailbox are a policy error (exit 2).
+ * An `unusedFor` rule reads the mailboxes that have one of its protocols on, and their logins from
+ * `records` a batch at a time; it expects those it finds unused to turn it off.
  */
 export async function runAudit(
   store: DirectoryStore,
