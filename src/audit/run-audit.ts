@@ -1,12 +1,14 @@
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
+import { namesLastLogons } from '../core/last-logon-properties.js';
+import type { LastLogonSource } from '../core/last-logons.js';
 import type { Mailbox } from '../core/mailbox.js';
 import { PLAN_FIELDS, type PlannedMailbox } from '../core/plan.js';
 import { MAILBOX_FILTER_SCHEMA, mailboxMatches } from '../core/properties.js';
 import { PROTOCOLS, perCasSetting, valueAdmitting, type CasSettingName, type CasSettings, type CasSettingValues, type SettingValue } from '../core/protocols.js';
 import { effectiveEnabled } from '../core/administrator.js';
 import { BUILT_IN, PlanBook } from '../core/mailbox-plans.js';
-import { isWithin, resolveOrganizationalUnit, selectMailboxBatches, selectMailboxes, type NamedIdentity, type Selection, type SelectionProblem } from '../core/select.js';
+import { isWithin, resolveOrganizationalUnit, selectMailboxBatches, selectMailboxes, type NamedIdentity, type SelectedMailbox, type Selection, type SelectionProblem } from '../core/select.js';
 import { parseFilter, type FilterAst } from '../filter/index.js';
 import { openIdentitySource } from '../input/identity-file.js';
 import { identitiesFrom } from '../input/identity-source.js';
@@ -14,8 +16,7 @@ import type { DirectoryStore, MailboxQuery, TransportConfig } from '../store/dir
 import type { AuditPolicy, AuditRule, IdentitySource } from './policy.js';
 import { contradictionError, ContradictionFinder } from './contradictions.js';
 import { shortText } from './short-text.js';
-import type { LastLogonSource } from '../core/last-logons.js';
-import { disabling, lastLogonsOf, unusedProtocols, unusedReason, type UnusedLimit, type UnusedProtocol } from './unused-for.js';
+import { disabling, unusedProtocols, unusedReason, type UnusedLimit, type UnusedProtocol } from './unused-for.js';
 
 /** The mailbox, as planning reads it (its CAS settings included), and why it breaks the rule. */
 export interface Violation extends PlannedMailbox {
@@ -120,12 +121,11 @@ function identity(mailbox: Violator): Omit<Violation, 'Reason' | 'fix'> {
   };
 }
 
-/** The mailboxes of a batch that leave a protocol of the rule enabled and unused: one read of the logins per batch. */
-async function unusedViolations(batch: readonly UnusedViolator[], limits: readonly UnusedLimit[], records: LoginRecords, defaults: TransportConfig): Promise<Violation[]> {
-  const logons = await lastLogonsOf(records.source, batch);
+/** The mailboxes of a batch (their logins joined) that leave a protocol of the rule enabled and unused. */
+function unusedViolations(batch: readonly SelectedMailbox<UnusedViolator>[], limits: readonly UnusedLimit[], records: LoginRecords, defaults: TransportConfig): Violation[] {
   const found: Violation[] = [];
-  for (const mailbox of batch) {
-    const unused = unusedProtocols(mailbox, logons.get(mailbox.PrimarySmtpAddress), limits, defaults, records.now);
+  for (const { mailbox, logons } of batch) {
+    const unused = unusedProtocols(mailbox, logons, limits, defaults, records.now);
     if (unused.length === 0) continue;
     found.push({ ...identity(mailbox), Reason: unusedReason(unused, records.source.retentionDays, records.now), fix: disabling(unused), unused });
   }
@@ -152,9 +152,10 @@ async function* named(source: IdentitySource, stdin: Readable): AsyncGenerator<N
  * Checks every rule against the store and changes nothing. Rules without identities push their
  * filter, and the negation of what they expect, down to the store, so only violators are read;
  * unless another rule expects a setting of theirs the other way: then every mailbox they cover is
- * read, and rules that expect opposite values of one mailbox are a policy error (exit 2).
- * An `unusedFor` rule reads the mailboxes that have one of its protocols on, and their logins from
- * `records` a batch at a time; it expects those it finds unused to turn it off.
+ * read, and rules that expect opposite values of one mailbox are a policy error (exit 2). A rule
+ * whose filter names recorded logins is selected with the logins of `records` joined, as
+ * set-casmailbox selects. An `unusedFor` rule reads the mailboxes that have one of its protocols
+ * on, with their logins joined a batch at a time; it expects those it finds unused to turn it off.
  */
 export async function runAudit(
   store: DirectoryStore,
@@ -200,31 +201,39 @@ export async function runAudit(
       if (rule.max !== undefined) matched.push(mailbox);
       contradictions.cover(index, mailbox);
     };
+    // The store cannot decide a filter on logins alone: it is selected as set-casmailbox selects.
+    const joined = namesLastLogons(rule.filter);
+    const lastLogons = records?.source;
     if (rule.unusedFor !== undefined) {
       if (records === undefined) throw new Error(`rule '${rule.name}' has unusedFor, and the audit was given no recorded logins`);
       const organization = (defaults ??= await store.getTransportConfig());
-      const check = async (batch: readonly UnusedViolator[]): Promise<void> => {
-        const kept = batch.filter((m) => !excepted.has(m.Guid));
-        if (kept.length === 0) return;
-        for (const violation of await unusedViolations(kept, rule.unusedFor ?? [], records, organization)) {
+      const check = (batch: readonly SelectedMailbox<UnusedViolator>[]): void => {
+        for (const violation of unusedViolations(batch, rule.unusedFor ?? [], records, organization)) {
           violations.push(violation);
           contradictions.cover(index, violation, violation.fix);
         }
       };
-      if (rule.identities !== undefined) {
-        for await (const batch of selectMailboxBatches(store, { ...scope, ...byIdentity(rule.identities, stdin) }, identityProblem, UNUSED_FIELDS)) {
-          selected += batch.filter((s) => !excepted.has(s.mailbox.Guid)).length;
-          await check(batch.map((s) => s.mailbox));
+      const kept = (batch: readonly SelectedMailbox<UnusedViolator>[]): SelectedMailbox<UnusedViolator>[] => batch.filter((s) => !excepted.has(s.mailbox.Guid));
+      if (rule.identities !== undefined || joined) {
+        // Who is covered is known only mailbox by mailbox: every one is read and counted.
+        const selection = { ...scope, ...(rule.identities === undefined ? { wildcards: true } : byIdentity(rule.identities, stdin)), lastLogons: records.source };
+        for await (const batch of selectMailboxBatches(store, selection, identityProblem, UNUSED_FIELDS)) {
+          const covered = kept(batch);
+          selected += covered.length;
+          check(covered);
         }
       } else {
         selected = (await store.countMailboxes(scope)) - [...excepted.values()].filter(inScope).length;
-        for await (const page of store.findMailboxes({ ...scope, filter: both(rule.filter, enabledFilter(rule)) }, UNUSED_FIELDS)) await check(page);
+        const selection = { ...scope, filter: both(rule.filter, enabledFilter(rule)), wildcards: true, lastLogons: records.source };
+        for await (const batch of selectMailboxBatches(store, selection, identityProblem, UNUSED_FIELDS)) check(kept(batch));
       }
-    } else if (rule.identities !== undefined || rule.max !== undefined) {
+    } else if (rule.identities !== undefined || rule.max !== undefined || joined) {
       // Every covered mailbox is needed: a max rule lists them all when there are too many.
-      const selection = rule.identities === undefined
-        ? { ...scope, wildcards: true }
-        : { ...scope, ...byIdentity(rule.identities, stdin) };
+      const selection = {
+        ...scope,
+        ...(rule.identities === undefined ? { wildcards: true } : byIdentity(rule.identities, stdin)),
+        ...(joined && lastLogons !== undefined ? { lastLogons } : {}),
+      };
       for await (const { mailbox } of selectMailboxes(store, selection, identityProblem)) covers(mailbox);
     } else if (contradictions.watches(rule) || rule.plan === true) {
       // A plan rule expects per OU: no one filter says who breaks it, so every covered mailbox is read.

@@ -51,11 +51,6 @@ export interface UnusedProtocol {
   lastLogon: LastLogon | null;
 }
 
-/** The recorded logins of a batch of mailboxes: one call to the source per batch, keyed by address. */
-export async function lastLogonsOf(source: LastLogonSource, mailboxes: readonly Pick<Mailbox, 'PrimarySmtpAddress'>[]): Promise<Map<string, MailboxLastLogons>> {
-  return source.lastLogons(mailboxes.map((m) => m.PrimarySmtpAddress));
-}
-
 /**
  * The protocols of `limits` the mailbox has effectively enabled (the Administrator rule and the
  * organisation default applied) and has not used for their limit. A mailbox younger than a limit

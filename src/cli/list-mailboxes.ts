@@ -1,7 +1,7 @@
 import { ExitCode } from '../core/errors.js';
 import { selectMailboxBatches } from '../core/select.js';
 import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat, render, type View } from '../output/formats.js';
-import { fieldsFor, mailboxOutputRecords } from '../output/mailbox-output.js';
+import { fieldsFor, mailboxOutputRecords, showsLastLogons, withoutLastLogons } from '../output/mailbox-output.js';
 import { Messages } from '../output/messages.js';
 import type { OutputRecord } from '../output/values.js';
 import { useColour } from '../output/colour.js';
@@ -10,6 +10,7 @@ import { commandProgress } from './command-progress.js';
 import type { CommandContext } from './context.js';
 import { withStore, type GlobalOptions } from './open.js';
 import { ProblemCounter } from './problems.js';
+import { withLastLogons } from './selection-logons.js';
 import { parseResultSize, selectionFromOptions, type SelectionOptions } from './selection-options.js';
 
 export interface ListOptions extends GlobalOptions, SelectionOptions {
@@ -23,7 +24,8 @@ export interface ListOptions extends GlobalOptions, SelectionOptions {
 /** get-mailbox, get-user and get-casmailbox: select, then render one view of the same mailboxes. */
 export async function listMailboxes(context: CommandContext, options: ListOptions, args: string[], view: View): Promise<number> {
   const format = parseOutputFormat(options.output, OUTPUT_FORMATS);
-  const properties = chooseProperties(view, format, options.property);
+  const chosen = chooseProperties(view, format, options.property);
+  const asked = (options.property ?? []).length > 0;
   const resultSize = parseResultSize(options.resultSize);
   const selection = selectionFromOptions(context, options, args, true);
   const progress = commandProgress(context);
@@ -31,12 +33,15 @@ export async function listMailboxes(context: CommandContext, options: ListOption
   // A count of what is read, while the output goes to a file or a pipe: on the terminal it would
   // land between the lines of the output. No total: counting first would read everything twice.
   if (context.stdout.isTTY !== true) progress.phase('Reading directory', 'mailboxes');
-  return withStore(context, options, async (store) => {
+  const needs = { filters: [selection.filter], ...(showsLastLogons(chosen) ? { shown: asked ? 'asked' as const : 'defaults' as const } : {}) };
+  return withLastLogons(context, options, needs, (text) => messages.warning(text), (lastLogons) => withStore(context, options, async (store) => {
+    // Logins nobody records are left out of the default columns, not shown empty on every listing.
+    const properties = lastLogons === undefined && !asked ? withoutLastLogons(chosen) : chosen;
     let truncated = false;
     // One more than asked for tells whether the limit cut anything off.
     const selected = selectMailboxBatches(
       store,
-      { ...selection, ...(resultSize === undefined ? {} : { resultSize: resultSize + 1 }) },
+      { ...selection, ...(resultSize === undefined ? {} : { resultSize: resultSize + 1 }), ...(lastLogons === undefined ? {} : { lastLogons }) },
       new ProblemCounter(messages).report,
       fieldsFor(properties),
     );
@@ -49,7 +54,7 @@ export async function listMailboxes(context: CommandContext, options: ListOption
         const shown = batch.length > room ? batch.slice(0, room) : batch;
         count += shown.length;
         progress.tick(shown.length);
-        if (shown.length > 0) yield shown.map(({ mailbox }) => toRecord(mailbox));
+        if (shown.length > 0) yield shown.map(({ mailbox, logons }) => toRecord(mailbox, logons));
         if (truncated) return;
       }
     }
@@ -74,5 +79,5 @@ export async function listMailboxes(context: CommandContext, options: ListOption
       return ExitCode.Violations;
     }
     return messages.errors > 0 ? ExitCode.PartialFailure : ExitCode.Ok;
-  });
+  }));
 }

@@ -1,3 +1,4 @@
+import { splitFilter } from '../core/filter-split.js';
 import { resolveOrganizationalUnit, type NamedIdentity, type Selection } from '../core/select.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 import { countIdentities } from '../input/identity-count.js';
@@ -29,11 +30,13 @@ export async function trackSelection(
   const { identities } = selection;
   if (identities === undefined) {
     const ou = selection.organizationalUnit === undefined ? undefined : await resolveOrganizationalUnit(store, selection.organizationalUnit);
-    const count = await store.countMailboxes({
+    const { store: pushed, joined } = splitFilter(selection.filter);
+    // A filter on recorded logins is decided as the mailboxes are read: the store can count only an upper bound.
+    const count = joined !== undefined ? undefined : await store.countMailboxes({
       ...(ou === undefined ? {} : { organizationalUnit: ou }),
-      ...(selection.filter === undefined ? {} : { filter: selection.filter }),
+      ...(pushed === undefined ? {} : { filter: pushed }),
     });
-    progress.phase('Planning', 'mailboxes', Math.min(count, selection.resultSize ?? count));
+    progress.phase('Planning', 'mailboxes', count === undefined ? undefined : Math.min(count, selection.resultSize ?? count));
     return { selection, planned: (count) => progress.tick(count) };
   }
   const fromStdin = args.includes('-') || options.identity?.includes('-') === true || options.file === '-';

@@ -1,4 +1,6 @@
 import { createFilterSchema, evaluateFilter, type FilterAst, type FilterProperty, type FilterSchema, type PropertyValue } from '../filter/index.js';
+import { LAST_LOGON_FILTER_PROPERTIES, lastLogonFilterProperty } from './last-logon-properties.js';
+import type { MailboxLastLogons } from './last-logons.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS, type Mailbox, type MailboxField } from './mailbox.js';
 import { PROTOCOLS, USE_DEFAULTS_PROTOCOLS } from './protocols.js';
 
@@ -73,27 +75,43 @@ export const PROPERTIES: readonly MailboxProperty[] = [
   date('WhenChanged'),
 ];
 
-/** What `-Filter` may name: the schema the filter parser checks a mailbox filter against. */
+/**
+ * What `-Filter` may name: the schema the filter parser checks a mailbox filter against. The
+ * store's properties, and the recorded logins' (core/last-logon-properties.ts), which no store
+ * maps: selecting splits a filter naming those (core/filter-split.ts).
+ */
 export const MAILBOX_FILTER_SCHEMA: FilterSchema = createFilterSchema(
-  PROPERTIES,
+  [...PROPERTIES, ...LAST_LOGON_FILTER_PROPERTIES],
   `Department -eq 'Sales' -and ${PROTOCOLS[0].property} -eq $true`,
   "every property of `casctl get-casmailbox --property '*' -o list` but Identity is filterable",
 );
 
 const byName = new Map(PROPERTIES.map((property) => [property.name, property]));
 
-function readProperty(mailbox: Mailbox, name: string): PropertyValue {
+interface Subject {
+  mailbox: Mailbox;
+  logons: MailboxLastLogons | undefined;
+}
+
+function readProperty({ mailbox, logons }: Subject, name: string): PropertyValue {
   const property = byName.get(name);
-  if (property === undefined) throw new Error(`A filter names '${name}', which is no mailbox property.`);
-  return property.read(mailbox);
+  if (property !== undefined) return property.read(mailbox);
+  const logon = lastLogonFilterProperty(name);
+  if (logon === undefined) throw new Error(`A filter names '${name}', which is no mailbox property.`);
+  // Not joined is a caller's bug, never "no login": that would select whoever it should not.
+  if (logons === undefined) throw new Error(`A filter names '${name}', but no recorded logins were joined to the mailbox.`);
+  return logon.read(logons);
 }
 
-/** Whether a mailbox matches a filter parsed against MAILBOX_FILTER_SCHEMA, in memory. */
-export function mailboxMatches(ast: FilterAst, mailbox: Mailbox): boolean {
-  return evaluateFilter(ast, mailbox, readProperty);
+/**
+ * Whether a mailbox matches a filter parsed against MAILBOX_FILTER_SCHEMA, in memory. `logons`:
+ * the mailbox's recorded logins (lastLogonsOf), needed when the filter names them.
+ */
+export function mailboxMatches(ast: FilterAst, mailbox: Mailbox, logons?: MailboxLastLogons): boolean {
+  return evaluateFilter(ast, { mailbox, logons }, readProperty);
 }
 
-/** The mailbox fields a filter reads: a mailbox read with these is enough for mailboxMatches. */
+/** The mailbox fields a filter reads: a mailbox read with these (and its logins, when it names them) is enough for mailboxMatches. */
 export function filterFields(ast: FilterAst): MailboxField[] {
   const fields = new Set<MailboxField>();
   const visit = (node: FilterAst): void => {

@@ -5,8 +5,11 @@ import { UsageError } from './errors.js';
 import { ambiguousMessage, notFoundMessage, organizationalUnitNotFoundMessage } from './identity-errors.js';
 import { closestOrganizationalUnits } from './organizational-units.js';
 import { MissSuggestions } from './identity-suggestions.js';
+import { splitFilter } from './filter-split.js';
+import { lastLogonsOf } from './join-last-logons.js';
+import type { LastLogonSource, MailboxLastLogons } from './last-logons.js';
 import { fold, MAILBOX_FIELDS, type Mailbox, type MailboxField } from './mailbox.js';
-import { mailboxMatches } from './properties.js';
+import { filterFields, mailboxMatches } from './properties.js';
 
 /** One identity as the admin gave it, and where: an argument, or a line of a file. */
 export interface NamedIdentity {
@@ -25,6 +28,11 @@ export interface Selection {
   wildcards: boolean;
   /** How messages quote an identity; an audit shows only a short, escaped prefix of lines from files its policy names. */
   showIdentity?: (identity: string) => string;
+  /**
+   * The recorded logins: joined to every batch (one query each), so a filter may name them and
+   * each selected mailbox carries its `logons`. Required for a filter that names them.
+   */
+  lastLogons?: LastLogonSource;
 }
 
 export interface SelectionProblem {
@@ -37,6 +45,8 @@ export interface SelectedMailbox<M = Mailbox> {
   mailbox: M;
   /** How the admin named it: undefined when an OU or a filter swept it in. */
   namedAs?: NamedIdentity;
+  /** Its recorded logins ({} when none): present when the selection had a LastLogonSource. */
+  logons?: MailboxLastLogons;
 }
 
 /** What selecting by identity reads of each mailbox besides what the caller asks for: scope and messages. */
@@ -74,22 +84,31 @@ export async function* selectMailboxBatches<F extends MailboxField = MailboxFiel
 ): AsyncGenerator<SelectedMailbox<Pick<Mailbox, F>>[]> {
   const ou = selection.organizationalUnit === undefined ? undefined : await resolveOrganizationalUnit(store, selection.organizationalUnit);
   const limit = selection.resultSize ?? Number.POSITIVE_INFINITY;
+  const source = selection.lastLogons;
+  const { store: pushed, joined } = splitFilter(selection.filter);
+  if (joined !== undefined && source === undefined) throw new Error('A filter names recorded logins, but the selection was given none to read them from.');
   if (selection.identities === undefined) {
     const query: MailboxQuery = {
       ...(ou === undefined ? {} : { organizationalUnit: ou }),
-      ...(selection.filter === undefined ? {} : { filter: selection.filter }),
-      ...(Number.isFinite(limit) ? { limit } : {}),
+      ...(pushed === undefined ? {} : { filter: pushed }),
+      // What the store returns is filtered further here: a limit there would cut off matches.
+      ...(Number.isFinite(limit) && joined === undefined ? { limit } : {}),
     };
-    for await (const page of store.findMailboxes(query, fields ?? (MAILBOX_FIELDS as F[]))) yield page.map((mailbox) => ({ mailbox }));
+    const read = fields ?? (MAILBOX_FIELDS as F[]);
+    if (source === undefined) {
+      for await (const page of store.findMailboxes(query, read)) yield page.map((mailbox) => ({ mailbox }));
+    } else {
+      yield* joinedPages(store.findMailboxes(query, withJoinFields(read, joined)), source, joined, limit);
+    }
     return;
   }
   // A filter is evaluated here, on whatever fields it names: those need every field.
   const read: readonly (F | SelectionField)[] =
     fields === undefined || selection.filter !== undefined ? (MAILBOX_FIELDS as F[]) : [...SELECTION_FIELDS, ...fields];
   const filter = selection.filter;
-  const inScope = (mailbox: Pick<Mailbox, F | SelectionField>): boolean =>
+  const inScope = (mailbox: Pick<Mailbox, F | SelectionField>, logons: MailboxLastLogons | undefined): boolean =>
     (ou === undefined || isWithin(mailbox.OrganizationalUnit, ou)) &&
-    (filter === undefined || mailboxMatches(filter, mailbox as Mailbox));
+    (filter === undefined || mailboxMatches(filter, mailbox as Mailbox, logons));
   // Which identity first named each mailbox: a mailbox named again (twice the same line, or by
   // its address and then its alias) is used once. Keyed by mailbox, not by identity text, as one
   // map of a million entries costs a second.
@@ -99,6 +118,7 @@ export async function* selectMailboxBatches<F extends MailboxField = MailboxFiel
   const suggestions = new MissSuggestions(store);
   const resolveBatch = async (batch: readonly NamedIdentity[]): Promise<SelectedMailbox<Pick<Mailbox, F>>[]> => {
     const resolved = await store.resolveIdentities(batch.map((b) => b.identity), { wildcards: selection.wildcards, fields: read });
+    const logonsOf = source === undefined ? undefined : await joinedLogons(source, [...resolved.values()].flat());
     const isWildcard = (identity: string): boolean => selection.wildcards && identity.includes('*');
     const misses = batch.filter((named) => !isWildcard(named.identity) && (resolved.get(named.identity) ?? []).length === 0);
     const { closest, firstUnsuggested } = await suggestions.closest(misses.map((named) => named.identity));
@@ -123,10 +143,11 @@ export async function* selectMailboxBatches<F extends MailboxField = MailboxFiel
           if (!isWildcard(named.identity)) report({ kind: 'duplicate', identity: named, message: duplicateMessage(named, earlier, show) });
           continue;
         }
-        if (!inScope(mailbox)) continue;
+        const logons = logonsOf?.(mailbox);
+        if (!inScope(mailbox, logons)) continue;
         namedBy.set(mailbox.Guid, named);
         selected++;
-        result.push({ mailbox, namedAs: named });
+        result.push({ mailbox, namedAs: named, ...(logons === undefined ? {} : { logons }) });
       }
     }
     return result;
@@ -145,6 +166,40 @@ export async function* selectMailboxBatches<F extends MailboxField = MailboxFiel
     const resolved = await resolveBatch(batch);
     if (resolved.length > 0) yield resolved;
   }
+}
+
+/** What joining reads of a mailbox besides `fields`: its address, and whatever the joined part of the filter names. */
+function withJoinFields<F extends MailboxField>(fields: readonly F[], joined: FilterAst | undefined): F[] {
+  return [...new Set([...fields, 'PrimarySmtpAddress', ...(joined === undefined ? [] : filterFields(joined))] as F[])];
+}
+
+/** The store's pages with each page's logins joined (one query a page), filtered by the joined part, up to `limit`. */
+async function* joinedPages<M>(
+  pages: AsyncIterable<readonly M[]>,
+  source: LastLogonSource,
+  joined: FilterAst | undefined,
+  limit: number,
+): AsyncGenerator<SelectedMailbox<M>[]> {
+  let count = 0;
+  for await (const page of pages) {
+    const logons = await lastLogonsOf(source, page as readonly Pick<Mailbox, 'PrimarySmtpAddress'>[]);
+    const result: SelectedMailbox<M>[] = [];
+    for (const [i, mailbox] of page.entries()) {
+      const own = logons[i] ?? {};
+      if (joined !== undefined && !mailboxMatches(joined, mailbox as unknown as Mailbox, own)) continue;
+      result.push({ mailbox, logons: own });
+      if (++count >= limit) break;
+    }
+    if (result.length > 0) yield result;
+    if (count >= limit) return;
+  }
+}
+
+/** One query for every mailbox a batch of identities resolved to; then each mailbox's logins by its address. */
+async function joinedLogons(source: LastLogonSource, mailboxes: readonly Pick<Mailbox, 'PrimarySmtpAddress'>[]): Promise<(mailbox: Pick<Mailbox, 'PrimarySmtpAddress'>) => MailboxLastLogons> {
+  const logons = await lastLogonsOf(source, mailboxes);
+  const byAddress = new Map(mailboxes.map((mailbox, i) => [mailbox.PrimarySmtpAddress, logons[i] ?? {}]));
+  return (mailbox) => byAddress.get(mailbox.PrimarySmtpAddress) ?? {};
 }
 
 function duplicateMessage(named: NamedIdentity, earlier: NamedIdentity, show: (identity: string) => string): string {

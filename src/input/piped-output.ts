@@ -1,7 +1,7 @@
-import { PROPERTIES } from '../core/properties.js';
+import { MAILBOX_FILTER_SCHEMA } from '../core/properties.js';
 
-/** Every property name casctl's listings print, as they print it (case matters: a header is casctl's own). */
-const PROPERTY_NAMES: ReadonlySet<string> = new Set(['Identity', ...PROPERTIES.map((p) => p.name)]);
+/** Every property name casctl's listings print, as they print it (case matters: a header is casctl's own); the recorded logins' too. */
+const PROPERTY_NAMES: ReadonlySet<string> = new Set(['Identity', ...MAILBOX_FILTER_SCHEMA.properties.map((p) => p.name)]);
 
 /** The CSV columns that name a mailbox, most exact first: a Guid never changes and never repeats. */
 export const CSV_IDENTITY_COLUMNS = ['Guid', 'PrimarySmtpAddress', 'DistinguishedName', 'Identity', 'Name'] as const;

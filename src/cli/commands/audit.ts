@@ -1,11 +1,9 @@
-import { ExitCode, StoreError, UsageError } from '../../core/errors.js';
+import { ExitCode, UsageError } from '../../core/errors.js';
 import { planFor, WriteCollector } from '../../core/plan.js';
 import { readPolicy } from '../../audit/policy.js';
 import { AUDIT_FORMATS, summarise, writeAuditReport } from '../../audit/report.js';
-import { runAudit, type LoginRecords, type RuleResult, type Violation } from '../../audit/run-audit.js';
+import { runAudit, type RuleResult, type Violation } from '../../audit/run-audit.js';
 import { checkRetention } from '../../audit/unused-for.js';
-import type { AuditPolicy } from '../../audit/policy.js';
-import { NOT_RECORDED, openLastLogons } from '../last-logons.js';
 import type { CasSettings, SettingWrite } from '../../store/directory-store.js';
 import { printable } from '../../core/printable.js';
 import { parseOutputFormat } from '../../output/formats.js';
@@ -20,6 +18,7 @@ import { makeEffectiveOn, restartSetup, type RestartOptions } from '../restart-o
 import { PROTOCOLS } from '../../core/protocols.js';
 import { servicesFor } from '../../services/services.js';
 import { ProblemCounter } from '../problems.js';
+import { withLastLogons } from '../selection-logons.js';
 import { counted } from '../../core/counted.js';
 
 interface AuditOptions extends RestartOptions, ChangeOptions {
@@ -54,22 +53,6 @@ function fixPlan(results: readonly RuleResult[], messages: Messages, plan: PlanR
   return writes.list();
 }
 
-/**
- * The logins an `unusedFor` rule decides on; refused when none are recorded, or not for as long as
- * a rule asks: an audit that cannot see a login must not report its mailbox unused, nor --fix it.
- */
-async function loginRecords(context: CommandContext, options: AuditOptions, policy: AuditPolicy): Promise<LoginRecords> {
-  const source = await openLastLogons(context, options);
-  if (source === null) throw new StoreError(`${policy.path} has unusedFor rules, which decide by who logged in when. ${NOT_RECORDED}`);
-  try {
-    checkRetention(policy.rules, source);
-  } catch (error) {
-    await source.close();
-    throw error;
-  }
-  return { source, now: context.now() };
-}
-
 /** Checks a policy against the store: 0 clean, 5 violations, 2 bad policy (rules that contradict each other too), 3 store unavailable. `--fix` goes through set-casmailbox's path. */
 export async function run(context: CommandContext, options: AuditOptions, args: string[]): Promise<number> {
   const format = options.fix === true ? undefined : parseOutputFormat(options.output, AUDIT_FORMATS, 'for audit');
@@ -79,9 +62,16 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
   // Timed from the start: the fix's bar shows once the whole run, reading included, has taken a second.
   const progress = commandProgress(context);
   const messages = new Messages(progress.messageStream, useColour(context.stderr, context.env));
-  const records = policy.rules.some((rule) => rule.unusedFor !== undefined) ? await loginRecords(context, options, policy) : undefined;
-  try {
-    return await withStore(context, options, async (store) => {
+  const unusedFor = policy.rules.some((rule) => rule.unusedFor !== undefined);
+  const needs = {
+    filters: policy.rules.map((rule) => rule.filter),
+    ...(unusedFor ? { decides: `${policy.path} has unusedFor rules, which decide by who logged in when.` } : {}),
+  };
+  return withLastLogons(context, options, needs, (text) => messages.warning(text), (lastLogons) => {
+    // An audit that cannot see a login must not report its mailbox unused, nor --fix it.
+    if (unusedFor && lastLogons !== undefined) checkRetention(policy.rules, lastLogons);
+    const records = lastLogons === undefined ? undefined : { source: lastLogons, now: context.now() };
+    return withStore(context, options, async (store) => {
       const problems = new ProblemCounter(messages);
       const results = await runAudit(store, policy, context.stdin, problems.report, (rule, problem) =>
         messages.warning(`Rule '${printable(rule.name)}': an exception is stale: ${problem.message}`),
@@ -107,7 +97,5 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
       const remaining = unfixable || (options.whatIf === true && summary.Failed > 0);
       return code === ExitCode.Ok && remaining ? ExitCode.Violations : code;
     }, options.fix === true ? 'write' : 'read');
-  } finally {
-    await records?.source.close();
-  }
+  });
 }

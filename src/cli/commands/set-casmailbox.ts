@@ -14,6 +14,7 @@ import { withStore } from '../open.js';
 import { makeEffectiveOn, restartSetup, type RestartOptions } from '../restart-option.js';
 import { PROTOCOLS, isNullable, type SettingValue } from '../../core/protocols.js';
 import { servicesFor } from '../../services/services.js';
+import { withLastLogons } from '../selection-logons.js';
 import { namesMailboxes, selectionFromOptions, type SelectionOptions } from '../selection-options.js';
 import { settingOption, settingOptionText, settingValue } from '../setting-options.js';
 
@@ -44,7 +45,7 @@ export async function run(context: CommandContext, options: SetOptions, args: st
   const setup = await restartSetup(context, options);
   const services = servicesFor(PROTOCOLS.filter((p) => properties.includes(p.property)));
 
-  return withStore(context, options, async (store) => {
+  return withLastLogons(context, options, { filters: [selection.filter] }, (text) => messages.warning(text), (lastLogons) => withStore(context, options, async (store) => {
     for (const property of properties) {
       const problem = store.settingProblem?.(property, wanted[property] as SettingValue) ?? null;
       if (problem !== null) throw new UsageError(problem);
@@ -52,7 +53,7 @@ export async function run(context: CommandContext, options: SetOptions, args: st
     // The services are checked before anything is planned: a long plan is not wasted on a stopped service.
     const effect = await makeEffectiveOn(context, store, messages, setup, services, options);
     const problems = new ProblemCounter(messages);
-    const tracked = await trackSelection(store, selection, options, args, progress);
+    const tracked = await trackSelection(store, { ...selection, ...(lastLogons === undefined ? {} : { lastLogons }) }, options, args, progress);
     const plan = new PlanReport(messages, options);
     // Every selected mailbox is written, not only those the plan saw differ: the store re-checks
     // inside its transaction, so a concurrent change in between is not lost.
@@ -67,5 +68,5 @@ export async function run(context: CommandContext, options: SetOptions, args: st
     }
     const writes = properties.map((property) => ({ property, to: wanted[property] as SettingValue, guids }));
     return runChange(context, store, messages, { plan, writes, progress, ...problems.counts(), ...effect }, options);
-  }, 'write');
+  }, 'write'));
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { PROPERTIES, type MailboxProperty } from '../../../src/core/properties.js';
+import { PROPERTIES } from '../../../src/core/properties.js';
+import type { FilterProperty } from '../../../src/filter/index.js';
 import { nonEmptyText, PIECES, text } from './directory.js';
 
 /**
@@ -9,7 +10,7 @@ import { nonEmptyText, PIECES, text } from './directory.js';
  */
 
 const interesting = ['Name', 'Department', 'EmailAddresses', 'PopEnabled', 'ImapEnabled', 'WhenCreated', 'RecipientType', 'OrganizationalUnit', 'CustomAttribute1', 'Alias'];
-const property: fc.Arbitrary<MailboxProperty> = fc.oneof(
+const storeProperty: fc.Arbitrary<FilterProperty> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...PROPERTIES.filter((p) => interesting.includes(p.name))) },
   { weight: 1, arbitrary: fc.constantFrom(...PROPERTIES) },
 );
@@ -57,7 +58,7 @@ function withKnown(arbitrary: fc.Arbitrary<string>, known: readonly string[]): f
   return usable.length === 0 ? arbitrary : fc.oneof(arbitrary, fc.constantFrom(...usable));
 }
 
-function comparison(p: MailboxProperty, known: readonly string[]): fc.Arbitrary<string> {
+function comparison(p: FilterProperty, known: readonly string[]): fc.Arbitrary<string> {
   const name = fc.constantFrom(p.name, p.name.toLowerCase(), p.name.toUpperCase());
   let rest: fc.Arbitrary<[string, string]>;
   switch (p.type) {
@@ -88,8 +89,12 @@ function comparison(p: MailboxProperty, known: readonly string[]): fc.Arbitrary<
     .chain(([n, [operator, value]]) => operatorText(operator).map((o) => `${n} ${o} ${value}`));
 }
 
-/** Filters whose literals are drawn partly from `known`: property name → values in the directory. */
-export function filterText(known: ReadonlyMap<string, readonly string[]> = new Map()): fc.Arbitrary<string> {
+/**
+ * Filters whose literals are drawn partly from `known`: property name → values in the directory.
+ * `extra`: properties besides the store's to name as often as those (the recorded logins').
+ */
+export function filterText(known: ReadonlyMap<string, readonly string[]> = new Map(), extra: readonly FilterProperty[] = []): fc.Arbitrary<string> {
+  const property = extra.length === 0 ? storeProperty : fc.oneof(storeProperty, fc.constantFrom(...extra));
   const leaf = property.chain((p) => comparison(p, known.get(p.name) ?? []));
   return fc
   .letrec<{ node: string }>((tie) => ({

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Mailbox } from '../../../src/core/mailbox.js';
 import { CAS_SETTINGS, perCasSetting, TABLE_CAS_SETTINGS } from '../../../src/core/protocols.js';
-import { CAS_MAILBOX_VIEW, fieldsFor, mailboxOutputRecords } from '../../../src/output/mailbox-output.js';
+import { LAST_LOGON_PROPERTIES } from '../../../src/core/last-logons.js';
+import { CAS_MAILBOX_VIEW, fieldsFor, MAILBOX_VIEW, mailboxOutputRecords, showsLastLogons, withoutLastLogons } from '../../../src/output/mailbox-output.js';
 
 const MAILBOX: Mailbox = {
   Guid: '6a1d4a4e-2f0b-4a53-9d1e-0d3f2b7c9e11',
@@ -67,4 +68,22 @@ test("get-casmailbox's table names its own columns; the list and JSON views show
   assert.deepEqual(TABLE_CAS_SETTINGS.filter((s) => !CAS_SETTINGS.includes(s)), []);
   const defaults = CAS_MAILBOX_VIEW.defaults.filter((p) => (CAS_SETTINGS as readonly string[]).includes(p));
   assert.deepEqual(defaults, CAS_SETTINGS);
+});
+
+test("the recorded logins: one time per recorded protocol in get-casmailbox's list and JSON, not its table; addresses only when asked for", () => {
+  assert.deepEqual(LAST_LOGON_PROPERTIES, ['LastPopLogonTime', 'LastImapLogonTime']);
+  assert.deepEqual(CAS_MAILBOX_VIEW.defaults.filter((p) => p.startsWith('Last')), LAST_LOGON_PROPERTIES);
+  assert.equal(showsLastLogons(CAS_MAILBOX_VIEW.table), false);
+  assert.equal(showsLastLogons(MAILBOX_VIEW.defaults), false);
+  assert.deepEqual(CAS_MAILBOX_VIEW.properties.filter((p) => p.startsWith('Last')), [
+    'LastPopLogonTime', 'LastPopLogonClientAddress', 'LastImapLogonTime', 'LastImapLogonClientAddress',
+  ]);
+  assert.deepEqual(withoutLastLogons(['Name', 'LastPopLogonTime', 'LastImapLogonClientAddress']), ['Name']);
+  const record = mailboxOutputRecords(['Name', 'LastPopLogonTime', 'LastPopLogonClientAddress', 'LastImapLogonTime']);
+  const logons = { pop3: { time: new Date('2026-11-30T08:15:00Z'), clientAddress: '192.0.2.7' } };
+  assert.deepEqual(record(MAILBOX, logons), {
+    Name: 'Rand Zaher', LastPopLogonTime: '2026-11-30T08:15:00.000Z', LastPopLogonClientAddress: '192.0.2.7', LastImapLogonTime: null,
+  });
+  // Not recorded at all: empty, as a mailbox that never logged in (the command says which it is).
+  assert.deepEqual(record(MAILBOX, undefined), { Name: 'Rand Zaher', LastPopLogonTime: null, LastPopLogonClientAddress: null, LastImapLogonTime: null });
 });
