@@ -171,6 +171,14 @@ describe('unusedFor audits', () => {
     assert.deepEqual([administrator?.Result, administrator?.Selected], ['Pass', 1]);
   });
 
+  test('a rule whose filter names a last logon time is counted and checked with the logins joined', async () => {
+    const since = ago(30).toISOString().slice(0, 10);
+    const path = policy(`rules:\n  - name: IMAP4 users leave POP3 idle\n    organizationalUnit: ${FINANCE}\n    filter: "LastImapLogonTime -gt '${since}'"\n    unusedFor: { PopEnabled: 90d }\n`);
+    const [rule] = json<AuditJson>(ok(await casctl(['audit', path, '-o', 'json'], { store }), 5)).Rules;
+    assert.equal(rule?.Selected, 2, 'John and Kate used IMAP4 this month');
+    assert.deepEqual(rule?.Violations.map((v) => v.PrimarySmtpAddress), ['kate.oneil@tailspintoys.com']);
+  });
+
   test('--fix --yes turns off exactly the unused protocols of exactly those mailboxes; audit passes after; undo restores every one', async () => {
     const fixed = await recordedStore();
     const path = policy(POLICY);
