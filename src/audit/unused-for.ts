@@ -22,7 +22,8 @@ export interface UnusedLimit {
 }
 
 const DAY_MS = 86_400_000;
-const UNITS: Readonly<Record<string, number>> = { d: 1, w: 7 };
+// A map, not an object: a unit such as `constructor` must not find Object's prototype.
+const UNITS: ReadonlyMap<string, number> = new Map([['d', 1], ['w', 7]]);
 /** Longer than any retention worth having: a larger figure is a typo. */
 export const MAX_UNUSED_DAYS = 36_500;
 
@@ -35,7 +36,7 @@ export function parseUnusedPeriod(value: unknown): { days: number; text: string 
   if (typeof value === 'number') return { error: `${String(value)} has no unit; ${hint}` };
   if (typeof value !== 'string') return { error: hint };
   const match = /^\s*(\d{1,6})\s*([a-z]+)\s*$/i.exec(value);
-  const unit = UNITS[match?.[2]?.toLowerCase() ?? ''];
+  const unit = UNITS.get(match?.[2]?.toLowerCase() ?? '');
   if (match === null || unit === undefined) return { error: `'${printable(value)}' is not a period; ${hint}` };
   const days = Number(match[1]) * unit;
   if (days < 1 || days > MAX_UNUSED_DAYS) return { error: `'${printable(value)}' is out of range: from 1d to ${MAX_UNUSED_DAYS}d` };

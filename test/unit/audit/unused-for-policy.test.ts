@@ -34,7 +34,7 @@ test('periods: days and weeks, any case and spacing; a bare number, months, zero
   assert.deepEqual(parseUnusedPeriod(' 26 W '), { days: 182, text: '26w' });
   assert.deepEqual(parseUnusedPeriod('090d'), { days: 90, text: '90d' });
   assert.deepEqual(parseUnusedPeriod(90), { error: '90 has no unit; write a number of days or weeks, e.g. 90d or 12w' });
-  for (const bad of ['3m', '90', 'd', '90 days', '-5d', '1.5w', '']) assert.match((parseUnusedPeriod(bad) as { error: string }).error, /is not a period/, bad);
+  for (const bad of ['3m', '90', 'd', '90 days', '-5d', '1.5w', '', '90constructor', '1toString']) assert.match((parseUnusedPeriod(bad) as { error: string }).error, /is not a period/, bad);
   for (const bad of ['0d', '0w', '36501d', '5215w']) assert.match((parseUnusedPeriod(bad) as { error: string }).error, /out of range: from 1d to 36500d/, bad);
   assert.match((parseUnusedPeriod(true) as { error: string }).error, /^write a number of days or weeks/);
 });
