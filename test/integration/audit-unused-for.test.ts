@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { defaultLastLogonsPath } from '../../src/cli/last-logons.js';
-import { casctl, json, sampleStore, tempDir, type CliResult } from '../helpers/cli.js';
+import { casctl, json, sampleStore, STORE_KINDS, tempDir, type CliResult } from '../helpers/cli.js';
 import { recordLogons, type RecordedLogon } from '../helpers/last-logons.js';
 import { setWhenCreated } from '../helpers/mailbox-age.js';
 
@@ -244,3 +244,19 @@ describe('unusedFor without the records to answer it', () => {
     assert.equal(grace?.Reason, 'POP3 enabled and unused for 90 days: no login recorded');
   });
 });
+
+// The LDAP store keeps no logins beside it: they are where "lastLogons" (or CASCTL_LAST_LOGONS) says.
+for (const kind of STORE_KINDS.filter((k) => k === 'ldap')) {
+  describe(`unusedFor on ${kind}`, () => {
+    test('refused until the logins database is named; then mailboxes made today are spared, whatever the logins say', async () => {
+      const store = await sampleStore(kind);
+      const refused = ok(await casctl(['audit', policy(POLICY)], { store }), 3);
+      assert.match(refused.stderr, /has unusedFor rules, which decide by who logged in when\. Logins are not recorded for this store/);
+
+      const logons = join(tempDir(), 'logons.db');
+      recordLogons(logons, LOGONS);
+      const report = json<AuditJson>(ok(await casctl(['audit', policy(POLICY), '-o', 'json'], { store, env: { CASCTL_LAST_LOGONS: `sqlite:${logons}` } }), 0));
+      assert.deepEqual(report.Rules.map((r) => [r.Result, r.Selected, r.Violations.length]), [['Pass', (await mailboxes(store, '--organizational-unit', FINANCE)).length, 0]]);
+    });
+  });
+}
