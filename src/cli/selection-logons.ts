@@ -25,8 +25,8 @@ export interface LogonNeeds {
 
 /**
  * Runs `work` with the recorded logins open when the command needs them (undefined otherwise, or
- * when they are only shown and none are recorded), and closes them after. Nothing is opened when nothing
- * needs them: a listing without login properties costs what it did.
+ * when they are only shown and none are recorded), and closes them after. Nothing is opened when
+ * nothing needs them: a listing without login properties costs what it did.
  */
 export async function withLastLogons<T>(
   context: CommandContext,
@@ -37,16 +37,37 @@ export async function withLastLogons<T>(
 ): Promise<T> {
   const filtered = (needs.filters ?? []).some(namesLastLogons);
   if (!filtered && needs.shown === undefined && needs.decides === undefined) return work(undefined);
-  const source = await openLastLogons(context, options);
+  // What decides on logins, like a filter on them, never does without them: an unreadable database is an error.
+  const source = await openForNeeds(context, options, filtered || needs.decides !== undefined ? undefined : needs.shown, warn);
   if (source === null) {
     if (needs.decides !== undefined) throw new StoreError(`${needs.decides} ${NOT_RECORDED}`);
     if (filtered) throw new StoreError(`The filter names a last logon time or address. ${NOT_RECORDED}`);
     if (needs.shown === 'asked') warn(NOT_RECORDED);
     return work(undefined);
   }
+  if (source === undefined) return work(undefined);
   try {
     return await work(source);
   } finally {
     await source.close();
+  }
+}
+
+/**
+ * openLastLogons; for default columns only, a database that cannot be read is said and its
+ * columns left out (undefined), rather than failing a listing of settings nobody asked logins of.
+ */
+async function openForNeeds(
+  context: CommandContext,
+  options: GlobalOptions,
+  shown: LogonNeeds['shown'],
+  warn: (text: string) => void,
+): Promise<LastLogonSource | null | undefined> {
+  try {
+    return await openLastLogons(context, options);
+  } catch (error) {
+    if (shown !== 'defaults' || !(error instanceof StoreError)) throw error;
+    warn(`${error.message} The last logon times are left out.`);
+    return undefined;
   }
 }

@@ -164,6 +164,21 @@ describe('when logins are not recorded', () => {
   });
 });
 
+test('a logins database that cannot be read: the default columns are left out with a warning; asked for, or filtered on, it is an error (exit 3)', async () => {
+  const store = await sampleStore();
+  writeFileSync(join(dirname(store), 'casctl.last-logons.db'), 'not a database');
+  const listed = await casctl(['get-casmailbox', RAND, '-o', 'json'], { store });
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.equal('LastPopLogonTime' in (json<Row[]>(listed)[0] ?? {}), false);
+  assert.match(listed.stderr, /^WARNING: Cannot read the recorded logins in .*The last logon times are left out\.$/m);
+  for (const args of [['--property', 'Name,LastPopLogonTime'], ['--filter', 'LastPopLogonTime -eq $null']]) {
+    const failed = await casctl(['get-casmailbox', RAND, ...args, '-o', 'json'], { store });
+    assert.equal(failed.code, 3, failed.stderr);
+    assert.equal(failed.stdout, '');
+    assert.match(failed.stderr, /Cannot read the recorded logins/);
+  }
+});
+
 describe('at a realistic size', () => {
   test('5,000 mailboxes with logins: listed with their times and filtered, streaming', async () => {
     const COUNT = 5000;

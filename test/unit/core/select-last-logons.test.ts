@@ -1,42 +1,23 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { lastLogonsOf } from '../../../src/core/join-last-logons.js';
-import type { LastLogonSource } from '../../../src/core/last-logons.js';
 import { mailboxMatches } from '../../../src/core/properties.js';
 import { selectMailboxBatches, selectMailboxes, type Selection } from '../../../src/core/select.js';
 import type { DirectoryStore } from '../../../src/store/directory-store.js';
-import { openSqliteLastLogons } from '../../../src/store/sqlite/last-logons.js';
-import { tempDir } from '../../helpers/cli.js';
 import { mailboxFilter as parseFilter } from '../../helpers/filter/parse.js';
-import { recordLogons, type RecordedLogon } from '../../helpers/last-logons.js';
+import type { RecordedLogon } from '../../helpers/last-logons.js';
+import { recordedLogonSource, type CountingLogonSource } from '../../helpers/logon-source.js';
 import { memoryStore, useMemoryStore } from '../../helpers/memory-store.js';
 import { SMALL_DIRECTORY, argumentIdentities } from '../../helpers/small-directory.js';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const daysAgo = (days: number): Date => new Date(NOW.getTime() - days * 86_400_000);
 
-/** The real SQLite reader over a file the test writes as Dovecot would; `calls` counts its queries. */
-async function logonSource(logons: readonly RecordedLogon[]): Promise<LastLogonSource & { calls: number }> {
-  const path = join(tempDir(), 'casctl.last-logons.db');
-  recordLogons(path, logons);
-  const source = await openSqliteLastLogons(`sqlite:${path}`, { cwd: '/', env: {}, section: undefined, retentionDays: 365, now: () => NOW });
-  const counted = {
-    calls: 0,
-    where: source.where,
-    retentionDays: source.retentionDays,
-    lastLogons: (users: readonly string[]) => {
-      counted.calls++;
-      return source.lastLogons(users);
-    },
-    close: () => source.close(),
-  };
-  return counted;
-}
+const logonSource = (logons: readonly RecordedLogon[]): Promise<CountingLogonSource> => recordedLogonSource(logons, NOW);
 
 describe('selecting with the recorded logins joined', () => {
   const store = useMemoryStore(SMALL_DIRECTORY);
-  let source: LastLogonSource & { calls: number };
+  let source: CountingLogonSource;
   before(async () => {
     source = await logonSource([
       { user: 'ann.lee@example.com', service: 'pop3', clientAddress: '192.0.2.1', time: daysAgo(200) },
@@ -102,7 +83,7 @@ describe('selecting with the recorded logins joined', () => {
 
 describe('joining logins to many mailboxes', () => {
   let store: DirectoryStore;
-  let source: LastLogonSource & { calls: number };
+  let source: CountingLogonSource;
   const COUNT = 2500;
   before(async () => {
     store = await memoryStore(Array.from({ length: COUNT }, (_, i) => ({ Name: `User ${i}` })));

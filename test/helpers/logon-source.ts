@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import type { LastLogonSource } from '../../src/core/last-logons.js';
+import { openSqliteLastLogons } from '../../src/store/sqlite/last-logons.js';
+import { tempDir } from './cli.js';
+import { recordLogons, type RecordedLogon } from './last-logons.js';
+
+/** A LastLogonSource that counts its queries. */
+export type CountingLogonSource = LastLogonSource & { calls: number };
+
+/**
+ * The real SQLite reader over a new file holding `logons` as Dovecot would write them, its clock
+ * at `now`; `calls` counts its queries (what "one query per batch" is held to).
+ */
+export async function recordedLogonSource(logons: readonly RecordedLogon[], now: Date, retentionDays = 365): Promise<CountingLogonSource> {
+  const path = join(tempDir(), 'casctl.last-logons.db');
+  recordLogons(path, logons);
+  const source = await openSqliteLastLogons(`sqlite:${path}`, { cwd: '/', env: {}, section: undefined, retentionDays, now: () => now });
+  const counting: CountingLogonSource = {
+    calls: 0,
+    where: source.where,
+    retentionDays: source.retentionDays,
+    lastLogons: (users) => {
+      counting.calls++;
+      return source.lastLogons(users);
+    },
+    close: () => source.close(),
+  };
+  return counting;
+}
