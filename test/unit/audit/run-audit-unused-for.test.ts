@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { AuditRule } from '../../../src/audit/policy.js';
 import { runAudit, type RuleResult } from '../../../src/audit/run-audit.js';
 import type { UnusedLimit } from '../../../src/audit/unused-for.js';
 import { LAST_LOGON_PROTOCOLS } from '../../../src/core/last-logons.js';
 import type { DirectoryStore } from '../../../src/store/directory-store.js';
-import { recordedLogonSource, type CountingLogonSource } from '../../helpers/logon-source.js';
+import { useRecordedLogonSource } from '../../helpers/logon-source.js';
 import { memoryStore, useMemoryStore } from '../../helpers/memory-store.js';
-import { SMALL_DIRECTORY } from '../../helpers/small-directory.js';
+import { SMALL_DIRECTORY, smallDirectoryLogons } from '../../helpers/small-directory.js';
 
 // The memory store's mailboxes were made on 2026-01-01: eleven months before NOW.
 const NOW = new Date('2026-12-01T12:00:00Z');
@@ -16,33 +16,25 @@ const daysAgo = (days: number): Date => new Date(NOW.getTime() - days * 86_400_0
 const [POP3, IMAP4] = LAST_LOGON_PROTOCOLS;
 if (POP3 === undefined || IMAP4 === undefined) throw new Error('POP3 and IMAP4 are recorded');
 const store = useMemoryStore(SMALL_DIRECTORY);
-let source: CountingLogonSource;
-before(async () => {
-  source = await recordedLogonSource([
-    { user: 'ann.lee@example.com', service: 'pop3', time: daysAgo(200) },
-    { user: 'chris.green1@example.com', service: 'pop3', time: daysAgo(2) },
-    { user: 'dana.fox@example.com', service: 'imap', time: daysAgo(3) },
-  ], NOW);
-});
-after(() => source.close());
+const logons = useRecordedLogonSource(smallDirectoryLogons(NOW), NOW);
 
 const days = (protocol: UnusedLimit['protocol'], count: number): UnusedLimit => ({ protocol, days: count, text: `${count}d` });
 
 async function audit(rules: Omit<AuditRule, 'at'>[], on: DirectoryStore = store()): Promise<RuleResult[]> {
-  return runAudit(on, { path: 'policy.yml', rules: rules.map((rule, i) => ({ at: `policy.yml:${2 + 3 * i}:5`, ...rule })) }, Readable.from([]), () => undefined, () => undefined, { source, now: NOW });
+  return runAudit(on, { path: 'policy.yml', rules: rules.map((rule, i) => ({ at: `policy.yml:${2 + 3 * i}:5`, ...rule })) }, Readable.from([]), () => undefined, () => undefined, { source: logons(), now: NOW });
 }
 
 const found = (result: RuleResult | undefined): [string, string][] =>
   (result?.violations ?? []).map((v): [string, string] => [v.PrimarySmtpAddress, Object.keys(v.fix).join()]).sort(([a], [b]) => a.localeCompare(b));
 
 test('every covered mailbox counts; those with POP3 on and unused for 90 days break the rule, with the fix that turns it off; one query of the logins', async () => {
-  const calls = source.calls;
+  const calls = logons().calls;
   const [rule] = await audit([{ name: 'idle POP3', unusedFor: [days(POP3, 90)] }]);
   assert.equal(rule?.selected, SMALL_DIRECTORY.length);
   // Chris Green (Sales) used POP3 two days ago; Bob Stone and Eve Moss have it off; the Administrator reads off.
   assert.deepEqual(found(rule), [['ann.lee@example.com', 'PopEnabled'], ['chris.green2@example.com', 'PopEnabled'], ['dana.fox@example.com', 'PopEnabled']]);
   assert.deepEqual(rule?.violations.find((v) => v.Name === 'Ann Lee')?.fix, { PopEnabled: false });
-  assert.equal(source.calls - calls, 1, 'one batch, one query');
+  assert.equal(logons().calls - calls, 1, 'one batch, one query');
 });
 
 test('an OU, exceptions and a second protocol: only what the rule covers, each protocol by its own period', async () => {
