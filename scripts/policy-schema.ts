@@ -5,6 +5,8 @@
  * when the committed file differs from this.
  */
 import { PROTOCOLS, isNullable, protocolList } from '../src/core/protocols.js';
+import { LAST_LOGON_PROTOCOLS } from '../src/core/last-logons.js';
+import { MAX_UNUSED_DAYS } from '../src/audit/unused-for.js';
 
 export const POLICY_SCHEMA_PATH = 'schema/casctl-policy.schema.json';
 
@@ -21,6 +23,11 @@ export function policySchema(): object {
       rules: { type: 'array', minItems: 1, items: { $ref: '#/$defs/rule' } },
     },
     $defs: {
+      period: {
+        type: 'string',
+        pattern: '^\\s*[0-9]{1,6}\\s*[dDwW]\\s*$',
+        description: `Days or weeks: 90d, 12w (from 1d to ${MAX_UNUSED_DAYS}d).`,
+      },
       identities: {
         type: 'array',
         items: { type: 'string', minLength: 1 },
@@ -30,8 +37,15 @@ export function policySchema(): object {
         type: 'object',
         additionalProperties: false,
         required: ['name'],
-        anyOf: [{ required: ['expect'] }, { required: ['max'] }],
-        not: { anyOf: [{ required: ['identities', 'file'] }, { required: ['except', 'exceptFile'] }] },
+        anyOf: [{ required: ['expect'] }, { required: ['max'] }, { required: ['unusedFor'] }],
+        not: {
+          anyOf: [
+            { required: ['identities', 'file'] },
+            { required: ['except', 'exceptFile'] },
+            { required: ['unusedFor', 'expect'] },
+            { required: ['unusedFor', 'max'] },
+          ],
+        },
         properties: {
           name: { type: 'string', minLength: 1, description: 'Unique; the JUnit test case name.' },
           organizationalUnit: { type: 'string', description: 'OU name, canonical name, DN or Guid; child OUs included.' },
@@ -58,6 +72,20 @@ export function policySchema(): object {
             ],
           },
           max: { type: 'integer', minimum: 0, description: 'At most this many mailboxes may be covered; above it, each covered mailbox is a violation.' },
+          unusedFor: {
+            oneOf: [
+              { $ref: '#/$defs/period', description: `Every protocol whose logins are recorded (${protocolList('and', LAST_LOGON_PROTOCOLS)}).` },
+              {
+                type: 'object',
+                additionalProperties: false,
+                minProperties: 1,
+                properties: Object.fromEntries(LAST_LOGON_PROTOCOLS.map((p) => [p.property, { $ref: '#/$defs/period' }])),
+                description: 'These protocols, each with its own period.',
+              },
+            ],
+            description:
+              'Each covered mailbox with one of these protocols enabled and no login over it for this long (none within the retention counts as none) is a violation; a mailbox younger than the period is not. Needs the recorded logins (get-dovecotconfig --last-logons); --fix turns the protocol off.',
+          },
           except: { $ref: '#/$defs/identities', description: 'Mailboxes the rule does not cover.' },
           exceptFile: { type: 'string', description: 'An identity file of exceptions, relative to the policy.' },
         },

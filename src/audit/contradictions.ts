@@ -1,7 +1,7 @@
 import { counted } from '../core/counted.js';
 import type { Mailbox } from '../core/mailbox.js';
 import { printable } from '../core/printable.js';
-import type { CasSettingName, SettingValue } from '../core/protocols.js';
+import { valueAdmitting, type CasSettingName, type CasSettings, type SettingValue } from '../core/protocols.js';
 import { UsageError } from '../core/errors.js';
 import type { AuditPolicy, AuditRule } from './policy.js';
 
@@ -49,10 +49,14 @@ export class ContradictionFinder {
     return expectations(rule).some(([setting]) => this.demands.has(setting));
   }
 
-  /** A mailbox rule `index` covers (and does not except), in policy order: rule by rule. */
-  cover(index: number, mailbox: Named): void {
+  /**
+   * A mailbox rule `index` covers (and does not except), in policy order: rule by rule. `settings`:
+   * what the rule demands of this mailbox, where that is not the same for all it covers (an
+   * `unusedFor` rule demands its protocols off of the mailboxes that leave them unused, and nothing of the rest).
+   */
+  cover(index: number, mailbox: Named, settings?: CasSettings): void {
     const rule = this.rules[index] as AuditRule;
-    for (const [setting, value] of expectations(rule)) {
+    for (const [setting, value] of settings === undefined ? expectations(rule) : (Object.entries(settings) as [CasSettingName, SettingValue][])) {
       const byMailbox = this.demands.get(setting);
       if (byMailbox === undefined) continue;
       let demands = byMailbox.get(mailbox.Guid);
@@ -89,8 +93,10 @@ export class ContradictionFinder {
   }
 }
 
+/** What a rule may demand of a mailbox it covers: its `expect`, or turning off the protocols of its `unusedFor`. */
 function expectations(rule: AuditRule): [CasSettingName, SettingValue][] {
-  return Object.entries(rule.expect ?? {}) as [CasSettingName, SettingValue][];
+  const unused = (rule.unusedFor ?? []).map(({ protocol }): [CasSettingName, SettingValue] => [protocol.property, valueAdmitting(protocol, false)]);
+  return [...(Object.entries(rule.expect ?? {}) as [CasSettingName, SettingValue][]), ...unused];
 }
 
 /** At most this many pairs are listed: a policy with more has one mistake repeated, not that many. */
@@ -102,9 +108,12 @@ function ruleName(rule: AuditRule): string {
   return `rule '${printable(rule.name)}'${rule.at === undefined ? '' : ` (${rule.at})`}`;
 }
 
+/** An `unusedFor` rule expects a protocol off only where it goes unused: the message says so. */
+const unused = (rule: AuditRule): string => (rule.unusedFor === undefined ? '' : ' (unusedFor: they leave it unused)');
+
 function describe({ setting, rules: [earlier, later], expected, against, mailboxes, sample }: Contradiction): string {
   return (
-    `  ${ruleName(earlier)} expects ${setting} ${shown(expected)} and ${ruleName(later)} expects ${shown(against)} ` +
+    `  ${ruleName(earlier)} expects ${setting} ${shown(expected)}${unused(earlier)} and ${ruleName(later)} expects ${shown(against)}${unused(later)} ` +
     `of the same ${counted(mailboxes, 'mailbox', 'mailboxes')}, e.g. ${printable(sample.Name)} <${printable(sample.PrimarySmtpAddress)}>`
   );
 }

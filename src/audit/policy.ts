@@ -8,6 +8,8 @@ import { CAS_SETTINGS, isNullable, protocolOf, type CasSettings, type SettingVal
 import type { NamedIdentity } from '../core/select.js';
 import { FilterSyntaxError, parseFilter, type FilterAst } from '../filter/index.js';
 import { shortText } from './short-text.js';
+import { LAST_LOGON_PROTOCOLS } from '../core/last-logons.js';
+import { parseUnusedPeriod, type UnusedLimit } from './unused-for.js';
 
 /** One rule of an audit policy (README "Audits"; schema/casctl-policy.schema.json). */
 export interface AuditRule {
@@ -26,6 +28,8 @@ export interface AuditRule {
    */
   plan?: boolean;
   max?: number;
+  /** Each recorded protocol the rule checks, and how long a covered mailbox may leave it enabled and unused. */
+  unusedFor?: UnusedLimit[];
   except?: IdentitySource;
 }
 
@@ -52,7 +56,7 @@ export const MAX_POLICY_BYTES = 10 * 1024 * 1024;
  */
 export const MAX_ALIAS_COUNT = 100;
 
-const RULE_KEYS = ['name', 'organizationalUnit', 'filter', 'identities', 'file', 'expect', 'max', 'except', 'exceptFile'];
+const RULE_KEYS = ['name', 'organizationalUnit', 'filter', 'identities', 'file', 'expect', 'max', 'unusedFor', 'except', 'exceptFile'];
 
 /** A policy mistake, located: `policy.yml:7:5: ...`. */
 class PolicyError extends UsageError {}
@@ -159,7 +163,7 @@ function validate(policy: unknown, located: Located, options: ReadPolicyOptions)
 }
 
 function validateRule(raw: unknown, at: (string | number)[], located: Located, options: ReadPolicyOptions): AuditRule {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(located, at, 'a rule is a mapping with at least "name" and "expect" or "max"');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(located, at, 'a rule is a mapping with at least "name" and "expect", "max" or "unusedFor"');
   const rule = raw as Record<string, unknown>;
   for (const key of Object.keys(rule)) {
     if (!RULE_KEYS.includes(key)) failAtKey(located, [...at, key], `unknown key '${key}'; a rule has ${RULE_KEYS.join(', ')}`);
@@ -215,8 +219,45 @@ function validateRule(raw: unknown, at: (string | number)[], located: Located, o
     if (typeof rule.max !== 'number' || !Number.isInteger(rule.max) || rule.max < 0) fail(located, [...at, 'max'], '"max" must be a whole number ≥ 0');
     result.max = rule.max;
   }
-  if (result.expect === undefined && result.plan !== true && result.max === undefined) fail(located, at, `rule '${result.name}' states nothing: give "expect", "max" or both`);
+  if (rule.unusedFor !== undefined) {
+    // A rule of its own: its violators are found by their logins, not by their settings or number.
+    const other = ['expect', 'max'].find((key) => rule[key] !== undefined);
+    if (other !== undefined) failAtKey(located, [...at, 'unusedFor'], `"unusedFor" is a rule of its own: put "${other}" in another rule`);
+    result.unusedFor = unusedLimits(rule.unusedFor, [...at, 'unusedFor'], located);
+  }
+  if (result.expect === undefined && result.plan !== true && result.max === undefined && result.unusedFor === undefined) {
+    fail(located, at, `rule '${result.name}' states nothing: give "expect", "max" or both, or "unusedFor"`);
+  }
   return result;
+}
+
+const RECORDED = LAST_LOGON_PROTOCOLS.map((p) => p.property).join(' or ');
+const PER_SETTING = `{ ${LAST_LOGON_PROTOCOLS.map((p, i) => `${p.property}: ${i === 0 ? '90d' : '26w'}`).join(', ')} }`;
+
+/** `90d`: every protocol whose logins are recorded; `{ PopEnabled: 90d, ImapEnabled: 26w }`: those, each with its own period. */
+function unusedLimits(value: unknown, at: (string | number)[], located: Located): UnusedLimit[] {
+  const limit = (period: unknown, where: (string | number)[]): { days: number; text: string } => {
+    const parsed = parseUnusedPeriod(period);
+    if ('error' in parsed) fail(located, where, `"unusedFor": ${parsed.error}`);
+    return parsed;
+  };
+  if (typeof value !== 'object' || value === null) {
+    const period = limit(value, at);
+    return LAST_LOGON_PROTOCOLS.map((protocol) => ({ protocol, ...period }));
+  }
+  if (Array.isArray(value)) fail(located, at, `"unusedFor" is a period (90d) or maps settings to periods, e.g. ${PER_SETTING}`);
+  const limits: UnusedLimit[] = [];
+  for (const [key, period] of Object.entries(value)) {
+    const protocol = LAST_LOGON_PROTOCOLS.find((p) => p.property.toLowerCase() === key.toLowerCase());
+    if (protocol === undefined) {
+      const setting = CAS_SETTINGS.find((s) => s.toLowerCase() === key.toLowerCase());
+      const why = setting === undefined ? 'is not a setting' : 'is a setting whose logins are not recorded';
+      failAtKey(located, [...at, key], `'${key}' ${why}; "unusedFor" takes ${RECORDED}`);
+    }
+    limits.push({ protocol, ...limit(period, [...at, key]) });
+  }
+  if (limits.length === 0) fail(located, at, '"unusedFor" names no setting');
+  return limits;
 }
 
 function identitySource(

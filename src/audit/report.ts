@@ -6,6 +6,7 @@ import type { OutputRecord } from '../output/values.js';
 import { JUNIT_FORMATTER } from './junit.js';
 import type { AuditPolicy } from './policy.js';
 import type { RuleResult, Violation } from './run-audit.js';
+import type { UnusedProtocol } from './unused-for.js';
 
 export interface AuditSummary {
   Rules: number;
@@ -62,6 +63,17 @@ const AUDIT_FORMATTERS = Object.freeze({ table: FORMATTERS.table, json: FORMATTE
 export type AuditFormat = keyof typeof AUDIT_FORMATTERS;
 export const AUDIT_FORMATS = Object.keys(AUDIT_FORMATTERS) as readonly AuditFormat[];
 
+/** One protocol an `unusedFor` violation leaves unused, and its last login within the retention (null: none). */
+function unusedRecord({ limit, lastLogon }: UnusedProtocol): OutputRecord {
+  return {
+    Setting: limit.protocol.property,
+    Protocol: limit.protocol.displayName,
+    UnusedFor: limit.text,
+    LastLogonTime: lastLogon?.time.toISOString() ?? null,
+    ClientAddress: lastLogon?.clientAddress ?? null,
+  };
+}
+
 /** A rule as json and junit see it: its definition, result and every violation (without the rule's name again). */
 function ruleRecord(r: RuleResult): OutputRecord {
   return {
@@ -73,17 +85,18 @@ function ruleRecord(r: RuleResult): OutputRecord {
     // As the policy wrote it: `plan`, or the settings with `plan: true` among them.
     Expect: r.rule.plan === true ? (r.rule.expect === undefined ? 'plan' : { plan: true, ...r.rule.expect }) : (r.rule.expect ?? null),
     Max: r.rule.max ?? null,
+    UnusedFor: r.rule.unusedFor === undefined ? null : Object.fromEntries(r.rule.unusedFor.map((l) => [l.protocol.property, l.text])),
     Errors: r.errors,
     Violations: r.violations.map((v) => {
       const { Rule: _rule, ...violation } = violationRecord(r.rule.name, v);
-      return violation;
+      return v.unused === undefined ? violation : { ...violation, Unused: v.unused.map(unusedRecord) };
     }),
   };
 }
 
 const RULE_VIEW: View = {
-  properties: ['Name', 'Result', 'Selected', 'OrganizationalUnit', 'Filter', 'Expect', 'Max', 'Errors', 'Violations'],
-  defaults: ['Name', 'Result', 'Selected', 'OrganizationalUnit', 'Filter', 'Expect', 'Max', 'Errors', 'Violations'],
+  properties: ['Name', 'Result', 'Selected', 'OrganizationalUnit', 'Filter', 'Expect', 'Max', 'UnusedFor', 'Errors', 'Violations'],
+  defaults: ['Name', 'Result', 'Selected', 'OrganizationalUnit', 'Filter', 'Expect', 'Max', 'UnusedFor', 'Errors', 'Violations'],
   table: [],
   id: 'Name',
 };

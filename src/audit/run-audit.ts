@@ -5,23 +5,32 @@ import type { LastLogonSource } from '../core/last-logons.js';
 import type { Mailbox } from '../core/mailbox.js';
 import { PLAN_FIELDS, type PlannedMailbox } from '../core/plan.js';
 import { MAILBOX_FILTER_SCHEMA, mailboxMatches } from '../core/properties.js';
-import { PROTOCOLS, perCasSetting, type CasSettingName, type CasSettings, type CasSettingValues, type SettingValue } from '../core/protocols.js';
+import { PROTOCOLS, perCasSetting, valueAdmitting, type CasSettingName, type CasSettings, type CasSettingValues, type SettingValue } from '../core/protocols.js';
 import { effectiveEnabled } from '../core/administrator.js';
 import { BUILT_IN, PlanBook } from '../core/mailbox-plans.js';
-import { isWithin, resolveOrganizationalUnit, selectMailboxes, type NamedIdentity, type Selection, type SelectionProblem } from '../core/select.js';
+import { isWithin, resolveOrganizationalUnit, selectMailboxBatches, selectMailboxes, type NamedIdentity, type SelectedMailbox, type Selection, type SelectionProblem } from '../core/select.js';
 import { parseFilter, type FilterAst } from '../filter/index.js';
 import { openIdentitySource } from '../input/identity-file.js';
 import { identitiesFrom } from '../input/identity-source.js';
-import type { DirectoryStore, MailboxQuery } from '../store/directory-store.js';
+import type { DirectoryStore, MailboxQuery, TransportConfig } from '../store/directory-store.js';
 import type { AuditPolicy, AuditRule, IdentitySource } from './policy.js';
 import { contradictionError, ContradictionFinder } from './contradictions.js';
 import { shortText } from './short-text.js';
+import { disabling, unusedProtocols, unusedReason, type UnusedLimit, type UnusedProtocol } from './unused-for.js';
 
 /** The mailbox, as planning reads it (its CAS settings included), and why it breaks the rule. */
 export interface Violation extends PlannedMailbox {
   Reason: string;
   /** The settings that would satisfy the rule (none for a `max` rule: which to disable is the admin's call). */
   fix: CasSettings;
+  /** An `unusedFor` violation: each protocol the mailbox leaves unused, with its last login. */
+  unused?: UnusedProtocol[];
+}
+
+/** Where an audit with `unusedFor` rules reads the logins, and the time it measures from. */
+export interface LoginRecords {
+  source: LastLogonSource;
+  now: Date;
 }
 
 export interface RuleResult {
@@ -56,6 +65,14 @@ type Violator = PlannedMailbox & Pick<Mailbox, 'OrganizationalUnit'>;
 
 /** What a violation needs of a mailbox: planning's fields, and the OU whose plan an `expect: plan` rule compares with. */
 const AUDIT_FIELDS = [...PLAN_FIELDS, 'OrganizationalUnit'] as const;
+/** An `unusedFor` rule also reads when each mailbox was created: a young one has not had the time to use its protocols. */
+const UNUSED_FIELDS = [...AUDIT_FIELDS, 'WhenCreated'] as const;
+type UnusedViolator = Violator & Pick<Mailbox, 'WhenCreated'>;
+
+/** The mailboxes that may break an `unusedFor` rule: those with one of its protocols on (or following a default); the logins decide. */
+function enabledFilter(rule: AuditRule): FilterAst {
+  return parseFilter((rule.unusedFor ?? []).map(({ protocol }) => `${protocol.property} -ne $${String(valueAdmitting(protocol, false))}`).join(' -or '), MAILBOX_FILTER_SCHEMA);
+}
 
 interface Expected {
   property: CasSettingName;
@@ -104,6 +121,17 @@ function identity(mailbox: Violator): Omit<Violation, 'Reason' | 'fix'> {
   };
 }
 
+/** The mailboxes of a batch (their logins joined) that leave a protocol of the rule enabled and unused. */
+function unusedViolations(batch: readonly SelectedMailbox<UnusedViolator>[], limits: readonly UnusedLimit[], records: LoginRecords, defaults: TransportConfig): Violation[] {
+  const found: Violation[] = [];
+  for (const { mailbox, logons } of batch) {
+    const unused = unusedProtocols(mailbox, logons, limits, defaults, records.now);
+    if (unused.length === 0) continue;
+    found.push({ ...identity(mailbox), Reason: unusedReason(unused, records.source.retentionDays, records.now), fix: disabling(unused), unused });
+  }
+  return found;
+}
+
 /** A rule's identities to select by; a file's lines appear in messages only as a short prefix, whatever the file is. */
 function byIdentity(source: IdentitySource, stdin: Readable): Pick<Selection, 'identities' | 'wildcards' | 'showIdentity'> {
   return { identities: named(source, stdin), wildcards: true, ...('file' in source ? { showIdentity: shortText } : {}) };
@@ -125,7 +153,9 @@ async function* named(source: IdentitySource, stdin: Readable): AsyncGenerator<N
  * filter, and the negation of what they expect, down to the store, so only violators are read;
  * unless another rule expects a setting of theirs the other way: then every mailbox they cover is
  * read, and rules that expect opposite values of one mailbox are a policy error (exit 2). A rule
- * whose filter names recorded logins is selected with `lastLogons` joined, as set-casmailbox selects.
+ * whose filter names recorded logins is selected with the logins of `records` joined, as
+ * set-casmailbox selects. An `unusedFor` rule reads the mailboxes that have one of its protocols
+ * on, with their logins joined a batch at a time; it expects those it finds unused to turn it off.
  */
 export async function runAudit(
   store: DirectoryStore,
@@ -133,11 +163,13 @@ export async function runAudit(
   stdin: Readable,
   report: (problem: SelectionProblem) => void,
   stale: (rule: AuditRule, problem: SelectionProblem) => void,
-  lastLogons?: LastLogonSource,
+  records?: LoginRecords,
 ): Promise<RuleResult[]> {
   const contradictions = new ContradictionFinder(policy.rules);
   // Read once: a directory has few plans, and every mailbox of a plan rule is compared with its OU's.
   const plans = policy.rules.some((rule) => rule.plan === true) ? new PlanBook(await store.getMailboxPlans()) : undefined;
+  // Read once, for the first unusedFor rule: whether a $null setting admits its protocol.
+  let defaults: TransportConfig | undefined;
   const results: RuleResult[] = [];
   for (const [index, rule] of policy.rules.entries()) {
     const ou = rule.organizationalUnit === undefined ? undefined : await resolveOrganizationalUnit(store, rule.organizationalUnit);
@@ -171,7 +203,31 @@ export async function runAudit(
     };
     // The store cannot decide a filter on logins alone: it is selected as set-casmailbox selects.
     const joined = namesLastLogons(rule.filter);
-    if (rule.identities !== undefined || rule.max !== undefined || joined) {
+    const lastLogons = records?.source;
+    if (rule.unusedFor !== undefined) {
+      if (records === undefined) throw new Error(`rule '${rule.name}' has unusedFor, and the audit was given no recorded logins`);
+      const organization = (defaults ??= await store.getTransportConfig());
+      const check = (batch: readonly SelectedMailbox<UnusedViolator>[]): void => {
+        for (const violation of unusedViolations(batch, rule.unusedFor ?? [], records, organization)) {
+          violations.push(violation);
+          contradictions.cover(index, violation, violation.fix);
+        }
+      };
+      const kept = (batch: readonly SelectedMailbox<UnusedViolator>[]): SelectedMailbox<UnusedViolator>[] => batch.filter((s) => !excepted.has(s.mailbox.Guid));
+      if (rule.identities !== undefined || joined) {
+        // Who is covered is known only mailbox by mailbox: every one is read and counted.
+        const selection = { ...scope, ...(rule.identities === undefined ? { wildcards: true } : byIdentity(rule.identities, stdin)), lastLogons: records.source };
+        for await (const batch of selectMailboxBatches(store, selection, identityProblem, UNUSED_FIELDS)) {
+          const covered = kept(batch);
+          selected += covered.length;
+          check(covered);
+        }
+      } else {
+        selected = (await store.countMailboxes(scope)) - [...excepted.values()].filter(inScope).length;
+        const selection = { ...scope, filter: both(rule.filter, enabledFilter(rule)), wildcards: true, lastLogons: records.source };
+        for await (const batch of selectMailboxBatches(store, selection, identityProblem, UNUSED_FIELDS)) check(kept(batch));
+      }
+    } else if (rule.identities !== undefined || rule.max !== undefined || joined) {
       // Every covered mailbox is needed: a max rule lists them all when there are too many.
       const selection = {
         ...scope,

@@ -16,6 +16,11 @@ export interface LogonNeeds {
    * them out, and nothing is said to everyone who never set recording up.
    */
   shown?: 'asked' | 'defaults';
+  /**
+   * What decides on activity (an audit's unusedFor rules), said first when the command is refused
+   * because no logins are recorded: "nobody logged in" must never be guessed from "nothing recorded".
+   */
+  decides?: string;
 }
 
 /**
@@ -31,9 +36,11 @@ export async function withLastLogons<T>(
   work: (source: LastLogonSource | undefined) => Promise<T>,
 ): Promise<T> {
   const filtered = (needs.filters ?? []).some(namesLastLogons);
-  if (!filtered && needs.shown === undefined) return work(undefined);
-  const source = await openForNeeds(context, options, filtered ? undefined : needs.shown, warn);
+  if (!filtered && needs.shown === undefined && needs.decides === undefined) return work(undefined);
+  // What decides on logins, like a filter on them, never does without them: an unreadable database is an error.
+  const source = await openForNeeds(context, options, filtered || needs.decides !== undefined ? undefined : needs.shown, warn);
   if (source === null) {
+    if (needs.decides !== undefined) throw new StoreError(`${needs.decides} ${NOT_RECORDED}`);
     if (filtered) throw new StoreError(`The filter names a last logon time or address. ${NOT_RECORDED}`);
     if (needs.shown === 'asked') warn(NOT_RECORDED);
     return work(undefined);

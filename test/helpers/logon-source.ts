@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import type { LastLogonSource } from '../../src/core/last-logons.js';
 import { openSqliteLastLogons } from '../../src/store/sqlite/last-logons.js';
 import { tempDir } from './cli.js';
@@ -26,4 +27,17 @@ export async function recordedLogonSource(logons: readonly RecordedLogon[], now:
     close: () => source.close(),
   };
   return counting;
+}
+
+/** recordedLogonSource for a whole test file: opened before its tests, closed after them. */
+export function useRecordedLogonSource(logons: readonly RecordedLogon[], now: Date): () => CountingLogonSource {
+  let source: CountingLogonSource | undefined;
+  before(async () => {
+    source = await recordedLogonSource(logons, now);
+  });
+  after(() => source?.close());
+  return () => {
+    if (source === undefined) throw new Error('the logon source is opened before the tests');
+    return source;
+  };
 }

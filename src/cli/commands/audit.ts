@@ -3,6 +3,7 @@ import { planFor, WriteCollector } from '../../core/plan.js';
 import { readPolicy } from '../../audit/policy.js';
 import { AUDIT_FORMATS, summarise, writeAuditReport } from '../../audit/report.js';
 import { runAudit, type RuleResult, type Violation } from '../../audit/run-audit.js';
+import { checkRetention } from '../../audit/unused-for.js';
 import type { CasSettings, SettingWrite } from '../../store/directory-store.js';
 import { printable } from '../../core/printable.js';
 import { parseOutputFormat } from '../../output/formats.js';
@@ -64,30 +65,40 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
   // Timed from the start: the fix's bar shows once the whole run, reading included, has taken a second.
   const progress = commandProgress(context);
   const messages = new Messages(progress.messageStream, useColour(context.stderr, context.env));
-  const needs = { filters: policy.rules.map((rule) => rule.filter) };
-  return withLastLogons(context, options, needs, (text) => messages.warning(text), (lastLogons) => withStore(context, options, async (store) => {
-    const problems = new ProblemCounter(messages);
-    const results = await runAudit(store, policy, context.stdin, problems.report, (rule, problem) =>
-      messages.warning(`Rule '${printable(rule.name)}': an exception is stale: ${problem.message}`),
-    lastLogons);
-    const summary = summarise(results);
-    messages.info(
-      `Audit of ${policy.path}: ${counted(summary.Rules, 'rule')}, ${summary.Passed} passed, ${summary.Failed} failed, ${counted(summary.Violations, 'violation')}, ` +
-        `${counted(summary.Errors, 'identity that does not resolve', 'identities that do not resolve')}.`,
-    );
-    if (format !== undefined) {
-      await writeAuditReport(context.stdout, format, policy, results, useColour(context.stdout, context.env), options.csvRaw === true);
-      return summary.Failed > 0 ? ExitCode.Violations : ExitCode.Ok;
-    }
-    const plan = new PlanReport(messages, options);
-    const writes = fixPlan(results, messages, plan);
-    const services = servicesFor(PROTOCOLS.filter((p) => plan.properties.has(p.property)));
-    const effect = await makeEffectiveOn(context, store, messages, setup, services, options);
-    const code = await runChange(context, store, messages, { plan, writes, progress, ...problems.counts(), ...effect }, options);
-    // A fix cannot settle a rule that names mailboxes that do not exist: that stays a failure. A
-    // --what-if fixed nothing, so every violation is still there.
-    const unfixable = results.some((r) => r.errors.length > 0 || r.violations.some((v) => Object.keys(v.fix).length === 0));
-    const remaining = unfixable || (options.whatIf === true && summary.Failed > 0);
-    return code === ExitCode.Ok && remaining ? ExitCode.Violations : code;
-  }, options.fix === true ? 'write' : 'read'));
+  const unusedFor = policy.rules.some((rule) => rule.unusedFor !== undefined);
+  const needs = {
+    filters: policy.rules.map((rule) => rule.filter),
+    ...(unusedFor ? { decides: `${policy.path} has unusedFor rules, which decide by who logged in when.` } : {}),
+  };
+  return withLastLogons(context, options, needs, (text) => messages.warning(text), (lastLogons) => {
+    // An audit that cannot see a login must not report its mailbox unused, nor --fix it.
+    if (unusedFor && lastLogons !== undefined) checkRetention(policy.rules, lastLogons);
+    const records = lastLogons === undefined ? undefined : { source: lastLogons, now: context.now() };
+    return withStore(context, options, async (store) => {
+      const problems = new ProblemCounter(messages);
+      const results = await runAudit(store, policy, context.stdin, problems.report, (rule, problem) =>
+        messages.warning(`Rule '${printable(rule.name)}': an exception is stale: ${problem.message}`),
+        records,
+      );
+      const summary = summarise(results);
+      messages.info(
+        `Audit of ${policy.path}: ${counted(summary.Rules, 'rule')}, ${summary.Passed} passed, ${summary.Failed} failed, ${counted(summary.Violations, 'violation')}, ` +
+          `${counted(summary.Errors, 'identity that does not resolve', 'identities that do not resolve')}.`,
+      );
+      if (format !== undefined) {
+        await writeAuditReport(context.stdout, format, policy, results, useColour(context.stdout, context.env), options.csvRaw === true);
+        return summary.Failed > 0 ? ExitCode.Violations : ExitCode.Ok;
+      }
+      const plan = new PlanReport(messages, options);
+      const writes = fixPlan(results, messages, plan);
+      const services = servicesFor(PROTOCOLS.filter((p) => plan.properties.has(p.property)));
+      const effect = await makeEffectiveOn(context, store, messages, setup, services, options);
+      const code = await runChange(context, store, messages, { plan, writes, progress, ...problems.counts(), ...effect }, options);
+      // A fix cannot settle a rule that names mailboxes that do not exist: that stays a failure. A
+      // --what-if fixed nothing, so every violation is still there.
+      const unfixable = results.some((r) => r.errors.length > 0 || r.violations.some((v) => Object.keys(v.fix).length === 0));
+      const remaining = unfixable || (options.whatIf === true && summary.Failed > 0);
+      return code === ExitCode.Ok && remaining ? ExitCode.Violations : code;
+    }, options.fix === true ? 'write' : 'read');
+  });
 }

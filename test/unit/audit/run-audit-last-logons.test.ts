@@ -1,28 +1,20 @@
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { AuditRule } from '../../../src/audit/policy.js';
 import { runAudit, type RuleResult } from '../../../src/audit/run-audit.js';
 import { mailboxFilter as parseFilter } from '../../helpers/filter/parse.js';
-import { recordedLogonSource, type CountingLogonSource } from '../../helpers/logon-source.js';
+import { useRecordedLogonSource } from '../../helpers/logon-source.js';
 import { useMemoryStore } from '../../helpers/memory-store.js';
-import { SMALL_DIRECTORY } from '../../helpers/small-directory.js';
+import { SMALL_DIRECTORY, smallDirectoryLogons } from '../../helpers/small-directory.js';
 
 const NOW = new Date('2026-12-01T12:00:00Z');
 const daysAgo = (days: number): Date => new Date(NOW.getTime() - days * 86_400_000);
 const store = useMemoryStore(SMALL_DIRECTORY);
-let source: CountingLogonSource;
-before(async () => {
-  source = await recordedLogonSource([
-    { user: 'ann.lee@example.com', service: 'pop3', time: daysAgo(200) },
-    { user: 'chris.green1@example.com', service: 'pop3', time: daysAgo(2) },
-    { user: 'dana.fox@example.com', service: 'imap', time: daysAgo(3) },
-  ], NOW);
-});
-after(() => source.close());
+const logons = useRecordedLogonSource(smallDirectoryLogons(NOW), NOW);
 
 async function audit(rule: Omit<AuditRule, 'name' | 'at'>): Promise<RuleResult | undefined> {
-  const [result] = await runAudit(store(), { path: 'policy.yml', rules: [{ name: 'rule', at: 'policy.yml:2', ...rule }] }, Readable.from([]), () => undefined, () => undefined, source);
+  const [result] = await runAudit(store(), { path: 'policy.yml', rules: [{ name: 'rule', at: 'policy.yml:2', ...rule }] }, Readable.from([]), () => undefined, () => undefined, { source: logons(), now: NOW });
   return result;
 }
 
