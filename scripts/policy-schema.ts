@@ -5,7 +5,7 @@
  * when the committed file differs from this.
  */
 import { PROTOCOLS, isNullable, protocolList } from '../src/core/protocols.js';
-import { LAST_LOGON_PROTOCOLS } from '../src/core/last-logons.js';
+import { LAST_LOGON_PROTOCOLS, recordedProtocols } from '../src/core/last-logons.js';
 import { MAX_UNUSED_DAYS } from '../src/audit/unused-for.js';
 
 export const POLICY_SCHEMA_PATH = 'schema/casctl-policy.schema.json';
@@ -74,7 +74,7 @@ export function policySchema(): object {
           max: { type: 'integer', minimum: 0, description: 'At most this many mailboxes may be covered; above it, each covered mailbox is a violation.' },
           unusedFor: {
             oneOf: [
-              { $ref: '#/$defs/period', description: `Every protocol whose logins are recorded (${protocolList('and', LAST_LOGON_PROTOCOLS)}).` },
+              { $ref: '#/$defs/period', description: `Every protocol whose logins are recorded wherever any are (${protocolList('and', recordedProtocols(false))}); ${protocolList('and', LAST_LOGON_PROTOCOLS.filter((p) => !recordedProtocols(false).includes(p)))} only when named.` },
               {
                 type: 'object',
                 additionalProperties: false,

@@ -8,7 +8,7 @@ import { CAS_SETTINGS, isNullable, protocolOf, type CasSettings, type SettingVal
 import type { NamedIdentity } from '../core/select.js';
 import { FilterSyntaxError, parseFilter, type FilterAst } from '../filter/index.js';
 import { shortText } from './short-text.js';
-import { LAST_LOGON_PROTOCOLS } from '../core/last-logons.js';
+import { LAST_LOGON_PROTOCOLS, recordedProtocols } from '../core/last-logons.js';
 import { parseUnusedPeriod, type UnusedLimit } from './unused-for.js';
 
 /** One rule of an audit policy (README "Audits"; schema/casctl-policy.schema.json). */
@@ -234,7 +234,12 @@ function validateRule(raw: unknown, at: (string | number)[], located: Located, o
 const RECORDED = LAST_LOGON_PROTOCOLS.map((p) => p.property).join(' or ');
 const PER_SETTING = `{ ${LAST_LOGON_PROTOCOLS.map((p, i) => `${p.property}: ${i === 0 ? '90d' : '26w'}`).join(', ')} }`;
 
-/** `90d`: every protocol whose logins are recorded; `{ PopEnabled: 90d, ImapEnabled: 26w }`: those, each with its own period. */
+/**
+ * `90d`: every protocol whose logins are recorded wherever Dovecot records any (POP3, IMAP4; not
+ * OWA, recorded apart only where webmail networks are configured and only since the Dovecot
+ * configuration says so, so a bare period written before would turn the webmail off for everyone);
+ * `{ PopEnabled: 90d, OWAEnabled: 26w }`: the recorded protocols named, each with its own period.
+ */
 function unusedLimits(value: unknown, at: (string | number)[], located: Located): UnusedLimit[] {
   const limit = (period: unknown, where: (string | number)[]): { days: number; text: string } => {
     const parsed = parseUnusedPeriod(period);
@@ -243,7 +248,7 @@ function unusedLimits(value: unknown, at: (string | number)[], located: Located)
   };
   if (typeof value !== 'object' || value === null) {
     const period = limit(value, at);
-    return LAST_LOGON_PROTOCOLS.map((protocol) => ({ protocol, ...period }));
+    return recordedProtocols(false).map((protocol) => ({ protocol, ...period }));
   }
   if (Array.isArray(value)) fail(located, at, `"unusedFor" is a period (90d) or maps settings to periods, e.g. ${PER_SETTING}`);
   const limits: UnusedLimit[] = [];

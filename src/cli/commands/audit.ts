@@ -1,6 +1,7 @@
-import { ExitCode, UsageError } from '../../core/errors.js';
+import { ExitCode, StoreError, UsageError } from '../../core/errors.js';
+import { recordedProtocols } from '../../core/last-logons.js';
 import { planFor, WriteCollector } from '../../core/plan.js';
-import { readPolicy } from '../../audit/policy.js';
+import { readPolicy, type AuditPolicy } from '../../audit/policy.js';
 import { AUDIT_FORMATS, summarise, writeAuditReport } from '../../audit/report.js';
 import { runAudit, type RuleResult, type Violation } from '../../audit/run-audit.js';
 import { checkRetention } from '../../audit/unused-for.js';
@@ -13,7 +14,7 @@ import { commandProgress } from '../command-progress.js';
 import { PlanReport } from '../plan-report.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
-import { withStore } from '../open.js';
+import { configFor, withStore } from '../open.js';
 import { makeEffectiveOn, restartSetup, type RestartOptions } from '../restart-option.js';
 import { PROTOCOLS } from '../../core/protocols.js';
 import { servicesFor } from '../../services/services.js';
@@ -53,6 +54,24 @@ function fixPlan(results: readonly RuleResult[], messages: Messages, plan: PlanR
   return writes.list();
 }
 
+/**
+ * An unusedFor rule on OWA where no webmail networks are configured: the webmail's logins are then
+ * recorded as IMAP4's, so every mailbox would read as never using OWA. Refused (exit 3), as an
+ * audit on logins nobody records is.
+ */
+async function refuseUnrecordedWebmail(context: CommandContext, options: AuditOptions, policy: AuditPolicy): Promise<void> {
+  if ((await configFor(context, options)).dovecot.webmailNetworks.length > 0) return;
+  const recorded = recordedProtocols(false);
+  for (const rule of policy.rules) {
+    const unrecorded = (rule.unusedFor ?? []).find((limit) => !recorded.includes(limit.protocol));
+    if (unrecorded === undefined) continue;
+    throw new StoreError(
+      `Rule '${printable(rule.name)}' (${rule.at}) has unusedFor ${unrecorded.protocol.property}, but no webmail networks are configured, so the webmail's logins are recorded as IMAP4's and nobody's ${unrecorded.protocol.lastLogonProperty} is known. ` +
+        'Add "dovecot": {"webmailNetworks": [...]} to the configuration file and regenerate with get-dovecotconfig --last-logons; nothing was checked or changed.',
+    );
+  }
+}
+
 /** Checks a policy against the store: 0 clean, 5 violations, 2 bad policy (rules that contradict each other too), 3 store unavailable. `--fix` goes through set-casmailbox's path. */
 export async function run(context: CommandContext, options: AuditOptions, args: string[]): Promise<number> {
   const format = options.fix === true ? undefined : parseOutputFormat(options.output, AUDIT_FORMATS, 'for audit');
@@ -66,6 +85,7 @@ export async function run(context: CommandContext, options: AuditOptions, args: 
   const progress = commandProgress(context);
   const messages = new Messages(progress.messageStream, useColour(context.stderr, context.env));
   const unusedFor = policy.rules.some((rule) => rule.unusedFor !== undefined);
+  await refuseUnrecordedWebmail(context, options, policy);
   const needs = {
     filters: policy.rules.map((rule) => rule.filter),
     ...(unusedFor ? { decides: `${policy.path} has unusedFor rules, which decide by who logged in when.` } : {}),

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { readPolicy } from '../../../src/audit/policy.js';
 import { parseUnusedPeriod } from '../../../src/audit/unused-for.js';
-import { LAST_LOGON_PROTOCOLS } from '../../../src/core/last-logons.js';
 import { ExitCode } from '../../../src/core/errors.js';
 import { tempDir } from '../../helpers/cli.js';
 
@@ -39,8 +38,10 @@ test('periods: days and weeks, any case and spacing; a bare number, months, zero
   assert.match((parseUnusedPeriod(true) as { error: string }).error, /^write a number of days or weeks/);
 });
 
-test('unusedFor: 90d covers every protocol whose logins are recorded; a mapping names them, each with its own period', async () => {
-  assert.deepEqual(await limits('rules:\n  - name: idle\n    unusedFor: 90d\n'), LAST_LOGON_PROTOCOLS.map((p) => [p.property, 90, '90d']));
+test('unusedFor: 90d covers every protocol whose logins are recorded wherever any are; a mapping names them, OWA too, each with its own period', async () => {
+  // OWA's are recorded apart only with webmail networks, and only since: a bare period written before must not turn the webmail off.
+  assert.deepEqual(await limits('rules:\n  - name: idle\n    unusedFor: 90d\n'), [['PopEnabled', 90, '90d'], ['ImapEnabled', 90, '90d']]);
+  assert.deepEqual(await limits('rules:\n  - name: idle\n    unusedFor: { OWAEnabled: 26w }\n'), [['OWAEnabled', 182, '26w']]);
   assert.deepEqual(await limits('rules:\n  - name: idle\n    unusedFor: { PopEnabled: 90d, imapenabled: 26w }\n'), [['PopEnabled', 90, '90d'], ['ImapEnabled', 182, '26w']]);
   assert.deepEqual(await limits(JSON.stringify({ rules: [{ name: 'idle', organizationalUnit: 'Sales', unusedFor: { ImapEnabled: '13w' } }] }), 'policy.json'), [['ImapEnabled', 91, '13w']]);
   const policy = await readPolicy(policyFile('rules:\n  - name: idle\n    filter: "Department -eq \'Sales\'"\n    except: [ann]\n    unusedFor: 4w\n'), { allowOutsideFiles: false });
@@ -53,13 +54,13 @@ test('a bad period is located at its value', async () => {
   await refused('rules:\n  - name: idle\n    unusedFor: { PopEnabled: 3m }\n', /policy\.yml:3:30: "unusedFor": '3m' is not a period/);
   await refused('rules:\n  - name: idle\n    unusedFor:\n      ImapEnabled: 0d\n', /policy\.yml:4:20: "unusedFor": '0d' is out of range/);
   await refused('rules:\n  - name: idle\n    unusedFor:\n', /policy\.yml:3:15: "unusedFor": write a number of days or weeks/);
-  await refused('rules:\n  - name: idle\n    unusedFor: [90d]\n', /policy\.yml:3:16: "unusedFor" is a period \(90d\) or maps settings to periods, e\.g\. \{ PopEnabled: 90d, ImapEnabled: 26w \}/);
+  await refused('rules:\n  - name: idle\n    unusedFor: [90d]\n', /policy\.yml:3:16: "unusedFor" is a period \(90d\) or maps settings to periods, e\.g\. \{ PopEnabled: 90d, ImapEnabled: 26w, OWAEnabled: 26w \}/);
   await refused('rules:\n  - name: idle\n    unusedFor: {}\n', /policy\.yml:3:16: "unusedFor" names no setting/);
 });
 
 test('a protocol whose logins are not recorded, or no setting at all, is located at its key', async () => {
-  await refused('rules:\n  - name: idle\n    unusedFor: { PopEnabled: 90d, OWAEnabled: 90d }\n', /policy\.yml:3:35: 'OWAEnabled' is a setting whose logins are not recorded; "unusedFor" takes PopEnabled or ImapEnabled$/);
-  await refused('rules:\n  - name: idle\n    unusedFor:\n      Pop3: 90d\n', /policy\.yml:4:7: 'Pop3' is not a setting; "unusedFor" takes PopEnabled or ImapEnabled$/);
+  await refused('rules:\n  - name: idle\n    unusedFor: { PopEnabled: 90d, ManageSieveEnabled: 90d }\n', /policy\.yml:3:35: 'ManageSieveEnabled' is a setting whose logins are not recorded; "unusedFor" takes PopEnabled or ImapEnabled or OWAEnabled$/);
+  await refused('rules:\n  - name: idle\n    unusedFor:\n      Pop3: 90d\n', /policy\.yml:4:7: 'Pop3' is not a setting; "unusedFor" takes PopEnabled or ImapEnabled or OWAEnabled$/);
 });
 
 test('unusedFor is a rule of its own: with expect or max it is refused, at the key; a rule with none of them states nothing', async () => {

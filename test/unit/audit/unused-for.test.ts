@@ -13,7 +13,7 @@ const limit = (protocol: UnusedLimit['protocol'], days: number): UnusedLimit => 
 const LIMITS = [limit(POP3, 90), limit(IMAP4, 180)];
 
 function mailbox(overrides: Partial<UnusedCandidate> = {}): UnusedCandidate {
-  return { PrimarySmtpAddress: 'ann@example.com', IsAdministrator: false, WhenCreated: daysAgo(1000).toISOString(), PopEnabled: true, ImapEnabled: true, ...overrides };
+  return { PrimarySmtpAddress: 'ann@example.com', IsAdministrator: false, WhenCreated: daysAgo(1000).toISOString(), PopEnabled: true, ImapEnabled: true, OWAEnabled: true, ...overrides };
 }
 
 /** Which protocols come out unused, by name. */

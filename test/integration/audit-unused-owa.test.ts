@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { defaultLastLogonsPath } from '../../src/cli/last-logons.js';
+import { casctl, sampleStore, tempDir } from '../helpers/cli.js';
+import { recordLogons } from '../helpers/last-logons.js';
+import { setWhenCreated } from '../helpers/mailbox-age.js';
+
+// unusedFor on OWA: the webmail's logins are recorded apart (service owa) only where webmail
+// networks are configured; elsewhere they count as IMAP4's, and an audit on OWA would call everyone idle.
+
+const DAY = 86_400_000;
+const ago = (days: number): Date => new Date(Date.now() - days * DAY);
+const WEBMAIL_USER = 'rand.zaher@tailspintoys.com';
+const IMAP_ONLY = 'priya.raman@tailspintoys.com';
+const POLICY = `rules:\n  - name: No idle webmail\n    identities: [${WEBMAIL_USER}, ${IMAP_ONLY}]\n    unusedFor: { OWAEnabled: 90d }\n`;
+
+let store: string;
+let policy: string;
+let webmailConfig: string;
+before(async () => {
+  store = await sampleStore();
+  setWhenCreated(store, ago(1000));
+  recordLogons(defaultLastLogonsPath(store), [
+    { user: WEBMAIL_USER, service: 'owa', clientAddress: '127.0.0.2', time: ago(3) },
+    { user: IMAP_ONLY, service: 'imap', clientAddress: '192.0.2.5', time: ago(1) },
+  ]);
+  const dir = tempDir();
+  policy = join(dir, 'policy.yml');
+  writeFileSync(policy, POLICY);
+  webmailConfig = join(dir, 'casctl.json');
+  writeFileSync(webmailConfig, JSON.stringify({ dovecot: { webmailNetworks: ['127.0.0.2/32'] } }), { mode: 0o600 });
+});
+
+test('without webmail networks, an unusedFor rule on OWAEnabled is refused (exit 3): nothing is checked or changed', async () => {
+  const result = await casctl(['audit', policy, '--fix', '--yes'], { store });
+  assert.equal(result.code, 3, result.stderr);
+  assert.match(result.stderr, /Rule 'No idle webmail' \(.*policy\.yml:2:\d+\) has unusedFor OWAEnabled, but no webmail networks are configured.*LastOwaLogonTime/);
+  const shown = await casctl(['get-casmailbox', WEBMAIL_USER, IMAP_ONLY, '--property', 'PrimarySmtpAddress,OWAEnabled', '-o', 'json'], { store });
+  assert.deepEqual((JSON.parse(shown.stdout) as { OWAEnabled: boolean }[]).map((r) => r.OWAEnabled), [true, true]);
+});
+
+test('with webmail networks, the webmail user keeps OWA and the mail-client user, whose IMAP logins are no webmail use, is reported', async () => {
+  const result = await casctl(['audit', policy, '--config', webmailConfig, '-o', 'json'], { store });
+  assert.equal(result.code, 5, result.stderr);
+  const report = JSON.parse(result.stdout) as { Rules: { Violations: { PrimarySmtpAddress: string; Unused: { Setting: string }[] }[] }[] };
+  assert.deepEqual(report.Rules[0]?.Violations.map((v) => [v.PrimarySmtpAddress, v.Unused.map((u) => u.Setting)]), [[IMAP_ONLY, ['OWAEnabled']]]);
+});
