@@ -1,5 +1,5 @@
 import { basename, dirname, join } from 'node:path';
-import type { LastLogonSource } from '../core/last-logons.js';
+import { recordedProtocols, type LastLogonProtocol, type LastLogonSource } from '../core/last-logons.js';
 import { driverFor, findDriver } from '../store/drivers.js';
 import { openLastLogonSource } from '../store/last-logons.js';
 import { sqlitePath } from '../store/sqlite/path.js';
@@ -13,6 +13,21 @@ export const DEFAULT_RETENTION_DAYS = 365;
 /** What a command says when it needs recorded logins and there are none to read. */
 export const NOT_RECORDED =
   'Logins are not recorded for this store, so casctl cannot tell who uses which protocol. Set Dovecot up to record them with casctl get-dovecotconfig --last-logons, or name the database Dovecot writes them to in "lastLogons" (or CASCTL_LAST_LOGONS).';
+
+/**
+ * Why a decision on a webmail protocol's logins (LastOwaLogonTime, unusedFor OWAEnabled) is
+ * refused where no webmail networks are configured: its logins are then recorded as IMAP4's.
+ */
+export const webmailNotRecorded = (protocol: LastLogonProtocol): string =>
+  `No webmail networks are configured, so the webmail's logins are recorded as ${protocol.dovecotServices.join(', ')} and nobody's ${protocol.lastLogonProperty} is known. ` +
+  'Add "dovecot": {"webmailNetworks": [...]} to the configuration file and regenerate with get-dovecotconfig --last-logons; nothing was read or changed.';
+
+/** The recorded protocols among `protocols` whose logins are not recorded apart, as the configuration stands. */
+export async function unrecordedWebmail(context: CommandContext, options: GlobalOptions, protocols: readonly LastLogonProtocol[]): Promise<LastLogonProtocol | undefined> {
+  if (protocols.length === 0 || (await configFor(context, options)).dovecot.webmailNetworks.length > 0) return undefined;
+  const recorded = recordedProtocols(false);
+  return protocols.find((p) => !recorded.includes(p));
+}
 
 /**
  * Where the logins are to be recorded, whether or not anything records them yet (get-dovecotconfig

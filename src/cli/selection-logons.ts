@@ -1,9 +1,9 @@
 import { StoreError } from '../core/errors.js';
-import { namesLastLogons } from '../core/last-logon-properties.js';
+import { loginPropertiesNamed } from '../core/last-logon-properties.js';
 import type { LastLogonSource } from '../core/last-logons.js';
 import type { FilterAst } from '../filter/index.js';
 import type { CommandContext } from './context.js';
-import { NOT_RECORDED, openLastLogons } from './last-logons.js';
+import { NOT_RECORDED, openLastLogons, unrecordedWebmail, webmailNotRecorded } from './last-logons.js';
 import type { GlobalOptions } from './open.js';
 
 /** Why a command reads the recorded logins. */
@@ -35,7 +35,10 @@ export async function withLastLogons<T>(
   warn: (text: string) => void,
   work: (source: LastLogonSource | undefined) => Promise<T>,
 ): Promise<T> {
-  const filtered = (needs.filters ?? []).some(namesLastLogons);
+  const named = (needs.filters ?? []).flatMap(loginPropertiesNamed);
+  const filtered = named.length > 0;
+  const webmail = await unrecordedWebmail(context, options, named.map((p) => p.protocol));
+  if (webmail !== undefined) throw new StoreError(`The filter names ${webmail.lastLogonProperty}. ${webmailNotRecorded(webmail)}`);
   if (!filtered && needs.shown === undefined && needs.decides === undefined) return work(undefined);
   // What decides on logins, like a filter on them, never does without them: an unreadable database is an error.
   const source = await openForNeeds(context, options, filtered || needs.decides !== undefined ? undefined : needs.shown, warn);

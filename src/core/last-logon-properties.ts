@@ -34,8 +34,16 @@ export function lastLogonFilterProperty(name: string): LastLogonFilterProperty |
 
 /** Whether a filter reads any recorded login: then it needs them joined, and cannot go to the store whole. */
 export function namesLastLogons(ast: FilterAst | undefined): boolean {
-  if (ast === undefined) return false;
-  if (ast.kind === 'comparison') return byName.has(ast.property.name);
-  if (ast.kind === 'not') return namesLastLogons(ast.operand);
-  return ast.operands.some(namesLastLogons);
+  return loginPropertiesNamed(ast).length > 0;
+}
+
+/** The login properties a filter reads, each once, in the order it names them. */
+export function loginPropertiesNamed(ast: FilterAst | undefined): LastLogonFilterProperty[] {
+  if (ast === undefined) return [];
+  if (ast.kind === 'comparison') {
+    const property = byName.get(ast.property.name);
+    return property === undefined ? [] : [property];
+  }
+  const operands = ast.kind === 'not' ? [ast.operand] : ast.operands;
+  return [...new Set(operands.flatMap(loginPropertiesNamed))];
 }

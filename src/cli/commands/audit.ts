@@ -1,5 +1,4 @@
 import { ExitCode, StoreError, UsageError } from '../../core/errors.js';
-import { recordedProtocols } from '../../core/last-logons.js';
 import { planFor, WriteCollector } from '../../core/plan.js';
 import { readPolicy, type AuditPolicy } from '../../audit/policy.js';
 import { AUDIT_FORMATS, summarise, writeAuditReport } from '../../audit/report.js';
@@ -14,7 +13,8 @@ import { commandProgress } from '../command-progress.js';
 import { PlanReport } from '../plan-report.js';
 import { useColour } from '../../output/colour.js';
 import type { CommandContext } from '../context.js';
-import { configFor, withStore } from '../open.js';
+import { withStore } from '../open.js';
+import { unrecordedWebmail, webmailNotRecorded } from '../last-logons.js';
 import { makeEffectiveOn, restartSetup, type RestartOptions } from '../restart-option.js';
 import { PROTOCOLS } from '../../core/protocols.js';
 import { servicesFor } from '../../services/services.js';
@@ -54,21 +54,11 @@ function fixPlan(results: readonly RuleResult[], messages: Messages, plan: PlanR
   return writes.list();
 }
 
-/**
- * An unusedFor rule on OWA where no webmail networks are configured: the webmail's logins are then
- * recorded as IMAP4's, so every mailbox would read as never using OWA. Refused (exit 3), as an
- * audit on logins nobody records is.
- */
+/** An unusedFor rule on OWA where no webmail networks are configured would call everyone idle: refused (exit 3). */
 async function refuseUnrecordedWebmail(context: CommandContext, options: AuditOptions, policy: AuditPolicy): Promise<void> {
-  if ((await configFor(context, options)).dovecot.webmailNetworks.length > 0) return;
-  const recorded = recordedProtocols(false);
   for (const rule of policy.rules) {
-    const unrecorded = (rule.unusedFor ?? []).find((limit) => !recorded.includes(limit.protocol));
-    if (unrecorded === undefined) continue;
-    throw new StoreError(
-      `Rule '${printable(rule.name)}' (${rule.at}) has unusedFor ${unrecorded.protocol.property}, but no webmail networks are configured, so the webmail's logins are recorded as IMAP4's and nobody's ${unrecorded.protocol.lastLogonProperty} is known. ` +
-        'Add "dovecot": {"webmailNetworks": [...]} to the configuration file and regenerate with get-dovecotconfig --last-logons; nothing was checked or changed.',
-    );
+    const webmail = await unrecordedWebmail(context, options, (rule.unusedFor ?? []).map((limit) => limit.protocol));
+    if (webmail !== undefined) throw new StoreError(`Rule '${printable(rule.name)}' (${rule.at}) has unusedFor ${webmail.property}. ${webmailNotRecorded(webmail)}`);
   }
 }
 
