@@ -22,7 +22,7 @@ export const webmailNotRecorded = (protocol: LastLogonProtocol): string =>
   `No webmail networks are configured, so the webmail's logins are recorded as ${protocol.dovecotServices.join(', ')} and nobody's ${protocol.lastLogonProperty} is known. ` +
   'Add "dovecot": {"webmailNetworks": [...]} to the configuration file and regenerate with get-dovecotconfig --last-logons; nothing was read or changed.';
 
-/** The recorded protocols among `protocols` whose logins are not recorded apart, as the configuration stands. */
+/** The first of `protocols` whose logins are not recorded apart as the configuration stands (OWA without webmail networks); undefined: none. */
 export async function unrecordedWebmail(context: CommandContext, options: GlobalOptions, protocols: readonly LastLogonProtocol[]): Promise<LastLogonProtocol | undefined> {
   if (protocols.length === 0 || (await configFor(context, options)).dovecot.webmailNetworks.length > 0) return undefined;
   const recorded = recordedProtocols(false);
