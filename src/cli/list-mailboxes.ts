@@ -2,13 +2,15 @@ import { ExitCode } from '../core/errors.js';
 import { selectMailboxBatches } from '../core/select.js';
 import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat, render, type View } from '../output/formats.js';
 import { fieldsFor, mailboxOutputRecords, showsLastLogons, withoutLastLogons } from '../output/mailbox-output.js';
+import { LAST_LOGON_FILTER_PROPERTIES } from '../core/last-logon-properties.js';
+import { recordedProtocols } from '../core/last-logons.js';
 import { Messages } from '../output/messages.js';
 import type { OutputRecord } from '../output/values.js';
 import { useColour } from '../output/colour.js';
 import { terminalOf } from '../output/terminal.js';
 import { commandProgress } from './command-progress.js';
 import type { CommandContext } from './context.js';
-import { withStore, type GlobalOptions } from './open.js';
+import { configFor, withStore, type GlobalOptions } from './open.js';
 import { ProblemCounter } from './problems.js';
 import { withLastLogons } from './selection-logons.js';
 import { parseResultSize, selectionFromOptions, type SelectionOptions } from './selection-options.js';
@@ -35,8 +37,10 @@ export async function listMailboxes(context: CommandContext, options: ListOption
   if (context.stdout.isTTY !== true) progress.phase('Reading directory', 'mailboxes');
   const needs = { filters: [selection.filter], ...(showsLastLogons(chosen) ? { shown: asked ? 'asked' as const : 'defaults' as const } : {}) };
   return withLastLogons(context, options, needs, (text) => messages.warning(text), (lastLogons) => withStore(context, options, async (store) => {
-    // Logins nobody records are left out of the default columns, not shown empty on every listing.
-    const properties = lastLogons === undefined && !asked ? withoutLastLogons(chosen) : chosen;
+    // Logins nobody records are left out of the default columns, not shown empty on every listing:
+    // all of them without a logins database, the webmail's without webmail networks.
+    const webmail = (await configFor(context, options)).dovecot.webmailNetworks.length > 0;
+    const properties = asked ? chosen : lastLogons === undefined ? withoutLastLogons(chosen) : withoutUnrecorded(chosen, webmail);
     let truncated = false;
     // One more than asked for tells whether the limit cut anything off.
     const selected = selectMailboxBatches(
@@ -80,4 +84,11 @@ export async function listMailboxes(context: CommandContext, options: ListOption
     }
     return messages.errors > 0 ? ExitCode.PartialFailure : ExitCode.Ok;
   }));
+}
+
+/** The properties but the login properties of protocols whose logins are not recorded apart (OWA without webmail networks). */
+function withoutUnrecorded(properties: readonly string[], webmail: boolean): string[] {
+  const recorded = recordedProtocols(webmail);
+  const unrecorded = new Set(LAST_LOGON_FILTER_PROPERTIES.filter((p) => !recorded.includes(p.protocol)).map((p) => p.name));
+  return properties.filter((name) => !unrecorded.has(name));
 }

@@ -60,3 +60,14 @@ test('a filter on LastOwaLogonTime: refused (exit 3) without webmail networks, t
   assert.equal(imap.code, 0, imap.stderr);
   assert.deepEqual((JSON.parse(imap.stdout) as { PrimarySmtpAddress: string }[]).map((r) => r.PrimarySmtpAddress), [WEBMAIL_USER], 'IMAP4 needs no webmail networks');
 });
+
+test("the default columns show LastOwaLogonTime only where webmail logins are recorded apart, never empty for everyone", async () => {
+  const keys = async (extra: string[]): Promise<string[]> => {
+    const result = await casctl(['get-casmailbox', WEBMAIL_USER, '-o', 'json', ...extra], { store });
+    assert.equal(result.code, 0, result.stderr);
+    return Object.keys((JSON.parse(result.stdout) as Record<string, unknown>[])[0] ?? {});
+  };
+  const without = await keys([]);
+  assert.ok(without.includes('LastImapLogonTime') && !without.includes('LastOwaLogonTime'), without.join());
+  assert.ok((await keys(['--config', webmailConfig])).includes('LastOwaLogonTime'));
+});
