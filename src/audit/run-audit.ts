@@ -125,7 +125,7 @@ function identity(mailbox: Violator): Omit<Violation, 'Reason' | 'fix'> {
 function unusedViolations(batch: readonly SelectedMailbox<UnusedViolator>[], limits: readonly UnusedLimit[], records: LoginRecords, defaults: TransportConfig): Violation[] {
   const found: Violation[] = [];
   for (const { mailbox, logons } of batch) {
-    const unused = unusedProtocols(mailbox, logons, limits, defaults, records.now);
+    const unused = unusedProtocols(mailbox, logons, limits, defaults, records.now, records.source.recordingSince);
     if (unused.length === 0) continue;
     found.push({ ...identity(mailbox), Reason: unusedReason(unused, records.source.retentionDays, records.now), fix: disabling(unused), unused });
   }

@@ -56,7 +56,9 @@ export interface UnusedProtocol {
  * The protocols of `limits` the mailbox has effectively enabled (the Administrator rule and the
  * organisation default applied) and has not used for their limit. A mailbox younger than a limit
  * has not had the chance: its creation counts as its last use, so a new starter who has not set
- * up their phone yet keeps POP3 until the limit has passed.
+ * up their phone yet keeps POP3 until the limit has passed. So does the start of recording
+ * (`recordingSince`): before it, no login was recorded for anyone, and a mailbox used the day
+ * before recording began is no more unused than one created that day.
  */
 export function unusedProtocols(
   mailbox: UnusedCandidate,
@@ -64,15 +66,17 @@ export function unusedProtocols(
   limits: readonly UnusedLimit[],
   defaults: TransportConfig,
   now: Date,
+  recordingSince: Date | null,
 ): UnusedProtocol[] {
   const created = Date.parse(mailbox.WhenCreated);
+  const recorded = recordingSince?.getTime() ?? Number.NEGATIVE_INFINITY;
   return limits.filter(({ protocol, days }) => {
     const organizationDefault = (defaults as Partial<Record<string, boolean>>)[protocol.property] ?? false;
     if (!effectiveEnabled(protocol, mailbox.IsAdministrator, admits(protocol, mailbox[protocol.property], organizationDefault))) return false;
     const since = now.getTime() - days * DAY_MS;
     const used = logons?.[protocol.name]?.time.getTime() ?? Number.NEGATIVE_INFINITY;
     // An unreadable creation time gives no grace: the logins alone decide.
-    return Math.max(used, Number.isNaN(created) ? Number.NEGATIVE_INFINITY : created) < since;
+    return Math.max(used, recorded, Number.isNaN(created) ? Number.NEGATIVE_INFINITY : created) < since;
   }).map((limit) => ({ limit, lastLogon: logons?.[limit.protocol.name] ?? null }));
 }
 

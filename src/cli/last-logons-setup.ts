@@ -70,9 +70,9 @@ export function giveToDict(path: string, user: string, messages: Messages): void
 }
 
 /** --write: the database set up for the dict to write (created, its table, its owner), said on stderr with what is left to do. */
-export async function prepareLastLogons(setup: LastLogonsSetup, storeUrl: string, messages: Messages): Promise<void> {
+export async function prepareLastLogons(setup: LastLogonsSetup, storeUrl: string, messages: Messages, now: Date): Promise<void> {
   const { target } = setup;
-  const prepared = await target.driver.prepare(target.url, { cwd: target.cwd, env: target.env, section: target.section, storeUrl, dictUser: setup.dictUser });
+  const prepared = await target.driver.prepare(target.url, { cwd: target.cwd, env: target.env, section: target.section, storeUrl, dictUser: setup.dictUser, now });
   for (const line of prepared.done) messages.info(line);
   for (const line of prepared.warnings) messages.warning(line);
 }

@@ -57,6 +57,11 @@ export interface LastLogonSource {
   /** Logins older than this many days are neither kept nor shown (the privacy setting); null: kept until pruned by hand. */
   readonly retentionDays: number | null;
   /**
+   * When recording began, as casctl set it up (get-dovecotconfig --last-logons --write); null where
+   * the database does not say (made by other means, or pruned past it: then it is older than the retention).
+   */
+  readonly recordingSince: Date | null;
+  /**
    * The last logins of each of `users`: the mailboxes' login names as Dovecot's canonical user
    * (their PrimarySmtpAddress), compared without regard to case. The result is keyed by the
    * name as given; a user with no recorded login is absent.

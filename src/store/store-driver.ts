@@ -118,6 +118,8 @@ export interface LastLogonPrepareOptions<Section> extends LastLogonTargetOptions
   storeUrl: string;
   /** The UNIX account Dovecot's dict process runs as (its default_internal_user): a name or a numeric uid. A file database is made writable by it. */
   dictUser: string;
+  /** When recording is set up: kept in the database as when recording began, unless it already holds an earlier time. */
+  now: Date;
 }
 
 /** What preparing the database did (stderr's info lines) and what the admin must still do (warnings). */

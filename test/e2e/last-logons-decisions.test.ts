@@ -96,6 +96,16 @@ for (const version of DOVECOT_VERSIONS) {
     test('an unusedFor audit reports exactly the protocols nobody used, and --fix turns off only those', async () => {
       const policy = join(tempDir(), 'unused.yml');
       writeFileSync(policy, `rules:\n  - name: No idle POP3 or IMAP4\n    identities: [${SELECTED.join(', ')}]\n    unusedFor: { PopEnabled: 90d, ImapEnabled: 90d }\n`);
+      // Recording began moments ago (--write said so in the database): nobody has had 90 days to log in on record.
+      const early = await casctl(['audit', policy, '--store', store, '-o', 'json']);
+      assert.equal(early.code, 0, early.stderr);
+      // As if Dovecot had been recording for most of a year.
+      const db = new Database(logins);
+      try {
+        assert.equal(db.prepare("UPDATE last_logon SET last_logon = ? WHERE username = '' AND service = '#recording-since'").run(Math.floor(Date.parse('2026-01-01T00:00:00Z') / 1000)).changes, 1);
+      } finally {
+        db.close();
+      }
       const audit = await casctl(['audit', policy, '--store', store, '-o', 'json']);
       assert.equal(audit.code, 5, audit.stderr);
       const fixed = await casctl(['audit', policy, '--store', store, '--fix', '--yes', '-o', 'json']);

@@ -53,7 +53,7 @@ for (const engine of LAST_LOGON_ENGINES) {
     const dovecot = (version: DovecotVersion): Dovecot => dovecots.get(version) as Dovecot;
 
     const rows = async (): Promise<Row[]> =>
-      ((await server.asAdmin(logins, 'SELECT username, service, client_address, last_logon FROM last_logon ORDER BY username, service, client_address')) as Row[]).map((r) => ({
+      ((await server.asAdmin(logins, "SELECT username, service, client_address, last_logon FROM last_logon WHERE username <> '' ORDER BY username, service, client_address")) as Row[]).map((r) => ({
         ...r,
         last_logon: Number(r.last_logon),
       }));

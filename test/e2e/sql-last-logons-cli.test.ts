@@ -52,7 +52,7 @@ for (const engine of LAST_LOGON_ENGINES) {
     let shared: string;
     let dir: string;
     const createTable = async (url: string): Promise<void> => {
-      await (await driverFor(url)).lastLogons?.prepare(url, { cwd: dir, env: server.env(), section: undefined, storeUrl: url, dictUser: 'dovecot' });
+      await (await driverFor(url)).lastLogons?.prepare(url, { cwd: dir, env: server.env(), section: undefined, storeUrl: url, dictUser: 'dovecot', now: new Date() });
     };
     const config = (name: string, settings: Record<string, unknown>): string => {
       const path = join(dir, name);
@@ -122,7 +122,7 @@ for (const engine of LAST_LOGON_ENGINES) {
       const pruned = await casctl(['prune-lastlogons', '--config', named, '-o', 'json'], { cwd: dir });
       assert.equal(pruned.code, 0, pruned.stderr);
       assert.equal((JSON.parse(pruned.stdout) as { Deleted: number }).Deleted, 1);
-      assert.deepEqual((await server.asAdmin(db, 'SELECT service FROM last_logon')).map((r) => (r as { service: string }).service), ['imap']);
+      assert.deepEqual((await server.asAdmin(db, "SELECT service FROM last_logon WHERE username <> ''")).map((r) => (r as { service: string }).service), ['imap']);
     });
 
     test('a named database without the table, or refusing the password, is an error that says what to do, never "not recorded"', async () => {

@@ -32,7 +32,7 @@ for (const engine of LAST_LOGON_ENGINES) {
     });
     /** get-dovecotconfig --last-logons --write's part: the table, and the grant casctl leaves to the admin run as the admin would, for the account as it exists (MariaDB: user@host). */
     const prepare = async (target: string, env: NodeJS.ProcessEnv = { ...server.env(), CASCTL_DOVECOT_SQL_USER: 'dovecot' }): Promise<LastLogonPrepared> => {
-      const prepared = await (await lastLogonDriver(target)).prepare(target, { cwd: '/', env, section: undefined, storeUrl: 'ldap://127.0.0.1/dc=x', dictUser: 'dovecot' });
+      const prepared = await (await lastLogonDriver(target)).prepare(target, { cwd: '/', env, section: undefined, storeUrl: 'ldap://127.0.0.1/dc=x', dictUser: 'dovecot', now: new Date() });
       for (const grant of prepared.warnings.flatMap((w) => /(GRANT .*);$/.exec(w)?.[1] ?? [])) await server.asAdmin(target, grant.replace("@'%'", "@'127.0.0.1'"));
       return prepared;
     };
@@ -73,10 +73,15 @@ for (const engine of LAST_LOGON_ENGINES) {
 
     test('preparing it again changes nothing; without an account of its own, Dovecot writes as casctl, and is told so', async () => {
       await server.record(url, [{ user: 'kept@example.com', service: 'pop3', time: daysAgo(1) }]);
+      const first = await (await lastLogonDriver(url)).open(url, options());
+      const since = first.recordingSince;
+      await first.close();
+      assert.ok(since !== null && Math.abs(since.getTime() - Date.now()) < 10 * 60_000, `the first preparing said when recording began: ${String(since)}`);
       const again = await prepare(url);
       assert.doesNotMatch(again.done.join('\n'), /Created/);
       const source = await (await lastLogonDriver(url)).open(url, options());
       try {
+        assert.deepEqual(source.recordingSince, since, 'preparing again keeps when recording began');
         assert.deepEqual([...(await source.lastLogons(['kept@example.com'])).keys()], ['kept@example.com']);
       } finally {
         await source.close();

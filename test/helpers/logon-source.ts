@@ -20,6 +20,7 @@ export async function recordedLogonSource(logons: readonly RecordedLogon[], now:
     calls: 0,
     where: source.where,
     retentionDays: source.retentionDays,
+    recordingSince: source.recordingSince,
     lastLogons: (users) => {
       counting.calls++;
       return source.lastLogons(users);

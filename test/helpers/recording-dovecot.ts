@@ -50,7 +50,7 @@ export async function startRecordingDovecot(version: DovecotVersion, options: re
 export function recordedRows(logins: string): RecordedRow[] {
   const db = new Database(logins, { readonly: true });
   try {
-    return db.prepare<[], RecordedRow>('SELECT username, service, client_address, last_logon FROM last_logon ORDER BY username, service, client_address').all();
+    return db.prepare<[], RecordedRow>("SELECT username, service, client_address, last_logon FROM last_logon WHERE username <> '' ORDER BY username, service, client_address").all();
   } finally {
     db.close();
   }

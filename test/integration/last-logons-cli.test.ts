@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { defaultLastLogonsPath } from '../../src/cli/last-logons.js';
 import { casctl, json, sampleStore, tempDir } from '../helpers/cli.js';
 import { recordLogons } from '../helpers/last-logons.js';
+import { openSqliteLastLogons } from '../../src/store/sqlite/last-logons.js';
 
 /** A uid no account has: as root, casctl hands the files to it as it would to Dovecot's dict user. */
 const DICT_UID = 4242;
@@ -15,11 +16,21 @@ const daysAgo = (days: number): Date => new Date(Date.now() - days * DAY);
 const countRows = (path: string): number => {
   const db = new Database(path, { readonly: true });
   try {
-    return db.prepare<[], number>('SELECT count(*) FROM last_logon').pluck().get() ?? 0;
+    return db.prepare<[], number>("SELECT count(*) FROM last_logon WHERE username <> ''").pluck().get() ?? 0;
   } finally {
     db.close();
   }
 };
+
+/** When the reader says recording began (null: the database does not say). */
+async function recordingSince(path: string): Promise<Date | null> {
+  const source = await openSqliteLastLogons(`sqlite:${path}`, { cwd: '/', env: {}, section: undefined, retentionDays: null, now: () => new Date() });
+  try {
+    return source.recordingSince;
+  } finally {
+    await source.close();
+  }
+}
 
 test('get-dovecotconfig --last-logons prints the recording files beside the auth files, and creates nothing without --write', async () => {
   const store = await sampleStore();
@@ -59,11 +70,14 @@ test('--write creates the logins database with its table, in WAL mode, its three
   } finally {
     db.close();
   }
+  const since = await recordingSince(logins);
+  assert.ok(since !== null && Math.abs(since.getTime() - Date.now()) < 60_000, `recording began now: ${String(since)}`);
   recordLogons(logins, [{ user: 'rand.zaher@tailspintoys.com', service: 'pop3', clientAddress: '192.0.2.1', time: daysAgo(1) }]);
   const again = await casctl(args);
   assert.equal(again.code, 0, again.stderr);
   assert.doesNotMatch(again.stderr, /Created/);
   assert.equal(countRows(logins), 1);
+  assert.deepEqual(await recordingSince(logins), since, 'a second --write keeps when recording began');
   assert.match(readFileSync(join(out, 'casctl-last-logons.conf'), 'utf8'), /user = vmail/);
 });
 

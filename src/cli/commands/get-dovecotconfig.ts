@@ -161,7 +161,7 @@ export async function run(context: CommandContext, options: DovecotConfigOptions
       return ExitCode.Ok;
     }
     // The database first: a configuration that names a database Dovecot cannot write only logs errors at every login.
-    if (logons !== undefined) await prepareLastLogons(logons, store.url, messages);
+    if (logons !== undefined) await prepareLastLogons(logons, store.url, messages, context.now());
     try {
       mkdirSync(directory, { recursive: true });
       for (const [name, content] of files) {

@@ -1,9 +1,9 @@
 import { StoreError, UsageError } from '../../core/errors.js';
-import type { LastLogonPrepared, LastLogonTargetOptions } from '../store-driver.js';
+import type { LastLogonPrepared, LastLogonPrepareOptions } from '../store-driver.js';
 import type { SqlPool } from './client.js';
 import type { SqlLastLogonServer } from './last-logon-driver.js';
 import { explainLastLogonError } from './last-logon-errors.js';
-import { LAST_LOGON_TABLE } from './last-logon-table.js';
+import { LAST_LOGON_COLUMNS as C, LAST_LOGON_TABLE, RECORDING_SINCE } from './last-logon-table.js';
 import type { SqlConfigSection } from './server-settings.js';
 
 /**
@@ -32,7 +32,7 @@ export interface LastLogonTableSql {
  * own account, no grant is needed. The store's own database may hold the table: the logins are a
  * table of their own there, and Dovecot's account gets nothing on the directory's.
  */
-export async function prepareSqlLastLogons(server: SqlLastLogonServer, options: LastLogonTargetOptions<SqlConfigSection>, dovecotUser: string): Promise<LastLogonPrepared> {
+export async function prepareSqlLastLogons(server: SqlLastLogonServer, options: LastLogonPrepareOptions<SqlConfigSection>, dovecotUser: string): Promise<LastLogonPrepared> {
   const table = server.table(dovecotUser);
   const done: string[] = [];
   const warnings: string[] = [];
@@ -49,6 +49,7 @@ export async function prepareSqlLastLogons(server: SqlLastLogonServer, options: 
       await pool.execute(table.create);
       done.push(`Created the table ${LAST_LOGON_TABLE} in ${server.where} for Dovecot to record logins in.`);
     }
+    await markRecordingSince(pool, server, options.now);
     if (dovecotUser === server.user) {
       warnings.push(`Dovecot records logins as casctl's own account ${server.user}: set CASCTL_DOVECOT_SQL_USER (and CASCTL_DOVECOT_SQL_PASSWORD_FILE) to an account of its own, which gets SELECT, INSERT and UPDATE on ${LAST_LOGON_TABLE} only.`);
     } else if (table.casctlGrants) {
@@ -67,6 +68,21 @@ export async function prepareSqlLastLogons(server: SqlLastLogonServer, options: 
     await pool?.close().catch(() => undefined);
   }
   return { done, warnings };
+}
+
+/** Records when recording began (RECORDING_SINCE), once: a later --write keeps the first time; two at once keep one. */
+async function markRecordingSince(pool: SqlPool, server: SqlLastLogonServer, now: Date): Promise<void> {
+  const p = (n: number): string => server.dialect.placeholder(n);
+  const [known] = await pool.query(`SELECT 1 AS present FROM ${LAST_LOGON_TABLE} WHERE ${C.username} = ${p(1)} AND ${C.service} = ${p(2)}`, [RECORDING_SINCE.username, RECORDING_SINCE.service]);
+  if (known !== undefined) return;
+  try {
+    await pool.execute(
+      `INSERT INTO ${LAST_LOGON_TABLE} (${C.username}, ${C.service}, ${C.clientAddress}, ${C.time}) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)})`,
+      [RECORDING_SINCE.username, RECORDING_SINCE.service, RECORDING_SINCE.clientAddress, Math.floor(now.getTime() / 1000)],
+    );
+  } catch (error) {
+    if (server.dialect.classify(error) !== 'unique') throw error;
+  }
 }
 
 async function hasTable(pool: SqlPool, server: SqlLastLogonServer): Promise<boolean> {

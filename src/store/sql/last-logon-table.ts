@@ -8,6 +8,14 @@
 export const LAST_LOGON_TABLE = 'last_logon';
 
 /**
+ * The one row no login writes (Dovecot's user is never empty): when casctl set recording up.
+ * Before it, "no login recorded" means "not recorded yet", not "unused", so an `unusedFor` rule
+ * counts it as a last use, as it counts a mailbox's creation. A prune may take it once it is
+ * older than the retention: no rule's period is longer than that, so it no longer matters.
+ */
+export const RECORDING_SINCE = { username: '', service: '#recording-since', clientAddress: '' } as const;
+
+/**
  * Its columns. The three key columns are the primary key: Dovecot's dict writes with an upsert
  * whose conflict target is every field of the key it maps (`ON CONFLICT (username, service,
  * client_address)` on SQLite and PostgreSQL; MySQL's `ON DUPLICATE KEY` needs the same key).

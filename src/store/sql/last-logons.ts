@@ -5,7 +5,7 @@ import type { SqlPool } from './client.js';
 import type { SqlDialect } from './dialect.js';
 import type { SqlLastLogonServer } from './last-logon-driver.js';
 import { explainLastLogonError } from './last-logon-errors.js';
-import { LAST_LOGON_COLUMNS as C, LAST_LOGON_TABLE } from './last-logon-table.js';
+import { LAST_LOGON_COLUMNS as C, LAST_LOGON_TABLE, RECORDING_SINCE } from './last-logon-table.js';
 import type { SqlConfigSection } from './server-settings.js';
 
 /** Names per query: an index range each, well under any engine's limit on a statement's size. */
@@ -26,13 +26,14 @@ function latestQuery(dialect: SqlDialect): string {
   ].join(' ');
 }
 
-function source(server: SqlLastLogonServer, options: LastLogonOpenOptions<SqlConfigSection>, pool: SqlPool): LastLogonSource {
+function source(server: SqlLastLogonServer, options: LastLogonOpenOptions<SqlConfigSection>, pool: SqlPool, recordingSince: Date | null): LastLogonSource {
   const { dialect, where } = server;
   const cutoff = retentionCutoff(options);
   const query = latestQuery(dialect);
   return {
     where,
     retentionDays: options.retentionDays,
+    recordingSince,
     async lastLogons(users) {
       try {
         return await latestLogons(users, BATCH, async (names) => {
@@ -47,6 +48,15 @@ function source(server: SqlLastLogonServer, options: LastLogonOpenOptions<SqlCon
   };
 }
 
+/** When casctl set recording up (RECORDING_SINCE), read as the table is first touched: a missing table fails here. */
+async function recordingSince(pool: SqlPool, dialect: SqlDialect): Promise<Date | null> {
+  const [row] = await pool.query<{ time: unknown }>(
+    `SELECT ${C.time} AS time FROM ${LAST_LOGON_TABLE} WHERE ${C.username} = ${dialect.placeholder(1)} AND ${C.service} = ${dialect.placeholder(2)}`,
+    [RECORDING_SINCE.username, RECORDING_SINCE.service],
+  );
+  return row === undefined ? null : new Date(dialect.readInt(row.time) * 1000);
+}
+
 /**
  * Connects and makes sure the table is there: a StoreError that says how to set recording up
  * when the database or its table is missing, or, with `ifMissing: null`, null for a missing
@@ -54,15 +64,16 @@ function source(server: SqlLastLogonServer, options: LastLogonOpenOptions<SqlCon
  */
 async function open(server: SqlLastLogonServer, options: LastLogonOpenOptions<SqlConfigSection>, ifMissing: 'error' | 'null'): Promise<LastLogonSource | null> {
   let pool: SqlPool | undefined;
+  let since: Date | null;
   try {
     pool = await server.connect(true, options);
-    await pool.query(`SELECT 1 AS present FROM ${LAST_LOGON_TABLE} WHERE 1 = 0`);
+    since = await recordingSince(pool, server.dialect);
   } catch (error) {
     await pool?.close().catch(() => undefined);
     if (ifMissing === 'null' && server.dialect.classify(error) === 'noSuchTable') return null;
     throw explainLastLogonError(error, server.dialect, server.where);
   }
-  return source(server, options, pool);
+  return source(server, options, pool, since);
 }
 
 /** The logins recorded in a SQL server's database (its "lastLogons" URL). */

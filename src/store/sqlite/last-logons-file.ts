@@ -4,7 +4,7 @@ import { configValue } from '../../dovecot/config-value.js';
 import type { LastLoginDictConnection } from '../sql/last-login-dict.js';
 import type { LastLogonPrepared, LastLogonPrepareOptions } from '../store-driver.js';
 import { LAST_LOGON_COLUMNS as C, LAST_LOGON_TABLE } from '../sql/last-logon-table.js';
-import { LAST_LOGON_TABLE_DDL } from './last-logons.js';
+import { LAST_LOGON_TABLE_DDL, RECORDING_SINCE_SQL } from './last-logons.js';
 import { sqlitePath } from './path.js';
 import { connect, openReadOnly, type Db } from './read-only.js';
 import { BUSY_TIMEOUT_MS } from './sqlite-errors.js';
@@ -90,7 +90,10 @@ export function prepareSqliteLastLogons(url: string, options: LastLogonPrepareOp
   };
   own(path);
   try {
-    withWriter(path, (db) => db.exec(LAST_LOGON_TABLE_DDL));
+    withWriter(path, (db) => {
+      db.exec(LAST_LOGON_TABLE_DDL);
+      db.prepare(RECORDING_SINCE_SQL).run(Math.floor(options.now.getTime() / 1000));
+    });
   } catch (error) {
     throw new StoreError(`Cannot set up the logins database '${path}': ${(error as Error).message}`);
   }

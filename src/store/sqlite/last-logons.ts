@@ -4,7 +4,7 @@ import { StoreError } from '../../core/errors.js';
 import type { LastLogonSource } from '../../core/last-logons.js';
 import { latestLogons, retentionCutoff, type LogonRow } from '../last-logon-rows.js';
 import type { LastLogonOpenOptions } from '../store-driver.js';
-import { LAST_LOGON_TABLE } from '../sql/last-logon-table.js';
+import { LAST_LOGON_TABLE, RECORDING_SINCE } from '../sql/last-logon-table.js';
 import { sqlitePath } from './path.js';
 import { openReadOnly, type Db } from './read-only.js';
 
@@ -20,6 +20,9 @@ export const LAST_LOGON_TABLE_DDL = `CREATE TABLE IF NOT EXISTS ${LAST_LOGON_TAB
   PRIMARY KEY (username, service, client_address)
 ) WITHOUT ROWID`;
 
+/** Records when recording began, once: a later --write on the same database keeps the first time. */
+export const RECORDING_SINCE_SQL = `INSERT OR IGNORE INTO ${LAST_LOGON_TABLE} (username, service, client_address, last_logon) VALUES ('${RECORDING_SINCE.username}', '${RECORDING_SINCE.service}', '${RECORDING_SINCE.clientAddress}', ?)`;
+
 /** Names per query: SQLite's default limit on bound parameters is 32,766. */
 const BATCH = 500;
 
@@ -30,9 +33,12 @@ export async function openSqliteLastLogons(url: string, options: LastLogonOpenOp
     throw new StoreError(`No logins are recorded in '${path}': the file does not exist. Create it and let Dovecot write it with casctl get-dovecotconfig --last-logons --write.`);
   }
   let db: Db;
+  let since: { time: number } | undefined;
   try {
     db = openReadOnly(path);
-    db.prepare(`SELECT 1 FROM ${LAST_LOGON_TABLE} LIMIT 0`).all();
+    since = db
+      .prepare<[string, string], { time: number }>(`SELECT last_logon AS time FROM ${LAST_LOGON_TABLE} WHERE username = ? AND service = ?`)
+      .get(RECORDING_SINCE.username, RECORDING_SINCE.service);
   } catch (error) {
     throw new StoreError(`Cannot read the recorded logins in '${path}': ${(error as Error).message}.`);
   }
@@ -53,6 +59,7 @@ export async function openSqliteLastLogons(url: string, options: LastLogonOpenOp
   return {
     where: path,
     retentionDays: options.retentionDays,
+    recordingSince: since === undefined ? null : new Date(since.time * 1000),
     async lastLogons(users) {
       return latestLogons(users, BATCH, async (names) => statement(names.length).all(...names, cutoff));
     },

@@ -17,8 +17,8 @@ function mailbox(overrides: Partial<UnusedCandidate> = {}): UnusedCandidate {
 }
 
 /** Which protocols come out unused, by name. */
-function unused(candidate: UnusedCandidate, logons?: MailboxLastLogons): string[] {
-  return unusedProtocols(candidate, logons, LIMITS, BUILT_IN_DEFAULTS, NOW).map((u) => u.limit.protocol.name);
+function unused(candidate: UnusedCandidate, logons?: MailboxLastLogons, recordingSince: Date | null = null): string[] {
+  return unusedProtocols(candidate, logons, LIMITS, BUILT_IN_DEFAULTS, NOW, recordingSince).map((u) => u.limit.protocol.name);
 }
 
 test('a protocol is unused when its last login is older than its period, or there is none; each protocol by its own period', () => {
@@ -44,20 +44,26 @@ test('a mailbox younger than the period has not had the time: its creation count
   assert.deepEqual(unused(mailbox({ WhenCreated: 'not a time' })), ['pop3', 'imap'], 'an unreadable creation time gives no grace');
 });
 
+test('before recording began nobody could log in on record: its start counts as a last use, as a creation does', () => {
+  assert.deepEqual(unused(mailbox(), undefined, daysAgo(30)), [], 'recording for 30 days: too soon to call anyone unused');
+  assert.deepEqual(unused(mailbox(), undefined, daysAgo(120)), ['pop3'], '120 days of recording: past the POP3 period, not the IMAP4 one');
+  assert.deepEqual(unused(mailbox(), { pop3: { time: daysAgo(200), clientAddress: null } }, daysAgo(100)), ['pop3'], 'a login before recording began? the later of the two counts');
+});
+
 test('the reason names the protocol, the period and the last login (with its address and age), or that none is recorded within the retention', () => {
-  const found = unusedProtocols(mailbox(), { imap: { time: new Date('2026-03-01T08:30:00.250Z'), clientAddress: '192.0.2.7' } }, LIMITS, BUILT_IN_DEFAULTS, NOW);
+  const found = unusedProtocols(mailbox(), { imap: { time: new Date('2026-03-01T08:30:00.250Z'), clientAddress: '192.0.2.7' } }, LIMITS, BUILT_IN_DEFAULTS, NOW, null);
   assert.equal(
     unusedReason(found, 365, NOW),
     'POP3 enabled and unused for 90 days: no login recorded in 365 days; IMAP4 enabled and unused for 180 days: last login 2026-03-01T08:30:00Z from 192.0.2.7 (275 days ago)',
   );
   assert.equal(unusedReason(found.slice(0, 1), null, NOW), 'POP3 enabled and unused for 90 days: no login recorded');
-  const withoutAddress = unusedProtocols(mailbox({ ImapEnabled: false }), { pop3: { time: daysAgo(100), clientAddress: null } }, LIMITS, BUILT_IN_DEFAULTS, NOW);
+  const withoutAddress = unusedProtocols(mailbox({ ImapEnabled: false }), { pop3: { time: daysAgo(100), clientAddress: null } }, LIMITS, BUILT_IN_DEFAULTS, NOW, null);
   assert.match(unusedReason(withoutAddress, 365, NOW), /^POP3 enabled and unused for 90 days: last login \S+Z \(100 days ago\)$/);
   assert.deepEqual(disabling(found), { PopEnabled: false, ImapEnabled: false });
 });
 
 function source(retentionDays: number | null): LastLogonSource {
-  return { where: '/srv/casctl.last-logons.db', retentionDays, lastLogons: () => Promise.resolve(new Map()), close: () => Promise.resolve() };
+  return { where: '/srv/casctl.last-logons.db', retentionDays, recordingSince: null, lastLogons: () => Promise.resolve(new Map()), close: () => Promise.resolve() };
 }
 
 test('a rule longer than the retention is refused (exit 3), naming it, its period and the retention; as long or shorter, or kept for ever, is fine', () => {

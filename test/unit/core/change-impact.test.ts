@@ -40,6 +40,7 @@ async function source(name: string, logons: readonly RecordedLogon[], retentionD
   return {
     where: real.where,
     retentionDays: real.retentionDays,
+    recordingSince: real.recordingSince,
     calls,
     lastLogons: (users) => {
       calls.push(users.length);
