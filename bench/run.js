@@ -524,54 +524,36 @@ if (config.only.includes('table')) {
 // Extra runs, then the report ----------------------------------------------------------------------
 await extraRuns();
 
+/**
+ * A bench group that starts its own servers, run as a script of its own: its figures are the JSON
+ * it prints; its progress and errors go straight to stderr. Undefined when it failed.
+ */
+function runGroup(script, what, extraEnv = {}) {
+  const run = spawnSync(NODE, ['--import', 'tsx', join(BENCH, script)], { cwd: ROOT, env: { ...env, ...extraEnv }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  if (run.status === 0) return JSON.parse(run.stdout);
+  log(`  ${what} bench failed (exit ${run.status}): its output is above`);
+  return undefined;
+}
 // Refresh against real Dovecots (bench/refresh.ts: its own store, figures in its own table) ------------
 if (config.only.includes('refresh')) {
   log('refresh at 500, 10,000 and 100,000 pending mailboxes on each Dovecot here');
-  const refresh = spawnSync(NODE, ['--import', 'tsx', join(BENCH, 'refresh.ts')], {
-    cwd: ROOT,
-    env: { ...env, BENCH_REFRESH_MAILBOXES: String(int('BENCH_REFRESH_MAILBOXES', 100_000)) },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (refresh.status === 0) results.refresh = JSON.parse(refresh.stdout);
-  else log(`  refresh bench failed (exit ${refresh.status}): its output is above`);
+  results.refresh = runGroup('refresh.ts', 'refresh', { BENCH_REFRESH_MAILBOXES: String(int('BENCH_REFRESH_MAILBOXES', 100_000)) });
 }
 // Mailbox statistics from Dovecot's indexes against IMAP FETCHes (bench/mailbox-statistics.ts: its own store and Dovecots) --
 if (config.only.includes('statistics')) {
   log('get-mailboxstatistics for everyone against an IMAP login and FETCH RFC822.SIZE per mailbox, on each Dovecot here');
-  const statistics = spawnSync(NODE, ['--import', 'tsx', join(BENCH, 'mailbox-statistics.ts')], {
-    cwd: ROOT,
-    env,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (statistics.status === 0) results.statistics = JSON.parse(statistics.stdout);
-  else log(`  statistics bench failed (exit ${statistics.status}): its output is above`);
+  results.statistics = runGroup('mailbox-statistics.ts', 'statistics');
 }
 // The OpenLDAP store against OpenLDAP's own clients (bench/ldap.ts: its own slapd, figures in its own table) --
 if (config.only.includes('ldap')) {
   log('OpenLDAP: import at each BENCH_LDAP_IMPORT_SIZES, set-casmailbox --file and a filtered get-casmailbox against ldapadd, ldapmodify and ldapsearch');
-  const ldap = spawnSync(NODE, ['--import', 'tsx', join(BENCH, 'ldap.ts')], {
-    cwd: ROOT,
-    env: { ...env, ...(config.cpuProfile ? { BENCH_LDAP_CPU_PROF: profileDir } : {}) },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (ldap.status === 0) results.ldap = JSON.parse(ldap.stdout);
-  else log(`  OpenLDAP bench failed (exit ${ldap.status}): its output is above`);
+  results.ldap = runGroup('ldap.ts', 'OpenLDAP', config.cpuProfile ? { BENCH_LDAP_CPU_PROF: profileDir } : {});
 }
 // iRedMail on PostgreSQL and MariaDB through the iredmail profile (bench/sql-mapped.ts: its own servers and data) ---
 const sqlEngines = ['postgres', 'mariadb'].filter((engine) => config.only.includes(engine));
 if (sqlEngines.length > 0) {
   log(`iRedMail SQL (${sqlEngines.join(', ')}): bulk set from a file and a filtered audit, against bare pg/mysql2 references`);
-  const sql = spawnSync(NODE, ['--import', 'tsx', join(BENCH, 'sql-mapped.ts')], {
-    cwd: ROOT,
-    env: { ...env, BENCH_ONLY: sqlEngines.join(','), BENCH_RUNS: String(config.runs) },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  if (sql.status === 0) results.sqlMapped = JSON.parse(sql.stdout);
-  else log(`  iRedMail SQL bench failed (exit ${sql.status}): its output is above`);
+  results.sqlMapped = runGroup('sql-mapped.ts', 'iRedMail SQL', { BENCH_ONLY: sqlEngines.join(','), BENCH_RUNS: String(config.runs) });
 }
 results.rows = layout.map((row) => row());
 results.finishedAt = new Date().toISOString();

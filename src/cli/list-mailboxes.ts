@@ -1,17 +1,17 @@
 import { ExitCode } from '../core/errors.js';
 import { selectMailboxBatches } from '../core/select.js';
-import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat, render, type View } from '../output/formats.js';
+import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat, type View } from '../output/formats.js';
 import { fieldsFor, mailboxOutputRecords, showsLastLogons, withoutLastLogons } from '../output/mailbox-output.js';
 import { LAST_LOGON_FILTER_PROPERTIES } from '../core/last-logon-properties.js';
 import { recordedProtocols } from '../core/last-logons.js';
 import { Messages } from '../output/messages.js';
 import type { OutputRecord } from '../output/values.js';
 import { useColour } from '../output/colour.js';
-import { terminalOf } from '../output/terminal.js';
 import { commandProgress } from './command-progress.js';
 import type { CommandContext } from './context.js';
 import { configFor, withStore, type GlobalOptions } from './open.js';
 import { ProblemCounter } from './problems.js';
+import { renderListing, warnTruncated } from './render-listing.js';
 import { withLastLogons } from './selection-logons.js';
 import { parseResultSize, selectionFromOptions, type SelectionOptions } from './selection-options.js';
 
@@ -62,22 +62,8 @@ export async function listMailboxes(context: CommandContext, options: ListOption
         if (truncated) return;
       }
     }
-    let shown;
-    try {
-      shown = await render(records(), context.stdout, {
-        format,
-        view,
-        properties,
-        colour: useColour(context.stdout, context.env),
-        csvRaw: options.csvRaw,
-        terminal: terminalOf(context.stdout, context.env, (text) => messages.warning(text)),
-      });
-    } finally {
-      progress.stop();
-    }
-    if (truncated) {
-      messages.warning(`Only the first ${resultSize} items are shown; more match. Use --result-size Unlimited to see them all.`);
-    }
+    const shown = await renderListing(context, records(), { format, view, properties, csvRaw: options.csvRaw }, messages, progress);
+    if (truncated && resultSize !== undefined) warnTruncated(messages, resultSize);
     if (options.expectNone === true && shown > 0) {
       messages.info(`${shown} match${shown === 1 ? 'es' : ''}; --expect-none expected none.`);
       return ExitCode.Violations;

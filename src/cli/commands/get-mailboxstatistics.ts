@@ -5,11 +5,10 @@ import { MailboxStatisticsReader } from '../../services/mailbox-statistics.js';
 import { runCommand } from '../../services/run-command.js';
 import { readServiceSetup } from '../../services/service-config.js';
 import { useColour } from '../../output/colour.js';
-import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat, render } from '../../output/formats.js';
+import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat } from '../../output/formats.js';
 import { fieldsFor, mailboxOutputRecords, showsLastLogons } from '../../output/mailbox-output.js';
 import { mailboxPropertiesOf, mailboxStatisticsView, shownStatistics } from '../../output/mailbox-statistics-output.js';
 import { Messages } from '../../output/messages.js';
-import { terminalOf } from '../../output/terminal.js';
 import type { OutputRecord } from '../../output/values.js';
 import { commandProgress } from '../command-progress.js';
 import type { CommandContext } from '../context.js';
@@ -17,6 +16,7 @@ import type { ListOptions } from '../list-mailboxes.js';
 import { statisticsRecords } from '../mailbox-statistics.js';
 import { configFor, withStore } from '../open.js';
 import { ProblemCounter } from '../problems.js';
+import { renderListing, warnTruncated } from '../render-listing.js';
 import { withLastLogons } from '../selection-logons.js';
 import { parseResultSize, selectionFromOptions } from '../selection-options.js';
 
@@ -85,21 +85,8 @@ export async function run(context: CommandContext, options: ListOptions, args: s
           yield rows;
         }
       }
-      let shown;
-      try {
-        shown = await render(records(), context.stdout, {
-          format,
-          view,
-          properties,
-          colour: useColour(context.stdout, context.env),
-          csvRaw: options.csvRaw,
-          shown: shownStatistics,
-          terminal: terminalOf(context.stdout, context.env, (text) => messages.warning(text)),
-        });
-      } finally {
-        progress.stop();
-      }
-      if (truncated) messages.warning(`Only the first ${resultSize} items are shown; more match. Use --result-size Unlimited to see them all.`);
+      const shown = await renderListing(context, records(), { format, view, properties, csvRaw: options.csvRaw, shown: shownStatistics }, messages, progress);
+      if (truncated && resultSize !== undefined) warnTruncated(messages, resultSize);
       if (unknownCount > 0) {
         const more = unknownCount > unknown.length ? `, and ${unknownCount - unknown.length} more` : '';
         messages.warning(

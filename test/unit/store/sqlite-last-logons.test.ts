@@ -9,6 +9,8 @@ import { recordLogons } from '../../helpers/last-logons.js';
 const dir = mkdtempSync(join(tmpdir(), 'casctl-last-logons-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const now = new Date('2026-12-01T12:00:00Z');
+/** The reader over a file, its clock at `now`. */
+const open = (path: string, retentionDays: number | null) => openSqliteLastLogons(`sqlite:${path}`, { cwd: dir, env: {}, section: undefined, retentionDays, now: () => now });
 const daysAgo = (days: number): Date => new Date(now.getTime() - days * 86_400_000);
 
 test('the latest login per protocol, by any spelling of the address, within the retention', async () => {
@@ -20,7 +22,7 @@ test('the latest login per protocol, by any spelling of the address, within the 
     { user: 'old@example.com', service: 'imap', time: daysAgo(400) },
     { user: 'ann@example.com', service: 'lmtp', time: daysAgo(0) },
   ]);
-  const source = await openSqliteLastLogons(`sqlite:${path}`, { cwd: dir, env: {}, section: undefined, retentionDays: 365, now: () => now });
+  const source = await open(path, 365);
   try {
     const found = await source.lastLogons(['Ann@Example.com', 'old@example.com', 'nobody@example.com']);
     assert.deepEqual([...found.keys()], ['Ann@Example.com']);
@@ -40,7 +42,7 @@ test("the webmail's logins, recorded as owa, are OWA's alone: IMAP4's time is th
     { user: 'ann@example.com', service: 'imap', clientAddress: '192.0.2.1', time: daysAgo(20) },
     { user: 'bob@example.com', service: 'owa', clientAddress: '127.0.0.2', time: daysAgo(2) },
   ]);
-  const source = await openSqliteLastLogons(`sqlite:${path}`, { cwd: dir, env: {}, section: undefined, retentionDays: 365, now: () => now });
+  const source = await open(path, 365);
   try {
     const found = await source.lastLogons(['ann@example.com', 'bob@example.com']);
     assert.deepEqual(found.get('ann@example.com'), { owa: { time: daysAgo(0), clientAddress: '127.0.0.2' }, imap: { time: daysAgo(20), clientAddress: '192.0.2.1' } });
@@ -52,7 +54,7 @@ test("the webmail's logins, recorded as owa, are OWA's alone: IMAP4's time is th
 
 test('a missing file says how to record logins, and is never read as "no logins"', async () => {
   await assert.rejects(
-    openSqliteLastLogons(`sqlite:${join(dir, 'none.db')}`, { cwd: dir, env: {}, section: undefined, retentionDays: null, now: () => now }),
+    open(join(dir, 'none.db'), null),
     /does not exist.*get-dovecotconfig --last-logons/,
   );
 });
