@@ -44,18 +44,32 @@ export interface ConfigSources {
   cwd: string;
 }
 
-const SYSTEM_CONFIG = '/etc/casctl/config.json';
+/** A place a configuration file is looked for when none is named, as help and the man page name it (`shown`, `about`). */
+export interface ConfigLocation {
+  shown: string;
+  about: string;
+  path(sources: ConfigSources): string;
+}
+
+/** Where casctl looks for a configuration file when none is named, in order; the first found is read. */
+export const CONFIG_LOOKUP: readonly ConfigLocation[] = [
+  { shown: './casctl.config.json', about: 'in the directory casctl runs in', path: (sources) => resolve(sources.cwd, 'casctl.config.json') },
+  { shown: '/etc/casctl/config.json', about: "the machine's", path: () => '/etc/casctl/config.json' },
+];
+
+/** The store in the directory casctl runs in, when nothing names one. */
+export const DEFAULT_STORE_FILE = 'casctl.db';
 
 /** A config file holds a few sections written by hand, a few KiB; more than this is not one (`--config /dev/zero`). */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
-/** --config, else CASCTL_CONFIG, else ./casctl.config.json, else /etc/casctl/config.json; none is fine. */
+/** --config, else CASCTL_CONFIG, else the first of CONFIG_LOOKUP that exists; none is fine. */
 export async function loadConfig(sources: ConfigSources): Promise<CasctlConfig> {
-  const defaultStore = resolve(sources.cwd, 'casctl.db');
+  const defaultStore = resolve(sources.cwd, DEFAULT_STORE_FILE);
   const named = sources.configOption ?? sources.env.CASCTL_CONFIG;
   if (named !== undefined && named !== '') return { ...(await readConfig(resolve(sources.cwd, named), true)), defaultStore };
-  for (const candidate of [resolve(sources.cwd, 'casctl.config.json'), SYSTEM_CONFIG]) {
-    const config = await readConfig(candidate, false);
+  for (const location of CONFIG_LOOKUP) {
+    const config = await readConfig(location.path(sources), false);
     if (config.path !== null) return { ...config, defaultStore };
   }
   return { path: null, dovecot: NO_DOVECOT_SETTINGS, sections: {}, defaultStore };

@@ -8,6 +8,7 @@ import { LAST_LOGON_PROTOCOLS } from '../core/last-logons.js';
 import { useColour } from '../output/colour.js';
 import { failureLine } from '../output/messages.js';
 import type { CommandContext } from './context.js';
+import { addExamples } from './help-examples.js';
 import type { ArgvVocabulary } from './normalise-argv.js';
 import { settingOption } from './setting-options.js';
 import { refuseConflictingRepeats } from './single-valued-options.js';
@@ -293,6 +294,7 @@ export function buildProgram(context: CommandContext): Cli {
     .description('log in to the POP3 server as a mailbox and report Success or Failure (Test-PopConnectivity)')
     .action(run(() => import('./commands/test-popconnectivity.js')));
 
+  addExamples(program);
   refuseConflictingRepeats([program, ...program.commands]);
   // The hint after an error names the command it was typed for, so it can be pasted as is.
   for (const command of program.commands) command.showHelpAfterError(`(run 'casctl ${command.name()} --help' for usage)`);

@@ -13,6 +13,19 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** What each exit code tells a script, one line each: the man page's EXIT STATUS (README "Exit codes" says more). */
+export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCode, string>> = {
+  [ExitCode.Ok]: 'all done (a no-op is done too: it prints Exchange\'s warning)',
+  [ExitCode.PartialFailure]: 'some items failed (not found, ambiguous, refused); the others were applied',
+  [ExitCode.Usage]: 'usage error, bad filter, bad input file or policy, or a change --max-active refuses: nothing was changed',
+  [ExitCode.StoreUnavailable]:
+    'the store or the configuration is unavailable (missing, busy, read-only for a change, damaged, not a casctl store), a service named that is not configured, or logins not recorded where a command must decide on them: nothing was changed',
+  [ExitCode.ServiceFailed]: 'a service action failed (restart, status, refresh; doveadm could not read a mailbox)',
+  [ExitCode.Violations]: 'an audit found violations, or --expect-none found a match',
+  [ExitCode.Internal]: 'an internal error in casctl (please report it)',
+  [ExitCode.Interrupted]: 'Ctrl-C at a confirmation question: nothing was changed',
+};
+
 export class CasctlError extends Error {
   constructor(
     message: string,
