@@ -15,7 +15,7 @@ export const COMMAND_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
   init: [
     { text: 'Create ./casctl.db with the Tailspin Toys sample directory (232 mailboxes)', line: 'casctl init --sample' },
     { text: 'Create an empty store where Dovecot will read it', line: 'casctl init --store /var/lib/casctl/directory.db' },
-    { text: "Manage an iRedMail directory in place: only casctl's own entries or tables are added", line: 'casctl init --profile iredmail' },
+    { text: "Manage the iRedMail directory --store or CASCTL_STORE names, in place: only casctl's own entries or tables are added", line: 'casctl init --profile iredmail' },
   ],
   import: [
     { text: 'See what a CSV feed would create and change, import nothing (-WhatIf)', line: 'casctl import users.csv --what-if' },
@@ -26,7 +26,7 @@ export const COMMAND_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
       text: 'Turn POP3 and IMAP4 off for the user mailboxes of the North America\\Finance OU (the article\'s Get-Mailbox | Set-CASMailbox)',
       line: `casctl get-mailbox --organizational-unit 'North America\\Finance' --filter "RecipientTypeDetails -eq 'UserMailbox'" -o id | casctl set-casmailbox - --pop-enabled false --imap-enabled false --yes`,
     },
-    { text: 'Mailboxes whose name starts with rand, in Exchange\'s spelling', line: "casctl Get-Mailbox 'rand*' -ResultSize Unlimited" },
+    { text: 'Mailboxes whose name, alias or address starts with rand, in Exchange\'s spelling', line: "casctl Get-Mailbox 'rand*' -ResultSize Unlimited" },
   ],
   'get-user': [
     {
@@ -45,8 +45,8 @@ export const COMMAND_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
   ],
   'get-mailboxstatistics': [
     { text: 'Size, item count and last logins of one mailbox', line: 'casctl get-mailboxstatistics rand.zaher@tailspintoys.com -o list' },
-    { text: 'Every mailbox of an OU, as CSV for a spreadsheet', line: "casctl Get-MailboxStatistics -OrganizationalUnit 'North America/Finance' -ResultSize Unlimited -o csv" },
-    { text: 'Mailboxes nobody has read over POP3 since September', line: `casctl get-mailboxstatistics --filter "LastPopLogonTime -lt '2026-09-01'" -o json` },
+    { text: 'Every mailbox of an OU, as CSV for a spreadsheet', line: "casctl Get-MailboxStatistics -OrganizationalUnit 'North America/Finance' -ResultSize Unlimited -o csv > sizes.csv" },
+    { text: 'Mailboxes last read over POP3 before September 2026', line: `casctl get-mailboxstatistics --filter "LastPopLogonTime -lt '2026-09-01'" -o json` },
   ],
   'get-organizationalunit': [
     { text: 'Every OU with its canonical name, DN and Guid', line: 'casctl get-organizationalunit' },
@@ -66,6 +66,7 @@ export const COMMAND_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
   ],
   'set-casmailboxplan': [
     { text: 'New mailboxes in North America get no POP3 (existing ones keep theirs)', line: "casctl set-casmailboxplan 'tailspintoys.com/North America' --pop-enabled false --yes" },
+    { text: "The same for IMAP4 in Finance, in Exchange's spelling", line: "casctl Set-CASMailboxPlan -Identity 'tailspintoys.com/North America/Finance' -ImapEnabled '$false' -Confirm:'$false'" },
     { text: 'Finance stops holding ImapEnabled, so it is inherited again: look first', line: "casctl set-casmailboxplan 'tailspintoys.com/North America/Finance' --clear ImapEnabled --what-if" },
   ],
   'get-transportconfig': [
@@ -95,7 +96,7 @@ export const COMMAND_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
   ],
   audit: [
     { text: 'Check a policy (exit 5 on violations)', line: 'casctl audit policy.yml' },
-    { text: 'The same as a JUnit report for CI', line: 'casctl audit policy.yml -o junit' },
+    { text: 'The same as a JUnit report for CI', line: 'casctl audit policy.yml -o junit > report.xml' },
     { text: 'See the change --fix would make', line: 'casctl audit policy.yml --fix --what-if' },
   ],
   undo: [

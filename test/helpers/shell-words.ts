@@ -1,16 +1,25 @@
+/** A command line as a shell runs it: the casctl commands of a pipeline, and the file the last one's output goes to. */
+export interface ShellLine {
+  commands: string[][];
+  /** `> file` at the end, as typed (`~/` is the home directory); null without one. */
+  output: string | null;
+}
+
 /**
  * Splits a command line as a POSIX shell would: single quotes keep everything, double quotes
- * keep all but `\$ \` \" \\`, a backslash outside quotes keeps the next character, and `|`
- * separates the commands of a pipeline. What a shell would expand or redirect (`$word`, `` ` ``, `!`,
- * `;`, `&`, `<`, `>`, `(`, `)`, `*` globbing) is thrown as an error: an example must paste as
- * it reads, and `$false` that is not in single quotes reaches casctl as nothing.
+ * keep all but `\$ \` \" \\`, a backslash outside quotes keeps the next character, `|`
+ * separates the commands of a pipeline and a final `> file` takes the output. What else a shell
+ * would expand or act on (`$word`, `` ` ``, `!`, `;`, `&`, `<`, `(`, `)`, `*` globbing, `~`
+ * in an argument) is thrown as an error: an example must paste as it reads, and `$false` that is
+ * not in single quotes reaches casctl as nothing.
  */
-export function splitPipeline(line: string): string[][] {
+export function splitPipeline(line: string): ShellLine {
   const commands: string[][] = [[]];
+  const targets: string[] = [];
+  let redirected = false;
   let word: string | null = null;
-  const current = (): string[] => commands.at(-1) as string[];
   const end = (): void => {
-    if (word !== null) current().push(word);
+    if (word !== null) (redirected ? targets : (commands.at(-1) as string[])).push(word);
     word = null;
   };
   const refuse = (at: number, why: string): never => {
@@ -20,9 +29,11 @@ export function splitPipeline(line: string): string[][] {
     const c = line[i] as string;
     if (c === ' ' || c === '\t') {
       end();
-    } else if (c === '|') {
+    } else if (c === '|' || c === '>') {
       end();
-      commands.push([]);
+      if (redirected) refuse(i, 'only one redirection, at the end');
+      if (c === '|') commands.push([]);
+      else redirected = true;
     } else if (c === "'") {
       const close = line.indexOf("'", i + 1);
       if (close < 0) refuse(i, 'an unclosed single quote');
@@ -41,7 +52,10 @@ export function splitPipeline(line: string): string[][] {
     } else if (c === '\\') {
       if (i + 1 >= line.length) refuse(i, 'a backslash at the end');
       word = (word ?? '') + line[++i];
-    } else if ('$`!;&<>()*?[~#'.includes(c) && !(c === '#' && word !== null) && !(c === '~' && word !== null)) {
+    } else if (c === '~' && word === null && redirected && line[i + 1] === '/') {
+      word = c;
+    } else if ('$`!;&<()*?['.includes(c) || (word === null && '~#'.includes(c))) {
+      // `#` and `~` mean something only at the start of a word.
       refuse(i, `the shell would act on an unquoted ${c}`);
     } else {
       word = (word ?? '') + c;
@@ -51,5 +65,6 @@ export function splitPipeline(line: string): string[][] {
   commands.forEach((words, n) => {
     if (words.length === 0) throw new Error(`command ${n + 1} of the pipeline is empty: ${line}`);
   });
-  return commands;
+  if (redirected && targets.length !== 1) throw new Error(`> takes one file: ${line}`);
+  return { commands, output: targets[0] ?? null };
 }

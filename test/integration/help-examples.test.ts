@@ -5,8 +5,8 @@
  * only write down what they were asked to do. Each example gets a fresh copy of that directory.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { COMMAND_EXAMPLES, PROGRAM_EXAMPLES } from '../../src/cli/help-examples.js';
 import { SERVICES } from '../../src/services/services.js';
@@ -28,7 +28,7 @@ const NOT_RUN = new Map([
 const VIOLATIONS = 5;
 const EXIT = new Map([
   ['casctl audit policy.yml', VIOLATIONS],
-  ['casctl audit policy.yml -o junit', VIOLATIONS],
+  ['casctl audit policy.yml -o junit > report.xml', VIOLATIONS],
   ['casctl audit policy.yml --fix --what-if', VIOLATIONS],
 ]);
 
@@ -71,14 +71,24 @@ async function exampleDirectory(withStore: boolean): Promise<string> {
   return dir;
 }
 
-/** Runs a pipeline as a shell would, each casctl's stdout the next one's stdin; the results in order. */
-async function runPipeline(line: string, cwd: string): Promise<CliResult[]> {
+/**
+ * Runs a command line as a shell would, each casctl's stdout the next one's stdin and the last
+ * one's into the file of `> file` (relative to the directory, which is also the home directory
+ * `~/` names; the directories it names are taken to exist, as on an admin's machine).
+ */
+async function runLine(line: string, cwd: string): Promise<CliResult[]> {
+  const { commands, output } = splitPipeline(line);
   const results: CliResult[] = [];
   let input = '';
-  for (const [, ...args] of splitPipeline(line)) {
-    const result = await casctl(args, { cwd, input });
+  for (const [, ...args] of commands) {
+    const result = await casctl(args, { cwd, input, env: { HOME: cwd } });
     results.push(result);
     input = result.stdout;
+  }
+  if (output !== null) {
+    const path = resolve(cwd, output.replace(/^~\//, './'));
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, input);
   }
   return results;
 }
@@ -93,16 +103,18 @@ test('every example that is left out names one that exists', () => {
 // The examples of NOT_RUN cannot run here by what they are: the parse test still checks them (test/unit/cli/help-examples.test.ts).
 for (const [name, example] of examples.filter(([, e]) => !NOT_RUN.has(e.line))) {
   test(`example of ${name}: ${example.line}`, async () => {
-    const makesStore = splitPipeline(example.line).some(([, command]) => command?.toLowerCase() === 'init');
+    const makesStore = splitPipeline(example.line).commands.some(([, command]) => command?.toLowerCase() === 'init');
     const cwd = await exampleDirectory(!makesStore);
-    const results = await runPipeline(example.line, cwd);
+    const results = await runLine(example.line, cwd);
     const want = EXIT.get(example.line) ?? 0;
     results.forEach((result, n) => {
       assert.equal(result.code, n === results.length - 1 ? want : 0, `${example.line}\n  command ${n + 1} exited ${result.code}:\n${result.stderr}`);
       assert.doesNotMatch(result.stderr, /internal error/);
     });
-    // A pipeline's later casctl was given something to work on.
+    // A pipeline's later casctl was given something to work on, and a redirection got the output.
     if (results.length > 1) assert.notEqual(results[0]?.stdout, '', `${example.line}: the first command printed nothing`);
+    const { output } = splitPipeline(example.line);
+    if (output !== null) assert.notEqual(results.at(-1)?.stdout, '', `${example.line}: nothing went into ${output}`);
   });
 }
 

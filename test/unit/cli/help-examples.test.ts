@@ -55,7 +55,7 @@ test("every example's command line parses against the program: known commands an
   for (const [name, example] of ALL) {
     const commands: (Command | 'help')[] = [];
     try {
-      for (const [casctl, ...words] of splitPipeline(example.line)) {
+      for (const [casctl, ...words] of splitPipeline(example.line).commands) {
         if (casctl !== 'casctl') throw new Error(`'${casctl}' is not casctl: each command of a pipeline is`);
         const command = await parse(words);
         commands.push(command);
@@ -93,13 +93,30 @@ test("each command's --help ends with its examples, and casctl --help with the p
   }
 });
 
-test('the shell splitting is a shell\'s: quotes, backslashes, pipes, and refusing what a shell would expand', () => {
-  assert.deepEqual(splitPipeline(`casctl a "Rand Zaher" 'North America\\Finance' x\\ y "\\$true" | casctl b -`), [
-    ['casctl', 'a', 'Rand Zaher', 'North America\\Finance', 'x y', '$true'],
-    ['casctl', 'b', '-'],
-  ]);
-  assert.deepEqual(splitPipeline(`casctl -PopEnabled:'$false' --filter "Department -eq 'IT'"`), [['casctl', '-PopEnabled:$false', '--filter', "Department -eq 'IT'"]]);
-  for (const bad of ['casctl -PopEnabled $false', 'casctl --filter "PopEnabled -eq $false"', 'casctl x > out', "casctl get-mailbox rand*", 'casctl a; b', "casctl 'open"]) {
+test("the shell splitting is a shell's: quotes, backslashes, pipes, a final redirection, and refusing what a shell would expand", () => {
+  assert.deepEqual(splitPipeline(`casctl a "Rand Zaher" 'North America\\Finance' x\\ y "\\$true" a#b | casctl b -`), {
+    commands: [
+      ['casctl', 'a', 'Rand Zaher', 'North America\\Finance', 'x y', '$true', 'a#b'],
+      ['casctl', 'b', '-'],
+    ],
+    output: null,
+  });
+  assert.deepEqual(splitPipeline(`casctl -PopEnabled:'$false' --filter "Department -eq 'IT'"`).commands, [['casctl', '-PopEnabled:$false', '--filter', "Department -eq 'IT'"]]);
+  assert.deepEqual(splitPipeline('casctl audit policy.yml -o junit > report.xml'), { commands: [['casctl', 'audit', 'policy.yml', '-o', 'junit']], output: 'report.xml' });
+  assert.equal(splitPipeline('casctl completion fish > ~/.config/fish/completions/casctl.fish').output, '~/.config/fish/completions/casctl.fish');
+  for (const bad of [
+    'casctl -PopEnabled $false',
+    'casctl --filter "PopEnabled -eq $false"',
+    'casctl get-mailbox rand*',
+    'casctl a; b',
+    "casctl 'open",
+    'casctl a > x > y',
+    'casctl a > x | casctl b',
+    'casctl a >',
+    'casctl --file ~/Accounts.txt',
+    'casctl a # a comment',
+    'casctl a < in',
+  ]) {
     assert.throws(() => splitPipeline(bad), Error, bad);
   }
 });

@@ -35,6 +35,12 @@ test(`the committed ${MAN_PAGE_PATH} is what the program generates now`, () => {
   assert.ok(readFileSync(PAGE, 'utf8') === manPage(), `${MAN_PAGE_PATH} is out of date with the program or its examples: ${REGENERATE}`);
 });
 
+test('package.json installs the page: "man" names it, and "files" packs it', () => {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { man?: string[]; files?: string[] };
+  assert.deepEqual(manifest.man, [`./${MAN_PAGE_PATH}`]);
+  assert.ok(manifest.files?.includes('man'), 'add "man" to "files"');
+});
+
 test('groff renders the page without a warning', { skip: toolSkip('groff') }, () => {
   const result = spawnSync('groff', ['-man', '-Tutf8', '-ww', '-z', PAGE], { encoding: 'utf8' });
   assert.equal(result.status, 0, result.stderr);
