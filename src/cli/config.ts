@@ -5,6 +5,7 @@ import { readAtMost } from '../input/bounded-read.js';
 import { parseTimeZone, type TimeZone } from '../output/time-zone.js';
 import { allDrivers, findDriver } from '../store/drivers.js';
 import type { DriverConfigSection } from '../store/store-driver.js';
+import { CONFIG_LOCATIONS, type LocationSources } from './config-locations.js';
 import { NO_DOVECOT_SETTINGS, parseDovecotSection, type DovecotSettings } from './webmail-networks.js';
 
 /** The casctl configuration file (JSON). */
@@ -38,24 +39,23 @@ export interface LastLogonsSettings {
   retentionDays?: number | null;
 }
 
-export interface ConfigSources {
-  configOption: string | undefined;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
-
-const SYSTEM_CONFIG = '/etc/casctl/config.json';
+export type ConfigSources = LocationSources;
 
 /** A config file holds a few sections written by hand, a few KiB; more than this is not one (`--config /dev/zero`). */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
-/** --config, else CASCTL_CONFIG, else ./casctl.config.json, else /etc/casctl/config.json; none is fine. */
+/**
+ * The first file of CONFIG_LOCATIONS (--config, CASCTL_CONFIG, ./casctl.config.json,
+ * $XDG_CONFIG_HOME/casctl/config.json, /etc/casctl/config.json) is the configuration; none is fine.
+ * Files are never merged: the services section runs commands as root, and what runs must be
+ * readable in one file, not pieced together from several.
+ */
 export async function loadConfig(sources: ConfigSources): Promise<CasctlConfig> {
   const defaultStore = resolve(sources.cwd, 'casctl.db');
-  const named = sources.configOption ?? sources.env.CASCTL_CONFIG;
-  if (named !== undefined && named !== '') return { ...(await readConfig(resolve(sources.cwd, named), true)), defaultStore };
-  for (const candidate of [resolve(sources.cwd, 'casctl.config.json'), SYSTEM_CONFIG]) {
-    const config = await readConfig(candidate, false);
+  for (const location of CONFIG_LOCATIONS) {
+    const path = location.path(sources);
+    if (path === undefined) continue;
+    const config = await readConfig(path, location.named);
     if (config.path !== null) return { ...config, defaultStore };
   }
   return { path: null, dovecot: NO_DOVECOT_SETTINGS, sections: {}, defaultStore };

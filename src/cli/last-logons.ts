@@ -6,6 +6,7 @@ import { sqlitePath } from '../store/sqlite/path.js';
 import { storeUrl, type CasctlConfig } from './config.js';
 import type { CommandContext } from './context.js';
 import { configFor, type GlobalOptions } from './open.js';
+import { traceFor } from './verbose.js';
 
 /** How long logins are kept and shown unless "lastLogons" says otherwise: long enough for an `unusedFor` of months, not forever. */
 export const DEFAULT_RETENTION_DAYS = 365;
@@ -62,7 +63,8 @@ export async function openLastLogons(context: CommandContext, options: GlobalOpt
   const target = await lastLogonsTarget(context, options, config);
   if (target === undefined) return null;
   const retention = config.lastLogons?.retentionDays;
-  const open = { cwd: context.cwd, env: context.env, retentionDays: retention === undefined ? DEFAULT_RETENTION_DAYS : retention, now: context.now };
+  const trace = traceFor(context, options);
+  const open = { cwd: context.cwd, env: context.env, retentionDays: retention === undefined ? DEFAULT_RETENTION_DAYS : retention, now: context.now, ...(trace === undefined ? {} : { trace }) };
   if (!target.beside) return openLastLogonSource(target.url, { ...open, sections: config.sections });
   const driver = await driverFor(target.url);
   const section = driver.configSection === undefined ? undefined : config.sections[driver.configSection.name];

@@ -7,6 +7,7 @@ import { DEFAULT_ACTIVE_DAYS } from '../core/change-impact.js';
 import { LAST_LOGON_PROTOCOLS } from '../core/last-logons.js';
 import { useColour } from '../output/colour.js';
 import { failureLine } from '../output/messages.js';
+import { DEFAULT_CONFIG_PLACES } from './config-locations.js';
 import type { CommandContext } from './context.js';
 import type { ArgvVocabulary } from './normalise-argv.js';
 import { settingOption } from './setting-options.js';
@@ -125,8 +126,9 @@ export function buildProgram(context: CommandContext): Cli {
     .description(`Exchange-style ${PROTOCOL_NAMES} access administration for self-hosted mail (Get-CASMailbox / Set-CASMailbox).`)
     .version(version(), '-V, --version')
     .option('--store <url>', 'directory store: sqlite:<path>, a path, ldap[s]://host:port/<base DN>, postgres://user@host:port/<db> or mysql://user@host:port/<db> (default: CASCTL_STORE, the config file, ./casctl.db)')
-    .option('--config <path>', 'casctl configuration file (default: CASCTL_CONFIG, ./casctl.config.json, /etc/casctl/config.json)')
+    .option('--config <path>', `casctl configuration file (default: the first of ${DEFAULT_CONFIG_PLACES}; casctl get-config shows which)`)
     .option('--read-only', 'refuse every change to the store (audits, reviews); a change command works with --what-if only')
+    .option('--verbose', 'show the SQL statements, LDAP operations and service commands casctl runs, on stderr (no passwords, no bound values)')
     .showHelpAfterError("(run 'casctl --help' for the commands)")
     .exitOverride()
     // commander's errors quote what was typed: no control character of it reaches the terminal.

@@ -16,7 +16,8 @@ export async function openLastLogonSource(url: string, options: Omit<LastLogonOp
     throw new StoreError(`"lastLogons" names '${url}', a ${driver.name} database, which cannot hold the logins Dovecot records: name a SQLite file or a SQL server.`);
   }
   const section = driver.configSection === undefined ? undefined : options.sections[driver.configSection.name];
-  return driver.lastLogons.open(url, { cwd: options.cwd, env: options.env, section, retentionDays: options.retentionDays, now: options.now });
+  const { cwd, env, retentionDays, now, trace } = options;
+  return driver.lastLogons.open(url, { cwd, env, section, retentionDays, now, ...(trace === undefined ? {} : { trace }) });
 }
 
 /** The logins database of a URL, with what its driver needs to set it up and prune it. */

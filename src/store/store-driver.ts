@@ -1,5 +1,6 @@
 import type { IpNetwork } from '../core/ip-networks.js';
 import type { ProgressSink } from '../core/progress-sink.js';
+import type { Trace } from '../core/trace.js';
 import type { DovecotVersion } from '../dovecot/version.js';
 import type { DirectoryStore } from './directory-store.js';
 import type { LastLogonSource } from '../core/last-logons.js';
@@ -50,6 +51,8 @@ export interface DriverOpenOptions<Section> {
   /** With `create`: how far bringing an existing store up to date got (a long LDAP upgrade), and what it did. */
   progress?: ProgressSink;
   onNotice: (message: string) => void;
+  /** --verbose: where the driver shows each statement or operation it sends; undefined: nothing is shown. */
+  trace: Trace | undefined;
 }
 
 export interface DovecotConfigRequest<Section> {
@@ -104,6 +107,8 @@ export interface LastLogonOpenOptions<Section> {
   /** Logins older than this many days are not read; null: no retention. */
   retentionDays: number | null;
   now: () => Date;
+  /** --verbose: where the statements sent to the database are shown. */
+  trace?: Trace;
 }
 
 /** Where the logins database is, for the commands that set it up or prune it. */
@@ -111,6 +116,8 @@ export interface LastLogonTargetOptions<Section> {
   cwd: string;
   env: Environment;
   section: Section | undefined;
+  /** --verbose: where the statements sent to the database are shown. */
+  trace?: Trace;
 }
 
 export interface LastLogonPrepareOptions<Section> extends LastLogonTargetOptions<Section> {

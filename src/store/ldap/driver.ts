@@ -28,7 +28,7 @@ export const ldapDriver: StoreDriver<LdapConfigSection> = {
     const { create, now, progress, onNotice, readOnly, readUrl, profile } = options;
     const configured = options.section?.profile;
     const profiles = { ...(profile === undefined ? {} : { option: profile }), ...(configured === undefined ? {} : { configured }) };
-    return LdapStore.open(url, settings, {
+    return LdapStore.open(url, options.trace === undefined ? settings : { ...settings, trace: options.trace }, {
       create,
       now,
       onNotice,

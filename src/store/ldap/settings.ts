@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { ConfigError, StoreError } from '../../core/errors.js';
 import { sectionObject } from '../config-section.js';
 import { readPasswordFile } from '../password-file.js';
+import type { Trace } from '../../core/trace.js';
 import type { Environment } from '../store-driver.js';
 import { parseProfile, type ProfileSetting } from './profile-config.js';
 
@@ -72,6 +73,8 @@ export interface LdapConnectionSettings {
   timeoutMs: number;
   /** Modifications in flight at once on the one connection. */
   concurrency: number;
+  /** --verbose: where each operation is shown (operation-trace.ts); absent: nowhere. */
+  trace?: Trace;
 }
 
 export const DEFAULT_PAGE_SIZE = 500;

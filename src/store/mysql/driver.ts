@@ -12,7 +12,7 @@ async function lastLogonServer(url: string): Promise<SqlLastLogonServer> {
     import('./client.js'), import('./dialect.js'), import('./last-logon-table.js'), import('./mysql-connection.js'),
   ]);
   return {
-    connect: (readOnly, options) => MysqlPool.open(target, sqlPassword(options.section, options.env, options.cwd, 'mysql', STORE), readOnly),
+    connect: (readOnly, options) => MysqlPool.open(target, sqlPassword(options.section, options.env, options.cwd, 'mysql', STORE), readOnly, options.trace),
     user: target.user,
     // The statements are the same on both servers: no need to ask which one it is.
     dialect: mysqlDialect(STORE, target.database, new Set()),

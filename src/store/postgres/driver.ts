@@ -12,7 +12,7 @@ async function lastLogonServer(url: string): Promise<SqlLastLogonServer> {
     import('./pg-pool.js'), import('./dialect.js'), import('./last-logon-table.js'), import('./pg-connection.js'),
   ]);
   return {
-    connect: async (readOnly, options) => postgresPool(target, sqlPassword(options.section, options.env, options.cwd, SECTION, 'PostgreSQL'), readOnly),
+    connect: async (readOnly, options) => postgresPool(target, sqlPassword(options.section, options.env, options.cwd, SECTION, 'PostgreSQL'), readOnly, options.trace),
     user: target.user,
     dialect: postgresDialect,
     where: target.printable,
@@ -41,7 +41,7 @@ export const postgresDriver: StoreDriver<SqlConfigSection> = {
       import('./pg-pool.js'), import('./dialect.js'), import('./schema.js'), import('../sql/open-sql-store.js'),
     ]);
     return openSqlStore({
-      pool: postgresPool(target, password, options.readOnly && !options.create),
+      pool: postgresPool(target, password, options.readOnly && !options.create, options.trace),
       dialect: postgresDialect,
       migrations: POSTGRES_MIGRATIONS,
       tablesQuery: POSTGRES_TABLES_QUERY,
