@@ -190,23 +190,43 @@ async function relativeTo(directory: string, store: string): Promise<string> {
   return driver === null ? store : driver.resolveUrl(store, directory);
 }
 
-/** --store, else CASCTL_STORE, else the config file, else ./casctl.db when it is trusted. */
+/** Where a setting came from, for get-config: a flag, an environment variable, the config file, or casctl's default. */
+export type Origin = { kind: 'flag'; flag: string } | { kind: 'environment'; variable: string } | { kind: 'file'; path: string } | { kind: 'default' };
+
+export interface Chosen<T> {
+  value: T;
+  origin: Origin;
+}
+
+/** --store, else CASCTL_STORE, else the config file, else ./casctl.db (not checked here: see storeUrl). */
+export function chooseStore(storeOption: string | undefined, config: CasctlConfig, env: NodeJS.ProcessEnv): Chosen<string> {
+  if (storeOption !== undefined && storeOption !== '') return { value: storeOption, origin: { kind: 'flag', flag: '--store' } };
+  if (env.CASCTL_STORE !== undefined && env.CASCTL_STORE !== '') return { value: env.CASCTL_STORE, origin: { kind: 'environment', variable: 'CASCTL_STORE' } };
+  if (config.store !== undefined && config.path !== null) return { value: config.store, origin: { kind: 'file', path: config.path } };
+  return { value: config.defaultStore, origin: { kind: 'default' } };
+}
+
+/** The store chooseStore names; ./casctl.db only when it is trusted. */
 export function storeUrl(storeOption: string | undefined, config: CasctlConfig, env: NodeJS.ProcessEnv): string {
-  if (storeOption !== undefined && storeOption !== '') return storeOption;
-  if (env.CASCTL_STORE !== undefined && env.CASCTL_STORE !== '') return env.CASCTL_STORE;
-  if (config.store !== undefined) return config.store;
-  checkDefaultStore(config.defaultStore);
-  return config.defaultStore;
+  const chosen = chooseStore(storeOption, config, env);
+  if (chosen.origin.kind === 'default') checkDefaultStore(chosen.value);
+  return chosen.value;
 }
 
 /**
  * CASCTL_READ_STORE, else the config file's "readStore" while the store is the config file's
  * (a --store or CASCTL_STORE of another store must not be read through the config's replica).
  */
-export function readStoreUrl(storeOption: string | undefined, config: CasctlConfig, env: NodeJS.ProcessEnv): string | undefined {
+export function chooseReadStore(storeOption: string | undefined, config: CasctlConfig, env: NodeJS.ProcessEnv): Chosen<string> | undefined {
   const fromEnv = env.CASCTL_READ_STORE;
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  return storeUrl(storeOption, config, env) === config.store ? config.readStore : undefined;
+  if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, origin: { kind: 'environment', variable: 'CASCTL_READ_STORE' } };
+  const { readStore, path } = config;
+  if (readStore === undefined || path === null || chooseStore(storeOption, config, env).value !== config.store) return undefined;
+  return { value: readStore, origin: { kind: 'file', path } };
+}
+
+export function readStoreUrl(storeOption: string | undefined, config: CasctlConfig, env: NodeJS.ProcessEnv): string | undefined {
+  return chooseReadStore(storeOption, config, env)?.value;
 }
 
 /**

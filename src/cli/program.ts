@@ -287,6 +287,12 @@ export function buildProgram(context: CommandContext): Cli {
     .option('-o, --output <format>', 'table (messages only), json or ndjson (the result, one line)', 'table')
     .action(run(() => import('./commands/prune-lastlogons.js')));
 
+  program
+    .command('get-config')
+    .description('show the settings casctl uses and where each comes from (flag, environment, which file, or default), and the configuration files it looked at; passwords never shown')
+    .option('-o, --output <format>', 'table or json', 'table')
+    .action(run(() => import('./commands/get-config.js')));
+
   connectivityOptions(program.command('test-imapconnectivity'), '143, or 993 with --tls')
     .description('log in to the IMAP4 server as a mailbox and report Success or Failure (Test-ImapConnectivity)')
     .action(run(() => import('./commands/test-imapconnectivity.js')));

@@ -1,6 +1,7 @@
 import type { IpNetwork } from '../core/ip-networks.js';
 import type { ProgressSink } from '../core/progress-sink.js';
 import type { Trace } from '../core/trace.js';
+import type { EffectiveSetting } from './effective-setting.js';
 import type { DovecotVersion } from '../dovecot/version.js';
 import type { DirectoryStore } from './directory-store.js';
 import type { LastLogonSource } from '../core/last-logons.js';
@@ -21,6 +22,12 @@ export interface DriverConfigSection<Section> {
   readonly name: string;
   /** Throws a ConfigError naming the file and the key at fault; never echoes a value (it may be a secret). */
   parse(value: unknown, file: ConfigFile): Section;
+  /**
+   * get-config: the settings a store of this kind would open with (the section's, or the
+   * environment's that win over it) and where each comes from. A password is never read or shown:
+   * only that it is set, and where.
+   */
+  describe(section: Section | undefined, env: Environment, cwd: string): EffectiveSetting[];
 }
 
 export interface DriverOpenOptions<Section> {

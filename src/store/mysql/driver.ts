@@ -1,6 +1,6 @@
 import { sqlLastLogonDriver, type SqlLastLogonServer } from '../sql/last-logon-driver.js';
 import type { StoreDriver } from '../store-driver.js';
-import { connectionTarget, parseServerUrl, parseSqlSection, refuseLdapOptions, sqlPassword, type SqlConfigSection } from '../sql/server-settings.js';
+import { connectionTarget, describeSqlSettings, parseServerUrl, parseSqlSection, refuseLdapOptions, sqlPassword, type SqlConfigSection } from '../sql/server-settings.js';
 
 const STORE = 'MySQL';
 const DEFAULT_PORT = 3306;
@@ -32,7 +32,7 @@ export const mysqlDriver: StoreDriver<SqlConfigSection> = {
   name: 'mysql',
   schemes: ['mysql', 'mariadb'],
   urlForms: ["'mysql://user@host:port/database'", "'mariadb://user@host:port/database'"],
-  configSection: { name: 'mysql', parse: (value, file) => parseSqlSection('mysql', value, file) },
+  configSection: { name: 'mysql', parse: (value, file) => parseSqlSection('mysql', value, file), describe: describeSqlSettings },
   resolveUrl: (url) => url,
   async open(url, options) {
     const target = connectionTarget(url, options, STORE, DEFAULT_PORT);

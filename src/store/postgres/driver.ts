@@ -1,6 +1,6 @@
 import { sqlLastLogonDriver, type SqlLastLogonServer } from '../sql/last-logon-driver.js';
 import type { StoreDriver } from '../store-driver.js';
-import { connectionTarget, parseServerUrl, parseSqlSection, profileSources, refuseLdapOptions, sqlPassword, type SqlConfigSection } from '../sql/server-settings.js';
+import { connectionTarget, describeSqlSettings, parseServerUrl, parseSqlSection, profileSources, refuseLdapOptions, sqlPassword, type SqlConfigSection } from '../sql/server-settings.js';
 
 const SECTION = 'postgres';
 const DEFAULT_PORT = 5432;
@@ -32,7 +32,7 @@ export const postgresDriver: StoreDriver<SqlConfigSection> = {
   name: 'postgres',
   schemes: ['postgres', 'postgresql'],
   urlForms: ["'postgres://user@host:port/database'"],
-  configSection: { name: SECTION, parse: (value, file) => parseSqlSection(SECTION, value, file) },
+  configSection: { name: SECTION, parse: (value, file) => parseSqlSection(SECTION, value, file), describe: describeSqlSettings },
   resolveUrl: (url) => url,
   async open(url, options) {
     const target = connectionTarget(url, options, 'PostgreSQL', DEFAULT_PORT);
