@@ -1,4 +1,4 @@
-import { oneLine, type Trace } from '../../core/trace.js';
+import { sqlLine, type Trace } from '../../core/trace.js';
 import type { SqlRow, SqlSession, SqlValue } from './client.js';
 
 /**
@@ -6,7 +6,7 @@ import type { SqlRow, SqlSession, SqlValue } from './client.js';
  * The drivers wrap a session only when tracing, so a plain run pays nothing for it.
  */
 export function tracedSession<S extends SqlSession>(session: S, trace: Trace): S {
-  const show = (sql: string): void => trace('sql', oneLine(sql));
+  const show = (sql: string): void => trace('sql', sqlLine(sql));
   return {
     ...session,
     query<R extends SqlRow = SqlRow>(sql: string, params?: readonly SqlValue[]): Promise<R[]> {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { oneLine, type Trace } from '../../core/trace.js';
+import { sqlLine, type Trace } from '../../core/trace.js';
 
 type Db = Database.Database;
 type Method = (...args: unknown[]) => unknown;
@@ -13,7 +13,7 @@ const EXECUTES: ReadonlySet<PropertyKey> = new Set(['run', 'get', 'all', 'iterat
  * with --verbose; without it the connection is the plain one, with nothing in between.
  */
 export function tracedDatabase(db: Db, trace: Trace): Db {
-  const show = (sql: string): void => trace('sql', oneLine(sql));
+  const show = (sql: string): void => trace('sql', sqlLine(sql));
   return new Proxy(db, {
     get(target, key, receiver) {
       if (key === 'prepare') return (sql: string) => tracedStatement(target.prepare(sql), show);
