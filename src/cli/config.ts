@@ -66,7 +66,7 @@ async function readConfig(path: string, named: boolean): Promise<Omit<CasctlConf
   try {
     read = readAtMost(path, MAX_CONFIG_BYTES);
   } catch (error) {
-    if (!named && (error as NodeJS.ErrnoException).code === 'ENOENT') return { path: null, dovecot: NO_DOVECOT_SETTINGS, sections: {} };
+    if (!named && absent(path, error)) return { path: null, dovecot: NO_DOVECOT_SETTINGS, sections: {} };
     throw new ConfigError(`Cannot read the configuration file '${path}': ${(error as Error).message}`);
   }
   if (read.bytes === null) {
@@ -111,6 +111,23 @@ async function readConfig(path: string, named: boolean): Promise<Omit<CasctlConf
     ...(lastLogons === undefined ? {} : { lastLogons: await lastLogonsSection(lastLogons, file.directory, path) }),
     sections: Object.fromEntries(Object.entries(rest).map(([name, value]) => [name, owners.get(name)?.parse(value, file)])),
   };
+}
+
+/**
+ * A place looked at by default holds no file for this user: none there, or a directory on the way
+ * this user may not enter (`sudo -u nobody` keeps HOME=/root; what is in /root/.config is root's,
+ * not theirs). A file that is there but unreadable is an error: the admin wrote it to be used.
+ */
+function absent(path: string, error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return true;
+  if (code !== 'EACCES') return false;
+  try {
+    statSync(path);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 async function lastLogonsSection(value: unknown, directory: string, path: string): Promise<LastLogonsSettings> {

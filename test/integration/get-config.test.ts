@@ -4,7 +4,7 @@
  * whichever way it was given.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { casctl, json, tempDir, type CliResult } from '../helpers/cli.js';
@@ -193,4 +193,23 @@ test('no password reaches stdout or stderr, however it was given: environment, f
   assert.deepEqual(setting(withFiles as Report, 'ldap.password'), { value: `(in ${join(cwd, 'ldap.secret')})`, origin: 'environment', source: 'CASCTL_LDAP_PASSWORD_FILE' });
   assert.deepEqual(setting(fromConfig as Report, 'ldap.password'), { value: '(set, hidden)', origin: 'file', source: join(cwd, 'casctl.config.json') });
   assert.deepEqual(setting(fromConfig as Report, 'postgres.password'), { value: `(in ${join(cwd, 'ldap.secret')})`, origin: 'file', source: join(cwd, 'casctl.config.json') });
+});
+
+test("run as another user with root's HOME (sudo -u nobody): a ~/.config they may not enter holds no file of theirs; one they may see but not read is an error", async () => {
+  const nobody = { uid: 65534, gid: 65534 };
+  const cwd = tempDir();
+  chmodSync(cwd, 0o755);
+  const home = tempDir();
+  const path = writeConfig(join(home, '.config', 'casctl', 'config.json'), { timeZone: 'local' });
+  chmodSync(home, 0o700);
+  const hidden = await casctl(['get-config', '-o', 'json'], { cwd, env: { HOME: home }, ...nobody });
+  assert.equal(hidden.code, 0, hidden.stderr);
+  assert.deepEqual(json<Report>(hidden).files.find((f) => f.path === path)?.status, 'not found');
+  assert.deepEqual(setting(json<Report>(hidden), 'timeZone'), { value: 'UTC', origin: 'default', source: null });
+
+  chmodSync(home, 0o755);
+  for (const dir of [join(home, '.config'), join(home, '.config', 'casctl')]) chmodSync(dir, 0o755);
+  const unreadable = await casctl(['get-config'], { cwd, env: { HOME: home }, ...nobody });
+  assert.equal(unreadable.code, 3, unreadable.stderr);
+  assert.match(unreadable.stderr, new RegExp(`Cannot read the configuration file '${path}': EACCES`));
 });
