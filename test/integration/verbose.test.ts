@@ -1,5 +1,5 @@
 /**
- * --verbose on the embedded store and the services: every SQL statement and service command
+ * --verbose on the embedded store, its logins database and the services: every SQL statement and service command
  * casctl runs, on stderr, one line each and marked; stdout unchanged; no bound value, so no
  * password (an import's, hashed or not) ever reaches the trace.
  */
@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { casctl, FIXTURES, sampleStore, tempDir } from '../helpers/cli.js';
+import { recordLogons } from '../helpers/last-logons.js';
 import { recordingServices } from '../helpers/recording-services.js';
+import { defaultLastLogonsPath } from '../../src/cli/last-logons.js';
 
 const traced = (stderr: string, kind: string): string[] => stderr.split('\n').filter((l) => l.startsWith(`casctl: ${kind}: `));
 
@@ -64,4 +66,20 @@ test('service commands: each argv as the admin would type it, before it runs', a
 
   const quiet = await casctl(['restart-service', 'MSExchangeIMAP4', '--config', services.config], { store });
   assert.deepEqual(traced(quiet.stderr, 'run'), []);
+});
+
+test('the logins database: setting it up, reading and pruning it show their statements too, never a login bound to them', async () => {
+  const store = await sampleStore();
+  const setup = await casctl(['--verbose', 'get-dovecotconfig', '--store', store, '--last-logons', '--write', join(tempDir(), 'dovecot'), '--dict-user', String(process.getuid?.() ?? 0)]);
+  assert.equal(setup.code, 0, setup.stderr);
+  assert.ok(traced(setup.stderr, 'sql').some((l) => /^casctl: sql: CREATE TABLE IF NOT EXISTS last_logon /.test(l)), setup.stderr);
+  assert.deepEqual(traced(setup.stderr, 'run'), ['casctl: run: dovecot --version'], 'asking which Dovecot runs is a command casctl runs');
+  recordLogons(defaultLastLogonsPath(store), [{ user: 'rand.zaher@tailspintoys.com', service: 'pop3', clientAddress: '192.0.2.1', time: new Date(Date.now() - 400 * 86_400_000) }]);
+  const read = await casctl(['--verbose', 'get-casmailbox', 'rzaher', '--property', 'LastPopLogonTime', '-o', 'json'], { store });
+  assert.equal(read.code, 0, read.stderr);
+  assert.ok(traced(read.stderr, 'sql').some((l) => /^casctl: sql: SELECT .* FROM last_logon\b/.test(l)), read.stderr);
+  const pruned = await casctl(['--verbose', 'prune-lastlogons', '--store', store]);
+  assert.equal(pruned.code, 0, pruned.stderr);
+  assert.ok(traced(pruned.stderr, 'sql').some((l) => /^casctl: sql: DELETE FROM last_logon\b/.test(l)), pruned.stderr);
+  for (const result of [read, pruned]) assert.ok(!traced(result.stderr, 'sql').some((l) => l.includes('rand.zaher') || l.includes('192.0.2.1')), result.stderr);
 });
