@@ -24,6 +24,8 @@ test('a read shows its statements on stderr, one line each, without the values b
   assert.deepEqual(lines.filter((l) => !l.startsWith('casctl: sql: ')), [], 'every line is a statement');
   assert.ok(lines.some((l) => /^casctl: sql: SELECT .* FROM /.test(l)), verbose.stderr);
   assert.ok(!lines.some((l) => l.includes('rzaher')), 'the identity is a bound value, not shown');
+  const powershell = await casctl(['Get-CASMailbox', 'rzaher', '-Verbose', '-o', 'json'], { store });
+  assert.equal(powershell.stderr, verbose.stderr, "PowerShell's -Verbose is --verbose");
 });
 
 test('a change shows its transaction; an import, with the sample passwords, shows none of them', async () => {
