@@ -1,6 +1,7 @@
 import { printable } from '../core/printable.js';
 import type { Trace } from '../core/trace.js';
 import { runCommand, tracedRunner, type CommandRunner } from '../services/run-command.js';
+import { betweenFrames } from './command-progress.js';
 import type { CommandContext } from './context.js';
 import type { GlobalOptions } from './open.js';
 
@@ -11,7 +12,7 @@ import type { GlobalOptions } from './open.js';
  */
 export function traceFor(context: CommandContext, options: GlobalOptions): Trace | undefined {
   if (options.verbose !== true) return undefined;
-  return (kind, text) => void context.stderr.write(`casctl: ${kind}: ${printable(text)}\n`);
+  return (kind, text) => void betweenFrames(context).write(`casctl: ${kind}: ${printable(text)}\n`);
 }
 
 /** How service commands run: shown first with --verbose. */
