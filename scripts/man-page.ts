@@ -6,7 +6,7 @@
  */
 import { PassThrough } from 'node:stream';
 import type { Command, Help, Option } from 'commander';
-import { CONFIG_LOOKUP, DEFAULT_STORE_FILE } from '../src/cli/config.js';
+import { CONFIG_LOCATIONS } from '../src/cli/config-locations.js';
 import { COMMAND_EXAMPLES, PROGRAM_EXAMPLES, type Example } from '../src/cli/help-examples.js';
 import { buildProgram } from '../src/cli/program.js';
 import { EXIT_CODE_MEANINGS } from '../src/core/errors.js';
@@ -111,9 +111,9 @@ export function manPage(): string {
     ...ENVIRONMENT.flatMap(([name, meaning]) => ['.TP', bold(name), roffText(meaning)]),
     '.SH FILES',
     roffText('Without --config or CASCTL_CONFIG, the first of these that exists is the configuration file (JSON; read only when it belongs to you or root and no one else may write it):'),
-    ...CONFIG_LOOKUP.flatMap((location) => ['.TP', bold(location.shown), roffText(location.about)]),
+    ...CONFIG_LOCATIONS.filter((location) => !location.named).flatMap((location) => ['.TP', bold(location.name), roffText(location.description)]),
     '.TP',
-    bold(`./${DEFAULT_STORE_FILE}`),
+    bold('./casctl.db'),
     roffText('the store when --store, CASCTL_STORE and the configuration name none'),
     '.TP',
     bold('<store>.last-logons.db'),

@@ -5,6 +5,7 @@ import { readAtMost } from '../input/bounded-read.js';
 import { parseTimeZone, type TimeZone } from '../output/time-zone.js';
 import { allDrivers, findDriver } from '../store/drivers.js';
 import type { DriverConfigSection } from '../store/store-driver.js';
+import { CONFIG_LOCATIONS, type LocationSources } from './config-locations.js';
 import { NO_DOVECOT_SETTINGS, parseDovecotSection, type DovecotSettings } from './webmail-networks.js';
 
 /** The casctl configuration file (JSON). */
@@ -38,38 +39,23 @@ export interface LastLogonsSettings {
   retentionDays?: number | null;
 }
 
-export interface ConfigSources {
-  configOption: string | undefined;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-}
-
-/** A place a configuration file is looked for when none is named, as help and the man page name it (`shown`, `about`). */
-export interface ConfigLocation {
-  shown: string;
-  about: string;
-  path(sources: ConfigSources): string;
-}
-
-/** Where casctl looks for a configuration file when none is named, in order; the first found is read. */
-export const CONFIG_LOOKUP: readonly ConfigLocation[] = [
-  { shown: './casctl.config.json', about: 'in the directory casctl runs in', path: (sources) => resolve(sources.cwd, 'casctl.config.json') },
-  { shown: '/etc/casctl/config.json', about: "the machine's", path: () => '/etc/casctl/config.json' },
-];
-
-/** The store in the directory casctl runs in, when nothing names one. */
-export const DEFAULT_STORE_FILE = 'casctl.db';
+export type ConfigSources = LocationSources;
 
 /** A config file holds a few sections written by hand, a few KiB; more than this is not one (`--config /dev/zero`). */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
-/** --config, else CASCTL_CONFIG, else the first of CONFIG_LOOKUP that exists; none is fine. */
+/**
+ * The first file of CONFIG_LOCATIONS (--config, CASCTL_CONFIG, ./casctl.config.json,
+ * $XDG_CONFIG_HOME/casctl/config.json, /etc/casctl/config.json) is the configuration; none is fine.
+ * Files are never merged: the services section runs commands as root, and what runs must be
+ * readable in one file, not pieced together from several.
+ */
 export async function loadConfig(sources: ConfigSources): Promise<CasctlConfig> {
-  const defaultStore = resolve(sources.cwd, DEFAULT_STORE_FILE);
-  const named = sources.configOption ?? sources.env.CASCTL_CONFIG;
-  if (named !== undefined && named !== '') return { ...(await readConfig(resolve(sources.cwd, named), true)), defaultStore };
-  for (const location of CONFIG_LOOKUP) {
-    const config = await readConfig(location.path(sources), false);
+  const defaultStore = resolve(sources.cwd, 'casctl.db');
+  for (const location of CONFIG_LOCATIONS) {
+    const path = location.path(sources);
+    if (path === undefined) continue;
+    const config = await readConfig(path, location.named);
     if (config.path !== null) return { ...config, defaultStore };
   }
   return { path: null, dovecot: NO_DOVECOT_SETTINGS, sections: {}, defaultStore };
@@ -80,7 +66,7 @@ async function readConfig(path: string, named: boolean): Promise<Omit<CasctlConf
   try {
     read = readAtMost(path, MAX_CONFIG_BYTES);
   } catch (error) {
-    if (!named && (error as NodeJS.ErrnoException).code === 'ENOENT') return { path: null, dovecot: NO_DOVECOT_SETTINGS, sections: {} };
+    if (!named && absent(path, error)) return { path: null, dovecot: NO_DOVECOT_SETTINGS, sections: {} };
     throw new ConfigError(`Cannot read the configuration file '${path}': ${(error as Error).message}`);
   }
   if (read.bytes === null) {
@@ -125,6 +111,23 @@ async function readConfig(path: string, named: boolean): Promise<Omit<CasctlConf
     ...(lastLogons === undefined ? {} : { lastLogons: await lastLogonsSection(lastLogons, file.directory, path) }),
     sections: Object.fromEntries(Object.entries(rest).map(([name, value]) => [name, owners.get(name)?.parse(value, file)])),
   };
+}
+
+/**
+ * A place looked at by default holds no file for this user: none there, or a directory on the way
+ * this user may not enter (`sudo -u nobody` keeps HOME=/root; what is in /root/.config is root's,
+ * not theirs). A file that is there but unreadable is an error: the admin wrote it to be used.
+ */
+function absent(path: string, error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return true;
+  if (code !== 'EACCES') return false;
+  try {
+    statSync(path);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 async function lastLogonsSection(value: unknown, directory: string, path: string): Promise<LastLogonsSettings> {
@@ -204,23 +207,43 @@ async function relativeTo(directory: string, store: string): Promise<string> {
   return driver === null ? store : driver.resolveUrl(store, directory);
 }
 
-/** --store, else CASCTL_STORE, else the config file, else ./casctl.db when it is trusted. */
+/** Where a setting came from, for get-config: a flag, an environment variable, the config file, or casctl's default. */
+export type Origin = { kind: 'flag'; flag: string } | { kind: 'environment'; variable: string } | { kind: 'file'; path: string } | { kind: 'default' };
+
+export interface Chosen<T> {
+  value: T;
+  origin: Origin;
+}
+
+/** --store, else CASCTL_STORE, else the config file, else ./casctl.db (not checked here: see storeUrl). */
+export function chooseStore(storeOption: string | undefined, config: CasctlConfig, env: NodeJS.ProcessEnv): Chosen<string> {
+  if (storeOption !== undefined && storeOption !== '') return { value: storeOption, origin: { kind: 'flag', flag: '--store' } };
+  if (env.CASCTL_STORE !== undefined && env.CASCTL_STORE !== '') return { value: env.CASCTL_STORE, origin: { kind: 'environment', variable: 'CASCTL_STORE' } };
+  if (config.store !== undefined && config.path !== null) return { value: config.store, origin: { kind: 'file', path: config.path } };
+  return { value: config.defaultStore, origin: { kind: 'default' } };
+}
+
+/** The store chooseStore names; ./casctl.db only when it is trusted. */
 export function storeUrl(storeOption: string | undefined, config: CasctlConfig, env: NodeJS.ProcessEnv): string {
-  if (storeOption !== undefined && storeOption !== '') return storeOption;
-  if (env.CASCTL_STORE !== undefined && env.CASCTL_STORE !== '') return env.CASCTL_STORE;
-  if (config.store !== undefined) return config.store;
-  checkDefaultStore(config.defaultStore);
-  return config.defaultStore;
+  const chosen = chooseStore(storeOption, config, env);
+  if (chosen.origin.kind === 'default') checkDefaultStore(chosen.value);
+  return chosen.value;
 }
 
 /**
  * CASCTL_READ_STORE, else the config file's "readStore" while the store is the config file's
  * (a --store or CASCTL_STORE of another store must not be read through the config's replica).
  */
-export function readStoreUrl(storeOption: string | undefined, config: CasctlConfig, env: NodeJS.ProcessEnv): string | undefined {
+export function chooseReadStore(storeOption: string | undefined, config: CasctlConfig, env: NodeJS.ProcessEnv): Chosen<string> | undefined {
   const fromEnv = env.CASCTL_READ_STORE;
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
-  return storeUrl(storeOption, config, env) === config.store ? config.readStore : undefined;
+  if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, origin: { kind: 'environment', variable: 'CASCTL_READ_STORE' } };
+  const { readStore, path } = config;
+  if (readStore === undefined || path === null || chooseStore(storeOption, config, env).value !== config.store) return undefined;
+  return { value: readStore, origin: { kind: 'file', path } };
+}
+
+export function readStoreUrl(storeOption: string | undefined, config: CasctlConfig, env: NodeJS.ProcessEnv): string | undefined {
+  return chooseReadStore(storeOption, config, env)?.value;
 }
 
 /**

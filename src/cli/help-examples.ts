@@ -77,6 +77,11 @@ export const COMMAND_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
     { text: 'See which mailboxes refusing SMTP AUTH by default would affect', line: 'casctl set-transportconfig --smtp-client-authentication-disabled true --what-if' },
     { text: 'Refuse it, and make that effective now', line: "casctl Set-TransportConfig -SmtpClientAuthenticationDisabled '$true' --yes --restart" },
   ],
+  'get-config': [
+    { text: 'The settings casctl uses and where each came from (a flag, the environment, which file, the default)', line: 'casctl get-config' },
+    { text: 'Which configuration file is used, and which are shadowed, for a script', line: 'casctl get-config -o json' },
+    { text: 'Show the SQL statements a command runs, on stderr', line: 'casctl --verbose get-casmailbox "Rand Zaher"' },
+  ],
   'get-dovecotconfig': [
     { text: 'The passdb/userdb configuration that makes Dovecot enforce the store', line: 'casctl get-dovecotconfig' },
     { text: 'Write it, and record every IMAP and POP3 login, for Dovecot to !include', line: 'casctl get-dovecotconfig --write /etc/dovecot/casctl --last-logons' },

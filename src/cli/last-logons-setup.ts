@@ -8,6 +8,7 @@ import { systemAccount, unreachableBy } from '../store/system-account.js';
 import type { CommandContext } from './context.js';
 import { lastLogonsTarget as lastLogonsUrl } from './last-logons.js';
 import { configFor, type GlobalOptions } from './open.js';
+import { traceFor } from './verbose.js';
 
 export interface LastLogonsOptions extends GlobalOptions {
   lastLogons?: boolean;
@@ -52,7 +53,7 @@ export async function lastLogonsSetup(
       'A directory server holds no logins, so an LDAP store has no default place for them: name the SQL database the mail servers share to record them in with "lastLogons": {"url": "postgres://casctl@host/database"} (or mysql://...) in the configuration file (or CASCTL_LAST_LOGONS).',
     );
   }
-  const target = await lastLogonTarget(where.url, { cwd: context.cwd, env: context.env, sections: config.sections });
+  const target = await lastLogonTarget(where.url, { cwd: context.cwd, env: context.env, sections: config.sections, trace: traceFor(context, options) });
   const { files, readByDict } = await lastLogonDovecotFiles(target, { version, directory, mailUser: options.mailUser ?? DEFAULT_MAIL_USER, webmailNetworks });
   return { target, files, readByDict, dictUser: options.dictUser ?? DEFAULT_DICT_USER };
 }
@@ -72,7 +73,7 @@ export function giveToDict(path: string, user: string, messages: Messages): void
 /** --write: the database set up for the dict to write (created, its table, its owner), said on stderr with what is left to do. */
 export async function prepareLastLogons(setup: LastLogonsSetup, storeUrl: string, messages: Messages, now: Date): Promise<void> {
   const { target } = setup;
-  const prepared = await target.driver.prepare(target.url, { cwd: target.cwd, env: target.env, section: target.section, storeUrl, dictUser: setup.dictUser, now });
+  const prepared = await target.driver.prepare(target.url, { cwd: target.cwd, env: target.env, section: target.section, storeUrl, dictUser: setup.dictUser, now, ...(target.trace === undefined ? {} : { trace: target.trace }) });
   for (const line of prepared.done) messages.info(line);
   for (const line of prepared.warnings) messages.warning(line);
 }

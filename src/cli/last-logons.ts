@@ -3,9 +3,10 @@ import { recordedProtocols, type LastLogonProtocol, type LastLogonSource } from 
 import { driverFor, findDriver } from '../store/drivers.js';
 import { openLastLogonSource } from '../store/last-logons.js';
 import { sqlitePath } from '../store/sqlite/path.js';
-import { storeUrl, type CasctlConfig } from './config.js';
+import { storeUrl, type CasctlConfig, type Origin } from './config.js';
 import type { CommandContext } from './context.js';
 import { configFor, type GlobalOptions } from './open.js';
+import { traceFor } from './verbose.js';
 
 /** How long logins are kept and shown unless "lastLogons" says otherwise: long enough for an `unusedFor` of months, not forever. */
 export const DEFAULT_RETENTION_DAYS = 365;
@@ -37,14 +38,21 @@ export async function unrecordedWebmail(context: CommandContext, options: Global
  * casctl's, which the mail servers already reach). Undefined: none named, and an LDAP store (a
  * directory server holds no logins).
  */
-export async function lastLogonsTarget(context: CommandContext, options: GlobalOptions, config: CasctlConfig): Promise<{ url: string; beside: boolean } | undefined> {
+export async function lastLogonsTarget(context: CommandContext, options: GlobalOptions, config: CasctlConfig): Promise<LastLogonsTarget | undefined> {
   const fromEnv = context.env.CASCTL_LAST_LOGONS;
-  if (fromEnv !== undefined && fromEnv !== '') return { url: fromEnv, beside: false };
-  if (config.lastLogons?.url !== undefined) return { url: config.lastLogons.url, beside: false };
+  if (fromEnv !== undefined && fromEnv !== '') return { url: fromEnv, beside: false, origin: { kind: 'environment', variable: 'CASCTL_LAST_LOGONS' } };
+  if (config.lastLogons?.url !== undefined && config.path !== null) return { url: config.lastLogons.url, beside: false, origin: { kind: 'file', path: config.path } };
   const store = storeUrl(options.store, config, context.env);
   const driver = await findDriver(store);
-  if (driver?.name === 'sqlite') return { url: `sqlite:${defaultLastLogonsPath(sqlitePath(store, context.cwd))}`, beside: true };
-  return driver?.lastLogons === undefined ? undefined : { url: store, beside: true };
+  if (driver?.name === 'sqlite') return { url: `sqlite:${defaultLastLogonsPath(sqlitePath(store, context.cwd))}`, beside: true, origin: { kind: 'default' } };
+  return driver?.lastLogons === undefined ? undefined : { url: store, beside: true, origin: { kind: 'default' } };
+}
+
+export interface LastLogonsTarget {
+  url: string;
+  /** The default place by the store's kind, not one named. */
+  beside: boolean;
+  origin: Origin;
 }
 
 /** `directory.db` → `directory.last-logons.db`, in the store's directory. */
@@ -62,7 +70,8 @@ export async function openLastLogons(context: CommandContext, options: GlobalOpt
   const target = await lastLogonsTarget(context, options, config);
   if (target === undefined) return null;
   const retention = config.lastLogons?.retentionDays;
-  const open = { cwd: context.cwd, env: context.env, retentionDays: retention === undefined ? DEFAULT_RETENTION_DAYS : retention, now: context.now };
+  const trace = traceFor(context, options);
+  const open = { cwd: context.cwd, env: context.env, retentionDays: retention === undefined ? DEFAULT_RETENTION_DAYS : retention, now: context.now, ...(trace === undefined ? {} : { trace }) };
   if (!target.beside) return openLastLogonSource(target.url, { ...open, sections: config.sections });
   const driver = await driverFor(target.url);
   const section = driver.configSection === undefined ? undefined : config.sections[driver.configSection.name];

@@ -6,6 +6,7 @@ import { readOnlyStore } from '../store/read-only-store.js';
 import { UsageError } from '../core/errors.js';
 import { loadConfig, readStoreUrl, storeUrl, type CasctlConfig } from './config.js';
 import type { CommandContext } from './context.js';
+import { traceFor } from './verbose.js';
 
 export interface GlobalOptions {
   store?: string;
@@ -16,6 +17,8 @@ export interface GlobalOptions {
   whatIf?: boolean;
   /** `casctl init --profile <name>`: a mapping onto an existing directory. */
   profile?: string;
+  /** `--verbose`: the SQL statements, LDAP operations and service commands, on stderr (verbose.ts). */
+  verbose?: boolean;
 }
 
 // One read of the config per command run: the store, the services and a command's own settings
@@ -52,6 +55,7 @@ export async function openConfiguredStore(context: CommandContext, options: Glob
   const config = await configFor(context, options);
   const say = (message: string): void => void (progress?.messageStream ?? context.stderr).write(`${printable(message)}\n`);
   const readUrl = use === 'read' ? readStoreUrl(options.store, config, context.env) : undefined;
+  const trace = traceFor(context, options);
   const store = await openStore(storeUrl(options.store, config, context.env), context.cwd, {
     create: use === 'create',
     readOnly: use === 'read' || readOnly,
@@ -63,6 +67,7 @@ export async function openConfiguredStore(context: CommandContext, options: Glob
     onWait: say,
     onNotice: say,
     ...(progress === undefined ? {} : { progress }),
+    ...(trace === undefined ? {} : { trace }),
   });
   return readOnly ? readOnlyStore(store) : store;
 }

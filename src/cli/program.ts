@@ -7,6 +7,7 @@ import { DEFAULT_ACTIVE_DAYS } from '../core/change-impact.js';
 import { LAST_LOGON_PROTOCOLS } from '../core/last-logons.js';
 import { useColour } from '../output/colour.js';
 import { failureLine } from '../output/messages.js';
+import { DEFAULT_CONFIG_PLACES } from './config-locations.js';
 import type { CommandContext } from './context.js';
 import { addExamples } from './help-examples.js';
 import type { ArgvVocabulary } from './normalise-argv.js';
@@ -126,8 +127,9 @@ export function buildProgram(context: CommandContext): Cli {
     .description(`Exchange-style ${PROTOCOL_NAMES} access administration for self-hosted mail (Get-CASMailbox / Set-CASMailbox).`)
     .version(version(), '-V, --version')
     .option('--store <url>', 'directory store: sqlite:<path>, a path, ldap[s]://host:port/<base DN>, postgres://user@host:port/<db> or mysql://user@host:port/<db> (default: CASCTL_STORE, the config file, ./casctl.db)')
-    .option('--config <path>', 'casctl configuration file (default: CASCTL_CONFIG, ./casctl.config.json, /etc/casctl/config.json)')
+    .option('--config <path>', `casctl configuration file (default: the first of ${DEFAULT_CONFIG_PLACES}; casctl get-config shows which)`)
     .option('--read-only', 'refuse every change to the store (audits, reviews); a change command works with --what-if only')
+    .option('--verbose', 'show the SQL statements, LDAP operations and service commands casctl runs, on stderr (no passwords, no bound values)')
     .showHelpAfterError("(run 'casctl --help' for the commands)")
     .exitOverride()
     // commander's errors quote what was typed: no control character of it reaches the terminal.
@@ -285,6 +287,12 @@ export function buildProgram(context: CommandContext): Cli {
     .option('--what-if', 'count what would be deleted, delete nothing (-WhatIf)')
     .option('-o, --output <format>', 'table (messages only), json or ndjson (the result, one line)', 'table')
     .action(run(() => import('./commands/prune-lastlogons.js')));
+
+  program
+    .command('get-config')
+    .description('show the settings casctl uses and where each comes from (flag, environment, which file, or default), and the configuration files it looked at; passwords never shown')
+    .option('-o, --output <format>', 'table or json', 'table')
+    .action(run(() => import('./commands/get-config.js')));
 
   connectivityOptions(program.command('test-imapconnectivity'), '143, or 993 with --tls')
     .description('log in to the IMAP4 server as a mailbox and report Success or Failure (Test-ImapConnectivity)')

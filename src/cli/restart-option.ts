@@ -1,6 +1,5 @@
 import { ServiceError } from '../core/errors.js';
 import { ServiceControl } from '../services/service-control.js';
-import { runCommand } from '../services/run-command.js';
 import { readServiceSetup, type ServiceSetup } from '../services/service-config.js';
 import type { Service } from '../services/services.js';
 import type { DirectoryStore } from '../store/directory-store.js';
@@ -9,6 +8,7 @@ import type { PlannedChange } from './change-flow.js';
 import type { CommandContext } from './context.js';
 import { configFor, type GlobalOptions } from './open.js';
 import { refreshProgress, reportRefresh } from './refresh-report.js';
+import { commandRunner } from './verbose.js';
 
 /** `--restart` of a command that changes settings (set-casmailbox, undo, audit --fix). */
 export interface RestartOptions extends GlobalOptions {
@@ -40,7 +40,7 @@ export async function makeEffectiveOn(
   options: RestartOptions,
 ): Promise<Pick<PlannedChange, 'makeEffective'>> {
   if (setup === undefined) return {};
-  const control = new ServiceControl(setup, store, context.now, runCommand);
+  const control = new ServiceControl(setup, store, context.now, commandRunner(context, options));
   if (options.whatIf !== true) await control.ensureRunning(services);
   const { configured, unconfigured } = control.configuration(services);
   const reached = configured.map((c) => c.service);

@@ -1,7 +1,6 @@
 import type { DirectoryStore } from '../store/directory-store.js';
 import { ConfigError } from '../core/errors.js';
 import { ServiceControl, type ServiceReport } from '../services/service-control.js';
-import { runCommand } from '../services/run-command.js';
 import { readServiceSetup } from '../services/service-config.js';
 import type { Service } from '../services/services.js';
 import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat, render, type View } from '../output/formats.js';
@@ -9,6 +8,7 @@ import { Messages } from '../output/messages.js';
 import { useColour } from '../output/colour.js';
 import type { CommandContext } from './context.js';
 import { configFor, withStore, type GlobalOptions, type StoreUse } from './open.js';
+import { commandRunner } from './verbose.js';
 
 export interface ServiceOptions extends GlobalOptions {
   output: string;
@@ -26,7 +26,7 @@ export async function withServices<T>(
 ): Promise<T> {
   const config = await configFor(context, options);
   const setup = readServiceSetup(config.services, config.path, config.dovecot.webmailNetworks);
-  return withStore(context, options, (store) => work(new ServiceControl(setup, store, context.now, runCommand), store), use);
+  return withStore(context, options, (store) => work(new ServiceControl(setup, store, context.now, commandRunner(context, options)), store), use);
 }
 
 /**

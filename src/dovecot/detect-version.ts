@@ -1,4 +1,4 @@
-import { runCommand } from '../services/run-command.js';
+import { runCommand, type CommandRunner } from '../services/run-command.js';
 import { DEFAULT_DOVECOT_VERSION, versionOf, type DovecotVersion } from './version.js';
 
 export interface DetectedVersion {
@@ -11,11 +11,11 @@ export interface DetectedVersion {
  * The version of the Dovecot casctl's services reach (`dovecot --version` beside the configured
  * doveadm: in the container, chroot or host it runs on), else of a local `dovecot`, else 2.4.
  */
-export async function detectDovecotVersion(versionCommand: readonly string[] | null): Promise<DetectedVersion> {
+export async function detectDovecotVersion(versionCommand: readonly string[] | null, run: CommandRunner = runCommand): Promise<DetectedVersion> {
   const command = versionCommand ?? ['dovecot', '--version'];
   const shown = command.join(' ');
   try {
-    const result = await runCommand(command, 10_000);
+    const result = await run(command, 10_000);
     const printed = result.stdout.trim().split('\n')[0] ?? '';
     const version = result.exitCode === 0 ? versionOf(printed) : null;
     if (version !== null) return { version, how: `'${shown}' says ${printed}` };

@@ -1,4 +1,5 @@
 import { ServiceError } from '../core/errors.js';
+import type { Trace } from '../core/trace.js';
 
 export interface CommandResult {
   exitCode: number;
@@ -14,6 +15,18 @@ export type CommandRunner = (argv: readonly string[], timeoutMs: number, input?:
 
 export function showCommand(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/**
+ * The runner with each command shown before it runs, as the admin would type it (--verbose). Only
+ * the argv: casctl passes no secret there (names go on stdin, which is not shown), nor any
+ * environment of its own.
+ */
+export function tracedRunner(runner: CommandRunner, trace: Trace): CommandRunner {
+  return (argv, timeoutMs, input) => {
+    trace('run', showCommand(argv));
+    return runner(argv, timeoutMs, input);
+  };
 }
 
 /** Process groups of the commands running now: ended with casctl, however it ends. */

@@ -117,7 +117,7 @@ export function readServiceSetup(raw: unknown, configPath: string | null, webmai
   const where = `The configuration file '${configPath ?? '(none)'}': "services"`;
   if (raw === undefined) {
     throw new ConfigError(
-      `No protocol services are configured. Add "services" to the configuration file (--config, CASCTL_CONFIG, ./casctl.config.json or /etc/casctl/config.json), e.g. {"services": {"preset": "dovecot", "config": "/etc/dovecot/dovecot.conf"}}.`,
+      `No protocol services are configured. Add "services" to the configuration file (casctl get-config shows where casctl looks for it), e.g. {"services": {"preset": "dovecot", "config": "/etc/dovecot/dovecot.conf"}}.`,
     );
   }
   const section = objectAt(raw, where, SECTION_KEYS);

@@ -1,6 +1,7 @@
 import { StoreError, UsageError } from '../core/errors.js';
 import type { LastLogonSource } from '../core/last-logons.js';
 import type { IpNetwork } from '../core/ip-networks.js';
+import type { Trace } from '../core/trace.js';
 import type { DovecotVersion } from '../dovecot/version.js';
 import { driverFor } from './drivers.js';
 import { lastLoginFiles, type LastLoginFiles } from './sql/last-login-dict.js';
@@ -16,7 +17,8 @@ export async function openLastLogonSource(url: string, options: Omit<LastLogonOp
     throw new StoreError(`"lastLogons" names '${url}', a ${driver.name} database, which cannot hold the logins Dovecot records: name a SQLite file or a SQL server.`);
   }
   const section = driver.configSection === undefined ? undefined : options.sections[driver.configSection.name];
-  return driver.lastLogons.open(url, { cwd: options.cwd, env: options.env, section, retentionDays: options.retentionDays, now: options.now });
+  const { cwd, env, retentionDays, now, trace } = options;
+  return driver.lastLogons.open(url, { cwd, env, section, retentionDays, now, ...(trace === undefined ? {} : { trace }) });
 }
 
 /** The logins database of a URL, with what its driver needs to set it up and prune it. */
@@ -27,16 +29,19 @@ export interface LastLogonTarget {
   section: unknown;
   cwd: string;
   env: Environment;
+  /** --verbose: where the statements sent to the database are shown. */
+  trace?: Trace;
 }
 
 /** The driver that serves the logins database `url`; a UsageError for a kind of database Dovecot's SQL dict cannot write. */
-export async function lastLogonTarget(url: string, options: { cwd: string; env: Environment; sections: Readonly<Record<string, unknown>> }): Promise<LastLogonTarget> {
+export async function lastLogonTarget(url: string, options: { cwd: string; env: Environment; sections: Readonly<Record<string, unknown>>; trace?: Trace | undefined }): Promise<LastLogonTarget> {
   const driver = await driverFor(url);
   if (driver.lastLogons === undefined) {
     throw new UsageError(`"lastLogons" names '${url}', a ${driver.name} database, which Dovecot's SQL dict cannot record logins in: name a SQLite file or a SQL server.`);
   }
   const section = driver.configSection === undefined ? undefined : options.sections[driver.configSection.name];
-  return { url, driver: driver.lastLogons, section, cwd: options.cwd, env: options.env };
+  const { cwd, env, trace } = options;
+  return { url, driver: driver.lastLogons, section, cwd, env, ...(trace === undefined ? {} : { trace }) };
 }
 
 /** get-dovecotconfig --last-logons: Dovecot's files that record the logins in the target's database. */

@@ -1,5 +1,6 @@
 import { StoreError } from '../core/errors.js';
 import type { ProgressSink } from '../core/progress-sink.js';
+import type { Trace } from '../core/trace.js';
 import type { DirectoryStore } from './directory-store.js';
 import { driverFor } from './drivers.js';
 import type { Environment } from './store-driver.js';
@@ -27,6 +28,8 @@ export interface OpenStoreOptions {
   /** With `create`: how far bringing an existing store up to date got, and what it did (stderr, in the CLI). */
   progress?: ProgressSink;
   onNotice?: (message: string) => void;
+  /** --verbose: where the driver shows the statements or operations it sends. */
+  trace?: Trace;
 }
 
 /** Loads the driver the URL's scheme names, lazily, so commands that never touch a store start fast. */
@@ -49,5 +52,6 @@ export async function openStore(url: string, cwd: string, options: OpenStoreOpti
     onWait: options.onWait ?? (() => undefined),
     ...(options.progress === undefined ? {} : { progress: options.progress }),
     onNotice: options.onNotice ?? (() => undefined),
+    trace: options.trace,
   });
 }

@@ -1,5 +1,7 @@
 import type { IpNetwork } from '../core/ip-networks.js';
 import type { ProgressSink } from '../core/progress-sink.js';
+import type { Trace } from '../core/trace.js';
+import type { EffectiveSetting } from './effective-setting.js';
 import type { DovecotVersion } from '../dovecot/version.js';
 import type { DirectoryStore } from './directory-store.js';
 import type { LastLogonSource } from '../core/last-logons.js';
@@ -20,6 +22,12 @@ export interface DriverConfigSection<Section> {
   readonly name: string;
   /** Throws a ConfigError naming the file and the key at fault; never echoes a value (it may be a secret). */
   parse(value: unknown, file: ConfigFile): Section;
+  /**
+   * get-config: the settings a store of this kind would open with (the section's, or the
+   * environment's that win over it) and where each comes from. A password is never read or shown:
+   * only that it is set, and where.
+   */
+  describe(section: Section | undefined, env: Environment, cwd: string): EffectiveSetting[];
 }
 
 export interface DriverOpenOptions<Section> {
@@ -50,6 +58,8 @@ export interface DriverOpenOptions<Section> {
   /** With `create`: how far bringing an existing store up to date got (a long LDAP upgrade), and what it did. */
   progress?: ProgressSink;
   onNotice: (message: string) => void;
+  /** --verbose: where the driver shows each statement or operation it sends; undefined: nothing is shown. */
+  trace: Trace | undefined;
 }
 
 export interface DovecotConfigRequest<Section> {
@@ -104,6 +114,8 @@ export interface LastLogonOpenOptions<Section> {
   /** Logins older than this many days are not read; null: no retention. */
   retentionDays: number | null;
   now: () => Date;
+  /** --verbose: where the statements sent to the database are shown. */
+  trace?: Trace;
 }
 
 /** Where the logins database is, for the commands that set it up or prune it. */
@@ -111,6 +123,8 @@ export interface LastLogonTargetOptions<Section> {
   cwd: string;
   env: Environment;
   section: Section | undefined;
+  /** --verbose: where the statements sent to the database are shown. */
+  trace?: Trace;
 }
 
 export interface LastLogonPrepareOptions<Section> extends LastLogonTargetOptions<Section> {

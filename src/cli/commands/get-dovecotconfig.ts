@@ -15,6 +15,7 @@ import type { CommandContext } from '../context.js';
 import { configFor, withStore } from '../open.js';
 import { giveToDict, lastLogonsSetup, prepareLastLogons, type LastLogonsOptions } from '../last-logons-setup.js';
 import { parseWebmailNetworkOptions, sameNetworks } from '../webmail-networks.js';
+import { commandRunner } from '../verbose.js';
 
 interface DovecotConfigOptions extends LastLogonsOptions {
   write?: string;
@@ -135,7 +136,7 @@ async function chosenVersion(context: CommandContext, options: DovecotConfigOpti
   const config = await configFor(context, options);
   const setup = config.services === undefined ? null : readServiceSetup(config.services, config.path);
   // Several mail servers run one Dovecot version (the files differ only in the servers they read): the first tells.
-  const detected = await detectDovecotVersion(setup?.servers[0]?.version ?? null);
+  const detected = await detectDovecotVersion(setup?.servers[0]?.version ?? null, commandRunner(context, options));
   messages.info(`Dovecot ${detected.version} syntax: ${detected.how} (choose with --dovecot-version 2.3|2.4).`);
   return detected.version;
 }

@@ -2,7 +2,6 @@ import { ExitCode } from '../../core/errors.js';
 import type { Mailbox } from '../../core/mailbox.js';
 import { selectMailboxBatches, type SelectedMailbox } from '../../core/select.js';
 import { MailboxStatisticsReader } from '../../services/mailbox-statistics.js';
-import { runCommand } from '../../services/run-command.js';
 import { readServiceSetup } from '../../services/service-config.js';
 import { useColour } from '../../output/colour.js';
 import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat } from '../../output/formats.js';
@@ -19,6 +18,7 @@ import { ProblemCounter } from '../problems.js';
 import { renderListing, warnTruncated } from '../render-listing.js';
 import { withLastLogons } from '../selection-logons.js';
 import { parseResultSize, selectionFromOptions } from '../selection-options.js';
+import { commandRunner } from '../verbose.js';
 
 /** How many of the mailboxes Dovecot does not know a warning names. */
 const NAMED_UNKNOWN = 5;
@@ -34,7 +34,7 @@ export async function run(context: CommandContext, options: ListOptions, args: s
   const selection = selectionFromOptions(context, options, args, true);
   const progress = commandProgress(context);
   const messages = new Messages(progress.messageStream, useColour(context.stderr, context.env));
-  const reader = new MailboxStatisticsReader(setup, runCommand, (failed, next, why) => messages.warning(`${failed} could not be read, so ${next} answers instead: ${why}`));
+  const reader = new MailboxStatisticsReader(setup, commandRunner(context, options), (failed, next, why) => messages.warning(`${failed} could not be read, so ${next} answers instead: ${why}`));
   const mailboxProperties = mailboxPropertiesOf(properties);
   // Exchange's table shows LastLogonTime: when nothing records logins it stays, empty, after one warning.
   const logonProperties = properties.filter((p) => p === 'LastLogonTime' || (mailboxProperties.includes(p) && showsLastLogons([p])));

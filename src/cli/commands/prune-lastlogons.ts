@@ -8,6 +8,7 @@ import type { CommandContext } from '../context.js';
 import { DEFAULT_RETENTION_DAYS, lastLogonsTarget, NOT_RECORDED } from '../last-logons.js';
 import { configFor, type GlobalOptions } from '../open.js';
 import { RESULT_FORMATS, writeResultObject } from '../result-object.js';
+import { traceFor } from '../verbose.js';
 
 interface PruneOptions extends GlobalOptions {
   olderThan?: string;
@@ -38,10 +39,10 @@ export async function run(context: CommandContext, options: PruneOptions): Promi
   const olderThan = days(options.olderThan, config.lastLogons?.retentionDays);
   const where = await lastLogonsTarget(context, options, config);
   if (where === undefined) throw new StoreError(NOT_RECORDED);
-  const target = await lastLogonTarget(where.url, { cwd: context.cwd, env: context.env, sections: config.sections });
+  const target = await lastLogonTarget(where.url, { cwd: context.cwd, env: context.env, sections: config.sections, trace: traceFor(context, options) });
   const before = new Date(context.now().getTime() - olderThan * DAY_MS);
   const whatIf = options.whatIf === true;
-  const deleted = await target.driver.prune(target.url, { cwd: target.cwd, env: target.env, section: target.section }, before, whatIf);
+  const deleted = await target.driver.prune(target.url, { cwd: target.cwd, env: target.env, section: target.section, ...(target.trace === undefined ? {} : { trace: target.trace }) }, before, whatIf);
   const messages = new Messages(context.stderr, useColour(context.stderr, context.env));
   const logins = counted(deleted, 'recorded login');
   messages.info(whatIf ? `What if: would delete ${logins} older than ${olderThan} days (before ${before.toISOString()}).` : `Deleted ${logins} older than ${olderThan} days (before ${before.toISOString()}).`);

@@ -4,6 +4,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { Attribute, BerWriter, Change, Client, Control, FilterParser, type Entry } from 'ldapts';
 import { StoreError } from '../../core/errors.js';
 import { isTlsFailure, ResultCode, resultCode, toStoreError } from './errors.js';
+import { operationLines } from './operation-trace.js';
 import { readReferrals } from './referrals.js';
 import type { LdapConnectionSettings } from './settings.js';
 import { serverStoreUrl, type LdapServer, type LdapStoreUrl } from './url.js';
@@ -154,6 +155,7 @@ export class LdapConnection {
   /** A paged search: every page the server has, so its size limit never truncates the result. */
   async *search(request: SearchRequest): AsyncGenerator<LdapEntry[]> {
     const client = this.idle.pop() ?? (await this.extra());
+    this.settings.trace?.('ldap', operationLines.search(request));
     try {
       const pages = client.searchPaginated(request.base, {
         scope: request.scope,
@@ -190,6 +192,7 @@ export class LdapConnection {
     const changes = modifications.map(
       (m) => new Change({ operation: m.operation, modification: new Attribute({ type: m.attribute, values: [...m.values] }) }),
     );
+    this.settings.trace?.('ldap', operationLines.modify(dn, modifications, assertion));
     await this.primary.modify(dn, changes, assertion === undefined ? undefined : new AssertionControl(assertion));
   }
 
@@ -197,15 +200,18 @@ export class LdapConnection {
     const list = Object.entries(attributes)
       .filter(([, values]) => values.length > 0)
       .map(([type, values]) => new Attribute({ type, values: [...values] }));
+    this.settings.trace?.('ldap', operationLines.add(dn, list.map((a) => a.type)));
     await this.primary.add(dn, list);
   }
 
   async delete(dn: string): Promise<void> {
+    this.settings.trace?.('ldap', operationLines.delete(dn));
     await this.primary.del(dn);
   }
 
   /** Renames or moves an entry: `newRdn` below `newParent`. */
   async move(dn: string, newRdn: string, newParent: string): Promise<void> {
+    this.settings.trace?.('ldap', operationLines.modifyDn(dn, `${newRdn},${newParent}`));
     await this.primary.modifyDN(dn, `${newRdn},${newParent}`);
   }
 
@@ -265,10 +271,17 @@ async function connect(store: LdapStoreUrl, target: LdapServer, settings: LdapCo
   });
   const context = { url, bindDn: settings.bindDn, password: settings.password };
   try {
+    settings.trace?.('ldap', `connect ${target.serverUrl}${settings.startTls ? ' (StartTLS)' : ''}`);
     if (settings.startTls) await client.startTLS(tls);
     // An anonymous store still proves the server answers before casctl counts on it.
-    if (settings.bindDn !== null) await client.bind(settings.bindDn, settings.password ?? '');
-    else await client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'] });
+    if (settings.bindDn !== null) {
+      settings.trace?.('ldap', operationLines.bind(settings.bindDn));
+      await client.bind(settings.bindDn, settings.password ?? '');
+    } else {
+      const probe: SearchRequest = { base: '', scope: 'base', filter: '(objectClass=*)', attributes: ['1.1'] };
+      settings.trace?.('ldap', operationLines.search(probe));
+      await client.search(probe.base, { scope: probe.scope, filter: probe.filter, attributes: [...probe.attributes] });
+    }
   } catch (error) {
     await client.unbind().catch(() => undefined);
     const failure = toStoreError(error, { ...context, action: settings.bindDn === null ? 'connect' : 'bind' });

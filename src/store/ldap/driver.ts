@@ -1,7 +1,7 @@
 import { UsageError } from '../../core/errors.js';
 import { configValue, secretConfigValue } from '../../dovecot/config-value.js';
 import type { StoreDriver } from '../store-driver.js';
-import { parseLdapSection, resolveLdapSettings, type LdapConfigSection } from './settings.js';
+import { describeLdapSettings, parseLdapSection, resolveLdapSettings, type LdapConfigSection } from './settings.js';
 import { parseLdapUrl } from './url.js';
 
 /** --ldap-uri values (each `ldap://host:port`, or several joined by commas) as Dovecot's URI list, the store's base kept. */
@@ -20,7 +20,7 @@ export const ldapDriver: StoreDriver<LdapConfigSection> = {
   name: 'ldap',
   schemes: ['ldap', 'ldaps'],
   urlForms: ["'ldap://host:port/<base DN>'", "'ldaps://host:port/<base DN>'"],
-  configSection: { name: 'ldap', parse: (value, file) => parseLdapSection(value, file.path, file.directory) },
+  configSection: { name: 'ldap', parse: (value, file) => parseLdapSection(value, file.path, file.directory), describe: describeLdapSettings },
   resolveUrl: (url) => url,
   async open(url, options) {
     const settings = resolveLdapSettings(options.section, options.env, options.cwd);
@@ -28,7 +28,7 @@ export const ldapDriver: StoreDriver<LdapConfigSection> = {
     const { create, now, progress, onNotice, readOnly, readUrl, profile } = options;
     const configured = options.section?.profile;
     const profiles = { ...(profile === undefined ? {} : { option: profile }), ...(configured === undefined ? {} : { configured }) };
-    return LdapStore.open(url, settings, {
+    return LdapStore.open(url, options.trace === undefined ? settings : { ...settings, trace: options.trace }, {
       create,
       now,
       onNotice,

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { ConfigError, StoreError } from '../../core/errors.js';
 import { sectionObject } from '../config-section.js';
-import { readPasswordFile } from '../password-file.js';
+import { passwordSetting, passwordSource, profileSetting, readPassword, sectionSetting, variable, type EffectiveSetting } from '../effective-setting.js';
+import type { Trace } from '../../core/trace.js';
 import type { Environment } from '../store-driver.js';
 import { parseProfile, type ProfileSetting } from './profile-config.js';
 
@@ -28,6 +29,23 @@ export interface LdapConfigSection {
   timeoutMs?: number;
   /** The mapping onto an existing directory: a built-in profile's name (`iredmail`) or a generic profile (profile-config.ts). */
   profile?: ProfileSetting;
+}
+
+const BIND_DN = 'CASCTL_LDAP_BIND_DN';
+const PASSWORD_VARIABLES = { password: 'CASCTL_LDAP_PASSWORD', file: 'CASCTL_LDAP_PASSWORD_FILE' };
+
+/** get-config: the settings resolveLdapSettings would use and where each comes from; the password is not read. */
+export function describeLdapSettings(section: LdapConfigSection | undefined, env: Environment, cwd: string): EffectiveSetting[] {
+  const bindDn = variable(env, BIND_DN);
+  return [
+    bindDn === undefined ? sectionSetting('bindDn', section?.bindDn, null) : { key: 'bindDn', value: bindDn, origin: { kind: 'environment', variable: BIND_DN } },
+    passwordSetting(passwordSource(env, cwd, PASSWORD_VARIABLES, section)),
+    sectionSetting('startTls', section?.startTls, false),
+    sectionSetting('caFile', section?.caFile, null),
+    sectionSetting('pageSize', section?.pageSize, DEFAULT_PAGE_SIZE),
+    sectionSetting('timeoutMs', section?.timeoutMs, DEFAULT_TIMEOUT_MS),
+    profileSetting(section?.profile),
+  ];
 }
 
 const KEYS = ['bindDn', 'password', 'passwordFile', 'startTls', 'caFile', 'pageSize', 'timeoutMs', 'profile'] as const;
@@ -72,6 +90,8 @@ export interface LdapConnectionSettings {
   timeoutMs: number;
   /** Modifications in flight at once on the one connection. */
   concurrency: number;
+  /** --verbose: where each operation is shown (operation-trace.ts); absent: nowhere. */
+  trace?: Trace;
 }
 
 export const DEFAULT_PAGE_SIZE = 500;
@@ -85,18 +105,9 @@ const DEFAULT_CONCURRENCY = 16;
  * a confusing access error.
  */
 export function resolveLdapSettings(section: LdapConfigSection | undefined, env: Environment, cwd: string): LdapConnectionSettings {
-  const set = (name: string): string | undefined => {
-    const value = env[name];
-    return value === undefined || value === '' ? undefined : value;
-  };
-  const bindDn = set('CASCTL_LDAP_BIND_DN') ?? section?.bindDn ?? null;
-  const envFile = set('CASCTL_LDAP_PASSWORD_FILE');
-  let password: string | null = null;
-  const envPassword = set('CASCTL_LDAP_PASSWORD');
-  if (envPassword !== undefined) password = envPassword;
-  else if (envFile !== undefined) password = readPasswordFile(resolve(cwd, envFile), 'CASCTL_LDAP_PASSWORD_FILE', 'LDAP');
-  else if (section?.password !== undefined) password = section.password;
-  else if (section?.passwordFile !== undefined) password = readPasswordFile(section.passwordFile, 'the configuration\'s "ldap.passwordFile"', 'LDAP');
+  const bindDn = variable(env, BIND_DN) ?? section?.bindDn ?? null;
+  const source = passwordSource(env, cwd, PASSWORD_VARIABLES, section);
+  const password = source === null ? null : readPassword(source, env, { name: 'ldap', ...(section?.password === undefined ? {} : { password: section.password }) }, 'LDAP');
   if (bindDn !== null && password === null) {
     throw new StoreError(
       `No password for the LDAP bind DN '${bindDn}': set CASCTL_LDAP_PASSWORD_FILE (or CASCTL_LDAP_PASSWORD), or "passwordFile" in the "ldap" section of the configuration file.`,

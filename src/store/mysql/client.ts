@@ -1,5 +1,7 @@
 import { createPool, type Pool, type PoolConnection, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
+import type { Trace } from '../../core/trace.js';
 import type { SqlConnection, SqlPool, SqlRow, SqlSession, SqlValue } from '../sql/client.js';
+import { tracedSession } from '../sql/traced-session.js';
 import type { ServerTarget } from '../sql/server-settings.js';
 
 /** Connecting, and waiting for a row lock another transaction holds. */
@@ -31,10 +33,11 @@ export class MysqlPool implements SqlPool {
   private constructor(
     private readonly pool: Pool,
     private readonly readOnly: boolean,
+    private readonly trace: Trace | undefined,
   ) {}
 
   /** Connects once, so that a wrong password or an unreachable server is reported by open, not by the first query. */
-  static async open(target: ServerTarget, password: string | null, readOnly: boolean): Promise<MysqlPool> {
+  static async open(target: ServerTarget, password: string | null, readOnly: boolean, trace?: Trace): Promise<MysqlPool> {
     const pool = createPool({
       host: target.host,
       port: target.port ?? undefined,
@@ -52,7 +55,7 @@ export class MysqlPool implements SqlPool {
       decimalNumbers: true,
       multipleStatements: false,
     });
-    const opened = new MysqlPool(pool, readOnly);
+    const opened = new MysqlPool(pool, readOnly, trace);
     try {
       (await opened.connect()).release();
     } catch (error) {
@@ -82,10 +85,8 @@ export class MysqlPool implements SqlPool {
       connection.destroy();
       throw error;
     }
-    return {
-      ...session(connection),
-      release: (broken = false) => (broken ? connection.destroy() : connection.release()),
-    };
+    const opened = { ...session(connection), release: (broken = false) => (broken ? connection.destroy() : connection.release()) };
+    return this.trace === undefined ? opened : tracedSession(opened, this.trace);
   }
 
   async close(): Promise<void> {
@@ -106,11 +107,15 @@ export class MysqlPool implements SqlPool {
     const underlying = connection.connection;
     if (this.prepared.has(underlying)) return;
     const lockWait = TIMEOUT_MS / 1000;
-    await connection.query(`SET SESSION sql_mode = '${SQL_MODE}', SESSION time_zone = '+00:00', SESSION innodb_lock_wait_timeout = ${lockWait}, SESSION group_concat_max_len = ${GROUP_CONCAT_MAX}`);
+    const send = async (sql: string): Promise<void> => {
+      this.trace?.('sql', sql);
+      await connection.query(sql);
+    };
+    await send(`SET SESSION sql_mode = '${SQL_MODE}', SESSION time_zone = '+00:00', SESSION innodb_lock_wait_timeout = ${lockWait}, SESSION group_concat_max_len = ${GROUP_CONCAT_MAX}`);
     // READ COMMITTED, as PostgreSQL's default: each statement sees what committed before it; a
     // writer that must not race another takes the store's writer lock rather than relying on a snapshot.
-    await connection.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
-    if (this.readOnly) await connection.query('SET SESSION TRANSACTION READ ONLY');
+    await send('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+    if (this.readOnly) await send('SET SESSION TRANSACTION READ ONLY');
     this.prepared.add(underlying);
   }
 }

@@ -1,6 +1,6 @@
 import { sqlLastLogonDriver, type SqlLastLogonServer } from '../sql/last-logon-driver.js';
 import type { StoreDriver } from '../store-driver.js';
-import { connectionTarget, parseServerUrl, parseSqlSection, refuseLdapOptions, sqlPassword, type SqlConfigSection } from '../sql/server-settings.js';
+import { connectionTarget, describeSqlSettings, parseServerUrl, parseSqlSection, refuseLdapOptions, sqlPassword, type SqlConfigSection } from '../sql/server-settings.js';
 
 const STORE = 'MySQL';
 const DEFAULT_PORT = 3306;
@@ -12,7 +12,7 @@ async function lastLogonServer(url: string): Promise<SqlLastLogonServer> {
     import('./client.js'), import('./dialect.js'), import('./last-logon-table.js'), import('./mysql-connection.js'),
   ]);
   return {
-    connect: (readOnly, options) => MysqlPool.open(target, sqlPassword(options.section, options.env, options.cwd, 'mysql', STORE), readOnly),
+    connect: (readOnly, options) => MysqlPool.open(target, sqlPassword(options.section, options.env, options.cwd, 'mysql', STORE), readOnly, options.trace),
     user: target.user,
     // The statements are the same on both servers: no need to ask which one it is.
     dialect: mysqlDialect(STORE, target.database, new Set()),
@@ -32,7 +32,7 @@ export const mysqlDriver: StoreDriver<SqlConfigSection> = {
   name: 'mysql',
   schemes: ['mysql', 'mariadb'],
   urlForms: ["'mysql://user@host:port/database'", "'mariadb://user@host:port/database'"],
-  configSection: { name: 'mysql', parse: (value, file) => parseSqlSection('mysql', value, file) },
+  configSection: { name: 'mysql', parse: (value, file) => parseSqlSection('mysql', value, file), describe: describeSqlSettings },
   resolveUrl: (url) => url,
   async open(url, options) {
     const target = connectionTarget(url, options, STORE, DEFAULT_PORT);

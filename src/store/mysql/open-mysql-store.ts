@@ -13,7 +13,7 @@ export async function openMysqlStore(target: ServerTarget, password: string | nu
   let flavor: MysqlFlavor;
   let pool: MysqlPool | undefined;
   try {
-    pool = await MysqlPool.open(target, password, readOnly);
+    pool = await MysqlPool.open(target, password, readOnly, options.trace);
     const [row] = await pool.query<{ version: unknown }>('SELECT VERSION() AS version');
     flavor = /mariadb/i.test(String(row?.version)) ? 'MariaDB' : 'MySQL';
   } catch (error) {

@@ -1,6 +1,6 @@
 import { sqlLastLogonDriver, type SqlLastLogonServer } from '../sql/last-logon-driver.js';
 import type { StoreDriver } from '../store-driver.js';
-import { connectionTarget, parseServerUrl, parseSqlSection, profileSources, refuseLdapOptions, sqlPassword, type SqlConfigSection } from '../sql/server-settings.js';
+import { connectionTarget, describeSqlSettings, parseServerUrl, parseSqlSection, profileSources, refuseLdapOptions, sqlPassword, type SqlConfigSection } from '../sql/server-settings.js';
 
 const SECTION = 'postgres';
 const DEFAULT_PORT = 5432;
@@ -12,7 +12,7 @@ async function lastLogonServer(url: string): Promise<SqlLastLogonServer> {
     import('./pg-pool.js'), import('./dialect.js'), import('./last-logon-table.js'), import('./pg-connection.js'),
   ]);
   return {
-    connect: async (readOnly, options) => postgresPool(target, sqlPassword(options.section, options.env, options.cwd, SECTION, 'PostgreSQL'), readOnly),
+    connect: async (readOnly, options) => postgresPool(target, sqlPassword(options.section, options.env, options.cwd, SECTION, 'PostgreSQL'), readOnly, options.trace),
     user: target.user,
     dialect: postgresDialect,
     where: target.printable,
@@ -32,7 +32,7 @@ export const postgresDriver: StoreDriver<SqlConfigSection> = {
   name: 'postgres',
   schemes: ['postgres', 'postgresql'],
   urlForms: ["'postgres://user@host:port/database'"],
-  configSection: { name: SECTION, parse: (value, file) => parseSqlSection(SECTION, value, file) },
+  configSection: { name: SECTION, parse: (value, file) => parseSqlSection(SECTION, value, file), describe: describeSqlSettings },
   resolveUrl: (url) => url,
   async open(url, options) {
     const target = connectionTarget(url, options, 'PostgreSQL', DEFAULT_PORT);
@@ -41,7 +41,7 @@ export const postgresDriver: StoreDriver<SqlConfigSection> = {
       import('./pg-pool.js'), import('./dialect.js'), import('./schema.js'), import('../sql/open-sql-store.js'),
     ]);
     return openSqlStore({
-      pool: postgresPool(target, password, options.readOnly && !options.create),
+      pool: postgresPool(target, password, options.readOnly && !options.create, options.trace),
       dialect: postgresDialect,
       migrations: POSTGRES_MIGRATIONS,
       tablesQuery: POSTGRES_TABLES_QUERY,

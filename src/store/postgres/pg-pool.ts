@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { StoreError } from '../../core/errors.js';
-import type { SqlConnection, SqlPool, SqlRow, SqlValue } from '../sql/client.js';
+import type { Trace } from '../../core/trace.js';
+import type { SqlConnection, SqlPool, SqlRow, SqlSession, SqlValue } from '../sql/client.js';
+import { tracedSession } from '../sql/traced-session.js';
 import type { ServerTarget } from '../sql/server-settings.js';
 
 /** Connections at most: a read may page while a transaction runs beside it. */
@@ -59,7 +61,8 @@ function session(target: Queryable) {
  * read-only transactions (default_transaction_read_only), so an audit works with an account that
  * may only SELECT, and nothing it runs can write.
  */
-export function postgresPool(target: ServerTarget, password: string | null, readOnly: boolean): SqlPool {
+export function postgresPool(target: ServerTarget, password: string | null, readOnly: boolean, trace?: Trace): SqlPool {
+  const traced = <S extends SqlSession>(s: S): S => (trace === undefined ? s : tracedSession(s, trace));
   const pool = new pg.Pool({
     host: target.host,
     port: target.port ?? undefined,
@@ -75,10 +78,10 @@ export function postgresPool(target: ServerTarget, password: string | null, read
   // An idle connection the server closes (a restart) must not crash the command: the next query reconnects.
   pool.on('error', () => undefined);
   return {
-    ...session(pool),
+    ...traced(session(pool)),
     async connect(): Promise<SqlConnection> {
       const client = await pool.connect();
-      return { ...session(client), release: (broken?: boolean) => client.release(broken === true) };
+      return traced({ ...session(client), release: (broken?: boolean) => client.release(broken === true) });
     },
     close: () => pool.end(),
   };

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { ConfigError, StoreError, UsageError } from '../../core/errors.js';
 import { sectionObject } from '../config-section.js';
-import { readPasswordFile } from '../password-file.js';
+import { passwordSetting, passwordSource, profileSetting, readPassword, type EffectiveSetting } from '../effective-setting.js';
 import type { ProfileSetting, ProfileSources } from '../mapping-profiles.js';
 import type { ConfigFile, Environment } from '../store-driver.js';
 import type { MailboxSchema } from './mailbox-schema.js';
@@ -81,16 +81,15 @@ const schemeOf = (url: string): string => /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1
  * is set (the server may trust the connection: a local socket, peer or certificate auth).
  */
 export function sqlPassword(section: SqlConfigSection | undefined, env: Environment, cwd: string, sectionName: string, store: string): string | null {
-  const set = (name: string): string | undefined => {
-    const value = env[name];
-    return value === undefined || value === '' ? undefined : value;
-  };
-  const password = set('CASCTL_SQL_PASSWORD');
-  if (password !== undefined) return password;
-  const file = set('CASCTL_SQL_PASSWORD_FILE');
-  if (file !== undefined) return readPasswordFile(resolve(cwd, file), 'CASCTL_SQL_PASSWORD_FILE', store);
-  if (section?.passwordFile !== undefined) return readPasswordFile(section.passwordFile, `the configuration's "${sectionName}.passwordFile"`, store);
-  return null;
+  const source = passwordSource(env, cwd, PASSWORD_VARIABLES, section);
+  return source === null ? null : readPassword(source, env, { name: sectionName }, store);
+}
+
+const PASSWORD_VARIABLES = { password: 'CASCTL_SQL_PASSWORD', file: 'CASCTL_SQL_PASSWORD_FILE' };
+
+/** get-config: where sqlPassword would read the password (not read), and the profile. */
+export function describeSqlSettings(section: SqlConfigSection | undefined, env: Environment, cwd: string): EffectiveSetting[] {
+  return [passwordSetting(passwordSource(env, cwd, PASSWORD_VARIABLES, section)), profileSetting(section?.profile)];
 }
 
 /** Where a mapping profile comes from at open: init's --profile, the section's "profile". */

@@ -2,6 +2,7 @@ import { accessSync, chmodSync, closeSync, constants, existsSync, mkdirSync, ope
 import { dirname } from 'node:path';
 import { StoreError } from '../../core/errors.js';
 import { fold } from '../../core/mailbox.js';
+import type { Trace } from '../../core/trace.js';
 import { connect, openReadOnly, type Db } from './read-only.js';
 import { MIGRATIONS } from './schema.js';
 import { BUSY_TIMEOUT_MS, explainSqliteError, readOnlyStore } from './sqlite-errors.js';
@@ -20,8 +21,8 @@ export const IN_MEMORY = ':memory:';
  * is checked on a read-only connection first, so that a file that is not a casctl store is left
  * byte for byte as it was.
  */
-export function openDatabase(path: string, access: StoreAccess): Db {
-  if (path === IN_MEMORY) return openInMemory();
+export function openDatabase(path: string, access: StoreAccess, trace?: Trace): Db {
+  if (path === IN_MEMORY) return openInMemory(trace);
   const exists = existsSync(path);
   if (!exists && access !== 'create') {
     throw new StoreError(
@@ -30,7 +31,7 @@ export function openDatabase(path: string, access: StoreAccess): Db {
   }
   if (!exists) createFile(path);
   try {
-    const reader = withFunctions(inspectable(path));
+    const reader = withFunctions(inspectable(path, trace));
     let pending: number;
     try {
       pending = pendingMigrations(reader, path, access);
@@ -47,7 +48,7 @@ export function openDatabase(path: string, access: StoreAccess): Db {
           )
         : readOnlyStore(path);
     }
-    const db = withFunctions(connect(path, { fileMustExist: true }));
+    const db = withFunctions(connect(path, { fileMustExist: true }, trace));
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
@@ -59,8 +60,8 @@ export function openDatabase(path: string, access: StoreAccess): Db {
 }
 
 /** No file to check or protect, no WAL to share: only the schema and the settings a store relies on. */
-function openInMemory(): Db {
-  const db = withFunctions(connect(IN_MEMORY, {}));
+function openInMemory(trace: Trace | undefined): Db {
+  const db = withFunctions(connect(IN_MEMORY, {}, trace));
   db.pragma('foreign_keys = ON');
   migrate(db, IN_MEMORY);
   return db;
@@ -78,9 +79,9 @@ function createFile(path: string): void {
 }
 
 /** The file opened read-only, or, when it is not SQLite's, the reason it is not a store. */
-function inspectable(path: string): Db {
+function inspectable(path: string, trace: Trace | undefined): Db {
   try {
-    return openReadOnly(path);
+    return openReadOnly(path, trace);
   } catch (error) {
     if ((error as { code?: unknown }).code !== 'SQLITE_NOTADB') throw error;
     throw notCasctlStore(path, 'it is not an SQLite database, or its header is damaged');

@@ -47,7 +47,7 @@ export const sqliteDriver: StoreDriver = {
     },
     async prune(url, options, before, whatIf) {
       const { pruneSqliteLastLogons } = await import('./last-logons-file.js');
-      return pruneSqliteLastLogons(url, options.cwd, before, whatIf);
+      return pruneSqliteLastLogons(url, options.cwd, before, whatIf, options.trace);
     },
   },
 };

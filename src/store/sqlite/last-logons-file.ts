@@ -1,5 +1,6 @@
 import { chmodSync, chownSync, closeSync, existsSync, openSync, realpathSync, statSync } from 'node:fs';
 import { StoreError, UsageError } from '../../core/errors.js';
+import type { Trace } from '../../core/trace.js';
 import { configValue } from '../../dovecot/config-value.js';
 import type { LastLoginDictConnection } from '../sql/last-login-dict.js';
 import type { LastLogonPrepared, LastLogonPrepareOptions } from '../store-driver.js';
@@ -26,8 +27,8 @@ const WAL_FILES = ['-wal', '-shm'];
  * Runs `work` on a writing connection while a reading one holds the database open: the writer,
  * not being the last to close, leaves the WAL files in place (a reader never deletes them).
  */
-function withWriter<T>(path: string, work: (db: Db) => T): T {
-  const writer = connect(path, { fileMustExist: true });
+function withWriter<T>(path: string, work: (db: Db) => T, trace: Trace | undefined): T {
+  const writer = connect(path, { fileMustExist: true }, trace);
   let keeper: Db | undefined;
   try {
     writer.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -93,7 +94,7 @@ export function prepareSqliteLastLogons(url: string, options: LastLogonPrepareOp
     withWriter(path, (db) => {
       db.exec(LAST_LOGON_TABLE_DDL);
       db.prepare(RECORDING_SINCE_SQL).run(Math.floor(options.now.getTime() / 1000));
-    });
+    }, options.trace);
   } catch (error) {
     throw new StoreError(`Cannot set up the logins database '${path}': ${(error as Error).message}`);
   }
@@ -114,13 +115,13 @@ export function prepareSqliteLastLogons(url: string, options: LastLogonPrepareOp
 const PRUNE_BATCH = 5000;
 
 /** Deletes (or counts) the logins older than `before`, a batch at a time. */
-export function pruneSqliteLastLogons(url: string, cwd: string, before: Date, whatIf: boolean): number {
+export function pruneSqliteLastLogons(url: string, cwd: string, before: Date, whatIf: boolean, trace?: Trace): number {
   const path = sqlitePath(url, cwd);
   if (!existsSync(path)) throw new StoreError(`No logins are recorded in '${path}': the file does not exist. Create it and let Dovecot write it with casctl get-dovecotconfig --last-logons --write.`);
   const cutoff = Math.floor(before.getTime() / 1000);
   try {
     if (whatIf) {
-      const db = openReadOnly(path);
+      const db = openReadOnly(path, trace);
       try {
         return db.prepare<[number], number>(`SELECT count(*) FROM ${LAST_LOGON_TABLE} WHERE ${C.time} < ?`).pluck().get(cutoff) ?? 0;
       } finally {
@@ -136,7 +137,7 @@ export function pruneSqliteLastLogons(url: string, cwd: string, before: Date, wh
         deleted += changes;
         if (changes < PRUNE_BATCH) return deleted;
       }
-    });
+    }, trace);
   } catch (error) {
     if (error instanceof StoreError) throw error;
     throw new StoreError(`Cannot prune the logins in '${path}': ${(error as Error).message}`);

@@ -35,7 +35,7 @@ export async function openSqliteLastLogons(url: string, options: LastLogonOpenOp
   let db: Db;
   let since: { time: number } | undefined;
   try {
-    db = openReadOnly(path);
+    db = openReadOnly(path, options.trace);
     since = db
       .prepare<[string, string], { time: number }>(`SELECT last_logon AS time FROM ${LAST_LOGON_TABLE} WHERE username = ? AND service = ?`)
       .get(RECORDING_SINCE.username, RECORDING_SINCE.service);

@@ -2,7 +2,9 @@ import { statSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { StoreError } from '../../core/errors.js';
+import type { Trace } from '../../core/trace.js';
 import { BUSY_TIMEOUT_MS } from './sqlite-errors.js';
+import { tracedDatabase } from './traced-database.js';
 
 export type Db = Database.Database;
 
@@ -10,12 +12,14 @@ export type Db = Database.Database;
  * Every connection is made here. better-sqlite3 reads SQLITE_USE_URI once, when the first
  * connection loads its addon, and a URI is the only way to ask SQLite for `immutable` (see
  * openReadOnly). casctl opens absolute paths only, so no store path is taken for a URI.
+ * `trace` (--verbose): every statement the connection runs is shown.
  */
-export function connect(filename: string, options: Database.Options): Db {
+export function connect(filename: string, options: Database.Options, trace?: Trace): Db {
   const given = process.env.SQLITE_USE_URI;
   process.env.SQLITE_USE_URI = '1';
   try {
-    return new Database(filename, options);
+    const db = new Database(filename, options);
+    return trace === undefined ? db : tracedDatabase(db, trace);
   } finally {
     if (given === undefined) delete process.env.SQLITE_USE_URI;
     else process.env.SQLITE_USE_URI = given;
@@ -30,8 +34,8 @@ export function connect(filename: string, options: Database.Options): Db {
  * as there is no `<store>-wal` (no process has it open and every change is in the file itself),
  * the file is read as immutable, without the index.
  */
-export function openReadOnly(path: string): Db {
-  const db = connect(path, { readonly: true, fileMustExist: true });
+export function openReadOnly(path: string, trace?: Trace): Db {
+  const db = connect(path, { readonly: true, fileMustExist: true }, trace);
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     // The first read is when SQLite opens the WAL index, so failing to is seen here.
@@ -46,7 +50,7 @@ export function openReadOnly(path: string): Db {
       `Cannot read the store ${path}: SQLite needs ${path}-shm to read the changes in ${path}-wal, and cannot create it, as you may not write the store's directory. Run the command as a user who can write that directory (or once, as such a user, any casctl command, which folds those changes into the store).`,
     );
   }
-  return connect(`${pathToFileURL(path).href}?immutable=1`, { readonly: true, fileMustExist: true });
+  return connect(`${pathToFileURL(path).href}?immutable=1`, { readonly: true, fileMustExist: true }, trace);
 }
 
 function cannotOpenIndex(error: unknown): boolean {

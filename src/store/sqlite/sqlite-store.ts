@@ -30,6 +30,7 @@ import { setTransportConfig, transportConfig } from './transport-config.js';
 import { applyCasChanges, changeRecordPages } from './changes.js';
 import { pruneChangeRecords } from './prune-changes.js';
 import { applyPlanChanges, readPlans } from './mailbox-plans.js';
+import type { Trace } from '../../core/trace.js';
 import { openDatabase, type Db, type StoreAccess } from './connection.js';
 import { BUSY_TIMEOUT_MS, explainSqliteError, storeBusy } from './sqlite-errors.js';
 import { importChange } from '../import-merge.js';
@@ -63,9 +64,9 @@ export class SqliteStore implements DirectoryStore {
     this.identities = new IdentityResolver(db);
   }
 
-  static open(url: string, path: string, options: { create: boolean; readOnly?: boolean; onWait?: (message: string) => void }): SqliteStore {
+  static open(url: string, path: string, options: { create: boolean; readOnly?: boolean; onWait?: (message: string) => void; trace?: Trace | undefined }): SqliteStore {
     const access: StoreAccess = options.create ? 'create' : options.readOnly === true ? 'read' : 'write';
-    return new SqliteStore(url, path, openDatabase(path, access), access, options.onWait ?? (() => undefined));
+    return new SqliteStore(url, path, openDatabase(path, access, options.trace), access, options.onWait ?? (() => undefined));
   }
 
   async *findMailboxes<F extends MailboxField = MailboxField>(query: MailboxQuery, fields?: readonly F[]): AsyncIterable<Pick<Mailbox, F>[]> {

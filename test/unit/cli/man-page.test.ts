@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CONFIG_LOOKUP } from '../../../src/cli/config.js';
+import { CONFIG_LOCATIONS } from '../../../src/cli/config-locations.js';
 import { COMMAND_EXAMPLES, PROGRAM_EXAMPLES } from '../../../src/cli/help-examples.js';
 import { EXIT_CODE_MEANINGS, ExitCode } from '../../../src/core/errors.js';
 import { ENVIRONMENT, MAN_PAGE_PATH, manPage } from '../../../scripts/man-page.js';
@@ -63,7 +63,7 @@ test('man -l shows every command with its options and examples, typed as help ty
   for (const section of ['NAME', 'SYNOPSIS', 'DESCRIPTION', 'COMMANDS', 'GLOBAL OPTIONS', 'ENVIRONMENT', 'FILES', 'EXIT STATUS', 'SEE ALSO']) {
     assert.match(text, new RegExp(`\\n${section}\\n`));
   }
-  for (const location of CONFIG_LOOKUP) assert.ok(text.includes(location.shown), location.shown);
+  for (const location of CONFIG_LOCATIONS) assert.ok(text.includes(location.name.replace(/ <path>$/, '')), location.name);
 });
 
 test('EXIT STATUS gives every exit code a meaning', () => {
@@ -102,7 +102,7 @@ test('ENVIRONMENT names every variable casctl reads', () => {
 test("--config's help names the configuration files FILES lists", () => {
   const program = capturedProgram().cli.program;
   const config = program.options.find((o) => o.long === '--config');
-  for (const location of CONFIG_LOOKUP) assert.ok(config?.description.includes(location.shown), `--config's help lacks ${location.shown}`);
+  for (const location of CONFIG_LOCATIONS.filter((l) => !l.named)) assert.ok(config?.description.includes(location.name), `--config's help lacks ${location.name}`);
 });
 
 test('roff text: backslashes, dashes, quotes and a leading dot reach the page as typed', () => {
