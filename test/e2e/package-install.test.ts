@@ -12,12 +12,25 @@ import { README, sectionLines } from '../helpers/readme-commands.js';
  * dependencies (from the cache `npm ci` filled) and may build better-sqlite3 with node-gyp.
  */
 
-const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  bin?: string | Record<string, string>;
+  man?: string | string[];
+};
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const explain = (ran: Ran): string => `exit ${ran.code}\nstdout:\n${ran.stdout.slice(-3000)}\nstderr:\n${ran.stderr.slice(-3000)}`;
 const mailboxRows = (stdout: string): string[] => stdout.split('\n').filter((line) => /^\S.*\s\S+@tailspintoys\.com\s/.test(line));
 /** npm itself talks to the network only where its cache lacks a package. */
 const NPM_QUIET = { npm_config_prefer_offline: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+
+/** The files package.json's bin and man fields point at. */
+function declaredFiles(): string[] {
+  const { bin, man } = manifest;
+  const bins = typeof bin === 'string' ? [bin] : Object.values(bin ?? {});
+  const pages = typeof man === 'string' ? [man] : (man ?? []);
+  return [...bins, ...pages].map((p) => p.replace(/^\.\//, ''));
+}
 
 /** The paths README.md names in what a package carries (the sample, the policy sample, the schemas, the man page). */
 function readmeShippedPaths(): string[] {
@@ -50,6 +63,7 @@ describe('npm pack, npm install -g of the tarball into a prefix, casctl from the
       assert.ok(files.includes(path), `${path} is not in the package`);
     }
     assert.ok(files.some((f) => /^dist\/.+\.js$/.test(f)), 'no dist/*.js in the package');
+    for (const path of declaredFiles()) assert.ok(files.includes(path), `package.json declares ${path}, which is not in the package`);
     const named = readmeShippedPaths();
     assert.ok(named.length >= 4, `README.md names only ${named.join(', ')}`);
     for (const path of named) assert.ok(files.some((f) => f === path || f.startsWith(`${path.replace(/\/$/, '')}/`)), `README.md names ${path}, which is not in the package`);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, test } from 'node:test';
@@ -9,6 +9,16 @@ import { capture } from '../helpers/capture.js';
 import { FIXTURES, ROOT, casctl, json, tempDir, type CliResult } from '../helpers/cli.js';
 import { NO_TERMINAL } from '../helpers/fake-terminal.js';
 import { README, parseShellLine, readmeLines, sectionLines, type ReadmeLine, type ShellCommand } from '../helpers/readme-commands.js';
+
+/** The repository's documents: every Markdown file but those of dependencies and builds. */
+function markdownFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    if (['node_modules', 'dist', '.git'].includes(entry.name)) return [];
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return markdownFiles(path);
+    return entry.name.endsWith('.md') ? [path] : [];
+  });
+}
 
 /** What the real program makes of a command line: the command it would run, or commander's error. */
 async function parseLikeCasctl(args: readonly string[]): Promise<{ command: string } | { error: string; code: string }> {
@@ -110,9 +120,11 @@ describe("README.md's casctl commands against the real program", () => {
     assert.match((await refusal(line, mutated(['casctl', 'Get-CASMailbox', '-ResultSiz', '5']))) ?? '', /^commander\.unknownOption/);
   });
 
-  test('no bare npx casctl (it would fetch whatever package has that name) and the tarball named is this version', () => {
+  test('no document says a bare npx casctl (it would fetch whatever package has that name); the tarball README.md names is this version', () => {
+    const documents = markdownFiles(ROOT);
+    assert.ok(documents.includes(README) && documents.length >= 3, documents.join(', '));
+    for (const document of documents) assert.doesNotMatch(readFileSync(document, 'utf8'), /npx (?!--no-install )[^`\n]*casctl/, document);
     const text = readFileSync(README, 'utf8');
-    assert.doesNotMatch(text, /npx (?!--no-install )[^`\n]*casctl/);
     const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     const tarballs = [...text.matchAll(/casctl-(\d+\.\d+\.\d+[^\s`]*)\.tgz/g)].map((m) => m[1]);
     assert.ok(tarballs.length > 0);
@@ -203,6 +215,25 @@ describe("README.md's examples on the embedded store, run as written in an empty
     assert.match(ran[0]?.results[0]?.stderr ?? '', /\d+ match; --expect-none expected none/);
     const junit = readFileSync(join(cwd, 'casctl-audit.xml'), 'utf8');
     assert.match(junit, /^<\?xml[^]*<testsuite[^]*<failure/);
+  });
+
+  test("the prose's complete examples: the Exchange spelling up front, a wildcard, a did-you-mean as quoted, -ResultSize unlimited", async () => {
+    const cwd = tempDir();
+    assert.equal((await casctl(['init', '--sample'], { cwd })).code, 0);
+    const lines = readmeLines().filter((l) => l.inline && ['', 'Commands / Identities', 'Selecting mailboxes in bulk'].includes(l.section) && !casctlCommands(l).some((c) => c.placeholder));
+    const ran = [];
+    for (const line of lines) ran.push({ line, results: await runLine(line, cwd) });
+    assert.deepEqual(ran.map((r) => r.line.text.split(' ')[1]), ['Set-CASMailbox', 'get-mailbox', 'get-casmailbox', 'Get-CASMailbox']);
+    // The one identity that names nothing exits 1, as the README says.
+    assert.deepEqual(codes(ran), [0, 0, 1, 0], explain(ran));
+    const [exchange, wildcard, guess, unlimited] = ran.map((r) => r.results[0] as CliResult);
+    assert.match(exchange?.stderr ?? '', /1 mailbox/i);
+    assert.deepEqual(json(await casctl(['get-casmailbox', 'Rand Zaher', '-o', 'json'], { cwd })).map((m) => [m.PopEnabled, m.ImapEnabled]), [[false, false]]);
+    for (const alias of ['rand.k', 'randall', 'randi.s', 'randolph']) assert.match(wildcard?.stdout ?? '', new RegExp(`\\b${alias}\\b`));
+    const quoted = /`casctl get-casmailbox 'alvarez jose'` → `([^`]+)`/.exec(readFileSync(README, 'utf8'))?.[1];
+    assert.ok(quoted !== undefined, "README.md no longer quotes the guess for 'alvarez jose'");
+    assert.ok((guess?.stderr ?? '').replace(/\s+/g, ' ').includes(quoted.replace(/\s+/g, ' ')), `stderr: ${guess?.stderr ?? ''}`);
+    assert.match(unlimited?.stdout ?? '', /Rand Zaher/);
   });
 
   test('a pipeline of the README runs with the first stdout as the second stdin', async () => {
