@@ -1,7 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { slapdSkipReason, startSlapd } from './slapd.js';
 
@@ -38,15 +39,23 @@ export function casctl(args: readonly string[], options: CliOptions = {}): Promi
     env.CASCTL_STORE = options.store;
     Object.assign(env, credentials.get(options.store));
   }
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env,
+    cwd: options.cwd ?? ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+    ...(options.uid === undefined ? {} : { uid: options.uid }),
+    ...(options.gid === undefined ? {} : { gid: options.gid }),
+  });
+  const result = outcome(child);
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(options.input ?? '');
+  return result;
+}
+
+/** What a child process wrote on stdout and stderr, and its exit code, once it has ended. */
+export function outcome(child: ChildProcessByStdio<Writable | null, Readable, Readable>): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env,
-      cwd: options.cwd ?? ROOT,
-      stdio: ['pipe', 'pipe', 'pipe'],
-      detached: true,
-      ...(options.uid === undefined ? {} : { uid: options.uid }),
-      ...(options.gid === undefined ? {} : { gid: options.gid }),
-    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
@@ -55,8 +64,6 @@ export function casctl(args: readonly string[], options: CliOptions = {}): Promi
     child.on('close', (code) =>
       resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
     );
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(options.input ?? '');
   });
 }
 
