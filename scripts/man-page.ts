@@ -20,6 +20,8 @@ export const ENVIRONMENT: readonly (readonly [name: string, meaning: string])[] 
   ['CASCTL_STORE', 'the directory store when --store is not given; before the configuration file\'s "store"'],
   ['CASCTL_READ_STORE', 'where the commands that only read go first: a replica of the store (the configuration\'s "readStore")'],
   ['CASCTL_CONFIG', 'the configuration file when --config is not given; then no other file is looked for'],
+  ['XDG_CONFIG_HOME', 'where the user\'s configuration file is looked for ($XDG_CONFIG_HOME/casctl/config.json); unset, empty or relative: $HOME/.config'],
+  ['HOME', 'the home directory that default is under'],
   ['CASCTL_LAST_LOGONS', 'where Dovecot records logins (a logins database URL); before the configuration\'s "lastLogons" url'],
   ['CASCTL_LDAP_BIND_DN', 'the DN casctl binds to an LDAP store as'],
   ['CASCTL_LDAP_PASSWORD', 'the password of that DN; wins over CASCTL_LDAP_PASSWORD_FILE'],

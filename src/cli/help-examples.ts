@@ -80,7 +80,6 @@ export const COMMAND_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
   'get-config': [
     { text: 'The settings casctl uses and where each came from (a flag, the environment, which file, the default)', line: 'casctl get-config' },
     { text: 'Which configuration file is used, and which are shadowed, for a script', line: 'casctl get-config -o json' },
-    { text: 'Show the SQL statements a command runs, on stderr', line: 'casctl --verbose get-casmailbox "Rand Zaher"' },
   ],
   'get-dovecotconfig': [
     { text: 'The passdb/userdb configuration that makes Dovecot enforce the store', line: 'casctl get-dovecotconfig' },
@@ -138,6 +137,7 @@ export const PROGRAM_EXAMPLES: readonly Example[] = [
   { text: "Turn POP3 and IMAP4 off for a mailbox, in Exchange's spelling (quote $false in a Unix shell)", line: `casctl Set-CASMailbox -Identity "Rand Zaher" -PopEnabled:'$false' -ImapEnabled:'$false'` },
   { text: 'An audit that can change nothing', line: "casctl --read-only get-casmailbox --filter 'PopEnabled -eq $true' -o csv" },
   { text: "A command's options and examples", line: 'casctl set-casmailbox --help' },
+  { text: 'Every SQL statement, LDAP operation and service command a command runs, on stderr', line: 'casctl --verbose get-casmailbox "Rand Zaher"' },
 ];
 
 /** An Examples block as --help ends with it: each line a comment, then the command, so the block pastes as is. */
