@@ -20,6 +20,11 @@ async function main(): Promise<void> {
     actor: currentActor(process.env),
     terminal: promptTerminal(process),
   };
+  // A reader that stops early (`| head`) closes the pipe: the rest of the output is not wanted,
+  // which is no failure. Any other write error still ends the process loudly.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   const cli = buildProgram(context);
   try {
     await cli.program.parseAsync(normaliseArgv(context.argv, cli.vocabulary), { from: 'user' });
