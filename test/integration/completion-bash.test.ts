@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { casctl, sampleStore, tempDir } from '../helpers/cli.js';
 import { bashComplete, bashRegistration, readlineComplete } from '../helpers/completion/bash-complete.js';
-import { BASH_COMPLETION, completionEnv, completionScript, shellSkipReason } from '../helpers/completion/shells.js';
+import { awkwardOuStore, BASH_COMPLETION, completionEnv, completionScript, shellSkipReason } from '../helpers/completion/shells.js';
 
 /** A TCP server on 127.0.0.1 that accepts every connection and never answers: an LDAP server that hangs. */
 async function silentServer(): Promise<{ server: Server; port: number; connections: () => number; close: () => Promise<void> }> {
@@ -27,12 +27,14 @@ async function silentServer(): Promise<{ server: Server; port: number; connectio
 
 let script: string;
 let store: string;
+let awkward: string;
 const env = completionEnv();
 const complete = (...words: string[]): string[] => bashComplete(script, ['casctl', ...words], env);
 
 before(async () => {
   script = await completionScript('bash');
   store = await sampleStore();
+  awkward = await awkwardOuStore();
 });
 
 describe('casctl completion bash', () => {
@@ -100,6 +102,16 @@ describe('casctl completion bash', () => {
     assert.equal(readlineComplete(script, quoted, env), `casctl --store ${store} get-casmailbox --organizational-unit 'North America\\Finance' `);
   });
 
+  test('OU names with unicode, quotes and a $ come out as bash reads them back, unquoted, in single and in double quotes', () => {
+    assert.deepEqual(complete('--store', awkward, 'get-organizationalunit', 'Z'), ['Zürich\\ Büro']);
+    assert.deepEqual(complete('--store', awkward, 'get-organizationalunit', 'O'), [`O\\'Neil\\ \\"Ops\\"\\ \\$HOME`]);
+    assert.deepEqual(complete('--store', awkward, 'get-organizationalunit', '"O'), [`O'Neil \\"Ops\\" \\$HOME`]);
+    const line = `casctl --store ${awkward} get-casmailbox --organizational-unit`;
+    assert.equal(readlineComplete(script, `${line} Europe\\\\Z`, env), `${line} Europe\\\\Zürich\\ Büro `);
+    assert.equal(readlineComplete(script, `${line} "O`, env), `${line} "O'Neil \\"Ops\\" \\$HOME" `);
+    assert.equal(readlineComplete(script, `${line} 'O`, env), `${line} 'O'\\''Neil "Ops" $HOME' `);
+  });
+
   test('a store that never answers costs the completion at most the deadline, and shows nothing', async () => {
     const silent = await silentServer();
     try {
@@ -111,7 +123,8 @@ describe('casctl completion bash', () => {
       assert.ok(helperMs < 1500, `the helper took ${helperMs} ms`);
       assert.ok(silent.connections() > 0, 'the helper never tried the store');
       started = Date.now();
-      assert.deepEqual(complete('--store', url, 'get-casmailbox', '--organizational-unit', ''), []);
+      const { CASCTL_COMPLETION_DEADLINE_MS: _longer, ...defaultDeadline } = env;
+      assert.deepEqual(bashComplete(script, ['casctl', '--store', url, 'get-casmailbox', '--organizational-unit', ''], defaultDeadline), []);
       const completionMs = Date.now() - started;
       assert.ok(completionMs < 1500, `the completion took ${completionMs} ms`);
     } finally {

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { sampleStore } from '../helpers/cli.js';
-import { completionEnv, completionScript, shellSkipReason } from '../helpers/completion/shells.js';
+import { awkwardOuStore, completionEnv, completionScript, shellSkipReason } from '../helpers/completion/shells.js';
 import { fishComplete, zshComplete, zshLoad } from '../helpers/completion/zsh-fish-complete.js';
 
 const env = completionEnv();
 let store: string;
+let awkward: string;
 before(async () => {
   store = await sampleStore();
+  awkward = await awkwardOuStore();
 });
 
 describe('casctl completion zsh', { skip: shellSkipReason('zsh') }, () => {
@@ -40,6 +42,10 @@ describe('casctl completion zsh', { skip: shellSkipReason('zsh') }, () => {
     assert.equal(unquoted.buffer, `casctl --store ${store} get-organizationalunit North\\ America\\\\Finance `);
     const quoted = zshComplete(script, 'source', `casctl --store=${store} get-casmailbox --organizational-unit 'North America\\Fi`, env);
     assert.equal(quoted.buffer, `casctl --store=${store} get-casmailbox --organizational-unit 'North America\\Finance' `);
+    const line = `casctl --store ${awkward} get-organizationalunit`;
+    assert.equal(zshComplete(script, 'source', `${line} Z`, env).buffer, `${line} Zürich\\ Büro `);
+    assert.equal(zshComplete(script, 'fpath', `${line} O`, env).buffer, `${line} O\\'Neil\\ \\"Ops\\"\\ \\$HOME `);
+    assert.equal(zshComplete(script, 'source', `${line} 'O`, env).buffer, `${line} 'O'\\''Neil "Ops" $HOME' `);
   });
 });
 
@@ -69,5 +75,8 @@ describe('casctl completion fish', { skip: shellSkipReason('fish') }, () => {
   test('OU names from the store', () => {
     assert.deepEqual(fishComplete(script, `casctl --store ${store} get-organizationalunit 'North America\\\\F`, env), ['North America\\Finance']);
     assert.deepEqual(fishComplete(script, `casctl --store=${store} set-casmailboxplan D`, env), ['Default']);
+    // fish escapes a candidate as it inserts it; complete -C shows it as the word it stands for.
+    assert.deepEqual(fishComplete(script, `casctl --store ${awkward} get-organizationalunit Z`, env), ['Zürich Büro']);
+    assert.deepEqual(fishComplete(script, `casctl --store ${awkward} get-organizationalunit O`, env), [`O'Neil "Ops" $HOME`]);
   });
 });
