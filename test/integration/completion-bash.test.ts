@@ -4,6 +4,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { casctl, sampleStore, tempDir } from '../helpers/cli.js';
+import { slapdSkipReason } from '../helpers/slapd.js';
 import { bashComplete, bashRegistration, readlineComplete } from '../helpers/completion/bash-complete.js';
 import { awkwardOuStore, BASH_COMPLETION, completionEnv, completionScript, shellSkipReason } from '../helpers/completion/shells.js';
 
@@ -160,3 +161,10 @@ describe('casctl completion bash with bash-completion loaded', { skip: shellSkip
   });
 });
 
+test("the helper lists an LDAP store's OUs, with CASCTL_STORE and the bind account from the environment", { skip: slapdSkipReason() }, async () => {
+  const ldap = await sampleStore('ldap');
+  const result = await casctl(['__complete-ou'], { store: ldap, env: { CASCTL_COMPLETION_DEADLINE_MS: '10000' } });
+  assert.equal(result.code, 0, result.stderr);
+  const names = result.stdout.split('\n');
+  for (const name of ['North America', 'North America\\Finance', 'tailspintoys.com/North America/Engineering/Platform']) assert.ok(names.includes(name), name);
+});
