@@ -16,7 +16,8 @@ export interface ArgvVocabulary {
   options: readonly string[];
 }
 
-const squash = (name: string): string => name.replace(/-/g, '').toLowerCase();
+/** What a PowerShell parameter and the long option it names have in common: `-OrganizationalUnit`, `organizational-unit`. */
+export const squash = (name: string): string => name.replace(/-/g, '').toLowerCase();
 
 const SWITCH_VALUES = new Map([['$true', true], ['true', true], ['1', true], ['$false', false], ['false', false], ['0', false]]);
 

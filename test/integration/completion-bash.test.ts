@@ -73,6 +73,19 @@ describe('casctl completion bash', () => {
     assert.deepEqual(readlineComplete(script, "casctl set-casmailbox x --imap-enabled \\$f", env), 'casctl set-casmailbox x --imap-enabled \\$false ');
   });
 
+  test('the Exchange spelling of an option and its value: -OrganizationalUnit, -PopEnabled $false, -PopEnabled:$false', () => {
+    assert.deepEqual(complete('Set-CASMailbox', 'x', '-PopEnabled', '$f'), ['\\$false']);
+    assert.deepEqual(complete('Set-CASMailbox', 'x', '-SmtpClientAuthenticationDisabled', ':', '$n'), ['\\$null']);
+    assert.deepEqual(complete('-Store', store, 'Get-CASMailbox', '-OrganizationalUnit', 'North\\ America\\\\F'), ['North\\ America\\\\Finance']);
+    assert.equal(readlineComplete(script, 'casctl Set-CASMailbox x -ImapEnabled:$f', env), 'casctl Set-CASMailbox x -ImapEnabled:\\$false ');
+  });
+
+  test('a store URL with a scheme, which bash splits at its colons, is passed on whole', () => {
+    const url = `sqlite:${store}`;
+    assert.deepEqual(complete('--store', url.split(':')[0] ?? '', ':', store, 'get-organizationalunit', 'IT'), ['IT']);
+    assert.equal(readlineComplete(script, `casctl --store ${url} get-casmailbox --organizational-unit Reso`, env), `casctl --store ${url} get-casmailbox --organizational-unit Resources `);
+  });
+
   test('service names, Dovecot versions and files', () => {
     assert.deepEqual(complete('get-service', 'MSExchangeI'), ['MSExchangeIMAP4', 'MSExchangeIMAP4BE']);
     assert.deepEqual(complete('restart-service', 'pop3', 'imap'), ['imap4', 'imap4be']);

@@ -34,12 +34,16 @@ describe('casctl completion zsh', { skip: shellSkipReason('zsh') }, () => {
     assert.equal(zshComplete(script, 'source', "casctl set-casmailbox x --pop-enabled '$f", env).buffer, "casctl set-casmailbox x --pop-enabled '$false' ");
     assert.deepEqual(zshComplete(script, 'source', 'casctl set-casmailbox x --smtp-client-authentication-disabled \\$', env).candidates, ['$true', '$false', '$null']);
     assert.deepEqual(zshComplete(script, 'source', 'casctl get-service MSExchangeI', env).candidates, ['MSExchangeIMAP4', 'MSExchangeIMAP4BE']);
+    // The Exchange spelling: -PopEnabled:$false is --pop-enabled=$false.
+    assert.equal(zshComplete(script, 'fpath', 'casctl Set-CASMailbox x -PopEnabled:\\$f', env).buffer, 'casctl Set-CASMailbox x -PopEnabled:\\$false ');
   });
 
   test('OU names from the store, quoted', () => {
     const unquoted = zshComplete(script, 'fpath', `casctl --store ${store} get-organizationalunit North\\ America\\\\Fi`, env);
     assert.deepEqual(unquoted.candidates, ['North America\\Finance']);
     assert.equal(unquoted.buffer, `casctl --store ${store} get-organizationalunit North\\ America\\\\Finance `);
+    const exchange = zshComplete(script, 'source', `casctl -Store sqlite:${store} Get-CASMailbox -OrganizationalUnit North\\ America\\\\Fi`, env);
+    assert.equal(exchange.buffer, `casctl -Store sqlite:${store} Get-CASMailbox -OrganizationalUnit North\\ America\\\\Finance `);
     const quoted = zshComplete(script, 'source', `casctl --store=${store} get-casmailbox --organizational-unit 'North America\\Fi`, env);
     assert.equal(quoted.buffer, `casctl --store=${store} get-casmailbox --organizational-unit 'North America\\Finance' `);
     const line = `casctl --store ${awkward} get-organizationalunit`;

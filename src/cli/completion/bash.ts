@@ -32,10 +32,36 @@ __casctl_dequote() {
   REPLY=$out
 }
 
-# What follows an option of a command (or of the program): a code of the tables, or nothing for an option without a value.
+# What follows an option of a command (or of the program): REPLY, a code of the tables, and
+# __casctl_long, the long option; false for an option without a value. A PowerShell parameter
+# (-OrganizationalUnit) names the long option normalise-argv makes of it.
 __casctl_option_code() {
-  REPLY=$\{__casctl_option_values["$1 $2"]-$\{__casctl_option_values["${PROGRAM_KEY} $2"]-}}
+  __casctl_long=$2
+  if [[ $2 =~ ^-[A-Za-z][A-Za-z0-9]+$ ]]; then
+    REPLY=$\{2#-}
+    __casctl_long=$\{__casctl_parameters[$\{REPLY,,}]-$2}
+  fi
+  REPLY=$\{__casctl_option_values["$1 $__casctl_long"]-$\{__casctl_option_values["${PROGRAM_KEY} $__casctl_long"]-}}
   [[ -n $REPLY ]]
+}
+
+# The words of the line as the shell reads them: bash splits COMP_WORDS at COMP_WORDBREAKS too
+# (--store=x, sqlite:/x, -PopEnabled:$false), so words with no white space between are one again.
+# Sets __casctl_words and __casctl_cword.
+__casctl_split() {
+  local line=$COMP_LINE space i
+  __casctl_words=() __casctl_cword=0
+  for ((i = 0; i < $\{#COMP_WORDS[@]}; i++)); do
+    space=$\{line%%[![:space:]]*}
+    line=$\{line#"$space"}
+    if ((i > 0)) && [[ -z $space ]]; then
+      __casctl_words[-1]+=$\{COMP_WORDS[i]}
+    else
+      __casctl_words+=("$\{COMP_WORDS[i]}")
+    fi
+    line=$\{line#"$\{COMP_WORDS[i]}"}
+    ((i == COMP_CWORD)) && __casctl_cword=$(($\{#__casctl_words[@]} - 1))
+  done
 }
 
 # COMPREPLY += the words that start with the text typed ($1, dequoted).
@@ -100,18 +126,19 @@ __casctl_offer() {
 
 _casctl() {
   COMPREPLY=()
-  local cword=$COMP_CWORD cur=$\{COMP_WORDS[COMP_CWORD]} end=$COMP_CWORD option='' command='' expect='' word i positional=0 rest=''
-  local -a helper=("$\{COMP_WORDS[0]}")
-  # bash splits --output=json at the = (COMP_WORDBREAKS): the value is completed after it.
-  if [[ $cur == '=' ]]; then
-    option=$\{COMP_WORDS[cword - 1]} cur='' end=$((cword - 1))
-  elif ((cword > 2)) && [[ $\{COMP_WORDS[cword - 1]} == '=' ]]; then
-    option=$\{COMP_WORDS[cword - 2]} end=$((cword - 2))
+  local __casctl_words __casctl_cword __casctl_long cur option='' command='' expect='' word i positional=0 rest=''
+  __casctl_split
+  cur=$\{__casctl_words[__casctl_cword]}
+  local -a helper=("$\{__casctl_words[0]}")
+  # --output=js, -PopEnabled:$f: the value after the = or : is completed (readline's word starts there).
+  if [[ $cur == --*=* ]]; then
+    option=$\{cur%%=*} cur=$\{cur#*=}
+  elif [[ $cur =~ ^-[A-Za-z][A-Za-z0-9]+: ]]; then
+    option=$\{cur%%:*} cur=$\{cur#*:}
   fi
-  for ((i = 1; i < end; i++)); do
-    word=$\{COMP_WORDS[i]}
+  for ((i = 1; i < __casctl_cword; i++)); do
+    word=$\{__casctl_words[i]}
     if [[ -n $expect ]]; then
-      [[ $word == '=' ]] && continue
       if [[ $expect == --store || $expect == --config ]]; then
         __casctl_dequote "$word"
         helper+=("$expect=$REPLY")
@@ -120,12 +147,12 @@ _casctl() {
     elif [[ -z $rest && $word == -* ]]; then
       if [[ $word == -- ]]; then
         rest=1
-      elif [[ $word == --store=* || $word == --config=* ]]; then
-        # One word where COMP_WORDBREAKS has no =.
+      elif [[ $word == *[=:]* ]]; then
+        # An option and its value in one word.
         __casctl_dequote "$word"
-        helper+=("$REPLY")
+        [[ $word == --store=* || $word == --config=* ]] && helper+=("$REPLY")
       elif __casctl_option_code "$command" "$word"; then
-        expect=$word
+        expect=$__casctl_long
       fi
     elif [[ -z $command ]]; then
       # casctl reads a command in any case: Get-CASMailbox is get-casmailbox.

@@ -1,3 +1,4 @@
+import { squash } from '../normalise-argv.js';
 import type { OfferedValues } from './offered-values.js';
 import type { CommandSpec, CompletionSpec, OptionSpec } from './spec.js';
 
@@ -21,6 +22,11 @@ export interface ScriptTables {
   optionValues: ReadonlyMap<string, string>;
   /** `<command> <n>` → what the n-th argument (from 0) is; `<command> *` for the words of a variadic last one. */
   argumentValues: ReadonlyMap<string, string>;
+  /**
+   * A PowerShell parameter as normalise-argv reads it (dashes gone, lower case: `organizationalunit`)
+   * → the long option with a value it names, so `-OrganizationalUnit` is completed as `--organizational-unit`.
+   */
+  parameters: ReadonlyMap<string, string>;
 }
 
 /** Words go into the scripts' tables separated by spaces: one with white space in it would become two. */
@@ -43,11 +49,20 @@ export function valueCode(values: OfferedValues | undefined): string {
   }
 }
 
-function addOptions(command: string, options: readonly OptionSpec[], words: Map<string, string>, values: Map<string, string>): void {
-  words.set(command, checkedWords(options.flatMap((o) => o.flags)));
+interface Tables {
+  options: Map<string, string>;
+  optionValues: Map<string, string>;
+  parameters: Map<string, string>;
+}
+
+function addOptions(command: string, options: readonly OptionSpec[], tables: Tables): void {
+  tables.options.set(command, checkedWords(options.flatMap((o) => o.flags)));
   for (const option of options) {
     if (!option.takesValue) continue;
-    for (const flag of option.flags) values.set(`${command} ${flag}`, valueCode(option.values));
+    for (const flag of option.flags) {
+      tables.optionValues.set(`${command} ${flag}`, valueCode(option.values));
+      if (flag.startsWith('--')) tables.parameters.set(squash(flag), flag);
+    }
   }
 }
 
@@ -59,19 +74,17 @@ function addArguments(command: CommandSpec, values: Map<string, string>): void {
 }
 
 export function scriptTables(spec: CompletionSpec): ScriptTables {
-  const options = new Map<string, string>();
-  const optionValues = new Map<string, string>();
+  const tables: Tables = { options: new Map(), optionValues: new Map(), parameters: new Map() };
   const argumentValues = new Map<string, string>();
-  addOptions(PROGRAM_KEY, spec.globalOptions, options, optionValues);
+  addOptions(PROGRAM_KEY, spec.globalOptions, tables);
   for (const command of spec.commands) {
-    addOptions(command.name, command.options, options, optionValues);
+    addOptions(command.name, command.options, tables);
     addArguments(command, argumentValues);
   }
   return {
     spellings: spec.commands.flatMap((c) => c.spellings),
     names: spec.commands.map((c) => c.name),
-    options,
-    optionValues,
+    ...tables,
     argumentValues,
   };
 }
@@ -90,5 +103,6 @@ export function declaredTables(t: ScriptTables, syntax: TableSyntax): string {
     syntax.map('__casctl_options', t.options),
     syntax.map('__casctl_option_values', t.optionValues),
     syntax.map('__casctl_argument_values', t.argumentValues),
+    syntax.map('__casctl_parameters', t.parameters),
   ].join('\n');
 }

@@ -10,9 +10,13 @@ const ZSH_TABLES: TableSyntax = {
 
 // zsh filters what compadd is given by what was typed and quotes what it inserts: the function only chooses the candidates.
 const FUNCTIONS = shellCode`
-# What follows an option of a command (or of the program): a code of the tables; false for an option without a value.
+# What follows an option of a command (or of the program): REPLY, a code of the tables, and
+# __casctl_long, the long option; false for an option without a value. A PowerShell parameter
+# (-OrganizationalUnit) names the long option normalise-argv makes of it.
 __casctl_option_code() {
-  REPLY=$\{__casctl_option_values[$1 $2]-$\{__casctl_option_values[${PROGRAM_KEY} $2]-}}
+  __casctl_long=$2
+  [[ $2 == -[A-Za-z][A-Za-z0-9]## ]] && __casctl_long=$\{__casctl_parameters[$\{(L)2#-}]-$2}
+  REPLY=$\{__casctl_option_values[$1 $__casctl_long]-$\{__casctl_option_values[${PROGRAM_KEY} $__casctl_long]-}}
   [[ -n $REPLY ]]
 }
 
@@ -43,14 +47,17 @@ __casctl_offer() {
 
 _casctl() {
   local -i i end=CURRENT positional=0
-  local word option= command= expect= rest=
+  local word option= command= expect= rest= __casctl_long
   local -a helper
   helper=("$words[1]")
   local cur=$words[CURRENT]
-  # --output=json: the value is completed after the =.
+  # --output=json, -PopEnabled:$false: the value is completed after the = or the :.
   if [[ $cur == --*=* ]]; then
     option=$\{cur%%=*}
     compset -P '*='
+  elif [[ $cur == -[A-Za-z][A-Za-z0-9]##:* ]]; then
+    option=$\{cur%%:*}
+    compset -P '*:'
   fi
   for ((i = 2; i < end; i++)); do
     word=$words[i]
@@ -60,10 +67,11 @@ _casctl() {
     elif [[ -z $rest && $word == -* ]]; then
       if [[ $word == -- ]]; then
         rest=1
-      elif [[ $word == --*=* ]]; then
+      elif [[ $word == *[=:]* ]]; then
+        # An option and its value in one word.
         [[ $word == (--store|--config)=* ]] && helper+=("$\{(Q)word}")
       elif __casctl_option_code "$command" "$word"; then
-        expect=$word
+        expect=$__casctl_long
       fi
     elif [[ -z $command ]]; then
       # casctl reads a command in any case: Get-CASMailbox is get-casmailbox.

@@ -4,6 +4,14 @@ import { join } from 'node:path';
 import { ROOT, tempDir } from '../cli.js';
 
 /**
+ * The line bash would have split into these words: spaces between them, except around a `=` or
+ * `:` word, which bash splits off a word it is part of (COMP_WORDBREAKS): `--store`, `=`, `x` is `--store=x`.
+ */
+function lineOf(words: readonly string[]): string {
+  return words.map((word, i) => (i === 0 || [word, words[i - 1]].some((w) => w === '=' || w === ':') ? word : ` ${word}`)).join('');
+}
+
+/**
  * Calls the script's completion function as bash's programmable completion does: COMP_WORDS
  * (split as bash splits, `--output=j` is `--output` `=` `j`), COMP_CWORD at the last word,
  * COMP_LINE and COMP_POINT at its end; returns COMPREPLY. `preload`: sourced first (bash-completion).
@@ -12,12 +20,12 @@ export function bashComplete(script: string, words: readonly string[], env: Node
   const program = [
     ...(preload === undefined ? [] : ['source "$PRELOAD"']),
     'source "$SCRIPT"',
-    'COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}',
+    'COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMP_LINE=$LINE; COMP_POINT=${#COMP_LINE}',
     '_casctl casctl "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"',
     "printf '%s\\0' \"${COMPREPLY[@]}\"",
   ].join('\n');
   const result = spawnSync('bash', ['--norc', '--noprofile', '-c', program, 'bash', ...words], {
-    env: { ...env, SCRIPT: script, ...(preload === undefined ? {} : { PRELOAD: preload }) },
+    env: { ...env, SCRIPT: script, LINE: lineOf(words), ...(preload === undefined ? {} : { PRELOAD: preload }) },
     encoding: 'utf8',
   });
   if (result.status !== 0 || result.stderr !== '') throw new Error(`bash completion failed (${String(result.status)}): ${result.stderr}`);

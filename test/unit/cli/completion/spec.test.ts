@@ -58,6 +58,13 @@ test('each command offers the -o formats it checks, booleans for its settings, a
   }
 });
 
+test("the scripts read a PowerShell parameter as the long option normalise-argv makes of it", () => {
+  const { parameters } = scriptTables(spec);
+  assert.equal(parameters.get('organizationalunit'), '--organizational-unit');
+  assert.equal(parameters.get('smtpclientauthenticationdisabled'), '--smtp-client-authentication-disabled');
+  for (const [key, long] of parameters) assert.deepEqual(normaliseArgv(['get-casmailbox', `-${key}`, 'x'], cli.vocabulary), ['get-casmailbox', long, 'x'], key);
+});
+
 test('the hidden helper stays out of what is completed', () => {
   assert.ok(!spec.commands.some((c) => c.name.startsWith('__')));
   assert.ok(cli.program.commands.some((c) => c.name() === '__complete-ou'));
