@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { casctl, sampleStore, tempDir } from '../helpers/cli.js';
 import { slapdSkipReason } from '../helpers/slapd.js';
-import { bashComplete, bashRegistration, readlineComplete } from '../helpers/completion/bash-complete.js';
+import { bashComplete, bashRegistration, readlineComplete, sourced } from '../helpers/completion/bash-complete.js';
 import { awkwardOuStore, BASH_COMPLETION, completionEnv, completionScript, shellSkipReason } from '../helpers/completion/shells.js';
 
 /** A TCP server on 127.0.0.1 that accepts every connection and never answers: an LDAP server that hangs. */
@@ -70,20 +70,20 @@ describe('casctl completion bash', () => {
     assert.deepEqual(complete('set-casmailbox', 'x', '--pop-enabled', ''), ['true', 'false', '\\$true', '\\$false']);
     assert.deepEqual(complete('set-casmailbox', 'x', '--smtp-client-authentication-disabled', '\\$n'), ['\\$null']);
     assert.deepEqual(complete('set-transportconfig', '--smtp-client-authentication-disabled', '$'), ['\\$true', '\\$false']);
-    assert.deepEqual(readlineComplete(script, "casctl set-casmailbox x --imap-enabled \\$f", env), 'casctl set-casmailbox x --imap-enabled \\$false ');
+    assert.deepEqual(readlineComplete(sourced(script), "casctl set-casmailbox x --imap-enabled \\$f", env), 'casctl set-casmailbox x --imap-enabled \\$false ');
   });
 
   test('the Exchange spelling of an option and its value: -OrganizationalUnit, -PopEnabled $false, -PopEnabled:$false', () => {
     assert.deepEqual(complete('Set-CASMailbox', 'x', '-PopEnabled', '$f'), ['\\$false']);
     assert.deepEqual(complete('Set-CASMailbox', 'x', '-SmtpClientAuthenticationDisabled', ':', '$n'), ['\\$null']);
     assert.deepEqual(complete('-Store', store, 'Get-CASMailbox', '-OrganizationalUnit', 'North\\ America\\\\F'), ['North\\ America\\\\Finance']);
-    assert.equal(readlineComplete(script, 'casctl Set-CASMailbox x -ImapEnabled:$f', env), 'casctl Set-CASMailbox x -ImapEnabled:\\$false ');
+    assert.equal(readlineComplete(sourced(script), 'casctl Set-CASMailbox x -ImapEnabled:$f', env), 'casctl Set-CASMailbox x -ImapEnabled:\\$false ');
   });
 
   test('a store URL with a scheme, which bash splits at its colons, is passed on whole', () => {
     const url = `sqlite:${store}`;
     assert.deepEqual(complete('--store', url.split(':')[0] ?? '', ':', store, 'get-organizationalunit', 'IT'), ['IT']);
-    assert.equal(readlineComplete(script, `casctl --store ${url} get-casmailbox --organizational-unit Reso`, env), `casctl --store ${url} get-casmailbox --organizational-unit Resources `);
+    assert.equal(readlineComplete(sourced(script), `casctl --store ${url} get-casmailbox --organizational-unit Reso`, env), `casctl --store ${url} get-casmailbox --organizational-unit Resources `);
   });
 
   test('service names, Dovecot versions and files', () => {
@@ -111,9 +111,9 @@ describe('casctl completion bash', () => {
 
   test('in a real readline, an OU name is inserted as bash reads it back', () => {
     const typed = `casctl --store ${store} get-organizationalunit North\\ America\\\\Fi`;
-    assert.equal(readlineComplete(script, typed, env), `casctl --store ${store} get-organizationalunit North\\ America\\\\Finance `);
+    assert.equal(readlineComplete(sourced(script), typed, env), `casctl --store ${store} get-organizationalunit North\\ America\\\\Finance `);
     const quoted = `casctl --store ${store} get-casmailbox --organizational-unit 'North America\\Fi`;
-    assert.equal(readlineComplete(script, quoted, env), `casctl --store ${store} get-casmailbox --organizational-unit 'North America\\Finance' `);
+    assert.equal(readlineComplete(sourced(script), quoted, env), `casctl --store ${store} get-casmailbox --organizational-unit 'North America\\Finance' `);
   });
 
   test('OU names with unicode, quotes and a $ come out as bash reads them back, unquoted, in single and in double quotes', () => {
@@ -121,9 +121,9 @@ describe('casctl completion bash', () => {
     assert.deepEqual(complete('--store', awkward, 'get-organizationalunit', 'O'), [`O\\'Neil\\ \\"Ops\\"\\ \\$HOME`]);
     assert.deepEqual(complete('--store', awkward, 'get-organizationalunit', '"O'), [`O'Neil \\"Ops\\" \\$HOME`]);
     const line = `casctl --store ${awkward} get-casmailbox --organizational-unit`;
-    assert.equal(readlineComplete(script, `${line} Europe\\\\Z`, env), `${line} Europe\\\\Zürich\\ Büro `);
-    assert.equal(readlineComplete(script, `${line} "O`, env), `${line} "O'Neil \\"Ops\\" \\$HOME" `);
-    assert.equal(readlineComplete(script, `${line} 'O`, env), `${line} 'O'\\''Neil "Ops" $HOME' `);
+    assert.equal(readlineComplete(sourced(script), `${line} Europe\\\\Z`, env), `${line} Europe\\\\Zürich\\ Büro `);
+    assert.equal(readlineComplete(sourced(script), `${line} "O`, env), `${line} "O'Neil \\"Ops\\" \\$HOME" `);
+    assert.equal(readlineComplete(sourced(script), `${line} 'O`, env), `${line} 'O'\\''Neil "Ops" $HOME' `);
   });
 
   test('a store that never answers costs the completion at most the deadline, and shows nothing', async () => {
@@ -135,6 +135,12 @@ describe('casctl completion bash', () => {
       const helperMs = Date.now() - started;
       assert.deepEqual([result.code, result.stdout, result.stderr], [0, '', '']);
       assert.ok(helperMs < 1500, `the helper took ${helperMs} ms`);
+      // Given longer, it connects and waits for an answer until its deadline, then still shows nothing.
+      started = Date.now();
+      const patient = await casctl(['--store', url, '__complete-ou'], { env: { CASCTL_COMPLETION_DEADLINE_MS: '2000' } });
+      const patientMs = Date.now() - started;
+      assert.deepEqual([patient.code, patient.stdout], [0, '']);
+      assert.ok(patientMs >= 2000 && patientMs < 3500, `the helper took ${patientMs} ms`);
       assert.ok(silent.connections() > 0, 'the helper never tried the store');
       started = Date.now();
       const { CASCTL_COMPLETION_DEADLINE_MS: _longer, ...defaultDeadline } = env;
@@ -171,6 +177,14 @@ describe('casctl completion bash with bash-completion loaded', { skip: shellSkip
     assert.deepEqual(withPackage('Get-CAS'), ['Get-CASMailbox', 'Get-CASMailboxPlan']);
     assert.deepEqual(withPackage('get-casmailbox', '-o', 'nd'), ['ndjson']);
     assert.deepEqual(withPackage('--store', store, 'get-organizationalunit', 'North\\ America\\\\S'), ['North\\ America\\\\Sales']);
+  });
+
+  test("installed where bash-completion's loader finds it, it is loaded at the first TAB and completes", () => {
+    const data = tempDir();
+    mkdirSync(join(data, 'bash-completion', 'completions'), { recursive: true });
+    copyFileSync(script, join(data, 'bash-completion', 'completions', 'casctl'));
+    const line = `casctl --store ${store} Get-OrganizationalUnit North\\ America\\\\Fi`;
+    assert.equal(readlineComplete(`source ${BASH_COMPLETION}`, line, { ...env, XDG_DATA_HOME: data }), `casctl --store ${store} Get-OrganizationalUnit North\\ America\\\\Finance `);
   });
 });
 

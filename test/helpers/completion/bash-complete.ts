@@ -37,10 +37,13 @@ export function bashRegistration(script: string, env: NodeJS.ProcessEnv): string
   return spawnSync('bash', ['--norc', '--noprofile', '-c', 'source "$SCRIPT" && complete -p casctl'], { env: { ...env, SCRIPT: script }, encoding: 'utf8' }).stdout.trim();
 }
 
-/** Types `line` and TAB into a real interactive bash (readline-complete.py): the line as TAB left it. */
-export function readlineComplete(script: string, line: string, env: NodeJS.ProcessEnv): string {
+/** The command that loads a completion script into an interactive bash. */
+export const sourced = (script: string): string => `source ${JSON.stringify(script)}`;
+
+/** Types `line` and TAB into a real interactive bash (readline-complete.py) after `setup`: the line as TAB left it. */
+export function readlineComplete(setup: string, line: string, env: NodeJS.ProcessEnv): string {
   const out = join(tempDir(), 'buffer');
-  spawnSync('python3', [join(ROOT, 'test/helpers/completion/readline-complete.py'), out, `source ${JSON.stringify(script)}`, line], { env, encoding: 'utf8', timeout: 30_000 });
+  spawnSync('python3', [join(ROOT, 'test/helpers/completion/readline-complete.py'), out, setup, line], { env, encoding: 'utf8', timeout: 30_000 });
   const dumped = readFileSync(out, 'utf8');
   return dumped.slice(dumped.indexOf('<buffer>') + '<buffer>'.length).replace(/\n$/, '');
 }
