@@ -40,7 +40,7 @@ before(async () => {
 
 describe('casctl completion bash', () => {
   test('registers a completion function for casctl', () => {
-    assert.equal(bashRegistration(script, env), 'complete -F _casctl casctl');
+    for (const load of ['source "$SCRIPT"', 'source <(casctl completion bash)']) assert.equal(bashRegistration(load, script, env), 'complete -F _casctl casctl', load);
   });
 
   test('commands in both spellings', () => {

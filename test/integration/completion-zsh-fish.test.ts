@@ -19,7 +19,7 @@ describe('casctl completion zsh', { skip: shellSkipReason('zsh') }, () => {
   });
 
   test('loads without a word on stderr, sourced and from fpath, and registers _casctl for casctl', () => {
-    for (const mode of ['source', 'fpath'] as const) assert.deepEqual(zshLoad(script, mode, env), { registered: '_casctl', stderr: '' }, mode);
+    for (const mode of ['source', 'source <()', 'fpath'] as const) assert.deepEqual(zshLoad(script, mode, env), { registered: '_casctl', stderr: '' }, mode);
   });
 
   test('commands in both spellings, options, -o formats', () => {

@@ -32,9 +32,9 @@ export function bashComplete(script: string, words: readonly string[], env: Node
   return result.stdout.split('\0').filter((word) => word !== '');
 }
 
-/** `complete -p casctl` after sourcing the script: how bash has it registered. */
-export function bashRegistration(script: string, env: NodeJS.ProcessEnv): string {
-  return spawnSync('bash', ['--norc', '--noprofile', '-c', 'source "$SCRIPT" && complete -p casctl'], { env: { ...env, SCRIPT: script }, encoding: 'utf8' }).stdout.trim();
+/** `complete -p casctl` after `load` (`source "$SCRIPT"`, or the README's `source <(casctl completion bash)`): how bash has it registered. */
+export function bashRegistration(load: string, script: string, env: NodeJS.ProcessEnv): string {
+  return spawnSync('bash', ['--norc', '--noprofile', '-c', `${load} && complete -p casctl`], { env: { ...env, SCRIPT: script }, encoding: 'utf8' }).stdout.trim();
 }
 
 /** The command that loads a completion script into an interactive bash. */

@@ -20,13 +20,17 @@ export function zshComplete(script: string, mode: 'source' | 'fpath', line: stri
   return { candidates: lines.slice(0, end).filter((l) => l !== ''), buffer: lines.find((l) => l.startsWith('<buffer>'))?.slice('<buffer>'.length) ?? '' };
 }
 
+const LOADS = {
+  source: 'autoload -Uz compinit && compinit -u -D && source "$SCRIPT"',
+  // As the README says to: the script straight from casctl on PATH.
+  'source <()': 'autoload -Uz compinit && compinit -u -D && source <(casctl completion zsh)',
+  fpath: 'cp "$SCRIPT" "$DIR/_casctl" && fpath=("$DIR" $fpath) && autoload -Uz compinit && compinit -u -D',
+} as const;
+
 /** Loads the script as a user's zsh would (compinit, then source or fpath): the function registered for casctl, and anything said on stderr. */
-export function zshLoad(script: string, mode: 'source' | 'fpath', env: NodeJS.ProcessEnv): { registered: string; stderr: string } {
+export function zshLoad(script: string, mode: keyof typeof LOADS, env: NodeJS.ProcessEnv): { registered: string; stderr: string } {
   const dir = tempDir();
-  const program =
-    mode === 'source'
-      ? 'autoload -Uz compinit && compinit -u -D && source "$SCRIPT" && print -r -- "$_comps[casctl]"'
-      : 'cp "$SCRIPT" "$DIR/_casctl" && fpath=("$DIR" $fpath) && autoload -Uz compinit && compinit -u -D && print -r -- "$_comps[casctl]"';
+  const program = `${LOADS[mode]} && print -r -- "$_comps[casctl]"`;
   const result = spawnSync('zsh', ['-f', '-c', program], { env: { ...env, SCRIPT: script, DIR: dir }, encoding: 'utf8' });
   return { registered: result.stdout.trim(), stderr: result.stderr };
 }
