@@ -23,9 +23,13 @@ describe('casctl completion zsh', { skip: shellSkipReason('zsh') }, () => {
   });
 
   test('commands in both spellings, options, -o formats', () => {
-    assert.deepEqual(zshComplete(script, 'source', 'casctl Get-CAS', env).candidates, ['Get-CASMailbox', 'Get-CASMailboxPlan']);
+    const commands = zshComplete(script, 'source', 'casctl Get-CAS', env);
+    assert.deepEqual(commands.candidates, ['Get-CASMailbox', 'Get-CASMailboxPlan']);
+    assert.ok(commands.shown.includes('Get-CASMailbox -- show POP3/IMAP4/OWA/SMTP AUTH/ManageSieve access settings (Get-CASMailbox)'), commands.shown.join('\n'));
     assert.deepEqual(zshComplete(script, 'fpath', 'casctl get-cas', env).candidates, ['get-casmailbox', 'get-casmailboxplan']);
-    assert.deepEqual(zshComplete(script, 'fpath', 'casctl get-casmailbox --o', env).candidates, ['--organizational-unit', '--output']);
+    const options = zshComplete(script, 'fpath', 'casctl get-casmailbox --o', env);
+    assert.deepEqual(options.candidates, ['--organizational-unit', '--output']);
+    assert.ok(options.shown.some((line) => line.startsWith('--output -- table, list, json')), options.shown.join('\n'));
     assert.deepEqual(zshComplete(script, 'source', 'casctl audit p.yaml -o ', env).candidates, ['table', 'json', 'csv', 'junit', 'ndjson']);
     assert.equal(zshComplete(script, 'source', 'casctl get-casmailbox --output=nd', env).buffer, 'casctl get-casmailbox --output=ndjson ');
   });

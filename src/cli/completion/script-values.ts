@@ -106,3 +106,21 @@ export function declaredTables(t: ScriptTables, syntax: TableSyntax): string {
     syntax.map('__casctl_parameters', t.parameters),
   ].join('\n');
 }
+
+/**
+ * What zsh shows beside each candidate: `<command> <flag>` (`-` for the program's) → the option's
+ * help, and `<spelling>` → the command's. Descriptions are one line each.
+ */
+export function descriptionTable(spec: CompletionSpec): Map<string, string> {
+  const table = new Map<string, string>();
+  const oneLine = (text: string): string => text.replace(/\s+/g, ' ');
+  const addOptions = (key: string, options: readonly OptionSpec[]): void => {
+    for (const option of options) for (const flag of option.flags) table.set(`${key} ${flag}`, oneLine(option.description));
+  };
+  addOptions(PROGRAM_KEY, spec.globalOptions);
+  for (const command of spec.commands) {
+    addOptions(command.name, command.options);
+    for (const spelling of command.spellings) table.set(spelling, oneLine(command.description));
+  }
+  return table;
+}

@@ -1,5 +1,5 @@
 import { COMPLETE_OU_COMMAND } from './complete-ou-command.js';
-import { declaredTables, PROGRAM_KEY, scriptTables, type TableSyntax } from './script-values.js';
+import { declaredTables, descriptionTable, PROGRAM_KEY, scriptTables, type TableSyntax } from './script-values.js';
 import { shellCode, singleQuote } from './shell-code.js';
 import type { CompletionSpec } from './spec.js';
 
@@ -26,6 +26,17 @@ __casctl_ous() {
   shift
   program=$\{program/#\~/$HOME}
   $program "$@" ${COMPLETE_OU_COMMAND} 2>/dev/null </dev/null
+}
+
+# Offers words with their descriptions beside them: $1 is the key the descriptions of the words are under ('' for commands).
+__casctl_add_described() {
+  local key=$1 word
+  shift
+  local -a shown
+  for word in "$@"; do
+    shown+=("$word -- $\{__casctl_descriptions[$\{key:+$key }$word]-}")
+  done
+  compadd -l -d shown -- "$@"
 }
 
 # Offers the values a code names; $1 is the code, the rest the program and its global options.
@@ -85,9 +96,10 @@ _casctl() {
   if [[ -n $option ]] && __casctl_option_code "$command" "$option"; then
     __casctl_offer "$REPLY" "$helper[@]"
   elif [[ -z $rest && $cur == -* ]]; then
-    compadd -- $\{=__casctl_options[${PROGRAM_KEY}]} $\{command:+$\{=__casctl_options[$command]}}
+    __casctl_add_described ${PROGRAM_KEY} $\{=__casctl_options[${PROGRAM_KEY}]}
+    [[ -n $command ]] && __casctl_add_described $command $\{=__casctl_options[$command]}
   elif [[ -z $command ]]; then
-    compadd -- $__casctl_spellings
+    __casctl_add_described '' $__casctl_spellings
   else
     local code=$\{__casctl_argument_values[$command $positional]-$\{__casctl_argument_values[$command *]-}}
     [[ -n $code ]] && __casctl_offer "$code" "$helper[@]"
@@ -110,5 +122,6 @@ export function zshScript(spec: CompletionSpec): string {
 # or save it as _casctl in a directory of $fpath: casctl completion zsh > ~/.zfunc/_casctl
 
 ${declaredTables(scriptTables(spec), ZSH_TABLES)}
+${ZSH_TABLES.map('__casctl_descriptions', descriptionTable(spec))}
 ${FUNCTIONS}`;
 }

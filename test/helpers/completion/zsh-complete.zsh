@@ -2,7 +2,8 @@
 #   zsh -f zsh-complete.zsh <source|fpath> <completion script> <output file> <typed line>
 # loads the script (sourced, or as _casctl from a directory on fpath, then compinit), types the
 # line and TAB, and writes to the output file every candidate zsh's own matching kept from each
-# compadd call (compadd -O), then `<end>`, then the line as TAB left it (`<buffer>` and $BUFFER).
+# compadd call (compadd -O) and what it was to show them as (-d, each after `<shown>`), then
+# `<end>`, then the line as TAB left it (`<buffer>` and $BUFFER).
 zmodload zsh/zpty
 local mode=$1 script=$2 out=$3 line=$4
 local load="source ${(q)script}"
@@ -13,7 +14,7 @@ if [[ $mode == fpath ]]; then
 fi
 zpty casctl zsh -f -i
 zpty -w casctl "PS1='' PROMPT_EOL_MARK=''; $load; autoload -Uz compinit; compinit -u -D"
-zpty -w casctl "compadd() { builtin compadd -O __got \"\$@\"; print -rl -- \$__got >> ${(q)out}; builtin compadd \"\$@\"; }"
+zpty -w casctl "compadd() { builtin compadd -O __got \"\$@\"; print -rl -- \$__got >> ${(q)out}; local -i i=\$argv[(i)-d]; (( i < \$# )) && print -rl -- '<shown>'\${^\${(P)argv[i+1]}} >> ${(q)out}; builtin compadd \"\$@\"; }"
 # The wrapper marks the end of the completion; _casctl itself is what the script registered (or fpath autoloads).
 zpty -w casctl "compdef '$(print -r -- '_casctl "$@"; print -r -- "<end>" >>') ${(q)out}' casctl"
 zpty -w casctl "__dump() { print -r -- \"<buffer>\$BUFFER\" >> ${(q)out} }; zle -N __dump; bindkey '^X' __dump"

@@ -8,6 +8,8 @@ export interface ZshCompletion {
   candidates: string[];
   /** The line as TAB left it. */
   buffer: string;
+  /** What the candidates were offered to be shown as, descriptions beside them (before zsh's matching). */
+  shown: string[];
 }
 
 /** Types `line` and TAB into a real zsh line editor (zsh-complete.zsh), the script sourced or autoloaded from fpath. */
@@ -17,7 +19,12 @@ export function zshComplete(script: string, mode: 'source' | 'fpath', line: stri
   const lines = existsSync(out) ? readFileSync(out, 'utf8').split('\n') : [];
   const end = lines.indexOf('<end>');
   if (end < 0) throw new Error(`zsh completed nothing for ${JSON.stringify(line)}: ${lines.join('\n')}`);
-  return { candidates: lines.slice(0, end).filter((l) => l !== ''), buffer: lines.find((l) => l.startsWith('<buffer>'))?.slice('<buffer>'.length) ?? '' };
+  const offered = lines.slice(0, end).filter((l) => l !== '');
+  return {
+    candidates: offered.filter((l) => !l.startsWith('<shown>')),
+    shown: offered.filter((l) => l.startsWith('<shown>')).map((l) => l.slice('<shown>'.length)),
+    buffer: lines.find((l) => l.startsWith('<buffer>'))?.slice('<buffer>'.length) ?? '',
+  };
 }
 
 const LOADS = {
