@@ -1,6 +1,8 @@
 import type { Writable } from 'node:stream';
 import { CAS_SETTINGS, perCasSetting } from '../core/protocols.js';
 import { render, renderWith, type View } from '../output/formats.js';
+import { AUDIT_FORMATS, type AuditFormat } from '../output/format-names.js';
+import type { Formatter } from '../output/formatter.js';
 import { FORMATTERS } from '../output/formatters.js';
 import type { OutputRecord } from '../output/values.js';
 import { JUNIT_FORMATTER } from './junit.js';
@@ -59,9 +61,8 @@ function ruleRecords(results: readonly RuleResult[]): OutputRecord[] {
 }
 
 /** An audit's formats: the shared ones it offers, and JUnit for CI, which only an audit has. */
-const AUDIT_FORMATTERS = Object.freeze({ table: FORMATTERS.table, json: FORMATTERS.json, csv: FORMATTERS.csv, junit: JUNIT_FORMATTER });
-export type AuditFormat = keyof typeof AUDIT_FORMATTERS;
-export const AUDIT_FORMATS = Object.keys(AUDIT_FORMATTERS) as readonly AuditFormat[];
+const AUDIT_FORMATTERS = Object.freeze({ table: FORMATTERS.table, json: FORMATTERS.json, csv: FORMATTERS.csv, junit: JUNIT_FORMATTER } satisfies Record<AuditFormat, Formatter>);
+export { AUDIT_FORMATS, type AuditFormat };
 
 /** One protocol an `unusedFor` violation leaves unused, and its last login within the retention (null: none). */
 function unusedRecord({ limit, lastLogon }: UnusedProtocol): OutputRecord {

@@ -1,11 +1,12 @@
 import type { Writable } from 'node:stream';
+import { CHANGE_FORMATS } from '../output/format-names.js';
 import type { PlanItem } from '../core/plan.js';
 import { chooseProperties, render, type View } from '../output/formats.js';
 import { settingChangeText } from '../output/setting-change.js';
 import type { OutputRecord, OutputValue } from '../output/values.js';
 
 /** What a change (set-casmailbox, undo, audit --fix) reports in: the plan table, a JSON result, or its items one per line. */
-export const CHANGE_FORMATS = ['table', 'json', 'ndjson'] as const;
+export { CHANGE_FORMATS };
 export type ChangeFormat = (typeof CHANGE_FORMATS)[number];
 
 /** A change item as json and ndjson show it; the table shows the items that change something, their changes in words. */

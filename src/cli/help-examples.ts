@@ -81,6 +81,11 @@ export const COMMAND_EXAMPLES: Readonly<Record<string, readonly Example[]>> = {
     { text: 'The settings casctl uses and where each came from (a flag, the environment, which file, the default)', line: 'casctl get-config' },
     { text: 'Which configuration file is used, and which are shadowed, for a script', line: 'casctl get-config -o json' },
   ],
+  completion: [
+    { text: "Install the bash completion for yourself, loaded by bash-completion at the first TAB", line: 'casctl completion bash > ~/.local/share/bash-completion/completions/casctl' },
+    { text: 'Install the zsh completion as a function on $fpath', line: 'casctl completion zsh > ~/.zfunc/_casctl' },
+    { text: 'Install the fish completion', line: 'casctl completion fish > ~/.config/fish/completions/casctl.fish' },
+  ],
   'get-dovecotconfig': [
     { text: 'The passdb/userdb configuration that makes Dovecot enforce the store', line: 'casctl get-dovecotconfig' },
     { text: 'Write it, and record every IMAP and POP3 login, for Dovecot to !include', line: 'casctl get-dovecotconfig --write /etc/dovecot/casctl --last-logons' },

@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   try {
     await cli.program.parseAsync(normaliseArgv(context.argv, cli.vocabulary), { from: 'user' });
     process.exitCode = cli.exitCode();
+    if (cli.endsProcess()) process.exit();
   } catch (error) {
     process.exitCode = report(error, context);
   }

@@ -8,18 +8,21 @@
  *   -WhatIf, -WhatIf:$true    → --what-if             (-WhatIf:$false: not a what-if, dropped)
  * Only words that name a known option are rewritten; everything after `--` is left alone.
  */
+import { commandKey } from './command-spellings.js';
+
 export interface ArgvVocabulary {
   commands: readonly string[];
   /** Long option names without dashes: `organizational-unit`, `result-size`, ... */
   options: readonly string[];
 }
 
-const squash = (name: string): string => name.replace(/-/g, '').toLowerCase();
+/** What a PowerShell parameter and the long option it names have in common: `-OrganizationalUnit`, `organizational-unit`. */
+export const squash = (name: string): string => name.replace(/-/g, '').toLowerCase();
 
 const SWITCH_VALUES = new Map([['$true', true], ['true', true], ['1', true], ['$false', false], ['false', false], ['0', false]]);
 
 export function normaliseArgv(argv: readonly string[], vocabulary: ArgvVocabulary): string[] {
-  const commands = new Map(vocabulary.commands.map((c) => [c.toLowerCase(), c]));
+  const commands = new Map(vocabulary.commands.map((c) => [commandKey(c), c]));
   const options = new Map(vocabulary.options.map((o) => [squash(o), o]));
   const result: string[] = [];
   let commandSeen = false;
@@ -30,7 +33,7 @@ export function normaliseArgv(argv: readonly string[], vocabulary: ArgvVocabular
       break;
     }
     if (!commandSeen && !arg.startsWith('-')) {
-      const command = commands.get(arg.toLowerCase());
+      const command = commands.get(commandKey(arg));
       if (command !== undefined) {
         commandSeen = true;
         result.push(command);

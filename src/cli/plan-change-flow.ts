@@ -7,6 +7,7 @@ import { fold } from '../core/mailbox.js';
 import { DIRECTORY_SCOPE, PlanBook, type PlanWrite } from '../core/mailbox-plans.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 import { askYesNo } from '../output/confirm.js';
+import { PLAN_CHANGE_FORMATS } from '../output/format-names.js';
 import { chooseProperties, render, type View } from '../output/formats.js';
 import type { Messages } from '../output/messages.js';
 import { settingChangeText } from '../output/setting-change.js';
@@ -15,7 +16,7 @@ import { useColour } from '../output/colour.js';
 import type { CommandContext } from './context.js';
 
 /** What a plan change (set-casmailboxplan, the undo of one) reports in: the plan's table with --what-if, or a JSON result. */
-export const PLAN_CHANGE_FORMATS = ['table', 'json'] as const;
+export { PLAN_CHANGE_FORMATS };
 export type PlanChangeFormat = (typeof PLAN_CHANGE_FORMATS)[number];
 
 export interface PlannedPlanChange {

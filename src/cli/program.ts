@@ -1,17 +1,23 @@
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
+import { Command, type Option } from 'commander';
 import { ExitCode } from '../core/errors.js';
 import { printableLines } from '../core/printable.js';
-import { PROTOCOLS, isNullable, type ProtocolService } from '../core/protocols.js';
+import { CAS_SETTINGS, PROTOCOLS, isNullable, type ProtocolService } from '../core/protocols.js';
 import { DEFAULT_ACTIVE_DAYS } from '../core/change-impact.js';
 import { LAST_LOGON_PROTOCOLS } from '../core/last-logons.js';
+import { DIRECTORY_PLAN_NAME } from '../core/mailbox-plans.js';
+import { DOVECOT_VERSIONS } from '../dovecot/version.js';
+import { AUDIT_FORMATS, CHANGE_FORMATS, CONFIG_FORMATS, LISTING_FORMATS, PLAN_CHANGE_FORMATS, RESULT_FORMATS, SETTINGS_FORMATS } from '../output/format-names.js';
 import { useColour } from '../output/colour.js';
 import { failureLine } from '../output/messages.js';
 import { DEFAULT_CONFIG_PLACES } from './config-locations.js';
 import type { CommandContext } from './context.js';
 import { addExamples } from './help-examples.js';
 import type { ArgvVocabulary } from './normalise-argv.js';
-import { settingOption } from './setting-options.js';
+import { DIRECTORIES, FILES, organizationalUnits, valueArgument, valueOption, words } from './completion/offered-values.js';
+import { COMPLETE_OU_COMMAND } from './completion/complete-ou-command.js';
+import { SHELLS } from './completion/shells.js';
+import { offeredSettingValues, settingOption } from './setting-options.js';
 import { refuseConflictingRepeats } from './single-valued-options.js';
 
 /**
@@ -23,10 +29,17 @@ export interface Cli {
   vocabulary: ArgvVocabulary;
   /** The exit code the action that ran asked for. */
   exitCode(): number;
+  /** The action that ran left work behind it must not wait for (CommandModule.endsProcess). */
+  endsProcess(): boolean;
 }
 
 interface CommandModule<O> {
   run(context: CommandContext, options: O, args: string[]): Promise<number>;
+  /**
+   * The process ends as soon as `run` returns, whatever is still pending: a completion helper
+   * that gave up on a store that never answers must not wait for its connection to time out.
+   */
+  endsProcess?: boolean;
 }
 
 function version(): string {
@@ -48,14 +61,14 @@ function selectionOptions(command: Command, verb: 'get' | 'set'): Command {
   return command
     .argument('[identity...]', identityHelp)
     .option('--identity <identity>', 'a mailbox identity (repeatable)', collect)
-    .option('--organizational-unit <ou>', 'mailboxes in this OU and its children (name, canonical name, North America\\Finance, DN or Guid)')
+    .addOption(valueOption('--organizational-unit <ou>', 'mailboxes in this OU and its children (name, canonical name, North America\\Finance, DN or Guid)', organizationalUnits()))
     .option('--filter <opath>', `an OPATH filter, e.g. "Department -like 'Engineering*' -and StateOrProvince -eq 'WA'"`)
-    .option('--file <path>', 'one identity per line (UTF-8 or UTF-16 with BOM, # comments); "-" is stdin');
+    .addOption(valueOption('--file <path>', 'one identity per line (UTF-8 or UTF-16 with BOM, # comments); "-" is stdin', FILES));
 }
 
 /** The get commands double as one-line CI checks. */
 function listOptions(command: Command, noun: string): Command {
-  return outputOptions(selectionOptions(command, 'get'))
+  return outputOptions(selectionOptions(command, 'get'), LISTING_FORMATS)
     .option('--result-size <n>', `at most n ${noun}, or Unlimited (the default)`)
     .option('--expect-none', 'exit 5 when anything matches: a one-line audit for CI');
 }
@@ -69,17 +82,23 @@ function connectivityOptions(command: Command, defaultPorts: string): Command {
     .option('--port <n>', `the port (default: ${defaultPorts})`)
     .option('--tls', 'TLS from the first byte (implicit TLS, as on 993/995)')
     .option('--timeout <seconds>', 'give up after this many seconds (default: 10)')
-    .option('--password-file <path>', 'the password is the first line of this file ("-" is stdin); else CASCTL_TEST_PASSWORD, else a prompt on a terminal')
-    .option('-o, --output <format>', 'table, list, json, ndjson (one JSON object per line) or csv', 'table')
+    .addOption(valueOption('--password-file <path>', 'the password is the first line of this file ("-" is stdin); else CASCTL_TEST_PASSWORD, else a prompt on a terminal', FILES))
+    .addOption(outputOption('table, list, json, ndjson (one JSON object per line) or csv', LISTING_FORMATS))
     .option('--csv-raw', CSV_RAW_HELP)
     .option('--property <names>', 'properties to show, comma-separated or repeated; * for all', commaList);
 }
 
 const CSV_RAW_HELP = "with -o csv: leave cells that start with = + - @ tab or CR as they are (else prefixed with ' so spreadsheets do not run them)";
 
-function outputOptions(command: Command): Command {
+/** `-o`: the formats the command checks it against, which completion offers; table unless told. */
+function outputOption(help: string, formats: readonly string[]): Option {
+  return valueOption('-o, --output <format>', help, words(formats)).default('table');
+}
+
+function outputOptions(command: Command, formats: readonly string[]): Command {
+  const help = formats.includes('id') ? 'table, list, json, ndjson (one JSON object per line), csv or id (one Guid per line, for pipelines)' : 'table, list, json, ndjson (one JSON object per line) or csv';
   return command
-    .option('-o, --output <format>', 'table, list, json, ndjson (one JSON object per line), csv or id (one Guid per line, for pipelines)', 'table')
+    .addOption(outputOption(help, formats))
     .option('--csv-raw', CSV_RAW_HELP)
     .option('--property <names>', 'properties to show, comma-separated or repeated; * for all', commaList);
 }
@@ -88,17 +107,24 @@ function outputOptions(command: Command): Command {
 const PROTOCOL_NAMES = PROTOCOLS.map((p) => p.displayName).join('/');
 const SERVICE_NAMES: readonly ProtocolService[] = PROTOCOLS.flatMap((p): readonly ProtocolService[] => p.services);
 
+/** What a plan is named by: `Default` (the directory's) or an OU. */
+const PLANS = organizationalUnits([DIRECTORY_PLAN_NAME]);
+
 /** set-casmailbox's `--<protocol>-enabled` options, one per protocol. */
 function settingOptions(command: Command): Command {
   for (const protocol of PROTOCOLS) {
     const help = isNullable(protocol) ? "true/false, $true/$false, 1/0, yes/no, or '$null': follow the organisation default (set-transportconfig)" : 'true/false, $true/$false, 1/0, yes/no';
-    command.option(`--${settingOption(protocol.property)} <bool>`, help);
+    command.addOption(valueOption(`--${settingOption(protocol.property)} <bool>`, help, words(offeredSettingValues(isNullable(protocol)))));
   }
   return command;
 }
 
 /** plan → confirm → apply → report: the options of every command that changes the store. */
-function changeOptions(command: Command, outputHelp = 'table (the plan, with --what-if), json (a machine-readable result) or ndjson (one change item per line)'): Command {
+function changeOptions(
+  command: Command,
+  outputHelp = 'table (the plan, with --what-if), json (a machine-readable result) or ndjson (one change item per line)',
+  formats: readonly string[] = CHANGE_FORMATS,
+): Command {
   return command
     .option('-y, --yes', 'change several mailboxes without asking (-Confirm:$false)')
     .option('--confirm', 'ask before changing, even one mailbox (-Confirm)')
@@ -106,7 +132,7 @@ function changeOptions(command: Command, outputHelp = 'table (the plan, with --w
     .option('--atomic', 'if any item fails (not found, ambiguous, refused), change nothing at all')
     .option('--active-days <n>', `a recorded login (${LAST_LOGON_PROTOCOLS.map((p) => p.displayName).join(', ')}) within this many days counts as use, for the impact shown before turning a protocol off (default: ${DEFAULT_ACTIVE_DAYS})`)
     .option('--max-active <n>', 'refuse the change (exit 2, nothing changed) if more than n mailboxes that used a protocol it turns off within --active-days would lose it; exit 3 when logins are not recorded')
-    .option('-o, --output <format>', outputHelp, 'table');
+    .addOption(outputOption(outputHelp, formats));
 }
 
 /** set-casmailbox, undo and audit --fix: a change made effective at once, as refresh-service would. */
@@ -114,20 +140,22 @@ const RESTART_OPTION = ['--restart', 'make the change effective now: flush the c
 
 export function buildProgram(context: CommandContext): Cli {
   let exitCode: number = ExitCode.Ok;
+  let endsProcess = false;
   const run =
     <O>(load: () => Promise<CommandModule<O>>) =>
     async (...parameters: unknown[]): Promise<void> => {
       // commander passes the Command last; its option values are untyped, each module declares their shape.
       const command = parameters.at(-1) as Command;
       const module = await load();
+      endsProcess = module.endsProcess === true;
       exitCode = await module.run(context, command.optsWithGlobals() as O, command.args);
     };
 
   const program = new Command('casctl')
     .description(`Exchange-style ${PROTOCOL_NAMES} access administration for self-hosted mail (Get-CASMailbox / Set-CASMailbox).`)
     .version(version(), '-V, --version')
-    .option('--store <url>', 'directory store: sqlite:<path>, a path, ldap[s]://host:port/<base DN>, postgres://user@host:port/<db> or mysql://user@host:port/<db> (default: CASCTL_STORE, the config file, ./casctl.db)')
-    .option('--config <path>', `casctl configuration file (default: the first of ${DEFAULT_CONFIG_PLACES}; casctl get-config shows which)`)
+    .addOption(valueOption('--store <url>', 'directory store: sqlite:<path>, a path, ldap[s]://host:port/<base DN>, postgres://user@host:port/<db> or mysql://user@host:port/<db> (default: CASCTL_STORE, the config file, ./casctl.db)', FILES))
+    .addOption(valueOption('--config <path>', `casctl configuration file (default: the first of ${DEFAULT_CONFIG_PLACES}; casctl get-config shows which)`, FILES))
     .option('--read-only', 'refuse every change to the store (audits, reviews); a change command works with --what-if only')
     .option('--verbose', 'show the SQL statements, LDAP operations and service commands casctl runs, on stderr (no passwords, no bound values)')
     .showHelpAfterError("(run 'casctl --help' for the commands)")
@@ -150,7 +178,7 @@ export function buildProgram(context: CommandContext): Cli {
   program
     .command('import')
     .description('load or update mailboxes from a CSV file whose columns are Exchange property names (all or nothing)')
-    .argument('<file>', 'CSV file')
+    .addArgument(valueArgument('<file>', 'CSV file', FILES))
     .option('--what-if', 'show the mailboxes it would create and the changes it would make, import nothing (-WhatIf)')
     .action(run(() => import('./commands/import.js')));
 
@@ -170,9 +198,9 @@ export function buildProgram(context: CommandContext): Cli {
     .description('show DisplayName, ItemCount, TotalItemSize and the last logons per protocol, counted by Dovecot without reading a message (Get-MailboxStatistics)')
     .action(run(() => import('./commands/get-mailboxstatistics.js')));
 
-  outputOptions(program.command('get-organizationalunit'))
+  outputOptions(program.command('get-organizationalunit'), LISTING_FORMATS)
     .description('list organizational units: Name, CanonicalName, DistinguishedName, Guid (Get-OrganizationalUnit)')
-    .argument('[identity...]', 'OU name, canonical name, North America\\Finance, DN or Guid')
+    .addArgument(valueArgument('[identity...]', 'OU name, canonical name, North America\\Finance, DN or Guid', organizationalUnits()))
     .action(run(() => import('./commands/get-organizationalunit.js')));
 
   settingOptions(changeOptions(selectionOptions(program.command('set-casmailbox'), 'set')))
@@ -180,49 +208,49 @@ export function buildProgram(context: CommandContext): Cli {
     .option(...RESTART_OPTION)
     .action(run(() => import('./commands/set-casmailbox.js')));
 
-  outputOptions(program.command('get-casmailboxplan'))
+  outputOptions(program.command('get-casmailboxplan'), LISTING_FORMATS)
     .description('show the defaults new mailboxes take, for the directory (Default) and per OU (Get-CASMailboxPlan)')
-    .argument('[identity...]', 'Default, or an OU: name, canonical name, North America\\Finance, DN or Guid (default: every plan)')
-    .option('--identity <identity>', 'a plan, as the argument names it (repeatable)', collect)
+    .addArgument(valueArgument('[identity...]', 'Default, or an OU: name, canonical name, North America\\Finance, DN or Guid (default: every plan)', PLANS))
+    .addOption(valueOption('--identity <identity>', 'a plan, as the argument names it (repeatable)', PLANS).argParser(collect))
     .action(run(() => import('./commands/get-casmailboxplan.js')));
 
   settingOptions(program.command('set-casmailboxplan'))
     .description('change the defaults of new mailboxes for the directory or an OU; existing mailboxes keep theirs (Set-CASMailboxPlan)')
-    .argument('[identity]', 'Default, or an OU: name, canonical name, North America\\Finance, DN or Guid')
-    .option('--identity <identity>', 'the plan, instead of the argument (-Identity)')
-    .option('--clear <setting>', 'stop holding a setting, so it is inherited again (repeatable; comma-separated)', commaList)
+    .addArgument(valueArgument('[identity]', 'Default, or an OU: name, canonical name, North America\\Finance, DN or Guid', PLANS))
+    .addOption(valueOption('--identity <identity>', 'the plan, instead of the argument (-Identity)', PLANS))
+    .addOption(valueOption('--clear <setting>', 'stop holding a setting, so it is inherited again (repeatable; comma-separated)', words(CAS_SETTINGS)).argParser(commaList))
     .option('-y, --yes', 'change without asking (-Confirm:$false)')
     .option('--confirm', 'ask before changing (-Confirm)')
     .option('--what-if', 'show what would change, change nothing (-WhatIf)')
-    .option('-o, --output <format>', 'table (the plan, with --what-if) or json (a machine-readable result)', 'table')
+    .addOption(outputOption('table (the plan, with --what-if) or json (a machine-readable result)', PLAN_CHANGE_FORMATS))
     .action(run(() => import('./commands/set-casmailboxplan.js')));
 
-  outputOptions(program.command('get-transportconfig'))
+  outputOptions(program.command('get-transportconfig'), SETTINGS_FORMATS)
     .description('show the organisation defaults: SmtpClientAuthenticationDisabled, which mailboxes set to $null follow (Get-TransportConfig)')
     .action(run(() => import('./commands/get-transportconfig.js')));
 
   const transport = program
     .command('set-transportconfig')
     .description('set the organisation default of SMTP AUTH, for every mailbox whose SmtpClientAuthenticationDisabled is $null (Set-TransportConfig)');
-  for (const protocol of PROTOCOLS.filter(isNullable)) transport.option(`--${settingOption(protocol.property)} <bool>`, 'true/false, $true/$false, 1/0, yes/no');
+  for (const protocol of PROTOCOLS.filter(isNullable)) transport.addOption(valueOption(`--${settingOption(protocol.property)} <bool>`, 'true/false, $true/$false, 1/0, yes/no', words(offeredSettingValues(false))));
   transport
     .option('-y, --yes', 'change without asking (-Confirm:$false)')
     .option('--confirm', 'ask before changing (-Confirm)')
     .option('--what-if', 'show what would change, change nothing (-WhatIf)')
-    .option('-o, --output <format>', 'table (messages only) or json (the result)', 'table')
+    .addOption(outputOption('table (messages only) or json (the result)', PLAN_CHANGE_FORMATS))
     .option(...RESTART_OPTION)
     .action(run(() => import('./commands/set-transportconfig.js')));
 
   program
     .command('get-dovecotconfig')
     .description('print (or --write) the passdb/userdb configuration that makes Dovecot enforce the store')
-    .option('--write <dir>', 'write casctl-auth.conf and the file it references into this directory')
+    .addOption(valueOption('--write <dir>', 'write casctl-auth.conf and the file it references into this directory', DIRECTORIES))
     .option('--reason', 'tell a refused client why: NO [CONTACTADMIN] imap access is disabled for this mailbox')
-    .option('--dovecot-version <version>', "the Dovecot syntax to write: 2.3 or 2.4 (default: the version of the Dovecot the services reach, else 2.4)")
+    .addOption(valueOption('--dovecot-version <version>', "the Dovecot syntax to write: 2.3 or 2.4 (default: the version of the Dovecot the services reach, else 2.4)", words(DOVECOT_VERSIONS)))
     .option('--webmail-network <cidr>', 'where the webmail logs in over IMAP from (repeatable; default: the config\'s dovecot.webmailNetworks): IMAP from there follows OWAEnabled', collect)
     .option('--ldap-uri <uri>', "LDAP: the servers this mail server's Dovecot reads, in order, its local replica first (repeatable or comma-separated; default: the store URL's)", collect)
     .option('--ldap-bind-dn <dn>', 'LDAP: the account Dovecot binds as for its lookups (a read-only one; default: anonymous)')
-    .option('--ldap-bind-password-file <file>', "LDAP: that account's password, written into the files with --write (never printed)")
+    .addOption(valueOption('--ldap-bind-password-file <file>', "LDAP: that account's password, written into the files with --write (never printed)", FILES))
     .option('--last-logons', 'also record every IMAP and POP3 login where casctl reads it (casctl-last-logons.conf; with --write, creates the logins database)')
     .option('--dict-user <user>', "with --last-logons --write: the user Dovecot's dict process runs as, who gets the logins file (default dovecot; uid[:gid] for a container's)")
     .option('--mail-user <user>', 'with --last-logons: the user the imap and pop3 processes run as (mail_uid), the only one let into the dict socket (default vmail)')
@@ -233,9 +261,9 @@ export function buildProgram(context: CommandContext): Cli {
     ['restart-service', `restart ${PROTOCOL_NAMES} services so every change is effective (Restart-Service)`, () => import('./commands/restart-service.js')],
     ['refresh-service', 'make pending changes effective without a restart: flush changed logins, end sessions that lost access', () => import('./commands/refresh-service.js')],
   ] as const) {
-    outputOptions(program.command(name))
+    outputOptions(program.command(name), LISTING_FORMATS)
       .description(description)
-      .argument('[name...]', `${SERVICE_NAMES.map((s) => s.Name).join(', ')} or ${SERVICE_NAMES.map((s) => s.ShortName).join(', ')} (default: all)`)
+      .addArgument(valueArgument('[name...]', `${SERVICE_NAMES.map((s) => s.Name).join(', ')} or ${SERVICE_NAMES.map((s) => s.ShortName).join(', ')} (default: all)`, words(SERVICE_NAMES.flatMap((s) => [s.Name, s.ShortName]))))
       .action(run(module));
   }
 
@@ -244,12 +272,13 @@ export function buildProgram(context: CommandContext): Cli {
     program
       .command('audit')
       .description(`check a policy of who may use ${PROTOCOL_NAMES}; exit 5 on violations (never changes anything unless --fix)`)
-      .argument('<policy>', 'a YAML or JSON policy file (README "Audits")')
+      .addArgument(valueArgument('<policy>', 'a YAML or JSON policy file (README "Audits")', FILES))
       .option('--fix', "turn the violations into a change through set-casmailbox's plan, confirmation and history")
       .option('--allow-outside-files', "let the policy's rules name files outside the policy's directory")
       .option(RESTART_OPTION[0], `with --fix: ${RESTART_OPTION[1]}`)
       .option('--csv-raw', CSV_RAW_HELP),
     'table, json, csv or junit (with --fix: table, json or ndjson, the change)',
+    [...new Set([...AUDIT_FORMATS, ...CHANGE_FORMATS])],
   ).action(run(() => import('./commands/audit.js')));
 
   changeOptions(
@@ -260,7 +289,7 @@ export function buildProgram(context: CommandContext): Cli {
       .option(...RESTART_OPTION),
   ).action(run(() => import('./commands/undo.js')));
 
-  outputOptions(program.command('get-changelog'))
+  outputOptions(program.command('get-changelog'), LISTING_FORMATS)
     .description('list recorded changes: who, when, from where, and each mailbox before and after; with an id, one change in full')
     .argument('[change-id]', 'show this change in full (the Id the listing shows); -o id then prints the Guids of its mailboxes')
     .option('--id <change-id>', 'the change to show in full, instead of the argument')
@@ -277,7 +306,7 @@ export function buildProgram(context: CommandContext): Cli {
     .option('-y, --yes', 'remove without asking (-Confirm:$false)')
     .option('--confirm', 'ask before removing (the default; -Confirm)')
     .option('--what-if', 'count what would be removed, remove nothing (-WhatIf)')
-    .option('-o, --output <format>', 'table (messages only), json or ndjson (the result, one line)', 'table')
+    .addOption(outputOption('table (messages only), json or ndjson (the result, one line)', RESULT_FORMATS))
     .action(run(() => import('./commands/prune-changelog.js')));
 
   program
@@ -285,13 +314,13 @@ export function buildProgram(context: CommandContext): Cli {
     .description('delete the recorded logins (times and client addresses: personal data) older than the retention, "lastLogons": {"retentionDays"} (default 365)')
     .option('--older-than <days>', 'delete those older than this many days instead')
     .option('--what-if', 'count what would be deleted, delete nothing (-WhatIf)')
-    .option('-o, --output <format>', 'table (messages only), json or ndjson (the result, one line)', 'table')
+    .addOption(outputOption('table (messages only), json or ndjson (the result, one line)', RESULT_FORMATS))
     .action(run(() => import('./commands/prune-lastlogons.js')));
 
   program
     .command('get-config')
     .description('show the settings casctl uses and where each comes from (flag, environment, which file, or default), and the configuration files it looked at; passwords never shown')
-    .option('-o, --output <format>', 'table or json', 'table')
+    .addOption(outputOption('table or json', CONFIG_FORMATS))
     .action(run(() => import('./commands/get-config.js')));
 
   connectivityOptions(program.command('test-imapconnectivity'), '143, or 993 with --tls')
@@ -302,7 +331,17 @@ export function buildProgram(context: CommandContext): Cli {
     .description('log in to the POP3 server as a mailbox and report Success or Failure (Test-PopConnectivity)')
     .action(run(() => import('./commands/test-popconnectivity.js')));
 
+  program
+    .command('completion')
+    .description('print a script that completes casctl in bash, zsh or fish: source <(casctl completion bash)')
+    .addArgument(valueArgument('<shell>', SHELLS.join(', '), words(SHELLS)))
+    .action(run(() => import('./commands/completion.js')));
+
+  // The scripts' helper: the store's OU names, one per line, within a deadline; not for people, so not in help.
+  program.command(COMPLETE_OU_COMMAND, { hidden: true }).action(run(() => import('./commands/complete-ou.js')));
+
   addExamples(program);
+
   refuseConflictingRepeats([program, ...program.commands]);
   // The hint after an error names the command it was typed for, so it can be pasted as is.
   for (const command of program.commands) command.showHelpAfterError(`(run 'casctl ${command.name()} --help' for usage)`);
@@ -312,5 +351,5 @@ export function buildProgram(context: CommandContext): Cli {
   for (const command of [program, ...program.commands]) {
     for (const option of command.options) if (option.long !== undefined) options.add(option.long.replace(/^--/, ''));
   }
-  return { program, vocabulary: { commands, options: [...options] }, exitCode: () => exitCode };
+  return { program, vocabulary: { commands, options: [...options] }, exitCode: () => exitCode, endsProcess: () => endsProcess };
 }

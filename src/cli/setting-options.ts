@@ -1,4 +1,4 @@
-import { BOOLEAN_SPELLINGS, parseBoolean } from '../core/boolean.js';
+import { BOOLEAN_SPELLINGS, OFFERED_BOOLEANS, parseBoolean } from '../core/boolean.js';
 import { UsageError } from '../core/errors.js';
 import type { CasSettingName, SettingValue } from '../core/protocols.js';
 
@@ -38,6 +38,15 @@ export function settingOptionText(options: object, property: CasSettingName): st
   return typeof value === 'string' ? value : undefined;
 }
 
+/** How a nullable setting's option is told to follow the organisation default. */
+const NULL = '$null';
+export const NULL_SPELLINGS: readonly string[] = [NULL, 'null'];
+
+/** What completion offers for a setting's option: the booleans, and `$null` where the setting may be $null. */
+export function offeredSettingValues(nullable: boolean): readonly string[] {
+  return nullable ? [...OFFERED_BOOLEANS, NULL] : OFFERED_BOOLEANS;
+}
+
 /**
  * A setting option's value; undefined when not given. A nullable setting also takes $null (or
  * null): follow the organisation default. Never the empty text: an unquoted $true reaches casctl as that too.
@@ -46,7 +55,7 @@ export function settingValue(option: string, text: string | undefined, nullable:
   if (text === undefined) return undefined;
   const value = parseBoolean(text);
   if (value !== null) return value;
-  if (nullable && ['$null', 'null'].includes(text.trim().toLowerCase())) return null;
+  if (nullable && NULL_SPELLINGS.includes(text.trim().toLowerCase())) return null;
   // `-PopEnabled $false -ImapEnabled $false` unquoted reaches us as `--pop-enabled --imap-enabled ...`.
   const shellAteIt = text === '' || text.startsWith('-');
   const hint = shellAteIt ? ` (a Unix shell expands an unquoted $false to nothing: write '$false' in quotes, or false)` : '';

@@ -6,6 +6,7 @@ import { counted } from '../core/counted.js';
 import { ExitCode, UsageError } from '../core/errors.js';
 import { protocolOf, admits, type NullableSettingName } from '../core/protocols.js';
 import { askYesNo } from '../output/confirm.js';
+import { PLAN_CHANGE_FORMATS } from '../output/format-names.js';
 import { parseOutputFormat } from '../output/formats.js';
 import type { Messages } from '../output/messages.js';
 import type { DirectoryStore } from '../store/directory-store.js';
@@ -28,7 +29,6 @@ export interface TransportChangeOptions {
   output: string;
 }
 
-const FORMATS = ['table', 'json'] as const;
 const shown = (value: boolean): string => `$${String(value)}`;
 
 /**
@@ -44,7 +44,7 @@ export async function runTransportChange(
   options: TransportChangeOptions,
   effect: Pick<PlannedChange, 'makeEffective'>,
 ): Promise<number> {
-  const format = parseOutputFormat(options.output, FORMATS);
+  const format = parseOutputFormat(options.output, PLAN_CHANGE_FORMATS);
   const protocol = protocolOf(change.property);
   const followers = await store.countMailboxes(followersQuery(change.property));
   const turns = admits(protocol, null, change.before) !== admits(protocol, null, change.after);

@@ -11,3 +11,6 @@ export function parseBoolean(text: string): boolean | null {
 }
 
 export const BOOLEAN_SPELLINGS = 'true/false, $true/$false, 1/0, yes/no';
+
+/** The spellings completion offers: the plain and the PowerShell ones. */
+export const OFFERED_BOOLEANS: readonly string[] = ['true', 'false', '$true', '$false'];

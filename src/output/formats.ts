@@ -3,6 +3,7 @@ import { UsageError } from '../core/errors.js';
 import { fold } from '../core/mailbox.js';
 import { unknownNameHint } from '../core/suggest.js';
 import type { Batches, Formatter, Shape } from './formatter.js';
+import { LISTING_FORMATS } from './format-names.js';
 import { FORMATTERS, type OutputFormat } from './formatters.js';
 import type { Terminal } from './terminal.js';
 import type { OutputRecord } from './values.js';
@@ -10,8 +11,8 @@ import { BufferedWriter } from './writer.js';
 
 export type { OutputFormat } from './formatters.js';
 
-/** What a listing offers: every format of the registry. */
-export const OUTPUT_FORMATS = Object.keys(FORMATTERS) as readonly OutputFormat[];
+/** What a listing offers: every format of the registry (format-names.ts names them, the formatter table has one each). */
+export const OUTPUT_FORMATS: readonly OutputFormat[] = LISTING_FORMATS;
 
 /** `-o` against the formats a command declares; `subject` names the command in the error ("for audit"). */
 export function parseOutputFormat<F extends string>(text: string, formats: readonly F[], subject?: string): F {

@@ -1,5 +1,6 @@
 import { printable } from '../core/printable.js';
 import { csvField } from './csv.js';
+import type { ListingFormat } from './format-names.js';
 import { writeEach, type FormatInput, type Formatter } from './formatter.js';
 import { JSON_FORMATTER, NDJSON_FORMATTER } from './json-formats.js';
 import { TABLE_FORMATTER } from './table.js';
@@ -41,6 +42,6 @@ export const FORMATTERS = Object.freeze({
   ndjson: NDJSON_FORMATTER,
   csv: { display: false, write: csv },
   id: { display: false, write: id },
-} satisfies Record<string, Formatter>);
+} satisfies Record<ListingFormat, Formatter>);
 
 export type OutputFormat = keyof typeof FORMATTERS;

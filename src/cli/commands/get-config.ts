@@ -1,3 +1,4 @@
+import { CONFIG_FORMATS } from '../../output/format-names.js';
 import { parseOutputFormat, render, type View } from '../../output/formats.js';
 import { useColour } from '../../output/colour.js';
 import { Messages } from '../../output/messages.js';
@@ -11,8 +12,6 @@ import { configFor, type GlobalOptions } from '../open.js';
 interface GetConfigOptions extends GlobalOptions {
   output: string;
 }
-
-const FORMATS = ['table', 'json'] as const;
 
 const SETTINGS_VIEW: View = { properties: ['Setting', 'Value', 'Origin'], defaults: ['Setting', 'Value', 'Origin'], table: ['Setting', 'Value', 'Origin'], id: 'Setting' };
 const FILES_VIEW: View = { properties: ['File', 'Path', 'Status'], defaults: ['File', 'Path', 'Status'], table: ['File', 'Path', 'Status'], id: 'File' };
@@ -39,7 +38,7 @@ function shownOrigin(origin: Origin): string {
 
 /** get-config: the settings this run would use, where each came from, and the configuration files looked at. */
 export async function run(context: CommandContext, options: GetConfigOptions): Promise<number> {
-  const format = parseOutputFormat(options.output, FORMATS);
+  const format = parseOutputFormat(options.output, CONFIG_FORMATS);
   const effective = await effectiveConfig(context, options, await configFor(context, options));
   if (format === 'json') {
     context.stdout.write(`${JSON.stringify(asJson(effective), null, 2)}\n`);

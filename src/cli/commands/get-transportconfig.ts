@@ -1,4 +1,5 @@
-import { chooseProperties, OUTPUT_FORMATS, parseOutputFormat, render, type View } from '../../output/formats.js';
+import { SETTINGS_FORMATS } from '../../output/format-names.js';
+import { chooseProperties, parseOutputFormat, render, type View } from '../../output/formats.js';
 import { useColour } from '../../output/colour.js';
 import { NULLABLE_PROTOCOLS } from '../../core/protocols.js';
 import type { CommandContext } from '../context.js';
@@ -15,7 +16,7 @@ const VIEW: View = { properties: SETTINGS, defaults: SETTINGS, table: SETTINGS, 
 
 /** Get-TransportConfig: the organisation defaults the mailboxes whose setting is $null follow. */
 export async function run(context: CommandContext, options: TransportOptions): Promise<number> {
-  const format = parseOutputFormat(options.output, OUTPUT_FORMATS.filter((f) => f !== 'id'));
+  const format = parseOutputFormat(options.output, SETTINGS_FORMATS);
   const properties = chooseProperties(VIEW, format, options.property);
   return withStore(context, options, async (store) => {
     const config = await store.getTransportConfig();

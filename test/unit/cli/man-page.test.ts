@@ -51,7 +51,7 @@ test('man -l shows every command with its options and examples, typed as help ty
   const text = rendered();
   const program = capturedProgram().cli.program;
   const help = program.createHelp();
-  for (const command of program.commands) {
+  for (const command of program.createHelp().visibleCommands(program).filter((c) => c.name() !== 'help')) {
     assert.ok(text.includes(`\n   ${command.name()} ${command.usage()}\n`), `no section for ${command.name()}`);
     for (const option of command.options) assert.ok(text.includes(help.optionTerm(option)), `${command.name()}: no ${help.optionTerm(option)}`);
   }
