@@ -1,21 +1,34 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
+import type DatabaseConstructor from 'better-sqlite3';
 import { StoreError } from '../../core/errors.js';
 import { BUSY_TIMEOUT_MS } from './sqlite-errors.js';
 
-export type Db = Database.Database;
+const require = createRequire(import.meta.url);
+// Required, not imported: Node would first parse the CommonJS package for its export names, a
+// few milliseconds of every start that opens a SQLite store.
+const Database = require('better-sqlite3') as typeof DatabaseConstructor;
+
+// Where npm builds or downloads better-sqlite3's addon. Named, it is loaded directly; else
+// better-sqlite3 looks for it through the bindings package, a dozen failed requires.
+const ADDON = join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+let addon: { nativeBinding?: string } | undefined;
+
+export type Db = DatabaseConstructor.Database;
 
 /**
  * Every connection is made here. better-sqlite3 reads SQLITE_USE_URI once, when the first
  * connection loads its addon, and a URI is the only way to ask SQLite for `immutable` (see
  * openReadOnly). casctl opens absolute paths only, so no store path is taken for a URI.
  */
-export function connect(filename: string, options: Database.Options): Db {
+export function connect(filename: string, options: DatabaseConstructor.Options): Db {
   const given = process.env.SQLITE_USE_URI;
   process.env.SQLITE_USE_URI = '1';
   try {
-    return new Database(filename, options);
+    addon ??= existsSync(ADDON) ? { nativeBinding: ADDON } : {};
+    return new Database(filename, { ...addon, ...options });
   } finally {
     if (given === undefined) delete process.env.SQLITE_USE_URI;
     else process.env.SQLITE_USE_URI = given;
