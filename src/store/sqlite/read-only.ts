@@ -12,7 +12,7 @@ const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3') as typeof DatabaseConstructor;
 
 // Where npm builds or downloads better-sqlite3's addon. Named, it is loaded directly; else
-// better-sqlite3 looks for it through the bindings package, a dozen failed requires.
+// better-sqlite3 looks for it through the bindings package, which tries path after path.
 const ADDON = join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
 let addon: { nativeBinding?: string } | undefined;
 
