@@ -336,6 +336,7 @@ if (config.only.includes('cold')) {
     version: [CASCTL, '--version'],
     help: [CASCTL, '--help'],
     get: [CASCTL, 'get-casmailbox', one, '-o', 'json', '--store', pristine],
+    'get-table': [CASCTL, 'get-casmailbox', one, '--store', pristine],
   };
   const runs = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
   const ids = Object.keys(variants);
@@ -350,10 +351,12 @@ if (config.only.includes('cold')) {
   }
   const bare = summarise(runs.bare);
   log(`  bare node: ${Math.round(bare.ms.median)} ms median`);
+  const store = `${config.mailboxes.toLocaleString('en-US')} store`;
   for (const [id, label, limit] of [
-    ['version', 'cold casctl --version', 1.5],
-    ['help', 'cold casctl --help', 1.5],
-    ['get', `cold get-casmailbox <one> -o json (${config.mailboxes.toLocaleString('en-US')} store)`, 2.5],
+    ['version', 'cold casctl --version', 1.3],
+    ['help', 'cold casctl --help', 1.3],
+    ['get', `cold get-casmailbox <one> -o json (${store})`, 1.5],
+    ['get-table', `cold get-casmailbox <one>, a table (${store})`, 1.5],
   ]) {
     const row = { id: `cold-${id}`, label, unit: 'ms', referenceLabel: "node -e ''", casctl: summarise(runs[id]), reference: bare, target: { limit, against: 'bare node' } };
     finish(row);

@@ -1,3 +1,4 @@
+import type { Actor } from '../core/actor.js';
 import { CasctlError, ExitCode } from '../core/errors.js';
 import { useColour } from '../output/colour.js';
 import { failureLine } from '../output/messages.js';
@@ -9,15 +10,26 @@ import { buildProgram } from './program.js';
 
 /** The only place that ends the process: every error becomes one message and a documented exit code. */
 async function main(): Promise<void> {
+  let actor: Actor | undefined;
+  // Made when first used: process.stdin opens a stream on fd 0 (on a pipe or a terminal, loading
+  // node:net with it), the actor asks the system who and where we are; most commands need neither.
   const context: CommandContext = {
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
     env: process.env,
     cwd: process.cwd(),
     now: () => new Date(),
     argv: process.argv.slice(2),
-    actor: currentActor(process.env),
+    get actor() {
+      return (actor ??= currentActor(process.env));
+    },
     terminal: promptTerminal(process),
   };
   // A reader that stops early (`| head`) closes the pipe: the rest of the output is not wanted,

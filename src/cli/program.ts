@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, type Option } from 'commander';
 import { ExitCode } from '../core/errors.js';
+import { packageFile } from '../core/package-root.js';
 import { printableLines } from '../core/printable.js';
 import { CAS_SETTINGS, PROTOCOLS, isNullable, type ProtocolService } from '../core/protocols.js';
 import { DEFAULT_ACTIVE_DAYS } from '../core/change-impact.js';
@@ -43,7 +44,7 @@ interface CommandModule<O> {
 }
 
 function version(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const manifest = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
   return manifest.version;
 }
 

@@ -1,4 +1,7 @@
-import { isIP } from 'node:net';
+import { onFirstUse } from './on-first-use.js';
+
+// Every command reads the configured webmail networks; few have any.
+const net = onFirstUse<typeof import('node:net')>('node:net');
 
 /**
  * IP networks written as CIDR (`10.1.0.0/16`, `2001:db8::/32`, a bare address for one host), as
@@ -40,7 +43,7 @@ function ipv4Hex(address: string): string[] {
 
 /** The address's 4 or 16 bytes; null for anything else (a zone id such as `%eth0` included). */
 function rawBytes(address: string): number[] | null {
-  const family = /^[0-9A-Fa-f.:]+$/.test(address) ? isIP(address) : 0;
+  const family = /^[0-9A-Fa-f.:]+$/.test(address) ? net().isIP(address) : 0;
   if (family === 0) return null;
   return family === 4 ? address.split('.').map(Number) : ipv6Bytes(address);
 }

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { packageFile } from '../core/package-root.js';
 import type { HashReply } from './hash-messages.js';
 
 /** Hashes plain-text passwords, whole batches at a time, in the order given. */
@@ -28,9 +29,9 @@ export class PasswordHashError extends Error {
  */
 const CHUNK = 50;
 
-// The built worker beside this file. From source (the tests, under tsx) the built one too: tsx's
-// hooks do not reach worker threads on Node 20, and the tests run after `npm run build`.
-const WORKER = import.meta.url.endsWith('.ts') ? new URL('../../dist/input/hash-worker.js', import.meta.url) : new URL('./hash-worker.js', import.meta.url);
+// The built worker, from source too (the tests, under tsx): tsx's hooks do not reach worker
+// threads on Node 20, and the tests run after `npm run build`.
+const WORKER = packageFile('dist/input/hash-worker.js');
 
 interface Task {
   id: number;
@@ -59,7 +60,7 @@ export class HashPool implements BatchPasswordHasher {
 
   constructor(
     private readonly size = availableParallelism(),
-    private readonly workerUrl: URL = WORKER,
+    private readonly workerUrl: string | URL = WORKER,
   ) {}
 
   async hash(passwords: readonly string[]): Promise<string[]> {

@@ -3,7 +3,6 @@ import { csvField } from './csv.js';
 import type { ListingFormat } from './format-names.js';
 import { writeEach, type FormatInput, type Formatter } from './formatter.js';
 import { JSON_FORMATTER, NDJSON_FORMATTER } from './json-formats.js';
-import { TABLE_FORMATTER } from './table.js';
 import { csvValue, displayValue } from './values.js';
 import type { BufferedWriter } from './writer.js';
 
@@ -34,9 +33,15 @@ async function id({ batches, id: property }: FormatInput, writer: BufferedWriter
   return writeEach(batches, writer, (record) => `${displayValue(record[property] ?? null)}\n`);
 }
 
+/** Format-Table, loaded when a table is written: the other formats do without its layout code. */
+const table: Formatter = {
+  display: true,
+  write: async (input, writer) => (await import('./table.js')).TABLE_FORMATTER.write(input, writer),
+};
+
 /** Every output format by its `-o` name: each command offers these, or the subset it declares. */
 export const FORMATTERS = Object.freeze({
-  table: TABLE_FORMATTER,
+  table,
   list: { display: true, write: list },
   json: JSON_FORMATTER,
   ndjson: NDJSON_FORMATTER,

@@ -1,6 +1,9 @@
 import { closeSync, openSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import { isatty, ReadStream, WriteStream } from 'node:tty';
+import { onFirstUse } from '../core/on-first-use.js';
+
+// When someone is asked: every start makes a terminal, few ask anything.
+const tty = onFirstUse<typeof import('node:tty')>('node:tty');
 
 /** The streams one question is asked and answered on; close() gives back what was opened for it. */
 export interface PromptStreams {
@@ -38,7 +41,7 @@ export function promptTerminal(
 function controllingTerminalExists(path: string): boolean {
   const fd = tryOpen(path, 'r+');
   if (fd === null) return false;
-  const exists = isatty(fd);
+  const exists = tty().isatty(fd);
   closeSync(fd);
   return exists;
 }
@@ -47,6 +50,7 @@ function controllingTerminalExists(path: string): boolean {
 function openControllingTerminal(path: string): PromptStreams | null {
   const read = tryOpen(path, 'r');
   const write = read === null ? null : tryOpen(path, 'w');
+  const { isatty, ReadStream, WriteStream } = tty();
   if (read === null || write === null || !isatty(read)) {
     for (const fd of [read, write]) if (fd !== null) closeSync(fd);
     return null;

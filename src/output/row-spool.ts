@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newGuid } from '../core/guid.js';
 import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,7 +76,7 @@ function writeAll(fd: number, bytes: Buffer): void {
 }
 
 function openUnlinked(): number {
-  const path = join(tmpdir(), `casctl-table-${randomUUID()}`);
+  const path = join(tmpdir(), `casctl-table-${newGuid()}`);
   let fd: number;
   try {
     fd = openSync(path, 'wx+', 0o600);

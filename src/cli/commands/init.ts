@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { UsageError, ExitCode } from '../../core/errors.js';
+import { packageFile } from '../../core/package-root.js';
 import { readMailboxCsv } from '../../input/mailbox-csv.js';
 import { HashPool } from '../../input/hash-pool.js';
 import type { ImportRecord } from '../../store/directory-store.js';
@@ -8,7 +8,7 @@ import { commandProgress } from '../command-progress.js';
 import { withStore, type GlobalOptions } from '../open.js';
 import { describeImport } from './import.js';
 
-const SAMPLE = fileURLToPath(new URL('../../../fixtures/sample-directory.csv', import.meta.url));
+const SAMPLE = packageFile('fixtures/sample-directory.csv');
 
 interface InitOptions extends GlobalOptions {
   sample?: boolean;

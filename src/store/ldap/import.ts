@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newGuid } from '../../core/guid.js';
 import { splitCanonical } from '../../core/distinguished-name.js';
 import { StoreError } from '../../core/errors.js';
 import { fold } from '../../core/mailbox.js';
@@ -137,7 +137,7 @@ export async function importMailboxes(
       try {
         if (existing === null) {
           const parent = ouDns.get(fold(record.OrganizationalUnit)) as string;
-          await context.connection.add(`${formatRdn({ type: 'cn', value: record.Name })},${parent}`, recordAttributes(record, record.Guid ?? randomUUID(), true, context.defaults));
+          await context.connection.add(`${formatRdn({ type: 'cn', value: record.Name })},${parent}`, recordAttributes(record, record.Guid ?? newGuid(), true, context.defaults));
           summary.created++;
           return;
         }

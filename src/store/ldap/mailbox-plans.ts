@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newGuid } from '../../core/guid.js';
 import { StoreError } from '../../core/errors.js';
 import {
   checkPlanWrites, DIRECTORY_SCOPE, INHERITED, planIdentity,
@@ -82,7 +82,7 @@ export class PlanDirectory {
     await this.addUnlessExists(this.layout.planDn(planIdentity(scope)), {
       objectClass: ['top', 'casMailboxPlan'],
       cn: [planIdentity(scope)],
-      casGuid: [randomUUID()],
+      casGuid: [newGuid()],
       casPlanVersion: ['0'],
       casPlanScope: scope === DIRECTORY_SCOPE ? [] : [scope],
     });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newGuid } from '../../core/guid.js';
 import { ADMINISTRATOR_REFUSED, isAdministratorAccount } from '../../core/administrator.js';
 import { fold } from '../../core/mailbox.js';
 import { PlanBook } from '../../core/mailbox-plans.js';
@@ -180,7 +180,7 @@ function insertValues(layout: SqlLayout, record: CompleteRecord, ou: string, sta
   const values: Values = new Map();
   const withOu = { ...record, OrganizationalUnit: ou };
   for (const field of TEXT_FIELDS) values.set(m.text[field], field === 'Guid' || field === 'DistinguishedName' ? null : withOu[field]);
-  values.set(m.text.Guid, record.Guid ?? randomUUID());
+  values.set(m.text.Guid, record.Guid ?? newGuid());
   values.set(m.text.DistinguishedName, record.DistinguishedName ?? derivedDn(withOu));
   m.customAttributes.forEach((column, i) => values.set(column, record.CustomAttributes[i] ?? null));
   values.set(m.isAdministrator, Number(isAdministratorAccount(record.SamAccountName)));

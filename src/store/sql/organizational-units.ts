@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newGuid } from '../../core/guid.js';
 import { type CanonicalPath, ouDn, parseCanonicalOu } from '../../core/distinguished-name.js';
 import { fold } from '../../core/mailbox.js';
 import { ouCreationPlan, selectOrganizationalUnits } from '../../core/organizational-units.js';
@@ -62,7 +62,7 @@ export class OrganizationalUnitMaker {
       await this.session.execute(
         `INSERT INTO ${this.layout.units} (${[guid, name, canonicalName, distinguishedName].map((c) => d.quote(c)).join(', ')})
          VALUES (${[1, 2, 3, 4].map((n) => d.placeholder(n, 'text')).join(', ')})`,
-        [randomUUID(), unit.name, unit.canonicalName, ouDn(parseCanonicalOu(unit.canonicalName) as CanonicalPath)],
+        [newGuid(), unit.name, unit.canonicalName, ouDn(parseCanonicalOu(unit.canonicalName) as CanonicalPath)],
       );
       this.known.set(fold(unit.canonicalName), unit.canonicalName);
       this.created++;

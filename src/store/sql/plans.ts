@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newGuid } from '../../core/guid.js';
 import { checkPlanWrites, INHERITED, planIdentity, type AppliedPlanChange, type CasMailboxPlan, type PlanChangeItem, type PlanSlot, type PlanWrite } from '../../core/mailbox-plans.js';
 import { fold } from '../../core/mailbox.js';
 import { isCasSetting, type CasSettingName } from '../../core/protocols.js';
@@ -75,7 +75,7 @@ export async function applyPlanChanges(session: SqlSession, layout: SqlLayout, w
     }
     let plan = plans.get(fold(write.scope));
     if (plan === undefined) {
-      const guid = randomUUID();
+      const guid = newGuid();
       const id = await session.insertId(`INSERT INTO ${layout.own('casmailbox_plans')} (guid, scope, when_changed) VALUES (${ph(1, 'text')}, ${ph(2, 'text')}, ${ph(3, 'text')})`, [guid, write.scope, when]);
       plan = { id, guid, scope: write.scope, when_changed: when };
       plans.set(fold(write.scope), plan);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newGuid } from '../../core/guid.js';
 import { ADMINISTRATOR_REFUSED, isAdministratorAccount } from '../../core/administrator.js';
 import { CUSTOM_ATTRIBUTE_NUMBERS } from '../../core/mailbox.js';
 import { PROTOCOLS, admits, isNullable, type Protocol } from '../../core/protocols.js';
@@ -134,7 +134,7 @@ function storeAdministratorDisabled(db: Db): void {
 
 function insertValues(record: CompleteRecord, ou: string, stamp: string, defaults: TransportConfig): Values {
   const values: Values = {
-    guid: record.Guid ?? randomUUID(),
+    guid: record.Guid ?? newGuid(),
     is_administrator: Number(isAdministratorAccount(record.SamAccountName)),
     password: record.Password,
     when_created: stamp,

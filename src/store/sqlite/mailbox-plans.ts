@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newGuid } from '../../core/guid.js';
 import { checkPlanWrites, INHERITED, planIdentity, type AppliedPlanChange, type CasMailboxPlan, type PlanChangeItem, type PlanSlot, type PlanWrite } from '../../core/mailbox-plans.js';
 import { fold } from '../../core/mailbox.js';
 import { isCasSetting, type CasSettingName } from '../../core/protocols.js';
@@ -65,7 +65,7 @@ export function applyPlanChanges(db: Db, writes: readonly PlanWrite[], context: 
     }
     let plan = planOf(write.scope);
     if (plan === undefined) {
-      const row = { guid: randomUUID(), scope: write.scope, when_changed: when };
+      const row = { guid: newGuid(), scope: write.scope, when_changed: when };
       const id = Number(db.prepare('INSERT INTO casmailbox_plans (guid, scope, when_changed) VALUES (:guid, :scope, :when_changed)').run(row).lastInsertRowid);
       plan = { id, ...row };
       byScope.set(fold(write.scope), plan);

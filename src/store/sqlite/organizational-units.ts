@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newGuid } from '../../core/guid.js';
 import { type CanonicalPath, ouDn, parseCanonicalOu } from '../../core/distinguished-name.js';
 import { fold, isAscii } from '../../core/mailbox.js';
 import { ouCreationPlan, selectOrganizationalUnits } from '../../core/organizational-units.js';
@@ -52,7 +52,7 @@ export class OrganizationalUnitMaker {
     if (path === null) throw new Error(`'${canonical}' is not a canonical OU name`);
     const plan = ouCreationPlan(path.domain, path.units, (wanted) => (isAscii(wanted) ? this.select : this.selectFolded).get(wanted)?.canonical_name);
     for (const unit of plan.create) {
-      this.insert.run(randomUUID(), unit.name, unit.canonicalName, ouDn(parseCanonicalOu(unit.canonicalName) as CanonicalPath));
+      this.insert.run(newGuid(), unit.name, unit.canonicalName, ouDn(parseCanonicalOu(unit.canonicalName) as CanonicalPath));
       this.created++;
     }
     this.known.set(key, plan.canonicalName);

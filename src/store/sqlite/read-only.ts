@@ -1,12 +1,24 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
+import type DatabaseConstructor from 'better-sqlite3';
 import { StoreError } from '../../core/errors.js';
 import type { Trace } from '../../core/trace.js';
 import { BUSY_TIMEOUT_MS } from './sqlite-errors.js';
 import { tracedDatabase } from './traced-database.js';
 
-export type Db = Database.Database;
+const require = createRequire(import.meta.url);
+// Required, not imported: Node would first parse the CommonJS package for its export names, a
+// few milliseconds of every start that opens a SQLite store.
+const Database = require('better-sqlite3') as typeof DatabaseConstructor;
+
+// Where npm builds or downloads better-sqlite3's addon. Named, it is loaded directly; else
+// better-sqlite3 looks for it through the bindings package, which tries path after path.
+const ADDON = join(dirname(require.resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+let addon: { nativeBinding?: string } | undefined;
+
+export type Db = DatabaseConstructor.Database;
 
 /**
  * Every connection is made here. better-sqlite3 reads SQLITE_USE_URI once, when the first
@@ -14,11 +26,12 @@ export type Db = Database.Database;
  * openReadOnly). casctl opens absolute paths only, so no store path is taken for a URI.
  * `trace` (--verbose): every statement the connection runs is shown.
  */
-export function connect(filename: string, options: Database.Options, trace?: Trace): Db {
+export function connect(filename: string, options: DatabaseConstructor.Options, trace?: Trace): Db {
   const given = process.env.SQLITE_USE_URI;
   process.env.SQLITE_USE_URI = '1';
   try {
-    const db = new Database(filename, options);
+    addon ??= existsSync(ADDON) ? { nativeBinding: ADDON } : {};
+    const db = new Database(filename, { ...addon, ...options });
     return trace === undefined ? db : tracedDatabase(db, trace);
   } finally {
     if (given === undefined) delete process.env.SQLITE_USE_URI;
