@@ -6,7 +6,7 @@ import { printableLines } from '../core/printable.js';
 import { CAS_SETTINGS, PROTOCOLS, isNullable, type ProtocolService } from '../core/protocols.js';
 import { DEFAULT_ACTIVE_DAYS } from '../core/change-impact.js';
 import { LAST_LOGON_PROTOCOLS } from '../core/last-logons.js';
-import { DIRECTORY_PLAN_NAME } from '../core/mailbox-plans.js';
+import { DIRECTORY_PLAN_NAME } from '../core/directory-plan-name.js';
 import { DOVECOT_VERSIONS } from '../dovecot/version.js';
 import { AUDIT_FORMATS, CHANGE_FORMATS, CONFIG_FORMATS, LISTING_FORMATS, PLAN_CHANGE_FORMATS, RESULT_FORMATS, SETTINGS_FORMATS } from '../output/format-names.js';
 import { useColour } from '../output/colour.js';

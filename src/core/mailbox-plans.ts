@@ -1,3 +1,4 @@
+import { DIRECTORY_PLAN_NAME } from './directory-plan-name.js';
 import { UsageError } from './errors.js';
 import { fold } from './mailbox.js';
 import { PROTOCOLS, protocolOf, type CasSettingName, type Protocol } from './protocols.js';
@@ -21,8 +22,7 @@ export type PlanSettings = Partial<Record<CasSettingName, PlanValue>>;
 
 /** The scope of the directory plan, as the stores keep it; an OU plan's scope is the OU's canonical name. */
 export const DIRECTORY_SCOPE = '';
-/** How the directory plan is named on the command line and in output, as Exchange names its default plan. */
-export const DIRECTORY_PLAN_NAME = 'Default';
+export { DIRECTORY_PLAN_NAME };
 
 export interface CasMailboxPlan {
   Guid: string;
