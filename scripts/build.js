@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `npm run build` (after `tsc --noEmit`, the type check): bundles src/ into dist/ with esbuild, so
 // that a start reads a few files instead of the hundred-odd modules tsc emitted. bin/casctl.js
-// imports dist/cli/main.js: commander and the program, nothing else. Every command is a chunk of
-// its own, imported when it runs, and so is every store driver; what they share is split into
-// chunks under dist/chunks/. dist/input/hash-worker.js is the password-hashing worker, a bundle
-// of its own (a worker thread loads its modules afresh anyway).
+// imports dist/cli/main.js: commander and the program in one file, nothing else. Every command is
+// an entry of its own in dist/lazy/, imported when it runs, and so is every store driver; what they
+// share is split into chunks under dist/chunks/. dist/input/hash-worker.js is the password-hashing
+// worker, a bundle of its own (a worker thread loads its modules afresh anyway).
 //
 // Packages stay in node_modules (better-sqlite3's addon must, the others load when used), but for
 // commander, which every start needs: bundled, it is one file fewer to resolve and is not
@@ -13,9 +13,9 @@
 // Every output file sits two levels below the package root (src/core/package-root.ts relies on
 // it to find fixtures/, package.json and the worker from whichever chunk its code lands in); the
 // build checks that it does.
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -61,11 +61,39 @@ function bundleCommander() {
   };
 }
 
+/**
+ * The start is one file: main.ts and everything it imports statically, bundled without splitting,
+ * each of its dynamic imports (the commands, what they load lazily) left as an import of a
+ * lazily built entry in dist/lazy/. Split chunks there would cost a start dozens of files and
+ * hundreds of import edges to resolve. Code both sides use is in both; only main.ts meets objects
+ * of the other side's copy, and it knows casctl's errors by a brand, not by class (core/errors.ts).
+ */
+function lazyImports(entries) {
+  return {
+    name: 'lazy-imports',
+    setup(build) {
+      build.onResolve({ filter: /^\./ }, (args) => {
+        if (args.kind !== 'dynamic-import') return undefined;
+        const source = join(args.resolveDir, args.path).replace(/\.js$/, '.ts');
+        if (!existsSync(source)) return undefined;
+        const name = relative(join(ROOT, 'src'), source).replace(/\.ts$/, '').split(sep).join('.');
+        entries[name] = source;
+        return { path: `../lazy/${name}.js`, external: true };
+      });
+    },
+  };
+}
+
 rmSync(`${ROOT}/${OUT}`, { recursive: true, force: true });
-const results = await Promise.all([
-  build({ ...common, entryPoints: ['src/cli/main.ts'], splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
-  build({ ...common, entryPoints: ['src/input/hash-worker.ts'] }),
-]);
+const lazy = {};
+const start = await build({ ...common, entryPoints: ['src/cli/main.ts'], plugins: [...common.plugins, lazyImports(lazy)] });
+const results = [
+  start,
+  ...(await Promise.all([
+    build({ ...common, entryPoints: lazy, entryNames: 'lazy/[name]', splitting: true, chunkNames: 'chunks/[name]-[hash]' }),
+    build({ ...common, entryPoints: ['src/input/hash-worker.ts'] }),
+  ])),
+];
 
 const misplaced = results
   .flatMap((result) => Object.keys(result.metafile.outputs))

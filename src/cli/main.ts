@@ -1,5 +1,5 @@
 import type { Actor } from '../core/actor.js';
-import { CasctlError, ExitCode } from '../core/errors.js';
+import { ExitCode, isCasctlError } from '../core/errors.js';
 import { useColour } from '../output/colour.js';
 import { failureLine } from '../output/messages.js';
 import { promptTerminal } from '../output/prompt-terminal.js';
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
 
 function report(error: unknown, context: CommandContext): number {
   const fail = (text: string): boolean => context.stderr.write(failureLine(text, useColour(context.stderr, context.env)));
-  if (error instanceof CasctlError) {
+  if (isCasctlError(error)) {
     // Messages quote what was typed or stored; their own line breaks (candidates, a caret) stay.
     fail(error.message);
     return error.exitCode;

@@ -26,7 +26,15 @@ export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCode, string>> = {
   [ExitCode.Interrupted]: 'Ctrl-C at a confirmation question: nothing was changed',
 };
 
+/**
+ * Marks casctl's errors. The start bundle and the commands' bundle each hold a copy of this module
+ * (scripts/build.js), so the one place that meets errors of both, main.ts, knows them by this mark.
+ */
+const CASCTL_ERROR = Symbol.for('casctl.error');
+
 export class CasctlError extends Error {
+  readonly [CASCTL_ERROR] = true;
+
   constructor(
     message: string,
     readonly exitCode: ExitCode,
@@ -34,6 +42,11 @@ export class CasctlError extends Error {
     super(message);
     this.name = new.target.name;
   }
+}
+
+/** A CasctlError of either copy of this module (see CASCTL_ERROR). */
+export function isCasctlError(value: unknown): value is CasctlError {
+  return typeof value === 'object' && value !== null && (value as { [CASCTL_ERROR]?: unknown })[CASCTL_ERROR] === true;
 }
 
 /** Bad command line, filter or input file: nothing was changed. */
