@@ -11,6 +11,7 @@ import { buildProgram } from './program.js';
 /** The only place that ends the process: every error becomes one message and a documented exit code. */
 async function main(): Promise<void> {
   let actor: Actor | undefined;
+  let stdout: NodeJS.WriteStream | undefined;
   // Made when first used: process.stdin opens a stream on fd 0 (on a pipe or a terminal, loading
   // node:net with it), the actor asks the system who and where we are; most commands need neither.
   const context: CommandContext = {
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
       return process.stdin;
     },
     get stdout() {
-      return process.stdout;
+      return (stdout ??= endingQuietlyOnClosedPipe(process.stdout));
     },
     get stderr() {
       return process.stderr;
@@ -32,11 +33,6 @@ async function main(): Promise<void> {
     },
     terminal: promptTerminal(process),
   };
-  // A reader that stops early (`| head`) closes the pipe: the rest of the output is not wanted,
-  // which is no failure. Any other write error still ends the process loudly.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-  });
   const cli = buildProgram(context);
   try {
     await cli.program.parseAsync(normaliseArgv(context.argv, cli.vocabulary), { from: 'user' });
@@ -45,6 +41,16 @@ async function main(): Promise<void> {
   } catch (error) {
     process.exitCode = report(error, context);
   }
+}
+
+/**
+ * A reader that stops early (`| head`) closes the pipe: the rest of the output is not wanted, which
+ * is no failure. Any other write error still ends the process loudly.
+ */
+function endingQuietlyOnClosedPipe(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  return stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
 }
 
 function report(error: unknown, context: CommandContext): number {
