@@ -1,5 +1,6 @@
 import { fold } from '../core/mailbox.js';
-import { DIRECTORY_PLAN_NAME, DIRECTORY_SCOPE } from '../core/mailbox-plans.js';
+import { DIRECTORY_PLAN_NAME } from '../core/directory-plan-name.js';
+import { DIRECTORY_SCOPE } from '../core/mailbox-plans.js';
 import { resolveOrganizationalUnit } from '../core/select.js';
 import type { DirectoryStore } from '../store/directory-store.js';
 

@@ -22,7 +22,6 @@ export type PlanSettings = Partial<Record<CasSettingName, PlanValue>>;
 
 /** The scope of the directory plan, as the stores keep it; an OU plan's scope is the OU's canonical name. */
 export const DIRECTORY_SCOPE = '';
-export { DIRECTORY_PLAN_NAME };
 
 export interface CasMailboxPlan {
   Guid: string;
